@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process sensor: exec, fork (new processes, not threads) and exit (when the
+ * whole thread group is gone). Two variants share one body: tp_btf
+ * (preferred) and raw_tracepoint (fallback); the loader keeps the first
+ * that loads.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "vigil_common.bpf.h"
+#include "vigil_path.bpf.h"
+#include "vigil_task.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* In-kernel filters, fixed at start (rodata). Each has its own "on" flag
+ * so that 0 never means both "root" and "unset". */
+const volatile bool filter_tgid_on = false;
+const volatile __u32 filter_tgid = 0;
+const volatile bool filter_uid_on = false;
+const volatile __u32 filter_uid = 0;
+const volatile bool filter_comm_on = false;
+const volatile char filter_comm[VG_COMM_LEN] = {};
+const volatile bool filter_cgroup_on = false;
+
+/* Slot 0 holds the cgroup given with --cgroup; descendants match too. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} filter_cgroup SEC(".maps");
+
+static __always_inline bool comm_differs(struct task_struct *task)
+{
+	char comm[VG_COMM_LEN];
+	int i;
+
+	BPF_CORE_READ_STR_INTO(&comm, task, comm);
+	for (i = 0; i < VG_COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return true;
+		if (!comm[i])
+			break;
+	}
+	return false;
+}
+
+/* True when the event about @task is not wanted by the configured filters. */
+static __always_inline bool should_drop(struct task_struct *task)
+{
+	if (filter_tgid_on && BPF_CORE_READ(task, tgid) != filter_tgid)
+		return true;
+	if (filter_uid_on && BPF_CORE_READ(task, cred, uid.val) != filter_uid)
+		return true;
+	if (filter_comm_on && comm_differs(task))
+		return true;
+	if (filter_cgroup_on && bpf_current_task_under_cgroup(&filter_cgroup, 0) != 1)
+		return true;
+	return false;
+}
+
+/* argv lives in the new image's memory between mm->arg_start and arg_end. */
+static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
+				    struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	__u32 room = vg_tail_room(t);
+	__u32 len;
+
+	e->argv.off = t->off;
+	e->argv.len = 0;
+	if (end <= start)
+		return 0;
+	len = end - start;
+	if (len > VG_MAX_ARGV_BYTES) {
+		len = VG_MAX_ARGV_BYTES;
+		e->flags |= VG_EXEC_ARGV_TRUNC;
+	}
+	if (len > room) {
+		len = room;
+		e->flags |= VG_EXEC_ARGV_TRUNC;
+	}
+	if (bpf_probe_read_user(vg_tail_ptr(t), len, (void *)start) < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		e->flags |= VG_EXEC_ARGV_FAULT;
+		return -1;
+	}
+	/* Drop the final NUL so that arguments are NUL-separated. */
+	if (len > 0 && !(e->flags & VG_EXEC_ARGV_TRUNC))
+		len -= 1;
+	e->argv.len = len;
+	t->off += len;
+	if (e->flags & VG_EXEC_ARGV_TRUNC)
+		vg_count(VG_CNT_TRUNCATED);
+	return 0;
+}
+
+static __always_inline int handle_exec(void *ctx, struct task_struct *task,
+				       pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct vg_task_ids ids;
+	struct vg_task_ns ns;
+	struct task_struct *parent;
+	struct vg_exec *e;
+	struct vg_tail t;
+	struct file *exe_file;
+	struct path pwd;
+	int cut;
+
+	if (should_drop(task)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	e = vg_scratch();
+	if (!e)
+		return 0;
+	t.rec = (__u8 *)e;
+	t.fixed = sizeof(*e);
+	t.off = 0;
+
+	vg_fill_hdr(&e->hdr, VG_EV_EXEC, task);
+	parent = BPF_CORE_READ(task, real_parent);
+	e->ppid = BPF_CORE_READ(parent, tgid);
+	e->parent_start_time_ns = vg_task_start_time(parent);
+	e->old_pid = old_pid;
+	vg_task_creds(task, &ids);
+	e->uid = ids.uid;
+	e->euid = ids.euid;
+	e->gid = ids.gid;
+	e->egid = ids.egid;
+	e->suid = ids.suid;
+	e->sgid = ids.sgid;
+	e->fsuid = ids.fsuid;
+	e->fsgid = ids.fsgid;
+	e->cap_effective = ids.cap_effective;
+	e->cap_permitted = ids.cap_permitted;
+	e->loginuid = vg_task_loginuid(task);
+	e->audit_session = vg_task_audit_session(task);
+	e->sid = vg_task_sid(task);
+	e->pgid = vg_task_pgid(task);
+	vg_task_namespaces(task, &ns);
+	e->mnt_ns = ns.mnt;
+	e->pid_ns = ns.pid;
+	e->net_ns = ns.net;
+	e->user_ns = ns.user;
+	e->argc = BPF_CORE_READ(bprm, argc);
+	e->flags = 0;
+	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
+		e->flags |= VG_EXEC_SECUREEXEC;
+
+	cut = vg_tail_put_str(&t, &e->filename, BPF_CORE_READ(bprm, filename),
+			      VG_MAX_PATH_BYTES, false);
+	if (cut > 0)
+		e->flags |= VG_EXEC_FILENAME_TRUNC;
+	exe_file = BPF_CORE_READ(bprm, file);
+	cut = vg_tail_put_path(&t, &e->exe, &exe_file->f_path);
+	if (cut > 0)
+		e->flags |= VG_EXEC_EXE_TRUNC;
+	put_argv(&t, e, task);
+	pwd = BPF_CORE_READ(task, fs, pwd);
+	cut = vg_tail_put_path(&t, &e->cwd, &pwd);
+	if (cut > 0)
+		e->flags |= VG_EXEC_CWD_TRUNC;
+	cut = vg_tail_put_cgroup(&t, &e->cgroup, task);
+	if (cut > 0)
+		e->flags |= VG_EXEC_CGROUP_TRUNC;
+	vg_tail_put_tty(&t, &e->tty, task);
+
+	vg_submit(ctx, &t);
+	return 0;
+}
+
+static __always_inline int handle_fork(struct task_struct *parent,
+				       struct task_struct *child)
+{
+	struct vg_fork *e;
+
+	/* Threads share their process's identity: only new processes count. */
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	if (should_drop(parent)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	e = vg_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	vg_fill_hdr(&e->hdr, VG_EV_FORK, child);
+	e->hdr.size = sizeof(*e);
+	e->ppid = BPF_CORE_READ(parent, tgid);
+	e->parent_pid = BPF_CORE_READ(parent, pid);
+	e->parent_start_time_ns = vg_task_start_time(parent);
+	e->clone_flags = 0;
+	vg_commit(e);
+	return 0;
+}
+
+static __always_inline int handle_exit(struct task_struct *task)
+{
+	struct vg_exit *e;
+	int code;
+
+	/* Only when the last thread of the group leaves. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	if (should_drop(task)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	e = vg_reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	vg_fill_hdr(&e->hdr, VG_EV_EXIT, task);
+	e->hdr.size = sizeof(*e);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	code = BPF_CORE_READ(task, exit_code);
+	e->signal = code & 0x7f;
+	e->core_dumped = (code & 0x80) ? 1 : 0;
+	e->exit_code = e->signal ? 0 : (code >> 8) & 0xff;
+	e->run_time_ns = e->hdr.ts_boot_ns - e->hdr.start_time_ns;
+	vg_commit(e);
+	return 0;
+}
+
+/* ---- variant: tp_btf (typed arguments, cheapest) ---- */
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(tp_btf_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return handle_exec(ctx, p, old_pid, bprm);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_btf_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tp_btf_exit, struct task_struct *p)
+{
+	return handle_exit(p);
+}
+
+/* ---- variant: raw_tracepoint (no BTF-typed context needed) ---- */
+
+SEC("raw_tracepoint/sched_process_exec")
+int raw_tp_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_exec(ctx, (struct task_struct *)ctx->args[0],
+			   (pid_t)ctx->args[1], (struct linux_binprm *)ctx->args[2]);
+}
+
+SEC("raw_tracepoint/sched_process_fork")
+int raw_tp_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_fork((struct task_struct *)ctx->args[0],
+			   (struct task_struct *)ctx->args[1]);
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int raw_tp_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_exit((struct task_struct *)ctx->args[0]);
+}

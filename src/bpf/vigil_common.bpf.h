@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every sensor shares on the kernel side: the ring buffer, per-CPU
+ * loss counters, a per-CPU scratch record (records are far larger than the
+ * 512-byte stack), tail-string helpers and submission.
+ *
+ * Include once per .bpf.c, after vmlinux.h and the libbpf headers.
+ */
+#ifndef VIGIL_COMMON_BPF_H
+#define VIGIL_COMMON_BPF_H
+
+#include "vigil_abi.h"
+
+#ifndef EPERM
+#define EPERM 1
+#endif
+#ifndef SIGKILL
+#define SIGKILL 9
+#endif
+
+/* ABI version, read back by the loader and compared with its own. */
+const volatile __u32 vg_abi_version = VG_ABI_VERSION;
+
+/* Tail budget: a record never exceeds VG_MAX_RECORD_BYTES. */
+#define VG_SCRATCH_BYTES (VG_MAX_RECORD_BYTES * 2)
+#define VG_TAIL_MASK (VG_MAX_RECORD_BYTES - 1)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);	/* resized by the loader before load */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} vg_counters SEC(".maps");
+
+struct vg_scratch {
+	__u8 buf[VG_SCRATCH_BYTES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_scratch);
+} vg_scratch_map SEC(".maps");
+
+static __always_inline void vg_count(enum vg_counter c)
+{
+	__u32 key = c;
+	__u64 *v = bpf_map_lookup_elem(&vg_counters, &key);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline void *vg_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&vg_scratch_map, &zero);
+}
+
+/* Kernels before 5.5 called start_boottime real_start_time (commit cf25e24db61c). */
+struct task_struct___pre55 {
+	u64 real_start_time;
+};
+
+/* Start of @task's thread group on the boot clock: with tgid, the process key. */
+static __always_inline __u64 vg_task_start_time(struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+
+	if (bpf_core_field_exists(leader->start_boottime))
+		return BPF_CORE_READ(leader, start_boottime);
+	return BPF_CORE_READ((struct task_struct___pre55 *)leader, real_start_time);
+}
+
+/* Fills the common header for an event about @task (usually current). */
+static __always_inline void vg_fill_hdr(struct vg_hdr *h, __u16 type,
+					struct task_struct *task)
+{
+	h->type = type;
+	h->version = VG_ABI_VERSION;
+	h->size = 0;
+	h->ts_boot_ns = bpf_ktime_get_boot_ns();
+	h->start_time_ns = vg_task_start_time(task);
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = BPF_CORE_READ(task, pid);
+	h->tgid = BPF_CORE_READ(task, tgid);
+	h->flags = 0;
+	h->cpu = bpf_get_smp_processor_id();
+	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+}
+
+/*
+ * Tail writer. @rec points at the scratch record, @fixed is the size of its
+ * fixed part; @off is the tail's fill level. The masks keep every access
+ * provably inside the scratch buffer for the verifier; the budget check
+ * keeps the record within VG_MAX_RECORD_BYTES.
+ */
+struct vg_tail {
+	__u8 *rec;
+	__u32 fixed;
+	__u32 off;
+};
+
+static __always_inline __u32 vg_tail_room(const struct vg_tail *t)
+{
+	__u32 used = t->fixed + t->off;
+
+	return used >= VG_MAX_RECORD_BYTES ? 0 : VG_MAX_RECORD_BYTES - used;
+}
+
+static __always_inline __u8 *vg_tail_ptr(const struct vg_tail *t)
+{
+	return t->rec + ((t->fixed + t->off) & VG_TAIL_MASK);
+}
+
+/*
+ * Copies a NUL-terminated kernel (user if @user) string of at most @max
+ * bytes into the tail. Returns 1 if the string was cut, 0 if whole, <0 on a
+ * read fault (the string is left empty).
+ */
+static __always_inline int vg_tail_put_str(struct vg_tail *t, struct vg_str *s,
+					   const void *src, __u32 max, bool user)
+{
+	__u32 room = vg_tail_room(t);
+	long n;
+
+	s->off = t->off;
+	s->len = 0;
+	if (max > room)
+		max = room;
+	if (max > VG_MAX_PATH_BYTES)
+		max = VG_MAX_PATH_BYTES;
+	if (!src || max < 2)
+		return max < 2 ? 1 : 0;
+	if (user)
+		n = bpf_probe_read_user_str(vg_tail_ptr(t), max, src);
+	else
+		n = bpf_probe_read_kernel_str(vg_tail_ptr(t), max, src);
+	if (n < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		return -1;
+	}
+	if (n > 0)
+		n -= 1;		/* drop the NUL */
+	s->len = n;
+	t->off += n;
+	/* A string that filled the whole buffer may have been cut. */
+	if ((__u32)n + 1 >= max) {
+		vg_count(VG_CNT_TRUNCATED);
+		return 1;
+	}
+	return 0;
+}
+
+/* Copies @len raw bytes from a kernel buffer (e.g. another scratch map). */
+static __always_inline int vg_tail_put_bytes(struct vg_tail *t, struct vg_str *s,
+					     const void *src, __u32 len)
+{
+	__u32 room = vg_tail_room(t);
+	int cut = 0;
+
+	s->off = t->off;
+	s->len = 0;
+	if (len > room) {
+		len = room;
+		cut = 1;
+	}
+	if (len > VG_MAX_PATH_BYTES) {
+		len = VG_MAX_PATH_BYTES;
+		cut = 1;
+	}
+	if (bpf_probe_read_kernel(vg_tail_ptr(t), len, src) < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		return -1;
+	}
+	s->len = len;
+	t->off += len;
+	if (cut)
+		vg_count(VG_CNT_TRUNCATED);
+	return cut;
+}
+
+/* Sends the finished record; counts a full ring buffer. */
+static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
+{
+	struct vg_hdr *h = (struct vg_hdr *)t->rec;
+	__u32 size = t->fixed + t->off;
+	long err;
+
+	(void)ctx;
+	if (size > VG_MAX_RECORD_BYTES) {
+		vg_count(VG_CNT_TOO_LARGE);
+		return -1;
+	}
+	h->size = size;
+	err = bpf_ringbuf_output(&events, t->rec, size, 0);
+	if (err) {
+		vg_count(VG_CNT_RB_FULL);
+		return -1;
+	}
+	vg_count(VG_CNT_EVENTS);
+	return 0;
+}
+
+/* Fixed-size records go straight into the ring buffer. */
+static __always_inline void *vg_reserve(__u32 size)
+{
+	void *p = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!p)
+		vg_count(VG_CNT_RB_FULL);
+	return p;
+}
+
+static __always_inline void vg_commit(void *p)
+{
+	bpf_ringbuf_submit(p, 0);
+	vg_count(VG_CNT_EVENTS);
+}
+
+#endif /* VIGIL_COMMON_BPF_H */

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Task context readers shared by sensors: credentials, namespaces, session
+ * and process group, audit identity, controlling tty and cgroup path.
+ * Needs vigil_common.bpf.h first.
+ */
+#ifndef VIGIL_TASK_BPF_H
+#define VIGIL_TASK_BPF_H
+
+#define VG_PIDTYPE_PGID 2
+#define VG_PIDTYPE_SID 3
+
+/* pid number as seen from the initial pid namespace (level 0). */
+static __always_inline __u32 vg_pid_nr(struct pid *pid)
+{
+	if (!pid)
+		return 0;
+	return BPF_CORE_READ(pid, numbers[0].nr);
+}
+
+struct vg_task_ids {
+	__u32 uid, euid, gid, egid, suid, sgid, fsuid, fsgid;
+	__u64 cap_effective, cap_permitted;
+};
+
+static __always_inline void vg_task_creds(struct task_struct *task,
+					  struct vg_task_ids *c)
+{
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+
+	c->uid = BPF_CORE_READ(cred, uid.val);
+	c->euid = BPF_CORE_READ(cred, euid.val);
+	c->gid = BPF_CORE_READ(cred, gid.val);
+	c->egid = BPF_CORE_READ(cred, egid.val);
+	c->suid = BPF_CORE_READ(cred, suid.val);
+	c->sgid = BPF_CORE_READ(cred, sgid.val);
+	c->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	c->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	bpf_core_read(&c->cap_effective, sizeof(c->cap_effective), &cred->cap_effective);
+	bpf_core_read(&c->cap_permitted, sizeof(c->cap_permitted), &cred->cap_permitted);
+}
+
+static __always_inline __u32 vg_task_loginuid(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->loginuid))
+		return BPF_CORE_READ(task, loginuid.val);
+	return (__u32)-1;
+}
+
+static __always_inline __u32 vg_task_audit_session(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->sessionid))
+		return BPF_CORE_READ(task, sessionid);
+	return (__u32)-1;
+}
+
+static __always_inline __u32 vg_task_sid(struct task_struct *task)
+{
+	return vg_pid_nr(BPF_CORE_READ(task, signal, pids[VG_PIDTYPE_SID]));
+}
+
+static __always_inline __u32 vg_task_pgid(struct task_struct *task)
+{
+	return vg_pid_nr(BPF_CORE_READ(task, signal, pids[VG_PIDTYPE_PGID]));
+}
+
+struct vg_task_ns {
+	__u32 mnt, pid, net, user;
+};
+
+static __always_inline void vg_task_namespaces(struct task_struct *task,
+					       struct vg_task_ns *ns)
+{
+	ns->mnt = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	ns->pid = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
+	ns->net = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	ns->user = BPF_CORE_READ(task, cred, user_ns, ns.inum);
+}
+
+/* Controlling tty name ("pts/3"); empty string if none. */
+static __always_inline int vg_tail_put_tty(struct vg_tail *t, struct vg_str *s,
+					   struct task_struct *task)
+{
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+
+	s->off = t->off;
+	s->len = 0;
+	if (!tty)
+		return 0;
+	return vg_tail_put_str(t, s, &tty->name, VG_MAX_TTY_BYTES, false);
+}
+
+/*
+ * cgroup v2 path of @task ("/system.slice/foo.service"), built right to left
+ * from the cgroup's ancestors (css.parent) and their kernfs names.
+ */
+static __always_inline int vg_tail_put_cgroup(struct vg_tail *t, struct vg_str *s,
+					      struct task_struct *task)
+{
+	__u32 zero = 0;
+	struct vg_path_buf *pb = bpf_map_lookup_elem(&vg_path_map, &zero);
+	struct cgroup *cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	__u32 pos = VG_MAX_CGROUP_BYTES;
+	bool cut = false;
+	int i;
+
+	s->off = t->off;
+	s->len = 0;
+	if (!pb || !cg)
+		return -1;
+	for (i = 0; i < VG_MAX_CGROUP_DEPTH; i++) {
+		struct cgroup_subsys_state *parent_css = BPF_CORE_READ(cg, self.parent);
+		const char *name;
+		long n;
+
+		if (!parent_css)
+			break;	/* the root cgroup has no name of its own */
+		name = BPF_CORE_READ(cg, kn, name);
+		/* Read into the left half, then move right to left. */
+		n = bpf_probe_read_kernel_str(&pb->buf[VG_MAX_PATH_BYTES], VG_NAME_MAX + 1, name);
+		if (n <= 1)
+			break;
+		n -= 1;
+		if ((__u32)n + 1 > pos) {
+			cut = true;
+			break;
+		}
+		pos -= n;
+		bpf_probe_read_kernel(&pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
+				      n & VG_NAME_MAX, &pb->buf[VG_MAX_PATH_BYTES]);
+		pos -= 1;
+		pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
+		cg = container_of(parent_css, struct cgroup, self);
+	}
+	if (i == VG_MAX_CGROUP_DEPTH)
+		cut = true;
+	if (pos == VG_MAX_CGROUP_BYTES) {
+		pos -= 1;
+		pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
+	}
+	if (vg_tail_put_bytes(t, s, &pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
+			      VG_MAX_CGROUP_BYTES - pos) < 0)
+		return -1;
+	if (cut)
+		vg_count(VG_CNT_TRUNCATED);
+	return cut;
+}
+
+#endif /* VIGIL_TASK_BPF_H */

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Sub-commands of the vigil binary; each lives in its own cmd_*.c. */
+#ifndef VIGIL_COMMANDS_H
+#define VIGIL_COMMANDS_H
+
+struct vg_command {
+	const char *name;	/* "trace exec", "probe", ... (words joined by spaces) */
+	const char *summary;
+	int (*main)(int argc, char **argv);	/* argv[0] is the command name */
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_trace_exec(int argc, char **argv);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <pthread.h>
+#include <stddef.h>
+#include <string.h>
+#include "decode.h"
+
+#define STR(type, field) offsetof(struct type, field)
+
+/* One row per record type; sensors add theirs here. */
+static const struct vg_record_desc descs[] = {
+	{ VG_EV_EXEC, "exec", sizeof(struct vg_exec), 6,
+	  { STR(vg_exec, filename), STR(vg_exec, exe), STR(vg_exec, argv),
+	    STR(vg_exec, cwd), STR(vg_exec, cgroup), STR(vg_exec, tty) } },
+	{ VG_EV_FORK, "fork", sizeof(struct vg_fork), 0, { 0 } },
+	{ VG_EV_EXIT, "exit", sizeof(struct vg_exit), 0, { 0 } },
+};
+
+static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];
+static pthread_once_t by_type_once = PTHREAD_ONCE_INIT;
+
+static void index_descs(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(descs) / sizeof(descs[0]); i++)
+		by_type[descs[i].type] = &descs[i];
+}
+
+const struct vg_record_desc *vg_record_desc(uint16_t type)
+{
+	pthread_once(&by_type_once, index_descs);
+	return type < VG_EV_TYPE_MAX ? by_type[type] : NULL;
+}
+
+const char *vg_decode_error_name(enum vg_decode_error e)
+{
+	static const char *const names[VG_DEC_MAX] = {
+		"ok", "short", "size_mismatch", "oversize", "version", "type", "string_bounds",
+	};
+
+	return (unsigned)e < VG_DEC_MAX ? names[e] : "unknown";
+}
+
+static enum vg_decode_error check(const void *data, size_t size)
+{
+	const struct vg_record_desc *d;
+	struct vg_hdr h;
+	size_t tail, i;
+
+	if (size < sizeof(h))
+		return VG_DEC_SHORT;
+	if (size > VG_MAX_RECORD_BYTES)
+		return VG_DEC_OVERSIZE;
+	memcpy(&h, data, sizeof(h));
+	if (h.version != VG_ABI_VERSION)
+		return VG_DEC_VERSION;
+	if (h.size != size)
+		return VG_DEC_SIZE_MISMATCH;
+	d = vg_record_desc(h.type);
+	if (!d)
+		return VG_DEC_TYPE;
+	if (size < d->fixed_size)
+		return VG_DEC_SHORT;
+	tail = size - d->fixed_size;
+	if (d->n_strs == 0 && tail != 0)
+		return VG_DEC_SIZE_MISMATCH;
+	for (i = 0; i < d->n_strs; i++) {
+		struct vg_str s;
+
+		memcpy(&s, (const char *)data + d->str_offs[i], sizeof(s));
+		if ((size_t)s.off + s.len > tail)
+			return VG_DEC_STR_BOUNDS;
+	}
+	return VG_DEC_OK;
+}
+
+enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_decode_stats *st)
+{
+	enum vg_decode_error e = check(data, size);
+
+	if (st) {
+		if (e == VG_DEC_OK)
+			st->ok++;
+		else
+			st->bad[e]++;
+	}
+	return e;
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vigil: eBPF runtime security and observability agent. Dispatches sub-commands. */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+
+static const struct vg_command commands[] = {
+	{ "run", "run the agent: every sensor, the policy, actions and exporters", cmd_run },
+	{ "trace exec", "live exec, fork and exit events", cmd_trace_exec },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: vigil COMMAND [OPTIONS]   (vigil COMMAND --help for details)\n\ncommands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* Number of words of @name that match argv[1..]; 0 if it does not match. */
+static int match_words(const char *name, int argc, char **argv)
+{
+	char buf[64];
+	char *save = NULL, *w;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (1 + n >= argc || strcmp(argv[1 + n], w))
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (i = 0; i < N_COMMANDS; i++) {
+		int words = match_words(commands[i].name, argc, argv);
+
+		if (words)
+			return commands[i].main(argc - words, argv + words);
+	}
+	fprintf(stderr, "vigil: error: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sensor loader: each sensor lists its implementations (variants) in order
+ * of preference; the loader opens the skeleton, keeps only the chosen
+ * variant's programs, loads, and on refusal tries the next one. The chosen
+ * variant and every refusal reason are kept for `vigil probe` and logs.
+ */
+#ifndef VIGIL_SENSOR_H
+#define VIGIL_SENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "vigil_abi.h"
+
+struct bpf_object;
+struct bpf_link;
+struct vg_sensor;
+
+#define VG_MAX_VARIANTS 6
+#define VG_MAX_LINKS 128
+#define VG_REASON_BYTES 256
+
+struct vg_variant {
+	const char *name;		/* "tp_btf", "raw_tracepoint", "lsm", ... */
+	const char *const *progs;	/* its programs, NULL-terminated */
+};
+
+struct vg_sensor_desc {
+	const char *name;		/* "process" */
+	const struct vg_variant *variants;
+	int n_variants;
+	void *(*open)(void);		/* the skeleton's __open() */
+	struct bpf_object *(*object)(void *skel);
+	void (*destroy)(void *skel);
+	/* Before load (rodata, map sizes); may be NULL. */
+	int (*configure)(void *skel, const void *cfg);
+	/* After load, before attach (map contents); may be NULL. */
+	int (*post_load)(struct vg_sensor *s, const void *cfg);
+	/* NULL: attach every loaded program the usual way. */
+	int (*attach)(struct vg_sensor *s, const void *cfg);
+};
+
+struct vg_sensor {
+	const struct vg_sensor_desc *desc;
+	void *skel;
+	struct bpf_object *obj;
+	int variant;			/* index of the variant in use, -1 if none */
+	char reasons[VG_MAX_VARIANTS][VG_REASON_BYTES];	/* why each refused variant failed */
+	struct bpf_link *links[VG_MAX_LINKS];
+	int n_links;
+	int events_fd;			/* the sensor's ring buffer */
+	int counters_fd;		/* per-CPU enum vg_counter array */
+};
+
+/*
+ * Loads (and attaches when @attach) the first variant that the kernel
+ * accepts. Returns 0, or <0 with one clear error line logged.
+ * @ringbuf_bytes: 0 keeps the default.
+ */
+int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
+		   const void *cfg, size_t ringbuf_bytes, bool attach);
+
+/* Adds one link to the sensor (for custom attach callbacks). */
+int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link);
+
+/* Detaches and frees everything; safe on a sensor that failed to load. */
+void vg_sensor_unload(struct vg_sensor *s);
+
+/* Sums the per-CPU counters into @out (VG_CNT_MAX entries). */
+int vg_sensor_counters(const struct vg_sensor *s, __u64 *out);
+
+const char *vg_sensor_variant_name(const struct vg_sensor *s);
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vigil event ABI: every record that crosses a ring buffer, shared by the
+ * BPF programs and the agent. Fixed-width types only; sizes are asserted.
+ *
+ * A record is a fixed struct (starting with struct vg_hdr) followed by a
+ * tail of bytes. Strings live in the tail and are referenced by struct
+ * vg_str {off, len} relative to the tail start, so the decoder can check
+ * every reference against the record size before anything reads it.
+ * Strings are not NUL-terminated in the tail; truncation sets a flag.
+ */
+#ifndef VIGIL_ABI_H
+#define VIGIL_ABI_H
+
+#ifdef __VMLINUX_H__
+/* BPF side: types come from vmlinux.h */
+#else
+#include <linux/types.h>
+#endif
+
+#define VG_ABI_VERSION 1
+
+/* Bounds on variable data (bytes). */
+#define VG_MAX_PATH_BYTES   4096
+#define VG_MAX_PATH_DEPTH   96
+#define VG_MAX_ARGV_BYTES   4096
+#define VG_MAX_CGROUP_BYTES 1024
+#define VG_MAX_CGROUP_DEPTH 16
+#define VG_MAX_TTY_BYTES    64
+#define VG_COMM_LEN         16
+/* Largest record any sensor emits; the decoder rejects anything larger. */
+#define VG_MAX_RECORD_BYTES 32768
+
+enum vg_event_type {
+	/* process sensor */
+	VG_EV_EXEC = 1,
+	VG_EV_FORK = 2,
+	VG_EV_EXIT = 3,
+	/* file sensor: 16..47 */
+	VG_EV_FILE_FIRST = 16,
+	VG_EV_FILE_LAST = 47,
+	/* network sensor: 48..79 */
+	VG_EV_NET_FIRST = 48,
+	VG_EV_NET_LAST = 79,
+	/* privilege / kernel / evasion sensor: 80..127 */
+	VG_EV_PRIV_FIRST = 80,
+	VG_EV_PRIV_LAST = 127,
+	VG_EV_TYPE_MAX = 128,
+};
+
+/* Common header of every record. */
+struct vg_hdr {
+	__u16 type;		/* enum vg_event_type */
+	__u16 version;		/* VG_ABI_VERSION */
+	__u32 size;		/* bytes in the whole record, tail included */
+	__u64 ts_boot_ns;	/* bpf_ktime_get_boot_ns() */
+	__u64 start_time_ns;	/* group leader's start_boottime: (tgid, start) is the process key */
+	__u64 cgroup_id;	/* cgroup v2 id */
+	__u32 pid;		/* thread id */
+	__u32 tgid;		/* process id */
+	__u32 flags;		/* VG_HF_* */
+	__u32 cpu;
+	char comm[VG_COMM_LEN];
+};
+
+#define VG_HF_KILLED	(1u << 0)	/* the sensor sent SIGKILL from the hook */
+
+struct vg_str {
+	__u16 off;	/* from the start of the tail */
+	__u16 len;	/* bytes, no terminating NUL */
+};
+
+/* ---- process sensor ---- */
+
+/* vg_exec.flags */
+#define VG_EXEC_ARGV_TRUNC	(1u << 0)
+#define VG_EXEC_EXE_TRUNC	(1u << 1)
+#define VG_EXEC_CWD_TRUNC	(1u << 2)
+#define VG_EXEC_CGROUP_TRUNC	(1u << 3)
+#define VG_EXEC_FILENAME_TRUNC	(1u << 4)
+#define VG_EXEC_SECUREEXEC	(1u << 5)	/* setuid/setgid/file caps: privileges gained */
+#define VG_EXEC_ARGV_FAULT	(1u << 6)	/* argv could not be read at all */
+
+struct vg_exec {
+	struct vg_hdr hdr;
+	__u32 ppid;		/* real parent's tgid */
+	__u32 old_pid;		/* tid that called execve (differs if a thread exec'd) */
+	__u64 parent_start_time_ns;
+	__u32 uid, euid, gid, egid;
+	__u32 suid, sgid, fsuid, fsgid;
+	__u32 loginuid;		/* audit uid; (u32)-1 when unset */
+	__u32 audit_session;	/* audit session id; (u32)-1 when unset */
+	__u32 sid;		/* session id (pid namespace of the agent) */
+	__u32 pgid;		/* process group id */
+	__u32 mnt_ns, pid_ns, net_ns, user_ns;	/* namespace inode numbers */
+	__u64 cap_effective;
+	__u64 cap_permitted;
+	__u32 argc;		/* as the kernel counted it */
+	__u32 flags;		/* VG_EXEC_* */
+	struct vg_str filename;	/* the name the caller passed to execve */
+	struct vg_str exe;	/* the executable as the kernel resolved it */
+	struct vg_str argv;	/* NUL-separated arguments */
+	struct vg_str cwd;
+	struct vg_str cgroup;	/* cgroup v2 path */
+	struct vg_str tty;	/* controlling tty name, empty if none */
+	__u8 tail[];
+};
+
+struct vg_fork {
+	struct vg_hdr hdr;	/* identity of the child */
+	__u32 ppid;		/* parent tgid */
+	__u32 parent_pid;	/* parent thread that forked */
+	__u64 parent_start_time_ns;
+	__u64 clone_flags;	/* 0 when not known */
+};
+
+struct vg_exit {
+	struct vg_hdr hdr;
+	__u32 ppid;
+	__s32 exit_code;	/* exit status, valid when signal == 0 */
+	__u32 signal;		/* terminating signal, 0 if exited normally */
+	__u32 core_dumped;
+	__u64 run_time_ns;
+};
+
+/*
+ * Per-CPU counters every sensor keeps (BPF_MAP_TYPE_PERCPU_ARRAY indexed
+ * by enum vg_counter). User space sums them; they are exported as metrics.
+ */
+enum vg_counter {
+	VG_CNT_EVENTS = 0,	/* records submitted */
+	VG_CNT_RB_FULL,		/* ring buffer full: record lost */
+	VG_CNT_TOO_LARGE,	/* record would exceed the bound: lost */
+	VG_CNT_READ_FAIL,	/* a bpf_probe_read_* failed */
+	VG_CNT_TRUNCATED,	/* a string was cut at its bound (flagged in the record) */
+	VG_CNT_FILTERED,	/* rejected by the in-kernel filter */
+	VG_CNT_KILLED,		/* SIGKILL sent from the hook */
+	VG_CNT_SIGNAL_FAIL,	/* bpf_send_signal failed */
+	VG_CNT_MAX,
+};
+
+#define VG_COUNTER_NAMES { \
+	"events", "ringbuf_full", "too_large", "read_fail", "truncated", \
+	"filtered", "killed", "signal_fail" }
+
+#ifndef __VMLINUX_H__
+_Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
+_Static_assert(sizeof(struct vg_exec) == 64 + 104 + 24, "vg_exec size is ABI");
+_Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
+_Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");
+#endif
+
+#endif /* VIGIL_ABI_H */
