@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <mntent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -272,7 +273,15 @@ static int attach(struct vg_sensor *s, const void *cfgp)
 	flusher.interval_ms = cfg->flow_report_ms ? cfg->flow_report_ms : VG_NET_FLOW_REPORT_MS;
 	flusher.skel = s->skel;
 	flusher.stop = false;
-	err = -pthread_create(&flusher.thread, NULL, flusher_main, NULL);
+	{
+		/* Signals belong to the agent's main thread (sigwait), never to this one. */
+		sigset_t all, old;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		err = -pthread_create(&flusher.thread, NULL, flusher_main, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (err) {
 		vg_err("net: cannot start the flow reporter: %s", strerror(-err));
 		goto out;
