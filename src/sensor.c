@@ -122,13 +122,18 @@ int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link)
 	return 0;
 }
 
-static void drop_object(struct vg_sensor *s)
+void vg_sensor_detach(struct vg_sensor *s)
 {
 	int i;
 
 	for (i = 0; i < s->n_links; i++)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;
+}
+
+static void drop_object(struct vg_sensor *s)
+{
+	vg_sensor_detach(s);
 	if (s->skel)
 		s->desc->destroy(s->skel);
 	s->skel = NULL;
@@ -155,6 +160,9 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	if (err)
 		return err;
 	select_variant(s->obj, d, &d->variants[vi]);
+	map = bpf_object__find_map_by_name(s->obj, "vg_scratch_map");
+	if (map)
+		bpf_map__set_max_entries(map, libbpf_num_possible_cpus());
 	map = bpf_object__find_map_by_name(s->obj, "events");
 	if (map && ringbuf_bytes)
 		bpf_map__set_max_entries(map, ringbuf_bytes);

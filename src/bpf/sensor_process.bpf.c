@@ -85,6 +85,7 @@ static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 		len = room;
 		e->flags |= VG_EXEC_ARGV_TRUNC;
 	}
+	VG_BOUND(len, 8191);
 	if (bpf_probe_read_user(vg_tail_ptr(t), len, (void *)start) < 0) {
 		vg_count(VG_CNT_READ_FAIL);
 		e->flags |= VG_EXEC_ARGV_FAULT;
