@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 #include "bpf_env.h"
 #include "commands.h"
+#include "json.h"
 #include "log.h"
 #include "probe.h"
 #include "sensor.h"
@@ -93,33 +94,18 @@ static bool fs_mounted(const char *path, long magic)
 
 /* ---- gathering ------------------------------------------------------- */
 
-static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_before,
-			 char *cgroup2, size_t cg_size)
+static void probe_lockdown_lsm(struct section *k, bool *securityfs_mounted)
 {
-	struct utsname u;
 	struct item *it;
 	char buf[1024], mode[64];
 	char names[64][32];
 	bool mounted = false;
-	char *mi;
 	int n, i, len;
-
-	if (uname(&u) == 0) {
-		add_value(k, "release", false, "%s", u.release);
-		add_value(k, "version", false, "%s", u.version);
-		add_value(k, "machine", false, "%s", u.machine);
-	}
-	it = add(k, "btf", true);
-	snprintf(it->c.tested, sizeof(it->c.tested), "read /sys/kernel/btf/vmlinux");
-	it->c.ok = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
-	if (!it->c.ok)
-		snprintf(it->c.reason, sizeof(it->c.reason),
-			 "no /sys/kernel/btf/vmlinux (kernel built without CONFIG_DEBUG_INFO_BTF)");
 
 	it = add(k, "lockdown", false);
 	len = vg_probe_read_securityfs("lockdown", buf, sizeof(buf), &mounted);
-	snprintf(it->c.tested, sizeof(it->c.tested), "read /sys/kernel/security/lockdown%s",
-		 mounted ? " (securityfs mounted by vigil)" : "");
+	*securityfs_mounted |= mounted;
+	snprintf(it->c.tested, sizeof(it->c.tested), "read /sys/kernel/security/lockdown");
 	if (len < 0)
 		snprintf(it->c.reason, sizeof(it->c.reason), "%s (kernel without the lockdown LSM?)",
 			 strerror(-len));
@@ -130,22 +116,25 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 
 	it = add(k, "lsm", false);
 	len = vg_probe_read_securityfs("lsm", buf, sizeof(buf), &mounted);
+	*securityfs_mounted |= mounted;
 	snprintf(it->c.tested, sizeof(it->c.tested), "read /sys/kernel/security/lsm");
 	if (len < 0) {
 		snprintf(it->c.reason, sizeof(it->c.reason), "%s", strerror(-len));
 		snprintf(it->c.value, sizeof(it->c.value), "[]");
 		it->value_raw = true;
 	} else {
-		size_t off;
+		struct vg_buf b = { 0 };
+		struct vg_json j;
 
-		it->value_raw = true;
+		vg_json_init(&j, &b);
+		vg_json_arr_begin(&j);
 		n = vg_parse_lsm_list(buf, names, 64);
-		off = snprintf(it->c.value, sizeof(it->c.value), "[");
-		for (i = 0; i < n && off < sizeof(it->c.value); i++)
-			off += snprintf(it->c.value + off, sizeof(it->c.value) - off, "%s\"%s\"",
-					i ? ", " : "", names[i]);
-		if (off < sizeof(it->c.value))
-			snprintf(it->c.value + off, sizeof(it->c.value) - off, "]");
+		for (i = 0; i < n; i++)
+			vg_json_cstr(&j, names[i]);
+		vg_json_arr_end(&j);
+		it->value_raw = !b.oom && b.len < sizeof(it->c.value);
+		snprintf(it->c.value, sizeof(it->c.value), "%.300s", it->value_raw ? b.data : buf);
+		vg_buf_free(&b);
 	}
 	it = add(k, "bpf_lsm_active", true);
 	it->c.ok = len >= 0 && vg_lsm_list_has(buf, "bpf");
@@ -153,20 +142,59 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 	if (!it->c.ok)
 		snprintf(it->c.reason, sizeof(it->c.reason),
 			 "'bpf' is not among the active LSMs (boot with lsm=...,bpf)");
+}
+
+static void add_fs(struct section *k, const char *key, const char *path, long magic,
+		   bool mounted_by_vigil)
+{
+	struct item *it = add(k, key, true);
+
+	it->c.ok = fs_mounted(path, magic);
+	snprintf(it->c.value, sizeof(it->c.value), "%s%s", path,
+		 mounted_by_vigil ? " (mounted by vigil)" : "");
+	snprintf(it->c.tested, sizeof(it->c.tested), "statfs %s", path);
+	if (!it->c.ok)
+		snprintf(it->c.reason, sizeof(it->c.reason), "%s is not mounted on %s", key, path);
+}
+
+static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_before,
+			 char *cgroup2, size_t cg_size)
+{
+	bool securityfs_mounted = false;
+	struct utsname u;
+	struct item *it;
+	char buf[64];
+	char *mi;
+
+	if (uname(&u) == 0) {
+		add_value(k, "release", false, "%s", u.release);
+		add_value(k, "version", false, "%s", u.version);
+		add_value(k, "machine", false, "%s", u.machine);
+	}
+	it = add(k, "btf", true);
+	snprintf(it->c.value, sizeof(it->c.value), "/sys/kernel/btf/vmlinux");
+	snprintf(it->c.tested, sizeof(it->c.tested), "access /sys/kernel/btf/vmlinux");
+	it->c.ok = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	if (!it->c.ok)
+		snprintf(it->c.reason, sizeof(it->c.reason),
+			 "no /sys/kernel/btf/vmlinux (kernel built without CONFIG_DEBUG_INFO_BTF)");
+
+	probe_lockdown_lsm(k, &securityfs_mounted);
 
 	if (vg_probe_read_file("/proc/sys/kernel/unprivileged_bpf_disabled", buf, sizeof(buf)) > 0)
 		add_value(k, "unprivileged_bpf_disabled", true, "%ld", strtol(buf, NULL, 10));
+	it = add(k, "jit", true);
+	snprintf(it->c.tested, sizeof(it->c.tested), "read net.core.bpf_jit_enable");
 	if (vg_probe_read_file("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)) > 0) {
-		it = add(k, "jit", true);
-		snprintf(it->c.value, sizeof(it->c.value), "%.32s", buf);
-		snprintf(it->c.tested, sizeof(it->c.tested), "net.core.bpf_jit_enable");
+		it->value_raw = true;
+		snprintf(it->c.value, sizeof(it->c.value), "%ld", strtol(buf, NULL, 10));
 		it->c.ok = strcmp(buf, "0") != 0;
 		if (!it->c.ok)
-			snprintf(it->c.reason, sizeof(it->c.reason), "net.core.bpf_jit_enable=0");
+			snprintf(it->c.reason, sizeof(it->c.reason),
+				 "net.core.bpf_jit_enable=0: programs run in the interpreter");
 	} else {
-		it = add(k, "jit", true);
 		snprintf(it->c.reason, sizeof(it->c.reason),
-			 "no net.core.bpf_jit_enable (JIT not built or always on)");
+			 "no net.core.bpf_jit_enable (kernel built without the BPF JIT)");
 	}
 
 	it = add(k, "cgroup2", true);
@@ -182,16 +210,9 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 	}
 	free(mi);
 
-	it = add(k, "tracefs", true);
-	it->c.ok = fs_mounted("/sys/kernel/tracing", TRACEFS_MAGIC);
-	snprintf(it->c.value, sizeof(it->c.value), "/sys/kernel/tracing");
-	snprintf(it->c.tested, sizeof(it->c.tested), "%s",
-		 tracefs_before ? "already mounted" : "mounted by vigil");
-	it = add(k, "bpffs", true);
-	it->c.ok = fs_mounted("/sys/fs/bpf", BPF_FS_MAGIC);
-	snprintf(it->c.value, sizeof(it->c.value), "/sys/fs/bpf");
-	snprintf(it->c.tested, sizeof(it->c.tested), "%s",
-		 bpffs_before ? "already mounted" : "mounted by vigil");
+	add_fs(k, "tracefs", "/sys/kernel/tracing", TRACEFS_MAGIC, !tracefs_before);
+	add_fs(k, "bpffs", "/sys/fs/bpf", BPF_FS_MAGIC, !bpffs_before);
+	add_fs(k, "securityfs", "/sys/kernel/security", SECURITYFS_MAGIC, securityfs_mounted);
 
 	it = add(k, "bpf_stats", true);
 	vg_probe_bpf_stats(&it->c);
@@ -274,7 +295,7 @@ static void print_section(FILE *f, const struct section *s, bool verbose)
 
 		if (it->has_ok && !it->c.ok)
 			snprintf(text, sizeof(text), "%s", it->c.reason);
-		else if (it->c.value[0] && it->c.tested[0] && (verbose || !it->has_ok))
+		else if (it->c.value[0] && it->c.tested[0] && verbose)
 			snprintf(text, sizeof(text), "%s  (%s)", it->c.value, it->c.tested);
 		else if (it->c.value[0])
 			snprintf(text, sizeof(text), "%s", it->c.value);
@@ -284,7 +305,7 @@ static void print_section(FILE *f, const struct section *s, bool verbose)
 			snprintf(text, sizeof(text), "%s", it->c.tested);
 		fprintf(f, "  %-*s %-3s  %s\n", KEY_WIDTH, it->key, status, text);
 		if (verbose && it->has_ok && !it->c.ok && it->c.tested[0])
-			fprintf(f, "  %-*s       tried: %s\n", KEY_WIDTH, "", it->c.tested);
+			fprintf(f, "  %-*s      tried: %s\n", KEY_WIDTH, "", it->c.tested);
 	}
 }
 
@@ -298,7 +319,7 @@ static void print_text(FILE *f, const struct report *r, bool verbose)
 	print_section(f, &r->maps, verbose);
 	print_section(f, &r->helpers, verbose);
 	print_section(f, &r->modsys, verbose);
-	fprintf(f, "\nSENSORS%*sVARIANT\n", KEY_WIDTH - 7 + 2, "");
+	fprintf(f, "\nSENSORS%*sVARIANT\n", KEY_WIDTH - 7 + 3, "");
 	for (i = 0; i < r->n_sensors; i++) {
 		const struct sensor_row *s = &r->sensors[i];
 
@@ -322,104 +343,97 @@ static void print_text(FILE *f, const struct report *r, bool verbose)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
-static void json_section(FILE *f, const struct section *s)
+static void json_section(struct vg_json *j, const struct section *s)
 {
 	int i;
 
-	fprintf(f, "\"%s\":{", s->key);
+	vg_json_key(j, s->key);
+	vg_json_obj_begin(j);
 	for (i = 0; i < s->n; i++) {
 		const struct item *it = &s->items[i];
-		const char *sep = "";
 
-		fprintf(f, "%s\"%s\":{", i ? "," : "", it->key);
+		vg_json_key(j, it->key);
+		vg_json_obj_begin(j);
 		if (it->has_ok) {
-			fprintf(f, "\"available\":%s", it->c.ok ? "true" : "false");
-			sep = ",";
+			vg_json_key(j, "available");
+			vg_json_bool(j, it->c.ok);
 		}
 		if (it->c.value[0]) {
-			fprintf(f, "%s\"value\":", sep);
+			vg_json_key(j, "value");
 			if (it->value_raw)
-				fputs(it->c.value, f);
+				vg_json_raw(j, it->c.value, strlen(it->c.value));
 			else
-				json_str(f, it->c.value);
-			sep = ",";
+				vg_json_cstr(j, it->c.value);
 		}
 		if (it->c.tested[0]) {
-			fprintf(f, "%s\"tested\":", sep);
-			json_str(f, it->c.tested);
-			sep = ",";
+			vg_json_key(j, "tested");
+			vg_json_cstr(j, it->c.tested);
 		}
 		if (it->c.reason[0]) {
-			fprintf(f, "%s\"reason\":", sep);
-			json_str(f, it->c.reason);
+			vg_json_key(j, "reason");
+			vg_json_cstr(j, it->c.reason);
 		}
-		fputc('}', f);
+		vg_json_obj_end(j);
 	}
-	fputc('}', f);
+	vg_json_obj_end(j);
 }
 
-static void print_json(FILE *f, const struct report *r)
+static void json_sensor(struct vg_json *j, const struct sensor_row *s)
 {
-	int i, v;
+	int v;
 
-	fputc('{', f);
-	json_section(f, &r->kernel);
-	fputc(',', f);
-	json_section(f, &r->hooks);
-	fputc(',', f);
-	json_section(f, &r->maps);
-	fputc(',', f);
-	json_section(f, &r->helpers);
-	fputc(',', f);
-	json_section(f, &r->modsys);
-	fputs(",\"sensors\":{", f);
-	for (i = 0; i < r->n_sensors; i++) {
-		const struct sensor_row *s = &r->sensors[i];
+	vg_json_key(j, s->name);
+	vg_json_obj_begin(j);
+	vg_json_key(j, "variant");
+	vg_json_cstr(j, s->variant >= 0 ? s->variants[s->variant] : NULL);
+	vg_json_key(j, "variants");
+	vg_json_arr_begin(j);
+	for (v = 0; v < s->n_variants; v++) {
+		bool not_tried = s->variant >= 0 && v > s->variant;
 
-		fprintf(f, "%s\"%s\":{\"variant\":", i ? "," : "", s->name);
-		if (s->variant >= 0)
-			json_str(f, s->variants[s->variant]);
-		else
-			fputs("null", f);
-		fputs(",\"variants\":[", f);
-		for (v = 0; v < s->n_variants; v++) {
-			const char *status = v == s->variant ? "chosen" :
-					     (s->variant >= 0 && v > s->variant) ? "not tried" :
-										 "refused";
-
-			fprintf(f, "%s{\"name\":", v ? "," : "");
-			json_str(f, s->variants[v]);
-			fprintf(f, ",\"status\":\"%s\"", status);
-			if (!strcmp(status, "refused")) {
-				fputs(",\"reason\":", f);
-				json_str(f, s->reasons[v][0] ? s->reasons[v] :
-							       "an error in vigil (see -v)");
-			}
-			fputc('}', f);
+		vg_json_obj_begin(j);
+		vg_json_key(j, "name");
+		vg_json_cstr(j, s->variants[v]);
+		vg_json_key(j, "status");
+		vg_json_cstr(j, v == s->variant ? "chosen" : not_tried ? "not tried" : "refused");
+		if (v != s->variant && !not_tried) {
+			vg_json_key(j, "reason");
+			vg_json_cstr(j, s->reasons[v][0] ? s->reasons[v] : "an error in vigil (see -v)");
 		}
-		fputs("]}", f);
+		vg_json_obj_end(j);
 	}
-	fprintf(f, "},\"elapsed_ms\":%ld}\n", r->elapsed_ms);
+	vg_json_arr_end(j);
+	vg_json_obj_end(j);
+}
+
+/* Returns 0, or -ENOMEM when the document could not be built. */
+static int print_json(FILE *f, const struct report *r)
+{
+	struct vg_buf b = { 0 };
+	struct vg_json j;
+	int i, err = 0;
+
+	vg_json_init(&j, &b);
+	vg_json_obj_begin(&j);
+	json_section(&j, &r->kernel);
+	json_section(&j, &r->hooks);
+	json_section(&j, &r->maps);
+	json_section(&j, &r->helpers);
+	json_section(&j, &r->modsys);
+	vg_json_key(&j, "sensors");
+	vg_json_obj_begin(&j);
+	for (i = 0; i < r->n_sensors; i++)
+		json_sensor(&j, &r->sensors[i]);
+	vg_json_obj_end(&j);
+	vg_json_key(&j, "elapsed_ms");
+	vg_json_i64(&j, r->elapsed_ms);
+	vg_json_obj_end(&j);
+	if (b.oom)
+		err = -ENOMEM;
+	else
+		fprintf(f, "%s\n", b.data);
+	vg_buf_free(&b);
+	return err;
 }
 
 /* ---- CLI ------------------------------------------------------------- */
@@ -433,12 +447,11 @@ static const char doc[] =
 	"Print what this kernel lets vigil do, found by loading tiny BPF programs:\n"
 	"hook kinds, map types, helpers, kernel settings, and which implementation\n"
 	"each sensor would use. Needs root. Mounts tracefs, bpffs and securityfs if\n"
-	"they are missing; every program, link and cgroup it makes is removed.\n"
-	"\n"
+	"they are missing; every program, link and cgroup it makes is removed.\v"
 	"EXAMPLES:\n"
-	"  vigil probe              # aligned table\n"
-	"  vigil probe --json | jq .hooks.fentry\n"
-	"  vigil probe -v           # also what was tried, and libbpf's log";
+	"  vigil probe                            # aligned table\n"
+	"  vigil probe --json | jq .hooks.fentry  # one JSON object\n"
+	"  vigil probe -v                         # also what each check tried\n";
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object instead of the table", 0 },
@@ -496,10 +509,14 @@ int cmd_probe(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r->elapsed_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	if (o.json)
-		print_json(stdout, r);
+		err = print_json(stdout, r);
 	else
 		print_text(stdout, r, o.verbose);
 	free(r);
+	if (err) {
+		vg_err("probe: out of memory building the JSON report");
+		return 1;
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		vg_err("probe: cannot write the report: %s", strerror(errno));
 		return 1;
