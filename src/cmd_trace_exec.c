@@ -11,7 +11,7 @@
 #include "sensor_process.h"
 
 struct trace_exec_args {
-	struct vg_process_cfg filter;
+	struct vg_task_filter filter;
 	bool json;
 	bool forks;
 	uint64_t ringbuf_bytes;
