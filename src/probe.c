@@ -171,10 +171,10 @@ size_t vg_verifier_reason(const char *log, char *out, size_t size)
 		const char *e = strchr(p, '\n');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 
-		/* Instruction dumps ("0: (85) call ...") are context, not reasons. */
-		if (!is_stat_line(p, n) && !(n > 2 && p[0] >= '0' && p[0] <= '9' &&
-					      strchr(p, ':') && strchr(p, ':') < p + n &&
-					      strstr(p, ": (") == strchr(p, ':'))) {
+		size_t digits = strspn(p, "0123456789");
+
+		/* Instruction and state dumps ("0: (85) call ...", "0: R1=ctx()") are context. */
+		if (!is_stat_line(p, n) && !(digits && digits < n && p[digits] == ':')) {
 			best = p;
 			best_len = n;
 		}
