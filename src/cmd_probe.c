@@ -114,7 +114,7 @@ static void probe_lockdown_lsm(struct section *k, bool *securityfs_mounted)
 	else
 		snprintf(it->c.reason, sizeof(it->c.reason), "unexpected content '%.100s'", buf);
 
-	it = add(k, "lsm", false);
+	it = add(k, "active_lsms", false);
 	len = vg_probe_read_securityfs("lsm", buf, sizeof(buf), &mounted);
 	*securityfs_mounted |= mounted;
 	snprintf(it->c.tested, sizeof(it->c.tested), "read /sys/kernel/security/lsm");
