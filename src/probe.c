@@ -811,7 +811,8 @@ static bool helper_in(const struct vg_helper *h, enum vg_hook where, char *why, 
 		close(fd);
 		ok = true;
 	} else if (strstr(log, "unknown func") || strstr(log, "invalid func") ||
-		   strstr(log, "not allowed") || strstr(log, "cannot call")) {
+		   strstr(log, "cannot use helper") || strstr(log, "not allowed") ||
+		   strstr(log, "cannot call")) {
 		vg_verifier_reason(log, line, sizeof(line));
 		snprintf(why, size, "%s programs: %s", vg_hook_name(where), line);
 	} else if (log[0] && (fd == -EACCES || fd == -EINVAL)) {
@@ -826,27 +827,15 @@ static bool helper_in(const struct vg_helper *h, enum vg_hook where, char *why, 
 	return ok;
 }
 
+/*
+ * Not libbpf_probe_bpf_helper(): libbpf 1.1 only recognises "unknown func"
+ * and "invalid func", so a helper the program type may not call ("program
+ * of this type cannot use helper ...") counts as present; it also cannot
+ * probe tp_btf/fentry/LSM programs, which need an attach BTF id.
+ */
 void vg_probe_helper(const struct vg_helper *h, struct vg_check *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (h->where == VG_HOOK_TRACEPOINT || h->where == VG_HOOK_RAW_TRACEPOINT) {
-		enum bpf_prog_type t = h->where == VG_HOOK_TRACEPOINT ?
-					       BPF_PROG_TYPE_TRACEPOINT :
-					       BPF_PROG_TYPE_RAW_TRACEPOINT;
-		int ret = libbpf_probe_bpf_helper(t, h->id, NULL);
-
-		snprintf(c->tested, sizeof(c->tested), "in %s programs (libbpf_probe_bpf_helper)",
-			 vg_hook_name(h->where));
-		if (ret == 1)
-			c->ok = true;
-		else if (ret == 0)
-			snprintf(c->reason, sizeof(c->reason),
-				 "the verifier does not offer it to %s programs (unknown func)",
-				 vg_hook_name(h->where));
-		else
-			set_errno_reason(c->reason, sizeof(c->reason), "probe", -ret);
-		return;
-	}
 	snprintf(c->tested, sizeof(c->tested), "in %s programs", vg_hook_name(h->where));
 	c->ok = helper_in(h, h->where, c->reason, sizeof(c->reason));
 	if (!c->ok && h->where == VG_HOOK_FENTRY) {
