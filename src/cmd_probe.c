@@ -164,7 +164,6 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 	struct utsname u;
 	struct item *it;
 	char buf[64];
-	char *mi;
 
 	if (uname(&u) == 0) {
 		add_value(k, "release", false, "%s", u.release);
@@ -199,16 +198,14 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 
 	it = add(k, "cgroup2", true);
 	snprintf(it->c.tested, sizeof(it->c.tested), "cgroup2 in /proc/self/mountinfo");
-	mi = malloc(1 << 20);
 	cgroup2[0] = '\0';
-	if (mi && vg_probe_read_file("/proc/self/mountinfo", mi, 1 << 20) >= 0 &&
-	    vg_parse_cgroup2_mount(mi, cgroup2, cg_size) == 0) {
+	if (vg_probe_cgroup2_mount(cgroup2, cg_size) == 0) {
 		it->c.ok = true;
-		snprintf(it->c.value, sizeof(it->c.value), "%s", cgroup2);
+		snprintf(it->c.value, sizeof(it->c.value), "%.300s", cgroup2);
 	} else {
+		cgroup2[0] = '\0';
 		snprintf(it->c.reason, sizeof(it->c.reason), "no cgroup2 filesystem mounted");
 	}
-	free(mi);
 
 	add_fs(k, "tracefs", "/sys/kernel/tracing", TRACEFS_MAGIC, !tracefs_before);
 	add_fs(k, "bpffs", "/sys/fs/bpf", BPF_FS_MAGIC, !bpffs_before);

@@ -273,6 +273,18 @@ static char *read_all(const char *path)
 	return buf;
 }
 
+int vg_probe_cgroup2_mount(char *out, size_t size)
+{
+	char *mi = read_all("/proc/self/mountinfo");
+	int err;
+
+	if (!mi)
+		return -errno;
+	err = vg_parse_cgroup2_mount(mi, out, size);
+	free(mi);
+	return err;
+}
+
 int vg_probe_read_securityfs(const char *name, char *buf, size_t size, bool *mounted)
 {
 	char path[256];

@@ -81,6 +81,9 @@ void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c);
  */
 int vg_probe_read_securityfs(const char *name, char *buf, size_t size, bool *mounted);
 
+/* Mount point of cgroup v2 from /proc/self/mountinfo. Returns 0 or <0. */
+int vg_probe_cgroup2_mount(char *out, size_t size);
+
 /* Frees what the probes cached (vmlinux BTF). */
 void vg_probe_done(void);
 
