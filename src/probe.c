@@ -515,7 +515,7 @@ static int attach_kprobe(int prog_fd, const char *func, char *why, size_t size)
 
 		snprintf(why, size, "attach: no kprobe PMU in /sys/bus/event_source/devices%s",
 			 stat(TRACEFS_ROOT "/kprobe_events", &st) < 0 ?
-				 " and no " TRACEFS_ROOT "/kprobe_events (kernel built without CONFIG_KPROBES)" :
+				 " and no " TRACEFS_ROOT "/kprobe_events (kernel built without CONFIG_KPROBE_EVENTS)" :
 				 "");
 		return -ENOENT;
 	}
