@@ -12,5 +12,6 @@ struct vg_command {
 int cmd_run(int argc, char **argv);
 int cmd_trace_exec(int argc, char **argv);
 int cmd_floor(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@ static const struct vg_command commands[] = {
 	{ "run", "run the agent: every sensor, the policy, actions and exporters", cmd_run },
 	{ "trace exec", "live exec, fork and exit events", cmd_trace_exec },
 	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", cmd_floor },
+	{ "probe", "what this kernel lets vigil do, and which hook each sensor uses", cmd_probe },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
