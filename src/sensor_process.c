@@ -54,7 +54,7 @@ int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_i
 {
 	struct sensor_process_bpf *skel = s->skel;
 	struct vg_path_rule_key key = { 0 };
-	struct vg_path_rule rule = { .rule_id = rule_id, .action = VG_ACT_KILL, .audit = audit };
+	struct vg_path_rule rule = { .rule_id = rule_id, .action = VG_KACT_KILL, .audit = audit };
 	size_t len = strlen(path);
 	bool prefix = len > 0 && path[len - 1] == '*';
 

@@ -78,14 +78,14 @@ struct vg_path_rule_key {
 	__u8 data[VG_RULE_PATH_BYTES];
 };
 
-enum vg_action {
-	VG_ACT_NONE = 0,
-	VG_ACT_KILL = 1,
+enum vg_kernel_action {
+	VG_KACT_NONE = 0,
+	VG_KACT_KILL = 1,
 };
 
 struct vg_path_rule {
 	__u32 rule_id;		/* the policy's rule index, reported back in the record */
-	__u8 action;		/* enum vg_action */
+	__u8 action;		/* enum vg_kernel_action */
 	__u8 audit;		/* 1: report "would have", do nothing */
 	__u16 pad;
 };

@@ -156,7 +156,7 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 		e->exe.len = 0;
 		if (vg_path_resolve(&exe_file->f_path, &res) == 0) {
 			rule = match_exec_rule(&res);
-			if (rule && rule->action == VG_ACT_KILL) {
+			if (rule && rule->action == VG_KACT_KILL) {
 				e->rule_id = rule->rule_id;
 				if (rule->audit) {
 					e->hdr.flags |= VG_HF_WOULD_KILL;
