@@ -13,12 +13,13 @@
 
 static int anchor_score(const struct node *n)
 {
-	int bonus = !strcmp(n->field->name, "process.executable.path") ||
-		    !strcmp(n->field->name, "file.path") ? 10 : 0;
 	size_t i;
+	int bonus;
 
 	if (n->kind != N_CMP || n->field->type != VG_FT_STR || !strcmp(n->field->name, "event.kind"))
 		return -1;
+	bonus = !strcmp(n->field->name, "process.executable.path") ||
+		!strcmp(n->field->name, "file.path") ? 10 : 0;
 	if (n->op == OP_EQ && n->set.n)
 		return 200 - (int)(n->set.n < 100 ? n->set.n : 100) + bonus;
 	if (n->op == OP_STARTS && n->n_strs) {

@@ -495,6 +495,16 @@ static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct as
 	n = compile_ast(p, r, a, s);
 	if (!n)
 		return -EINVAL;
+	/* A macro that is itself an and/or chain joins this one: the index and the
+	 * pre-filter look at top-level conjuncts only. */
+	if ((k == AST_AND && n->kind == N_AND) || (k == AST_OR && n->kind == N_OR)) {
+		size_t i;
+
+		for (i = 0; i < n->n_kids; i++)
+			if (ptrvec_push(kids, n->kids[i]))
+				return -ENOMEM;
+		return 0;
+	}
 	return ptrvec_push(kids, n);
 }
 
