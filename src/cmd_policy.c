@@ -102,7 +102,8 @@ static struct vg_policy *load(const struct policy_args *a)
 	}
 	for (i_path = 0; i_path < a->n_paths && err != -ENOMEM; i_path++)
 		err = policy_add_path(p, a->paths[i_path]);
-	if (!policy_n_errors(p) && err != -ENOMEM)
+	/* Compile even after load errors: one run reports every problem. */
+	if (err != -ENOMEM)
 		err = policy_compile(p);
 	d = policy_diags(p, &n);
 	for (i = 0; d && i < n; i++)

@@ -507,6 +507,13 @@ const char *fields_suggest(const char *name, size_t len)
 	unsigned best_d = len / 3 + 2;
 	size_t i;
 
+	/* A cut-short name ("process.exe") most likely means the field it begins. */
+	for (i = 0; i < N_FIELDS; i++)
+		if (len > 3 && !strncmp(table[i].name, name, len) &&
+		    (!best || strlen(table[i].name) < strlen(best)))
+			best = table[i].name;
+	if (best)
+		return best;
 	for (i = 0; i < N_FIELDS; i++) {
 		unsigned d = fields_distance(name, len, table[i].name, strlen(table[i].name));
 

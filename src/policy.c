@@ -626,11 +626,11 @@ int policy_compile(struct vg_policy *p)
 
 			fields_kinds_format(deniable, kinds, sizeof(kinds));
 			snprintf(hint, sizeof(hint), "deny works for: %s", kinds);
-			diag_at(p, true, r->pos, hint, "rule '%s': action 'deny' is not possible for event '%s'",
+			diag_at(p, true, r->act_pos, hint, "rule '%s': action 'deny' is not possible for event '%s'",
 				r->name, fields_kind_name(__builtin_ctzll(r->kinds & ~deniable)));
 		}
 		if (r->action == VG_ACT_KILL && (r->kinds & VG_KB(VG_K_EXIT)))
-			diag_at(p, true, r->pos, "the process is already gone",
+			diag_at(p, true, r->act_pos, "the process is already gone",
 				"rule '%s': action 'kill' is not possible for event 'exit'", r->name);
 		if (p->n_errors == before && r->cond && r->enabled) {
 			r->index = p->active.n;

@@ -170,7 +170,8 @@ struct vg_rule {
 	const struct vg_field **thr_keys;
 	size_t n_thr_keys;
 	struct strmap thr;		/* key text -> struct throttle_ent * (malloc'd) */
-	struct pos pos;
+	struct pos pos;			/* of its name */
+	struct pos act_pos;		/* of its action */
 	/* raw, before compile */
 	struct src_scalar cond_src;
 	bool has_cond;

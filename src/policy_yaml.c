@@ -451,6 +451,7 @@ static int load_rule(struct ydoc *y, yaml_node_t *map)
 		} else if (!strcmp(key, "action")) {
 			if ((v = pick(y, val, "action", act, 3)) >= 0)
 				r->action = v;
+			r->act_pos = node_pos(y, val);
 		} else if (!strcmp(key, "mode")) {
 			if ((v = pick(y, val, "mode", mode, 2)) >= 0)
 				r->mode = v;
