@@ -158,6 +158,7 @@ static bool take_value(struct parser *ps, struct operand *o)
 		     "expected a value, found %s", tok_desc(ps, buf, sizeof(buf)));
 		return false;
 	}
+	memset(o, 0, sizeof(*o));
 	o->off = ps->t.off;
 	o->s = v;
 	o->len = ps->t.len;
@@ -719,7 +720,7 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 				const struct src_scalar *s)
 {
 	struct ptrvec kids = { 0 };
-	struct node *n = NULL;
+	struct node *n = NULL, *kid;
 	int err;
 
 	switch (a->kind) {
@@ -737,15 +738,15 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 		n->n_kids = kids.n;
 		break;
 	case AST_NOT:
-		err = collect_chain(p, r, a->l, s, AST_NOT, &kids);	/* just the one kid */
-		if (err)
+		kid = compile_ast(p, r, a->l, s);
+		if (!kid)
 			break;
 		n = new_node(p, N_NOT);
 		if (!n || !(n->kids = arena_alloc(&p->arena, sizeof(*n->kids)))) {
 			n = NULL;
 			break;
 		}
-		n->kids[0] = kids.v[0];
+		n->kids[0] = kid;
 		n->n_kids = 1;
 		break;
 	case AST_CMP:
