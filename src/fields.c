@@ -504,7 +504,7 @@ unsigned fields_distance(const char *a, size_t alen, const char *b, size_t blen)
 const char *fields_suggest(const char *name, size_t len)
 {
 	const char *best = NULL;
-	unsigned best_d = len / 3 + 2;
+	unsigned best_d = len / 5 + 1;	/* further than this is a guess, not a hint */
 	size_t i;
 
 	/* A cut-short name ("process.exe") most likely means the field it begins. */
