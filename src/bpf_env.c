@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -21,20 +22,32 @@ static size_t capture_len;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[2048];
-	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	char *line = NULL;
+	int n = vasprintf(&line, fmt, ap);
+	const char *keep;
 
 	if (n < 0)
 		return 0;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	if (capture_len + n >= CAPTURE_BYTES)
-		capture_len = 0;	/* only the latest load matters */
-	memcpy(capture + capture_len, line, n);
-	capture_len += n;
-	capture[capture_len] = '\0';
-	if (vg_log_verbosity >= VG_LOG_DEBUG || level == LIBBPF_WARN)
-		vg_log(VG_LOG_DEBUG, "libbpf: %s", line);
+	vg_log(VG_LOG_DEBUG, "libbpf: %s", line);
+	/* Warnings carry the failure and the verifier log; keep only those. */
+	if (level == LIBBPF_WARN) {
+		/* A verifier log can be long: its end holds the reason. */
+		keep = n >= CAPTURE_BYTES / 2 ? line + n - (CAPTURE_BYTES / 2 - 1) : line;
+		n = strlen(keep);
+		/* Keep the newest bytes: shift out the oldest. */
+		if (capture_len + n >= CAPTURE_BYTES) {
+			size_t drop = capture_len + n - (CAPTURE_BYTES - 1);
+
+			if (drop > capture_len)
+				drop = capture_len;
+			memmove(capture, capture + drop, capture_len - drop);
+			capture_len -= drop;
+		}
+		memcpy(capture + capture_len, keep, n);
+		capture_len += n;
+		capture[capture_len] = '\0';
+	}
+	free(line);
 	return n;
 }
 
@@ -63,45 +76,54 @@ static int is_skippable(const char *l, size_t n)
 	return 0;
 }
 
+/* Last line of @from..@to that is not verifier bookkeeping. */
+static const char *last_meaningful_line(const char *from, const char *to, size_t *len)
+{
+	const char *best = NULL, *l = from;
+
+	while (l < to) {
+		const char *e = memchr(l, '\n', to - l);
+		size_t n = e ? (size_t)(e - l) : (size_t)(to - l);
+
+		if (!is_skippable(l, n)) {
+			best = l;
+			*len = n;
+		}
+		if (!e)
+			break;
+		l = e + 1;
+	}
+	return best;
+}
+
 size_t vg_env_load_reason(char *buf, size_t size)
 {
-	const char *fail = NULL, *p, *log_begin, *log_end, *best = NULL;
-	size_t best_len = 0;
+	const char *end = NULL, *p, *begin, *best = NULL, *q;
 	char prog[128] = "", err[128] = "";
+	size_t best_len = 0;
 
-	/* "libbpf: prog 'x': BPF program load failed: Permission denied" */
-	for (p = capture; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		const char *e = strchr(p, '\n');
-		const char *f = strstr(p, "load failed: ");
+	/* "prog 'x': BPF program load failed: Permission denied" */
+	for (p = capture; (q = strstr(p, "load failed: ")); p = q + 1) {
+		const char *line = q;
 
-		if (f && (!e || f < e) && strstr(p, "prog '") && strstr(p, "prog '") < f)
-			fail = p;
-	}
-	if (fail) {
-		sscanf(strstr(fail, "prog '"), "prog '%127[^']'", prog);
-		sscanf(strstr(fail, "load failed: ") + strlen("load failed: "), "%127[^\n]", err);
+		while (line > capture && line[-1] != '\n')
+			line--;
+		if (sscanf(line, "libbpf: prog '%127[^']'", prog) == 1 ||
+		    sscanf(line, "prog '%127[^']'", prog) == 1)
+			sscanf(q + strlen("load failed: "), "%127[^\n]", err);
 	}
 	/* The verifier's last meaningful line is usually the reason. */
-	log_begin = strstr(capture, "-- BEGIN PROG LOAD LOG --");
-	log_end = log_begin ? strstr(log_begin, "-- END PROG LOAD LOG --") : NULL;
-	if (log_begin && log_end) {
-		for (p = strchr(log_begin, '\n'); p && p < log_end; p = strchr(p + 1, '\n')) {
-			const char *l = p + 1;
-			const char *e = strchr(l, '\n');
-			size_t n = e ? (size_t)(e - l) : strlen(l);
-
-			if (l >= log_end)
-				break;
-			if (!is_skippable(l, n)) {
-				best = l;
-				best_len = n;
-			}
-		}
+	for (p = capture; (q = strstr(p, "-- END PROG LOAD LOG --")); p = q + 1)
+		end = q;
+	if (end) {
+		begin = end;
+		while (begin > capture && !(begin[0] == '-' && !strncmp(begin, "-- BEGIN", 8)))
+			begin--;
+		best = last_meaningful_line(begin, end, &best_len);
 	}
-	if (!fail && !best) {
-		/* Anything libbpf said last. */
-		return snprintf(buf, size, "%s", capture_len ? capture : "no details from libbpf");
-	}
+	if (!prog[0] && !best)
+		return snprintf(buf, size, "%.*s", (int)strcspn(capture, "\n"),
+				capture_len ? capture : "no details from libbpf");
 	return snprintf(buf, size, "program '%s': %s%s%.*s", prog[0] ? prog : "?",
 			err[0] ? err : "refused", best ? ": " : "", (int)best_len, best ? best : "");
 }
@@ -149,9 +171,15 @@ int vg_env_prepare(void)
 	err = ensure_mount("/sys/fs/bpf", "bpf", BPF_FS_MAGIC_NR);
 	if (err)
 		return err;
-	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0) {
-		vg_err("cannot raise RLIMIT_MEMLOCK: %s", strerror(errno));
-		return -errno;
+	/*
+	 * Kernels since 5.11 charge BPF memory to the cgroup and ignore
+	 * RLIMIT_MEMLOCK; older ones need it raised. Where the hard limit is
+	 * fixed by the container, raise the soft limit as far as allowed.
+	 */
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0 && getrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+			vg_debug("cannot raise RLIMIT_MEMLOCK: %s", strerror(errno));
 	}
 	return 0;
 }

@@ -6,8 +6,8 @@
  * period (and while it has live children) so late events still resolve.
  *
  * /proc gives start times in clock ticks while the kernel gives ns: seeded
- * entries match any start time within their tick, and take the exact key
- * the first time an event names them.
+ * entries match any start time within their tick, and learn the exact
+ * start the first time an event names them.
  */
 #ifndef VIGIL_PROC_CACHE_H
 #define VIGIL_PROC_CACHE_H
@@ -31,7 +31,7 @@ struct vg_proc {
 	uint64_t exit_ns;		/* 0 while alive */
 	bool seeded;			/* learnt from /proc, not from an event */
 	/* cache internals */
-	bool coarse;			/* start_ns is only known to the tick */
+	uint64_t seed_tick_ns;		/* seeded: start floored to the /proc tick; else 0 */
 	uint32_t live_children;
 	struct vg_proc *hnext, *lru_prev, *lru_next;
 };

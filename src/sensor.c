@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bpf_env.h"
 #include "log.h"
 #include "sensor.h"
+#include "task_filter.h"
 
 static bool variant_has_prog(const struct vg_variant *v, const char *name)
 {
@@ -45,47 +45,21 @@ static void select_variant(struct bpf_object *obj, const struct vg_sensor_desc *
 	}
 }
 
-/* Reads the object's vg_abi_version from .rodata through its BTF. */
+/* The object's vg_abi_version (rodata) must equal the agent's. */
 static int check_abi_version(struct bpf_object *obj, const char *sensor)
 {
-	const struct btf *btf = bpf_object__btf(obj);
-	struct bpf_map *rodata = NULL, *m;
-	const struct btf_type *sec;
-	const struct btf_var_secinfo *vs;
-	const __u8 *data;
-	size_t data_size;
-	int id, i;
+	__u32 version;
 
-	bpf_object__for_each_map(m, obj)
-		if (strstr(bpf_map__name(m), ".rodata"))
-			rodata = m;
-	if (!btf || !rodata)
-		goto missing;
-	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
-	if (id < 0)
-		goto missing;
-	sec = btf__type_by_id(btf, id);
-	data = bpf_map__initial_value(rodata, &data_size);
-	vs = btf_var_secinfos(sec);
-	for (i = 0; i < btf_vlen(sec); i++, vs++) {
-		const struct btf_type *var = btf__type_by_id(btf, vs->type);
-		__u32 version;
-
-		if (strcmp(btf__name_by_offset(btf, var->name_off), "vg_abi_version"))
-			continue;
-		if (!data || vs->offset + sizeof(version) > data_size)
-			goto missing;
-		memcpy(&version, data + vs->offset, sizeof(version));
-		if (version != VG_ABI_VERSION) {
-			vg_err("sensor '%s': BPF object has event ABI %u, agent expects %u (rebuild both)",
-			       sensor, version, VG_ABI_VERSION);
-			return -EINVAL;
-		}
-		return 0;
+	if (vg_rodata_get(obj, "vg_abi_version", &version, sizeof(version))) {
+		vg_err("sensor '%s': BPF object carries no event ABI version", sensor);
+		return -EINVAL;
 	}
-missing:
-	vg_err("sensor '%s': BPF object carries no event ABI version", sensor);
-	return -EINVAL;
+	if (version != VG_ABI_VERSION) {
+		vg_err("sensor '%s': BPF object has event ABI %u, agent expects %u (rebuild both)",
+		       sensor, version, VG_ABI_VERSION);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int attach_all(struct vg_sensor *s)
@@ -122,13 +96,18 @@ int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link)
 	return 0;
 }
 
-static void drop_object(struct vg_sensor *s)
+void vg_sensor_detach(struct vg_sensor *s)
 {
 	int i;
 
 	for (i = 0; i < s->n_links; i++)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;
+}
+
+static void drop_object(struct vg_sensor *s)
+{
+	vg_sensor_detach(s);
 	if (s->skel)
 		s->desc->destroy(s->skel);
 	s->skel = NULL;
@@ -155,6 +134,9 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	if (err)
 		return err;
 	select_variant(s->obj, d, &d->variants[vi]);
+	map = bpf_object__find_map_by_name(s->obj, "vg_scratch_map");
+	if (map)
+		bpf_map__set_max_entries(map, libbpf_num_possible_cpus());
 	map = bpf_object__find_map_by_name(s->obj, "events");
 	if (map && ringbuf_bytes)
 		bpf_map__set_max_entries(map, ringbuf_bytes);

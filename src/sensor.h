@@ -64,6 +64,9 @@ int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 /* Adds one link to the sensor (for custom attach callbacks). */
 int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link);
 
+/* Detaches every program (the maps stay readable for counters). */
+void vg_sensor_detach(struct vg_sensor *s);
+
 /* Detaches and frees everything; safe on a sensor that failed to load. */
 void vg_sensor_unload(struct vg_sensor *s);
 

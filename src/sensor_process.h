@@ -6,15 +6,9 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "sensor.h"
+#include "task_filter.h"
 
-struct vg_process_cfg {
-	bool tgid_on;
-	__u32 tgid;
-	bool uid_on;
-	__u32 uid;
-	const char *comm;		/* NULL: any */
-	const char *cgroup_path;	/* cgroup v2 directory; NULL: any */
-};
+/* Its configuration is a struct vg_task_filter (NULL: every process). */
 
 extern const struct vg_sensor_desc vg_process_sensor;
 

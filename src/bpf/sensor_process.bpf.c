@@ -12,55 +12,9 @@
 #include "vigil_common.bpf.h"
 #include "vigil_path.bpf.h"
 #include "vigil_task.bpf.h"
+#include "vigil_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* In-kernel filters, fixed at start (rodata). Each has its own "on" flag
- * so that 0 never means both "root" and "unset". */
-const volatile bool filter_tgid_on = false;
-const volatile __u32 filter_tgid = 0;
-const volatile bool filter_uid_on = false;
-const volatile __u32 filter_uid = 0;
-const volatile bool filter_comm_on = false;
-const volatile char filter_comm[VG_COMM_LEN] = {};
-const volatile bool filter_cgroup_on = false;
-
-/* Slot 0 holds the cgroup given with --cgroup; descendants match too. */
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} filter_cgroup SEC(".maps");
-
-static __always_inline bool comm_differs(struct task_struct *task)
-{
-	char comm[VG_COMM_LEN];
-	int i;
-
-	BPF_CORE_READ_STR_INTO(&comm, task, comm);
-	for (i = 0; i < VG_COMM_LEN; i++) {
-		if (comm[i] != filter_comm[i])
-			return true;
-		if (!comm[i])
-			break;
-	}
-	return false;
-}
-
-/* True when the event about @task is not wanted by the configured filters. */
-static __always_inline bool should_drop(struct task_struct *task)
-{
-	if (filter_tgid_on && BPF_CORE_READ(task, tgid) != filter_tgid)
-		return true;
-	if (filter_uid_on && BPF_CORE_READ(task, cred, uid.val) != filter_uid)
-		return true;
-	if (filter_comm_on && comm_differs(task))
-		return true;
-	if (filter_cgroup_on && bpf_current_task_under_cgroup(&filter_cgroup, 0) != 1)
-		return true;
-	return false;
-}
 
 /* argv lives in the new image's memory between mm->arg_start and arg_end. */
 static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
@@ -85,6 +39,7 @@ static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 		len = room;
 		e->flags |= VG_EXEC_ARGV_TRUNC;
 	}
+	VG_BOUND(len, 8191);
 	if (bpf_probe_read_user(vg_tail_ptr(t), len, (void *)start) < 0) {
 		vg_count(VG_CNT_READ_FAIL);
 		e->flags |= VG_EXEC_ARGV_FAULT;
@@ -112,7 +67,7 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	struct path pwd;
 	int cut;
 
-	if (should_drop(task)) {
+	if (vg_task_filtered_out(task)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
@@ -183,7 +138,7 @@ static __always_inline int handle_fork(struct task_struct *parent,
 	/* Threads share their process's identity: only new processes count. */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;
-	if (should_drop(parent)) {
+	if (vg_task_filtered_out(parent)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
@@ -208,7 +163,7 @@ static __always_inline int handle_exit(struct task_struct *task)
 	/* Only when the last thread of the group leaves. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	if (should_drop(task)) {
+	if (vg_task_filtered_out(task)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}

@@ -24,6 +24,13 @@ const volatile __u32 vg_abi_version = VG_ABI_VERSION;
 /* Tail budget: a record never exceeds VG_MAX_RECORD_BYTES. */
 #define VG_SCRATCH_BYTES (VG_MAX_RECORD_BYTES * 2)
 #define VG_TAIL_MASK (VG_MAX_RECORD_BYTES - 1)
+#define VG_STR_MASK (VG_MAX_PATH_BYTES * 2 - 1)
+
+/*
+ * Re-bounds @v with an AND the compiler cannot drop: clang removes a mask
+ * it can prove redundant, and the verifier then loses the bound it needs.
+ */
+#define VG_BOUND(v, mask) asm volatile("%0 &= " #mask : "+r"(v))
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -41,8 +48,13 @@ struct vg_scratch {
 	__u8 buf[VG_SCRATCH_BYTES];
 };
 
+/*
+ * One scratch record per CPU. A plain array indexed by CPU, not a per-CPU
+ * array: per-CPU values are limited to 32 KiB. The loader sets max_entries
+ * to the number of possible CPUs.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct vg_scratch);
@@ -59,9 +71,12 @@ static __always_inline void vg_count(enum vg_counter c)
 
 static __always_inline void *vg_scratch(void)
 {
-	__u32 zero = 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	void *p = bpf_map_lookup_elem(&vg_scratch_map, &cpu);
 
-	return bpf_map_lookup_elem(&vg_scratch_map, &zero);
+	if (!p)
+		vg_count(VG_CNT_READ_FAIL);
+	return p;
 }
 
 /* Kernels before 5.5 called start_boottime real_start_time (commit cf25e24db61c). */
@@ -139,6 +154,7 @@ static __always_inline int vg_tail_put_str(struct vg_tail *t, struct vg_str *s,
 		max = VG_MAX_PATH_BYTES;
 	if (!src || max < 2)
 		return max < 2 ? 1 : 0;
+	VG_BOUND(max, 8191);
 	if (user)
 		n = bpf_probe_read_user_str(vg_tail_ptr(t), max, src);
 	else
@@ -176,6 +192,7 @@ static __always_inline int vg_tail_put_bytes(struct vg_tail *t, struct vg_str *s
 		len = VG_MAX_PATH_BYTES;
 		cut = 1;
 	}
+	VG_BOUND(len, 8191);
 	if (bpf_probe_read_kernel(vg_tail_ptr(t), len, src) < 0) {
 		vg_count(VG_CNT_READ_FAIL);
 		return -1;

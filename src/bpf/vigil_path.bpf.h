@@ -31,87 +31,113 @@ struct vg_path_res {
 	bool truncated;
 };
 
+struct vg_walk {
+	struct vg_path_buf *pb;
+	struct dentry *dentry;
+	struct mount *mnt;
+	__u32 pos;		/* start of the path written so far */
+	bool truncated;
+	bool done;
+	bool fault;
+};
+
+/* One step up: a path component, or a hop from a mount root to its mountpoint. */
+static long vg_walk_step(__u32 index, void *data)
+{
+	struct vg_walk *w = data;
+	struct dentry *dentry = w->dentry, *parent, *mnt_root;
+	struct mount *mnt = w->mnt, *mnt_parent;
+	struct qstr d_name;
+	__u32 len, pos = w->pos;
+
+	mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (dentry == mnt_root || dentry == parent) {
+		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		/* Root of the topmost mount, or a detached one: done. */
+		if (dentry != mnt_root || mnt == mnt_parent) {
+			w->done = true;
+			return 1;
+		}
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		return 0;
+	}
+	d_name = BPF_CORE_READ(dentry, d_name);
+	len = d_name.len;
+	if (len > VG_NAME_MAX)
+		len = VG_NAME_MAX;
+	if (len + 1 > pos || pos > VG_MAX_PATH_BYTES) {
+		w->truncated = true;
+		return 1;
+	}
+	pos -= len;
+	if (bpf_probe_read_kernel(&w->pb->buf[pos & VG_PATH_MASK], len & VG_NAME_MAX,
+				  d_name.name) < 0) {
+		w->fault = true;
+		return 1;
+	}
+	pos -= 1;
+	w->pb->buf[pos & VG_PATH_MASK] = '/';
+	w->pos = pos;
+	w->dentry = parent;
+	return 0;
+}
+
 /*
  * Resolves @path into @res. Returns 0 on success (res->str valid), <0 if
  * nothing could be read. Components are written right to left ending at
  * buf[VG_MAX_PATH_BYTES]; a path that does not fit or is deeper than
  * VG_MAX_PATH_DEPTH is marked truncated and keeps its rightmost part,
- * prefixed so that it never looks like an absolute path of its own.
+ * prefixed with "..." so that it never looks like a whole path.
+ * bpf_loop keeps the verifier's work independent of the depth bound.
  */
 static __always_inline int vg_path_resolve(const struct path *path,
 					   struct vg_path_res *res)
 {
 	__u32 zero = 0;
-	struct vg_path_buf *pb = bpf_map_lookup_elem(&vg_path_map, &zero);
-	struct dentry *dentry, *parent, *mnt_root;
+	struct vg_walk w = {};
 	struct vfsmount *vfsmnt;
-	struct mount *mnt, *mnt_parent;
-	__u32 pos = VG_MAX_PATH_BYTES;
-	int i;
+	__u32 pos;
 
 	res->str = NULL;
 	res->len = 0;
 	res->truncated = false;
-	if (!pb)
+	w.pb = bpf_map_lookup_elem(&vg_path_map, &zero);
+	if (!w.pb)
 		return -1;
-
-	dentry = BPF_CORE_READ(path, dentry);
+	w.dentry = BPF_CORE_READ(path, dentry);
 	vfsmnt = BPF_CORE_READ(path, mnt);
-	if (!dentry || !vfsmnt)
+	if (!w.dentry || !vfsmnt)
 		return -1;
-	mnt = container_of(vfsmnt, struct mount, mnt);
+	w.mnt = container_of(vfsmnt, struct mount, mnt);
+	w.pos = VG_MAX_PATH_BYTES;
 
-	for (i = 0; i < VG_MAX_PATH_DEPTH; i++) {
-		struct qstr d_name;
-		__u32 len;
-
-		mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-		parent = BPF_CORE_READ(dentry, d_parent);
-		if (dentry == mnt_root || dentry == parent) {
-			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-			/* Root of the topmost mount, or a detached one: done. */
-			if (dentry != mnt_root || mnt == mnt_parent)
-				break;
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mnt_parent;
-			continue;
-		}
-		d_name = BPF_CORE_READ(dentry, d_name);
-		len = d_name.len;
-		if (len > VG_NAME_MAX)
-			len = VG_NAME_MAX;
-		if (len + 1 > pos) {
-			res->truncated = true;
-			break;
-		}
-		pos -= len;
-		if (bpf_probe_read_kernel(&pb->buf[pos & VG_PATH_MASK],
-					  len & VG_NAME_MAX, d_name.name) < 0) {
-			vg_count(VG_CNT_READ_FAIL);
-			return -1;
-		}
-		pos -= 1;
-		pb->buf[pos & VG_PATH_MASK] = '/';
-		dentry = parent;
+	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);
+	if (w.fault) {
+		vg_count(VG_CNT_READ_FAIL);
+		return -1;
 	}
-	if (i == VG_MAX_PATH_DEPTH)
-		res->truncated = true;
-
+	if (!w.done)
+		w.truncated = true;
+	pos = w.pos;
+	if (pos > VG_MAX_PATH_BYTES)
+		return -1;
 	if (pos == VG_MAX_PATH_BYTES) {
 		pos -= 1;
-		pb->buf[pos & VG_PATH_MASK] = '/';
+		w.pb->buf[pos & VG_PATH_MASK] = '/';
 	}
-	if (res->truncated) {
-		/* Mark the cut: "..." replaces the lost leading components. */
+	if (w.truncated) {
 		if (pos >= 3) {
 			pos -= 3;
-			pb->buf[(pos + 0) & VG_PATH_MASK] = '.';
-			pb->buf[(pos + 1) & VG_PATH_MASK] = '.';
-			pb->buf[(pos + 2) & VG_PATH_MASK] = '.';
+			w.pb->buf[(pos + 0) & VG_PATH_MASK] = '.';
+			w.pb->buf[(pos + 1) & VG_PATH_MASK] = '.';
+			w.pb->buf[(pos + 2) & VG_PATH_MASK] = '.';
 		}
 		vg_count(VG_CNT_TRUNCATED);
 	}
-	res->str = &pb->buf[pos & VG_PATH_MASK];
+	res->truncated = w.truncated;
+	res->str = &w.pb->buf[pos & VG_PATH_MASK];
 	res->len = VG_MAX_PATH_BYTES - pos;
 	return 0;
 }

@@ -90,6 +90,48 @@ static __always_inline int vg_tail_put_tty(struct vg_tail *t, struct vg_str *s,
 	return vg_tail_put_str(t, s, &tty->name, VG_MAX_TTY_BYTES, false);
 }
 
+struct vg_cg_walk {
+	struct vg_path_buf *pb;
+	struct cgroup *cg;
+	__u32 pos;
+	bool cut;
+};
+
+/* One cgroup level: prepend "/name", move to the parent. */
+static long vg_cg_step(__u32 index, void *data)
+{
+	struct vg_cg_walk *w = data;
+	struct cgroup *cg = w->cg;	/* a local: CO-RE must not relocate w-> */
+	struct cgroup_subsys_state *parent_css = BPF_CORE_READ(cg, self.parent);
+	const char *name;
+	__u32 pos = w->pos;
+	long n;
+
+	if (!parent_css)
+		return 1;	/* the root cgroup has no name of its own */
+	name = BPF_CORE_READ(cg, kn, name);
+	/* Read into the upper half, then place it right to left. */
+	n = bpf_probe_read_kernel_str(&w->pb->buf[VG_MAX_PATH_BYTES], VG_NAME_MAX + 1, name);
+	if (n <= 1)
+		return 1;
+	n -= 1;
+	if ((__u32)n + 1 > pos || pos > VG_MAX_CGROUP_BYTES) {
+		w->cut = true;
+		return 1;
+	}
+	pos -= n;
+	bpf_probe_read_kernel(&w->pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)], n & VG_NAME_MAX,
+			      &w->pb->buf[VG_MAX_PATH_BYTES]);
+	pos -= 1;
+	w->pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
+	w->pos = pos;
+	cg = container_of(parent_css, struct cgroup, self);
+	w->cg = cg;
+	if (index == VG_MAX_CGROUP_DEPTH - 1 && BPF_CORE_READ(cg, self.parent))
+		w->cut = true;
+	return 0;
+}
+
 /*
  * cgroup v2 path of @task ("/system.slice/foo.service"), built right to left
  * from the cgroup's ancestors (css.parent) and their kernfs names.
@@ -98,52 +140,30 @@ static __always_inline int vg_tail_put_cgroup(struct vg_tail *t, struct vg_str *
 					      struct task_struct *task)
 {
 	__u32 zero = 0;
-	struct vg_path_buf *pb = bpf_map_lookup_elem(&vg_path_map, &zero);
-	struct cgroup *cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-	__u32 pos = VG_MAX_CGROUP_BYTES;
-	bool cut = false;
-	int i;
+	struct vg_cg_walk w = {};
+	__u32 pos;
 
 	s->off = t->off;
 	s->len = 0;
-	if (!pb || !cg)
+	w.pb = bpf_map_lookup_elem(&vg_path_map, &zero);
+	w.cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	w.pos = VG_MAX_CGROUP_BYTES;
+	if (!w.pb || !w.cg)
 		return -1;
-	for (i = 0; i < VG_MAX_CGROUP_DEPTH; i++) {
-		struct cgroup_subsys_state *parent_css = BPF_CORE_READ(cg, self.parent);
-		const char *name;
-		long n;
-
-		if (!parent_css)
-			break;	/* the root cgroup has no name of its own */
-		name = BPF_CORE_READ(cg, kn, name);
-		/* Read into the left half, then move right to left. */
-		n = bpf_probe_read_kernel_str(&pb->buf[VG_MAX_PATH_BYTES], VG_NAME_MAX + 1, name);
-		if (n <= 1)
-			break;
-		n -= 1;
-		if ((__u32)n + 1 > pos) {
-			cut = true;
-			break;
-		}
-		pos -= n;
-		bpf_probe_read_kernel(&pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
-				      n & VG_NAME_MAX, &pb->buf[VG_MAX_PATH_BYTES]);
-		pos -= 1;
-		pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
-		cg = container_of(parent_css, struct cgroup, self);
-	}
-	if (i == VG_MAX_CGROUP_DEPTH)
-		cut = true;
+	bpf_loop(VG_MAX_CGROUP_DEPTH, vg_cg_step, &w, 0);
+	pos = w.pos;
+	if (pos > VG_MAX_CGROUP_BYTES)
+		return -1;
 	if (pos == VG_MAX_CGROUP_BYTES) {
 		pos -= 1;
-		pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
+		w.pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
 	}
-	if (vg_tail_put_bytes(t, s, &pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
+	if (vg_tail_put_bytes(t, s, &w.pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
 			      VG_MAX_CGROUP_BYTES - pos) < 0)
 		return -1;
-	if (cut)
+	if (w.cut)
 		vg_count(VG_CNT_TRUNCATED);
-	return cut;
+	return w.cut;
 }
 
 #endif /* VIGIL_TASK_BPF_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The runtime every command shares: loaded sensors, the process cache, the
+ * pipeline, and printing of events. `vigil run` and each `vigil trace …`
+ * build one, add sensors, and run it until SIGINT/SIGTERM.
+ */
+#ifndef VIGIL_AGENT_H
+#define VIGIL_AGENT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "event_format.h"
+#include "json.h"
+#include "pipeline.h"
+#include "proc_cache.h"
+#include "sensor.h"
+
+#define VG_AGENT_MAX_SENSORS 8
+
+struct vg_agent;
+
+/* Called on the worker thread for each event, after the cache is updated. */
+typedef void (*vg_event_hook)(struct vg_agent *a, const struct vg_event_ctx *ev);
+
+struct vg_agent_opts {
+	bool json;		/* JSON lines, else text columns */
+	bool quiet_header;	/* no text header */
+	size_t ringbuf_bytes;	/* per sensor; 0: default */
+	size_t queue_records;	/* 0: default */
+	size_t cache_entries;	/* 0: default */
+	FILE *out;		/* NULL: stdout */
+};
+
+struct vg_agent {
+	struct vg_agent_opts opts;
+	struct vg_sensor sensors[VG_AGENT_MAX_SENSORS];
+	int n_sensors;
+	struct vg_proc_cache *cache;
+	struct vg_pipeline *pipe;
+	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
+	vg_event_hook hook;
+	void *hook_arg;
+	struct vg_buf line;
+	uint64_t printed;
+	uint64_t write_errors;
+	uint64_t last_sweep_ns;
+};
+
+int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);
+/* Loads and attaches a sensor; its records are printed if @print. */
+int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
+void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, bool on);
+/* Runs until SIGINT/SIGTERM, then detaches everything and prints the summary. */
+int vg_agent_run(struct vg_agent *a);
+void vg_agent_fini(struct vg_agent *a);
+
+struct vg_agent_totals {
+	uint64_t kernel[VG_CNT_MAX];	/* summed over sensors and CPUs */
+	struct vg_pipeline_stats pipe;
+	uint64_t lost;			/* every record that did not reach the handler */
+};
+void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t);
+
+#endif

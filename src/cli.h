@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers for parsing command-line values: strict numbers, clear errors. */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdint.h>
+
+/* Whole string must be a number in range; returns 0 or -EINVAL/-ERANGE. */
+int vg_parse_u32(const char *s, uint32_t *out);
+int vg_parse_u64(const char *s, uint64_t *out);
+/* "8M", "512K", "1048576" → bytes. */
+int vg_parse_size(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,111 @@
+"""Shared helpers for vigil's integration tests (run as root on the real kernel).
+
+Tracer starts a real `vigil trace ...` (or `vigil run`) with --json, waits until
+its programs are attached, lets the test run its workload, then stops it with
+SIGINT and returns the parsed events and the exit summary.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+VIGIL = os.path.join(ROOT, "build", "vigil")
+HELPERS = os.path.join(ROOT, "build", "tests", "helpers")
+
+SUMMARY_RE = re.compile(r"(\d+) events received, (\d+) lost")
+
+
+def helper(name):
+    """Path of a compiled test helper program (tests/helpers/NAME.c)."""
+    return os.path.join(HELPERS, name)
+
+
+class Tracer:
+    """Runs `vigil ARGS --json` for the duration of a with-block."""
+
+    def __init__(self, *args, json_output=True, ready_timeout=30, extra_env=None):
+        self.args = [VIGIL, *args]
+        if json_output:
+            self.args.append("--json")
+        self.ready_timeout = ready_timeout
+        self.env = dict(os.environ, **(extra_env or {}))
+        self.events = []
+        self.stderr = ""
+        self.returncode = None
+        self.received = None
+        self.lost = None
+
+    def __enter__(self):
+        self._out = tempfile.TemporaryFile()
+        self._err = tempfile.NamedTemporaryFile(delete=False)
+        self.proc = subprocess.Popen(self.args, stdout=self._out, stderr=self._err,
+                                     env=self.env)
+        deadline = time.time() + self.ready_timeout
+        while time.time() < deadline:
+            with open(self._err.name, "r", errors="replace") as f:
+                text = f.read()
+            if "vigil: ready" in text:
+                return self
+            if self.proc.poll() is not None:
+                raise AssertionError("vigil exited early (%d): %s" % (self.proc.returncode, text))
+            time.sleep(0.05)
+        self.proc.kill()
+        raise AssertionError("vigil did not become ready: " + text)
+
+    def stop(self, settle=0.3):
+        if self.returncode is not None:
+            return
+        time.sleep(settle)  # let the last records cross the ring buffer
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.returncode = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.returncode = self.proc.wait()
+        self._out.seek(0)
+        raw = self._out.read().decode("utf-8")
+        self.events = []
+        for line in raw.splitlines():
+            if line.strip():
+                self.events.append(json.loads(line))  # every line must be valid JSON
+        with open(self._err.name, "r", errors="replace") as f:
+            self.stderr = f.read()
+        os.unlink(self._err.name)
+        m = SUMMARY_RE.search(self.stderr)
+        if m:
+            self.received, self.lost = int(m.group(1)), int(m.group(2))
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.returncode is None:
+            self.stop(settle=0 if exc_type else 0.3)
+        return False
+
+
+def get(obj, dotted, default=None):
+    """get(ev, "process.executable.path") on nested JSON objects."""
+    cur = obj
+    for part in dotted.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return default
+        cur = cur[part]
+    return cur
+
+
+def kind(ev):
+    return get(ev, "event.kind")
+
+
+def require_root(testcase):
+    if os.geteuid() != 0:
+        testcase.skipTest("needs root")
+
+
+class VigilTestCase(unittest.TestCase):
+    def setUp(self):
+        require_root(self)
