@@ -365,6 +365,18 @@ static bool get_exit_signal(struct vg_event_view *v, const struct vg_field *f, v
 	return v->rec->type == VG_EV_EXIT ? emit_uint(x->signal, cb, ctx) : false;
 }
 
+/* JSON getters for fields `vigil trace --json` does not print as such. */
+static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx);
+static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx);
+static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx);
+static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			     void *ctx);
+static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *f,
+				vg_value_cb cb, void *ctx);
+
 /* ---- the registry ---- */
 
 #define ALL VG_KINDS_ALL
@@ -376,84 +388,84 @@ static bool get_exit_signal(struct vg_event_view *v, const struct vg_field *f, v
  */
 static const struct vg_field table[] = {
 	{ "event.kind", VG_FT_STR, ALL, true,
-	  "what happened: exec, open, connect, ... (the rule's `event`)", get_kind },
-	{ "event.boot_ns", VG_FT_UINT, ALL, false,
-	  "kernel boot-clock time of the event, ns; throttling windows use it", get_boot_ns },
-	{ "process.pid", VG_FT_UINT, ALL, true, "process id (tgid)", get_pid },
-	{ "thread.id", VG_FT_UINT, ALL, false, "thread id", get_tid },
+	  "what happened: exec, open, connect, ... (the rule's `event`)", get_kind, NULL },
+	{ "event.boot_time_ns", VG_FT_UINT, ALL, false,
+	  "kernel boot-clock time of the event, ns; throttling windows use it", get_boot_ns, NULL },
+	{ "process.pid", VG_FT_UINT, ALL, true, "process id (tgid)", get_pid, NULL },
+	{ "process.thread.id", VG_FT_UINT, ALL, false, "thread id", get_tid, NULL },
 	{ "process.name", VG_FT_STR, ALL, false,
-	  "kernel task name (comm, at most 15 bytes)", get_comm },
+	  "kernel task name (comm, at most 15 bytes)", get_comm, NULL },
 	{ "process.executable.path", VG_FT_STR, ALL, true,
-	  "executable path as the kernel resolved it", get_exe },
+	  "executable path as the kernel resolved it", get_exe, NULL },
 	{ "process.executable.name", VG_FT_STR, ALL, false,
-	  "last component of process.executable.path", get_exe_name },
+	  "last component of process.executable.path", get_exe_name, json_exe_name },
 	{ "process.command_line", VG_FT_STR, ALL, false,
-	  "arguments joined by single spaces", get_cmdline },
+	  "arguments joined by single spaces", get_cmdline, json_cmdline },
 	{ "process.args", VG_FT_STRLIST, ALL, false,
-	  "arguments, argv[0] first; a comparison matches if any argument does", get_args },
+	  "arguments, argv[0] first; a comparison matches if any argument does", get_args, NULL },
 	{ "process.args_count", VG_FT_UINT, VG_KB(VG_K_EXEC), false,
-	  "argc as the kernel counted it", get_argc },
+	  "argc as the kernel counted it", get_argc, NULL },
 	{ "process.working_directory", VG_FT_STR, ALL, false,
-	  "current directory at exec", get_cwd },
+	  "current directory at exec", get_cwd, NULL },
 	{ "process.tty", VG_FT_STR, ALL, false,
-	  "controlling terminal name; absent when none", get_tty },
-	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id", get_euid },
-	{ "process.real_user.id", VG_FT_UINT, ALL, false, "real user id", get_uid },
-	{ "process.group.id", VG_FT_UINT, ALL, false, "effective group id", get_egid },
-	{ "process.real_group.id", VG_FT_UINT, ALL, false, "real group id", get_gid },
-	{ "process.parent.pid", VG_FT_UINT, ALL, false, "parent process id", get_ppid },
+	  "controlling terminal name; absent when none", get_tty, NULL },
+	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id", get_euid, NULL },
+	{ "process.real_user.id", VG_FT_UINT, ALL, false, "real user id", get_uid, NULL },
+	{ "process.group.id", VG_FT_UINT, ALL, false, "effective group id", get_egid, NULL },
+	{ "process.real_group.id", VG_FT_UINT, ALL, false, "real group id", get_gid, NULL },
+	{ "process.parent.pid", VG_FT_UINT, ALL, false, "parent process id", get_ppid, NULL },
 	{ "process.parent.executable.path", VG_FT_STR, ALL, false,
-	  "parent's executable path", get_parent_exe },
+	  "parent's executable path", get_parent_exe, json_parent_exe },
 	{ "process.parent.name", VG_FT_STR, ALL, false, "parent's task name (comm)",
-	  get_parent_name },
+	  get_parent_name, json_parent_name },
 	{ "process.parent.command_line", VG_FT_STR, ALL, false, "parent's arguments, joined",
-	  get_parent_cmdline },
+	  get_parent_cmdline, json_parent_cmdline },
 	{ "process.ancestors.executable.path", VG_FT_STRLIST, ALL, false,
 	  "executable of every ancestor, parent first; `=` means \"some ancestor is\"",
-	  get_anc_exe },
+	  get_anc_exe, NULL },
 	{ "process.ancestors.name", VG_FT_STRLIST, ALL, false,
-	  "task name of every ancestor, parent first", get_anc_name },
-	{ "process.exit_code", VG_FT_INT, K(EXIT), false,
-	  "exit status; absent when killed by a signal", get_exit_code },
-	{ "process.exit_signal", VG_FT_UINT, K(EXIT), false,
-	  "terminating signal, 0 on a normal exit", get_exit_signal },
-	{ "cgroup.id", VG_FT_UINT, ALL, true, "cgroup v2 id", get_cgroup_id },
-	{ "cgroup.path", VG_FT_STR, ALL, false, "cgroup v2 path", get_cgroup_path },
+	  "task name of every ancestor, parent first", get_anc_name, NULL },
+	{ "exit.code", VG_FT_INT, K(EXIT), false,
+	  "exit status; absent when killed by a signal", get_exit_code, NULL },
+	{ "exit.signal", VG_FT_UINT, K(EXIT), false,
+	  "terminating signal, 0 on a normal exit", get_exit_signal, NULL },
+	{ "process.cgroup.id", VG_FT_UINT, ALL, true, "cgroup v2 id", get_cgroup_id, NULL },
+	{ "process.cgroup.path", VG_FT_STR, ALL, false, "cgroup v2 path", get_cgroup_path, NULL },
 	{ "container.id", VG_FT_STR, ALL, false,
-	  "container id derived from the cgroup path; absent on the host", NULL },
+	  "container id derived from the cgroup path; absent on the host", NULL, NULL },
 	/* file sensor */
 	{ "file.path", VG_FT_STR, VG_KINDS_FILE, true,
-	  "path of the file acted on, from the kernel's struct file when possible", NULL },
-	{ "file.name", VG_FT_STR, VG_KINDS_FILE, false, "last component of file.path", NULL },
+	  "path of the file acted on, from the kernel's struct file when possible", NULL, NULL },
+	{ "file.name", VG_FT_STR, VG_KINDS_FILE, false, "last component of file.path", NULL, NULL },
 	{ "file.target_path", VG_FT_STR, K(RENAME) | K(LINK) | K(SYMLINK) | K(MOUNT), false,
-	  "new name (rename), link target (link, symlink), mount point (mount)", NULL },
+	  "new name (rename), link target (link, symlink), mount point (mount)", NULL, NULL },
 	{ "file.access", VG_FT_STR, K(OPEN), false,
-	  "open access mode: read, write or read_write", NULL },
-	{ "file.flags", VG_FT_UINT, K(OPEN), false, "open(2) flags", NULL },
+	  "open access mode: read, write or read_write", NULL, NULL },
+	{ "file.flags", VG_FT_UINT, K(OPEN), false, "open(2) flags", NULL, NULL },
 	{ "file.mode", VG_FT_UINT, K(OPEN) | K(CHMOD) | K(MKNOD), false,
-	  "permission bits requested (chmod, mknod, open with O_CREAT)", NULL },
-	{ "file.owner.id", VG_FT_UINT, K(CHOWN), false, "new owner uid (chown)", NULL },
-	{ "file.group.id", VG_FT_UINT, K(CHOWN), false, "new group gid (chown)", NULL },
+	  "permission bits requested (chmod, mknod, open with O_CREAT)", NULL, NULL },
+	{ "file.owner.id", VG_FT_UINT, K(CHOWN), false, "new owner uid (chown)", NULL, NULL },
+	{ "file.group.id", VG_FT_UINT, K(CHOWN), false, "new group gid (chown)", NULL, NULL },
 	{ "file.path_source", VG_FT_STR, VG_KINDS_FILE, false,
-	  "kernel (from struct file) or user (joined from the syscall's string)", NULL },
+	  "kernel (from struct file) or user (joined from the syscall's string)", NULL, NULL },
 	/* network sensor */
-	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address", NULL },
-	{ "destination.port", VG_FT_UINT, VG_KINDS_NET, true, "peer (remote) port", NULL },
-	{ "source.address", VG_FT_IP, VG_KINDS_NET, false, "local address", NULL },
-	{ "source.port", VG_FT_UINT, VG_KINDS_NET, true, "local port", NULL },
-	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", NULL },
-	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", NULL },
-	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", NULL },
+	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address", NULL, NULL },
+	{ "destination.port", VG_FT_UINT, VG_KINDS_NET, true, "peer (remote) port", NULL, NULL },
+	{ "source.address", VG_FT_IP, VG_KINDS_NET, false, "local address", NULL, NULL },
+	{ "source.port", VG_FT_UINT, VG_KINDS_NET, true, "local port", NULL, NULL },
+	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", NULL, NULL },
+	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", NULL, NULL },
+	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", NULL, NULL },
 	/* privilege / kernel sensor */
 	{ "process.new_user.id", VG_FT_UINT, K(SETUID), false, "uid the process switched to",
-	  NULL },
+	  NULL, NULL },
 	{ "target.process.pid", VG_FT_UINT, K(PTRACE) | K(SIGNAL), false,
-	  "process traced or signalled", NULL },
-	{ "signal.number", VG_FT_UINT, K(SIGNAL), false, "signal sent", NULL },
-	{ "module.name", VG_FT_STR, K(MODULE), false, "kernel module loaded", NULL },
-	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD", NULL },
+	  "process traced or signalled", NULL, NULL },
+	{ "signal.number", VG_FT_UINT, K(SIGNAL), false, "signal sent", NULL, NULL },
+	{ "module.name", VG_FT_STR, K(MODULE), false, "kernel module loaded", NULL, NULL },
+	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD", NULL, NULL },
 	{ "namespace.type", VG_FT_STR, K(NAMESPACE), false,
-	  "namespace entered or created: mnt, pid, net, user, ...", NULL },
+	  "namespace entered or created: mnt, pid, net, user, ...", NULL, NULL },
 };
 
 #define N_FIELDS (sizeof(table) / sizeof(table[0]))
@@ -643,7 +655,8 @@ static bool json_leaf(const json_t *j, const struct vg_field *f, vg_value_cb cb,
 }
 
 /*
- * Follows the dotted @path through nested objects; arrays fan out (so
+ * Follows the dotted @path through nested objects. A numeric segment
+ * indexes an array ("ancestors.0"); other arrays fan out (so
  * "process.ancestors.name" visits every ancestor). A key may also hold the
  * rest of the path flat ({"process.pid": 1}).
  */
@@ -655,6 +668,15 @@ static bool json_walk(const json_t *j, const char *path, const struct vg_field *
 	size_t i;
 
 	if (json_is_array(j)) {
+		if (*path >= '0' && *path <= '9') {
+			char *end;
+			unsigned long idx = strtoul(path, &end, 10);
+
+			if (*end && *end != '.')
+				return false;
+			child = json_array_get(j, idx);
+			return child ? json_walk(child, *end ? end + 1 : end, f, cb, ctx) : false;
+		}
 		for (i = 0; i < json_array_size(j); i++)
 			if (json_walk(json_array_get(j, i), path, f, cb, ctx))
 				return true;
@@ -682,9 +704,89 @@ static bool first_str(const struct vg_value *val, void *ctx)
 	return true;
 }
 
+static const struct vg_field json_str_field = { "", VG_FT_STR, ALL, false, "", NULL, NULL };
+
+static bool any_value(const struct vg_value *val, void *ctx)
+{
+	(void)val;
+	(void)ctx;
+	return true;
+}
+
+struct join_ctx {
+	char *buf;
+	size_t size, off;
+	unsigned n;
+};
+
+static bool join_one(const struct vg_value *val, void *arg)
+{
+	struct join_ctx *c = arg;
+	size_t n = val->s.len;
+
+	if (c->n++ && c->off < c->size)
+		c->buf[c->off++] = ' ';
+	if (n > c->size - c->off)
+		n = c->size - c->off;
+	memcpy(c->buf + c->off, val->s.p, n);
+	c->off += n;
+	return false;
+}
+
+/* The strings at @path joined by spaces (command lines from "args" arrays). */
+static bool json_join(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
+{
+	struct join_ctx c = { v->scratch, sizeof(v->scratch), 0, 0 };
+
+	json_walk(v->json, path, &json_str_field, join_one, &c);
+	return c.n ? emit_str(c.buf, c.off, cb, ctx) : false;
+}
+
+static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	struct vg_value val;
+	const char *p;
+	size_t len;
+
+	(void)f;
+	if (!json_walk(v->json, "process.executable.path", &json_str_field, first_str, &val))
+		return false;
+	len = val.s.len;
+	p = base_name(val.s.p, &len);
+	return emit_str(p, len, cb, ctx);
+}
+
+static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx)
+{
+	(void)f;
+	return json_join(v, "process.args", cb, ctx);
+}
+
+static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	return json_walk(v->json, "process.ancestors.0.executable.path", f, cb, ctx);
+}
+
+static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			     void *ctx)
+{
+	return json_walk(v->json, "process.ancestors.0.name", f, cb, ctx);
+}
+
+static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *f,
+				vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return json_join(v, "process.ancestors.0.args", cb, ctx);
+}
+
 int fields_view_json(struct vg_event_view *v, const void *json)
 {
-	static const struct vg_field kind_field = { "event.kind", VG_FT_STR, ALL, false, "", NULL };
+	static const struct vg_field kind_field = { "event.kind", VG_FT_STR, ALL, false, "", NULL,
+						    NULL };
 	struct vg_value val;
 	int k;
 
@@ -706,9 +808,11 @@ bool fields_each(struct vg_event_view *v, const struct vg_field *f, vg_value_cb 
 		return get_kind(v, f, cb, ctx);
 	if (v->rec && f->rec_get)
 		return f->rec_get(v, f, cb, ctx);
-	if (v->json)
-		return json_walk(v->json, f->name, f, cb, ctx);
-	return false;
+	if (!v->json)
+		return false;
+	if (f->json_get && !json_walk(v->json, f->name, f, any_value, NULL))
+		return f->json_get(v, f, cb, ctx);
+	return json_walk(v->json, f->name, f, cb, ctx);
 }
 
 struct fmt_ctx {

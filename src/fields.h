@@ -8,7 +8,8 @@
  *
  * A field yields zero or more values: scalars one (none when absent), list
  * fields (process.args, process.ancestors.*) one per element. Comparisons
- * match when any value matches.
+ * match when any value matches. In JSON, a path segment that is a number
+ * indexes an array ("process.ancestors.0.name"); other arrays fan out.
  */
 #ifndef VIGIL_FIELDS_H
 #define VIGIL_FIELDS_H
@@ -98,6 +99,9 @@ struct vg_field {
 	bool kernel;			/* the sensor can filter on it in the kernel */
 	const char *description;
 	vg_rec_getter rec_get;		/* NULL: only JSON-backed so far */
+	/* JSON: the field's own dotted path first; when absent, this derives it
+	 * from what `vigil trace --json` does print (NULL: nothing to derive). */
+	vg_rec_getter json_get;
 };
 
 const struct vg_field *fields_lookup(const char *name, size_t len);

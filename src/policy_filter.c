@@ -13,12 +13,12 @@
 #include "policy_int.h"
 
 static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
-	[VG_SENSOR_PROCESS] = { "process.executable.path", "process.user.id", "cgroup.id" },
+	[VG_SENSOR_PROCESS] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
 	[VG_SENSOR_FILE] = { "file.path", "process.executable.path", "process.user.id",
-			     "cgroup.id" },
+			     "process.cgroup.id" },
 	[VG_SENSOR_NETWORK] = { "destination.port", "destination.address", "source.port",
-				"process.executable.path", "process.user.id", "cgroup.id" },
-	[VG_SENSOR_PRIV] = { "process.executable.path", "process.user.id", "cgroup.id" },
+				"process.executable.path", "process.user.id", "process.cgroup.id" },
+	[VG_SENSOR_PRIV] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
 };
 
 static void conjuncts(const struct vg_rule *r, struct node *const **kids, size_t *n)

@@ -69,7 +69,7 @@ static bool take_u64(const struct vg_value *val, void *ctx)
 int policy_replay(struct vg_policy *p, FILE *in, const char *in_name, FILE *out,
 		  struct vg_replay_stats *st)
 {
-	const struct vg_field *ts_field = fields_lookup("event.boot_ns", strlen("event.boot_ns"));
+	const struct vg_field *ts_field = fields_lookup("event.boot_time_ns", strlen("event.boot_time_ns"));
 	struct vg_event_view *v = malloc(sizeof(*v));
 	struct replay_ctx c = { .out = out };
 	char *line = NULL;

@@ -25,7 +25,15 @@ static const char *EV_CONN =
 	"{\"event\":{\"kind\":\"connect\"},\"destination\":{\"address\":\"192.168.1.7\",\"port\":443},"
 	"\"source\":{\"address\":\"fd00::1\",\"port\":40000},\"network\":{\"transport\":\"tcp\"}}";
 static const char *EV_EXIT =
-	"{\"event\":{\"kind\":\"exit\"},\"process\":{\"pid\":5,\"exit_code\":-1}}";
+	"{\"event\":{\"kind\":\"exit\"},\"process\":{\"pid\":5},\"exit\":{\"code\":-1,\"signal\":0}}";
+/* What `vigil trace exec --json` prints: no command_line, parent only by pid. */
+static const char *EV_EXEC_TRACE =
+	"{\"@timestamp\":\"2026-11-22T04:00:00.000000000Z\",\"event\":{\"kind\":\"exec\","
+	"\"boot_time_ns\":5},\"process\":{\"pid\":7,\"thread\":{\"id\":7},\"name\":\"curl\","
+	"\"executable\":{\"path\":\"/usr/bin/curl\"},\"args\":[\"curl\",\"-s\",\"http://x\"],"
+	"\"parent\":{\"pid\":6},\"cgroup\":{\"id\":42,\"path\":\"/user.slice\"},"
+	"\"ancestors\":[{\"pid\":6,\"name\":\"bash\",\"executable\":{\"path\":\"/usr/bin/bash\"},"
+	"\"args\":[\"bash\",\"-i\"]},{\"pid\":1,\"name\":\"systemd\"}],\"tty\":null}}";
 /* Flat dotted keys are accepted too. */
 static const char *EV_OPEN_FLAT =
 	"{\"event.kind\":\"open\",\"file.path\":\"/etc/shadow\",\"process.name\":\"cat\"}";
@@ -180,6 +188,33 @@ static void test_list_fields(void **state)
 	run_cases(cs, sizeof(c) / sizeof(c[0]));
 }
 
+/* Fields derived from the trace layout when the JSON lacks them. */
+static void test_trace_json_layout(void **state)
+{
+	static const struct op_case c[] = {
+		{ "exec", "process.command_line = \"curl -s http://x\"", NULL, 1 },
+		{ "exec", "process.executable.name = curl", NULL, 1 },
+		{ "exec", "process.parent.name = bash", NULL, 1 },
+		{ "exec", "process.parent.executable.path = /usr/bin/bash", NULL, 1 },
+		{ "exec", "process.parent.command_line = \"bash -i\"", NULL, 1 },
+		{ "exec", "process.parent.pid = 6", NULL, 1 },
+		{ "exec", "process.thread.id = 7", NULL, 1 },
+		{ "exec", "process.cgroup.id = 42 and process.cgroup.path = /user.slice", NULL, 1 },
+		{ "exec", "event.boot_time_ns = 5", NULL, 1 },
+		{ "exec", "process.tty = pts/0", NULL, 0 },	/* null: absent */
+		{ "exec", "process.ancestors.name = systemd", NULL, 1 },
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = EV_EXEC_TRACE;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
 static void test_numeric_ops(void **state)
 {
 	static const struct op_case c[] = {
@@ -192,10 +227,10 @@ static void test_numeric_ops(void **state)
 		{ "exec", "process.pid >= 101", NULL, 0 },
 		{ "exec", "process.pid in (1, 100)", NULL, 1 },
 		{ "exec", "process.user.id in (0, 1)", NULL, 0 },
-		{ "exit", "process.exit_code < 0", NULL, 1 },
-		{ "exit", "process.exit_code = -1", NULL, 1 },
-		{ "exit", "process.exit_code > -2", NULL, 1 },
-		{ "exit", "process.exit_code >= 0", NULL, 0 },
+		{ "exit", "exit.code < 0", NULL, 1 },
+		{ "exit", "exit.code = -1", NULL, 1 },
+		{ "exit", "exit.code > -2", NULL, 1 },
+		{ "exit", "exit.code >= 0", NULL, 0 },
 	};
 	struct op_case cs[sizeof(c) / sizeof(c[0])];
 	size_t i;
@@ -453,7 +488,7 @@ static void test_record_view(void **state)
 		"      and process.working_directory = /root and process.tty = pts/0\n"
 		"      and process.name = bash and process.pid = 4242 and process.parent.pid = 10\n"
 		"      and process.executable.name = bash and process.args_count = 3\n"
-		"      and cgroup.path = /user.slice\n"
+		"      and process.cgroup.path = /user.slice\n"
 		"    output: \"{process.command_line} <- {process.ancestors.executable.path}\"\n");
 	assert_int_equal(policy_n_errors(p), 0);
 	memset(&h, 0, sizeof(h));
@@ -565,7 +600,7 @@ static void test_prefilter(void **state)
 	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.user.id");
 	assert_true(d && d->active);
 	assert_int_equal(d->n_nums, 2);
-	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "cgroup.id");
+	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.cgroup.id");
 	assert_true(d && !d->active);
 	assert_string_equal(d->open_rule, "a");
 	/* an 'or' at the top is not a conjunct: the file sensor cannot filter on it */
@@ -651,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_fields_registry),
 		cmocka_unit_test(test_string_ops),
 		cmocka_unit_test(test_list_fields),
+		cmocka_unit_test(test_trace_json_layout),
 		cmocka_unit_test(test_numeric_ops),
 		cmocka_unit_test(test_ip_ops),
 		cmocka_unit_test(test_logic_and_macros),
