@@ -25,7 +25,7 @@ static const char *EV_CONN =
 	"{\"event\":{\"kind\":\"connect\"},\"destination\":{\"address\":\"192.168.1.7\",\"port\":443},"
 	"\"source\":{\"address\":\"fd00::1\",\"port\":40000},\"network\":{\"transport\":\"tcp\"}}";
 static const char *EV_EXIT =
-	"{\"event\":{\"kind\":\"exit\"},\"process\":{\"pid\":5},\"exit\":{\"code\":-1,\"signal\":0}}";
+	"{\"event\":{\"kind\":\"exit\"},\"process\":{\"pid\":5,\"exit\":{\"code\":-1,\"signal\":0}}}";
 /* What `vigil trace exec --json` prints: no command_line, parent only by pid. */
 static const char *EV_EXEC_TRACE =
 	"{\"@timestamp\":\"2026-11-22T04:00:00.000000000Z\",\"event\":{\"kind\":\"exec\","
@@ -227,10 +227,10 @@ static void test_numeric_ops(void **state)
 		{ "exec", "process.pid >= 101", NULL, 0 },
 		{ "exec", "process.pid in (1, 100)", NULL, 1 },
 		{ "exec", "process.user.id in (0, 1)", NULL, 0 },
-		{ "exit", "exit.code < 0", NULL, 1 },
-		{ "exit", "exit.code = -1", NULL, 1 },
-		{ "exit", "exit.code > -2", NULL, 1 },
-		{ "exit", "exit.code >= 0", NULL, 0 },
+		{ "exit", "process.exit.code < 0", NULL, 1 },
+		{ "exit", "process.exit.code = -1", NULL, 1 },
+		{ "exit", "process.exit.code > -2", NULL, 1 },
+		{ "exit", "process.exit.code >= 0", NULL, 0 },
 	};
 	struct op_case cs[sizeof(c) / sizeof(c[0])];
 	size_t i;
@@ -565,6 +565,38 @@ static void test_replay_basic(void **state)
 	policy_free(p);
 }
 
+/* A real `vigil trace exec --json` recording (an exec from /tmp, sh -c, their exits). */
+static void test_replay_real_trace(void **state)
+{
+	FILE *pf = open_policy_file("trace_exec.yaml", "r");
+	FILE *in = open_policy_file("trace_exec.jsonl", "r");
+	struct vg_policy *p = policy_new();
+	char *out_buf = NULL, yaml[8192];
+	size_t out_len = 0, n;
+	FILE *out = open_memstream(&out_buf, &out_len);
+	struct vg_replay_stats st;
+
+	(void)state;
+	assert_non_null(pf);
+	assert_non_null(in);
+	n = fread(yaml, 1, sizeof(yaml) - 1, pf);
+	yaml[n] = '\0';
+	fclose(pf);
+	assert_int_equal(policy_add_string(p, "trace_exec.yaml", yaml), 0);
+	assert_int_equal(policy_compile(p), 0);
+	assert_int_equal(policy_replay(p, in, "trace_exec.jsonl", out, &st), 0);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(st.events, 4);
+	assert_int_equal(st.skipped, 0);
+	assert_int_equal(st.alerts, 3);
+	assert_non_null(strstr(out_buf, "\"message\":\"/tmp/payload_x a b by /usr/bin/bash\""));
+	assert_non_null(strstr(out_buf, "\"message\":\"payload_x exited 0\""));
+	assert_non_null(strstr(out_buf, "\"rule\":\"sh_c\""));
+	free(out_buf);
+	policy_free(p);
+}
+
 static const struct vg_filter_dim *dim(const struct vg_sensor_filter *sf, const char *name)
 {
 	size_t i;
@@ -698,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_record_view),
 		cmocka_unit_test(test_prefilter),
 		cmocka_unit_test(test_replay_basic),
+		cmocka_unit_test(test_replay_real_trace),
 		cmocka_unit_test(test_directory_load),
 	};
 
