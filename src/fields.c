@@ -944,7 +944,17 @@ void fields_print_markdown(FILE *f)
 	char kinds[512];
 	size_t i;
 
-	fprintf(f, "| field | type | events | kernel filter | description |\n");
+	fprintf(f, "| sensor | events |\n| --- | --- |\n");
+	for (int s = 0; s < VG_SENSOR_MAX; s++) {
+		vg_kinds_t ks = 0;
+
+		for (int k = 0; k < VG_K_MAX; k++)
+			if (fields_kind_sensor(k) == (enum vg_sensor_id)s)
+				ks |= VG_KB(k);
+		fields_kinds_format(ks, kinds, sizeof(kinds));
+		fprintf(f, "| %s | %s |\n", fields_sensor_name(s), kinds);
+	}
+	fprintf(f, "\n| field | type | events | kernel filter | description |\n");
 	fprintf(f, "| --- | --- | --- | --- | --- |\n");
 	for (i = 0; i < N_FIELDS; i++) {
 		fields_kinds_format(table[i].kinds, kinds, sizeof(kinds));

@@ -6,6 +6,7 @@
  * sensor constrains it in a top-level conjunct, else an event a rule wants
  * could be dropped.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -281,15 +282,15 @@ static void print_dim(FILE *out, const struct vg_filter_dim *d)
 	if (d->n_cidrs) {
 		fprintf(out, " cidr [");
 		for (i = 0; i < d->n_cidrs; i++) {
-			struct vg_value v = { .type = VG_FT_IP, .ip = d->cidrs[i].net };
+			const struct vg_ip *ip = &d->cidrs[i].net;
 			unsigned pre = d->cidrs[i].prefix;
+			char addr[INET6_ADDRSTRLEN];
 
-			if (v.ip.v4)
-				snprintf(buf, sizeof(buf), "%u.%u.%u.%u/%u", v.ip.addr[12], v.ip.addr[13],
-					 v.ip.addr[14], v.ip.addr[15], pre >= 96 ? pre - 96 : 0);
+			if (ip->v4)
+				inet_ntop(AF_INET, ip->addr + 12, addr, sizeof(addr));
 			else
-				snprintf(buf, sizeof(buf), "%02x%02x:%02x%02x::/%u", v.ip.addr[0],
-					 v.ip.addr[1], v.ip.addr[2], v.ip.addr[3], pre);
+				inet_ntop(AF_INET6, ip->addr, addr, sizeof(addr));
+			snprintf(buf, sizeof(buf), "%s/%u", addr, ip->v4 ? pre - 96 : pre);
 			fprintf(out, "%s%s", i ? ", " : "", buf);
 		}
 		fprintf(out, "]");
