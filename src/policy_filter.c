@@ -124,6 +124,11 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
 	return err;
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
 {
 	struct acc *a = calloc(1, sizeof(*a));
@@ -162,10 +167,13 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 		if (!d->exact || !d->prefixes || !d->nums || !d->cidrs) {
 			err = -ENOMEM;
 		} else {
+			/* Sorted: stable explain output and diffable map contents. */
 			memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
 			d->n_exact = a->ex.n;
+			qsort(d->exact, d->n_exact, sizeof(char *), by_str);
 			memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
 			d->n_prefixes = a->pre.n;
+			qsort(d->prefixes, d->n_prefixes, sizeof(char *), by_str);
 			memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
 			d->n_nums = a->n_nums;
 			memcpy(d->cidrs, a->cidrs, a->n_cidrs * sizeof(struct vg_cidr));
