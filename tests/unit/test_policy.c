@@ -680,6 +680,44 @@ static void test_fields_registry(void **state)
 	assert_int_equal(pre, 32);
 }
 
+/* docs/policy.md embeds `vigil policy fields --markdown`; keep it current. */
+static void test_docs_field_table_current(void **state)
+{
+	char path[512], *doc = NULL, *gen = NULL, *begin, *end;
+	const char *slash = strrchr(__FILE__, '/');
+	size_t doc_len = 0, gen_len = 0, n;
+	FILE *f, *g;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%.*s/../../docs/policy.md", slash ? (int)(slash - __FILE__) : 1,
+		 slash ? __FILE__ : ".");
+	f = fopen(path, "r");
+	if (!f)
+		f = fopen("docs/policy.md", "r");
+	assert_non_null(f);
+	g = open_memstream(&doc, &doc_len);
+	assert_non_null(g);
+	while ((n = fread(path, 1, sizeof(path), f)) > 0)
+		fwrite(path, 1, n, g);
+	fclose(f);
+	fclose(g);
+	g = open_memstream(&gen, &gen_len);
+	assert_non_null(g);
+	fields_print_markdown(g);
+	fclose(g);
+	begin = strstr(doc, "<!-- fields:begin -->\n");
+	end = strstr(doc, "<!-- fields:end -->");
+	assert_non_null(begin);
+	assert_non_null(end);
+	begin += strlen("<!-- fields:begin -->\n");
+	*end = '\0';
+	if (strcmp(begin, gen))
+		fail_msg("docs/policy.md is stale: regenerate its field table with "
+			 "'vigil policy fields --markdown'");
+	free(doc);
+	free(gen);
+}
+
 static void test_directory_load(void **state)
 {
 	char dir[] = "/tmp/vigil-policy-XXXXXX", path[600];
@@ -732,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_replay_basic),
 		cmocka_unit_test(test_replay_real_trace),
 		cmocka_unit_test(test_directory_load),
+		cmocka_unit_test(test_docs_field_table_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
