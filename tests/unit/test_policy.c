@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
 #include "decode.h"
@@ -498,21 +499,33 @@ static void test_record_view(void **state)
 	free(v);
 }
 
+/* Opens @rel (from the repository root) wherever the test runs from: the cwd, or up from the binary. */
+static FILE *open_repo_file(const char *rel, const char *mode)
+{
+	char path[1024], exe[900];
+	ssize_t n;
+	FILE *f = fopen(rel, mode);
+	char *slash;
+
+	if (f)
+		return f;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	/* build/tests/test_policy -> the repository root is two levels above build/tests */
+	for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", exe, rel);
+	return fopen(path, mode);
+}
+
 static FILE *open_policy_file(const char *name, const char *mode)
 {
-	char path[512];
-	const char *slash = strrchr(__FILE__, '/');
-	FILE *f;
+	char rel[256];
 
-	/* Next to this source (tests/unit/../policies), from the repository root or an absolute __FILE__. */
-	snprintf(path, sizeof(path), "%.*s/../policies/%s", slash ? (int)(slash - __FILE__) : 1,
-		 slash ? __FILE__ : ".", name);
-	f = fopen(path, mode);
-	if (!f) {
-		snprintf(path, sizeof(path), "tests/policies/%s", name);
-		f = fopen(path, mode);
-	}
-	return f;
+	snprintf(rel, sizeof(rel), "tests/policies/%s", name);
+	return open_repo_file(rel, mode);
 }
 
 static void test_replay_basic(void **state)
@@ -684,16 +697,10 @@ static void test_fields_registry(void **state)
 static void test_docs_field_table_current(void **state)
 {
 	char path[512], *doc = NULL, *gen = NULL, *begin, *end;
-	const char *slash = strrchr(__FILE__, '/');
 	size_t doc_len = 0, gen_len = 0, n;
-	FILE *f, *g;
+	FILE *f = open_repo_file("docs/policy.md", "r"), *g;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%.*s/../../docs/policy.md", slash ? (int)(slash - __FILE__) : 1,
-		 slash ? __FILE__ : ".");
-	f = fopen(path, "r");
-	if (!f)
-		f = fopen("docs/policy.md", "r");
 	assert_non_null(f);
 	g = open_memstream(&doc, &doc_len);
 	assert_non_null(g);
