@@ -83,6 +83,7 @@ static int parse(const struct argp *ap, const char *word, int argc, char **argv,
 
 	snprintf(name, sizeof(name), "vigil policy %s", word);
 	argv[0] = name;
+	argp_err_exit_status = 2;	/* usage errors: 2, as documented (argp's default is 64) */
 	e = argp_parse(ap, argc, argv, 0, NULL, a);
 	argv[0] = saved;
 	return e ? 2 : 0;

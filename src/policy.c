@@ -170,9 +170,14 @@ void diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hint,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(line, sizeof(line), "%s:%d:%d: %s: %s%s%s%s", pos.file ? pos.file : "?",
-		 pos.line, pos.col, error ? "error" : "warning", msg, hint ? " (hint: " : "",
-		 hint ? hint : "", hint ? ")" : "");
+	if (pos.line)
+		snprintf(line, sizeof(line), "%s:%d:%d: %s: %s%s%s%s", pos.file ? pos.file : "?",
+			 pos.line, pos.col, error ? "error" : "warning", msg, hint ? " (hint: " : "",
+			 hint ? hint : "", hint ? ")" : "");
+	else	/* about a whole file: no position */
+		snprintf(line, sizeof(line), "%s: %s: %s%s%s%s", pos.file ? pos.file : "?",
+			 error ? "error" : "warning", msg, hint ? " (hint: " : "", hint ? hint : "",
+			 hint ? ")" : "");
 	/* A macro used by several rules would otherwise say the same thing each time. */
 	for (i = 0; i < p->diags_v.n; i++)
 		if (!strcmp(((struct vg_diag *)p->diags_v.v[i])->text, line))
