@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The part of a policy that sensors enforce in the kernel hook itself. */
+#ifndef VIGIL_POLICY_KERNEL_H
+#define VIGIL_POLICY_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "policy.h"
+
+/* @path is not NUL-terminated; @prefix: a startswith test. Nonzero stops. */
+typedef int (*vg_exec_kill_cb)(void *ctx, const char *path, size_t len, bool prefix,
+			       uint32_t rule_id, bool audit);
+
+/*
+ * Calls @cb for every executable path that a kill rule decides on alone
+ * (event exec, condition only on process.executable.path). rule_id is the
+ * rule's index + 1, as the kernel reports it back.
+ */
+int policy_exec_kill_rules(const struct vg_policy *p, vg_exec_kill_cb cb, void *ctx);
+const char *policy_rule_name_by_id(const struct vg_policy *p, uint32_t rule_id);
+
+#endif
