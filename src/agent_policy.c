@@ -68,12 +68,149 @@ static int put_exec_kill(void *ctx, const char *path, size_t len, bool prefix, u
 	return vg_process_put_exec_kill(ctx, path, len, prefix, rule_id, audit);
 }
 
+struct fan_collect {
+	struct vg_fan_rule *v;
+	size_t n, cap;
+};
+
+static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_t len, bool prefix,
+			    bool exec, uint32_t rule_id, bool audit)
+{
+	struct fan_collect *c = ctx;
+	struct vg_fan_rule *r;
+
+	(void)exec;	/* FAN_OPEN_EXEC_PERM is always asked for: exec opens the file */
+	if (c->n == c->cap) {
+		struct vg_fan_rule *nv = realloc(c->v, (c->cap = c->cap ? c->cap * 2 : 8) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		c->v = nv;
+	}
+	r = &c->v[c->n];
+	memset(r, 0, sizeof(*r));
+	r->path = strndup(path, len);
+	r->rule_name = strdup(rule);
+	if (!r->path || !r->rule_name) {
+		free(r->path);
+		free(r->rule_name);
+		return -ENOMEM;
+	}
+	r->len = len;
+	r->prefix = prefix;
+	r->audit = audit;
+	r->rule_id = rule_id;
+	c->n++;
+	return 0;
+}
+
+/* Deny rules on files and executables go to the fanotify guard. */
+static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	struct fan_collect c = { 0 };
+	int err = policy_file_deny_rules(p, collect_fan_rule, &c);
+
+	if (err) {
+		vg_fan_rules_free(c.v, c.n);
+		return err;
+	}
+	if (!c.n && !ap->fan_started)
+		return 0;
+	if (!ap->fan_started) {
+		err = vg_fan_guard_init(&ap->fan);
+		if (!err)
+			err = vg_fan_guard_start(&ap->fan);
+		if (err) {
+			vg_fan_rules_free(c.v, c.n);
+			return err;
+		}
+		ap->fan_started = true;
+	}
+	return vg_fan_guard_set_rules(&ap->fan, c.v, c.n);
+}
+
+/* Denials the fanotify guard made, reported as alerts. */
+static void report_fan(struct vg_agent_policy *ap)
+{
+	struct vg_fan_report reps[64];
+	struct vg_agent *a = ap->agent;
+	size_t n, i;
+
+	if (!ap->fan_started)
+		return;
+	while ((n = vg_fan_guard_take_reports(&ap->fan, reps, 64)) > 0) {
+		for (i = 0; i < n; i++) {
+			const struct vg_fan_report *r = &reps[i];
+			const char *outcome = r->denied ? "denied" : "would have denied";
+			struct vg_json j;
+			char ts[48], msg[1024];
+
+			vg_buf_reset(&ap->line);
+			if (a->opts.json) {
+				vg_json_init(&j, &ap->line);
+				vg_json_obj_begin(&j);
+				vg_format_rfc3339(vg_boot_to_realtime_ns(r->boot_ns), ts, sizeof(ts));
+				vg_json_key(&j, "@timestamp");
+				vg_json_cstr(&j, ts);
+				vg_json_key(&j, "kind");
+				vg_json_cstr(&j, "alert");
+				vg_json_key(&j, "rule");
+				vg_json_cstr(&j, r->rule_name);
+				vg_json_key(&j, "message");
+				snprintf(msg, sizeof(msg), "%s %s of %s by pid %d", outcome,
+					 r->exec ? "exec" : "open", r->path, (int)r->pid);
+				vg_json_cstr(&j, msg);
+				vg_json_key(&j, "mode");
+				vg_json_cstr(&j, r->denied ? "enforce" : "audit");
+				vg_json_key(&j, "action");
+				vg_json_cstr(&j, "deny");
+				vg_json_key(&j, "outcome");
+				vg_json_cstr(&j, outcome);
+				vg_json_key(&j, "action_by");
+				vg_json_cstr(&j, "fanotify");
+				vg_json_key(&j, "policy_generation");
+				vg_json_u64(&j, ap->generation);
+				vg_json_key(&j, "event");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "event");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "kind");
+				vg_json_cstr(&j, r->exec ? "exec" : "open");
+				vg_json_obj_end(&j);
+				vg_json_key(&j, "process");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "pid");
+				vg_json_u64(&j, r->pid);
+				vg_json_obj_end(&j);
+				vg_json_key(&j, "file");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "path");
+				vg_json_cstr(&j, r->path);
+				vg_json_obj_end(&j);
+				vg_json_obj_end(&j);
+				vg_json_obj_end(&j);
+			} else {
+				vg_buf_printf(&ap->line, "ALERT [deny] %s: %s %s of %s by pid %d",
+					      r->rule_name, outcome, r->exec ? "exec" : "open", r->path,
+					      (int)r->pid);
+			}
+			vg_buf_append(&ap->line, "\n", 1);
+			ap->alerts++;
+			if (fwrite(ap->line.data, 1, ap->line.len, a->opts.out) != ap->line.len)
+				a->write_errors++;
+		}
+	}
+}
+
 /* Loads the kernel-enforced part of @p into the sensors' maps. */
 static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 {
 	struct vg_sensor *ps = process_sensor(ap->agent);
 	int err;
 
+	err = apply_fan_rules(ap, p);
+	if (err)
+		return err;
 	if (!ps)
 		return 0;
 	err = vg_process_clear_exec_kills(ps);
@@ -212,6 +349,10 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	struct vg_agent *a = ap->agent;
 
 	(void)v;
+	/* The fanotify guard decided and reported this one at the open itself. */
+	if (al->action == VG_ACT_DENY && ap->fan_started &&
+	    vg_fan_guard_has_rule(&ap->fan, policy_rule_id(al->rule)))
+		return 0;
 	al->outcome = act(ap, al, c->ev->rec);
 	ap->alerts++;
 	if (a->opts.json)
@@ -253,6 +394,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	struct alert_ctx c = { ap, ev };
 
 	swap_pending(ap);
+	report_fan(ap);
 	if (fields_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
@@ -262,6 +404,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 static void on_idle(struct vg_agent *a)
 {
 	swap_pending(a->hook_arg);
+	report_fan(a->hook_arg);
 }
 
 int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
@@ -372,6 +515,15 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 		atomic_store(&ap->stop, true);
 		vg_agent_policy_request_reload(ap);
 		pthread_join(ap->reload_thread, NULL);
+	}
+	if (ap->fan_started) {
+		struct vg_fan_stats st;
+
+		vg_fan_guard_get_stats(&ap->fan, &st);
+		vg_info("fanotify guard: %" PRIu64 " permission events, %" PRIu64 " denied, %" PRIu64
+			" would deny, %" PRIu64 " allowed by the watchdog, %" PRIu64 " reports dropped",
+			st.events, st.denied, st.would_deny, st.watchdog_allowed, st.reports_dropped);
+		vg_fan_guard_fini(&ap->fan);
 	}
 	if (ap->wake_fd >= 0)
 		close(ap->wake_fd);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "agent.h"
+#include "fanotify_guard.h"
 #include "policy.h"
 
 struct vg_agent_policy {
@@ -33,6 +34,8 @@ struct vg_agent_policy {
 	uint64_t alerts, kills_kernel, kills_user, kill_failed;
 	atomic_uint_fast64_t reload_ok, reload_failed;
 	uint64_t generation;
+	struct vg_fan_guard fan;	/* file/exec deny without BPF LSM */
+	bool fan_started;
 };
 
 /* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */

@@ -120,3 +120,61 @@ class RunPolicyTest(VigilTestCase):
         gens = [int(a["message"].split()[1]) for a in got]
         self.assertEqual(gens, sorted(gens))
         self.assertFalse([a for a in t.events if a.get("rule") == "broken"])
+
+
+DENY_POLICY = """
+rules:
+  - name: no_secret
+    event: open
+    condition: file.path = {path}
+    severity: high
+    action: deny
+    mode: {mode}
+"""
+
+
+class FileDenyTest(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-deny-", dir="/tmp")
+        self.secret = os.path.join(self.dir, "secret")
+        self.other = os.path.join(self.dir, "other")
+        for p in (self.secret, self.other):
+            with open(p, "w") as f:
+                f.write("data\n")
+        self.policy = os.path.join(self.dir, "policy.yaml")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def cat(self, path):
+        return subprocess.run(["cat", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=10)
+
+    def run_with(self, mode):
+        with open(self.policy, "w") as f:
+            f.write(DENY_POLICY.format(path=self.secret, mode=mode))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            secret = self.cat(self.secret)
+            other = self.cat(self.other)
+            t.stop(settle=0.5)
+        return t, secret, other
+
+    def test_deny_rule_makes_cat_fail_with_eperm(self):
+        t, secret, other = self.run_with("enforce")
+        self.assertNotEqual(secret.returncode, 0)
+        self.assertIn(b"Operation not permitted", secret.stderr)
+        self.assertEqual(other.stdout, b"data\n")
+        a = alerts(t.events, "no_secret")
+        self.assertGreaterEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "denied")
+        self.assertEqual(a[0]["event"]["file"]["path"], self.secret)
+        # Once vigil is gone the file opens again: no mark outlives the agent.
+        self.assertEqual(self.cat(self.secret).stdout, b"data\n")
+
+    def test_deny_rule_in_audit_mode_lets_cat_through(self):
+        t, secret, other = self.run_with("audit")
+        self.assertEqual(secret.stdout, b"data\n")
+        a = alerts(t.events, "no_secret")
+        self.assertGreaterEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "would have denied")
