@@ -188,6 +188,7 @@ struct anchor_tab {
 	struct strmap prefix;		/* prefix -> struct ptrvec * of rules */
 	size_t *prefix_lens;		/* distinct prefix lengths, ascending */
 	size_t n_prefix_lens;
+	struct ptrvec keys;		/* malloc'd key strings the maps point to */
 };
 
 struct kind_index {
