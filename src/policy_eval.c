@@ -318,6 +318,20 @@ static void render(const struct vg_rule *r, struct vg_event_view *v, char *out, 
 
 /* ---- evaluation ---- */
 
+/* What the sensor already did for this rule at the hook, from the record's flags. */
+static const char *kernel_outcome(const struct vg_event_view *v, const struct vg_rule *r)
+{
+	const struct vg_exec *e = (const struct vg_exec *)v->rec;
+
+	if (!v->rec || v->rec->type != VG_EV_EXEC || !r->kernel_decidable || e->rule_id != r->index)
+		return NULL;
+	if (v->rec->flags & VG_HF_KILLED)
+		return "killed in kernel";
+	if (v->rec->flags & VG_HF_WOULD_KILL)
+		return "would have killed (kernel, audit)";
+	return NULL;
+}
+
 struct lookup_ctx {
 	struct vg_policy *p;
 	const struct anchor_tab *t;
@@ -424,7 +438,7 @@ int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 		a.action = r->action;
 		a.kernel_decidable = r->kernel_decidable;
 		a.ts_ns = now_ns;
-		a.outcome = NULL;
+		a.outcome = kernel_outcome(v, r);
 		a.action_latency_ns = 0;
 		render(r, v, a.message, sizeof(a.message));
 		p->stats.alerts++;
