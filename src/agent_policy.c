@@ -62,12 +62,6 @@ static struct vg_sensor *process_sensor(struct vg_agent *a)
 	return NULL;
 }
 
-static int put_exec_kill(void *ctx, const char *path, size_t len, bool prefix, uint32_t rule_id,
-			 bool audit)
-{
-	return vg_process_put_exec_kill(ctx, path, len, prefix, rule_id, audit);
-}
-
 struct fan_collect {
 	struct vg_fan_rule *v;
 	size_t n, cap;
@@ -216,7 +210,7 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	err = vg_process_clear_exec_kills(ps);
 	if (err)
 		return err;
-	return policy_exec_kill_rules(p, put_exec_kill, ps);
+	return policy_install_exec_kills(p, ps);
 }
 
 /* /proc/PID/stat start time (ticks) equals the record's: same process. */
@@ -353,7 +347,10 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	if (al->action == VG_ACT_DENY && ap->fan_started &&
 	    vg_fan_guard_has_rule(&ap->fan, policy_rule_id(al->rule)))
 		return 0;
-	al->outcome = act(ap, al, c->ev->rec);
+	if (!al->outcome)	/* the engine already knows when the hook acted */
+		al->outcome = act(ap, al, c->ev->rec);
+	else if (c->ev->rec->flags & VG_HF_KILLED)
+		ap->kills_kernel++;
 	ap->alerts++;
 	if (a->opts.json)
 		write_alert_json(ap, al, c->ev);

@@ -1,75 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What of a compiled policy a sensor can enforce itself, in the hook:
- * exec kill rules whose whole condition is a test of the executable path
- * (=, in, startswith) become entries of the process sensor's exec_rules map.
+ * Policy into sensor maps and kernel guards: the rules decided at the hook
+ * (exec kills in the process sensor's exec_rules map) and the deny rules a
+ * fanotify permission hook enforces where BPF LSM is refused.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include "log.h"
 #include "policy_int.h"
 #include "policy_kernel.h"
+#include "sensor_process.h"
+
+int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor)
+{
+	const struct vg_prefilter *pf = policy_prefilter(p);
+	char path[VG_RULE_PATH_BYTES + 2];
+	size_t i, j;
+	int err;
+
+	if (!pf)
+		return -EINVAL;
+	for (i = 0; i < pf->n_kernel_rules; i++) {
+		const struct vg_kernel_rule *k = &pf->kernel_rules[i];
+
+		for (j = 0; j < k->n_exact; j++) {
+			err = vg_process_add_exec_kill(process_sensor, k->exact[j], k->rule_index,
+						       k->audit);
+			if (err)
+				return err;
+		}
+		for (j = 0; j < k->n_prefixes; j++) {
+			/* The sensor reads a trailing '*' as "prefix". */
+			snprintf(path, sizeof(path), "%s*", k->prefixes[j]);
+			err = vg_process_add_exec_kill(process_sensor, path, k->rule_index, k->audit);
+			if (err)
+				return err;
+		}
+		vg_debug("policy: rule '%s' kills in the exec hook%s", k->rule,
+			 k->audit ? " (audit)" : "");
+	}
+	return 0;
+}
 
 static const struct vg_field *exe_field(void)
 {
 	static const char name[] = "process.executable.path";
 
 	return fields_lookup(name, sizeof(name) - 1);
-}
-
-struct set_walk {
-	vg_exec_kill_cb cb;
-	void *ctx;
-	uint32_t rule_id;
-	bool audit;
-	int err;
-};
-
-int policy_exec_kill_rules(const struct vg_policy *p, vg_exec_kill_cb cb, void *ctx)
-{
-	const struct vg_field *exe = exe_field();
-	size_t i, k;
-	int err;
-
-	for (i = 0; i < p->active.n; i++) {
-		const struct vg_rule *r = p->active.v[i];
-		const struct node *n = r->cond;
-		uint32_t rule_id = r->index + 1;
-		bool audit = r->mode == VG_MODE_AUDIT;
-
-		if (r->action != VG_ACT_KILL || r->kinds != VG_KB(VG_K_EXEC) ||
-		    n->kind != N_CMP || n->field != exe)
-			continue;
-		if (n->op == OP_STARTS) {
-			for (k = 0; k < n->n_strs; k++) {
-				err = cb(ctx, n->strs[k], n->lens[k], true, rule_id, audit);
-				if (err)
-					return err;
-			}
-		} else if (n->op == OP_EQ) {
-			for (k = 0; k < n->set.cap; k++) {
-				const struct strmap_slot *s = &n->set.slots[k];
-
-				if (!s->key)
-					continue;
-				err = cb(ctx, s->key, s->len, false, rule_id, audit);
-				if (err)
-					return err;
-			}
-		}
-	}
-	return 0;
-}
-
-const char *policy_rule_name_by_id(const struct vg_policy *p, uint32_t rule_id)
-{
-	size_t i;
-
-	for (i = 0; i < p->active.n; i++) {
-		const struct vg_rule *r = p->active.v[i];
-
-		if (r->index + 1 == rule_id)
-			return r->name;
-	}
-	return NULL;
 }
 
 /*
@@ -100,7 +78,7 @@ int policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, void *
 			continue;
 		if (n->op == OP_STARTS) {
 			for (k = 0; k < n->n_strs; k++) {
-				err = cb(ctx, r->name, n->strs[k], n->lens[k], true, exec, r->index + 1,
+				err = cb(ctx, r->name, n->strs[k], n->lens[k], true, exec, r->index,
 					 r->mode == VG_MODE_AUDIT);
 				if (err)
 					return err;
@@ -111,7 +89,7 @@ int policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, void *
 
 				if (!s->key)
 					continue;
-				err = cb(ctx, r->name, s->key, s->len, false, exec, r->index + 1,
+				err = cb(ctx, r->name, s->key, s->len, false, exec, r->index,
 					 r->mode == VG_MODE_AUDIT);
 				if (err)
 					return err;
@@ -123,5 +101,5 @@ int policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, void *
 
 uint32_t policy_rule_id(const struct vg_rule *r)
 {
-	return r->index + 1;
+	return r->index;
 }
