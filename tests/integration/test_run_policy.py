@@ -83,6 +83,27 @@ class RunPolicyTest(VigilTestCase):
         self.assertTrue(a[0]["outcome"].startswith("would have killed"), a[0]["outcome"])
         self.assertEqual(a[0]["mode"], "audit")
 
+    def test_kill_decided_in_user_space_says_so_and_how_late(self):
+        self.write_policy("""
+rules:
+  - name: kill_marked_shell
+    event: exec
+    condition: process.command_line contains vg-userkill-marker
+    action: kill
+""")
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            start = time.time()
+            res = subprocess.run(["sh", "-c", "sleep 20", "vg-userkill-marker"], timeout=30)
+            elapsed = time.time() - start
+            t.stop()
+        self.assertEqual(res.returncode, -signal.SIGKILL)
+        self.assertLess(elapsed, 10)
+        a = alerts(t.events, "kill_marked_shell")
+        self.assertEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "killed by agent")
+        self.assertFalse(a[0]["kernel_decidable"])
+        self.assertGreater(a[0]["action_latency_ns"], 0)
+
     def test_invalid_policy_at_start_is_refused_with_position(self):
         with open(self.policy, "w") as f:
             f.write("rules:\n  - name: x\n    event: exec\n    condition: process.exe = 1\n")
