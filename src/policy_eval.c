@@ -417,7 +417,7 @@ int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 	}
 	if (lc.err)
 		return lc.err;
-	if (ki->n_tabs)
+	if (ki->n_tabs && p->cands.n > 1)
 		qsort(p->cands.v, p->cands.n, sizeof(*p->cands.v), by_index);
 	for (i = 0; i < p->cands.n; i++) {
 		struct vg_rule *r = p->cands.v[i];

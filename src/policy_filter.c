@@ -168,10 +168,12 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 			err = -ENOMEM;
 		} else {
 			/* Sorted: stable explain output and diffable map contents. */
-			memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
+			if (a->ex.n)
+				memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
 			d->n_exact = a->ex.n;
 			qsort(d->exact, d->n_exact, sizeof(char *), by_str);
-			memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
+			if (a->pre.n)
+				memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
 			d->n_prefixes = a->pre.n;
 			qsort(d->prefixes, d->n_prefixes, sizeof(char *), by_str);
 			memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
