@@ -199,3 +199,27 @@ class FileDenyTest(VigilTestCase):
         a = alerts(t.events, "no_secret")
         self.assertGreaterEqual(len(a), 1)
         self.assertEqual(a[0]["outcome"], "would have denied")
+
+
+class DefaultPolicyTest(VigilTestCase):
+    def test_builtin_policy_alerts_on_exec_from_tmp(self):
+        d = tempfile.mkdtemp(prefix="vg-default-", dir="/tmp")
+        try:
+            binary = os.path.join(d, "dropper")
+            shutil.copy("/bin/true", binary)
+            with Tracer("run") as t:
+                subprocess.run([binary], check=True, timeout=10)
+                t.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertIn("rules from the built-in default", t.stderr)
+        a = alerts(t.events, "exec_from_writable_dir")
+        a = [x for x in a if get(x["event"], "process.executable.path") == binary]
+        self.assertEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "alerted")
+        self.assertEqual(a[0]["severity"], "high")
+        self.assertIn("T1204", a[0]["tags"])
+        # Without --alerts-only the events themselves are printed too.
+        execs = [e for e in t.events if get(e, "event.kind") == "exec"
+                 and get(e, "process.executable.path") == binary]
+        self.assertEqual(len(execs), 1)
