@@ -201,6 +201,17 @@ void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_u64(j, e ? e->ppid : p->ppid);
 		vg_json_key(j, "start_time");
 		vg_json_u64(j, e ? e->parent_start_time_ns : p->parent_start_ns);
+		if (ev->n_ancestors && ev->ancestors[0]->tgid == (e ? e->ppid : p->ppid)) {
+			const struct vg_proc *pp = ev->ancestors[0];
+
+			vg_json_key(j, "name");
+			vg_json_cstr(j, pp->comm);
+			vg_json_key(j, "executable");
+			vg_json_obj_begin(j);
+			vg_json_key(j, "path");
+			vg_json_cstr(j, pp->exe ? pp->exe : "");
+			vg_json_obj_end(j);
+		}
 		vg_json_obj_end(j);
 	}
 	vg_json_key(j, "cgroup");
@@ -334,9 +345,15 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 	vg_json_u64(&j, ev->rec->ts_boot_ns);
 	vg_json_key(&j, "cpu");
 	vg_json_u64(&j, ev->rec->cpu);
-	if (ev->rec->flags & VG_HF_KILLED) {
+	if (ev->rec->flags & (VG_HF_KILLED | VG_HF_WOULD_KILL)) {
 		vg_json_key(&j, "action");
-		vg_json_cstr(&j, "killed");
+		vg_json_cstr(&j, ev->rec->flags & VG_HF_KILLED ? "killed" : "would_kill");
+		vg_json_key(&j, "action_by");
+		vg_json_cstr(&j, "kernel");
+		if (ev->rec->type == VG_EV_EXEC) {
+			vg_json_key(&j, "rule_id");
+			vg_json_u64(&j, ((const struct vg_exec *)ev->rec)->rule_id);
+		}
 	}
 	/* event.outcome, event.duration... of the network sensor's records */
 	if (ev->rec->type >= VG_EV_NET_FIRST && ev->rec->type <= VG_EV_NET_LAST)
@@ -405,6 +422,10 @@ static void text_exec(struct vg_buf *b, const struct vg_event_ctx *ev)
 	vg_text_args(b, s, len);
 	if (e->flags & VG_EXEC_ARGV_TRUNC)
 		vg_buf_puts(b, " [truncated]");
+	if (ev->rec->flags & VG_HF_KILLED)
+		vg_buf_puts(b, " [KILLED]");
+	else if (ev->rec->flags & VG_HF_WOULD_KILL)
+		vg_buf_puts(b, " [would kill]");
 }
 
 static void text_fork(struct vg_buf *b, const struct vg_event_ctx *ev)

@@ -4,6 +4,7 @@
 #define VIGIL_SENSOR_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "sensor.h"
 #include "task_filter.h"
@@ -11,5 +12,17 @@
 /* Its configuration is a struct vg_task_filter (NULL: every process). */
 
 extern const struct vg_sensor_desc vg_process_sensor;
+
+/*
+ * In-kernel kill at exec: @path is an executable path, or a prefix when
+ * it ends with a star ("/tmp/" then "*"). The kill happens in the exec hook, before
+ * the new image runs its first instruction. With @audit the event is only
+ * marked "would kill". Returns 0 or <0 with one error line logged.
+ */
+int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit);
+/* The same with the path as bytes and the prefix flag given apart. */
+int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, size_t len, bool prefix,
+			     __u32 rule_id, bool audit);
+int vg_process_clear_exec_kills(struct vg_sensor *s);
 
 #endif
