@@ -86,8 +86,9 @@ struct call_args {
 	__u32 pad;
 };
 
+/* LRU: an entry whose exit never came (thread killed in the call) ages out. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);	/* pid_tgid */
 	__type(value, struct call_args);
@@ -530,6 +531,9 @@ static __always_inline int save_call(__u32 kind, long fd, __u64 buf, __u64 addr)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct call_args c = { .buf = buf, .addr = addr, .fd = fd, .kind = kind };
 
+	/* Unwanted processes never get an entry (counted once, at exit, not here). */
+	if (vg_task_filtered_out((struct task_struct *)bpf_get_current_task()))
+		return 0;
 	bpf_map_update_elem(&calls, &id, &c, BPF_ANY);
 	return 0;
 }
