@@ -293,6 +293,15 @@ out:
 	return err;
 }
 
+/* At shutdown: stop the reporter and report every flow's final counts once. */
+static void before_detach(struct vg_sensor *s)
+{
+	if (!flusher.running || flusher.skel != s->skel)
+		return;
+	flusher_stop();
+	flush_flows();
+}
+
 const struct vg_sensor_desc vg_net_sensor = {
 	.name = "net",
 	.variants = variants,
@@ -303,4 +312,5 @@ const struct vg_sensor_desc vg_net_sensor = {
 	.configure = configure,
 	.post_load = post_load,
 	.attach = attach,
+	.before_detach = before_detach,
 };

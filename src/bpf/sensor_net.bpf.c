@@ -40,6 +40,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define TCP_FIN_WAIT2 5
 #define TCP_TIME_WAIT 6
 #define TCP_CLOSE 7
+#define TCP_CLOSE_WAIT 8
 #define TCP_LAST_ACK 9
 #define TCP_LISTEN 10
 #define TCP_CLOSING 11
@@ -418,10 +419,19 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 
 /* ---- shells on sockets ---- */
 
+/*
+ * Has a peer: established, or half-closed by either side (the peer may
+ * already have sent its FIN by the time the shell's exec is seen).
+ */
 static __always_inline bool sock_connected_inet(struct sock *sk)
 {
-	return sk && sock_is_inet(sk) &&
-	       BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED;
+	__u8 st;
+
+	if (!sk || !sock_is_inet(sk))
+		return false;
+	st = BPF_CORE_READ(sk, __sk_common.skc_state);
+	return st == TCP_ESTABLISHED || st == TCP_FIN_WAIT1 || st == TCP_FIN_WAIT2 ||
+	       st == TCP_CLOSE_WAIT || st == TCP_LAST_ACK || st == TCP_CLOSING;
 }
 
 static __always_inline void emit_shell(struct task_struct *task, struct sock *sk,

@@ -178,6 +178,21 @@ class UdpTest(VigilTestCase):
         self.assertEqual(get(flows[-1], "source.port"), port)
 
 
+    def test_final_counts_reported_at_exit(self):
+        count, size, reply = 3, 50, 7
+        with Tracer("trace", "net", "--flow-interval", "600000") as t:
+            server, port = start("udp-server", "127.0.0.1", count, reply)
+            client_pid, _ = run("udp-client", "127.0.0.1", port, count, size)
+            server.wait(timeout=30)
+            t.stop(settle=0)
+        flows = of_pid(t.events, client_pid, "udp_flow")
+        self.assertEqual([get(f, "network.flow_state") for f in flows], ["new", "update"])
+        self.assertEqual(get(flows[0], "network.bytes_sent"), size)
+        self.assertEqual(get(flows[0], "network.bytes_received"), 0)
+        self.assertEqual(get(flows[1], "network.bytes_sent"), count * size)
+        self.assertEqual(get(flows[1], "network.bytes_received"), count * reply)
+
+
 class DnsTest(VigilTestCase):
     SERVER, NAME, ADDR = "127.0.0.153", "vigil-test.example", "127.0.0.77"
 
