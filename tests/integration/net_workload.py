@@ -8,6 +8,8 @@ be attributed by pid. Prints one line "ready PORT" when it listens.
   dns-server HOST NAME ADDR        answer A queries for NAME with ADDR
   dns-query SERVER NAME [PORT]     ask SERVER:53 for NAME (A), print the answer;
                                    connect to it on PORT if given
+  dns-tcp-server HOST NAME ADDR    the same over TCP/53 (one connection)
+  dns-tcp-query SERVER NAME        ask SERVER over TCP/53
   connect HOST PORT                connect; print "ok" or the errno name
   udp-send HOST PORT               sendto one datagram; print "ok" or the errno name
 """
@@ -96,6 +98,32 @@ def main(argv):
         if len(argv) > 4:
             c = socket.create_connection((addr, int(argv[4])))
             c.close()
+    elif mode == "dns-tcp-server":
+        host, name, addr = argv[2], argv[3], argv[4]
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind((host, 53))
+        srv.listen(1)
+        print("ready", 53, flush=True)
+        c, _ = srv.accept()
+        q = c.recv(514)[2:]
+        qname_end = q.index(b"\x00", 12) + 1
+        question = q[12:qname_end + 4]
+        assert question[:-4] == dns_name(name)
+        ans = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 300, 4) + socket.inet_aton(addr)
+        r = q[:2] + b"\x81\x80" + struct.pack(">HHHH", 1, 1, 0, 0) + question + ans
+        c.sendall(struct.pack(">H", len(r)) + r)
+        c.recv(1)
+        c.close()
+    elif mode == "dns-tcp-query":
+        server, name = argv[2], argv[3]
+        c = socket.create_connection((server, 53))
+        q = b"\xca\xfe\x01\x00" + struct.pack(">HHHH", 1, 0, 0, 0) + dns_name(name) + \
+            struct.pack(">HH", 1, 1)
+        c.sendall(struct.pack(">H", len(q)) + q)
+        r = c.recv(514)
+        print(socket.inet_ntoa(r[-4:]), flush=True)
+        c.close()
     elif mode == "connect":
         c = socket.socket(family(argv[2]), socket.SOCK_STREAM)
         try:

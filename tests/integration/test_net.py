@@ -225,6 +225,41 @@ class DnsTest(VigilTestCase):
         self.assertEqual(get(connects[0], "destination.domain"), self.NAME)
 
 
+    def test_query_over_tcp(self):
+        with Tracer("trace", "net", "--port", "53") as t:
+            server, _ = start("dns-tcp-server", self.SERVER, self.NAME, self.ADDR)
+            pid, out = run("dns-tcp-query", self.SERVER, self.NAME)
+            server.wait(timeout=30)
+            t.stop()
+        self.assertEqual(out, self.ADDR)
+        answers = [e for e in of_pid(t.events, pid, "dns") if get(e, "dns.type") == "answer"]
+        self.assertEqual(len(answers), 1, t.events)
+        self.assertEqual(get(answers[0], "network.transport"), "tcp")
+        self.assertEqual(get(answers[0], "dns.id"), 0xcafe)
+        self.assertEqual(get(answers[0], "dns.question.name"), self.NAME)
+        self.assertEqual(get(answers[0], "dns.answers"), [self.ADDR])
+        # The server side (local port 53) is not reported as DNS.
+        self.assertEqual(of_pid(t.events, server.pid, "dns"), [])
+
+
+class FilterTest(VigilTestCase):
+    def test_pid_and_comm(self):
+        s1, p1 = start("tcp-server", "127.0.0.1", 1, 1)
+        s2, p2 = start("tcp-server", "127.0.0.1", 1, 1)
+        with Tracer("trace", "net", "--pid", str(s1.pid)) as t:
+            c1, _ = run("tcp-client", "127.0.0.1", p1, 1, 1)
+            s1.wait(timeout=30)
+            t.stop()
+        self.assertEqual([kind(e) for e in of_pid(t.events, s1.pid)], ["accept", "close"])
+        self.assertEqual(of_pid(t.events, c1), [])
+        self.assertEqual({get(e, "process.pid") for e in t.events}, {s1.pid})
+        with Tracer("trace", "net", "--comm", "no-such-comm") as t:
+            c2, _ = run("tcp-client", "127.0.0.1", p2, 1, 1)
+            s2.wait(timeout=30)
+            t.stop()
+        self.assertEqual(t.events, [])
+
+
 class DenyTest(VigilTestCase):
     def test_deny_connect_and_sendmsg_then_detach(self):
         s1, p1 = start("tcp-server", "127.0.0.1", 0, 0)
