@@ -14,6 +14,9 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(floor_state) { return 0; }
 
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(floor_reset) { return 0; }
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(floor_exec) { return 0; }
 

@@ -417,6 +417,22 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 	return 0;
 }
 
+/*
+ * A reset is received before the kernel releases the local port: keep the
+ * tuple of a connection we own that has none yet (a refused connect).
+ */
+static __always_inline int handle_reset(struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct sock_owner *op = bpf_map_lookup_elem(&socks, &key);
+
+	if (op && !op->have_tuple) {
+		tuple_from_sock(&op->t, sk);
+		op->have_tuple = op->t.sport != 0;
+	}
+	return 0;
+}
+
 /* ---- shells on sockets ---- */
 
 /*
@@ -520,7 +536,19 @@ int BPF_PROG(tp_btf_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return handle_exec(p);
 }
 
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(tp_btf_reset, struct sock *sk)
+{
+	return handle_reset(sk);
+}
+
 /* ---- variant: raw_tracepoint ---- */
+
+SEC("raw_tracepoint/tcp_receive_reset")
+int raw_tp_reset(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_reset((struct sock *)ctx->args[0]);
+}
 
 SEC("raw_tracepoint/inet_sock_set_state")
 int raw_tp_state(struct bpf_raw_tracepoint_args *ctx)

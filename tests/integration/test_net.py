@@ -131,6 +131,8 @@ class TcpTest(VigilTestCase):
         self.assertEqual(len(connects), 1, connects)
         self.assertEqual(get(connects[0], "event.outcome"), "failure")
         self.assertEqual(get(connects[0], "error.code"), "ECONNREFUSED")
+        self.assertEqual(get(connects[0], "destination.port"), port)
+        self.assertGreater(get(connects[0], "source.port"), 0)
 
     def test_port_filter(self):
         s1, p1 = start("tcp-server", "127.0.0.1", 10, 20)
