@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "fields.h"
 #include "log.h"
 #include "policy_kernel.h"
+#include "sensor_net.h"
 #include "sensor_process.h"
 #include "timefmt.h"
 
@@ -62,7 +65,19 @@ static struct vg_sensor *process_sensor(struct vg_agent *a)
 	return NULL;
 }
 
+static void mark_enforced(struct vg_agent_policy *ap, uint32_t id)
+{
+	if (id < VG_MAX_ENFORCED_RULES)
+		ap->enforced[id / 8] |= 1u << (id % 8);
+}
+
+static bool is_enforced(const struct vg_agent_policy *ap, uint32_t id)
+{
+	return id < VG_MAX_ENFORCED_RULES && (ap->enforced[id / 8] & (1u << (id % 8)));
+}
+
 struct fan_collect {
+	struct vg_agent_policy *ap;
 	struct vg_fan_rule *v;
 	size_t n, cap;
 };
@@ -95,13 +110,82 @@ static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_
 	r->audit = audit;
 	r->rule_id = rule_id;
 	c->n++;
+	mark_enforced(c->ap, rule_id);
 	return 0;
+}
+
+static struct vg_sensor *find_sensor(struct vg_agent *a, const struct vg_sensor_desc *d)
+{
+	int i;
+
+	for (i = 0; i < a->n_sensors; i++)
+		if (a->sensors[i].desc == d)
+			return &a->sensors[i];
+	return NULL;
+}
+
+struct net_apply {
+	struct vg_agent_policy *ap;
+	struct vg_sensor *s;
+};
+
+/* One policy rule becomes (ports x CIDRs) entries of the net sensor's deny trie. */
+static int put_net_deny(void *ctx, const struct vg_net_deny_spec *spec)
+{
+	struct net_apply *na = ctx;
+	size_t np = spec->n_ports ? spec->n_ports : 1, nc = spec->n_cidrs ? spec->n_cidrs : 1;
+	size_t i, k;
+	int err;
+
+	if (spec->audit)
+		return 0;	/* audit: user space reports "would have denied" */
+	for (i = 0; i < np; i++) {
+		for (k = 0; k < nc; k++) {
+			struct vg_net_deny_rule r = { 0 };
+
+			r.protocol = spec->any_transport ? 0 : spec->udp ? IPPROTO_UDP : IPPROTO_TCP;
+			r.port = spec->n_ports ? (uint16_t)spec->ports[i] : 0;
+			if (spec->n_cidrs) {
+				const struct vg_cidr *c = &spec->cidrs[k];
+
+				if (c->net.v4) {
+					r.prefix.family = AF_INET;
+					r.prefix.bits = c->prefix > 96 ? c->prefix - 96 : 0;
+					memcpy(r.prefix.addr, c->net.addr + 12, 4);
+				} else {
+					r.prefix.family = AF_INET6;
+					r.prefix.bits = c->prefix;
+					memcpy(r.prefix.addr, c->net.addr, 16);
+				}
+			}
+			if (spec->comm)
+				snprintf(r.comm, sizeof(r.comm), "%.*s", (int)spec->comm_len, spec->comm);
+			err = vg_net_deny_add(na->s, &r, spec->rule_id);
+			if (err)
+				return err;
+		}
+	}
+	mark_enforced(na->ap, spec->rule_id);
+	return 0;
+}
+
+static int apply_net_rules(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	struct net_apply na = { ap, find_sensor(ap->agent, &vg_net_sensor) };
+	int err;
+
+	if (!na.s)
+		return 0;
+	err = vg_net_deny_clear(na.s);
+	if (err)
+		return err;
+	return policy_net_deny_rules(p, put_net_deny, &na);
 }
 
 /* Deny rules on files and executables go to the fanotify guard. */
 static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 {
-	struct fan_collect c = { 0 };
+	struct fan_collect c = { ap, NULL, 0, 0 };
 	int err = policy_file_deny_rules(p, collect_fan_rule, &c);
 
 	if (err) {
@@ -202,7 +286,10 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	struct vg_sensor *ps = process_sensor(ap->agent);
 	int err;
 
+	memset(ap->enforced, 0, sizeof(ap->enforced));
 	err = apply_fan_rules(ap, p);
+	if (!err)
+		err = apply_net_rules(ap, p);
 	if (err)
 		return err;
 	if (!ps)
@@ -343,9 +430,9 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	struct vg_agent *a = ap->agent;
 
 	(void)v;
-	/* The fanotify guard decided and reported this one at the open itself. */
-	if (al->action == VG_ACT_DENY && ap->fan_started &&
-	    vg_fan_guard_has_rule(&ap->fan, policy_rule_id(al->rule)))
+	/* A kernel hook or the fanotify guard decided and reported this one. */
+	if (al->action == VG_ACT_DENY && al->mode == VG_MODE_ENFORCE &&
+	    is_enforced(ap, policy_rule_id(al->rule)))
 		return 0;
 	if (!al->outcome)	/* the engine already knows when the hook acted */
 		al->outcome = act(ap, al, c->ev->rec);
@@ -384,6 +471,34 @@ static void swap_pending(struct vg_agent_policy *ap)
 		ap->generation);
 }
 
+/* The net sensor denied a connection for one of our rules: that is the alert. */
+static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ctx *ev)
+{
+	const struct vg_net_deny *d = (const void *)ev->rec;
+	struct vg_rule_info info;
+	struct vg_alert al = { 0 };
+
+	if (policy_rule_info(ap->cur, d->rule_id, &info))
+		return;
+	al.rule_name = info.name;
+	al.severity = info.severity;
+	al.tags = info.tags;
+	al.n_tags = info.n_tags;
+	al.mode = info.mode;
+	al.action = VG_ACT_DENY;
+	al.kernel_decidable = true;
+	al.outcome = "denied in kernel";
+	snprintf(al.message, sizeof(al.message), "connection denied by rule %s", info.name);
+	ap->alerts++;
+	if (ap->agent->opts.json)
+		write_alert_json(ap, &al, ev);
+	else
+		write_alert_text(ap, &al);
+	vg_buf_append(&ap->line, "\n", 1);
+	if (fwrite(ap->line.data, 1, ap->line.len, ap->agent->opts.out) != ap->line.len)
+		ap->agent->write_errors++;
+}
+
 static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 {
 	struct vg_agent_policy *ap = a->hook_arg;
@@ -392,6 +507,8 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 
 	swap_pending(ap);
 	report_fan(ap);
+	if (ev->rec->type == VG_EV_NET_DENY)
+		report_net_deny(ap, ev);
 	if (fields_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;

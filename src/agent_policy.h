@@ -18,6 +18,8 @@
 #include "fanotify_guard.h"
 #include "policy.h"
 
+#define VG_MAX_ENFORCED_RULES 4096
+
 struct vg_agent_policy {
 	struct vg_agent *agent;
 	const char *const *paths;	/* policy files or directories; none: built-in default */
@@ -36,6 +38,9 @@ struct vg_agent_policy {
 	uint64_t generation;
 	struct vg_fan_guard fan;	/* file/exec deny without BPF LSM */
 	bool fan_started;
+	/* Deny rules enforced (and reported) by a kernel hook or the guard,
+	 * by rule id: user-space evaluation does not report them again. */
+	uint8_t enforced[VG_MAX_ENFORCED_RULES / 8];
 };
 
 /* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */

@@ -85,7 +85,12 @@ int cmd_run(int argc, char **argv)
 	struct vg_agent agent;
 	int err;
 
+	static struct vg_net_cfg net_cfg;
+
 	argv[0] = "vigil run";
+	/* The policy (and its reloads) may add deny rules at any time. */
+	net_cfg = vg_net_cfg_default;
+	net_cfg.deny_attach = true;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
 	opts.json = args.json;
@@ -98,7 +103,7 @@ int cmd_run(int argc, char **argv)
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
 	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &vg_net_cfg_default);
+		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &net_cfg);
 	if (!err) {
 		vg_agent_print_types(&agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
 		agent.print_type[VG_EV_FORK] = false;

@@ -106,6 +106,87 @@ static const struct vg_proc *parent_of(const struct vg_event_view *v)
 
 /* ---- record getters ---- */
 
+/* Every network record starts with the header and then the 4-tuple. */
+static const struct vg_net_tuple *net_tuple(const struct vg_event_view *v)
+{
+	if (!v->rec || v->rec->type < VG_EV_NET_FIRST || v->rec->type > VG_EV_NET_LAST ||
+	    v->size < sizeof(struct vg_hdr) + sizeof(struct vg_net_tuple))
+		return NULL;
+	return (const struct vg_net_tuple *)((const char *)v->rec + sizeof(struct vg_hdr));
+}
+
+static bool emit_net_ip(const struct vg_net_tuple *t, const __u8 *a, vg_value_cb cb, void *ctx)
+{
+	struct vg_value val = { .type = VG_FT_IP };
+
+	if (t->family == 2) {	/* AF_INET: held v4-mapped */
+		val.ip.v4 = 1;
+		val.ip.addr[10] = val.ip.addr[11] = 0xff;
+		memcpy(val.ip.addr + 12, a, 4);
+	} else {
+		memcpy(val.ip.addr, a, 16);
+	}
+	return cb(&val, ctx);
+}
+
+static bool get_net_daddr(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_net_tuple *t = net_tuple(v);
+
+	(void)f;
+	return t && t->family ? emit_net_ip(t, t->daddr, cb, ctx) : false;
+}
+
+static bool get_net_saddr(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_net_tuple *t = net_tuple(v);
+
+	(void)f;
+	return t && t->family ? emit_net_ip(t, t->saddr, cb, ctx) : false;
+}
+
+static bool get_net_dport(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_net_tuple *t = net_tuple(v);
+
+	(void)f;
+	return t ? emit_uint(t->dport, cb, ctx) : false;
+}
+
+static bool get_net_sport(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_net_tuple *t = net_tuple(v);
+
+	(void)f;
+	return t ? emit_uint(t->sport, cb, ctx) : false;
+}
+
+static bool get_net_transport(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			      void *ctx)
+{
+	const struct vg_net_tuple *t = net_tuple(v);
+
+	(void)f;
+	if (!t)
+		return false;
+	return emit_cstr(t->protocol == 17 ? "udp" : "tcp", cb, ctx);
+}
+
+static bool get_net_type(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx)
+{
+	const struct vg_net_tuple *t = net_tuple(v);
+
+	(void)f;
+	if (!t || !t->family)
+		return false;
+	return emit_cstr(t->family == 2 ? "ipv4" : "ipv6", cb, ctx);
+}
+
 static bool get_kind(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
 {
 	(void)f;
@@ -449,12 +530,15 @@ static const struct vg_field table[] = {
 	{ "file.path_source", VG_FT_STR, VG_KINDS_FILE, false,
 	  "kernel (from struct file) or user (joined from the syscall's string)", NULL, NULL },
 	/* network sensor */
-	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address", NULL, NULL },
-	{ "destination.port", VG_FT_UINT, VG_KINDS_NET, true, "peer (remote) port", NULL, NULL },
-	{ "source.address", VG_FT_IP, VG_KINDS_NET, false, "local address", NULL, NULL },
-	{ "source.port", VG_FT_UINT, VG_KINDS_NET, true, "local port", NULL, NULL },
-	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", NULL, NULL },
-	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", NULL, NULL },
+	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address",
+	  get_net_daddr, NULL },
+	{ "destination.port", VG_FT_UINT, VG_KINDS_NET, true, "peer (remote) port",
+	  get_net_dport, NULL },
+	{ "source.address", VG_FT_IP, VG_KINDS_NET, false, "local address", get_net_saddr, NULL },
+	{ "source.port", VG_FT_UINT, VG_KINDS_NET, true, "local port", get_net_sport, NULL },
+	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", get_net_transport,
+	  NULL },
+	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", get_net_type, NULL },
 	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", NULL, NULL },
 	/* privilege / kernel sensor */
 	{ "process.new_user.id", VG_FT_UINT, K(SETUID), false, "uid the process switched to",

@@ -103,3 +103,111 @@ uint32_t policy_rule_id(const struct vg_rule *r)
 {
 	return r->index;
 }
+
+static const struct vg_field *field_named(const char *name)
+{
+	return fields_lookup(name, strlen(name));
+}
+
+/* One conjunct of a net deny rule, or false when the kernel cannot check it. */
+static bool net_leaf(const struct node *n, struct vg_net_deny_spec *spec)
+{
+	if (n->kind != N_CMP)
+		return false;
+	if (n->field == field_named("destination.port") && n->op == OP_EQ && n->n_nums) {
+		spec->ports = n->nums;
+		spec->n_ports = n->n_nums;
+		return true;
+	}
+	if (n->field == field_named("destination.address") &&
+	    (n->op == OP_CIDR || n->op == OP_EQ) && n->n_cidrs) {
+		spec->cidrs = n->cidrs;
+		spec->n_cidrs = n->n_cidrs;
+		return true;
+	}
+	if (n->field == field_named("process.name") && n->op == OP_EQ && n->set.n == 1) {
+		size_t k;
+
+		for (k = 0; k < n->set.cap; k++)
+			if (n->set.slots[k].key) {
+				spec->comm = n->set.slots[k].key;
+				spec->comm_len = n->set.slots[k].len;
+			}
+		return true;
+	}
+	if (n->field == field_named("network.transport") && n->op == OP_EQ && n->set.n == 1) {
+		size_t k;
+
+		for (k = 0; k < n->set.cap; k++)
+			if (n->set.slots[k].key)
+				spec->udp = n->set.slots[k].len == 3 && !memcmp(n->set.slots[k].key, "udp", 3);
+		spec->transport_set = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Deny rules the cgroup connect/sendmsg hooks decide alone: event connect
+ * (or udp_flow), action deny, a conjunction of destination.port =,
+ * destination.address cidr/=, process.name =, network.transport =.
+ */
+int policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void *ctx)
+{
+	vg_kinds_t net_kinds = VG_KB(VG_K_CONNECT) | VG_KB(VG_K_UDP_FLOW);
+	size_t i, k;
+	int err;
+
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+		struct vg_net_deny_spec spec = { 0 };
+		struct node *const *kids;
+		struct node *one;
+		size_t n;
+		bool ok = true;
+
+		if (r->action != VG_ACT_DENY || !(r->kinds & net_kinds) || (r->kinds & ~net_kinds))
+			continue;
+		if (r->cond->kind == N_AND) {
+			kids = r->cond->kids;
+			n = r->cond->n_kids;
+		} else {
+			one = r->cond;
+			kids = &one;
+			n = 1;
+		}
+		for (k = 0; k < n && ok; k++)
+			ok = net_leaf(kids[k], &spec);
+		if (!ok || (!spec.n_ports && !spec.n_cidrs))
+			continue;
+		spec.rule = r->name;
+		spec.rule_id = r->index;
+		spec.audit = r->mode == VG_MODE_AUDIT;
+		if (!spec.transport_set)
+			spec.any_transport = true;
+		err = cb(ctx, &spec);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int policy_rule_info(const struct vg_policy *p, uint32_t rule_id, struct vg_rule_info *info)
+{
+	size_t i;
+
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+
+		if (r->index != rule_id)
+			continue;
+		info->name = r->name;
+		info->severity = r->severity;
+		info->tags = r->tags;
+		info->n_tags = r->n_tags;
+		info->mode = r->mode;
+		info->action = r->action;
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -223,3 +223,75 @@ class DefaultPolicyTest(VigilTestCase):
         execs = [e for e in t.events if get(e, "event.kind") == "exec"
                  and get(e, "process.executable.path") == binary]
         self.assertEqual(len(execs), 1)
+
+
+NET_DENY_POLICY = """
+rules:
+  - name: no_port_{port}
+    event: connect
+    condition: destination.port = {port} and destination.address cidr 127.0.0.0/8
+    severity: high
+    tags: [T1071]
+    action: deny
+    mode: {mode}
+"""
+
+
+class NetDenyTest(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        import socket
+        self.dir = tempfile.mkdtemp(prefix="vg-netdeny-", dir="/tmp")
+        self.policy = os.path.join(self.dir, "policy.yaml")
+        self.servers = []
+        self.ports = []
+        for _ in range(2):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            s.listen(16)
+            self.servers.append(s)
+            self.ports.append(s.getsockname()[1])
+
+    def tearDown(self):
+        for s in self.servers:
+            s.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def connect(self, port):
+        # From a child process, so the verdict is about a process we started.
+        code = ("import socket,sys\n"
+                "s=socket.socket()\n"
+                "try:\n s.connect(('127.0.0.1',%d)); print('ok')\n"
+                "except OSError as e: print(e.errno)\n" % port)
+        return subprocess.run(["python3", "-c", code], stdout=subprocess.PIPE,
+                              timeout=20).stdout.decode().strip()
+
+    def run_with(self, mode):
+        import errno
+        denied, other = self.ports
+        with open(self.policy, "w") as f:
+            f.write(NET_DENY_POLICY.format(port=denied, mode=mode))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            r_denied = self.connect(denied)
+            r_other = self.connect(other)
+            t.stop(settle=0.5)
+        return t, r_denied, r_other, errno.EPERM
+
+    def test_deny_rule_on_loopback_port_gives_eperm(self):
+        t, r_denied, r_other, eperm = self.run_with("enforce")
+        self.assertEqual(r_denied, str(eperm))
+        self.assertEqual(r_other, "ok")
+        a = alerts(t.events, "no_port_%d" % self.ports[0])
+        self.assertEqual(len(a), 1, a)
+        self.assertEqual(a[0]["outcome"], "denied in kernel")
+        self.assertEqual(get(a[0]["event"], "destination.port"), self.ports[0])
+        # The cgroup programs left with the agent.
+        out = subprocess.run(["bpftool", "cgroup", "tree"], stdout=subprocess.PIPE).stdout.decode()
+        self.assertNotIn("vg_", out)
+
+    def test_audit_mode_lets_it_connect_and_says_would_have(self):
+        t, r_denied, r_other, _ = self.run_with("audit")
+        self.assertEqual(r_denied, "ok")
+        a = alerts(t.events, "no_port_%d" % self.ports[0])
+        self.assertGreaterEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "would have denied")
