@@ -11,5 +11,7 @@ struct vg_command {
 
 int cmd_run(int argc, char **argv);
 int cmd_trace_exec(int argc, char **argv);
+int cmd_trace_priv(int argc, char **argv);
+int cmd_bpf(int argc, char **argv);
 
 #endif

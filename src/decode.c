@@ -13,6 +13,22 @@ static const struct vg_record_desc descs[] = {
 	    STR(vg_exec, cwd), STR(vg_exec, cgroup), STR(vg_exec, tty) } },
 	{ VG_EV_FORK, "fork", sizeof(struct vg_fork), 0, { 0 } },
 	{ VG_EV_EXIT, "exit", sizeof(struct vg_exit), 0, { 0 } },
+	/* privilege sensor */
+	{ VG_EV_CRED, "credentials", sizeof(struct vg_cred), 0, { 0 } },
+	{ VG_EV_CAPSET, "capset", sizeof(struct vg_cred), 0, { 0 } },
+	{ VG_EV_PRIV_EXEC, "privileged_exec", sizeof(struct vg_cred), 0, { 0 } },
+	{ VG_EV_PTRACE, "ptrace", sizeof(struct vg_ptrace), 1, { STR(vg_ptrace, target_exe) } },
+	{ VG_EV_PROCESS_VM, "process_vm", sizeof(struct vg_process_vm), 1,
+	  { STR(vg_process_vm, target_exe) } },
+	{ VG_EV_MODULE, "module", sizeof(struct vg_module), 3,
+	  { STR(vg_module, name), STR(vg_module, path), STR(vg_module, params) } },
+	{ VG_EV_BPF, "bpf", sizeof(struct vg_bpf), 0, { 0 } },
+	{ VG_EV_PRCTL, "prctl", sizeof(struct vg_prctl), 0, { 0 } },
+	{ VG_EV_SECCOMP, "seccomp", sizeof(struct vg_seccomp), 0, { 0 } },
+	{ VG_EV_SIGNAL, "signal", sizeof(struct vg_signal), 1, { STR(vg_signal, target_exe) } },
+	{ VG_EV_NAMESPACE, "namespace", sizeof(struct vg_namespace), 0, { 0 } },
+	{ VG_EV_IOURING_SETUP, "io_uring_setup", sizeof(struct vg_iouring_setup), 0, { 0 } },
+	{ VG_EV_IOURING, "io_uring", sizeof(struct vg_iouring), 1, { STR(vg_iouring, path) } },
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];
