@@ -39,7 +39,7 @@
  *                   bpf.btf.size                          BTF_LOAD
  *                   bpf.fd                                new fd on success (PROG_LOAD, MAP_CREATE...)
  * prctl             prctl.option, prctl.option_name       15, "PR_SET_NAME"
- *                   prctl.name                            PR_SET_NAME: the new name
+ *                   prctl.name, prctl.old_name            PR_SET_NAME: the new and the previous name
  *                   prctl.value                           PR_SET_DUMPABLE / PR_SET_SECCOMP: arg2
  * seccomp           seccomp.operation                     "SECCOMP_SET_MODE_FILTER"...
  *                   seccomp.flags, seccomp.filter_instruction_count
@@ -402,9 +402,10 @@ static void json_prctl(struct vg_json *j, const struct vg_event_ctx *ev)
 	vg_json_obj_begin(j);
 	json_u64(j, "option", e->option);
 	json_name_or_null(j, "option_name", vg_prctl_option_name(e->option));
-	if (e->option == 15)
+	if (e->option == 15) {
 		json_fixed_str(j, "name", e->name, sizeof(e->name));
-	else
+		json_fixed_str(j, "old_name", e->old_name, sizeof(e->old_name));
+	} else
 		json_u64(j, "value", e->arg2);
 	vg_json_obj_end(j);
 }

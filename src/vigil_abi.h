@@ -266,6 +266,7 @@ struct vg_prctl {
 	__u32 pad;
 	__u64 arg2;
 	char name[VG_COMM_LEN];	/* PR_SET_NAME: the new name */
+	char old_name[VG_COMM_LEN];	/* the name at entry */
 };
 
 /* VG_EV_SECCOMP */
@@ -360,7 +361,7 @@ _Static_assert(sizeof(struct vg_ptrace) == 64 + 16 + 24 + 32 + 8, "vg_ptrace siz
 _Static_assert(sizeof(struct vg_process_vm) == 64 + 16 + 16 + 32 + 8, "vg_process_vm size is ABI");
 _Static_assert(sizeof(struct vg_module) == 64 + 16 + 16 + 16, "vg_module size is ABI");
 _Static_assert(sizeof(struct vg_bpf) == 64 + 16 + 56 + 16, "vg_bpf size is ABI");
-_Static_assert(sizeof(struct vg_prctl) == 64 + 16 + 16 + 16, "vg_prctl size is ABI");
+_Static_assert(sizeof(struct vg_prctl) == 64 + 16 + 16 + 32, "vg_prctl size is ABI");
 _Static_assert(sizeof(struct vg_seccomp) == 64 + 16 + 16, "vg_seccomp size is ABI");
 _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size is ABI");
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");

@@ -403,6 +403,8 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 		read_bpf_attr(p, (union bpf_attr *)a1, a0);
 		break;
 	case VG_PC_PRCTL:
+		/* The name before: kept in the (unused) target slot. */
+		BPF_CORE_READ_STR_INTO(&p->target.comm, task, comm);
 		if (a0 == PR_SET_NAME_NR &&
 		    bpf_probe_read_user_str(p->name, sizeof(p->name), (void *)a1) < 0) {
 			vg_count(VG_CNT_READ_FAIL);
@@ -612,6 +614,7 @@ static __always_inline int emit_prctl(void *ctx, struct task_struct *task,
 	e->option = (__u32)p->args[0];
 	e->arg2 = p->args[1];
 	__builtin_memcpy(e->name, p->name, sizeof(e->name));
+	__builtin_memcpy(e->old_name, p->target.comm, sizeof(e->old_name));
 	return vg_submit(ctx, &t);
 }
 
@@ -815,6 +818,8 @@ static __always_inline int handle_iouring(void *ctx, __u8 opcode, __s32 fd, __u6
 		struct io_open *o = (void *)&req->cmd;
 		const char *name = BPF_CORE_READ(o, filename, name);
 
+		/* Ops without a file of their own keep their dirfd here, not in cqe.fd. */
+		e->fd = BPF_CORE_READ(o, dfd);
 		cut = vg_tail_put_str(&t, &e->path, name, VG_MAX_PATH_BYTES, false);
 		if (cut > 0)
 			e->flags |= VG_PRIV_STR_TRUNC;
