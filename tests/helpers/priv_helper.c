@@ -10,6 +10,7 @@
  *   priv_helper prctl NAME         prctl(PR_SET_NAME, NAME)
  *   priv_helper unshare            unshare(CLONE_NEWNS)
  *   priv_helper kill PID           kill(PID, SIGKILL)
+ *   priv_helper signal PID SIG     kill(PID, SIG)
  *   priv_helper uring PATH         open PATH with an io_uring IORING_OP_OPENAT
  */
 #include <errno.h>
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
 		return unshare(CLONE_NEWNS) == 0 ? 0 : 1;
 	if (!strcmp(mode, "kill") && argc == 3)
 		return kill(atoi(argv[2]), SIGKILL) == 0 ? 0 : 1;
+	if (!strcmp(mode, "signal") && argc == 4)
+		return kill(atoi(argv[2]), atoi(argv[3])) == 0 ? 0 : 1;
 	if (!strcmp(mode, "uring") && argc == 3)
 		return do_uring(argv[2]);
 	fprintf(stderr, "usage: priv_helper MODE [ARGS] (see the source)\n");

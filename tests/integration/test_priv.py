@@ -259,6 +259,30 @@ class TestMisc(PrivTestBase):
         self.assertEqual(get(e, "target.process.executable.path"), os.path.realpath(HELPER))
         self.assertFalse(get(e, "target.is_vigil"))
 
+    def test_signal_filter_and_signals_aimed_at_vigil(self):
+        with Tracer("trace", "priv", "--comm", COMM) as t:
+            victim = subprocess.Popen([HELPER, "sleeper"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+            victim.stdout.readline()
+            # SIGCONT to an ordinary process: filtered out in the kernel.
+            quiet = subprocess.run([HELPER, "signal", str(victim.pid), "18"], timeout=10)
+            # SIGHUP (vigil ignores it) to vigil itself: always reported.
+            loud = subprocess.Popen([HELPER, "signal", str(t.proc.pid), "1"])
+            loud.wait(timeout=10)
+            victim.stdin.close()
+            victim.wait(timeout=10)
+        self.assertEqual(quiet.returncode, 0)
+        self.assertEqual(loud.returncode, 0)
+        sigs = of_kind(t.events, "signal")
+        self.assertEqual(len(sigs), 1, sigs)
+        e = sigs[0]
+        self.assertEqual(get(e, "process.pid"), loud.pid)
+        self.assertEqual(get(e, "signal.number"), 1)
+        self.assertEqual(get(e, "signal.name"), "SIGHUP")
+        self.assertEqual(get(e, "target.process.pid"), t.proc.pid)
+        self.assertEqual(get(e, "target.process.executable.path"), os.path.realpath(VIGIL))
+        self.assertTrue(get(e, "target.is_vigil"))
+
     def test_io_uring_openat(self):
         path = os.path.join(self.tmp, "uring-target")
         with open(path, "w") as f:
