@@ -14,7 +14,7 @@ static const struct vg_record_desc descs[] = {
 	{ VG_EV_FORK, "fork", sizeof(struct vg_fork), 0, { 0 } },
 	{ VG_EV_EXIT, "exit", sizeof(struct vg_exit), 0, { 0 } },
 	/* privilege sensor */
-	{ VG_EV_CRED, "credentials", sizeof(struct vg_cred), 0, { 0 } },
+	{ VG_EV_CRED, "setuid", sizeof(struct vg_cred), 0, { 0 } },
 	{ VG_EV_CAPSET, "capset", sizeof(struct vg_cred), 0, { 0 } },
 	{ VG_EV_PRIV_EXEC, "privileged_exec", sizeof(struct vg_cred), 0, { 0 } },
 	{ VG_EV_PTRACE, "ptrace", sizeof(struct vg_ptrace), 1, { STR(vg_ptrace, target_exe) } },

@@ -8,7 +8,8 @@
  * (all syscall      syscall.name                          "setresuid", "ptrace", "bpf", ...
  *  kinds below)     syscall.result                        return value (-errno on failure)
  *                   syscall.error                         "EPERM"... (only on failure)
- * credentials,      syscall.args                          the first three arguments
+ * setuid (set*id,   syscall_args                          the first three arguments
+ *  setgroups),      process.new_user.id                   the effective uid after the change
  * capset,           credentials.old / credentials.new     {uid, euid, suid, fsuid, gid, egid, sgid,
  * privileged_exec                                          fsgid, groups_count, capabilities:
  *                                                          {effective, permitted, inheritable} (hex)}
@@ -32,7 +33,7 @@
  *                   module.flags                          finit/delete_module flags
  *                   file.path                             finit_module: the module file (from its fd)
  *                   file.descriptor                       finit_module
- * bpf               bpf.command                           "BPF_PROG_LOAD", "BPF_MAP_CREATE", ...
+ * bpf               bpf.command                           "PROG_LOAD", "MAP_CREATE", "LINK_CREATE", ...
  *                   bpf.program.type / .name / .instruction_count / .attach_type / .attach_btf_id
  *                   bpf.map.type / .name / .key_size / .value_size / .max_entries / .flags
  *                   bpf.link.program_fd / .target_fd / .attach_type (LINK_CREATE, PROG_ATTACH)
@@ -46,6 +47,7 @@
  * signal            signal.number, signal.name            9, "SIGKILL"
  *                   signal.pidfd                          pidfd_send_signal
  * namespace         namespace.flags (hex), namespace.types ["mnt","net",...]
+ *                   namespace.type                        the same, comma-separated ("mnt")
  *                   namespace.fd                          setns
  *                   namespace.old / namespace.new         {mnt, pid, net, user, uts, ipc, cgroup}
  *                                                         inode numbers (clone: new = the child's)
@@ -341,7 +343,12 @@ static void json_bpf(struct vg_json *j, const struct vg_event_ctx *ev)
 
 	vg_json_key(j, "bpf");
 	vg_json_obj_begin(j);
-	json_name_or_null(j, "command", vg_bpf_cmd_name(e->cmd));
+	{
+		const char *cmd = vg_bpf_cmd_name(e->cmd);
+
+		/* "PROG_LOAD", as policies name it (bpf.command). */
+		json_name_or_null(j, "command", cmd ? cmd + 4 : NULL);
+	}
 	json_u64(j, "command_id", e->cmd);
 	switch (e->cmd) {
 	case 5:	/* BPF_PROG_LOAD */
@@ -459,12 +466,21 @@ static void json_ns_types(struct vg_json *j, uint64_t flags)
 	};
 	size_t i;
 
+	char joined[64] = "";
+
 	vg_json_key(j, "types");
 	vg_json_arr_begin(j);
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (flags & t[i].bit)
-			vg_json_cstr(j, t[i].name);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (!(flags & t[i].bit))
+			continue;
+		vg_json_cstr(j, t[i].name);
+		if (joined[0])
+			strcat(joined, ",");
+		strcat(joined, t[i].name);
+	}
 	vg_json_arr_end(j);
+	vg_json_key(j, "type");
+	vg_json_cstr(j, joined);
 }
 
 static void json_namespace(struct vg_json *j, const struct vg_event_ctx *ev)
@@ -519,6 +535,23 @@ static void json_iouring(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_bool(j, e->flags & VG_PRIV_STR_TRUNC);
 		vg_json_obj_end(j);
 	}
+}
+
+void vg_json_priv_process(struct vg_json *j, const struct vg_event_ctx *ev)
+{
+	const struct vg_hdr *h = ev->rec;
+	const struct vg_cred *c = (const void *)h;
+
+	if (h->type != VG_EV_CRED && h->type != VG_EV_CAPSET && h->type != VG_EV_PRIV_EXEC)
+		return;
+	vg_json_key(j, "new_user");
+	vg_json_obj_begin(j);
+	json_u64(j, "id", c->new_creds.euid);
+	vg_json_obj_end(j);
+	vg_json_key(j, "new_real_user");
+	vg_json_obj_begin(j);
+	json_u64(j, "id", c->new_creds.uid);
+	vg_json_obj_end(j);
 }
 
 void vg_json_priv(struct vg_json *j, const struct vg_event_ctx *ev)

@@ -7,6 +7,8 @@
 
 /* Top-level members of any priv record (types VG_EV_PRIV_FIRST..LAST). */
 void vg_json_priv(struct vg_json *j, const struct vg_event_ctx *ev);
+/* Members added to the "process" object (process.new_user.id after a credential change). */
+void vg_json_priv_process(struct vg_json *j, const struct vg_event_ctx *ev);
 /* DETAILS column of any priv record. */
 void vg_text_priv(struct vg_buf *b, const struct vg_event_ctx *ev);
 

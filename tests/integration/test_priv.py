@@ -70,7 +70,7 @@ class TestCredentials(PrivTestBase):
         self.assertEqual(get(ex, "credentials.new.suid"), 0)
         self.assertIn("euid", get(ex, "credentials.changed"))
         self.assertTrue(get(ex, "credentials.gained_privileges"))
-        creds = of_kind(t.events, "credentials", p.pid)
+        creds = of_kind(t.events, "setuid", p.pid)
         self.assertEqual(len(creds), 1, t.events)
         c = creds[0]
         self.assertEqual(get(c, "syscall.name"), "setuid")
@@ -79,6 +79,8 @@ class TestCredentials(PrivTestBase):
         self.assertEqual(get(c, "credentials.old.euid"), 0)
         self.assertEqual(get(c, "credentials.new.uid"), 0)
         self.assertEqual(get(c, "credentials.new.euid"), 0)
+        self.assertEqual(get(c, "process.new_user.id"), 0)
+        self.assertEqual(get(c, "process.new_real_user.id"), 0)
         self.assertIn("uid", get(c, "credentials.changed"))
         self.assertGreater(get(c, "event.boot_time_ns"), get(ex, "event.boot_time_ns"))
         self.assertEqual(t.lost, 0)
@@ -101,7 +103,7 @@ class TestCredentials(PrivTestBase):
         self.assertEqual(get(ex, "credentials.new.euid"), uid)
         self.assertIn("capabilities.permitted", get(ex, "credentials.changed"))
         self.assertTrue(get(ex, "credentials.gained_privileges"))
-        creds = of_kind(t.events, "credentials", p.pid)
+        creds = of_kind(t.events, "setuid", p.pid)
         self.assertEqual(len(creds), 1, t.events)
         c = creds[0]
         self.assertEqual(get(c, "syscall.name"), "setuid")
@@ -185,7 +187,7 @@ class TestBpf(PrivTestBase):
             h.wait(timeout=10)
         self.assertEqual(h.returncode, 0)
         loads = [e for e in of_kind(t.events, "bpf", h.pid)
-                 if get(e, "bpf.command") == "BPF_PROG_LOAD"]
+                 if get(e, "bpf.command") == "PROG_LOAD"]
         self.assertEqual(len(loads), 1, t.events)
         e = loads[0]
         self.assertEqual(get(e, "bpf.program.type"), "socket_filter")
@@ -232,6 +234,7 @@ class TestMisc(PrivTestBase):
         self.assertEqual(get(e, "syscall.name"), "unshare")
         self.assertEqual(get(e, "syscall.result"), 0)
         self.assertEqual(get(e, "namespace.types"), ["mnt"])
+        self.assertEqual(get(e, "namespace.type"), "mnt")
         self.assertEqual(int(get(e, "namespace.flags"), 16), 0x20000)
         self.assertEqual(get(e, "namespace.old.mnt"), os.stat("/proc/self/ns/mnt").st_ino)
         self.assertNotEqual(get(e, "namespace.new.mnt"), get(e, "namespace.old.mnt"))
