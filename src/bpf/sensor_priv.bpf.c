@@ -66,12 +66,12 @@ struct {
 	__type(value, struct vg_pend);
 } vg_pending SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vg_pend);
-} vg_pend_scratch SEC(".maps");
+/*
+ * A new entry starts as this zero value and is filled in place in the map:
+ * no per-CPU scratch, which a task preempted inside a (faultable) syscall
+ * tracepoint program could share with another task on the same CPU.
+ */
+static const struct vg_pend vg_pend_zero;
 
 /* ---- readers ---- */
 
@@ -206,11 +206,11 @@ static __always_inline __u64 pend_key(enum vg_priv_call call)
 
 /* ---- syscall entry ---- */
 
-static __always_inline bool signal_wanted(__u32 sig, struct vg_pend *p)
+static __always_inline bool signal_wanted(__u32 sig, __u32 target_flags)
 {
 	if (sig == SIGKILL_NR || sig == SIGSTOP_NR || sig == SIGTERM_NR)
 		return true;
-	return p->flags & VG_PRIV_TARGET_VIGIL;
+	return target_flags & VG_PRIV_TARGET_VIGIL;
 }
 
 static __always_inline bool bpf_cmd_wanted(__u64 cmd)
@@ -301,7 +301,8 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 				    enum vg_priv_call call, const int nargs)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 zero = 0;
+	struct vg_priv_target tg = {};
+	__u32 tflags = 0;
 	struct vg_pend *p;
 	__u64 key, a0 = ARG(0), a1 = ARG(1);
 
@@ -346,11 +347,39 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	p = bpf_map_lookup_elem(&vg_pend_scratch, &zero);
+	/* Signals: the target decides (signals aimed at vigil are always wanted). */
+	switch (call) {
+	case VG_PC_KILL:
+	case VG_PC_TKILL:
+		target_resolve((__s32)a0, &tg, &tflags);
+		if (call == VG_PC_TKILL && tg.tgid == (bpf_get_current_pid_tgid() >> 32))
+			return 0;
+		if (!signal_wanted((__u32)a1, tflags))
+			return 0;
+		break;
+	case VG_PC_TGKILL:
+		target_resolve((__s32)a1, &tg, &tflags);
+		if (!signal_wanted((__u32)ARG(2), tflags))
+			return 0;
+		break;
+	case VG_PC_PIDFD_SEND_SIGNAL:
+		target_resolve(pidfd_to_pid((int)a0), &tg, &tflags);
+		if (tg.tgid == (bpf_get_current_pid_tgid() >> 32))
+			return 0;
+		if (!signal_wanted((__u32)a1, tflags))
+			return 0;
+		break;
+	default:
+		break;
+	}
+	key = pend_key(call);
+	if (bpf_map_update_elem(&vg_pending, &key, &vg_pend_zero, BPF_ANY))
+		return 0;
+	p = bpf_map_lookup_elem(&vg_pending, &key);
 	if (!p)
 		return 0;
-	__builtin_memset(p, 0, sizeof(*p));
 	p->call = call;
+	p->flags = tflags;
 	p->args[0] = a0;
 	p->args[1] = a1;
 	p->args[2] = ARG(2);
@@ -376,25 +405,8 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 	case VG_PC_PROCESS_VM_WRITEV:
 		target_resolve((__s32)a0, &p->target, &p->flags);
 		break;
-	case VG_PC_KILL:
-	case VG_PC_TKILL:
-		target_resolve((__s32)a0, &p->target, &p->flags);
-		if (call == VG_PC_TKILL && p->target.tgid == (bpf_get_current_pid_tgid() >> 32))
-			return 0;
-		if (!signal_wanted((__u32)a1, p))
-			return 0;
-		break;
-	case VG_PC_TGKILL:
-		target_resolve((__s32)a1, &p->target, &p->flags);
-		if (!signal_wanted((__u32)ARG(2), p))
-			return 0;
-		break;
-	case VG_PC_PIDFD_SEND_SIGNAL:
-		target_resolve(pidfd_to_pid((int)a0), &p->target, &p->flags);
-		if (p->target.tgid == (bpf_get_current_pid_tgid() >> 32))
-			return 0;
-		if (!signal_wanted((__u32)a1, p))
-			return 0;
+	case VG_PC_KILL: case VG_PC_TKILL: case VG_PC_TGKILL: case VG_PC_PIDFD_SEND_SIGNAL:
+		p->target = tg;
 		break;
 	case VG_PC_UNSHARE: case VG_PC_SETNS: case VG_PC_CLONE: case VG_PC_CLONE3:
 		read_ns(task, &p->ns);
@@ -431,8 +443,6 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 	default:
 		break;
 	}
-	key = pend_key(call);
-	bpf_map_update_elem(&vg_pending, &key, p, BPF_ANY);
 	return 0;
 }
 
@@ -453,6 +463,19 @@ static __always_inline void *start_record(struct vg_tail *t, __u16 type, __u32 f
 	return rec;
 }
 
+/* Fixed-size records are built in the ring buffer itself (no shared scratch). */
+static __always_inline void *start_fixed(__u16 type, __u32 size, struct task_struct *task)
+{
+	struct vg_hdr *h = vg_reserve(size);
+
+	if (!h)
+		return NULL;
+	__builtin_memset(h, 0, size);
+	vg_fill_hdr(h, type, task);
+	h->size = size;
+	return h;
+}
+
 static __always_inline void fill_sys(struct vg_priv_sys *s, const struct vg_pend *p, long ret)
 {
 	s->call = p->call;
@@ -465,12 +488,11 @@ static __always_inline int emit_cred(void *ctx, struct task_struct *task,
 {
 	struct vg_cred_set now;
 	struct vg_cred *e;
-	struct vg_tail t;
 
 	read_creds(task, &now);
 	if (!creds_differ(&p->creds, &now))
 		return 0;
-	e = start_record(&t, type, sizeof(*e), task);
+	e = start_fixed(type, sizeof(*e), task);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -479,7 +501,8 @@ static __always_inline int emit_cred(void *ctx, struct task_struct *task,
 	e->args[2] = p->args[2];
 	e->old_creds = p->creds;
 	e->new_creds = now;
-	return vg_submit(ctx, &t);
+	vg_commit(e);
+	return 0;
 }
 
 static __always_inline int emit_ptrace(void *ctx, struct task_struct *task,
@@ -578,9 +601,8 @@ static __always_inline int emit_bpf(void *ctx, struct task_struct *task,
 				    const struct vg_pend *p, long ret)
 {
 	struct vg_bpf *e;
-	struct vg_tail t;
 
-	e = start_record(&t, VG_EV_BPF, sizeof(*e), task);
+	e = start_fixed(VG_EV_BPF, sizeof(*e), task);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -598,16 +620,16 @@ static __always_inline int emit_bpf(void *ctx, struct task_struct *task,
 	e->target_fd = p->x[10];
 	e->btf_size = p->x[11];
 	__builtin_memcpy(e->name, p->name, sizeof(e->name));
-	return vg_submit(ctx, &t);
+	vg_commit(e);
+	return 0;
 }
 
 static __always_inline int emit_prctl(void *ctx, struct task_struct *task,
 				      const struct vg_pend *p, long ret)
 {
 	struct vg_prctl *e;
-	struct vg_tail t;
 
-	e = start_record(&t, VG_EV_PRCTL, sizeof(*e), task);
+	e = start_fixed(VG_EV_PRCTL, sizeof(*e), task);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -615,33 +637,33 @@ static __always_inline int emit_prctl(void *ctx, struct task_struct *task,
 	e->arg2 = p->args[1];
 	__builtin_memcpy(e->name, p->name, sizeof(e->name));
 	__builtin_memcpy(e->old_name, p->target.comm, sizeof(e->old_name));
-	return vg_submit(ctx, &t);
+	vg_commit(e);
+	return 0;
 }
 
 static __always_inline int emit_seccomp(void *ctx, struct task_struct *task,
 					const struct vg_pend *p, long ret)
 {
 	struct vg_seccomp *e;
-	struct vg_tail t;
 
-	e = start_record(&t, VG_EV_SECCOMP, sizeof(*e), task);
+	e = start_fixed(VG_EV_SECCOMP, sizeof(*e), task);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
 	e->op = (__u32)p->args[0];
 	e->sc_flags = (__u32)p->args[1];
 	e->filter_len = p->x[0];
-	return vg_submit(ctx, &t);
+	vg_commit(e);
+	return 0;
 }
 
 static __always_inline int emit_namespace(void *ctx, struct task_struct *task,
 					  const struct vg_pend *p, long ret)
 {
 	struct vg_namespace *e;
-	struct vg_tail t;
 	struct task_struct *child;
 
-	e = start_record(&t, VG_EV_NAMESPACE, sizeof(*e), task);
+	e = start_fixed(VG_EV_NAMESPACE, sizeof(*e), task);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -663,16 +685,16 @@ static __always_inline int emit_namespace(void *ctx, struct task_struct *task,
 	} else {
 		read_ns(task, &e->new_ns);
 	}
-	return vg_submit(ctx, &t);
+	vg_commit(e);
+	return 0;
 }
 
 static __always_inline int emit_iouring_setup(void *ctx, struct task_struct *task,
 					      const struct vg_pend *p, long ret)
 {
 	struct vg_iouring_setup *e;
-	struct vg_tail t;
 
-	e = start_record(&t, VG_EV_IOURING_SETUP, sizeof(*e), task);
+	e = start_fixed(VG_EV_IOURING_SETUP, sizeof(*e), task);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -680,7 +702,8 @@ static __always_inline int emit_iouring_setup(void *ctx, struct task_struct *tas
 	e->setup_flags = p->x[0];
 	e->sq_thread_cpu = p->x[1];
 	e->sq_thread_idle = p->x[2];
-	return vg_submit(ctx, &t);
+	vg_commit(e);
+	return 0;
 }
 
 static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx,
