@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bpf_env.h"
 #include "commands.h"
@@ -225,9 +226,52 @@ struct map_rec {
 
 struct link_rec {
 	struct bpf_link_info info;
-	char tp_name[128];
+	char tp_name[128];	/* raw tracepoint, perf_event tracepoint/kprobe/uprobe target */
+	__u32 perf_type;	/* enum bpf_perf_event_type (Linux 6.6+), 0 if unknown */
 	bool vigil;
 };
+
+/*
+ * struct bpf_link_info's perf_event member (Linux 6.6+), newer than the uapi
+ * headers we build with: the target's name pointer and length sit at the
+ * same offsets for tracepoints, kprobes and uprobes.
+ */
+struct link_info_perf {
+	__u32 type, id, prog_id, pad;
+	__u32 perf_type, pad2;
+	__u64 name;
+	__u32 name_len, offset;
+	__u64 rest[4];
+};
+
+#define PERF_EVENT_UPROBE 1
+#define PERF_EVENT_URETPROBE 2
+#define PERF_EVENT_KPROBE 3
+#define PERF_EVENT_KRETPROBE 4
+#define PERF_EVENT_TRACEPOINT 5
+
+static struct btf *vmlinux_btf;
+
+/* "sched_process_exec" for a tp_btf target, the function for fentry & co. */
+static const char *btf_target_name(__u32 btf_id)
+{
+	const struct btf_type *t;
+	const char *name;
+
+	if (!vmlinux_btf)
+		vmlinux_btf = btf__load_vmlinux_btf();
+	if (!vmlinux_btf || libbpf_get_error(vmlinux_btf)) {
+		vmlinux_btf = NULL;
+		return NULL;
+	}
+	t = btf__type_by_id(vmlinux_btf, btf_id);
+	if (!t)
+		return NULL;
+	name = btf__name_by_offset(vmlinux_btf, t->name_off);
+	if (name && !strncmp(name, "btf_trace_", 10))
+		name += 10;
+	return name;
+}
 
 struct inventory {
 	struct prog_rec *progs;
@@ -342,6 +386,17 @@ static int collect_links(struct inventory *inv)
 			again.raw_tracepoint.tp_name_len = sizeof(r.tp_name);
 			if (bpf_obj_get_info_by_fd(fd, &again, &len) != 0)
 				r.tp_name[0] = '\0';
+		} else if (r.info.type == BPF_LINK_TYPE_PERF_EVENT) {
+			struct link_info_perf pe = { 0 };
+
+			len = sizeof(pe);
+			pe.name = (__u64)(unsigned long)r.tp_name;
+			pe.name_len = sizeof(r.tp_name);
+			/* Older kernels fill nothing more: the link stays "perf_event". */
+			if (bpf_obj_get_info_by_fd(fd, &pe, &len) == 0)
+				r.perf_type = pe.perf_type;
+			else
+				r.tp_name[0] = '\0';
 		}
 		close(fd);
 		if (r.info.id == 0)
@@ -432,11 +487,36 @@ static void link_attach_point(const struct link_rec *l, char *buf, size_t size)
 	case BPF_LINK_TYPE_RAW_TRACEPOINT:
 		snprintf(buf, size, "raw_tracepoint:%s", l->tp_name);
 		break;
-	case BPF_LINK_TYPE_TRACING:
-		snprintf(buf, size, "%s btf_id=%u obj_id=%u",
-			 libbpf_bpf_attach_type_str(i->tracing.attach_type) ?: "tracing",
-			 i->tracing.target_btf_id, i->tracing.target_obj_id);
+	case BPF_LINK_TYPE_TRACING: {
+		const char *target = btf_target_name(i->tracing.target_btf_id);
+
+		if (target)
+			snprintf(buf, size, "%s:%s",
+				 libbpf_bpf_attach_type_str(i->tracing.attach_type) ?: "tracing",
+				 target);
+		else
+			snprintf(buf, size, "%s btf_id=%u obj_id=%u",
+				 libbpf_bpf_attach_type_str(i->tracing.attach_type) ?: "tracing",
+				 i->tracing.target_btf_id, i->tracing.target_obj_id);
 		break;
+	}
+	case BPF_LINK_TYPE_PERF_EVENT: {
+		const char *what;
+
+		switch (l->perf_type) {
+		case PERF_EVENT_TRACEPOINT: what = "tracepoint"; break;
+		case PERF_EVENT_KPROBE: what = "kprobe"; break;
+		case PERF_EVENT_KRETPROBE: what = "kretprobe"; break;
+		case PERF_EVENT_UPROBE: what = "uprobe"; break;
+		case PERF_EVENT_URETPROBE: what = "uretprobe"; break;
+		default: what = NULL; break;
+		}
+		if (what && l->tp_name[0])
+			snprintf(buf, size, "%s:%s", what, l->tp_name);
+		else
+			snprintf(buf, size, "perf_event");
+		break;
+	}
 	case BPF_LINK_TYPE_CGROUP:
 		snprintf(buf, size, "cgroup id=%" PRIu64 " %s", (uint64_t)i->cgroup.cgroup_id,
 			 libbpf_bpf_attach_type_str(i->cgroup.attach_type) ?: "?");
@@ -617,6 +697,8 @@ static void inventory_free(struct inventory *inv)
 	free(inv->maps);
 	free(inv->links);
 	free(inv->owners.v);
+	btf__free(vmlinux_btf);
+	vmlinux_btf = NULL;
 }
 
 int cmd_bpf(int argc, char **argv)

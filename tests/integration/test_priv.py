@@ -203,7 +203,9 @@ class TestBpf(PrivTestBase):
         # The running tracer's own programs are vigil's.
         ours = [p for p in inv["programs"] if p["name"] == "enter_setuid" and p["vigil"]]
         self.assertGreaterEqual(len(ours), 1)
-        self.assertTrue(any(l["vigil"] for l in inv["links"]))
+        self.assertTrue(any(l["vigil"] and l["attach_point"] == "tracepoint:sys_enter_setuid"
+                            and any(o["pid"] == t.proc.pid for o in l["owners"])
+                            for l in inv["links"]), inv["links"])
 
 
 class TestMisc(PrivTestBase):
