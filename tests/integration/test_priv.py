@@ -52,13 +52,22 @@ class TestCredentials(PrivTestBase):
         p.wait(timeout=10)
         return p
 
+    def assert_exec_marked(self, tx, pid, uid):
+        """The process sensor's own exec record says privileges were gained."""
+        execs = [e for e in tx.events if kind(e) == "exec" and get(e, "process.pid") == pid]
+        self.assertEqual(len(execs), 1, tx.events)
+        self.assertTrue(get(execs[0], "process.privileged_exec"))
+        self.assertEqual(get(execs[0], "process.real_user.id"), uid)
+
     def test_setuid_root_binary(self):
         uid, gid = self.make_user()
         suid = self.copy_helper("priv_suid")
         os.chmod(suid, 0o4755)
-        with Tracer("trace", "priv", "--uid", str(uid)) as t:
+        with Tracer("trace", "exec", "--uid", str(uid)) as tx, \
+                Tracer("trace", "priv", "--uid", str(uid)) as t:
             p = self.run_as(uid, gid, [suid, "setuid0"])
         self.assertEqual(p.returncode, 0)
+        self.assert_exec_marked(tx, p.pid, uid)
         execs = of_kind(t.events, "privileged_exec", p.pid)
         self.assertEqual(len(execs), 1, t.events)
         ex = execs[0]
@@ -90,9 +99,11 @@ class TestCredentials(PrivTestBase):
         capbin = self.copy_helper("priv_cap")
         os.chmod(capbin, 0o755)
         subprocess.run(["setcap", "cap_setuid+ep", capbin], check=True)
-        with Tracer("trace", "priv", "--uid", str(uid)) as t:
+        with Tracer("trace", "exec", "--uid", str(uid)) as tx, \
+                Tracer("trace", "priv", "--uid", str(uid)) as t:
             p = self.run_as(uid, gid, [capbin, "setuid0"])
         self.assertEqual(p.returncode, 0)
+        self.assert_exec_marked(tx, p.pid, uid)
         cap_setuid = 1 << 7
         execs = of_kind(t.events, "privileged_exec", p.pid)
         self.assertEqual(len(execs), 1, t.events)
