@@ -14,7 +14,8 @@
  * privileged_exec                                          fsgid, groups_count, capabilities:
  *                                                          {effective, permitted, inheritable} (hex)}
  *                   credentials.changed                   names of the members that changed
- *                   credentials.gained_privileges         new euid/egid or new capability bits
+ *                   credentials.gained_privileges         new capability bits, root, or (non-root
+ *                                                         callers) an effective id not held before
  *                   (privileged_exec: an exec changed credentials: setuid/setgid file or file caps)
  * ptrace            ptrace.request, ptrace.request_name   16, "PTRACE_ATTACH"
  *                   ptrace.address, ptrace.data           hex
@@ -221,11 +222,25 @@ static void json_cred_set(struct vg_json *j, const char *key, const struct vg_cr
 	vg_json_obj_end(j);
 }
 
-/* New effective ids or capability bits that were not there before. */
+/*
+ * Privileges gained: capability bits that were not there, root that was
+ * not, or (for a non-root caller) an effective id it did not hold before.
+ * Dropping root for another user is not a gain.
+ */
+static bool id_new(uint32_t id, uint32_t a, uint32_t b, uint32_t c)
+{
+	return id != a && id != b && id != c;
+}
+
 static bool gained_privileges(const struct vg_cred_set *o, const struct vg_cred_set *n)
 {
-	return (n->cap_effective & ~o->cap_effective) || (n->cap_permitted & ~o->cap_permitted) ||
-	       n->euid != o->euid || n->egid != o->egid;
+	if ((n->cap_effective & ~o->cap_effective) || (n->cap_permitted & ~o->cap_permitted))
+		return true;
+	if ((n->euid == 0 && o->euid != 0) || (n->egid == 0 && o->egid != 0))
+		return true;
+	if (o->euid != 0 && id_new(n->euid, o->uid, o->euid, o->suid))
+		return true;
+	return o->euid != 0 && id_new(n->egid, o->gid, o->egid, o->sgid);
 }
 
 /* ---- targets ---- */
