@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
 #include "sensor_priv.h"
 #include "sensor_priv.skel.h"
+#include "sensor_priv_nokfunc.skel.h"
 
 #define TRACEFS_EVENTS "/sys/kernel/tracing/events/syscalls"
 
@@ -103,19 +107,82 @@ bool vg_priv_module_hooks_available(char *why, size_t why_size)
 	return false;
 }
 
+/*
+ * Can a tracepoint program call bpf_task_from_pid/bpf_task_release here?
+ * Loads the smallest such program: r0 = bpf_task_from_pid(1), released
+ * if found. Known once per process.
+ */
+static bool task_kfunc_usable(void)
+{
+	static int usable = -1;
+	struct btf *vmlinux;
+	int from_pid, release, fd;
+
+	if (usable >= 0)
+		return usable;
+	usable = 0;
+	vmlinux = btf__load_vmlinux_btf();
+	if (libbpf_get_error(vmlinux))
+		return false;
+	from_pid = btf__find_by_name_kind(vmlinux, "bpf_task_from_pid", BTF_KIND_FUNC);
+	release = btf__find_by_name_kind(vmlinux, "bpf_task_release", BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (from_pid > 0 && release > 0) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
+			  .imm = from_pid },
+			{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = BPF_REG_0, .off = 2 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_1,
+			  .src_reg = BPF_REG_0 },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
+			  .imm = release },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "vg_kfunc_probe", "GPL", insns,
+				   sizeof(insns) / sizeof(insns[0]), NULL);
+		if (fd >= 0) {
+			close(fd);
+			usable = 1;
+		}
+	}
+	if (!usable)
+		vg_debug("sensor 'priv': bpf_task_from_pid unusable in tracepoint programs: "
+			 "targets by pid only");
+	return usable;
+}
+
+/* Which object open_skel() opened: both skeletons share programs and maps. */
+static bool opened_nokfunc;
+
 static void *open_skel(void)
 {
+	opened_nokfunc = !task_kfunc_usable();
+	if (opened_nokfunc)
+		return sensor_priv_nokfunc_bpf__open();
 	return sensor_priv_bpf__open();
 }
 
 static struct bpf_object *skel_object(void *skel)
 {
+	if (opened_nokfunc)
+		return ((struct sensor_priv_nokfunc_bpf *)skel)->obj;
 	return ((struct sensor_priv_bpf *)skel)->obj;
 }
 
 static void destroy_skel(void *skel)
 {
-	sensor_priv_bpf__destroy(skel);
+	if (opened_nokfunc)
+		sensor_priv_nokfunc_bpf__destroy(skel);
+	else
+		sensor_priv_bpf__destroy(skel);
+}
+
+bool vg_priv_targets_resolved(void)
+{
+	return task_kfunc_usable();
 }
 
 /* enter_X / exit_X programs stay unloaded when this kernel has no such tracepoint. */
@@ -141,14 +208,17 @@ static void drop_missing_syscalls(struct bpf_object *obj)
 
 static int configure(void *skel, const void *cfg)
 {
-	struct sensor_priv_bpf *s = skel;
+	struct bpf_object *obj = skel_object(skel);
+	__u32 self = getpid();
 	int err;
 
-	err = vg_task_filter_configure(s->obj, cfg);
+	err = vg_task_filter_configure(obj, cfg);
 	if (err)
 		return err;
-	s->rodata->vigil_tgid = getpid();
-	drop_missing_syscalls(s->obj);
+	err = vg_rodata_set(obj, "vigil_tgid", &self, sizeof(self));
+	if (err)
+		return err;
+	drop_missing_syscalls(obj);
 	return 0;
 }
 

@@ -24,6 +24,13 @@ extern const struct vg_sensor_desc vg_priv_sensor;
  */
 bool vg_priv_module_hooks_available(char *why, size_t why_size);
 
+/*
+ * Whether targets of signals, ptrace and process_vm are looked up in the
+ * kernel (tgid, start time, name, executable): needs the bpf_task_from_pid
+ * kfunc in tracepoint programs. Without it they are reported by pid only.
+ */
+bool vg_priv_targets_resolved(void);
+
 /* One syscall hook of the sensor and whether this kernel has it. */
 struct vg_priv_hook {
 	const char *syscall;	/* "setuid", "init_module", ... */

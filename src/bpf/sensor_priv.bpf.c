@@ -29,8 +29,28 @@ char LICENSE[] SEC("license") = "GPL";
 /* The agent's own tgid: any signal aimed at it is reported. */
 const volatile __u32 vigil_tgid = 0;
 
-extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym __weak;
-extern void bpf_task_release(struct task_struct *p) __ksym __weak;
+/*
+ * Targets (signal, ptrace, process_vm, clone's child) are looked up with the
+ * bpf_task_from_pid kfunc (Linux 6.2+). libbpf 1.1 cannot leave a missing
+ * kfunc unresolved, so kernels without it get sensor_priv_nokfunc.bpf.c,
+ * this file built with VG_PRIV_NO_TASK_KFUNC: targets are then reported by
+ * the pid passed to the syscall only. The loader probes which one to open.
+ */
+#ifdef VG_PRIV_NO_TASK_KFUNC
+static __always_inline struct task_struct *vg_task_from_pid(s32 pid)
+{
+	return NULL;
+}
+
+static __always_inline void vg_task_release(struct task_struct *p)
+{
+}
+#else
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+#define vg_task_from_pid bpf_task_from_pid
+#define vg_task_release bpf_task_release
+#endif
 
 #define SIGKILL_NR 9
 #define SIGTERM_NR 15
@@ -156,15 +176,15 @@ static __always_inline void target_resolve(__s32 pid, struct vg_priv_target *t, 
 	t->tgid = 0;
 	t->start_time_ns = 0;
 	__builtin_memset(t->comm, 0, sizeof(t->comm));
-	if (pid <= 0 || !bpf_task_from_pid)
+	if (pid <= 0)
 		return;
-	task = bpf_task_from_pid(pid);
+	task = vg_task_from_pid(pid);
 	if (!task)
 		return;
 	t->tgid = BPF_CORE_READ(task, tgid);
 	t->start_time_ns = vg_task_start_time(task);
 	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
-	bpf_task_release(task);
+	vg_task_release(task);
 	*flags |= VG_PRIV_TARGET_KNOWN;
 	if (vigil_tgid && t->tgid == vigil_tgid)
 		*flags |= VG_PRIV_TARGET_VIGIL;
@@ -182,14 +202,14 @@ static __always_inline void put_target_exe(struct vg_tail *t, struct vg_str *s,
 
 	s->off = t->off;
 	s->len = 0;
-	if (!tg->tgid || !bpf_task_from_pid)
+	if (!tg->tgid)
 		return;
-	task = bpf_task_from_pid(tg->tgid);
+	task = vg_task_from_pid(tg->tgid);
 	if (!task)
 		return;
 	if (vg_task_start_time(task) == tg->start_time_ns)
 		exe = BPF_CORE_READ(task, mm, exe_file);
-	bpf_task_release(task);
+	vg_task_release(task);
 	if (exe)
 		vg_tail_put_path(t, s, &exe->f_path);
 }
@@ -674,13 +694,12 @@ static __always_inline int emit_namespace(void *ctx, struct task_struct *task,
 		e->ns_flags = p->args[1];
 	}
 	e->old_ns = p->ns;
-	if ((p->call == VG_PC_CLONE || p->call == VG_PC_CLONE3) && ret > 0 &&
-	    bpf_task_from_pid) {
+	if ((p->call == VG_PC_CLONE || p->call == VG_PC_CLONE3) && ret > 0) {
 		/* The new namespaces are the child's. */
-		child = bpf_task_from_pid((s32)ret);
+		child = vg_task_from_pid((s32)ret);
 		if (child) {
 			read_ns(child, &e->new_ns);
-			bpf_task_release(child);
+			vg_task_release(child);
 		}
 	} else {
 		read_ns(task, &e->new_ns);
