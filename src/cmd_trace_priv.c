@@ -121,6 +121,8 @@ static int list_hooks(bool json)
 		vg_json_key(&j, "reason");
 		vg_json_cstr(&j, mod ? NULL : why);
 		vg_json_obj_end(&j);
+		vg_json_key(&j, "targets_resolved");
+		vg_json_bool(&j, vg_priv_targets_resolved());
 		vg_json_key(&j, "syscalls");
 		vg_json_obj_begin(&j);
 		for (i = 0; i < n && i < 64; i++) {
@@ -138,6 +140,9 @@ static int list_hooks(bool json)
 		       hooks[i].available ? "available" : "unavailable");
 	printf("module events: %s%s%s\n", mod ? "available" : "unavailable",
 	       mod ? "" : ": ", mod ? "" : why);
+	printf("targets (signal, ptrace, process_vm): %s\n",
+	       vg_priv_targets_resolved() ? "resolved in the kernel (bpf_task_from_pid)"
+					  : "pid only (no bpf_task_from_pid kfunc)");
 	return 0;
 }
 
@@ -165,6 +170,8 @@ int cmd_trace_priv(int argc, char **argv)
 	if (!err) {
 		if (!vg_priv_module_hooks_available(why, sizeof(why)))
 			vg_info("module events unavailable: %s", why);
+		if (!vg_priv_targets_resolved())
+			vg_info("signal/ptrace targets by pid only: no bpf_task_from_pid kfunc");
 		vg_agent_print_types(&agent, VG_EV_PRIV_FIRST, VG_EV_PRIV_LAST, true);
 		err = vg_agent_run(&agent);
 	}
