@@ -29,6 +29,15 @@ static const struct vg_record_desc descs[] = {
 	{ VG_EV_NAMESPACE, "namespace", sizeof(struct vg_namespace), 0, { 0 } },
 	{ VG_EV_IOURING_SETUP, "io_uring_setup", sizeof(struct vg_iouring_setup), 0, { 0 } },
 	{ VG_EV_IOURING, "io_uring", sizeof(struct vg_iouring), 1, { STR(vg_iouring, path) } },
+	/* network sensor */
+	{ VG_EV_NET_CONNECT, "connect", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_ACCEPT, "accept", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_LISTEN, "listen", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_CLOSE, "close", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_UDP_FLOW, "udp_flow", sizeof(struct vg_net_udp_flow), 0, { 0 } },
+	{ VG_EV_NET_DNS, "dns", sizeof(struct vg_net_dns), 1, { STR(vg_net_dns, payload) } },
+	{ VG_EV_NET_DENY, "deny", sizeof(struct vg_net_deny), 0, { 0 } },
+	{ VG_EV_NET_SHELL, "shell_on_socket", sizeof(struct vg_net_shell), 0, { 0 } },
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];

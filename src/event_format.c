@@ -5,6 +5,7 @@
 #include <string.h>
 #include "event_format.h"
 #include "format_priv.h"
+#include "format_net.h"
 #include "timefmt.h"
 
 static void json_exec(struct vg_json *j, const struct vg_event_ctx *ev);
@@ -31,6 +32,15 @@ static const struct vg_formatter formatters[] = {
 	{ VG_EV_NAMESPACE, NULL, vg_json_priv, vg_text_priv },
 	{ VG_EV_IOURING_SETUP, NULL, vg_json_priv, vg_text_priv },
 	{ VG_EV_IOURING, NULL, vg_json_priv, vg_text_priv },
+	/* network sensor (format_net.c) */
+	{ VG_EV_NET_CONNECT, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_ACCEPT, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_LISTEN, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_CLOSE, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_UDP_FLOW, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_DNS, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_DENY, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_SHELL, vg_net_json_process, vg_net_json, vg_net_text },
 };
 
 static const struct vg_formatter *formatter_of(uint16_t type)
@@ -360,6 +370,9 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 			vg_json_u64(&j, ((const struct vg_exec *)ev->rec)->rule_id);
 		}
 	}
+	/* event.outcome, event.duration... of the network sensor's records */
+	if (ev->rec->type >= VG_EV_NET_FIRST && ev->rec->type <= VG_EV_NET_LAST)
+		vg_net_json_event(&j, ev);
 	vg_json_obj_end(&j);
 	vg_json_process(&j, ev);
 	{
