@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
+#include "sensor_priv.h"
 #include "sensor_net.h"
 #include "sensor_process.h"
 
@@ -102,6 +103,8 @@ int cmd_run(int argc, char **argv)
 		err = vg_agent_policy_init(&ap, &agent, args.policy, args.n_policy);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
+	if (!err)
+		err = vg_agent_add_sensor(&agent, &vg_priv_sensor, NULL);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &net_cfg);
 	if (!err) {

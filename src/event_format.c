@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "event_format.h"
+#include "format_priv.h"
 #include "format_net.h"
 #include "timefmt.h"
 
@@ -18,6 +19,19 @@ static const struct vg_formatter formatters[] = {
 	{ VG_EV_EXEC, json_exec, NULL, text_exec },
 	{ VG_EV_FORK, NULL, NULL, text_fork },
 	{ VG_EV_EXIT, json_exit, NULL, text_exit },
+	{ VG_EV_CRED, vg_json_priv_process, vg_json_priv, vg_text_priv },
+	{ VG_EV_CAPSET, vg_json_priv_process, vg_json_priv, vg_text_priv },
+	{ VG_EV_PRIV_EXEC, vg_json_priv_process, vg_json_priv, vg_text_priv },
+	{ VG_EV_PTRACE, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_PROCESS_VM, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_MODULE, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_BPF, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_PRCTL, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_SECCOMP, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_SIGNAL, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_NAMESPACE, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_IOURING_SETUP, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_IOURING, NULL, vg_json_priv, vg_text_priv },
 	/* network sensor (format_net.c) */
 	{ VG_EV_NET_CONNECT, vg_net_json_process, vg_net_json, vg_net_text },
 	{ VG_EV_NET_ACCEPT, vg_net_json_process, vg_net_json, vg_net_text },
@@ -48,6 +62,7 @@ void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 	ev->rec = h;
 	ev->size = size;
 	ev->desc = vg_record_desc(h->type);
+	ev->cache = cache;
 	if (!cache)
 		return;
 	ev->proc = vg_proc_cache_lookup(cache, h->tgid, h->start_time_ns);

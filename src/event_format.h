@@ -24,6 +24,7 @@ struct vg_event_ctx {
 	const struct vg_proc *proc;		/* may be NULL: unknown process */
 	const struct vg_proc *ancestors[VG_MAX_ANCESTORS];	/* parent first */
 	size_t n_ancestors;
+	struct vg_proc_cache *cache;		/* for other processes an event names; may be NULL */
 };
 
 /* Looks up the record's process and ancestry in @cache. */

@@ -7,6 +7,9 @@
 static const struct vg_command commands[] = {
 	{ "run", "run the agent: every sensor, the policy, actions and exporters", cmd_run },
 	{ "trace exec", "live exec, fork and exit events", cmd_trace_exec },
+	{ "trace priv", "live privilege, ptrace, module, eBPF, signal, namespace and io_uring events",
+	  cmd_trace_priv },
+	{ "bpf", "list every eBPF program, map and link on the host", cmd_bpf },
 	{ "trace net", "TCP connections, UDP flows, DNS, shells on sockets; deny", cmd_trace_net },
 	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", cmd_floor },
 	{ "probe", "what this kernel lets vigil do, and which hook each sensor uses", cmd_probe },

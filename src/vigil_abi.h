@@ -150,6 +150,211 @@ struct vg_exit {
 	__u64 run_time_ns;
 };
 
+/* ---- privilege / kernel / evasion sensor (types 80..127) ---- */
+
+enum vg_priv_event_type {
+	VG_EV_CRED = 80,		/* set*id / setgroups changed credentials */
+	VG_EV_CAPSET = 81,		/* capset changed capabilities */
+	VG_EV_PRIV_EXEC = 82,		/* an exec changed credentials (setuid/setgid/file caps) */
+	VG_EV_PTRACE = 83,		/* ptrace request against another process */
+	VG_EV_PROCESS_VM = 84,		/* process_vm_readv/writev */
+	VG_EV_MODULE = 85,		/* init_module / finit_module / delete_module */
+	VG_EV_BPF = 86,			/* bpf() command that loads or attaches */
+	VG_EV_PRCTL = 87,		/* prctl PR_SET_NAME / PR_SET_DUMPABLE / PR_SET_SECCOMP */
+	VG_EV_SECCOMP = 88,		/* seccomp() */
+	VG_EV_SIGNAL = 89,		/* kill / tkill / tgkill / pidfd_send_signal */
+	VG_EV_NAMESPACE = 90,		/* unshare / setns / clone with CLONE_NEW* */
+	VG_EV_IOURING_SETUP = 91,	/* io_uring_setup: a ring was created */
+	VG_EV_IOURING = 92,		/* an operation submitted to an io_uring */
+};
+
+/* Which system call a priv record is about (syscall.name in output). */
+enum vg_priv_call {
+	VG_PC_NONE = 0,
+	VG_PC_SETUID, VG_PC_SETGID, VG_PC_SETREUID, VG_PC_SETREGID,
+	VG_PC_SETRESUID, VG_PC_SETRESGID, VG_PC_SETFSUID, VG_PC_SETFSGID,
+	VG_PC_SETGROUPS, VG_PC_CAPSET,
+	VG_PC_EXECVE, VG_PC_EXECVEAT,
+	VG_PC_PTRACE, VG_PC_PROCESS_VM_READV, VG_PC_PROCESS_VM_WRITEV,
+	VG_PC_INIT_MODULE, VG_PC_FINIT_MODULE, VG_PC_DELETE_MODULE,
+	VG_PC_BPF, VG_PC_PRCTL, VG_PC_SECCOMP,
+	VG_PC_KILL, VG_PC_TKILL, VG_PC_TGKILL, VG_PC_PIDFD_SEND_SIGNAL,
+	VG_PC_UNSHARE, VG_PC_SETNS, VG_PC_CLONE, VG_PC_CLONE3,
+	VG_PC_IO_URING_SETUP,
+	VG_PC_MAX,
+};
+
+#define VG_PRIV_CALL_NAMES { \
+	"none", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", \
+	"setfsuid", "setfsgid", "setgroups", "capset", "execve", "execveat", "ptrace", \
+	"process_vm_readv", "process_vm_writev", "init_module", "finit_module", \
+	"delete_module", "bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", \
+	"pidfd_send_signal", "unshare", "setns", "clone", "clone3", "io_uring_setup" }
+
+/* Every priv syscall record starts with this after the header. */
+struct vg_priv_sys {
+	__u32 call;		/* enum vg_priv_call */
+	__u32 flags;		/* VG_PRIV_* */
+	__s64 ret;		/* the syscall's return value (-errno on failure) */
+};
+
+#define VG_PRIV_TARGET_KNOWN	(1u << 0)	/* target_start_time_ns / target exe are valid */
+#define VG_PRIV_TARGET_VIGIL	(1u << 1)	/* the target is the vigil agent itself */
+#define VG_PRIV_STR_TRUNC	(1u << 2)	/* a string was cut at its bound */
+#define VG_PRIV_READ_FAULT	(1u << 3)	/* user memory could not be read at entry */
+
+struct vg_cred_set {
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_effective, cap_permitted, cap_inheritable;
+	__u32 ngroups;		/* supplementary groups */
+	__u32 pad;
+};
+
+/* VG_EV_CRED, VG_EV_CAPSET, VG_EV_PRIV_EXEC: credentials before and after. */
+struct vg_cred {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u64 args[3];		/* the syscall's first arguments (ids, or 0) */
+	struct vg_cred_set old_creds;
+	struct vg_cred_set new_creds;
+};
+
+/* Target of ptrace / process_vm / signal: identity as the kernel saw it at entry. */
+struct vg_priv_target {
+	__s32 pid;		/* as passed (a tid for ptrace/tkill; <=0 for groups) */
+	__u32 tgid;		/* its process, when found */
+	__u64 start_time_ns;	/* with tgid, the process key; 0 if not found */
+	char comm[VG_COMM_LEN];
+};
+
+/* VG_EV_PTRACE */
+struct vg_ptrace {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__s64 request;		/* PTRACE_* */
+	__u64 addr;
+	__u64 data;
+	struct vg_priv_target target;
+	struct vg_str target_exe;
+	__u32 pad;
+	__u8 tail[];
+};
+
+/* VG_EV_PROCESS_VM */
+struct vg_process_vm {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u64 local_iovcnt;
+	__u64 remote_iovcnt;
+	struct vg_priv_target target;
+	struct vg_str target_exe;
+	__u32 pad;
+	__u8 tail[];
+};
+
+/* VG_EV_MODULE */
+struct vg_module {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u64 len;		/* init_module: image length */
+	__s32 fd;		/* finit_module: the file */
+	__u32 mod_flags;	/* finit_module / delete_module flags */
+	struct vg_str name;	/* delete_module: module name */
+	struct vg_str path;	/* finit_module: the file's path (from struct file) */
+	struct vg_str params;	/* init/finit_module: parameter string */
+	__u32 pad;
+	__u8 tail[];
+};
+
+/* VG_EV_BPF: the bpf_attr fields that say what is loaded or attached. */
+struct vg_bpf {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u32 cmd;		/* BPF_PROG_LOAD, BPF_MAP_CREATE, ... */
+	__u32 prog_type;	/* PROG_LOAD */
+	__u32 attach_type;	/* PROG_LOAD expected_attach_type / LINK_CREATE / PROG_ATTACH */
+	__u32 map_type;		/* MAP_CREATE */
+	__u32 key_size, value_size, max_entries, map_flags;	/* MAP_CREATE */
+	__u32 insn_cnt;		/* PROG_LOAD */
+	__u32 prog_fd;		/* LINK_CREATE / PROG_ATTACH */
+	__u32 target_fd;	/* LINK_CREATE / PROG_ATTACH (or ifindex) */
+	__u32 attach_btf_id;	/* PROG_LOAD */
+	__u32 btf_size;		/* BTF_LOAD */
+	__u32 pad;
+	char name[VG_COMM_LEN];	/* prog_name / map_name, NUL-padded */
+};
+
+/* VG_EV_PRCTL */
+struct vg_prctl {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u32 option;		/* PR_* */
+	__u32 pad;
+	__u64 arg2;
+	char name[VG_COMM_LEN];	/* PR_SET_NAME: the new name */
+	char old_name[VG_COMM_LEN];	/* the name at entry */
+};
+
+/* VG_EV_SECCOMP */
+struct vg_seccomp {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u32 op;		/* SECCOMP_SET_MODE_* */
+	__u32 sc_flags;
+	__u32 filter_len;	/* BPF instructions in the filter, 0 if none */
+	__u32 pad;
+};
+
+/* VG_EV_SIGNAL */
+struct vg_signal {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u32 sig;
+	__u32 pidfd;		/* pidfd_send_signal: the fd */
+	struct vg_priv_target target;
+	struct vg_str target_exe;
+	__u32 pad;
+	__u8 tail[];
+};
+
+struct vg_ns_set {
+	__u32 mnt, pid, net, user, uts, ipc, cgroup, pad;
+};
+
+/* VG_EV_NAMESPACE */
+struct vg_namespace {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u64 ns_flags;		/* CLONE_NEW* (unshare/clone), nstype (setns) */
+	__s32 fd;		/* setns */
+	__u32 pad;
+	struct vg_ns_set old_ns;	/* before */
+	struct vg_ns_set new_ns;	/* after (the caller's; for clone, the caller's too) */
+};
+
+/* VG_EV_IOURING_SETUP */
+struct vg_iouring_setup {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u32 entries;
+	__u32 setup_flags;	/* IORING_SETUP_* */
+	__u32 sq_thread_cpu;
+	__u32 sq_thread_idle;
+};
+
+/* VG_EV_IOURING: one submitted operation. */
+struct vg_iouring {
+	struct vg_hdr hdr;
+	__u8 opcode;		/* IORING_OP_* */
+	__u8 pad8[3];
+	__s32 fd;		/* sqe->fd (dirfd for OPENAT) */
+	__u64 user_data;
+	__u64 req_flags;	/* REQ_F_* */
+	__u32 flags;		/* VG_PRIV_STR_TRUNC */
+	struct vg_str path;	/* OPENAT/OPENAT2/…: the name as submitted */
+	__u8 tail[];
+};
 
 /* ---- network sensor (types 48..79) ---- */
 
@@ -296,6 +501,19 @@ _Static_assert(sizeof(struct vg_exec) == 64 + 112 + 24, "vg_exec size is ABI");
 _Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is ABI");
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
 _Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");
+_Static_assert(sizeof(struct vg_cred_set) == 64, "vg_cred_set size is ABI");
+_Static_assert(sizeof(struct vg_cred) == 64 + 16 + 24 + 128, "vg_cred size is ABI");
+_Static_assert(sizeof(struct vg_priv_target) == 32, "vg_priv_target size is ABI");
+_Static_assert(sizeof(struct vg_ptrace) == 64 + 16 + 24 + 32 + 8, "vg_ptrace size is ABI");
+_Static_assert(sizeof(struct vg_process_vm) == 64 + 16 + 16 + 32 + 8, "vg_process_vm size is ABI");
+_Static_assert(sizeof(struct vg_module) == 64 + 16 + 16 + 16, "vg_module size is ABI");
+_Static_assert(sizeof(struct vg_bpf) == 64 + 16 + 56 + 16, "vg_bpf size is ABI");
+_Static_assert(sizeof(struct vg_prctl) == 64 + 16 + 16 + 32, "vg_prctl size is ABI");
+_Static_assert(sizeof(struct vg_seccomp) == 64 + 16 + 16, "vg_seccomp size is ABI");
+_Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size is ABI");
+_Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
+_Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
+_Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");
 _Static_assert(sizeof(struct vg_net_udp_flow) == 64 + 40 + 56, "vg_net_udp_flow size is ABI");

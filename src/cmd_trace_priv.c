@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigil trace priv: credential changes, privileged execs, ptrace, kernel
+ * modules, bpf(), prctl/seccomp, signals, namespaces and io_uring,
+ * filtered in the kernel. The process sensor runs too (unprinted) so that
+ * every event carries process context and ancestry.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "agent.h"
+#include "bpf_env.h"
+#include "cli.h"
+#include "commands.h"
+#include "log.h"
+#include "sensor_priv.h"
+#include "sensor_process.h"
+
+struct trace_priv_args {
+	struct vg_task_filter filter;
+	bool json;
+	bool list_hooks;
+	uint64_t ringbuf_bytes;
+};
+
+static const char doc[] =
+	"Trace privilege changes, ptrace, kernel modules, eBPF, prctl/seccomp, signals,\n"
+	"namespaces and io_uring operations.\v"
+	"EXAMPLES:\n"
+	"  vigil trace priv                  # everything, as columns\n"
+	"  vigil trace priv --json           # JSON lines\n"
+	"  vigil trace priv --uid 1000       # one user's processes\n"
+	"  vigil trace priv --comm bash      # only processes named bash\n"
+	"  vigil trace priv --list-hooks     # which syscall hooks this kernel has\n";
+
+enum { OPT_CGROUP = 1000, OPT_RINGBUF, OPT_LIST_HOOKS };
+
+static const struct argp_option options[] = {
+	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
+	{ "pid", 'p', "PID", 0, "only this process (tgid)", 0 },
+	{ "uid", 'u', "UID", 0, "only processes of this real user id", 0 },
+	{ "comm", 'c', "NAME", 0, "only processes with this command name", 0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0, "only processes in this cgroup v2 directory (or below)", 0 },
+	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "ring buffer size (default 8M)", 0 },
+	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "print which hooks this kernel offers and exit", 0 },
+	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct trace_priv_args *a = state->input;
+
+	switch (key) {
+	case 'j':
+		a->json = true;
+		break;
+	case 'p':
+		if (vg_parse_u32(arg, &a->filter.tgid))
+			argp_error(state, "invalid --pid '%s'", arg);
+		a->filter.tgid_on = true;
+		break;
+	case 'u':
+		if (vg_parse_u32(arg, &a->filter.uid))
+			argp_error(state, "invalid --uid '%s'", arg);
+		a->filter.uid_on = true;
+		break;
+	case 'c':
+		if (strlen(arg) >= VG_COMM_LEN)
+			argp_error(state, "--comm '%s' is longer than %d bytes: the kernel keeps only %d",
+				   arg, VG_COMM_LEN - 1, VG_COMM_LEN - 1);
+		a->filter.comm = arg;
+		break;
+	case OPT_CGROUP:
+		a->filter.cgroup_path = arg;
+		break;
+	case OPT_RINGBUF:
+		if (vg_parse_size(arg, &a->ringbuf_bytes))
+			argp_error(state, "invalid --ringbuf-size '%s'", arg);
+		break;
+	case OPT_LIST_HOOKS:
+		a->list_hooks = true;
+		break;
+	case 'v':
+		vg_log_verbosity = VG_LOG_DEBUG;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int list_hooks(bool json)
+{
+	struct vg_priv_hook hooks[64];
+	char why[256];
+	bool mod;
+	size_t n, i;
+	int err;
+
+	err = vg_env_prepare();
+	if (err)
+		return err;
+	n = vg_priv_hooks(hooks, 64);
+	mod = vg_priv_module_hooks_available(why, sizeof(why));
+	if (json) {
+		struct vg_buf b = { 0 };
+		struct vg_json j;
+
+		vg_json_init(&j, &b);
+		vg_json_obj_begin(&j);
+		vg_json_key(&j, "modules");
+		vg_json_obj_begin(&j);
+		vg_json_key(&j, "available");
+		vg_json_bool(&j, mod);
+		vg_json_key(&j, "reason");
+		vg_json_cstr(&j, mod ? NULL : why);
+		vg_json_obj_end(&j);
+		vg_json_key(&j, "targets_resolved");
+		vg_json_bool(&j, vg_priv_targets_resolved());
+		vg_json_key(&j, "syscalls");
+		vg_json_obj_begin(&j);
+		for (i = 0; i < n && i < 64; i++) {
+			vg_json_key(&j, hooks[i].syscall);
+			vg_json_bool(&j, hooks[i].available);
+		}
+		vg_json_obj_end(&j);
+		vg_json_obj_end(&j);
+		printf("%.*s\n", (int)b.len, b.data);
+		vg_buf_free(&b);
+		return 0;
+	}
+	for (i = 0; i < n && i < 64; i++)
+		printf("syscall %-20s %s\n", hooks[i].syscall,
+		       hooks[i].available ? "available" : "unavailable");
+	printf("module events: %s%s%s\n", mod ? "available" : "unavailable",
+	       mod ? "" : ": ", mod ? "" : why);
+	printf("targets (signal, ptrace, process_vm): %s\n",
+	       vg_priv_targets_resolved() ? "resolved in the kernel (bpf_task_from_pid)"
+					  : "pid only (no bpf_task_from_pid kfunc)");
+	return 0;
+}
+
+int cmd_trace_priv(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct trace_priv_args args = { 0 };
+	struct vg_agent_opts opts = { 0 };
+	struct vg_agent agent;
+	char why[256];
+	int err;
+
+	argv[0] = "vigil trace priv";
+	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
+		return 2;
+	if (args.list_hooks)
+		return list_hooks(args.json) ? 1 : 0;
+	opts.json = args.json;
+	opts.ringbuf_bytes = args.ringbuf_bytes;
+	err = vg_agent_init(&agent, &opts);
+	if (!err)
+		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
+	if (!err)
+		err = vg_agent_add_sensor(&agent, &vg_priv_sensor, &args.filter);
+	if (!err) {
+		if (!vg_priv_module_hooks_available(why, sizeof(why)))
+			vg_info("module events unavailable: %s", why);
+		if (!vg_priv_targets_resolved())
+			vg_info("signal/ptrace targets by pid only: no bpf_task_from_pid kfunc");
+		vg_agent_print_types(&agent, VG_EV_PRIV_FIRST, VG_EV_PRIV_LAST, true);
+		err = vg_agent_run(&agent);
+	}
+	vg_agent_fini(&agent);
+	return err ? 1 : 0;
+}
