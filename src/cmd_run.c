@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
+#include "sensor_file.h"
 #include "sensor_process.h"
 
 struct run_args {
@@ -58,8 +59,11 @@ int cmd_run(int argc, char **argv)
 	err = vg_agent_init(&agent, &opts);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
+	if (!err)
+		err = vg_agent_add_sensor(&agent, &vg_file_sensor, NULL);
 	if (!err) {
 		vg_agent_print_types(&agent, VG_EV_EXEC, VG_EV_EXIT, true);
+		vg_agent_print_types(&agent, VG_EV_FILE_FIRST, VG_EV_FILE_LAST, true);
 		agent.print_type[VG_EV_FORK] = false;
 		err = vg_agent_run(&agent);
 	}

@@ -11,5 +11,6 @@ struct vg_command {
 
 int cmd_run(int argc, char **argv);
 int cmd_trace_exec(int argc, char **argv);
+int cmd_trace_file(int argc, char **argv);
 
 #endif

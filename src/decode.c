@@ -5,6 +5,8 @@
 #include "decode.h"
 
 #define STR(type, field) offsetof(struct type, field)
+#define FILE_STRS { STR(vg_file, path), STR(vg_file, target), STR(vg_file, requested), \
+		    STR(vg_file, extra) }
 
 /* One row per record type; sensors add theirs here. */
 static const struct vg_record_desc descs[] = {
@@ -13,6 +15,20 @@ static const struct vg_record_desc descs[] = {
 	    STR(vg_exec, cwd), STR(vg_exec, cgroup), STR(vg_exec, tty) } },
 	{ VG_EV_FORK, "fork", sizeof(struct vg_fork), 0, { 0 } },
 	{ VG_EV_EXIT, "exit", sizeof(struct vg_exit), 0, { 0 } },
+	/* file sensor: one layout for every kind */
+	{ VG_EV_FILE_OPEN, "open", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UNLINK, "unlink", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_RENAME, "rename", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_CHMOD, "chmod", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_CHOWN, "chown", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_LINK, "link", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_SYMLINK, "symlink", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_TRUNCATE, "truncate", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UTIMES, "utimes", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_MKNOD, "mknod", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_MOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UMOUNT, "umount", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_MEMFD, "memfd", sizeof(struct vg_file), 4, FILE_STRS },
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "event_format.h"
+#include "format_file.h"
 #include "timefmt.h"
 
 static void json_exec(struct vg_json *j, const struct vg_event_ctx *ev);
@@ -14,9 +15,23 @@ static void text_exit(struct vg_buf *b, const struct vg_event_ctx *ev);
 
 /* One row per record type; sensors add theirs here. */
 static const struct vg_formatter formatters[] = {
-	{ VG_EV_EXEC, json_exec, NULL, text_exec },
-	{ VG_EV_FORK, NULL, NULL, text_fork },
-	{ VG_EV_EXIT, json_exit, NULL, text_exit },
+	{ VG_EV_EXEC, json_exec, NULL, text_exec, NULL },
+	{ VG_EV_FORK, NULL, NULL, text_fork, NULL },
+	{ VG_EV_EXIT, json_exit, NULL, text_exit, NULL },
+	/* file sensor */
+	{ VG_EV_FILE_OPEN, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_UNLINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_RENAME, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_CHMOD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_CHOWN, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_LINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_SYMLINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_TRUNCATE, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_UTIMES, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_MKNOD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_MOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_UMOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_MEMFD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
 };
 
 static const struct vg_formatter *formatter_of(uint16_t type)
@@ -327,6 +342,12 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 	if (ev->rec->flags & VG_HF_KILLED) {
 		vg_json_key(&j, "action");
 		vg_json_cstr(&j, "killed");
+	}
+	{
+		const struct vg_formatter *f = formatter_of(ev->rec->type);
+
+		if (f && f->json_event)
+			f->json_event(&j, ev);
 	}
 	vg_json_obj_end(&j);
 	vg_json_process(&j, ev);

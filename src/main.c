@@ -7,6 +7,7 @@
 static const struct vg_command commands[] = {
 	{ "run", "run the agent: every sensor, the policy, actions and exporters", cmd_run },
 	{ "trace exec", "live exec, fork and exit events", cmd_trace_exec },
+	{ "trace file", "opens and changes of watched files, with kernel paths", cmd_trace_file },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
