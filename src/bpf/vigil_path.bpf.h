@@ -50,12 +50,14 @@ static long vg_walk_step(__u32 index, void *data)
 	struct qstr d_name;
 	__u32 len, pos = w->pos;
 
+	bool last = false;
+
 	mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 	parent = BPF_CORE_READ(dentry, d_parent);
-	if (dentry == mnt_root || dentry == parent) {
+	if (dentry == mnt_root) {
 		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 		/* Root of the topmost mount, or a detached one: done. */
-		if (dentry != mnt_root || mnt == mnt_parent) {
+		if (mnt == mnt_parent) {
 			w->done = true;
 			return 1;
 		}
@@ -63,6 +65,12 @@ static long vg_walk_step(__u32 index, void *data)
 		w->mnt = mnt_parent;
 		return 0;
 	}
+	/*
+	 * A disconnected root (memfd, anonymous and pseudo files): its own name
+	 * is the path, as d_path shows it ("/memfd:name"), not "/".
+	 */
+	if (dentry == parent)
+		last = true;
 	d_name = BPF_CORE_READ(dentry, d_name);
 	len = d_name.len;
 	if (len > VG_NAME_MAX)
@@ -81,6 +89,10 @@ static long vg_walk_step(__u32 index, void *data)
 	w->pb->buf[pos & VG_PATH_MASK] = '/';
 	w->pos = pos;
 	w->dentry = parent;
+	if (last) {
+		w->done = true;
+		return 1;
+	}
 	return 0;
 }
 
