@@ -12,5 +12,11 @@ struct vg_command {
 int cmd_run(int argc, char **argv);
 int cmd_trace_exec(int argc, char **argv);
 int cmd_trace_file(int argc, char **argv);
+int cmd_floor(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_policy_check(int argc, char **argv);
+int cmd_policy_test(int argc, char **argv);
+int cmd_policy_explain(int argc, char **argv);
+int cmd_policy_fields(int argc, char **argv);
 
 #endif

@@ -27,7 +27,7 @@ static const struct vg_record_desc descs[] = {
 	{ VG_EV_FILE_UTIMES, "utimes", sizeof(struct vg_file), 4, FILE_STRS },
 	{ VG_EV_FILE_MKNOD, "mknod", sizeof(struct vg_file), 4, FILE_STRS },
 	{ VG_EV_FILE_MOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_UMOUNT, "umount", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UMOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
 	{ VG_EV_FILE_MEMFD, "memfd", sizeof(struct vg_file), 4, FILE_STRS },
 };
 

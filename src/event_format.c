@@ -339,9 +339,15 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 	vg_json_u64(&j, ev->rec->ts_boot_ns);
 	vg_json_key(&j, "cpu");
 	vg_json_u64(&j, ev->rec->cpu);
-	if (ev->rec->flags & VG_HF_KILLED) {
+	if (ev->rec->flags & (VG_HF_KILLED | VG_HF_WOULD_KILL)) {
 		vg_json_key(&j, "action");
-		vg_json_cstr(&j, "killed");
+		vg_json_cstr(&j, ev->rec->flags & VG_HF_KILLED ? "killed" : "would_kill");
+		vg_json_key(&j, "action_by");
+		vg_json_cstr(&j, "kernel");
+		if (ev->rec->type == VG_EV_EXEC) {
+			vg_json_key(&j, "rule_id");
+			vg_json_u64(&j, ((const struct vg_exec *)ev->rec)->rule_id);
+		}
 	}
 	{
 		const struct vg_formatter *f = formatter_of(ev->rec->type);
@@ -413,6 +419,10 @@ static void text_exec(struct vg_buf *b, const struct vg_event_ctx *ev)
 	vg_text_args(b, s, len);
 	if (e->flags & VG_EXEC_ARGV_TRUNC)
 		vg_buf_puts(b, " [truncated]");
+	if (ev->rec->flags & VG_HF_KILLED)
+		vg_buf_puts(b, " [KILLED]");
+	else if (ev->rec->flags & VG_HF_WOULD_KILL)
+		vg_buf_puts(b, " [would kill]");
 }
 
 static void text_fork(struct vg_buf *b, const struct vg_event_ctx *ev)

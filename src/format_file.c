@@ -37,7 +37,7 @@ const char *vg_file_syscall_name(uint16_t syscall)
 	return syscall_names[syscall];
 }
 
-const char *vg_errno_name(int err)
+const char *vg_file_errno_name(int err)
 {
 	return err > 0 ? strerrorname_np(err) : NULL;
 }
@@ -254,7 +254,12 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 		size_t tl;
 		bool raw = f->fflags & VG_FILE_TARGET_RAW;
 
-		if (type != VG_EV_FILE_MOUNT) {
+		if (type == VG_EV_FILE_MOUNT) {
+			/* the mount point, as the policy fields name it; the source is mount.source */
+			vg_json_key(j, "target_path");
+			json_path(j, ev, &f->path, user && unchecked, &tp, &tl);
+			free(tp);
+		} else {
 			vg_json_key(j, "target_path");
 			json_path(j, ev, &f->target, !raw && unchecked, &tp, &tl);
 			free(tp);
@@ -276,6 +281,8 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 	    (type == VG_EV_FILE_OPEN && (f->flags & O_CREAT))) {
 		vg_file_mode_str(f->mode, mode, sizeof(mode));
 		vg_json_key(j, "mode");
+		vg_json_u64(j, f->mode & 07777);
+		vg_json_key(j, "mode_octal");
 		vg_json_cstr(j, mode);
 		vg_json_key(j, "setuid");
 		vg_json_bool(j, f->mode & S_ISUID);
@@ -289,16 +296,23 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_u64(j, f->size);
 	}
 	if (type == VG_EV_FILE_CHOWN) {
-		vg_json_key(j, "uid");
+		/* null: left unchanged ((uid_t)-1) */
+		vg_json_key(j, "owner");
+		vg_json_obj_begin(j);
+		vg_json_key(j, "id");
 		if (f->uid == (uint32_t)-1)
 			vg_json_null(j);
 		else
 			vg_json_u64(j, f->uid);
-		vg_json_key(j, "gid");
+		vg_json_obj_end(j);
+		vg_json_key(j, "group");
+		vg_json_obj_begin(j);
+		vg_json_key(j, "id");
 		if (f->gid == (uint32_t)-1)
 			vg_json_null(j);
 		else
 			vg_json_u64(j, f->gid);
+		vg_json_obj_end(j);
 	}
 	if (type == VG_EV_FILE_TRUNCATE) {
 		vg_json_key(j, "size");
@@ -312,9 +326,9 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 	n = vg_file_flag_words(f->syscall, f->flags, words, VG_FILE_MAX_WORDS);
 	if (n || f->flags) {
 		vg_json_key(j, "flags");
-		json_words(j, words, n);
-		vg_json_key(j, "flags_raw");
 		vg_json_u64(j, f->flags);
+		vg_json_key(j, "flag_names");
+		json_words(j, words, n);
 	}
 	vg_json_key(j, "truncated");
 	vg_json_bool(j, f->fflags & (VG_FILE_PATH_TRUNC | VG_FILE_TARGET_TRUNC | VG_FILE_REQ_TRUNC));
@@ -341,7 +355,7 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_key(j, "error");
 		vg_json_obj_begin(j);
 		vg_json_key(j, "code");
-		vg_json_cstr(j, vg_errno_name((int)-f->ret));
+		vg_json_cstr(j, vg_file_errno_name((int)-f->ret));
 		vg_json_key(j, "number");
 		vg_json_i64(j, -f->ret);
 		vg_json_obj_end(j);
@@ -376,7 +390,7 @@ void vg_text_file(struct vg_buf *b, const struct vg_event_ctx *ev)
 	if (f->fflags & VG_FILE_PATH_USER)
 		vg_buf_puts(b, " (user path)");
 	if (f->ret < 0)
-		vg_buf_printf(b, " = %s", vg_errno_name((int)-f->ret) ?: "error");
+		vg_buf_printf(b, " = %s", vg_file_errno_name((int)-f->ret) ?: "error");
 	else if (f->hdr.type == VG_EV_FILE_OPEN || f->hdr.type == VG_EV_FILE_MEMFD)
 		vg_buf_printf(b, " = fd %" PRId64, (int64_t)f->ret);
 }

@@ -25,7 +25,7 @@ size_t vg_file_flag_words(uint16_t syscall, uint64_t flags, const char **words, 
 const char *vg_file_syscall_name(uint16_t syscall);
 
 /* "EACCES" for 13; NULL if unknown. */
-const char *vg_errno_name(int err);
+const char *vg_file_errno_name(int err);
 
 /*
  * Lexical normalization of an absolute path in place: "//" → "/", "/./"
@@ -34,7 +34,7 @@ const char *vg_errno_name(int err);
  */
 size_t vg_path_normalize(char *p, size_t len);
 
-/* Octal mode as file.mode shows it: "0644", "04755". */
+/* Octal mode as file.mode_octal shows it: "0644", "4755". */
 void vg_file_mode_str(uint32_t mode, char *buf, size_t size);
 
 void vg_json_file_event(struct vg_json *j, const struct vg_event_ctx *ev);

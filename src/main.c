@@ -8,6 +8,12 @@ static const struct vg_command commands[] = {
 	{ "run", "run the agent: every sensor, the policy, actions and exporters", cmd_run },
 	{ "trace exec", "live exec, fork and exit events", cmd_trace_exec },
 	{ "trace file", "opens and changes of watched files, with kernel paths", cmd_trace_file },
+	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", cmd_floor },
+	{ "probe", "what this kernel lets vigil do, and which hook each sensor uses", cmd_probe },
+	{ "policy check", "validate policy files (no root)", cmd_policy_check },
+	{ "policy test", "replay recorded JSON events through a policy (no root)", cmd_policy_test },
+	{ "policy explain", "what each sensor filters in the kernel for a policy", cmd_policy_explain },
+	{ "policy fields", "fields a policy can use", cmd_policy_fields },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

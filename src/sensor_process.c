@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "log.h"
 #include "sensor_process.h"
 #include "sensor_process.skel.h"
 
@@ -45,3 +49,30 @@ const struct vg_sensor_desc vg_process_sensor = {
 	.configure = configure,
 	.post_load = post_load,
 };
+
+int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit)
+{
+	struct sensor_process_bpf *skel = s->skel;
+	struct vg_path_rule_key key = { 0 };
+	struct vg_path_rule rule = { .rule_id = rule_id, .action = VG_KACT_KILL, .audit = audit };
+	size_t len = strlen(path);
+	bool prefix = len > 0 && path[len - 1] == '*';
+
+	if (prefix)
+		len--;
+	/* An exact path keeps its NUL so that it never matches a longer name. */
+	if (len == 0 || path[0] != '/' || len + !prefix > VG_RULE_PATH_BYTES) {
+		vg_err("kill rule '%s': need an absolute path (or prefix ending in '*') under %d bytes",
+		       path, VG_RULE_PATH_BYTES);
+		return -EINVAL;
+	}
+	memcpy(key.data, path, len);
+	key.prefixlen = (len + !prefix) * 8;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.exec_rules), &key, &rule, BPF_ANY) < 0) {
+		int err = -errno;
+
+		vg_err("kill rule '%s': %s", path, strerror(errno));
+		return err;
+	}
+	return 0;
+}

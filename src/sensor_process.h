@@ -12,4 +12,12 @@
 
 extern const struct vg_sensor_desc vg_process_sensor;
 
+/*
+ * In-kernel kill at exec: @path is an executable path, or a prefix when
+ * it ends with a star ("/tmp/" then "*"). The kill happens in the exec hook, before
+ * the new image runs its first instruction. With @audit the event is only
+ * marked "would kill". Returns 0 or <0 with one error line logged.
+ */
+int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit);
+
 #endif

@@ -64,6 +64,31 @@ struct vg_hdr {
 };
 
 #define VG_HF_KILLED	(1u << 0)	/* the sensor sent SIGKILL from the hook */
+#define VG_HF_WOULD_KILL (1u << 1)	/* audit mode: a kill rule matched, nothing done */
+
+/*
+ * In-kernel actions the policy can ask a sensor to take on its own, keyed
+ * by the executable path (LPM trie: longest prefix wins; an exact path is
+ * stored with its terminating NUL so it never matches a longer name).
+ */
+#define VG_RULE_PATH_BYTES 256
+
+struct vg_path_rule_key {
+	__u32 prefixlen;	/* bits */
+	__u8 data[VG_RULE_PATH_BYTES];
+};
+
+enum vg_kernel_action {
+	VG_KACT_NONE = 0,
+	VG_KACT_KILL = 1,
+};
+
+struct vg_path_rule {
+	__u32 rule_id;		/* the policy's rule index, reported back in the record */
+	__u8 action;		/* enum vg_kernel_action */
+	__u8 audit;		/* 1: report "would have", do nothing */
+	__u16 pad;
+};
 
 struct vg_str {
 	__u16 off;	/* from the start of the tail */
@@ -97,6 +122,8 @@ struct vg_exec {
 	__u64 cap_permitted;
 	__u32 argc;		/* as the kernel counted it */
 	__u32 flags;		/* VG_EXEC_* */
+	__u32 rule_id;		/* in-kernel rule that matched (VG_HF_KILLED/WOULD_KILL) */
+	__u32 pad;
 	struct vg_str filename;	/* the name the caller passed to execve */
 	struct vg_str exe;	/* the executable as the kernel resolved it */
 	struct vg_str argv;	/* NUL-separated arguments */
@@ -232,7 +259,8 @@ enum vg_counter {
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
-_Static_assert(sizeof(struct vg_exec) == 64 + 104 + 24, "vg_exec size is ABI");
+_Static_assert(sizeof(struct vg_exec) == 64 + 112 + 24, "vg_exec size is ABI");
+_Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is ABI");
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
 _Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");
 _Static_assert(sizeof(struct vg_file) == 64 + 72, "vg_file size is ABI");

@@ -16,6 +16,39 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Executable paths the policy wants killed at exec, before their first instruction. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__type(key, struct vg_path_rule_key);
+	__type(value, struct vg_path_rule);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} exec_rules SEC(".maps");
+
+/* Looks the resolved path (in the per-CPU path buffer) up in exec_rules. */
+static __always_inline struct vg_path_rule *match_exec_rule(const struct vg_path_res *res)
+{
+	struct vg_path_rule_key *key;
+	char *buf;
+	__u32 pos, len;
+
+	if (!res->str || res->truncated || res->len >= VG_RULE_PATH_BYTES)
+		return NULL;
+	/*
+	 * Build the key in place: the path ends at buf[VG_MAX_PATH_BYTES], so
+	 * the prefix length goes just before it and a NUL just after it.
+	 */
+	len = res->len;
+	pos = VG_MAX_PATH_BYTES - len;
+	if (pos < sizeof(__u32) || pos > VG_MAX_PATH_BYTES)
+		return NULL;
+	buf = (char *)res->str - pos;	/* back to the buffer start */
+	buf[VG_MAX_PATH_BYTES & (VG_PATH_BUF_BYTES - 1)] = '\0';
+	key = (void *)&buf[(pos - sizeof(__u32)) & (VG_MAX_PATH_BYTES - 1)];
+	key->prefixlen = (len + 1) * 8;
+	return bpf_map_lookup_elem(&exec_rules, key);
+}
+
 /* argv lives in the new image's memory between mm->arg_start and arg_end. */
 static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 				    struct task_struct *task)
@@ -105,6 +138,8 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	e->user_ns = ns.user;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->flags = 0;
+	e->rule_id = 0;
+	e->pad = 0;
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
 		e->flags |= VG_EXEC_SECUREEXEC;
 
@@ -113,9 +148,30 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	if (cut > 0)
 		e->flags |= VG_EXEC_FILENAME_TRUNC;
 	exe_file = BPF_CORE_READ(bprm, file);
-	cut = vg_tail_put_path(&t, &e->exe, &exe_file->f_path);
-	if (cut > 0)
-		e->flags |= VG_EXEC_EXE_TRUNC;
+	{
+		struct vg_path_res res;
+		struct vg_path_rule *rule;
+
+		e->exe.off = t.off;
+		e->exe.len = 0;
+		if (vg_path_resolve(&exe_file->f_path, &res) == 0) {
+			rule = match_exec_rule(&res);
+			if (rule && rule->action == VG_KACT_KILL) {
+				e->rule_id = rule->rule_id;
+				if (rule->audit) {
+					e->hdr.flags |= VG_HF_WOULD_KILL;
+				} else if (bpf_send_signal(SIGKILL) == 0) {
+					e->hdr.flags |= VG_HF_KILLED;
+					vg_count(VG_CNT_KILLED);
+				} else {
+					vg_count(VG_CNT_SIGNAL_FAIL);
+				}
+			}
+			cut = vg_tail_put_bytes(&t, &e->exe, res.str, res.len);
+			if (cut > 0 || res.truncated)
+				e->flags |= VG_EXEC_EXE_TRUNC;
+		}
+	}
 	put_argv(&t, e, task);
 	pwd = BPF_CORE_READ(task, fs, pwd);
 	cut = vg_tail_put_path(&t, &e->cwd, &pwd);

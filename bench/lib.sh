@@ -1,0 +1,66 @@
+# Shared by bench/*.sh: run a workload under several set-ups, interleaved,
+# and print ops/s and the slowdown against "no agent" side by side.
+#   bench_run NAME ROUNDS WORKLOAD -- SETUP_LABEL "SETUP_CMD" ...
+# SETUP_CMD is started in the background ("" = no agent), the workload runs
+# once it prints "vigil: ready", then SETUP_CMD gets SIGINT.
+VIGIL=${VIGIL:-build/vigil}
+
+bench_start() {	# $1: command; sets BENCH_PID
+	BENCH_PID=
+	[ -z "$1" ] && return 0
+	log=$(mktemp)
+	sh -c "exec $1" >/dev/null 2>"$log" &
+	BENCH_PID=$!
+	_w=0
+	until grep -q "vigil: ready" "$log"; do
+		_w=$((_w + 1))
+		if [ $_w -gt 300 ] || ! kill -0 $BENCH_PID 2>/dev/null; then
+			echo "bench: '$1' did not start:" >&2; cat "$log" >&2; return 1
+		fi
+		sleep 0.1
+	done
+	rm -f "$log"
+}
+
+bench_stop() {
+	[ -n "$BENCH_PID" ] && kill -INT $BENCH_PID && wait $BENCH_PID 2>/dev/null
+	BENCH_PID=
+}
+
+bench_run() {	# name rounds workload -- label cmd [label cmd ...]
+	name=$1; rounds=$2; workload=$3; shift 4
+	results=$(mktemp)
+	r=1
+	while [ $r -le "$rounds" ]; do
+		n=0
+		for arg in "$@"; do n=$((n + 1)); done
+		i=1
+		while [ $i -le $n ]; do
+			eval "label=\${$i}"; eval "cmd=\${$((i + 1))}"
+			bench_start "$cmd" || exit 1
+			ops=$(sh -c "$workload")
+			bench_stop
+			echo "$label $ops" >> "$results"
+			i=$((i + 2))
+		done
+		r=$((r + 1))
+	done
+	echo "== $name ($rounds interleaved rounds, median ops/s)"
+	awk -v order="$(i=1; for a in "$@"; do [ $((i % 2)) -eq 1 ] && printf '%s ' "$a"; i=$((i + 1)); done)" '
+		{ v[$1] = v[$1] " " $2 }
+		END {
+			n = split(order, labels, " ")
+			for (k = 1; k <= n; k++) {
+				m = split(v[labels[k]], xs, " ")
+				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
+					if (xs[b] + 0 < xs[a] + 0) { t = xs[a]; xs[a] = xs[b]; xs[b] = t }
+				med[k] = (m % 2) ? xs[(m + 1) / 2] : (xs[m / 2] + xs[m / 2 + 1]) / 2
+			}
+			printf "%-28s %12s %10s %14s\n", "setup", "ops/s", "slowdown", "added cost"
+			for (k = 1; k <= n; k++) {
+				added = (med[k] > 0 && med[1] > 0) ? 1e6 / med[k] - 1e6 / med[1] : 0
+				printf "%-28s %12.1f %9.3fx %11.2f us\n", labels[k], med[k], med[1] / med[k], added
+			}
+		}' "$results"
+	rm -f "$results"
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigil floor NAME: attaches empty programs on the hooks a sensor uses and
+ * waits for SIGINT/SIGTERM. Benchmarks run it to measure the cost of
+ * tracing itself, the floor vigil's overhead is compared against.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include "bpf_env.h"
+#include "commands.h"
+#include "log.h"
+#include "sensor.h"
+#include "floor_exec.skel.h"
+
+#define FLOOR_DESC(nm, skel, progs_)						\
+	static void *nm##_open(void) { return skel##__open(); }			\
+	static struct bpf_object *nm##_obj(void *s) { return ((struct skel *)s)->obj; } \
+	static void nm##_destroy(void *s) { skel##__destroy(s); }		\
+	static const struct vg_variant nm##_variants[] = { { "floor", progs_ } }; \
+	static const struct vg_sensor_desc nm##_desc = {			\
+		.name = #nm, .variants = nm##_variants, .n_variants = 1,	\
+		.open = nm##_open, .object = nm##_obj, .destroy = nm##_destroy,	\
+	}
+
+static const char *const exec_progs[] = { "floor_exec", "floor_fork", "floor_exit", NULL };
+FLOOR_DESC(exec, floor_exec_bpf, exec_progs);
+
+/* One row per sensor with a benchmark. */
+static const struct vg_sensor_desc *const floors[] = {
+	&exec_desc,
+};
+
+int cmd_floor(int argc, char **argv)
+{
+	const struct vg_sensor_desc *d = NULL;
+	struct vg_sensor s;
+	sigset_t set;
+	size_t i;
+	int sig, err;
+
+	if (argc != 2 || !strcmp(argv[1], "--help")) {
+		fprintf(argc == 2 ? stdout : stderr,
+			"usage: vigil floor NAME   (attach empty programs on a sensor's hooks until SIGINT)\nnames:");
+		for (i = 0; i < sizeof(floors) / sizeof(floors[0]); i++)
+			fprintf(argc == 2 ? stdout : stderr, " %s", floors[i]->name);
+		fprintf(argc == 2 ? stdout : stderr, "\n");
+		return argc == 2 ? 0 : 2;
+	}
+	for (i = 0; i < sizeof(floors) / sizeof(floors[0]); i++)
+		if (!strcmp(floors[i]->name, argv[1]))
+			d = floors[i];
+	if (!d) {
+		vg_err("no floor named '%s'", argv[1]);
+		return 2;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (vg_env_prepare())
+		return 1;
+	err = vg_sensor_load(&s, d, NULL, 4096, true);
+	if (err)
+		return 1;
+	vg_info("ready");
+	sigwait(&set, &sig);
+	vg_sensor_unload(&s);
+	return 0;
+}

@@ -1,0 +1,965 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decode.h"
+#include "fields.h"
+#include "proc_cache.h"
+
+static const char *const kind_names[VG_K_MAX] = {
+	"exec", "exit", "fork",
+	"open", "unlink", "rename", "chmod", "chown", "link", "symlink", "truncate",
+	"utimes", "mknod", "mount", "memfd",
+	"connect", "accept", "close", "listen", "udp_flow", "dns", "deny",
+	"setuid", "capset", "ptrace", "bpf", "module", "prctl", "signal", "namespace",
+	"io_uring",
+};
+
+/* ---- value helpers ---- */
+
+static bool emit_str(const char *p, size_t len, vg_value_cb cb, void *ctx)
+{
+	struct vg_value val = { .type = VG_FT_STR, .s = { p, len } };
+
+	return cb(&val, ctx);
+}
+
+static bool emit_cstr(const char *p, vg_value_cb cb, void *ctx)
+{
+	return p ? emit_str(p, strlen(p), cb, ctx) : false;
+}
+
+static bool emit_uint(uint64_t u, vg_value_cb cb, void *ctx)
+{
+	struct vg_value val = { .type = VG_FT_UINT, .u = u };
+
+	return cb(&val, ctx);
+}
+
+static bool emit_int(int64_t i, vg_value_cb cb, void *ctx)
+{
+	struct vg_value val = { .type = VG_FT_INT, .i = i };
+
+	return cb(&val, ctx);
+}
+
+/* Each NUL-separated element of @p[0..len) as one value. */
+static bool emit_nul_list(const char *p, size_t len, vg_value_cb cb, void *ctx)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *e = memchr(p + i, '\0', len - i);
+		size_t n = e ? (size_t)(e - (p + i)) : len - i;
+
+		if (emit_str(p + i, n, cb, ctx))
+			return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+/* NUL-separated argv joined by spaces into the view's scratch. */
+static bool emit_joined(struct vg_event_view *v, const char *p, size_t len,
+			vg_value_cb cb, void *ctx)
+{
+	size_t i, n = len < sizeof(v->scratch) ? len : sizeof(v->scratch);
+
+	while (n && p[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++)
+		v->scratch[i] = p[i] ? p[i] : ' ';
+	return emit_str(v->scratch, n, cb, ctx);
+}
+
+static const char *base_name(const char *p, size_t *len)
+{
+	size_t i = *len;
+
+	while (i && p[i - 1] != '/')
+		i--;
+	*len -= i;
+	return p + i;
+}
+
+static const struct vg_exec *as_exec(const struct vg_event_view *v)
+{
+	return v->rec && v->rec->type == VG_EV_EXEC ? (const struct vg_exec *)v->rec : NULL;
+}
+
+static bool exec_str(const struct vg_event_view *v, const struct vg_str *s, vg_value_cb cb,
+		     void *ctx)
+{
+	size_t len;
+	const char *p = vg_rec_str(v->rec, s, &len);
+
+	return emit_str(p, len, cb, ctx);
+}
+
+static const struct vg_proc *parent_of(const struct vg_event_view *v)
+{
+	return v->n_ancestors ? v->ancestors[0] : NULL;
+}
+
+/* ---- record getters ---- */
+
+static bool get_kind(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_cstr(kind_names[v->kind], cb, ctx);
+}
+
+static bool get_boot_ns(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			void *ctx)
+{
+	(void)f;
+	return emit_uint(v->rec->ts_boot_ns, cb, ctx);
+}
+
+static bool get_pid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_uint(v->rec->tgid, cb, ctx);
+}
+
+static bool get_tid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_uint(v->rec->pid, cb, ctx);
+}
+
+static bool get_comm(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_str(v->rec->comm, strnlen(v->rec->comm, VG_COMM_LEN), cb, ctx);
+}
+
+static bool get_cgroup_id(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	(void)f;
+	return emit_uint(v->rec->cgroup_id, cb, ctx);
+}
+
+static bool get_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+
+	(void)f;
+	if (e)
+		return exec_str(v, &e->exe, cb, ctx);
+	return v->proc ? emit_cstr(v->proc->exe, cb, ctx) : false;
+}
+
+static bool get_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+	const char *p = NULL;
+	size_t len = 0;
+
+	(void)f;
+	if (e)
+		p = vg_rec_str(v->rec, &e->exe, &len);
+	else if (v->proc && v->proc->exe)
+		p = v->proc->exe, len = strlen(p);
+	if (!p)
+		return false;
+	p = base_name(p, &len);
+	return emit_str(p, len, cb, ctx);
+}
+
+static bool get_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+	const char *p;
+	size_t len;
+
+	(void)f;
+	if (e) {
+		p = vg_rec_str(v->rec, &e->argv, &len);
+		return emit_joined(v, p, len, cb, ctx);
+	}
+	if (v->proc && v->proc->args)
+		return emit_joined(v, v->proc->args, v->proc->args_len, cb, ctx);
+	return false;
+}
+
+static bool get_args(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+	const char *p;
+	size_t len;
+
+	(void)f;
+	if (e) {
+		p = vg_rec_str(v->rec, &e->argv, &len);
+		return emit_nul_list(p, len, cb, ctx);
+	}
+	if (v->proc && v->proc->args)
+		return emit_nul_list(v->proc->args, v->proc->args_len, cb, ctx);
+	return false;
+}
+
+static bool get_argc(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+
+	(void)f;
+	return e ? emit_uint(e->argc, cb, ctx) : false;
+}
+
+static bool get_cwd(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+
+	(void)f;
+	return e ? exec_str(v, &e->cwd, cb, ctx) : false;
+}
+
+static bool get_tty(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+
+	(void)f;
+	return e && e->tty.len ? exec_str(v, &e->tty, cb, ctx) : false;
+}
+
+static bool get_cgroup_path(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+
+	(void)f;
+	return e ? exec_str(v, &e->cgroup, cb, ctx) : false;
+}
+
+/* Credentials: the exec record has them all, the cache the main four. */
+enum cred { CRED_EUID, CRED_UID, CRED_EGID, CRED_GID };
+
+static bool emit_cred(struct vg_event_view *v, enum cred c, vg_value_cb cb, void *ctx)
+{
+	const struct vg_exec *e = as_exec(v);
+	const struct vg_proc *p = v->proc;
+
+	if (e)
+		return emit_uint(c == CRED_EUID ? e->euid : c == CRED_UID ? e->uid :
+				 c == CRED_EGID ? e->egid : e->gid, cb, ctx);
+	if (p)
+		return emit_uint(c == CRED_EUID ? p->euid : c == CRED_UID ? p->uid :
+				 c == CRED_EGID ? p->egid : p->gid, cb, ctx);
+	return false;
+}
+
+static bool get_euid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_cred(v, CRED_EUID, cb, ctx);
+}
+
+static bool get_uid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_cred(v, CRED_UID, cb, ctx);
+}
+
+static bool get_egid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_cred(v, CRED_EGID, cb, ctx);
+}
+
+static bool get_gid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return emit_cred(v, CRED_GID, cb, ctx);
+}
+
+static bool get_ppid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	switch (v->rec->type) {
+	case VG_EV_EXEC:
+		return emit_uint(((const struct vg_exec *)v->rec)->ppid, cb, ctx);
+	case VG_EV_FORK:
+		return emit_uint(((const struct vg_fork *)v->rec)->ppid, cb, ctx);
+	case VG_EV_EXIT:
+		return emit_uint(((const struct vg_exit *)v->rec)->ppid, cb, ctx);
+	}
+	return v->proc ? emit_uint(v->proc->ppid, cb, ctx) : false;
+}
+
+static bool get_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx)
+{
+	const struct vg_proc *p = parent_of(v);
+
+	(void)f;
+	return p ? emit_cstr(p->exe, cb, ctx) : false;
+}
+
+static bool get_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_proc *p = parent_of(v);
+
+	(void)f;
+	return p ? emit_str(p->comm, strnlen(p->comm, VG_COMM_LEN), cb, ctx) : false;
+}
+
+static bool get_parent_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			       void *ctx)
+{
+	const struct vg_proc *p = parent_of(v);
+
+	(void)f;
+	return p && p->args ? emit_joined(v, p->args, p->args_len, cb, ctx) : false;
+}
+
+static bool get_anc_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			void *ctx)
+{
+	size_t i;
+
+	(void)f;
+	for (i = 0; i < v->n_ancestors; i++)
+		if (emit_cstr(v->ancestors[i]->exe, cb, ctx))
+			return true;
+	return false;
+}
+
+static bool get_anc_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx)
+{
+	size_t i;
+
+	(void)f;
+	for (i = 0; i < v->n_ancestors; i++) {
+		const struct vg_proc *p = v->ancestors[i];
+
+		if (emit_str(p->comm, strnlen(p->comm, VG_COMM_LEN), cb, ctx))
+			return true;
+	}
+	return false;
+}
+
+static bool get_exit_code(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_exit *x = (const struct vg_exit *)v->rec;
+
+	(void)f;
+	return v->rec->type == VG_EV_EXIT && !x->signal ? emit_int(x->exit_code, cb, ctx) : false;
+}
+
+static bool get_exit_signal(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_exit *x = (const struct vg_exit *)v->rec;
+
+	(void)f;
+	return v->rec->type == VG_EV_EXIT ? emit_uint(x->signal, cb, ctx) : false;
+}
+
+/* JSON getters for fields `vigil trace --json` does not print as such. */
+static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx);
+static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx);
+static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx);
+static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			     void *ctx);
+static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *f,
+				vg_value_cb cb, void *ctx);
+
+/* ---- the registry ---- */
+
+#define ALL VG_KINDS_ALL
+#define K(k) VG_KB(VG_K_##k)
+
+/*
+ * Adding a record-backed getter for a sensor's new record is one change in
+ * the row's last column; until then the field is read from JSON (replay).
+ */
+static const struct vg_field table[] = {
+	{ "event.kind", VG_FT_STR, ALL, true,
+	  "what happened: exec, open, connect, ... (the rule's `event`)", get_kind, NULL },
+	{ "event.boot_time_ns", VG_FT_UINT, ALL, false,
+	  "kernel boot-clock time of the event, ns; throttling windows use it", get_boot_ns, NULL },
+	{ "process.pid", VG_FT_UINT, ALL, true, "process id (tgid)", get_pid, NULL },
+	{ "process.thread.id", VG_FT_UINT, ALL, false, "thread id", get_tid, NULL },
+	{ "process.name", VG_FT_STR, ALL, false,
+	  "kernel task name (comm, at most 15 bytes)", get_comm, NULL },
+	{ "process.executable.path", VG_FT_STR, ALL, true,
+	  "executable path as the kernel resolved it", get_exe, NULL },
+	{ "process.executable.name", VG_FT_STR, ALL, false,
+	  "last component of process.executable.path", get_exe_name, json_exe_name },
+	{ "process.command_line", VG_FT_STR, ALL, false,
+	  "arguments joined by single spaces", get_cmdline, json_cmdline },
+	{ "process.args", VG_FT_STRLIST, ALL, false,
+	  "arguments, argv[0] first; a comparison matches if any argument does", get_args, NULL },
+	{ "process.args_count", VG_FT_UINT, VG_KB(VG_K_EXEC), false,
+	  "argc as the kernel counted it", get_argc, NULL },
+	{ "process.working_directory", VG_FT_STR, ALL, false,
+	  "current directory at exec", get_cwd, NULL },
+	{ "process.tty", VG_FT_STR, ALL, false,
+	  "controlling terminal name; absent when none", get_tty, NULL },
+	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id", get_euid, NULL },
+	{ "process.real_user.id", VG_FT_UINT, ALL, false, "real user id", get_uid, NULL },
+	{ "process.group.id", VG_FT_UINT, ALL, false, "effective group id", get_egid, NULL },
+	{ "process.real_group.id", VG_FT_UINT, ALL, false, "real group id", get_gid, NULL },
+	{ "process.parent.pid", VG_FT_UINT, ALL, false, "parent process id", get_ppid, NULL },
+	{ "process.parent.executable.path", VG_FT_STR, ALL, false,
+	  "parent's executable path", get_parent_exe, json_parent_exe },
+	{ "process.parent.name", VG_FT_STR, ALL, false, "parent's task name (comm)",
+	  get_parent_name, json_parent_name },
+	{ "process.parent.command_line", VG_FT_STR, ALL, false, "parent's arguments, joined",
+	  get_parent_cmdline, json_parent_cmdline },
+	{ "process.ancestors.executable.path", VG_FT_STRLIST, ALL, false,
+	  "executable of every ancestor, parent first; `=` means \"some ancestor is\"",
+	  get_anc_exe, NULL },
+	{ "process.ancestors.name", VG_FT_STRLIST, ALL, false,
+	  "task name of every ancestor, parent first", get_anc_name, NULL },
+	{ "process.exit.code", VG_FT_INT, K(EXIT), false,
+	  "exit status; absent when killed by a signal", get_exit_code, NULL },
+	{ "process.exit.signal", VG_FT_UINT, K(EXIT), false,
+	  "terminating signal, 0 on a normal exit", get_exit_signal, NULL },
+	{ "process.cgroup.id", VG_FT_UINT, ALL, true, "cgroup v2 id", get_cgroup_id, NULL },
+	{ "process.cgroup.path", VG_FT_STR, ALL, false, "cgroup v2 path", get_cgroup_path, NULL },
+	{ "container.id", VG_FT_STR, ALL, false,
+	  "container id derived from the cgroup path; absent on the host", NULL, NULL },
+	/* file sensor */
+	{ "file.path", VG_FT_STR, VG_KINDS_FILE, true,
+	  "path of the file acted on, from the kernel's struct file when possible", NULL, NULL },
+	{ "file.name", VG_FT_STR, VG_KINDS_FILE, false, "last component of file.path", NULL, NULL },
+	{ "file.target_path", VG_FT_STR, K(RENAME) | K(LINK) | K(SYMLINK) | K(MOUNT), false,
+	  "new name (rename), link target (link, symlink), mount point (mount)", NULL, NULL },
+	{ "file.access", VG_FT_STR, K(OPEN), false,
+	  "open access mode: read, write or read_write", NULL, NULL },
+	{ "file.flags", VG_FT_UINT, K(OPEN), false, "open(2) flags", NULL, NULL },
+	{ "file.mode", VG_FT_UINT, K(OPEN) | K(CHMOD) | K(MKNOD), false,
+	  "permission bits requested (chmod, mknod, open with O_CREAT)", NULL, NULL },
+	{ "file.owner.id", VG_FT_UINT, K(CHOWN), false, "new owner uid (chown)", NULL, NULL },
+	{ "file.group.id", VG_FT_UINT, K(CHOWN), false, "new group gid (chown)", NULL, NULL },
+	{ "file.path_source", VG_FT_STR, VG_KINDS_FILE, false,
+	  "kernel (from struct file) or user (joined from the syscall's string)", NULL, NULL },
+	/* network sensor */
+	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address", NULL, NULL },
+	{ "destination.port", VG_FT_UINT, VG_KINDS_NET, true, "peer (remote) port", NULL, NULL },
+	{ "source.address", VG_FT_IP, VG_KINDS_NET, false, "local address", NULL, NULL },
+	{ "source.port", VG_FT_UINT, VG_KINDS_NET, true, "local port", NULL, NULL },
+	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", NULL, NULL },
+	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", NULL, NULL },
+	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", NULL, NULL },
+	/* privilege / kernel sensor */
+	{ "process.new_user.id", VG_FT_UINT, K(SETUID), false, "uid the process switched to",
+	  NULL, NULL },
+	{ "target.process.pid", VG_FT_UINT, K(PTRACE) | K(SIGNAL), false,
+	  "process traced or signalled", NULL, NULL },
+	{ "signal.number", VG_FT_UINT, K(SIGNAL), false, "signal sent", NULL, NULL },
+	{ "module.name", VG_FT_STR, K(MODULE), false, "kernel module loaded", NULL, NULL },
+	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD", NULL, NULL },
+	{ "namespace.type", VG_FT_STR, K(NAMESPACE), false,
+	  "namespace entered or created: mnt, pid, net, user, ...", NULL, NULL },
+};
+
+#define N_FIELDS (sizeof(table) / sizeof(table[0]))
+
+const struct vg_field *fields_table(size_t *n)
+{
+	*n = N_FIELDS;
+	return table;
+}
+
+const struct vg_field *fields_lookup(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < N_FIELDS; i++)
+		if (strlen(table[i].name) == len && !memcmp(table[i].name, name, len))
+			return &table[i];
+	return NULL;
+}
+
+unsigned fields_distance(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned row[64], prev, tmp;
+	size_t i, j;
+
+	if (alen >= 63 || blen >= 63)
+		return 255;
+	for (j = 0; j <= blen; j++)
+		row[j] = j;
+	for (i = 1; i <= alen; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= blen; j++) {
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			tmp = row[j];
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[blen] > 255 ? 255 : row[blen];
+}
+
+const char *fields_suggest(const char *name, size_t len)
+{
+	const char *best = NULL;
+	unsigned best_d = len / 5 + 1;	/* further than this is a guess, not a hint */
+	size_t i;
+
+	/* A cut-short name ("process.exe") most likely means the field it begins. */
+	for (i = 0; i < N_FIELDS; i++)
+		if (len > 3 && !strncmp(table[i].name, name, len) &&
+		    (!best || strlen(table[i].name) < strlen(best)))
+			best = table[i].name;
+	if (best)
+		return best;
+	for (i = 0; i < N_FIELDS; i++) {
+		unsigned d = fields_distance(name, len, table[i].name, strlen(table[i].name));
+
+		if (d < best_d)
+			best_d = d, best = table[i].name;
+	}
+	return best;
+}
+
+const char *fields_kind_name(enum vg_kind k)
+{
+	return (unsigned)k < VG_K_MAX ? kind_names[k] : "?";
+}
+
+int fields_kind_lookup(const char *name, size_t len)
+{
+	int k;
+
+	for (k = 0; k < VG_K_MAX; k++)
+		if (strlen(kind_names[k]) == len && !memcmp(kind_names[k], name, len))
+			return k;
+	return -ENOENT;
+}
+
+int fields_kind_of_record(const struct vg_hdr *h)
+{
+	const struct vg_record_desc *d = vg_record_desc(h->type);
+
+	return d ? fields_kind_lookup(d->kind, strlen(d->kind)) : -ENOENT;
+}
+
+enum vg_sensor_id fields_kind_sensor(enum vg_kind k)
+{
+	vg_kinds_t b = VG_KB(k);
+
+	if (b & VG_KINDS_FILE)
+		return VG_SENSOR_FILE;
+	if (b & VG_KINDS_NET)
+		return VG_SENSOR_NETWORK;
+	if (b & VG_KINDS_PRIV)
+		return VG_SENSOR_PRIV;
+	return VG_SENSOR_PROCESS;
+}
+
+const char *fields_sensor_name(enum vg_sensor_id s)
+{
+	static const char *const names[VG_SENSOR_MAX] = { "process", "file", "network",
+							  "privilege" };
+
+	return (unsigned)s < VG_SENSOR_MAX ? names[s] : "?";
+}
+
+const char *fields_type_name(enum vg_ftype t)
+{
+	switch (t) {
+	case VG_FT_STR: return "string";
+	case VG_FT_INT: return "int";
+	case VG_FT_UINT: return "uint";
+	case VG_FT_IP: return "ip";
+	case VG_FT_STRLIST: return "list of strings";
+	}
+	return "?";
+}
+
+void fields_kinds_format(vg_kinds_t kinds, char *buf, size_t size)
+{
+	size_t off = 0;
+	int k;
+
+	if (size)
+		buf[0] = '\0';
+	if (kinds == VG_KINDS_ALL) {
+		snprintf(buf, size, "all");
+		return;
+	}
+	for (k = 0; k < VG_K_MAX && off < size; k++) {
+		if (!(kinds & VG_KB(k)))
+			continue;
+		off += snprintf(buf + off, size - off, "%s%s", off ? ", " : "", kind_names[k]);
+	}
+}
+
+/* ---- views ---- */
+
+int fields_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
+		       const struct vg_proc *proc, const struct vg_proc *const *anc, size_t n_anc)
+{
+	int k = fields_kind_of_record(rec);
+
+	if (k < 0)
+		return -EINVAL;
+	v->rec = rec;
+	v->size = size;
+	v->proc = proc;
+	v->ancestors = anc;
+	v->n_ancestors = anc ? n_anc : 0;
+	v->json = NULL;
+	v->kind = k;
+	return 0;
+}
+
+/* Leaf conversion: JSON value to the field's type; mismatches yield nothing. */
+static bool json_leaf(const json_t *j, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	struct vg_value val;
+
+	switch (f->type) {
+	case VG_FT_STR:
+	case VG_FT_STRLIST:
+		if (!json_is_string(j))
+			return false;
+		return emit_str(json_string_value(j), json_string_length(j), cb, ctx);
+	case VG_FT_INT:
+		return json_is_integer(j) ? emit_int(json_integer_value(j), cb, ctx) : false;
+	case VG_FT_UINT:
+		if (!json_is_integer(j) || json_integer_value(j) < 0)
+			return false;
+		return emit_uint((uint64_t)json_integer_value(j), cb, ctx);
+	case VG_FT_IP:
+		val.type = VG_FT_IP;
+		if (!json_is_string(j) ||
+		    fields_parse_ip(json_string_value(j), json_string_length(j), &val.ip))
+			return false;
+		return cb(&val, ctx);
+	}
+	return false;
+}
+
+/*
+ * Follows the dotted @path through nested objects. A numeric segment
+ * indexes an array ("ancestors.0"); other arrays fan out (so
+ * "process.ancestors.name" visits every ancestor). A key may also hold the
+ * rest of the path flat ({"process.pid": 1}).
+ */
+static bool json_walk(const json_t *j, const char *path, const struct vg_field *f,
+		      vg_value_cb cb, void *ctx)
+{
+	const char *dot;
+	const json_t *child;
+	size_t i;
+
+	if (json_is_array(j)) {
+		if (*path >= '0' && *path <= '9') {
+			char *end;
+			unsigned long idx = strtoul(path, &end, 10);
+
+			if (*end && *end != '.')
+				return false;
+			child = json_array_get(j, idx);
+			return child ? json_walk(child, *end ? end + 1 : end, f, cb, ctx) : false;
+		}
+		for (i = 0; i < json_array_size(j); i++)
+			if (json_walk(json_array_get(j, i), path, f, cb, ctx))
+				return true;
+		return false;
+	}
+	if (!*path)
+		return json_leaf(j, f, cb, ctx);
+	if (!json_is_object(j))
+		return false;
+	child = json_object_get(j, path);
+	if (child && json_walk(child, "", f, cb, ctx))
+		return true;
+	dot = strchr(path, '.');
+	if (!dot)
+		return false;
+	child = json_object_getn(j, path, dot - path);
+	return child ? json_walk(child, dot + 1, f, cb, ctx) : false;
+}
+
+static bool first_str(const struct vg_value *val, void *ctx)
+{
+	struct vg_value *out = ctx;
+
+	*out = *val;
+	return true;
+}
+
+static const struct vg_field json_str_field = { "", VG_FT_STR, ALL, false, "", NULL, NULL };
+
+static bool any_value(const struct vg_value *val, void *ctx)
+{
+	(void)val;
+	(void)ctx;
+	return true;
+}
+
+struct join_ctx {
+	char *buf;
+	size_t size, off;
+	unsigned n;
+};
+
+static bool join_one(const struct vg_value *val, void *arg)
+{
+	struct join_ctx *c = arg;
+	size_t n = val->s.len;
+
+	if (c->n++ && c->off < c->size)
+		c->buf[c->off++] = ' ';
+	if (n > c->size - c->off)
+		n = c->size - c->off;
+	memcpy(c->buf + c->off, val->s.p, n);
+	c->off += n;
+	return false;
+}
+
+/* The strings at @path joined by spaces (command lines from "args" arrays). */
+static bool json_join(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
+{
+	struct join_ctx c = { v->scratch, sizeof(v->scratch), 0, 0 };
+
+	json_walk(v->json, path, &json_str_field, join_one, &c);
+	return c.n ? emit_str(c.buf, c.off, cb, ctx) : false;
+}
+
+static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	struct vg_value val;
+	const char *p;
+	size_t len;
+
+	(void)f;
+	if (!json_walk(v->json, "process.executable.path", &json_str_field, first_str, &val))
+		return false;
+	len = val.s.len;
+	p = base_name(val.s.p, &len);
+	return emit_str(p, len, cb, ctx);
+}
+
+static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx)
+{
+	(void)f;
+	return json_join(v, "process.args", cb, ctx);
+}
+
+static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	return json_walk(v->json, "process.ancestors.0.executable.path", f, cb, ctx);
+}
+
+static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			     void *ctx)
+{
+	return json_walk(v->json, "process.ancestors.0.name", f, cb, ctx);
+}
+
+static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *f,
+				vg_value_cb cb, void *ctx)
+{
+	(void)f;
+	return json_join(v, "process.ancestors.0.args", cb, ctx);
+}
+
+int fields_view_json(struct vg_event_view *v, const void *json)
+{
+	static const struct vg_field kind_field = { "event.kind", VG_FT_STR, ALL, false, "", NULL,
+						    NULL };
+	struct vg_value val;
+	int k;
+
+	memset(v, 0, offsetof(struct vg_event_view, scratch));
+	if (!json_is_object((const json_t *)json) ||
+	    !json_walk(json, kind_field.name, &kind_field, first_str, &val))
+		return -EINVAL;
+	k = fields_kind_lookup(val.s.p, val.s.len);
+	if (k < 0)
+		return -EINVAL;
+	v->json = json;
+	v->kind = k;
+	return 0;
+}
+
+bool fields_each(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
+{
+	if (!strcmp(f->name, "event.kind"))
+		return get_kind(v, f, cb, ctx);
+	if (v->rec && f->rec_get)
+		return f->rec_get(v, f, cb, ctx);
+	if (!v->json)
+		return false;
+	if (f->json_get && !json_walk(v->json, f->name, f, any_value, NULL))
+		return f->json_get(v, f, cb, ctx);
+	return json_walk(v->json, f->name, f, cb, ctx);
+}
+
+struct fmt_ctx {
+	char *out;
+	size_t size, off;
+	unsigned n;
+};
+
+static bool fmt_one(const struct vg_value *val, void *arg)
+{
+	struct fmt_ctx *c = arg;
+	char tmp[INET6_ADDRSTRLEN + 1];
+	const char *p = tmp;
+	size_t len;
+
+	switch (val->type) {
+	case VG_FT_STR:
+	case VG_FT_STRLIST:
+		p = val->s.p;
+		len = val->s.len;
+		break;
+	case VG_FT_INT:
+		len = snprintf(tmp, sizeof(tmp), "%" PRId64, val->i);
+		break;
+	case VG_FT_UINT:
+		len = snprintf(tmp, sizeof(tmp), "%" PRIu64, val->u);
+		break;
+	case VG_FT_IP:
+		if (val->ip.v4)
+			inet_ntop(AF_INET, val->ip.addr + 12, tmp, sizeof(tmp));
+		else
+			inet_ntop(AF_INET6, val->ip.addr, tmp, sizeof(tmp));
+		len = strlen(tmp);
+		break;
+	default:
+		return false;
+	}
+	if (c->n++ && c->off + 1 < c->size)
+		c->out[c->off++] = ' ';
+	if (len > c->size - 1 - c->off)
+		len = c->size - 1 - c->off;
+	memcpy(c->out + c->off, p, len);
+	c->off += len;
+	c->out[c->off] = '\0';
+	return c->off + 1 >= c->size;	/* stop once full */
+}
+
+size_t fields_format(struct vg_event_view *v, const struct vg_field *f, char *out, size_t size)
+{
+	struct fmt_ctx c = { out, size, 0, 0 };
+
+	if (!size)
+		return 0;
+	out[0] = '\0';
+	fields_each(v, f, fmt_one, &c);
+	return c.n ? c.off : 0;
+}
+
+/* ---- addresses ---- */
+
+int fields_parse_ip(const char *s, size_t len, struct vg_ip *ip)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, buf, ip->addr + 12) == 1) {
+		ip->v4 = 1;
+		ip->addr[10] = ip->addr[11] = 0xff;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, ip->addr) == 1) {
+		static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+		ip->v4 = !memcmp(ip->addr, mapped, sizeof(mapped));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int fields_parse_cidr(const char *s, size_t len, struct vg_ip *ip, unsigned *prefix)
+{
+	const char *slash = memchr(s, '/', len);
+	unsigned long bits;
+	char num[8], *end;
+	size_t nlen;
+	int err;
+
+	err = fields_parse_ip(s, slash ? (size_t)(slash - s) : len, ip);
+	if (err)
+		return err;
+	if (!slash) {
+		*prefix = 128;
+		return 0;
+	}
+	nlen = len - (slash + 1 - s);
+	if (!nlen || nlen >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, slash + 1, nlen);
+	num[nlen] = '\0';
+	errno = 0;
+	bits = strtoul(num, &end, 10);
+	if (errno || *end || num[0] < '0' || num[0] > '9' || bits > (ip->v4 ? 32u : 128u))
+		return -EINVAL;
+	*prefix = ip->v4 ? bits + 96 : bits;
+	/* Host bits set ("10.0.0.1/8") are almost always a typo. */
+	for (unsigned b = *prefix; b < 128; b++)
+		if (ip->addr[b / 8] & (0x80 >> (b % 8)))
+			return -EINVAL;
+	return 0;
+}
+
+bool fields_ip_in_cidr(const struct vg_ip *ip, const struct vg_ip *net, unsigned prefix)
+{
+	unsigned full = prefix / 8, rest = prefix % 8;
+
+	if (memcmp(ip->addr, net->addr, full))
+		return false;
+	if (!rest)
+		return true;
+	return !((ip->addr[full] ^ net->addr[full]) & (0xff00 >> rest));
+}
+
+void fields_print_markdown(FILE *f)
+{
+	char kinds[512];
+	size_t i;
+
+	fprintf(f, "| sensor | events |\n| --- | --- |\n");
+	for (int s = 0; s < VG_SENSOR_MAX; s++) {
+		vg_kinds_t ks = 0;
+
+		for (int k = 0; k < VG_K_MAX; k++)
+			if (fields_kind_sensor(k) == (enum vg_sensor_id)s)
+				ks |= VG_KB(k);
+		fields_kinds_format(ks, kinds, sizeof(kinds));
+		fprintf(f, "| %s | %s |\n", fields_sensor_name(s), kinds);
+	}
+	fprintf(f, "\n| field | type | events | kernel filter | description |\n");
+	fprintf(f, "| --- | --- | --- | --- | --- |\n");
+	for (i = 0; i < N_FIELDS; i++) {
+		fields_kinds_format(table[i].kinds, kinds, sizeof(kinds));
+		fprintf(f, "| `%s` | %s | %s | %s | %s |\n", table[i].name,
+			fields_type_name(table[i].type), kinds, table[i].kernel ? "yes" : "",
+			table[i].description);
+	}
+}

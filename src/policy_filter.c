@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel pre-filter contents: per sensor, the event kinds some rule needs
+ * and, for each field the sensor can check in the kernel, the union of the
+ * values the rules accept. A field is usable only if every rule of the
+ * sensor constrains it in a top-level conjunct, else an event a rule wants
+ * could be dropped.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "policy_int.h"
+
+static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
+	[VG_SENSOR_PROCESS] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
+	[VG_SENSOR_FILE] = { "file.path", "process.executable.path", "process.user.id",
+			     "process.cgroup.id" },
+	[VG_SENSOR_NETWORK] = { "destination.port", "destination.address", "source.port",
+				"process.executable.path", "process.user.id", "process.cgroup.id" },
+	[VG_SENSOR_PRIV] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
+};
+
+static void conjuncts(const struct vg_rule *r, struct node *const **kids, size_t *n)
+{
+	if (r->cond->kind == N_AND) {
+		*kids = r->cond->kids;
+		*n = r->cond->n_kids;
+	} else {
+		*kids = &r->cond;
+		*n = 1;
+	}
+}
+
+/* A leaf the kernel can check with a map lookup (set, prefix trie, CIDR trie). */
+static bool kernel_leaf(const struct node *n)
+{
+	if (n->kind != N_CMP || !n->field->kernel)
+		return false;
+	switch (n->field->type) {
+	case VG_FT_STR:
+		return n->op == OP_EQ || n->op == OP_STARTS;
+	case VG_FT_UINT:
+	case VG_FT_INT:
+		return n->op == OP_EQ;
+	case VG_FT_IP:
+		return n->op == OP_CIDR;
+	default:
+		return false;
+	}
+}
+
+static const struct node *constraint(const struct vg_rule *r, const struct vg_field *f)
+{
+	struct node *const *kids;
+	size_t n, i;
+
+	conjuncts(r, &kids, &n);
+	for (i = 0; i < n; i++)
+		if (kids[i]->kind == N_CMP && kids[i]->field == f && kernel_leaf(kids[i]))
+			return kids[i];
+	return NULL;
+}
+
+struct acc {
+	struct strmap exact, prefix;
+	struct ptrvec ex, pre;
+	uint64_t nums[1024];
+	size_t n_nums;
+	struct vg_cidr cidrs[256];
+	size_t n_cidrs;
+};
+
+static int acc_str(struct vg_policy *p, struct strmap *m, struct ptrvec *out, const char *s,
+		   size_t len)
+{
+	struct strmap_slot *sl = strmap_get(m, s, len, true);
+
+	if (!sl)
+		return -ENOMEM;
+	if (sl->val)
+		return 0;
+	sl->val = arena_strndup(&p->arena, s, len);
+	return sl->val ? ptrvec_push(out, sl->val) : -ENOMEM;
+}
+
+static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
+{
+	size_t i, j;
+	int err = 0;
+
+	if (c->field->type == VG_FT_STR && c->op == OP_EQ) {
+		for (i = 0; i < c->set.cap && !err; i++)
+			if (c->set.slots[i].key)
+				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
+					      c->set.slots[i].len);
+	} else if (c->field->type == VG_FT_STR) {
+		for (i = 0; i < c->n_strs && !err; i++)
+			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i]);
+	} else if (c->field->type == VG_FT_IP) {
+		for (i = 0; i < c->n_cidrs; i++) {
+			for (j = 0; j < a->n_cidrs; j++)
+				if (!memcmp(&a->cidrs[j], &c->cidrs[i], sizeof(c->cidrs[i])))
+					break;
+			if (j == a->n_cidrs) {
+				if (a->n_cidrs == 256)
+					return -E2BIG;
+				a->cidrs[a->n_cidrs++] = c->cidrs[i];
+			}
+		}
+	} else {
+		for (i = 0; i < c->n_nums; i++) {
+			for (j = 0; j < a->n_nums; j++)
+				if (a->nums[j] == (uint64_t)c->nums[i])
+					break;
+			if (j == a->n_nums) {
+				if (a->n_nums == 1024)
+					return -E2BIG;
+				a->nums[a->n_nums++] = c->nums[i];
+			}
+		}
+	}
+	return err;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
+{
+	struct acc *a = calloc(1, sizeof(*a));
+	size_t i;
+	int err = 0;
+
+	if (!a)
+		return -ENOMEM;
+	d->active = true;
+	for (i = 0; i < p->active.n && !err; i++) {
+		const struct vg_rule *r = p->active.v[i];
+		const struct node *c;
+
+		if (!(r->kinds & (sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ?
+				  VG_KINDS_FILE : sid == VG_SENSOR_NETWORK ? VG_KINDS_NET :
+				  VG_KINDS_PRIV)))
+			continue;
+		c = constraint(r, d->field);
+		if (!c) {
+			d->active = false;
+			d->open_rule = r->name;
+			break;
+		}
+		err = acc_node(p, a, c);
+	}
+	if (err == -E2BIG) {
+		d->active = false;	/* too many values for a map: let everything through */
+		d->open_rule = NULL;
+		err = 0;
+	}
+	if (!err && d->active) {
+		d->exact = arena_alloc(&p->arena, (a->ex.n + 1) * sizeof(char *));
+		d->prefixes = arena_alloc(&p->arena, (a->pre.n + 1) * sizeof(char *));
+		d->nums = arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));
+		d->cidrs = arena_alloc(&p->arena, (a->n_cidrs + 1) * sizeof(struct vg_cidr));
+		if (!d->exact || !d->prefixes || !d->nums || !d->cidrs) {
+			err = -ENOMEM;
+		} else {
+			/* Sorted: stable explain output and diffable map contents. */
+			memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
+			d->n_exact = a->ex.n;
+			qsort(d->exact, d->n_exact, sizeof(char *), by_str);
+			memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
+			d->n_prefixes = a->pre.n;
+			qsort(d->prefixes, d->n_prefixes, sizeof(char *), by_str);
+			memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
+			d->n_nums = a->n_nums;
+			memcpy(d->cidrs, a->cidrs, a->n_cidrs * sizeof(struct vg_cidr));
+			d->n_cidrs = a->n_cidrs;
+		}
+	}
+	strmap_free(&a->exact);
+	strmap_free(&a->prefix);
+	ptrvec_free(&a->ex);
+	ptrvec_free(&a->pre);
+	free(a);
+	return err;
+}
+
+/* The whole rule is a conjunction the kernel can check at the hook. */
+static bool rule_kernel_decidable(const struct vg_rule *r)
+{
+	struct node *const *kids;
+	size_t n, i;
+	int sensors = 0, k;
+
+	for (k = 0; k < VG_K_MAX; k++)
+		if (r->kinds & VG_KB(k))
+			sensors |= 1 << fields_kind_sensor(k);
+	if (sensors & (sensors - 1))
+		return false;	/* spans sensors */
+	if (r->cond->kind == N_CONST)
+		return r->cond->value;
+	conjuncts(r, &kids, &n);
+	for (i = 0; i < n; i++)
+		if (!kernel_leaf(kids[i]))
+			return false;
+	return true;
+}
+
+int prefilter_build(struct vg_policy *p)
+{
+	size_t i, d;
+	int s, err;
+
+	memset(&p->pre, 0, sizeof(p->pre));
+	for (i = 0; i < p->active.n; i++) {
+		struct vg_rule *r = p->active.v[i];
+		int k;
+
+		r->kernel_decidable = rule_kernel_decidable(r);
+		for (k = 0; k < VG_K_MAX; k++)
+			if (r->kinds & VG_KB(k))
+				p->pre.sensor[fields_kind_sensor(k)].kinds |= VG_KB(k);
+	}
+	for (s = 0; s < VG_SENSOR_MAX; s++) {
+		struct vg_sensor_filter *sf = &p->pre.sensor[s];
+
+		sf->n_rules = 0;
+		for (i = 0; i < p->active.n; i++)
+			if (((struct vg_rule *)p->active.v[i])->kinds & sf->kinds)
+				sf->n_rules++;
+		if (!sf->kinds)
+			continue;
+		for (d = 0; d < VG_FILTER_MAX_DIMS && sensor_dims[s][d]; d++) {
+			struct vg_filter_dim *dim = &sf->dims[sf->n_dims++];
+
+			dim->field = fields_lookup(sensor_dims[s][d], strlen(sensor_dims[s][d]));
+			if (!dim->field)
+				return -EINVAL;
+			err = build_dim(p, s, dim);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+const struct vg_prefilter *policy_prefilter(const struct vg_policy *p)
+{
+	return p->compiled && !p->n_errors ? &p->pre : NULL;
+}
+
+/* ---- explain ---- */
+
+static void print_strs(FILE *out, const char *what, const char *const *v, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	fprintf(out, " %s [", what);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? ", " : "", v[i]);
+	fprintf(out, "]");
+}
+
+static void print_dim(FILE *out, const struct vg_filter_dim *d)
+{
+	char buf[64];
+	size_t i;
+
+	fprintf(out, "    %-26s", d->field->name);
+	if (!d->active) {
+		if (d->open_rule)
+			fprintf(out, " not filtered (rule '%s' does not constrain it)\n", d->open_rule);
+		else
+			fprintf(out, " not filtered (too many values for a kernel map)\n");
+		return;
+	}
+	print_strs(out, "exact", d->exact, d->n_exact);
+	print_strs(out, "prefix", d->prefixes, d->n_prefixes);
+	if (d->n_nums) {
+		fprintf(out, " in [");
+		for (i = 0; i < d->n_nums; i++)
+			fprintf(out, "%s%" PRIu64, i ? ", " : "", d->nums[i]);
+		fprintf(out, "]");
+	}
+	if (d->n_cidrs) {
+		fprintf(out, " cidr [");
+		for (i = 0; i < d->n_cidrs; i++) {
+			const struct vg_ip *ip = &d->cidrs[i].net;
+			unsigned pre = d->cidrs[i].prefix;
+			char addr[INET6_ADDRSTRLEN];
+
+			if (ip->v4)
+				inet_ntop(AF_INET, ip->addr + 12, addr, sizeof(addr));
+			else
+				inet_ntop(AF_INET6, ip->addr, addr, sizeof(addr));
+			snprintf(buf, sizeof(buf), "%s/%u", addr, ip->v4 ? pre - 96 : pre);
+			fprintf(out, "%s%s", i ? ", " : "", buf);
+		}
+		fprintf(out, "]");
+	}
+	if (!d->n_exact && !d->n_prefixes && !d->n_nums && !d->n_cidrs)
+		fprintf(out, " nothing passes");
+	fprintf(out, "\n");
+}
+
+/* Field names of the leaves the kernel checks (@want_kernel) or user space checks. */
+static void leaf_fields(const struct node *n, bool and_path, bool want_kernel, char *buf,
+			size_t size, size_t *off)
+{
+	size_t i;
+
+	if (n->kind == N_CMP) {
+		if ((kernel_leaf(n) && and_path) == want_kernel && *off < size &&
+		    !strstr(buf, n->field->name))
+			*off += snprintf(buf + *off, size - *off, "%s%s", *off ? ", " : "",
+					 n->field->name);
+		return;
+	}
+	for (i = 0; i < n->n_kids; i++)
+		leaf_fields(n->kids[i], and_path && n->kind == N_AND, want_kernel, buf, size, off);
+}
+
+void policy_explain(const struct vg_policy *p, FILE *out)
+{
+	char kinds[512], kern[512], user[512];
+	size_t i, d, ko, uo;
+	int s;
+
+	if (!p->compiled || p->n_errors)
+		return;
+	for (s = 0; s < VG_SENSOR_MAX; s++) {
+		const struct vg_sensor_filter *sf = &p->pre.sensor[s];
+
+		fprintf(out, "sensor %s:", fields_sensor_name(s));
+		if (!sf->kinds) {
+			fprintf(out, " off (no rule needs it)\n");
+			continue;
+		}
+		fields_kinds_format(sf->kinds, kinds, sizeof(kinds));
+		fprintf(out, " events [%s], %zu rule%s\n", kinds, sf->n_rules,
+			sf->n_rules == 1 ? "" : "s");
+		fprintf(out, "  kernel filter:\n");
+		for (d = 0; d < sf->n_dims; d++)
+			print_dim(out, &sf->dims[d]);
+	}
+	fprintf(out, "rules:\n");
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+
+		fields_kinds_format(r->kinds, kinds, sizeof(kinds));
+		kern[0] = user[0] = '\0';
+		ko = uo = 0;
+		leaf_fields(r->cond, true, true, kern, sizeof(kern), &ko);
+		leaf_fields(r->cond, true, false, user, sizeof(user), &uo);
+		fprintf(out, "  %s [%s] %s, %s/%s", r->name, kinds, policy_severity_name(r->severity),
+			policy_action_name(r->action), policy_mode_name(r->mode));
+		if (r->anchor)
+			fprintf(out, ", indexed on %s", r->anchor->field->name);
+		fprintf(out, "\n    kernel checks: %s\n    user space checks: %s\n", ko ? kern : "-",
+			uo ? user : "-");
+		if (r->action != VG_ACT_ALERT)
+			fprintf(out, "    %s decided %s\n", policy_action_name(r->action),
+				r->kernel_decidable ? "in the kernel hook" :
+				"in user space after the event (not before it runs)");
+	}
+}

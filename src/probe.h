@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What this kernel lets vigil do, found by loading tiny programs and
+ * creating tiny maps rather than by reading kernel config. Every check
+ * fills one struct vg_check: whether the feature works, what exactly was
+ * tried, and the kernel's reason (errno name, verifier line) when not.
+ * The parsers at the bottom are pure so they can be unit-tested as non-root.
+ */
+#ifndef VIGIL_PROBE_H
+#define VIGIL_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define VG_CHECK_TEXT 320
+
+struct vg_check {
+	bool ok;
+	char value[VG_CHECK_TEXT];	/* a measured value, when the check has one */
+	char tested[VG_CHECK_TEXT];	/* what was tried: "load+attach syscalls:sys_enter_getpid" */
+	char reason[VG_CHECK_TEXT];	/* why not, when !ok (may also carry a note when ok) */
+};
+
+enum vg_hook {
+	VG_HOOK_TRACEPOINT,
+	VG_HOOK_TP_BTF,
+	VG_HOOK_RAW_TRACEPOINT,
+	VG_HOOK_FENTRY,
+	VG_HOOK_FEXIT,
+	VG_HOOK_LSM,
+	VG_HOOK_KPROBE,
+	VG_HOOK_UPROBE,
+	VG_HOOK_CGROUP_SOCK_ADDR,
+	VG_HOOK_XDP,
+	VG_HOOK_TC,
+	VG_HOOK_SOCKET_FILTER,
+	VG_HOOK_MAX,
+};
+
+/* "tracepoint", "tp_btf", ... (the JSON keys). */
+const char *vg_hook_name(enum vg_hook hook);
+
+/*
+ * Loads (and where it is cheap and harmless, attaches then detaches) a
+ * program of that kind. @cgroup2: cgroup v2 mount point, or NULL.
+ */
+void vg_probe_hook(enum vg_hook hook, const char *cgroup2, struct vg_check *c);
+
+/* Map types vigil uses. */
+struct vg_map_kind {
+	const char *name;		/* "ringbuf" */
+	int type;			/* enum bpf_map_type */
+};
+extern const struct vg_map_kind vg_probe_maps[];
+extern const int vg_probe_n_maps;
+void vg_probe_map(const struct vg_map_kind *m, struct vg_check *c);
+
+/* Helpers vigil relies on, each probed in the kind of program that uses it. */
+struct vg_helper {
+	const char *name;		/* "bpf_send_signal" */
+	int id;				/* enum bpf_func_id */
+	enum vg_hook where;		/* program kind it is probed in */
+};
+extern const struct vg_helper vg_probe_helpers[];
+extern const int vg_probe_n_helpers;
+void vg_probe_helper(const struct vg_helper *h, struct vg_check *c);
+
+/* kernel.bpf_stats_enabled: current value and whether BPF_ENABLE_STATS works. */
+void vg_probe_bpf_stats(struct vg_check *c);
+
+/* io_uring_setup(2) with one entry; also kernel.io_uring_disabled. */
+void vg_probe_io_uring(struct vg_check *c);
+
+/* syscalls:sys_enter_@name tracepoint: present, loads and attaches. */
+void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c);
+
+/*
+ * Reads a securityfs file (/sys/kernel/security/@name), mounting securityfs
+ * first if needed; *@mounted is set when this call mounted it.
+ * Returns bytes read or <0 (negative errno).
+ */
+int vg_probe_read_securityfs(const char *name, char *buf, size_t size, bool *mounted);
+
+/* Mount point of cgroup v2 from /proc/self/mountinfo. Returns 0 or <0. */
+int vg_probe_cgroup2_mount(char *out, size_t size);
+
+/* Frees what the probes cached (vmlinux BTF). */
+void vg_probe_done(void);
+
+/* Reads a small text file; strips the trailing newline. Returns length or <0. */
+int vg_probe_read_file(const char *path, char *buf, size_t size);
+
+/* --- pure helpers (no kernel access) ---------------------------------- */
+
+/* "EPERM", "ENOTSUPP", ... for a positive errno; "E<n>" when unknown. */
+const char *vg_errno_name(int err, char *buf, size_t size);
+
+/* "Operation not permitted (EPERM)" for a positive errno. */
+void vg_errno_text(int err, char *buf, size_t size);
+
+/*
+ * Lockdown file "none [integrity] confidentiality" → "integrity".
+ * Returns 0, or -EINVAL when no mode is bracketed.
+ */
+int vg_parse_lockdown(const char *text, char *mode, size_t size);
+
+/*
+ * LSM list "lockdown,capability,bpf" → up to @max names of @name_size
+ * bytes in @names. Returns the number of names.
+ */
+int vg_parse_lsm_list(const char *text, char (*names)[32], int max);
+
+/* Whether the comma-separated LSM list contains exactly @lsm. */
+bool vg_lsm_list_has(const char *text, const char *lsm);
+
+/*
+ * Mount point of the first cgroup2 filesystem in /proc/self/mountinfo
+ * text. Returns 0, or -ENOENT when there is none.
+ */
+int vg_parse_cgroup2_mount(const char *mountinfo, char *out, size_t size);
+
+/*
+ * The most telling line of a verifier log: the last one that is not
+ * statistics ("processed N insns", "verification time"...). Returns its
+ * length (0 when none) and copies it to @out.
+ */
+size_t vg_verifier_reason(const char *log, char *out, size_t size);
+
+/*
+ * File offset of @addr from /proc/PID/maps text: the mapping containing it
+ * gives start and file offset. Returns 0 with *@off set, or -ENOENT.
+ */
+int vg_parse_maps_offset(const char *maps, unsigned long addr, unsigned long *off,
+			 char *path, size_t path_size);
+
+#endif

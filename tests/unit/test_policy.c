@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Policy engine: operators, field types, lists, macros, throttling, templates, index, replay. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include "decode.h"
+#include "fields.h"
+#include "policy.h"
+#include "proc_cache.h"
+
+static const char *EV_EXEC =
+	"{\"event\":{\"kind\":\"exec\"},\"process\":{\"pid\":100,\"name\":\"bash\","
+	"\"executable\":{\"path\":\"/usr/bin/bash\"},\"args\":[\"bash\",\"-c\",\"echo hi\"],"
+	"\"command_line\":\"bash -c echo hi\",\"user\":{\"id\":1000},"
+	"\"parent\":{\"name\":\"sshd\"},"
+	"\"ancestors\":[{\"name\":\"sshd\",\"executable\":{\"path\":\"/usr/sbin/sshd\"}},"
+	"{\"name\":\"systemd\"}]}}";
+static const char *EV_CONN =
+	"{\"event\":{\"kind\":\"connect\"},\"destination\":{\"address\":\"192.168.1.7\",\"port\":443},"
+	"\"source\":{\"address\":\"fd00::1\",\"port\":40000},\"network\":{\"transport\":\"tcp\"}}";
+static const char *EV_EXIT =
+	"{\"event\":{\"kind\":\"exit\"},\"process\":{\"pid\":5,\"exit\":{\"code\":-1,\"signal\":0}}}";
+/* What `vigil trace exec --json` prints: no command_line, parent only by pid. */
+static const char *EV_EXEC_TRACE =
+	"{\"@timestamp\":\"2026-11-22T04:00:00.000000000Z\",\"event\":{\"kind\":\"exec\","
+	"\"boot_time_ns\":5},\"process\":{\"pid\":7,\"thread\":{\"id\":7},\"name\":\"curl\","
+	"\"executable\":{\"path\":\"/usr/bin/curl\"},\"args\":[\"curl\",\"-s\",\"http://x\"],"
+	"\"parent\":{\"pid\":6},\"cgroup\":{\"id\":42,\"path\":\"/user.slice\"},"
+	"\"ancestors\":[{\"pid\":6,\"name\":\"bash\",\"executable\":{\"path\":\"/usr/bin/bash\"},"
+	"\"args\":[\"bash\",\"-i\"]},{\"pid\":1,\"name\":\"systemd\"}],\"tty\":null}}";
+/* Flat dotted keys are accepted too. */
+static const char *EV_OPEN_FLAT =
+	"{\"event.kind\":\"open\",\"file.path\":\"/etc/shadow\",\"process.name\":\"cat\"}";
+
+static const char *PRELUDE =
+	"lists:\n"
+	"  shells: [sh, bash]\n"
+	"  more_shells: [zsh, shells]\n"
+	"  private: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]\n"
+	"macros:\n"
+	"  is_bash: process.name = bash\n"
+	"  from_ssh: process.ancestors.name = sshd\n"
+	"  bash_from_ssh: is_bash and from_ssh\n";
+
+static struct vg_policy *compile_yaml(const char *yaml)
+{
+	struct vg_policy *p = policy_new();
+	const struct vg_diag *d;
+	size_t n, i;
+
+	assert_non_null(p);
+	policy_add_string(p, "t.yaml", yaml);
+	policy_compile(p);
+	d = policy_diags(p, &n);
+	for (i = 0; i < n; i++)
+		if (d[i].error)
+			print_message("%s\n", d[i].text);
+	return p;
+}
+
+struct hits {
+	char names[16][64];
+	int n;
+	struct vg_alert last;
+};
+
+static int collect(struct vg_alert *a, struct vg_event_view *v, void *ctx)
+{
+	struct hits *h = ctx;
+
+	(void)v;
+	if (h->n < 16)
+		snprintf(h->names[h->n++], 64, "%s", a->rule_name);
+	h->last = *a;
+	return 0;
+}
+
+static int eval_json(struct vg_policy *p, const char *json, uint64_t now, struct hits *h)
+{
+	struct vg_event_view *v = malloc(sizeof(*v));
+	json_t *j = json_loads(json, 0, NULL);
+	int n;
+
+	assert_non_null(v);
+	assert_non_null(j);
+	assert_int_equal(fields_view_json(v, j), 0);
+	memset(h, 0, sizeof(*h));
+	n = policy_eval(p, v, now, collect, h);
+	json_decref(j);
+	free(v);
+	return n;
+}
+
+struct op_case {
+	const char *event;
+	const char *cond;
+	const char *json;
+	int match;
+};
+
+static void run_cases(const struct op_case *c, size_t n)
+{
+	char yaml[4096];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct vg_policy *p;
+		struct hits h;
+		int got;
+
+		snprintf(yaml, sizeof(yaml), "%srules:\n  - name: r\n    event: %s\n"
+			 "    condition: |\n      %s\n", PRELUDE, c[i].event, c[i].cond);
+		p = compile_yaml(yaml);
+		if (policy_n_errors(p))
+			fail_msg("case %zu (%s) did not compile", i, c[i].cond);
+		got = eval_json(p, c[i].json, 0, &h);
+		if (got != c[i].match)
+			fail_msg("case %zu: '%s' gave %d, want %d", i, c[i].cond, got, c[i].match);
+		policy_free(p);
+	}
+}
+
+static void test_string_ops(void **state)
+{
+	static const struct op_case c[] = {
+		{ "exec", "process.name = bash", NULL, 1 },
+		{ "exec", "process.name == bash", NULL, 1 },
+		{ "exec", "process.name = sh", NULL, 0 },
+		{ "exec", "process.name != sh", NULL, 1 },
+		{ "exec", "process.name != bash", NULL, 0 },
+		{ "exec", "process.name in (sh, bash)", NULL, 1 },
+		{ "exec", "process.name in (sh, zsh)", NULL, 0 },
+		{ "exec", "process.name in shells", NULL, 1 },
+		{ "exec", "process.name in (dash, shells)", NULL, 1 },
+		{ "exec", "process.name in more_shells", NULL, 1 },
+		{ "exec", "process.name in (\"shells\")", NULL, 0 },
+		{ "exec", "process.executable.path startswith /usr/", NULL, 1 },
+		{ "exec", "process.executable.path startswith (/tmp/, /dev/shm/)", NULL, 0 },
+		{ "exec", "process.executable.path endswith /bash", NULL, 1 },
+		{ "exec", "process.executable.path endswith (/sh, /zsh)", NULL, 0 },
+		{ "exec", "process.command_line contains \"-c echo\"", NULL, 1 },
+		{ "exec", "process.command_line contains 'rm -rf'", NULL, 0 },
+		{ "exec", "process.executable.path glob \"/usr/*/ba?h\"", NULL, 1 },
+		{ "exec", "process.executable.path glob \"/usr/[!b]*\"", NULL, 0 },
+		{ "exec", "process.executable.path glob (/opt/*, /usr/bin/*)", NULL, 1 },
+		{ "exec", "event.kind = exec", NULL, 1 },
+		{ "exec", "process.tty = pts0", NULL, 0 },	/* absent: false */
+		{ "exec", "process.tty != pts0", NULL, 1 },	/* != is not (=) */
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = EV_EXEC;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
+static void test_list_fields(void **state)
+{
+	static const struct op_case c[] = {
+		{ "exec", "process.args contains echo", NULL, 1 },
+		{ "exec", "process.args = \"-c\"", NULL, 1 },
+		{ "exec", "process.args = \"-x\"", NULL, 0 },
+		{ "exec", "process.args != \"-x\"", NULL, 1 },
+		{ "exec", "process.args startswith \"ech\"", NULL, 1 },
+		{ "exec", "process.ancestors.name = sshd", NULL, 1 },
+		{ "exec", "process.ancestors.name = cron", NULL, 0 },
+		{ "exec", "process.ancestors.executable.path = /usr/sbin/sshd", NULL, 1 },
+		{ "exec", "process.parent.name = sshd", NULL, 1 },
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = EV_EXEC;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
+/* Fields derived from the trace layout when the JSON lacks them. */
+static void test_trace_json_layout(void **state)
+{
+	static const struct op_case c[] = {
+		{ "exec", "process.command_line = \"curl -s http://x\"", NULL, 1 },
+		{ "exec", "process.executable.name = curl", NULL, 1 },
+		{ "exec", "process.parent.name = bash", NULL, 1 },
+		{ "exec", "process.parent.executable.path = /usr/bin/bash", NULL, 1 },
+		{ "exec", "process.parent.command_line = \"bash -i\"", NULL, 1 },
+		{ "exec", "process.parent.pid = 6", NULL, 1 },
+		{ "exec", "process.thread.id = 7", NULL, 1 },
+		{ "exec", "process.cgroup.id = 42 and process.cgroup.path = /user.slice", NULL, 1 },
+		{ "exec", "event.boot_time_ns = 5", NULL, 1 },
+		{ "exec", "process.tty = pts/0", NULL, 0 },	/* null: absent */
+		{ "exec", "process.ancestors.name = systemd", NULL, 1 },
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = EV_EXEC_TRACE;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
+static void test_numeric_ops(void **state)
+{
+	static const struct op_case c[] = {
+		{ "exec", "process.pid = 100", NULL, 1 },
+		{ "exec", "process.pid = 0x64", NULL, 1 },
+		{ "exec", "process.pid != 100", NULL, 0 },
+		{ "exec", "process.pid < 100", NULL, 0 },
+		{ "exec", "process.pid <= 100", NULL, 1 },
+		{ "exec", "process.pid > 99", NULL, 1 },
+		{ "exec", "process.pid >= 101", NULL, 0 },
+		{ "exec", "process.pid in (1, 100)", NULL, 1 },
+		{ "exec", "process.user.id in (0, 1)", NULL, 0 },
+		{ "exit", "process.exit.code < 0", NULL, 1 },
+		{ "exit", "process.exit.code = -1", NULL, 1 },
+		{ "exit", "process.exit.code > -2", NULL, 1 },
+		{ "exit", "process.exit.code >= 0", NULL, 0 },
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = !strcmp(c[i].event, "exit") ? EV_EXIT : EV_EXEC;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
+static void test_ip_ops(void **state)
+{
+	static const struct op_case c[] = {
+		{ "connect", "destination.address cidr 192.168.0.0/16", NULL, 1 },
+		{ "connect", "destination.address cidr (10.0.0.0/8, 172.16.0.0/12)", NULL, 0 },
+		{ "connect", "destination.address cidr private", NULL, 1 },
+		{ "connect", "destination.address = 192.168.1.7", NULL, 1 },
+		{ "connect", "destination.address != 192.168.1.7", NULL, 0 },
+		{ "connect", "destination.address in (192.168.1.8, 192.168.1.7)", NULL, 1 },
+		{ "connect", "destination.address = \"::ffff:192.168.1.7\"", NULL, 1 },
+		{ "connect", "source.address cidr \"fd00::/8\"", NULL, 1 },
+		{ "connect", "source.address cidr 10.0.0.0/8", NULL, 0 },
+		{ "connect", "destination.port in (80, 443)", NULL, 1 },
+		{ "connect", "destination.port >= 1024", NULL, 0 },
+		{ "connect", "network.transport = tcp", NULL, 1 },
+		{ "connect", "not destination.address cidr private", NULL, 0 },
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = EV_CONN;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
+static void test_logic_and_macros(void **state)
+{
+	static const struct op_case c[] = {
+		/* and binds tighter than or */
+		{ "exec", "process.user.id = 0 or process.name = bash and process.pid = 1", NULL, 0 },
+		{ "exec", "(process.user.id = 0 or process.name = bash) and process.pid = 100", NULL, 1 },
+		{ "exec", "not process.name = sh", NULL, 1 },
+		{ "exec", "not (process.name = bash or process.pid = 1)", NULL, 0 },
+		{ "exec", "not not is_bash", NULL, 1 },
+		{ "exec", "is_bash", NULL, 1 },
+		{ "exec", "bash_from_ssh and process.pid = 100", NULL, 1 },
+		{ "exec", "bash_from_ssh and process.pid = 1", NULL, 0 },
+		{ "exec", "process.pid = 1 or bash_from_ssh", NULL, 1 },
+	};
+	struct op_case cs[sizeof(c) / sizeof(c[0])];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		cs[i] = c[i];
+		cs[i].json = EV_EXEC;
+	}
+	run_cases(cs, sizeof(c) / sizeof(c[0]));
+}
+
+static void test_flat_json_and_kinds(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: shadow\n    event: [open, unlink]\n"
+		"    condition: file.path = /etc/shadow and process.name = cat\n"
+		"  - name: any_exec\n    event: exec\n");
+	struct hits h;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(eval_json(p, EV_OPEN_FLAT, 0, &h), 1);
+	assert_string_equal(h.names[0], "shadow");
+	/* a rule without condition matches every event of its kinds, and only those */
+	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
+	assert_string_equal(h.names[0], "any_exec");
+	assert_int_equal(eval_json(p, EV_CONN, 0, &h), 0);
+	policy_free(p);
+}
+
+static void test_throttle(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: t\n    event: exec\n    condition: process.name = bash\n"
+		"    throttle: {count: 2, per: 10s, key: [process.user.id]}\n");
+	const char *uid2 = "{\"event\":{\"kind\":\"exec\"},\"process\":{\"name\":\"bash\",\"user\":{\"id\":2}}}";
+	const uint64_t s = 1000000000ull;
+	struct vg_policy_stats st;
+	struct hits h;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(eval_json(p, EV_EXEC, 0 * s, &h), 1);
+	assert_int_equal(h.last.suppressed, 0);
+	assert_int_equal(eval_json(p, EV_EXEC, 1 * s, &h), 1);
+	assert_int_equal(eval_json(p, EV_EXEC, 2 * s, &h), 0);
+	assert_int_equal(eval_json(p, EV_EXEC, 3 * s, &h), 0);
+	/* another key has its own budget */
+	assert_int_equal(eval_json(p, uid2, 4 * s, &h), 1);
+	assert_int_equal(h.last.suppressed, 0);
+	/* next window: the first alert reports what was dropped */
+	assert_int_equal(eval_json(p, EV_EXEC, 11 * s, &h), 1);
+	assert_int_equal(h.last.suppressed, 2);
+	assert_int_equal(eval_json(p, EV_EXEC, 12 * s, &h), 1);
+	assert_int_equal(h.last.suppressed, 0);
+	assert_int_equal(eval_json(p, EV_EXEC, 13 * s, &h), 0);
+	policy_get_stats(p, &st);
+	assert_int_equal(st.suppressed, 3);
+	assert_int_equal(st.alerts, 5);
+	policy_free(p);
+}
+
+static void test_template(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: t\n    event: exec\n"
+		"    output: \"{process.name} ran [{process.args}] as {process.user.id}; {{x}} tty={process.tty}\"\n"
+		"  - name: n\n    event: connect\n    severity: high\n    tags: [T1071, c2]\n"
+		"    output: '{destination.address}:{destination.port} from [{source.address}]'\n"
+		"  - name: d\n    event: exit\n    description: exit seen\n");
+	struct hits h;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
+	assert_string_equal(h.last.message, "bash ran [bash -c echo hi] as 1000; {x} tty=<NA>");
+	assert_int_equal(eval_json(p, EV_CONN, 0, &h), 1);
+	assert_string_equal(h.last.message, "192.168.1.7:443 from [fd00::1]");
+	assert_int_equal(h.last.severity, VG_SEV_HIGH);
+	assert_int_equal(h.last.n_tags, 2);
+	assert_string_equal(h.last.tags[1], "c2");
+	/* no output: the description */
+	assert_int_equal(eval_json(p, EV_EXIT, 0, &h), 1);
+	assert_string_equal(h.last.message, "exit seen");
+	policy_free(p);
+}
+
+static void test_alert_fields_and_order(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: first\n    event: exec\n    condition: process.pid > 1\n"
+		"  - name: second\n    event: exec\n    condition: process.executable.path = /usr/bin/bash\n"
+		"    action: kill\n    mode: audit\n"
+		"  - name: off\n    event: exec\n    enabled: false\n"
+		"  - name: third\n    event: exec\n    condition: process.executable.path startswith /usr\n");
+	struct hits h;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(policy_n_rules(p), 3);
+	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 3);
+	assert_string_equal(h.names[0], "first");
+	assert_string_equal(h.names[1], "second");
+	assert_string_equal(h.names[2], "third");
+	policy_free(p);
+
+	p = compile_yaml("rules:\n  - name: k\n    event: exec\n    action: kill\n    mode: audit\n"
+			 "    condition: process.executable.path = /usr/bin/bash\n");
+	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
+	assert_int_equal(h.last.action, VG_ACT_KILL);
+	assert_int_equal(h.last.mode, VG_MODE_AUDIT);
+	assert_true(h.last.kernel_decidable);
+	policy_free(p);
+}
+
+/* 200 rules anchored on distinct binaries: one event evaluates about one rule. */
+static void test_index_is_not_a_scan(void **state)
+{
+	size_t cap = 64 * 1024, off = 0, i;
+	char *yaml = malloc(cap);
+	struct vg_policy_stats st;
+	struct vg_policy *p;
+	struct hits h;
+
+	(void)state;
+	assert_non_null(yaml);
+	off += snprintf(yaml + off, cap - off, "rules:\n");
+	for (i = 0; i < 198; i++)
+		off += snprintf(yaml + off, cap - off,
+				"  - name: bin%zu\n    event: exec\n"
+				"    condition: process.executable.path = /opt/bin%zu and process.pid > 1\n",
+				i, i);
+	off += snprintf(yaml + off, cap - off,
+			"  - name: usr\n    event: exec\n"
+			"    condition: process.executable.path startswith /usr/ and process.user.id = 1000\n"
+			"  - name: files\n    event: open\n    condition: file.path startswith /etc/\n");
+	p = compile_yaml(yaml);
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(policy_n_rules(p), 200);
+	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
+	assert_string_equal(h.names[0], "usr");
+	assert_int_equal(eval_json(p,
+		"{\"event\":{\"kind\":\"exec\"},\"process\":{\"pid\":9,\"executable\":{\"path\":\"/opt/bin77\"}}}",
+		0, &h), 1);
+	assert_string_equal(h.names[0], "bin77");
+	policy_get_stats(p, &st);
+	assert_int_equal(st.events, 2);
+	assert_int_equal(st.rule_evals, 2);
+	policy_free(p);
+	free(yaml);
+}
+
+/* The live path: a validated exec record plus the process cache's ancestors. */
+static void test_record_view(void **state)
+{
+	static const char exe[] = "/usr/bin/bash", argv[] = "bash\0-c\0id", cwd[] = "/root",
+			  cg[] = "/user.slice", tty[] = "pts/0";
+	struct {
+		struct vg_exec e;
+		char tail[128];
+	} rec;
+	struct vg_proc sshd = { .tgid = 10, .comm = "sshd", .exe = (char *)"/usr/sbin/sshd" };
+	struct vg_proc init = { .tgid = 1, .comm = "systemd", .exe = (char *)"/usr/lib/systemd/systemd" };
+	const struct vg_proc *anc[2] = { &sshd, &init };
+	struct vg_event_view *v = malloc(sizeof(*v));
+	struct vg_policy *p;
+	size_t off = 0;
+	struct hits h;
+
+	(void)state;
+	assert_non_null(v);
+	memset(&rec, 0, sizeof(rec));
+#define PUT(field, s, n) do { rec.e.field.off = off; rec.e.field.len = (n); \
+	memcpy(rec.tail + off, s, n); off += (n); } while (0)
+	PUT(filename, exe, sizeof(exe) - 1);
+	PUT(exe, exe, sizeof(exe) - 1);
+	PUT(argv, argv, sizeof(argv));
+	PUT(cwd, cwd, sizeof(cwd) - 1);
+	PUT(cgroup, cg, sizeof(cg) - 1);
+	PUT(tty, tty, sizeof(tty) - 1);
+#undef PUT
+	rec.e.hdr.type = VG_EV_EXEC;
+	rec.e.hdr.version = VG_ABI_VERSION;
+	rec.e.hdr.size = sizeof(rec.e) + off;
+	rec.e.hdr.tgid = 4242;
+	memcpy(rec.e.hdr.comm, "bash", 5);
+	rec.e.ppid = 10;
+	rec.e.uid = rec.e.euid = 0;
+	rec.e.argc = 3;
+	assert_int_equal(vg_decode_check(&rec, rec.e.hdr.size, NULL), VG_DEC_OK);
+	assert_int_equal(fields_view_record(v, &rec.e.hdr, rec.e.hdr.size, NULL, anc, 2), 0);
+	p = compile_yaml(
+		"rules:\n  - name: live\n    event: exec\n    condition: >\n"
+		"      process.executable.path = /usr/bin/bash and process.args = \"-c\"\n"
+		"      and process.command_line = \"bash -c id\" and process.ancestors.name = sshd\n"
+		"      and process.parent.executable.path = /usr/sbin/sshd and process.user.id = 0\n"
+		"      and process.working_directory = /root and process.tty = pts/0\n"
+		"      and process.name = bash and process.pid = 4242 and process.parent.pid = 10\n"
+		"      and process.executable.name = bash and process.args_count = 3\n"
+		"      and process.cgroup.path = /user.slice\n"
+		"    output: \"{process.command_line} <- {process.ancestors.executable.path}\"\n");
+	assert_int_equal(policy_n_errors(p), 0);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(policy_eval(p, v, 0, collect, &h), 1);
+	assert_string_equal(h.last.message, "bash -c id <- /usr/sbin/sshd /usr/lib/systemd/systemd");
+	policy_free(p);
+	free(v);
+}
+
+/* Opens @rel (from the repository root) wherever the test runs from: the cwd, or up from the binary. */
+static FILE *open_repo_file(const char *rel, const char *mode)
+{
+	char path[1024], exe[900];
+	ssize_t n;
+	FILE *f = fopen(rel, mode);
+	char *slash;
+
+	if (f)
+		return f;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	/* build/tests/test_policy -> the repository root is two levels above build/tests */
+	for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", exe, rel);
+	return fopen(path, mode);
+}
+
+static FILE *open_policy_file(const char *name, const char *mode)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "tests/policies/%s", name);
+	return open_repo_file(rel, mode);
+}
+
+static void test_replay_basic(void **state)
+{
+	struct vg_replay_stats st;
+	struct vg_policy *p = policy_new();
+	FILE *pf = open_policy_file("basic.yaml", "r");
+	FILE *in = open_policy_file("events.jsonl", "r");
+	char *out_buf = NULL, yaml[16384], *line, *save = NULL;
+	size_t out_len = 0, n;
+	FILE *out = open_memstream(&out_buf, &out_len);
+	const char *want[] = { "exec_from_tmp", "shell_over_ssh", "shell_over_ssh", "read_sensitive",
+			       "outbound_public_ssh" };
+	int i = 0;
+
+	(void)state;
+	assert_non_null(pf);
+	assert_non_null(in);
+	assert_non_null(out);
+	n = fread(yaml, 1, sizeof(yaml) - 1, pf);
+	yaml[n] = '\0';
+	fclose(pf);
+	assert_int_equal(policy_add_string(p, "basic.yaml", yaml), 0);
+	assert_int_equal(policy_compile(p), 0);
+	assert_int_equal(policy_replay(p, in, "events.jsonl", out, &st), 0);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(st.events, 11);
+	assert_int_equal(st.skipped, 2);
+	assert_int_equal(st.alerts, 5);
+	for (line = strtok_r(out_buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		json_t *a = json_loads(line, 0, NULL);
+
+		assert_non_null(a);
+		assert_true(i < 5);
+		assert_string_equal(json_string_value(json_object_get(a, "rule")), want[i]);
+		if (i == 0) {
+			assert_string_equal(json_string_value(json_object_get(a, "outcome")),
+					    "would have killed");
+			assert_string_equal(json_string_value(json_object_get(a, "message")),
+					    "/tmp/payload run by uid 1000 (parent /usr/bin/bash)");
+			assert_non_null(json_object_get(a, "event"));
+		}
+		if (i == 2)
+			assert_int_equal(json_integer_value(json_object_get(a, "suppressed")), 2);
+		json_decref(a);
+	}
+	assert_int_equal(i, 5);
+	free(out_buf);
+	policy_free(p);
+}
+
+/* A real `vigil trace exec --json` recording (an exec from /tmp, sh -c, their exits). */
+static void test_replay_real_trace(void **state)
+{
+	FILE *pf = open_policy_file("trace_exec.yaml", "r");
+	FILE *in = open_policy_file("trace_exec.jsonl", "r");
+	struct vg_policy *p = policy_new();
+	char *out_buf = NULL, yaml[8192];
+	size_t out_len = 0, n;
+	FILE *out = open_memstream(&out_buf, &out_len);
+	struct vg_replay_stats st;
+
+	(void)state;
+	assert_non_null(pf);
+	assert_non_null(in);
+	n = fread(yaml, 1, sizeof(yaml) - 1, pf);
+	yaml[n] = '\0';
+	fclose(pf);
+	assert_int_equal(policy_add_string(p, "trace_exec.yaml", yaml), 0);
+	assert_int_equal(policy_compile(p), 0);
+	assert_int_equal(policy_replay(p, in, "trace_exec.jsonl", out, &st), 0);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(st.events, 4);
+	assert_int_equal(st.skipped, 0);
+	assert_int_equal(st.alerts, 3);
+	assert_non_null(strstr(out_buf, "\"message\":\"/tmp/payload_x a b by /usr/bin/bash\""));
+	assert_non_null(strstr(out_buf, "\"message\":\"payload_x exited 0\""));
+	assert_non_null(strstr(out_buf, "\"rule\":\"sh_c\""));
+	free(out_buf);
+	policy_free(p);
+}
+
+static const struct vg_filter_dim *dim(const struct vg_sensor_filter *sf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sf->n_dims; i++)
+		if (!strcmp(sf->dims[i].field->name, name))
+			return &sf->dims[i];
+	return NULL;
+}
+
+static void test_prefilter(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"lists:\n  tmp: [/tmp/, /dev/shm/]\n"
+		"rules:\n"
+		"  - name: a\n    event: exec\n    condition: process.executable.path startswith tmp and process.user.id = 0\n"
+		"  - name: b\n    event: exec\n    condition: process.executable.path in (/usr/bin/nc, /bin/nc) and process.user.id in (0, 33)\n"
+		"  - name: c\n    event: [open, unlink]\n    condition: file.path startswith /etc/ or file.path = /root/.ssh/authorized_keys\n"
+		"  - name: d\n    event: connect\n    condition: destination.port = 4444 and destination.address cidr 203.0.113.0/24\n");
+	const struct vg_prefilter *pf;
+	const struct vg_filter_dim *d;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	pf = policy_prefilter(p);
+	assert_non_null(pf);
+	assert_int_equal(pf->sensor[VG_SENSOR_PROCESS].kinds, VG_KB(VG_K_EXEC));
+	assert_int_equal(pf->sensor[VG_SENSOR_PROCESS].n_rules, 2);
+	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.executable.path");
+	assert_true(d && d->active);
+	assert_int_equal(d->n_exact, 2);
+	assert_int_equal(d->n_prefixes, 2);
+	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.user.id");
+	assert_true(d && d->active);
+	assert_int_equal(d->n_nums, 2);
+	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.cgroup.id");
+	assert_true(d && !d->active);
+	assert_string_equal(d->open_rule, "a");
+	/* an 'or' at the top is not a conjunct: the file sensor cannot filter on it */
+	assert_int_equal(pf->sensor[VG_SENSOR_FILE].kinds, VG_KB(VG_K_OPEN) | VG_KB(VG_K_UNLINK));
+	d = dim(&pf->sensor[VG_SENSOR_FILE], "file.path");
+	assert_true(d && !d->active);
+	d = dim(&pf->sensor[VG_SENSOR_NETWORK], "destination.port");
+	assert_true(d && d->active && d->n_nums == 1 && d->nums[0] == 4444);
+	d = dim(&pf->sensor[VG_SENSOR_NETWORK], "destination.address");
+	assert_true(d && d->active && d->n_cidrs == 1 && d->cidrs[0].prefix == 96 + 24);
+	assert_int_equal(pf->sensor[VG_SENSOR_PRIV].kinds, 0);
+	policy_free(p);
+}
+
+static void test_fields_registry(void **state)
+{
+	const struct vg_field *t;
+	struct vg_ip ip, net;
+	unsigned pre;
+	size_t n, i;
+
+	(void)state;
+	t = fields_table(&n);
+	assert_true(n > 30);
+	for (i = 0; i < n; i++) {
+		assert_ptr_equal(fields_lookup(t[i].name, strlen(t[i].name)), &t[i]);
+		assert_true(t[i].kinds != 0);
+		assert_true(strlen(t[i].description) > 0);
+	}
+	assert_null(fields_lookup("process.nope", 12));
+	assert_string_equal(fields_suggest("process.nmae", 12), "process.name");
+	assert_int_equal(fields_kind_lookup("udp_flow", 8), VG_K_UDP_FLOW);
+	assert_int_equal(fields_kind_sensor(VG_K_RENAME), VG_SENSOR_FILE);
+	assert_int_equal(fields_kind_sensor(VG_K_DNS), VG_SENSOR_NETWORK);
+	assert_int_equal(fields_kind_sensor(VG_K_PTRACE), VG_SENSOR_PRIV);
+	assert_int_equal(fields_parse_cidr("10.0.0.0/8", 10, &net, &pre), 0);
+	assert_int_equal(pre, 104);
+	assert_int_equal(fields_parse_ip("10.200.1.1", 10, &ip), 0);
+	assert_true(fields_ip_in_cidr(&ip, &net, pre));
+	assert_int_equal(fields_parse_ip("11.0.0.1", 8, &ip), 0);
+	assert_false(fields_ip_in_cidr(&ip, &net, pre));
+	assert_int_not_equal(fields_parse_cidr("10.0.0.1/8", 10, &net, &pre), 0);	/* host bits */
+	assert_int_not_equal(fields_parse_cidr("10.0.0.0/33", 11, &net, &pre), 0);
+	assert_int_equal(fields_parse_cidr("2001:db8::/32", 13, &net, &pre), 0);
+	assert_int_equal(pre, 32);
+}
+
+/* docs/policy.md embeds `vigil policy fields --markdown`; keep it current. */
+static void test_docs_field_table_current(void **state)
+{
+	char path[512], *doc = NULL, *gen = NULL, *begin, *end;
+	size_t doc_len = 0, gen_len = 0, n;
+	FILE *f = open_repo_file("docs/policy.md", "r"), *g;
+
+	(void)state;
+	assert_non_null(f);
+	g = open_memstream(&doc, &doc_len);
+	assert_non_null(g);
+	while ((n = fread(path, 1, sizeof(path), f)) > 0)
+		fwrite(path, 1, n, g);
+	fclose(f);
+	fclose(g);
+	g = open_memstream(&gen, &gen_len);
+	assert_non_null(g);
+	fields_print_markdown(g);
+	fclose(g);
+	begin = strstr(doc, "<!-- fields:begin -->\n");
+	end = strstr(doc, "<!-- fields:end -->");
+	assert_non_null(begin);
+	assert_non_null(end);
+	begin += strlen("<!-- fields:begin -->\n");
+	*end = '\0';
+	if (strcmp(begin, gen))
+		fail_msg("docs/policy.md is stale: regenerate its field table with "
+			 "'vigil policy fields --markdown'");
+	free(doc);
+	free(gen);
+}
+
+static void test_directory_load(void **state)
+{
+	char dir[] = "/tmp/vigil-policy-XXXXXX", path[600];
+	struct vg_policy *p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/10-lists.yaml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("lists:\n  bins: [/bin/nc]\nmacros:\n  nc: process.executable.path in bins\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/20-rules.yml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("rules:\n  - name: netcat\n    event: exec\n    condition: nc\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/ignored.txt", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("this is not yaml: [", f);
+	fclose(f);
+	p = policy_new();
+	assert_int_equal(policy_add_path(p, dir), 0);
+	assert_int_equal(policy_compile(p), 0);
+	assert_int_equal(policy_n_rules(p), 1);
+	policy_free(p);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fields_registry),
+		cmocka_unit_test(test_string_ops),
+		cmocka_unit_test(test_list_fields),
+		cmocka_unit_test(test_trace_json_layout),
+		cmocka_unit_test(test_numeric_ops),
+		cmocka_unit_test(test_ip_ops),
+		cmocka_unit_test(test_logic_and_macros),
+		cmocka_unit_test(test_flat_json_and_kinds),
+		cmocka_unit_test(test_throttle),
+		cmocka_unit_test(test_template),
+		cmocka_unit_test(test_alert_fields_and_order),
+		cmocka_unit_test(test_index_is_not_a_scan),
+		cmocka_unit_test(test_record_view),
+		cmocka_unit_test(test_prefilter),
+		cmocka_unit_test(test_replay_basic),
+		cmocka_unit_test(test_replay_real_trace),
+		cmocka_unit_test(test_directory_load),
+		cmocka_unit_test(test_docs_field_table_current),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

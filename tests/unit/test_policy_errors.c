@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Policy diagnostics: every error and warning, with its exact file:line:col and hint. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "policy.h"
+
+struct diag_case {
+	const char *yaml;
+	const char *want;	/* one exact diagnostic line */
+	bool valid;		/* the policy still compiles (warnings only) */
+};
+
+#define R(event, cond) "rules:\n  - name: a\n    event: " event "\n    condition: " cond "\n"
+
+static const struct diag_case cases[] = {
+	/* 0: unknown field, column inside the condition */
+	{ R("exec", "process.nme = x"),
+	  "t.yaml:4:16: error: unknown field 'process.nme' (hint: did you mean 'process.name'?)", false },
+	/* 1: wrong operand type */
+	{ R("exec", "process.pid = abc"),
+	  "t.yaml:4:30: error: 'abc' is not a number (hint: 'process.pid' is a uint: write a number like 0, 1000 or 0x1f)", false },
+	/* 2: operator does not fit the field's type */
+	{ R("exec", "process.name < 3"),
+	  "t.yaml:4:29: error: operator '<' does not apply to 'process.name' (string) (hint: use =, !=, in, startswith, endswith, contains or glob)", false },
+	/* 3: a field the rule's event does not have */
+	{ R("exec", "file.path = /etc/passwd"),
+	  "t.yaml:4:16: error: field 'file.path' is not available for event 'exec' (hint: 'file.path' exists for: open, unlink, rename, chmod, chown, link, symlink, truncate, utimes, mknod, mount, memfd)", false },
+	/* 4: bad CIDR, double-quoted scalar */
+	{ R("connect", "\"destination.address cidr 10.0.0.0/33\""),
+	  "t.yaml:4:42: error: bad CIDR '10.0.0.0/33' (hint: e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set))", false },
+	/* 5: bad glob, single-quoted scalar with a quoted operand */
+	{ R("open", "'file.path glob \"/etc/[ab\"'"),
+	  "t.yaml:4:32: error: bad glob '/etc/[ab' (hint: close '[' with ']', or escape it as '\\[')", false },
+	/* 6: undefined list */
+	{ "lists:\n  shells: [sh]\n" R("exec", "process.name in shellz"),
+	  "t.yaml:6:32: error: undefined list 'shellz' (hint: did you mean 'shells'?)", false },
+	/* 7: undefined macro */
+	{ "macros:\n  is_shell: process.name = sh\n" R("exec", "is_shel and process.pid = 1"),
+	  "t.yaml:6:16: error: undefined macro 'is_shel' (hint: did you mean 'is_shell'?)", false },
+	/* 8: a field named without an operator */
+	{ R("exec", "process.name"),
+	  "t.yaml:4:16: error: undefined macro 'process.name' (hint: 'process.name' is a field: compare it, e.g. process.name = value)", false },
+	/* 9: duplicate rule name */
+	{ "rules:\n  - name: a\n    event: exec\n  - name: a\n    event: exit\n",
+	  "t.yaml:4:11: error: duplicate rule name 'a' (hint: first defined at t.yaml:2:11)", false },
+	/* 10: macro cycle, reported where the loop closes */
+	{ "macros:\n  m1: m2 and process.pid = 1\n  m2: not m1\n" R("exec", "m1"),
+	  "t.yaml:3:11: error: macro cycle: m1 -> m2 -> m1 (hint: a macro may not use itself, directly or not)", false },
+	/* 11: list cycle */
+	{ "lists:\n  l1: [a, l2]\n  l2: [l1]\n" R("exec", "process.name in l1"),
+	  "t.yaml:3:8: error: list cycle: 'l2' contains 'l1' (hint: a list may not contain itself, directly or not)", false },
+	/* 12: multi-line plain scalar: the column is on the continuation line */
+	{ "rules:\n  - name: a\n    event: exec\n    condition: process.name = bash\n      and process.bogus = 1\n",
+	  "t.yaml:5:11: error: unknown field 'process.bogus' (hint: see 'vigil policy fields')", false },
+	/* 13: block scalar: unclosed parenthesis */
+	{ "rules:\n  - name: a\n    event: exec\n    condition: |\n      process.pid = 1\n        and (process.name = x\n",
+	  "t.yaml:6:13: error: unclosed '(' (hint: close it with ')')", false },
+	/* 14: double-quoted escapes shift the source column */
+	{ R("exec", "\"process.name = \\\"a\\\" and process.x = 1\""),
+	  "t.yaml:4:42: error: unknown field 'process.x' (hint: see 'vigil policy fields')", false },
+	/* 15: syntax: a missing operator between conditions */
+	{ R("exec", "process.pid = 1 process.name = x"),
+	  "t.yaml:4:32: error: expected 'and', 'or' or the end, found 'process.name' (hint: join conditions with 'and' or 'or')", false },
+	/* 16: syntax: unterminated string */
+	{ R("exec", "'process.name = \"abc'"),
+	  "t.yaml:4:32: error: unterminated string (hint: close the string with the same quote)", false },
+	/* 17: one value for a one-value operator */
+	{ R("exec", "process.name = (a, b)"),
+	  "t.yaml:4:29: error: operator '=' takes one value (hint: use 'in (a, b)' for several values)", false },
+	/* 18: unknown rule key */
+	{ "rules:\n  - name: a\n    event: exec\n    condtion: x\n",
+	  "t.yaml:4:5: error: unknown rule key 'condtion' (hint: did you mean 'condition'?)", false },
+	/* 19: unknown top-level key */
+	{ "rulez: []\n", "t.yaml:1:1: error: unknown top-level key 'rulez' (hint: expected rules, lists or macros)", false },
+	/* 20: unknown event kind */
+	{ "rules:\n  - name: a\n    event: [exec, opne]\n",
+	  "t.yaml:3:19: error: unknown event 'opne' (hint: did you mean 'open'?)", false },
+	/* 21: bad severity */
+	{ "rules:\n  - name: a\n    event: exec\n    severity: severe\n",
+	  "t.yaml:4:15: error: unknown severity 'severe' (hint: one of info, low, medium, high, critical)", false },
+	/* 22: rule without event */
+	{ "rules:\n  - name: a\n    condition: process.pid = 1\n",
+	  "t.yaml:2:11: error: rule 'a' has no event (hint: add event: exec (or a list of kinds))", false },
+	/* 23: deny where nothing can be denied */
+	{ "rules:\n  - name: a\n    event: exit\n    action: deny\n",
+	  "t.yaml:4:13: error: rule 'a': action 'deny' is not possible for event 'exit' (hint: deny works for: exec, open, connect, udp_flow)", false },
+	/* 24: output template: unknown field */
+	{ "rules:\n  - name: a\n    event: exec\n    output: \"ran {process.nam}\"\n",
+	  "t.yaml:4:19: error: unknown field 'process.nam' in output (hint: did you mean 'process.name'?)", false },
+	/* 25: output template: field the event lacks */
+	{ "rules:\n  - name: a\n    event: exec\n    output: 'to {destination.port}'\n",
+	  "t.yaml:4:18: error: field 'destination.port' is not available for event 'exec' (hint: 'destination.port' exists for: connect, accept, close, listen, udp_flow, dns, deny)", false },
+	/* 26: throttle: unknown key field */
+	{ "rules:\n  - name: a\n    event: exec\n    throttle: {count: 1, per: 1m, key: [process.uid]}\n",
+	  "t.yaml:4:41: error: unknown field 'process.uid' in throttle key (hint: did you mean 'process.pid'?)", false },
+	/* 27: throttle: bad interval */
+	{ "rules:\n  - name: a\n    event: exec\n    throttle: {count: 1, per: soon}\n",
+	  "t.yaml:4:31: error: bad throttle interval (hint: e.g. 500ms, 60s, 5m, 1h)", false },
+	/* 28: YAML syntax error from libyaml */
+	{ "rules:\n  - name: a\n    event: [exec\n",
+	  "t.yaml:4:1: error: YAML: did not find expected ',' or ']' (hint: while parsing a flow sequence)", false },
+	/* 29: warning: contradicting equalities (the policy is still valid) */
+	{ R("exec", "process.name = a and process.pid = 1 and process.name = b"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: 'process.name' is compared for equality with values that exclude each other (hint: one value cannot equal two different ones; did you mean 'or'?)",
+	  true },
+	/* 30: warning: empty list */
+	{ "lists:\n  none: []\n" R("exec", "process.name in none"),
+	  "t.yaml:6:29: warning: 'process.name in' with no values is always false (hint: an empty list matches nothing)",
+	  true },
+	/* 31: warning: event.kind the rule never sees */
+	{ R("exec", "event.kind = open"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: event.kind is never one of its values here (hint: compare event.kind with the rule's events)",
+	  true },
+	/* 32: an undefined list inside a macro is reported in the macro */
+	{ "macros:\n  m: process.name in nolist\n" R("exec", "m"),
+	  "t.yaml:2:22: error: undefined list 'nolist' (hint: define it under 'lists:' or write in (a, b))", false },
+	/* 33: bad CIDR in a named list: at the list item */
+	{ "lists:\n  nets: [10.0.0.0/8, 10.0.0.1/8]\n" R("connect", "destination.address cidr nets"),
+	  "t.yaml:2:22: error: bad CIDR '10.0.0.1/8' (hint: e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set))", false },
+	/* 34: negative number for a uint field */
+	{ R("exec", "process.user.id = -1"),
+	  "t.yaml:4:34: error: '-1' is not a non-negative number (hint: 'process.user.id' is unsigned)", false },
+	/* 35: a missing value */
+	{ R("exec", "process.name ="),
+	  "t.yaml:4:30: error: expected a value, found the end of the condition (hint: quote values that contain spaces or ( ) , = ! < >)", false },
+};
+
+static void test_diagnostics(void **state)
+{
+	size_t i, j, n, failures = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vg_policy *p = policy_new();
+		const struct vg_diag *d;
+		bool found = false;
+		int err;
+
+		assert_non_null(p);
+		policy_add_string(p, "t.yaml", cases[i].yaml);
+		err = policy_compile(p);
+		d = policy_diags(p, &n);
+		for (j = 0; j < n; j++)
+			if (!strcmp(d[j].text, cases[i].want))
+				found = true;
+		if (!found || (err == 0) != cases[i].valid) {
+			print_message("case %zu: want%s\n  %s\ngot:\n", i,
+				      cases[i].valid ? " (valid)" : "", cases[i].want);
+			for (j = 0; j < n; j++)
+				print_message("  %s\n", d[j].text);
+			failures++;
+		}
+		policy_free(p);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* Several files: names are global, errors name their own file. */
+static void test_multi_file(void **state)
+{
+	struct vg_policy *p = policy_new();
+	const struct vg_diag *d;
+	size_t n;
+
+	(void)state;
+	policy_add_string(p, "lists.yaml", "lists:\n  shells: [sh]\nmacros:\n  sh: process.name in shells\n");
+	policy_add_string(p, "rules.yaml", "rules:\n  - name: a\n    event: exec\n    condition: sh\n");
+	policy_add_string(p, "more.yaml", "rules:\n  - name: a\n    event: exec\n");
+	assert_int_not_equal(policy_compile(p), 0);
+	d = policy_diags(p, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].text,
+			    "more.yaml:2:11: error: duplicate rule name 'a' (hint: first defined at rules.yaml:2:11)");
+	policy_free(p);
+}
+
+/* A valid policy says nothing at all. */
+static void test_clean_policy_is_silent(void **state)
+{
+	struct vg_policy *p = policy_new();
+	size_t n;
+
+	(void)state;
+	policy_add_string(p, "ok.yaml",
+			  "# comment only\n---\nrules:\n  - name: a\n    event: [exec, exit]\n"
+			  "    condition: not process.name in (sh, bash) or process.pid < 10\n"
+			  "    severity: info\n    tags: [x]\n    mode: audit\n    enabled: yes\n");
+	assert_int_equal(policy_compile(p), 0);
+	policy_diags(p, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(policy_n_rules(p), 1);
+	policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diagnostics),
+		cmocka_unit_test(test_multi_file),
+		cmocka_unit_test(test_clean_policy_is_silent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
