@@ -12,6 +12,7 @@
 #include "log.h"
 #include "sensor.h"
 #include "floor_exec.skel.h"
+#include "floor_file.skel.h"
 
 #define FLOOR_DESC(nm, skel, progs_)						\
 	static void *nm##_open(void) { return skel##__open(); }			\
@@ -25,10 +26,13 @@
 
 static const char *const exec_progs[] = { "floor_exec", "floor_fork", "floor_exit", NULL };
 FLOOR_DESC(exec, floor_exec_bpf, exec_progs);
+static const char *const file_progs[] = { "floor_sys_exit", NULL };
+FLOOR_DESC(file, floor_file_bpf, file_progs);
 
 /* One row per sensor with a benchmark. */
 static const struct vg_sensor_desc *const floors[] = {
 	&exec_desc,
+	&file_desc,
 };
 
 int cmd_floor(int argc, char **argv)
