@@ -240,6 +240,8 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 	drop_stale(watch_fd, e, n, false);
 	drop_stale(home_fd, e, n, true);
 	skel->data->file_any_mask = any;
+	/* Cached rejections were decided under the old set. */
+	__atomic_fetch_add(&skel->bss->file_cache_gen, 1, __ATOMIC_SEQ_CST);
 	err = 0;
 cleanup:
 	free(e);

@@ -49,6 +49,61 @@ char LICENSE[] SEC("license") = "GPL";
 __u32 file_any_mask = VG_FACC_ALL;
 /* Set by the loader when the LSM variant reports opens. */
 bool file_opens_from_lsm = false;
+/*
+ * Generation of the path→decision cache: bumped by user space when the
+ * watch set changes and here on every successful rename, mount, umount or
+ * other mount-tree change, since those change the paths of cached dentries.
+ */
+__u64 file_cache_gen = 0;
+
+/*
+ * Rejection cache: a dentry (on a mount) whose path the watch set does not
+ * match, with what identifies it (parent, name hash and length, inode) so
+ * that a freed and reused dentry never inherits a decision. Only rejections
+ * are cached: a watched open needs its path anyway.
+ */
+struct reject_key {
+	__u64 dentry;
+	__u64 mnt;
+};
+
+struct reject_val {
+	__u64 gen;
+	__u64 parent;
+	__u64 hash_len;
+	__u64 inode;
+	__u32 mask;		/* accesses watched at this path */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct reject_key);
+	__type(value, struct reject_val);
+} reject_cache SEC(".maps");
+
+/* d_parent, d_name and d_inode, adjacent in struct dentry. */
+struct dentry_id {
+	__u64 parent;
+	__u64 hash_len;
+	__u64 name;
+	__u64 inode;
+};
+
+static __always_inline int dentry_id_read(struct dentry *d, struct dentry_id *id)
+{
+	if (bpf_core_field_offset(struct dentry, d_name) ==
+	    bpf_core_field_offset(struct dentry, d_parent) + 8 &&
+	    bpf_core_field_offset(struct dentry, d_inode) ==
+	    bpf_core_field_offset(struct dentry, d_parent) + 24)
+		return bpf_probe_read_kernel(id, sizeof(*id), (void *)d +
+					     bpf_core_field_offset(struct dentry, d_parent));
+	id->parent = (__u64)BPF_CORE_READ(d, d_parent);
+	id->hash_len = BPF_CORE_READ(d, d_name.hash_len);
+	id->inode = (__u64)BPF_CORE_READ(d, d_inode);
+	return 0;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -68,6 +123,7 @@ struct {
 
 /* x86_64 syscall numbers → enum vg_file_syscall (0: not ours). */
 #define VG_NR_TABLE 512
+#define FSC_GEN_ONLY 255
 static const __u8 nr_fsc[VG_NR_TABLE] = {
 	[2] = VG_FSC_OPEN, [257] = VG_FSC_OPENAT, [437] = VG_FSC_OPENAT2,
 	[85] = VG_FSC_CREAT, [304] = VG_FSC_OPEN_BY_HANDLE_AT,
@@ -84,6 +140,8 @@ static const __u8 nr_fsc[VG_NR_TABLE] = {
 	[132] = VG_FSC_UTIME, [235] = VG_FSC_UTIMES, [261] = VG_FSC_FUTIMESAT,
 	[280] = VG_FSC_UTIMENSAT,
 	[165] = VG_FSC_MOUNT, [166] = VG_FSC_UMOUNT2, [319] = VG_FSC_MEMFD_CREATE,
+	/* not reported, but they move paths: pivot_root, open_tree, move_mount, fsmount */
+	[155] = FSC_GEN_ONLY, [428] = FSC_GEN_ONLY, [429] = FSC_GEN_ONLY, [432] = FSC_GEN_ONLY,
 };
 
 /* Buffer layout (vg_path_map, 8 KiB per CPU): kernel-resolved paths end at
@@ -436,6 +494,7 @@ static __always_inline void put_ustr(struct vg_tail *t, struct vg_str *s, __u64 
 /* What one call did, decoded from its registers. */
 struct opargs {
 	__u64 task;		/* struct task_struct * */
+	__u64 file;		/* opens that succeeded: the struct file at fd[ret] */
 	__u64 ustr;		/* caller's path string */
 	__u64 ustr2;		/* second string: rename new, link old, symlink content, mount source */
 	__u64 ustr3;		/* mount fstype */
@@ -464,18 +523,61 @@ __noinline int file_emit_open(struct opargs *o)
 	if (!o)
 		return 0;
 	task = (struct task_struct *)o->task;
-	if (o->ret >= 0)
-		rc = file_resolve((__u64)fd_file(task, o->ret), &p);
-	else if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
-		rc = file_join(o->task, o->fd, o->ustr, &p);
-	if (rc != 0) {
-		/* No path to match (failed memfd/open_by_handle, empty name). */
-		vg_count(VG_CNT_FILTERED);
-		return 0;
-	}
-	if (!(file_watch_mask(&p) & o->acc)) {
-		vg_count(VG_CNT_FILTERED);
-		return 0;
+	if (o->ret >= 0) {
+		struct file *f = (struct file *)o->file;
+		struct reject_val *rv, nv = {};
+		struct dentry_id id = {};
+		struct reject_key key;
+		struct path fp;
+		__u32 mask;
+		__u64 gen = file_cache_gen;
+
+		if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path) < 0 ||
+		    dentry_id_read(fp.dentry, &id) < 0) {
+			vg_count(VG_CNT_READ_FAIL);
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		key.dentry = (__u64)fp.dentry;
+		key.mnt = (__u64)fp.mnt;
+		/* Cheap first check: this very dentry was rejected before. */
+		rv = bpf_map_lookup_elem(&reject_cache, &key);
+		if (rv && rv->gen == gen && rv->parent == id.parent &&
+		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
+		    !(rv->mask & o->acc)) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		rc = file_resolve((__u64)f, &p);
+		if (rc != 0) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		mask = file_watch_mask(&p);
+		if (!(mask & o->acc)) {
+			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT))) {
+				nv.gen = gen;
+				nv.parent = id.parent;
+				nv.hash_len = id.hash_len;
+				nv.inode = id.inode;
+				nv.mask = mask;
+				bpf_map_update_elem(&reject_cache, &key, &nv, BPF_ANY);
+			}
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+	} else {
+		if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
+			rc = file_join(o->task, o->fd, o->ustr, &p);
+		if (rc != 0) {
+			/* No path to match (failed memfd/open_by_handle, empty name). */
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		if (!(file_watch_mask(&p) & o->acc)) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
 	}
 	e = rec_begin(&t, task, o->fsc, o->ret);
 	if (!e)
@@ -701,11 +803,15 @@ static __always_inline bool is_open_family(__u8 fsc)
 	       fsc == VG_FSC_MEMFD_CREATE;
 }
 
-static __always_inline int handle_exit(void *ctx, struct pt_regs *regs, long nr, long ret)
+/*
+ * The common body. @btf: @regs is a trusted BTF pointer (tp_btf), so the
+ * registers and the task's fd table are read with plain loads instead of
+ * helper calls.
+ */
+static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, bool btf)
 {
 	struct task_struct *task;
 	struct opargs o = {};
-	struct pt_regs r;
 	struct fargs a;
 	__u8 fsc;
 
@@ -714,25 +820,45 @@ static __always_inline int handle_exit(void *ctx, struct pt_regs *regs, long nr,
 	fsc = nr_fsc[nr];
 	if (!fsc)
 		return 0;
+	/* Paths moved: cached rejections are stale. */
+	if (ret == 0 && (fsc == FSC_GEN_ONLY || fsc == VG_FSC_RENAME || fsc == VG_FSC_RENAMEAT ||
+			 fsc == VG_FSC_RENAMEAT2 || fsc == VG_FSC_MOUNT || fsc == VG_FSC_UMOUNT2))
+		__sync_fetch_and_add(&file_cache_gen, 1);
+	if (fsc == FSC_GEN_ONLY)
+		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	/* 32-bit syscalls use other numbers; like the syscall tracepoints, skip them. */
-	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
+	if (btf) {
+		if (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT)
+			return 0;
+	} else if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT) {
 		return 0;
+	}
 	if (file_opens_from_lsm && is_open_family(fsc) && fsc != VG_FSC_MEMFD_CREATE)
 		return 0;
 	if (vg_task_filtered_out(task)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	if (bpf_probe_read_kernel(&r, sizeof(r), regs) < 0) {
-		vg_count(VG_CNT_READ_FAIL);
-		return 0;
+	if (btf) {
+		a.a[0] = PT_REGS_PARM1_SYSCALL(regs);
+		a.a[1] = PT_REGS_PARM2_SYSCALL(regs);
+		a.a[2] = PT_REGS_PARM3_SYSCALL(regs);
+		a.a[3] = PT_REGS_PARM4_SYSCALL(regs);
+		a.a[4] = PT_REGS_PARM5_SYSCALL(regs);
+	} else {
+		struct pt_regs r;
+
+		if (bpf_probe_read_kernel(&r, sizeof(r), regs) < 0) {
+			vg_count(VG_CNT_READ_FAIL);
+			return 0;
+		}
+		a.a[0] = PT_REGS_PARM1_SYSCALL(&r);
+		a.a[1] = PT_REGS_PARM2_SYSCALL(&r);
+		a.a[2] = PT_REGS_PARM3_SYSCALL(&r);
+		a.a[3] = PT_REGS_PARM4_SYSCALL(&r);
+		a.a[4] = PT_REGS_PARM5_SYSCALL(&r);
 	}
-	a.a[0] = PT_REGS_PARM1_SYSCALL(&r);
-	a.a[1] = PT_REGS_PARM2_SYSCALL(&r);
-	a.a[2] = PT_REGS_PARM3_SYSCALL(&r);
-	a.a[3] = PT_REGS_PARM4_SYSCALL(&r);
-	a.a[4] = PT_REGS_PARM5_SYSCALL(&r);
 	a.a[5] = 0;
 	o.task = (__u64)task;
 	o.fsc = fsc;
@@ -750,9 +876,22 @@ static __always_inline int handle_exit(void *ctx, struct pt_regs *regs, long nr,
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	if (is_open_family(fsc))
-		return file_emit_open(&o);
-	return file_emit_op(&o);
+	if (!is_open_family(fsc))
+		return file_emit_op(&o);
+	if (ret >= 0) {
+		if (btf) {
+			struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+			struct file *f = NULL;
+
+			if (!fdt || ret >= fdt->max_fds ||
+			    bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[ret]) < 0)
+				f = NULL;
+			o.file = (__u64)f;
+		} else {
+			o.file = (__u64)fd_file(task, ret);
+		}
+	}
+	return file_emit_open(&o);
 }
 
 /* ---- variant: LSM file_open (opens, with the flags the kernel used) + sys_exit for the rest ---- */
@@ -792,7 +931,7 @@ int BPF_PROG(lsm_file_open, struct file *file)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_btf_sys_exit, struct pt_regs *regs, long ret)
 {
-	return handle_exit(ctx, regs, regs->orig_ax, ret);
+	return handle_exit(regs, regs->orig_ax, ret, true);
 }
 
 /* ---- variant: raw_tracepoint sys_exit ---- */
@@ -802,5 +941,5 @@ int raw_tp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 
-	return handle_exit(ctx, regs, BPF_CORE_READ(regs, orig_ax), ctx->args[1]);
+	return handle_exit(regs, BPF_CORE_READ(regs, orig_ax), ctx->args[1], false);
 }
