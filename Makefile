@@ -30,7 +30,8 @@ BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 SRCS      := $(wildcard src/*.c)
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
-LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+GEN_OBJS  := $(BUILD)/obj/default_policy.o
+LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(GEN_OBJS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
@@ -76,6 +77,15 @@ $(BUILD)/obj/%.o: src/%.c | $(SKELS) $(BUILD)/obj
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# The built-in default policy, embedded as a C string.
+$(BUILD)/gen/default_policy.c: policy/default.yaml scripts/embed.sh | $(BUILD)/gen
+	$(call msg,EMBED,$@)
+	$(Q)sh scripts/embed.sh $< vg_default_policy_yaml > $@
+
+$(BUILD)/obj/default_policy.o: $(BUILD)/gen/default_policy.c | $(BUILD)/obj
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
 $(BUILD)/libvigil.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -96,7 +106,7 @@ $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
-$(BUILD) $(BUILD)/bpf $(BUILD)/skel $(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench:
+$(BUILD) $(BUILD)/gen $(BUILD)/bpf $(BUILD)/skel $(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 clean:

@@ -106,6 +106,8 @@ static void on_idle(void *arg)
 	struct vg_agent *a = arg;
 	uint64_t now = vg_boot_now_ns();
 
+	if (a->idle_hook)
+		a->idle_hook(a);
 	if (fflush(a->opts.out) != 0)
 		a->write_errors++;
 	if (now - a->last_sweep_ns >= SWEEP_EVERY_NS) {
@@ -189,10 +191,12 @@ int vg_agent_run(struct vg_agent *a)
 		return err;
 	}
 	vg_info("ready");
-	do {
-		if (sigwait(&set, &sig))
+	for (;;) {
+		if (sigwait(&set, &sig) || sig != SIGHUP)
 			break;
-	} while (sig == SIGHUP);
+		if (a->sighup_hook)
+			a->sighup_hook(a);
+	}
 	/* Detach first so nothing new arrives, then drain what is queued. */
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_detach(&a->sensors[i]);

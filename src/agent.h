@@ -39,6 +39,8 @@ struct vg_agent {
 	struct vg_pipeline *pipe;
 	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
 	vg_event_hook hook;
+	void (*idle_hook)(struct vg_agent *a);	/* worker thread, queue empty */
+	void (*sighup_hook)(struct vg_agent *a);	/* main thread, on SIGHUP */
 	void *hook_arg;
 	struct vg_buf line;
 	uint64_t printed;

@@ -1,25 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vigil run: the agent. Loads every sensor the kernel allows and reports. */
+/*
+ * vigil run: the agent. Loads every sensor the kernel allows, evaluates the
+ * policy (the built-in default unless --policy is given) on every event,
+ * takes its actions and prints alerts (and events unless --alerts-only).
+ */
 #include <argp.h>
+#include <string.h>
 #include "agent.h"
+#include "agent_policy.h"
 #include "cli.h"
 #include "commands.h"
 #include "log.h"
 #include "sensor_file.h"
 #include "sensor_process.h"
 
+#define MAX_POLICY_PATHS 32
+
 struct run_args {
 	bool json;
+	bool alerts_only;
+	const char *policy[MAX_POLICY_PATHS];
+	size_t n_policy;
 };
 
 static const char doc[] =
-	"Run the vigil agent: every sensor this kernel allows, printing what it sees.\v"
+	"Run the vigil agent: every sensor this kernel allows, the policy and its actions.\v"
+	"Without --policy the built-in default policy (policy/default.yaml) is used.\n"
+	"SIGHUP, or a change to a policy file, reloads the policy; a policy that\n"
+	"fails to load leaves the running one in place.\n\n"
 	"EXAMPLES:\n"
-	"  vigil run           # columns on the terminal\n"
-	"  vigil run --json    # JSON lines, for a pipe or a file\n";
+	"  vigil run                              # columns on the terminal\n"
+	"  vigil run --json                       # JSON lines, for a pipe or a file\n"
+	"  vigil run --policy /etc/vigil/policy.d --alerts-only --json\n";
+
+enum { OPT_ALERTS_ONLY = 1000 };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
+	{ "policy", 'p', "PATH", 0, "policy file or directory (repeatable)", 0 },
+	{ "alerts-only", OPT_ALERTS_ONLY, NULL, 0, "print alerts, not every event", 0 },
 	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
@@ -31,6 +50,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'j':
 		a->json = true;
+		break;
+	case 'p':
+		if (a->n_policy == MAX_POLICY_PATHS)
+			argp_error(state, "too many --policy paths");
+		a->policy[a->n_policy++] = arg;
+		break;
+	case OPT_ALERTS_ONLY:
+		a->alerts_only = true;
 		break;
 	case 'v':
 		vg_log_verbosity = VG_LOG_DEBUG;
@@ -44,11 +71,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+static void on_sighup(struct vg_agent *a)
+{
+	vg_agent_policy_request_reload(a->hook_arg);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	struct run_args args = { 0 };
 	struct vg_agent_opts opts = { 0 };
+	struct vg_agent_policy ap;
 	struct vg_agent agent;
 	int err;
 
@@ -56,17 +89,25 @@ int cmd_run(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
 	opts.json = args.json;
+	opts.quiet_header = args.alerts_only;
+	memset(&ap, 0, sizeof(ap));
+	ap.wake_fd = ap.inotify_fd = -1;
 	err = vg_agent_init(&agent, &opts);
+	if (!err)
+		err = vg_agent_policy_init(&ap, &agent, args.policy, args.n_policy);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_file_sensor, NULL);
 	if (!err) {
-		vg_agent_print_types(&agent, VG_EV_EXEC, VG_EV_EXIT, true);
-		vg_agent_print_types(&agent, VG_EV_FILE_FIRST, VG_EV_FILE_LAST, true);
+		vg_agent_print_types(&agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
 		agent.print_type[VG_EV_FORK] = false;
-		err = vg_agent_run(&agent);
+		agent.sighup_hook = on_sighup;
+		err = vg_agent_policy_start(&ap);
 	}
+	if (!err)
+		err = vg_agent_run(&agent);
 	vg_agent_fini(&agent);
+	vg_agent_policy_fini(&ap);
 	return err ? 1 : 0;
 }

@@ -206,6 +206,17 @@ void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_u64(j, e ? e->ppid : p->ppid);
 		vg_json_key(j, "start_time");
 		vg_json_u64(j, e ? e->parent_start_time_ns : p->parent_start_ns);
+		if (ev->n_ancestors && ev->ancestors[0]->tgid == (e ? e->ppid : p->ppid)) {
+			const struct vg_proc *pp = ev->ancestors[0];
+
+			vg_json_key(j, "name");
+			vg_json_cstr(j, pp->comm);
+			vg_json_key(j, "executable");
+			vg_json_obj_begin(j);
+			vg_json_key(j, "path");
+			vg_json_cstr(j, pp->exe ? pp->exe : "");
+			vg_json_obj_end(j);
+		}
 		vg_json_obj_end(j);
 	}
 	vg_json_key(j, "cgroup");

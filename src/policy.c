@@ -303,11 +303,6 @@ struct vg_policy *policy_new(void)
 	return calloc(1, sizeof(struct vg_policy));
 }
 
-static void free_rule_maps(struct vg_rule *r)
-{
-	throttle_free(r);
-}
-
 void policy_free(struct vg_policy *p)
 {
 	size_t i;
@@ -316,7 +311,7 @@ void policy_free(struct vg_policy *p)
 		return;
 	index_free(p);
 	for (i = 0; i < p->rules.n; i++)
-		free_rule_maps(p->rules.v[i]);
+		throttle_free(p->rules.v[i]);
 	for (i = 0; i < p->files.n; i++) {
 		struct src_file *f = p->files.v[i];
 
@@ -324,9 +319,6 @@ void policy_free(struct vg_policy *p)
 		free(f->text);
 		free(f);
 	}
-	for (i = 0; i < p->lists.cap; i++)
-		if (p->lists.slots[i].key)
-			ptrvec_free(&((struct list_def *)p->lists.slots[i].val)->expanded);
 	ptrvec_free(&p->files);
 	ptrvec_free(&p->diags_v);
 	ptrvec_free(&p->rules);

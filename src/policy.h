@@ -46,8 +46,9 @@ struct vg_alert {
 	uint64_t suppressed;		/* alerts of this rule and key dropped by throttling since the last one */
 	uint64_t ts_ns;			/* the time the engine was given */
 	char message[VG_ALERT_MSG_BYTES];	/* rendered output template */
-	/* Filled by the caller that acts on the alert. */
-	const char *outcome;		/* "alerted", "killed in kernel", "would have killed", ... */
+	/* Set when the record says the sensor already acted ("killed in kernel",
+	 * "would have killed (kernel, audit)"); else NULL for the caller to fill. */
+	const char *outcome;		/* "alerted", "killed by agent", "would have killed", ... */
 	uint64_t action_latency_ns;
 };
 
@@ -124,12 +125,37 @@ struct vg_sensor_filter {
 	size_t n_dims;
 };
 
+/*
+ * A rule the kernel decides on its own at the hook: today an exec kill
+ * keyed by executable path (exact or prefix), the shape the process
+ * sensor's exec_rules map holds. rule_index comes back in vg_exec.rule_id.
+ */
+struct vg_kernel_rule {
+	const char *rule;
+	uint32_t rule_index;
+	enum vg_action action;
+	bool audit;
+	const char **exact;		/* executable paths */
+	size_t n_exact;
+	const char **prefixes;
+	size_t n_prefixes;
+};
+
 struct vg_prefilter {
 	struct vg_sensor_filter sensor[VG_SENSOR_MAX];
+	struct vg_kernel_rule *kernel_rules;
+	size_t n_kernel_rules;
 };
 
 /* Valid after a successful policy_compile(). */
 const struct vg_prefilter *policy_prefilter(const struct vg_policy *p);
+
+struct vg_sensor;
+/*
+ * Loads the exec kill rules into a loaded process sensor's map. Returns 0
+ * or <0 (one error line logged). Root and a loaded sensor needed.
+ */
+int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor);
 
 /* Human-readable: per sensor what the kernel filters, then each rule. */
 void policy_explain(const struct vg_policy *p, FILE *out);

@@ -11,12 +11,22 @@
 
 /* ---- index ---- */
 
+/*
+ * How good a conjunct is as the rule's index key: exact sets beat prefixes,
+ * fewer values beat more, the executable and file paths beat other
+ * strings, and numbers (uids, ports: few distinct values) come last.
+ * List fields qualify too: each element is looked up.
+ */
 static int anchor_score(const struct node *n)
 {
 	size_t i;
 	int bonus;
 
-	if (n->kind != N_CMP || n->field->type != VG_FT_STR || !strcmp(n->field->name, "event.kind"))
+	if (n->kind != N_CMP || !strcmp(n->field->name, "event.kind"))
+		return -1;
+	if (n->field->type == VG_FT_INT || n->field->type == VG_FT_UINT)
+		return n->op == OP_EQ && n->n_nums ? 50 - (int)(n->n_nums < 40 ? n->n_nums : 40) : -1;
+	if (n->field->type != VG_FT_STR && n->field->type != VG_FT_STRLIST)
 		return -1;
 	bonus = !strcmp(n->field->name, "process.executable.path") ||
 		!strcmp(n->field->name, "file.path") ? 10 : 0;
@@ -29,6 +39,13 @@ static int anchor_score(const struct node *n)
 		return 100 - (int)(n->n_strs < 90 ? n->n_strs : 90) + bonus;
 	}
 	return -1;
+}
+
+/* Numbers are indexed by their decimal text, so one string table serves all. */
+static size_t num_key(char *buf, size_t size, const struct vg_field *f, int64_t v)
+{
+	return f->type == VG_FT_UINT ? (size_t)snprintf(buf, size, "%llu", (unsigned long long)v) :
+				       (size_t)snprintf(buf, size, "%lld", (long long)v);
 }
 
 static struct node *pick_anchor(struct vg_rule *r)
@@ -69,9 +86,23 @@ static struct anchor_tab *tab_for(struct kind_index *ki, const struct vg_field *
 	return t;
 }
 
+/* A key string owned by the table (numbers' decimal text). */
+static const char *strdup_keep(struct anchor_tab *t, const char *s, size_t len)
+{
+	char *k = malloc(len + 1);
+
+	if (!k || ptrvec_push(&t->keys, k)) {
+		free(k);
+		return NULL;
+	}
+	memcpy(k, s, len);
+	k[len] = '\0';
+	return k;
+}
+
 static int add_to(struct strmap *m, const char *key, size_t len, struct vg_rule *r)
 {
-	struct strmap_slot *s = strmap_get(m, key, len, true);
+	struct strmap_slot *s = key ? strmap_get(m, key, len, true) : NULL;
 
 	if (!s)
 		return -ENOMEM;
@@ -110,6 +141,17 @@ static int index_rule(struct kind_index *ki, struct vg_rule *r)
 	t = tab_for(ki, a->field);
 	if (!t)
 		return -ENOMEM;
+	if (a->n_nums) {
+		for (i = 0; i < a->n_nums && !err; i++) {
+			char buf[32];
+			size_t len = num_key(buf, sizeof(buf), a->field, a->nums[i]);
+			struct strmap_slot *sl = strmap_get(&t->exact, buf, len, false);
+
+			/* The table keeps its keys: give it a copy that outlives @buf. */
+			err = add_to(&t->exact, sl ? sl->key : strdup_keep(t, buf, len), len, r);
+		}
+		return err;
+	}
 	if (a->op == OP_EQ) {
 		for (i = 0; i < a->set.cap && !err; i++)
 			if (a->set.slots[i].key)
@@ -168,6 +210,9 @@ void index_free(struct vg_policy *p)
 			free_vec_map(&ki->tabs[i].exact);
 			free_vec_map(&ki->tabs[i].prefix);
 			free(ki->tabs[i].prefix_lens);
+			for (size_t j = 0; j < ki->tabs[i].keys.n; j++)
+				free(ki->tabs[i].keys.v[j]);
+			ptrvec_free(&ki->tabs[i].keys);
 		}
 		free(ki->tabs);
 		ptrvec_free(&ki->always);
@@ -273,6 +318,20 @@ static void render(const struct vg_rule *r, struct vg_event_view *v, char *out, 
 
 /* ---- evaluation ---- */
 
+/* What the sensor already did for this rule at the hook, from the record's flags. */
+static const char *kernel_outcome(const struct vg_event_view *v, const struct vg_rule *r)
+{
+	const struct vg_exec *e = (const struct vg_exec *)v->rec;
+
+	if (!v->rec || v->rec->type != VG_EV_EXEC || !r->kernel_decidable || e->rule_id != r->index)
+		return NULL;
+	if (v->rec->flags & VG_HF_KILLED)
+		return "killed in kernel";
+	if (v->rec->flags & VG_HF_WOULD_KILL)
+		return "would have killed (kernel, audit)";
+	return NULL;
+}
+
 struct lookup_ctx {
 	struct vg_policy *p;
 	const struct anchor_tab *t;
@@ -304,6 +363,17 @@ static bool lookup_value(const struct vg_value *val, void *arg)
 	const struct anchor_tab *t = c->t;
 	size_t i;
 
+	if (val->type == VG_FT_UINT || val->type == VG_FT_INT) {
+		char buf[32];
+		size_t len = val->type == VG_FT_UINT ?
+			(size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)val->u) :
+			(size_t)snprintf(buf, sizeof(buf), "%lld", (long long)val->i);
+
+		add_cands(c, strmap_get((struct strmap *)&t->exact, buf, len, false));
+		return false;
+	}
+	if (val->type != VG_FT_STR && val->type != VG_FT_STRLIST)
+		return false;
 	add_cands(c, strmap_get((struct strmap *)&t->exact, val->s.p, val->s.len, false));
 	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++)
 		add_cands(c, strmap_get((struct strmap *)&t->prefix, val->s.p, t->prefix_lens[i],
@@ -347,7 +417,7 @@ int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 	}
 	if (lc.err)
 		return lc.err;
-	if (ki->n_tabs)
+	if (ki->n_tabs && p->cands.n > 1)
 		qsort(p->cands.v, p->cands.n, sizeof(*p->cands.v), by_index);
 	for (i = 0; i < p->cands.n; i++) {
 		struct vg_rule *r = p->cands.v[i];
@@ -368,7 +438,7 @@ int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 		a.action = r->action;
 		a.kernel_decidable = r->kernel_decidable;
 		a.ts_ns = now_ns;
-		a.outcome = NULL;
+		a.outcome = kernel_outcome(v, r);
 		a.action_latency_ns = 0;
 		render(r, v, a.message, sizeof(a.message));
 		p->stats.alerts++;

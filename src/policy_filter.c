@@ -33,6 +33,11 @@ static void conjuncts(const struct vg_rule *r, struct node *const **kids, size_t
 	}
 }
 
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* A leaf the kernel can check with a map lookup (set, prefix trie, CIDR trie). */
 static bool kernel_leaf(const struct node *n)
 {
@@ -124,11 +129,6 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
 	return err;
 }
 
-static int by_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
 {
 	struct acc *a = calloc(1, sizeof(*a));
@@ -168,10 +168,12 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 			err = -ENOMEM;
 		} else {
 			/* Sorted: stable explain output and diffable map contents. */
-			memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
+			if (a->ex.n)
+				memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
 			d->n_exact = a->ex.n;
 			qsort(d->exact, d->n_exact, sizeof(char *), by_str);
-			memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
+			if (a->pre.n)
+				memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
 			d->n_prefixes = a->pre.n;
 			qsort(d->prefixes, d->n_prefixes, sizeof(char *), by_str);
 			memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
@@ -188,25 +190,64 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 	return err;
 }
 
-/* The whole rule is a conjunction the kernel can check at the hook. */
+/*
+ * Whether the kernel can take the rule's action at the hook with the maps
+ * sensors have: an exec kill whose whole condition is one exact or prefix
+ * test of process.executable.path (absolute, within the map key).
+ */
 static bool rule_kernel_decidable(const struct vg_rule *r)
 {
-	struct node *const *kids;
-	size_t n, i;
-	int sensors = 0, k;
+	const struct node *c = r->cond;
+	size_t i;
 
-	for (k = 0; k < VG_K_MAX; k++)
-		if (r->kinds & VG_KB(k))
-			sensors |= 1 << fields_kind_sensor(k);
-	if (sensors & (sensors - 1))
-		return false;	/* spans sensors */
-	if (r->cond->kind == N_CONST)
-		return r->cond->value;
-	conjuncts(r, &kids, &n);
-	for (i = 0; i < n; i++)
-		if (!kernel_leaf(kids[i]))
+	if (r->action != VG_ACT_KILL || r->kinds != VG_KB(VG_K_EXEC) || c->kind != N_CMP ||
+	    strcmp(c->field->name, "process.executable.path"))
+		return false;
+	if (c->op == OP_EQ) {
+		if (!c->set.n)
+			return false;
+		for (i = 0; i < c->set.cap; i++)
+			if (c->set.slots[i].key && (c->set.slots[i].len + 1 > VG_RULE_PATH_BYTES ||
+						    c->set.slots[i].key[0] != '/'))
+				return false;
+		return true;
+	}
+	if (c->op != OP_STARTS || !c->n_strs)
+		return false;
+	for (i = 0; i < c->n_strs; i++)
+		if (!c->lens[i] || c->lens[i] > VG_RULE_PATH_BYTES || c->strs[i][0] != '/')
 			return false;
 	return true;
+}
+
+static int add_kernel_rule(struct vg_policy *p, struct ptrvec *out, const struct vg_rule *r)
+{
+	struct vg_kernel_rule *k = arena_alloc(&p->arena, sizeof(*k));
+	const struct node *c = r->cond;
+	size_t i, n = 0;
+
+	if (!k)
+		return -ENOMEM;
+	k->rule = r->name;
+	k->rule_index = r->index;
+	k->action = r->action;
+	k->audit = r->mode == VG_MODE_AUDIT;
+	if (c->op == OP_EQ) {
+		k->exact = arena_alloc(&p->arena, c->set.n * sizeof(char *));
+		if (!k->exact)
+			return -ENOMEM;
+		for (i = 0; i < c->set.cap; i++)
+			if (c->set.slots[i].key &&
+			    !(k->exact[n++] = arena_strndup(&p->arena, c->set.slots[i].key,
+							    c->set.slots[i].len)))
+				return -ENOMEM;
+		k->n_exact = n;
+		qsort(k->exact, n, sizeof(char *), by_str);
+	} else {
+		k->prefixes = (const char **)c->strs;
+		k->n_prefixes = c->n_strs;
+	}
+	return ptrvec_push(out, k);
 }
 
 int prefilter_build(struct vg_policy *p)
@@ -214,16 +255,31 @@ int prefilter_build(struct vg_policy *p)
 	size_t i, d;
 	int s, err;
 
+	struct ptrvec krules = { 0 };
+
 	memset(&p->pre, 0, sizeof(p->pre));
 	for (i = 0; i < p->active.n; i++) {
 		struct vg_rule *r = p->active.v[i];
 		int k;
 
 		r->kernel_decidable = rule_kernel_decidable(r);
+		if (r->kernel_decidable && (err = add_kernel_rule(p, &krules, r))) {
+			ptrvec_free(&krules);
+			return err;
+		}
 		for (k = 0; k < VG_K_MAX; k++)
 			if (r->kinds & VG_KB(k))
 				p->pre.sensor[fields_kind_sensor(k)].kinds |= VG_KB(k);
 	}
+	p->pre.kernel_rules = arena_alloc(&p->arena, (krules.n + 1) * sizeof(*p->pre.kernel_rules));
+	if (!p->pre.kernel_rules) {
+		ptrvec_free(&krules);
+		return -ENOMEM;
+	}
+	for (i = 0; i < krules.n; i++)
+		p->pre.kernel_rules[i] = *(struct vg_kernel_rule *)krules.v[i];
+	p->pre.n_kernel_rules = krules.n;
+	ptrvec_free(&krules);
 	for (s = 0; s < VG_SENSOR_MAX; s++) {
 		struct vg_sensor_filter *sf = &p->pre.sensor[s];
 
@@ -364,8 +420,12 @@ void policy_explain(const struct vg_policy *p, FILE *out)
 		fprintf(out, "\n    kernel checks: %s\n    user space checks: %s\n", ko ? kern : "-",
 			uo ? user : "-");
 		if (r->action != VG_ACT_ALERT)
-			fprintf(out, "    %s decided %s\n", policy_action_name(r->action),
-				r->kernel_decidable ? "in the kernel hook" :
-				"in user space after the event (not before it runs)");
+			fprintf(out, "    %s%s %s\n", policy_action_name(r->action),
+				r->mode == VG_MODE_AUDIT ? " (audit: reported, not done)" : "",
+				r->kernel_decidable ? "decided in the kernel hook, before the new image runs" :
+				r->action == VG_ACT_KILL ?
+				"decided in user space after the event (the kernel can only kill on one "
+				"executable path test of an exec)" :
+				"decided in user space (no in-kernel deny yet)");
 	}
 }

@@ -90,7 +90,6 @@ struct ast {
 	bool list_syntax;		/* operands were given in parentheses */
 };
 
-struct diag_sink;
 /* Parses @s->val; NULL after reporting a syntax error. */
 struct ast *expr_parse(struct vg_policy *p, const struct src_scalar *s);
 
@@ -100,8 +99,7 @@ struct list_def {
 	struct src_scalar *items;	/* each item with its own position */
 	size_t n_items;
 	struct pos pos;
-	int state;			/* 0 new, 1 expanding, 2 done */
-	struct ptrvec expanded;		/* struct operand * after nested lists are resolved */
+	int state;			/* 1 while being expanded: cycle detection */
 };
 
 struct macro_def {
@@ -188,6 +186,7 @@ struct anchor_tab {
 	struct strmap prefix;		/* prefix -> struct ptrvec * of rules */
 	size_t *prefix_lens;		/* distinct prefix lengths, ascending */
 	size_t n_prefix_lens;
+	struct ptrvec keys;		/* malloc'd key strings the maps point to */
 };
 
 struct kind_index {

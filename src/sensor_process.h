@@ -4,6 +4,7 @@
 #define VIGIL_SENSOR_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "sensor.h"
 #include "task_filter.h"
@@ -19,5 +20,9 @@ extern const struct vg_sensor_desc vg_process_sensor;
  * marked "would kill". Returns 0 or <0 with one error line logged.
  */
 int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit);
+/* The same with the path as bytes and the prefix flag given apart. */
+int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, size_t len, bool prefix,
+			     __u32 rule_id, bool audit);
+int vg_process_clear_exec_kills(struct vg_sensor *s);
 
 #endif

@@ -660,6 +660,61 @@ static void test_prefilter(void **state)
 	policy_free(p);
 }
 
+/* Which kill rules the exec hook can decide, and what it reports back. */
+static void test_kernel_rules(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: tmp\n    event: exec\n    action: kill\n    mode: audit\n"
+		"    condition: process.executable.path startswith (/tmp/, /dev/shm/)\n"
+		"  - name: nc\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path in (/usr/bin/nc, /bin/nc)\n"
+		"  - name: nc_root\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path = /usr/bin/ncat and process.user.id = 0\n"
+		"  - name: alert_only\n    event: exec\n    condition: process.executable.path = /bin/x\n"
+		"  - name: relative\n    event: exec\n    action: kill\n    condition: process.executable.path startswith tmp/\n");
+	static const char exe[] = "/usr/bin/nc";
+	struct {
+		struct vg_exec e;
+		char tail[64];
+	} rec;
+	const struct vg_prefilter *pf;
+	struct vg_event_view *v = malloc(sizeof(*v));
+	struct hits h;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	pf = policy_prefilter(p);
+	assert_int_equal(pf->n_kernel_rules, 2);
+	assert_string_equal(pf->kernel_rules[0].rule, "tmp");
+	assert_int_equal(pf->kernel_rules[0].rule_index, 0);
+	assert_true(pf->kernel_rules[0].audit);
+	assert_int_equal(pf->kernel_rules[0].n_prefixes, 2);
+	assert_string_equal(pf->kernel_rules[1].rule, "nc");
+	assert_int_equal(pf->kernel_rules[1].rule_index, 1);
+	assert_int_equal(pf->kernel_rules[1].n_exact, 2);
+	assert_string_equal(pf->kernel_rules[1].exact[0], "/bin/nc");
+
+	/* The sensor killed /usr/bin/nc for rule 1: the alert says so. */
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.tail, exe, sizeof(exe) - 1);
+	rec.e.exe.len = rec.e.filename.len = sizeof(exe) - 1;
+	rec.e.hdr.type = VG_EV_EXEC;
+	rec.e.hdr.version = VG_ABI_VERSION;
+	rec.e.hdr.size = sizeof(rec.e) + sizeof(exe) - 1;
+	rec.e.hdr.flags = VG_HF_KILLED;
+	rec.e.rule_id = 1;
+	assert_int_equal(vg_decode_check(&rec, rec.e.hdr.size, NULL), VG_DEC_OK);
+	assert_int_equal(fields_view_record(v, &rec.e.hdr, rec.e.hdr.size, NULL, NULL, 0), 0);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(policy_eval(p, v, 0, collect, &h), 1);
+	assert_string_equal(h.last.rule_name, "nc");
+	assert_true(h.last.kernel_decidable);
+	assert_string_equal(h.last.outcome, "killed in kernel");
+	free(v);
+	policy_free(p);
+}
+
 static void test_fields_registry(void **state)
 {
 	const struct vg_field *t;
@@ -774,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_index_is_not_a_scan),
 		cmocka_unit_test(test_record_view),
 		cmocka_unit_test(test_prefilter),
+		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_replay_basic),
 		cmocka_unit_test(test_replay_real_trace),
 		cmocka_unit_test(test_directory_load),

@@ -130,34 +130,31 @@ static const struct diag_case cases[] = {
 	  "t.yaml:4:30: error: expected a value, found the end of the condition (hint: quote values that contain spaces or ( ) , = ! < >)", false },
 };
 
-static void test_diagnostics(void **state)
+/* One cmocka test per case; @state is the case. */
+static void test_diagnostic(void **state)
 {
-	size_t i, j, n, failures = 0;
+	const struct diag_case *c = *state;
+	struct vg_policy *p = policy_new();
+	const struct vg_diag *d;
+	bool found = false;
+	size_t j, n;
+	int err;
 
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct vg_policy *p = policy_new();
-		const struct vg_diag *d;
-		bool found = false;
-		int err;
-
-		assert_non_null(p);
-		policy_add_string(p, "t.yaml", cases[i].yaml);
-		err = policy_compile(p);
-		d = policy_diags(p, &n);
+	assert_non_null(p);
+	policy_add_string(p, "t.yaml", c->yaml);
+	err = policy_compile(p);
+	d = policy_diags(p, &n);
+	for (j = 0; j < n; j++)
+		if (!strcmp(d[j].text, c->want))
+			found = true;
+	if (!found || (err == 0) != c->valid) {
+		print_message("want%s\n  %s\ngot:\n", c->valid ? " (valid)" : "", c->want);
 		for (j = 0; j < n; j++)
-			if (!strcmp(d[j].text, cases[i].want))
-				found = true;
-		if (!found || (err == 0) != cases[i].valid) {
-			print_message("case %zu: want%s\n  %s\ngot:\n", i,
-				      cases[i].valid ? " (valid)" : "", cases[i].want);
-			for (j = 0; j < n; j++)
-				print_message("  %s\n", d[j].text);
-			failures++;
-		}
-		policy_free(p);
+			print_message("  %s\n", d[j].text);
 	}
-	assert_int_equal(failures, 0);
+	assert_true(found);
+	assert_int_equal(err == 0, c->valid);
+	policy_free(p);
 }
 
 /* Several files: names are global, errors name their own file. */
@@ -197,13 +194,21 @@ static void test_clean_policy_is_silent(void **state)
 	policy_free(p);
 }
 
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_diagnostics),
-		cmocka_unit_test(test_multi_file),
-		cmocka_unit_test(test_clean_policy_is_silent),
-	};
+	static char names[N_CASES][32];
+	struct CMUnitTest tests[N_CASES + 2];
+	size_t i;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (i = 0; i < N_CASES; i++) {
+		/* The name says which case: the comment above it in cases[]. */
+		snprintf(names[i], sizeof(names[i]), "diagnostic_%02zu", i);
+		tests[i] = (struct CMUnitTest){ names[i], test_diagnostic, NULL, NULL,
+						(void *)&cases[i] };
+	}
+	tests[N_CASES] = (struct CMUnitTest)cmocka_unit_test(test_multi_file);
+	tests[N_CASES + 1] = (struct CMUnitTest)cmocka_unit_test(test_clean_policy_is_silent);
+	return _cmocka_run_group_tests("test_policy_errors", tests, N_CASES + 2, NULL, NULL);
 }

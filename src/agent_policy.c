@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "agent_policy.h"
+#include "fields.h"
+#include "log.h"
+#include "policy_kernel.h"
+#include "sensor_process.h"
+#include "timefmt.h"
+
+#define RELOAD_SETTLE_MS 100
+
+/* Compiles a fresh policy from the configured paths (or the built-in one). */
+static struct vg_policy *build_policy(struct vg_agent_policy *ap, bool report)
+{
+	struct vg_policy *p = policy_new();
+	const struct vg_diag *d;
+	size_t i, n;
+	int err = 0;
+
+	if (!p)
+		return NULL;
+	if (ap->n_paths == 0)
+		err = policy_add_string(p, "builtin:default.yaml", vg_default_policy_yaml);
+	for (i = 0; !err && i < ap->n_paths; i++)
+		err = policy_add_path(p, ap->paths[i]);
+	if (!err)
+		err = policy_compile(p);
+	d = policy_diags(p, &n);
+	/* Diagnostics are already "file:line:col: error: ..." lines. */
+	for (i = 0; report && i < n; i++)
+		fprintf(stderr, "%s\n", d[i].text);
+	if (err || policy_n_errors(p)) {
+		if (!report && n)
+			vg_err("policy reload failed, keeping the running policy: %s", d[0].text);
+		else if (!report)
+			vg_err("policy reload failed, keeping the running policy: %s", strerror(-err));
+		policy_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static struct vg_sensor *process_sensor(struct vg_agent *a)
+{
+	int i;
+
+	for (i = 0; i < a->n_sensors; i++)
+		if (a->sensors[i].desc == &vg_process_sensor)
+			return &a->sensors[i];
+	return NULL;
+}
+
+struct fan_collect {
+	struct vg_fan_rule *v;
+	size_t n, cap;
+};
+
+static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_t len, bool prefix,
+			    bool exec, uint32_t rule_id, bool audit)
+{
+	struct fan_collect *c = ctx;
+	struct vg_fan_rule *r;
+
+	(void)exec;	/* FAN_OPEN_EXEC_PERM is always asked for: exec opens the file */
+	if (c->n == c->cap) {
+		struct vg_fan_rule *nv = realloc(c->v, (c->cap = c->cap ? c->cap * 2 : 8) * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		c->v = nv;
+	}
+	r = &c->v[c->n];
+	memset(r, 0, sizeof(*r));
+	r->path = strndup(path, len);
+	r->rule_name = strdup(rule);
+	if (!r->path || !r->rule_name) {
+		free(r->path);
+		free(r->rule_name);
+		return -ENOMEM;
+	}
+	r->len = len;
+	r->prefix = prefix;
+	r->audit = audit;
+	r->rule_id = rule_id;
+	c->n++;
+	return 0;
+}
+
+/* Deny rules on files and executables go to the fanotify guard. */
+static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	struct fan_collect c = { 0 };
+	int err = policy_file_deny_rules(p, collect_fan_rule, &c);
+
+	if (err) {
+		vg_fan_rules_free(c.v, c.n);
+		return err;
+	}
+	if (!c.n && !ap->fan_started)
+		return 0;
+	if (!ap->fan_started) {
+		err = vg_fan_guard_init(&ap->fan);
+		if (!err)
+			err = vg_fan_guard_start(&ap->fan);
+		if (err) {
+			vg_fan_rules_free(c.v, c.n);
+			return err;
+		}
+		ap->fan_started = true;
+	}
+	return vg_fan_guard_set_rules(&ap->fan, c.v, c.n);
+}
+
+/* Denials the fanotify guard made, reported as alerts. */
+static void report_fan(struct vg_agent_policy *ap)
+{
+	struct vg_fan_report reps[64];
+	struct vg_agent *a = ap->agent;
+	size_t n, i;
+
+	if (!ap->fan_started)
+		return;
+	while ((n = vg_fan_guard_take_reports(&ap->fan, reps, 64)) > 0) {
+		for (i = 0; i < n; i++) {
+			const struct vg_fan_report *r = &reps[i];
+			const char *outcome = r->denied ? "denied" : "would have denied";
+			struct vg_json j;
+			char ts[48], msg[1024];
+
+			vg_buf_reset(&ap->line);
+			if (a->opts.json) {
+				vg_json_init(&j, &ap->line);
+				vg_json_obj_begin(&j);
+				vg_format_rfc3339(vg_boot_to_realtime_ns(r->boot_ns), ts, sizeof(ts));
+				vg_json_key(&j, "@timestamp");
+				vg_json_cstr(&j, ts);
+				vg_json_key(&j, "kind");
+				vg_json_cstr(&j, "alert");
+				vg_json_key(&j, "rule");
+				vg_json_cstr(&j, r->rule_name);
+				vg_json_key(&j, "message");
+				snprintf(msg, sizeof(msg), "%s %s of %s by pid %d", outcome,
+					 r->exec ? "exec" : "open", r->path, (int)r->pid);
+				vg_json_cstr(&j, msg);
+				vg_json_key(&j, "mode");
+				vg_json_cstr(&j, r->denied ? "enforce" : "audit");
+				vg_json_key(&j, "action");
+				vg_json_cstr(&j, "deny");
+				vg_json_key(&j, "outcome");
+				vg_json_cstr(&j, outcome);
+				vg_json_key(&j, "action_by");
+				vg_json_cstr(&j, "fanotify");
+				vg_json_key(&j, "policy_generation");
+				vg_json_u64(&j, ap->generation);
+				vg_json_key(&j, "event");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "event");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "kind");
+				vg_json_cstr(&j, r->exec ? "exec" : "open");
+				vg_json_obj_end(&j);
+				vg_json_key(&j, "process");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "pid");
+				vg_json_u64(&j, r->pid);
+				vg_json_obj_end(&j);
+				vg_json_key(&j, "file");
+				vg_json_obj_begin(&j);
+				vg_json_key(&j, "path");
+				vg_json_cstr(&j, r->path);
+				vg_json_obj_end(&j);
+				vg_json_obj_end(&j);
+				vg_json_obj_end(&j);
+			} else {
+				vg_buf_printf(&ap->line, "ALERT [deny] %s: %s %s of %s by pid %d",
+					      r->rule_name, outcome, r->exec ? "exec" : "open", r->path,
+					      (int)r->pid);
+			}
+			vg_buf_append(&ap->line, "\n", 1);
+			ap->alerts++;
+			if (fwrite(ap->line.data, 1, ap->line.len, a->opts.out) != ap->line.len)
+				a->write_errors++;
+		}
+	}
+}
+
+/* Loads the kernel-enforced part of @p into the sensors' maps. */
+static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	struct vg_sensor *ps = process_sensor(ap->agent);
+	int err;
+
+	err = apply_fan_rules(ap, p);
+	if (err)
+		return err;
+	if (!ps)
+		return 0;
+	err = vg_process_clear_exec_kills(ps);
+	if (err)
+		return err;
+	return policy_install_exec_kills(p, ps);
+}
+
+/* /proc/PID/stat start time (ticks) equals the record's: same process. */
+static bool same_process(uint32_t tgid, uint64_t start_ns)
+{
+	char path[64], buf[1024];
+	unsigned long long ticks = 0;
+	const char *p;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", tgid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &ticks) != 1 || hz <= 0)
+		return false;
+	return ticks == start_ns / (1000000000ULL / hz);
+}
+
+/* Takes the rule's action; returns the outcome for the alert. */
+static const char *act(struct vg_agent_policy *ap, struct vg_alert *al, const struct vg_hdr *h)
+{
+	bool audit = al->mode == VG_MODE_AUDIT;
+
+	switch (al->action) {
+	case VG_ACT_ALERT:
+		return "alerted";
+	case VG_ACT_KILL:
+		if (h->flags & VG_HF_KILLED) {
+			ap->kills_kernel++;
+			return "killed in kernel";
+		}
+		if (audit)
+			return "would have killed";
+		/* Never a reused pid: the start time must still match. */
+		if (!same_process(h->tgid, h->start_time_ns)) {
+			ap->kill_failed++;
+			return "kill skipped: process already gone";
+		}
+		if (kill(h->tgid, SIGKILL) < 0) {
+			ap->kill_failed++;
+			return "kill failed";
+		}
+		al->action_latency_ns = vg_boot_now_ns() - h->ts_boot_ns;
+		ap->kills_user++;
+		return "killed by agent";
+	case VG_ACT_DENY:
+		if (audit)
+			return "would have denied";
+		return "alerted (no deny hook for this event kind)";
+	}
+	return "alerted";
+}
+
+struct alert_ctx {
+	struct vg_agent_policy *ap;
+	const struct vg_event_ctx *ev;
+};
+
+static void write_alert_json(struct vg_agent_policy *ap, const struct vg_alert *al,
+			     const struct vg_event_ctx *ev)
+{
+	struct vg_buf event = { 0 };
+	struct vg_json j;
+	char ts[48];
+	size_t i;
+
+	vg_event_to_json(&event, ev);
+	vg_buf_reset(&ap->line);
+	vg_json_init(&j, &ap->line);
+	vg_json_obj_begin(&j);
+	vg_format_rfc3339(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
+	vg_json_key(&j, "@timestamp");
+	vg_json_cstr(&j, ts);
+	vg_json_key(&j, "kind");
+	vg_json_cstr(&j, "alert");
+	vg_json_key(&j, "rule");
+	vg_json_cstr(&j, al->rule_name);
+	vg_json_key(&j, "severity");
+	vg_json_cstr(&j, policy_severity_name(al->severity));
+	vg_json_key(&j, "tags");
+	vg_json_arr_begin(&j);
+	for (i = 0; i < al->n_tags; i++)
+		vg_json_cstr(&j, al->tags[i]);
+	vg_json_arr_end(&j);
+	vg_json_key(&j, "message");
+	vg_json_cstr(&j, al->message);
+	vg_json_key(&j, "mode");
+	vg_json_cstr(&j, policy_mode_name(al->mode));
+	vg_json_key(&j, "action");
+	vg_json_cstr(&j, policy_action_name(al->action));
+	vg_json_key(&j, "outcome");
+	vg_json_cstr(&j, al->outcome);
+	vg_json_key(&j, "action_latency_ns");
+	vg_json_u64(&j, al->action_latency_ns);
+	vg_json_key(&j, "kernel_decidable");
+	vg_json_bool(&j, al->kernel_decidable);
+	vg_json_key(&j, "suppressed");
+	vg_json_u64(&j, al->suppressed);
+	vg_json_key(&j, "policy_generation");
+	vg_json_u64(&j, ap->generation);
+	vg_json_key(&j, "event");
+	vg_json_raw(&j, event.data ? event.data : "null", event.data ? event.len : 4);
+	vg_json_obj_end(&j);
+	vg_buf_free(&event);
+}
+
+static void write_alert_text(struct vg_agent_policy *ap, const struct vg_alert *al)
+{
+	vg_buf_reset(&ap->line);
+	vg_buf_printf(&ap->line, "ALERT [%s] %s: %s (%s%s)", policy_severity_name(al->severity),
+		      al->rule_name, al->message, al->outcome,
+		      al->suppressed ? ", more suppressed" : "");
+}
+
+static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
+{
+	struct alert_ctx *c = arg;
+	struct vg_agent_policy *ap = c->ap;
+	struct vg_agent *a = ap->agent;
+
+	(void)v;
+	/* The fanotify guard decided and reported this one at the open itself. */
+	if (al->action == VG_ACT_DENY && ap->fan_started &&
+	    vg_fan_guard_has_rule(&ap->fan, policy_rule_id(al->rule)))
+		return 0;
+	if (!al->outcome)	/* the engine already knows when the hook acted */
+		al->outcome = act(ap, al, c->ev->rec);
+	else if (c->ev->rec->flags & VG_HF_KILLED)
+		ap->kills_kernel++;
+	ap->alerts++;
+	if (a->opts.json)
+		write_alert_json(ap, al, c->ev);
+	else
+		write_alert_text(ap, al);
+	vg_buf_append(&ap->line, "\n", 1);
+	if (fwrite(ap->line.data, 1, ap->line.len, a->opts.out) != ap->line.len)
+		a->write_errors++;
+	return 0;
+}
+
+/* Worker thread: take a freshly compiled policy between two events. */
+static void swap_pending(struct vg_agent_policy *ap)
+{
+	struct vg_policy *next = atomic_exchange(&ap->pending, NULL);
+
+	if (!next)
+		return;
+	if (apply_kernel_rules(ap, next) < 0) {
+		vg_err("policy reload: kernel rules could not be loaded, keeping the running policy");
+		apply_kernel_rules(ap, ap->cur);
+		policy_free(next);
+		atomic_fetch_add(&ap->reload_failed, 1);
+		return;
+	}
+	policy_free(ap->cur);
+	ap->cur = next;
+	ap->generation++;
+	atomic_fetch_add(&ap->reload_ok, 1);
+	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", policy_n_rules(next),
+		ap->generation);
+}
+
+static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
+{
+	struct vg_agent_policy *ap = a->hook_arg;
+	static struct vg_event_view view;	/* large; worker thread only */
+	struct alert_ctx c = { ap, ev };
+
+	swap_pending(ap);
+	report_fan(ap);
+	if (fields_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
+			       ev->n_ancestors) < 0)
+		return;
+	policy_eval(ap->cur, &view, ev->rec->ts_boot_ns, on_alert, &c);
+}
+
+static void on_idle(struct vg_agent *a)
+{
+	swap_pending(a->hook_arg);
+	report_fan(a->hook_arg);
+}
+
+int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
+			 const char *const *paths, size_t n_paths)
+{
+	memset(ap, 0, sizeof(*ap));
+	ap->agent = a;
+	ap->paths = paths;
+	ap->n_paths = n_paths;
+	ap->wake_fd = ap->inotify_fd = -1;
+	ap->cur = build_policy(ap, true);
+	if (!ap->cur)
+		return -EINVAL;
+	ap->generation = 1;
+	vg_info("policy: %zu rules from %s", policy_n_rules(ap->cur),
+		n_paths ? paths[0] : "the built-in default");
+	return 0;
+}
+
+/* Watches each policy path's directory: editors replace files by rename. */
+static void watch_paths(struct vg_agent_policy *ap)
+{
+	size_t i;
+
+	ap->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (ap->inotify_fd < 0)
+		return;
+	for (i = 0; i < ap->n_paths; i++) {
+		struct stat st;
+		char dir[4096];
+
+		if (stat(ap->paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(dir, sizeof(dir), "%s", ap->paths[i]);
+		} else {
+			snprintf(dir, sizeof(dir), "%s", ap->paths[i]);
+			snprintf(dir, sizeof(dir), "%s", dirname(dir));
+		}
+		if (inotify_add_watch(ap->inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+				      IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0)
+			vg_warn("cannot watch %s for policy changes: %s", dir, strerror(errno));
+	}
+}
+
+static void *reload_main(void *arg)
+{
+	struct vg_agent_policy *ap = arg;
+	struct pollfd fds[2] = { { ap->wake_fd, POLLIN, 0 }, { ap->inotify_fd, POLLIN, 0 } };
+	char buf[4096];
+
+	while (!atomic_load(&ap->stop)) {
+		struct vg_policy *p, *old;
+		int n = poll(fds, ap->inotify_fd >= 0 ? 2 : 1, 500);
+
+		if (n <= 0)
+			continue;
+		/* Let a burst of writes settle, then drain both sources. */
+		usleep(RELOAD_SETTLE_MS * 1000);
+		while (read(ap->wake_fd, buf, sizeof(buf)) > 0)
+			;
+		while (ap->inotify_fd >= 0 && read(ap->inotify_fd, buf, sizeof(buf)) > 0)
+			;
+		if (atomic_load(&ap->stop))
+			break;
+		p = build_policy(ap, false);
+		if (!p) {
+			atomic_fetch_add(&ap->reload_failed, 1);
+			continue;
+		}
+		old = atomic_exchange(&ap->pending, p);
+		policy_free(old);	/* superseded before the worker took it */
+	}
+	return NULL;
+}
+
+int vg_agent_policy_start(struct vg_agent_policy *ap)
+{
+	int err;
+
+	err = apply_kernel_rules(ap, ap->cur);
+	if (err)
+		return err;
+	ap->agent->hook = on_event;
+	ap->agent->idle_hook = on_idle;
+	ap->agent->hook_arg = ap;
+	ap->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ap->wake_fd < 0)
+		return -errno;
+	if (ap->n_paths)
+		watch_paths(ap);
+	err = pthread_create(&ap->reload_thread, NULL, reload_main, ap);
+	if (err)
+		return -err;
+	ap->thread_started = true;
+	return 0;
+}
+
+void vg_agent_policy_request_reload(struct vg_agent_policy *ap)
+{
+	uint64_t one = 1;
+
+	if (ap->wake_fd >= 0 && write(ap->wake_fd, &one, sizeof(one)) < 0)
+		vg_warn("cannot request a policy reload: %s", strerror(errno));
+}
+
+void vg_agent_policy_fini(struct vg_agent_policy *ap)
+{
+	if (ap->thread_started) {
+		atomic_store(&ap->stop, true);
+		vg_agent_policy_request_reload(ap);
+		pthread_join(ap->reload_thread, NULL);
+	}
+	if (ap->fan_started) {
+		struct vg_fan_stats st;
+
+		vg_fan_guard_get_stats(&ap->fan, &st);
+		vg_info("fanotify guard: %" PRIu64 " permission events, %" PRIu64 " denied, %" PRIu64
+			" would deny, %" PRIu64 " allowed by the watchdog, %" PRIu64 " reports dropped",
+			st.events, st.denied, st.would_deny, st.watchdog_allowed, st.reports_dropped);
+		vg_fan_guard_fini(&ap->fan);
+	}
+	if (ap->wake_fd >= 0)
+		close(ap->wake_fd);
+	if (ap->inotify_fd >= 0)
+		close(ap->inotify_fd);
+	policy_free(atomic_exchange(&ap->pending, NULL));
+	policy_free(ap->cur);
+	vg_buf_free(&ap->line);
+	memset(ap, 0, sizeof(*ap));
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy inside the agent: evaluates every event on the worker thread,
+ * writes alerts, takes actions (kill in the kernel hook where the sensor
+ * can decide, else from user space), and reloads on SIGHUP or when a policy
+ * file changes. A reload compiles on its own thread; the worker swaps the
+ * new policy in between two events, so no event is lost or evaluated twice,
+ * and a policy that fails to compile never replaces the running one.
+ */
+#ifndef VIGIL_AGENT_POLICY_H
+#define VIGIL_AGENT_POLICY_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "agent.h"
+#include "fanotify_guard.h"
+#include "policy.h"
+
+struct vg_agent_policy {
+	struct vg_agent *agent;
+	const char *const *paths;	/* policy files or directories; none: built-in default */
+	size_t n_paths;
+	struct vg_policy *cur;			/* worker thread only */
+	_Atomic(struct vg_policy *) pending;	/* compiled by a reload, not yet in use */
+	struct vg_buf line;
+	int wake_fd;			/* eventfd: reload requested */
+	int inotify_fd;
+	pthread_t reload_thread;
+	bool thread_started;
+	atomic_bool stop;
+	/* counters (worker thread, except reload_*) */
+	uint64_t alerts, kills_kernel, kills_user, kill_failed;
+	atomic_uint_fast64_t reload_ok, reload_failed;
+	uint64_t generation;
+	struct vg_fan_guard fan;	/* file/exec deny without BPF LSM */
+	bool fan_started;
+};
+
+/* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */
+int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
+			 const char *const *paths, size_t n_paths);
+/* After the sensors are loaded: kernel rules, event hook, reload thread. */
+int vg_agent_policy_start(struct vg_agent_policy *ap);
+/* Asks for a reload (SIGHUP). Safe from any thread. */
+void vg_agent_policy_request_reload(struct vg_agent_policy *ap);
+void vg_agent_policy_fini(struct vg_agent_policy *ap);
+
+/* The built-in default policy (policy/default.yaml, embedded at build time). */
+extern const char vg_default_policy_yaml[];
+
+#endif

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <time.h>
+#include <unistd.h>
+#include "fanotify_guard.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define PERM_MASK (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM)
+
+void vg_fan_rules_free(struct vg_fan_rule *rules, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rules[i].path);
+		free(rules[i].rule_name);
+	}
+	free(rules);
+}
+
+int vg_fan_guard_init(struct vg_fan_guard *g)
+{
+	memset(g, 0, sizeof(*g));
+	pthread_mutex_init(&g->lock, NULL);
+	atomic_store(&g->inflight_fd, -1);
+	g->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
+			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	if (g->fd < 0) {
+		int err = -errno;
+
+		vg_err("file deny needs fanotify permission events: fanotify_init: %s", strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+/* The object to mark: the file itself, or the directory for a prefix. */
+static int mark(struct vg_fan_guard *g, const struct vg_fan_rule *r, unsigned int op)
+{
+	char path[4096];
+	uint64_t mask = PERM_MASK | (r->prefix ? FAN_EVENT_ON_CHILD : 0);
+
+	snprintf(path, sizeof(path), "%.*s", (int)r->len, r->path);
+	return fanotify_mark(g->fd, op, mask, AT_FDCWD, path);
+}
+
+int vg_fan_guard_set_rules(struct vg_fan_guard *g, struct vg_fan_rule *rules, size_t n)
+{
+	struct vg_fan_rule *old;
+	size_t i, n_old;
+	int err = 0;
+
+	pthread_mutex_lock(&g->lock);
+	old = g->rules;
+	n_old = g->n_rules;
+	/* New marks first, so no moment is unguarded; then drop what is gone. */
+	for (i = 0; i < n; i++) {
+		if (mark(g, &rules[i], FAN_MARK_ADD) < 0) {
+			err = -errno;
+			vg_err("deny rule '%s': cannot watch %s: %s", rules[i].rule_name,
+			       rules[i].path, strerror(errno));
+		}
+	}
+	g->rules = rules;
+	g->n_rules = n;
+	for (i = 0; i < n_old; i++) {
+		size_t k;
+		bool kept = false;
+
+		for (k = 0; k < n && !kept; k++)
+			kept = rules[k].len == old[i].len && !memcmp(rules[k].path, old[i].path, old[i].len);
+		if (!kept)
+			mark(g, &old[i], FAN_MARK_REMOVE);
+	}
+	pthread_mutex_unlock(&g->lock);
+	vg_fan_rules_free(old, n_old);
+	return err;
+}
+
+/* Under lock: the rule that decides @path, or NULL. */
+static const struct vg_fan_rule *match(const struct vg_fan_guard *g, const char *path, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_rules; i++) {
+		const struct vg_fan_rule *r = &g->rules[i];
+
+		if (r->prefix ? (len > r->len && !memcmp(path, r->path, r->len))
+			      : (len == r->len && !memcmp(path, r->path, len)))
+			return r;
+	}
+	return NULL;
+}
+
+static void queue_report(struct vg_fan_guard *g, const struct vg_fan_rule *r, const char *path,
+			 pid_t pid, bool denied, bool exec)
+{
+	struct vg_fan_report *rep;
+
+	if (g->rep_count == VG_FAN_REPORTS) {
+		g->st.reports_dropped++;
+		return;
+	}
+	rep = &g->reports[(g->rep_head + g->rep_count++) % VG_FAN_REPORTS];
+	rep->rule_id = r->rule_id;
+	snprintf(rep->rule_name, sizeof(rep->rule_name), "%s", r->rule_name);
+	snprintf(rep->path, sizeof(rep->path), "%.*s", (int)sizeof(rep->path) - 1, path);
+	rep->pid = pid;
+	rep->denied = denied;
+	rep->exec = exec;
+	rep->boot_ns = vg_boot_now_ns();
+}
+
+static void answer(struct vg_fan_guard *g, int fd, bool allow)
+{
+	struct fanotify_response resp = { .fd = fd, .response = allow ? FAN_ALLOW : FAN_DENY };
+
+	if (write(g->fd, &resp, sizeof(resp)) < 0 && errno != ENOENT) {
+		pthread_mutex_lock(&g->lock);
+		g->st.errors++;
+		pthread_mutex_unlock(&g->lock);
+	}
+}
+
+static void handle(struct vg_fan_guard *g, const struct fanotify_event_metadata *m)
+{
+	char link[64], path[4096];
+	const struct vg_fan_rule *r;
+	bool allow = true, denied = false;
+	ssize_t len;
+
+	atomic_store(&g->inflight_since_ns, vg_boot_now_ns());
+	atomic_store(&g->inflight_fd, m->fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", m->fd);
+	len = readlink(link, path, sizeof(path) - 1);
+	if (len < 0)
+		len = 0;
+	path[len] = '\0';
+	pthread_mutex_lock(&g->lock);
+	g->st.events++;
+	r = match(g, path, len);
+	if (r) {
+		allow = r->audit;
+		denied = !r->audit;
+		if (denied)
+			g->st.denied++;
+		else
+			g->st.would_deny++;
+		queue_report(g, r, path, m->pid, denied, m->mask & FAN_OPEN_EXEC_PERM);
+	} else {
+		g->st.allowed++;
+	}
+	pthread_mutex_unlock(&g->lock);
+	/* Answer first; nothing after this can delay the opener. */
+	if (atomic_exchange(&g->inflight_fd, -1) == m->fd)
+		answer(g, m->fd, allow);
+	close(m->fd);
+}
+
+static void *guard_main(void *arg)
+{
+	struct vg_fan_guard *g = arg;
+	char buf[8192] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
+	struct pollfd pfd = { g->fd, POLLIN, 0 };
+
+	while (!atomic_load(&g->stop)) {
+		const struct fanotify_event_metadata *m;
+		ssize_t n;
+
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		n = read(g->fd, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			if (m->vers != FANOTIFY_METADATA_VERSION || m->fd < 0)
+				continue;
+			if (m->mask & PERM_MASK)
+				handle(g, m);
+			else
+				close(m->fd);
+		}
+	}
+	return NULL;
+}
+
+/* Answers "allow" for an event the guard thread has held too long. */
+static void *watchdog_main(void *arg)
+{
+	struct vg_fan_guard *g = arg;
+	struct timespec tick = { 0, 50 * 1000000L };
+
+	while (!atomic_load(&g->stop)) {
+		int fd = atomic_load(&g->inflight_fd);
+		uint64_t since = atomic_load(&g->inflight_since_ns);
+
+		if (fd >= 0 && vg_boot_now_ns() - since > VG_FAN_DEADLINE_MS * 1000000ULL &&
+		    atomic_compare_exchange_strong(&g->inflight_fd, &fd, -1)) {
+			answer(g, fd, true);
+			pthread_mutex_lock(&g->lock);
+			g->st.watchdog_allowed++;
+			pthread_mutex_unlock(&g->lock);
+		}
+		nanosleep(&tick, NULL);
+	}
+	return NULL;
+}
+
+int vg_fan_guard_start(struct vg_fan_guard *g)
+{
+	int err = pthread_create(&g->thread, NULL, guard_main, g);
+
+	if (err)
+		return -err;
+	err = pthread_create(&g->watchdog, NULL, watchdog_main, g);
+	if (err) {
+		atomic_store(&g->stop, true);
+		pthread_join(g->thread, NULL);
+		return -err;
+	}
+	g->started = true;
+	return 0;
+}
+
+bool vg_fan_guard_has_rule(struct vg_fan_guard *g, uint32_t rule_id)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&g->lock);
+	for (i = 0; i < g->n_rules && !found; i++)
+		found = g->rules[i].rule_id == rule_id;
+	pthread_mutex_unlock(&g->lock);
+	return found;
+}
+
+size_t vg_fan_guard_take_reports(struct vg_fan_guard *g, struct vg_fan_report *out, size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&g->lock);
+	while (n < max && g->rep_count) {
+		out[n++] = g->reports[g->rep_head];
+		g->rep_head = (g->rep_head + 1) % VG_FAN_REPORTS;
+		g->rep_count--;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return n;
+}
+
+void vg_fan_guard_get_stats(struct vg_fan_guard *g, struct vg_fan_stats *st)
+{
+	pthread_mutex_lock(&g->lock);
+	*st = g->st;
+	pthread_mutex_unlock(&g->lock);
+}
+
+void vg_fan_guard_fini(struct vg_fan_guard *g)
+{
+	if (g->started) {
+		atomic_store(&g->stop, true);
+		pthread_join(g->thread, NULL);
+		pthread_join(g->watchdog, NULL);
+	}
+	/* Closing the group allows every event still pending. */
+	if (g->fd >= 0)
+		close(g->fd);
+	vg_fan_rules_free(g->rules, g->n_rules);
+	pthread_mutex_destroy(&g->lock);
+	memset(g, 0, sizeof(*g));
+	g->fd = -1;
+}

@@ -1,0 +1,225 @@
+"""vigil run with a policy: alerts, in-kernel kill, audit mode and atomic reload."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from vigil_test import VIGIL, Tracer, VigilTestCase, get, helper
+
+KILL_POLICY = """
+rules:
+  - name: no_exec_from_dir
+    description: nothing may run from the test directory
+    event: exec
+    condition: process.executable.path startswith {dir}/
+    severity: critical
+    tags: [T1204]
+    output: "blocked {{process.executable.path}}"
+    action: kill
+    mode: {mode}
+"""
+
+ALERT_POLICY = """
+lists:
+  marked: [{marker}]
+rules:
+  - name: marker_exec
+    event: exec
+    condition: process.executable.path in marked
+    output: "generation {gen} saw {{process.pid}}"
+"""
+
+
+def alerts(events, rule):
+    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
+
+
+class RunPolicyTest(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-run-", dir="/tmp")
+        self.victim = os.path.join(self.dir, "victim")
+        shutil.copy(helper("first_write"), self.victim)
+        os.chmod(self.victim, 0o755)
+        self.policy = os.path.join(self.dir, "policy.yaml")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write_policy(self, text):
+        tmp = self.policy + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.rename(tmp, self.policy)
+
+    def test_kill_rule_kills_before_first_instruction(self):
+        self.write_policy(KILL_POLICY.format(dir=self.dir, mode="enforce"))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            res = subprocess.run([self.victim], stdout=subprocess.PIPE, timeout=10)
+            t.stop()
+        self.assertEqual(res.stdout, b"", "nothing may arrive on the pipe")
+        self.assertEqual(res.returncode, -signal.SIGKILL)
+        a = alerts(t.events, "no_exec_from_dir")
+        self.assertEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "killed in kernel")
+        self.assertEqual(a[0]["severity"], "critical")
+        self.assertEqual(a[0]["message"], "blocked " + self.victim)
+        self.assertEqual(get(a[0]["event"], "process.executable.path"), self.victim)
+        self.assertEqual(get(a[0]["event"], "event.action"), "killed")
+        self.assertTrue(a[0]["kernel_decidable"])
+
+    def test_audit_mode_lets_it_run_and_says_would_have(self):
+        self.write_policy(KILL_POLICY.format(dir=self.dir, mode="audit"))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            res = subprocess.run([self.victim], stdout=subprocess.PIPE, timeout=10)
+            t.stop()
+        self.assertEqual(res.stdout, b"alive\n")
+        self.assertEqual(res.returncode, 0)
+        a = alerts(t.events, "no_exec_from_dir")
+        self.assertEqual(len(a), 1)
+        self.assertTrue(a[0]["outcome"].startswith("would have killed"), a[0]["outcome"])
+        self.assertEqual(a[0]["mode"], "audit")
+
+    def test_kill_decided_in_user_space_says_so_and_how_late(self):
+        self.write_policy("""
+rules:
+  - name: kill_marked_shell
+    event: exec
+    condition: process.command_line contains vg-userkill-marker
+    action: kill
+""")
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            start = time.time()
+            res = subprocess.run(["sh", "-c", "sleep 20", "vg-userkill-marker"], timeout=30)
+            elapsed = time.time() - start
+            t.stop()
+        self.assertEqual(res.returncode, -signal.SIGKILL)
+        self.assertLess(elapsed, 10)
+        a = alerts(t.events, "kill_marked_shell")
+        self.assertEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "killed by agent")
+        self.assertFalse(a[0]["kernel_decidable"])
+        self.assertGreater(a[0]["action_latency_ns"], 0)
+
+    def test_invalid_policy_at_start_is_refused_with_position(self):
+        with open(self.policy, "w") as f:
+            f.write("rules:\n  - name: x\n    event: exec\n    condition: process.exe = 1\n")
+        res = subprocess.run([VIGIL, "run", "--policy", self.policy], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn(self.policy + ":4:16: error: unknown field 'process.exe'", res.stderr.decode())
+
+    def test_reload_50_times_under_load_loses_nothing(self):
+        marker = os.path.join(self.dir, "marker")
+        shutil.copy("/bin/true", marker)
+        valid = lambda gen: ALERT_POLICY.format(marker=marker, gen=gen)
+        invalid = "rules:\n  - name: broken\n    event: exec\n    condition: process.pid ==\n"
+        self.write_policy(valid(0))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            runs = 0
+            stop_at = time.time() + 60
+            for i in range(50):
+                self.write_policy(valid(i + 1) if i % 2 == 0 else invalid)
+                t.proc.send_signal(signal.SIGHUP)
+                # A steady stream of matching execs while the reload happens.
+                for _ in range(4):
+                    subprocess.run([marker], check=True)
+                    runs += 1
+                    time.sleep(0.03)
+                self.assertLess(time.time(), stop_at)
+            t.stop(settle=1.0)
+        got = alerts(t.events, "marker_exec")
+        self.assertEqual(len(got), runs, "one alert per triggering exec, none lost or doubled")
+        self.assertEqual(len({a["event"]["process"]["pid"] for a in got}), runs)
+        self.assertGreater(t.stderr.count("policy reloaded"), 5)
+        self.assertGreater(t.stderr.count("policy reload failed"), 5)
+        # A failed load never replaced the running policy: generations only grow
+        # and every alert came from a valid generation.
+        gens = [int(a["message"].split()[1]) for a in got]
+        self.assertEqual(gens, sorted(gens))
+        self.assertFalse([a for a in t.events if a.get("rule") == "broken"])
+
+
+DENY_POLICY = """
+rules:
+  - name: no_secret
+    event: open
+    condition: file.path = {path}
+    severity: high
+    action: deny
+    mode: {mode}
+"""
+
+
+class FileDenyTest(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-deny-", dir="/tmp")
+        self.secret = os.path.join(self.dir, "secret")
+        self.other = os.path.join(self.dir, "other")
+        for p in (self.secret, self.other):
+            with open(p, "w") as f:
+                f.write("data\n")
+        self.policy = os.path.join(self.dir, "policy.yaml")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def cat(self, path):
+        return subprocess.run(["cat", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=10)
+
+    def run_with(self, mode):
+        with open(self.policy, "w") as f:
+            f.write(DENY_POLICY.format(path=self.secret, mode=mode))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            secret = self.cat(self.secret)
+            other = self.cat(self.other)
+            t.stop(settle=0.5)
+        return t, secret, other
+
+    def test_deny_rule_makes_cat_fail_with_eperm(self):
+        t, secret, other = self.run_with("enforce")
+        self.assertNotEqual(secret.returncode, 0)
+        self.assertIn(b"Operation not permitted", secret.stderr)
+        self.assertEqual(other.stdout, b"data\n")
+        a = alerts(t.events, "no_secret")
+        self.assertGreaterEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "denied")
+        self.assertEqual(a[0]["event"]["file"]["path"], self.secret)
+        # Once vigil is gone the file opens again: no mark outlives the agent.
+        self.assertEqual(self.cat(self.secret).stdout, b"data\n")
+
+    def test_deny_rule_in_audit_mode_lets_cat_through(self):
+        t, secret, other = self.run_with("audit")
+        self.assertEqual(secret.stdout, b"data\n")
+        a = alerts(t.events, "no_secret")
+        self.assertGreaterEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "would have denied")
+
+
+class DefaultPolicyTest(VigilTestCase):
+    def test_builtin_policy_alerts_on_exec_from_tmp(self):
+        d = tempfile.mkdtemp(prefix="vg-default-", dir="/tmp")
+        try:
+            binary = os.path.join(d, "dropper")
+            shutil.copy("/bin/true", binary)
+            with Tracer("run") as t:
+                subprocess.run([binary], check=True, timeout=10)
+                t.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertIn("rules from the built-in default", t.stderr)
+        a = alerts(t.events, "exec_from_writable_dir")
+        a = [x for x in a if get(x["event"], "process.executable.path") == binary]
+        self.assertEqual(len(a), 1)
+        self.assertEqual(a[0]["outcome"], "alerted")
+        self.assertEqual(a[0]["severity"], "high")
+        self.assertIn("T1204", a[0]["tags"])
+        # Without --alerts-only the events themselves are printed too.
+        execs = [e for e in t.events if get(e, "event.kind") == "exec"
+                 and get(e, "process.executable.path") == binary]
+        self.assertEqual(len(execs), 1)
