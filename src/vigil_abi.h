@@ -211,8 +211,9 @@ enum vg_file_syscall {
 #define VG_FILE_REQ_TRUNC	(1u << 3)
 #define VG_FILE_TARGET_USER	(1u << 4)	/* target joined from dirfd/cwd + string */
 #define VG_FILE_PATH_FAULT	(1u << 5)	/* the path could not be read */
-#define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path: emitted unfiltered */
+#define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path not normalized: emitted unfiltered */
 #define VG_FILE_TARGET_RAW	(1u << 7)	/* target is the caller's string as given (symlink) */
+#define VG_FILE_NORMALIZED	(1u << 8)	/* "." "..", "//" resolved lexically in the kernel before matching */
 
 #define VG_FILE_AT_FDCWD	(-100)
 

@@ -240,6 +240,126 @@ static long dot_scan_step(__u32 i, void *data)
 	return 0;
 }
 
+#define NORM_DEPTH 64
+
+struct norm {
+	__u32 start, len;
+	__u32 out;		/* output length (output never passes input) */
+	__u32 cs;		/* where the current component starts in the output */
+	__u32 depth;
+	bool overflow;
+	__u16 comps[NORM_DEPTH];	/* start of each kept component */
+};
+
+/* The state lives in a map, not on the stack: the verifier then checks the
+ * loop body once instead of following every value through 8192 rounds. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct norm);
+} norm_scratch SEC(".maps");
+
+static __always_inline struct norm *norm_state(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&norm_scratch, &zero);
+}
+
+
+/* Ends the component out[cs..out): drops ".", pops for "..", keeps the rest. */
+static __always_inline void norm_end(struct norm *n, struct vg_path_buf *pb)
+{
+	__u32 clen = n->out - n->cs, at = n->start + n->cs;
+	char c0 = pb->buf[at & VG_BUF_MASK], c1 = pb->buf[(at + 1) & VG_BUF_MASK];
+
+	if (n->out < n->cs)
+		return;
+	if (clen == 1 && c0 == '.') {
+		n->out = n->cs;
+	} else if (clen == 2 && c0 == '.' && c1 == '.') {
+		n->out = n->cs ? n->cs - 1 : 0;		/* drop "/.." */
+		if (n->depth > 0) {
+			n->depth--;
+			n->out = n->comps[n->depth & (NORM_DEPTH - 1)];
+			n->out = n->out ? n->out - 1 : 0;	/* and "/prev" */
+		}
+	} else if (clen > 0) {
+		if (n->depth >= NORM_DEPTH) {
+			n->overflow = true;
+			return;
+		}
+		n->comps[n->depth & (NORM_DEPTH - 1)] = n->cs;
+		n->depth++;
+	}
+}
+
+static long norm_step(__u32 i, void *data)
+{
+	struct vg_path_buf *pb = path_buf();
+	struct norm *n = norm_state();
+	char c;
+
+	if (!n)
+		return 1;
+	if (!pb || i >= n->len || n->overflow)
+		return 1;
+	c = pb->buf[(n->start + i) & VG_BUF_MASK];
+	if (c != '/') {
+		pb->buf[(n->start + n->out) & VG_BUF_MASK] = c;
+		n->out++;
+		return 0;
+	}
+	if (n->out > n->cs)
+		norm_end(n, pb);
+	/* "//", or "." just dropped: one separator is enough */
+	if (n->out > 0 && pb->buf[(n->start + n->out - 1) & VG_BUF_MASK] == '/')
+		return 0;
+	pb->buf[(n->start + n->out) & VG_BUF_MASK] = '/';
+	n->out++;
+	n->cs = n->out;
+	return 0;
+}
+
+/*
+ * Lexical normalization of the joined path in place ("//", "/./", "/x/../"),
+ * so that the prefix match sees what the caller meant. Returns 0, or <0
+ * when the path is too deep (left as it was: never dropped).
+ */
+__noinline int file_normalize(struct fpath *p)
+{
+	struct vg_path_buf *pb = path_buf();
+	struct norm *n = norm_state();
+	__u32 unused = 0;
+
+	if (!p || !pb || !n)
+		return -1;
+	n->start = p->start;
+	n->len = p->len;
+	n->out = 0;
+	n->cs = 0;
+	n->depth = 0;
+	n->overflow = false;
+	if (n->start >= VG_PATH_BUF_BYTES || n->len > VG_PATH_BUF_BYTES)
+		return -1;
+	bpf_loop(VG_PATH_BUF_BYTES, norm_step, &unused, 0);
+	if (n->overflow)
+		return -1;
+	if (n->out > n->cs)
+		norm_end(n, pb);
+	if (n->overflow)
+		return -1;
+	if (n->out > 1 && pb->buf[(n->start + n->out - 1) & VG_BUF_MASK] == '/')
+		n->out--;
+	if (n->out == 0) {
+		pb->buf[n->start & VG_BUF_MASK] = '/';
+		n->out = 1;
+	}
+	p->len = n->out;
+	return 0;
+}
+
 /*
  * Joins the kernel path of @dirfd (or the cwd) with the caller's string.
  * Returns 0, 1 when the string is empty (AT_EMPTY_PATH: the caller uses
@@ -285,7 +405,7 @@ __noinline int file_join(__u64 taskp, __s64 dirfd, __u64 ustrp, struct fpath *p)
 	if (pb->buf[VG_USTR_AT] == '/') {
 		p->start = VG_USTR_AT;
 		p->len = ulen;
-		return 0;
+		goto out;
 	}
 	if (dirfd == VG_FILE_AT_FDCWD) {
 		base = BPF_CORE_READ(task, fs, pwd);
@@ -307,6 +427,9 @@ __noinline int file_join(__u64 taskp, __s64 dirfd, __u64 ustrp, struct fpath *p)
 	dlen = res.len == 1 ? 0 : res.len;	/* "/" + "x", not "//x" */
 	p->start = VG_JOIN_SEP - dlen;
 	p->len = dlen + 1 + ulen;
+out:
+	if (scan.found && !(p->fflags & VG_FILE_PATH_TRUNC) && file_normalize(p) == 0)
+		p->fflags = (p->fflags & ~VG_FILE_UNCHECKED) | VG_FILE_NORMALIZED;
 	return 0;
 }
 
@@ -684,6 +807,8 @@ __noinline int file_emit_op(struct opargs *o)
 			fl |= VG_FILE_TARGET_TRUNC;
 		if (q.fflags & VG_FILE_UNCHECKED)
 			fl |= VG_FILE_UNCHECKED;
+		if (q.fflags & VG_FILE_NORMALIZED)
+			fl |= VG_FILE_NORMALIZED;
 		if (put_fpath(&t, &e->target, &q))
 			fl |= VG_FILE_TARGET_TRUNC;
 		e->fflags |= fl;

@@ -309,13 +309,21 @@ class FileSensorTest(VigilTestCase):
 
     def test_dot_dot_cannot_escape_the_watch_set(self):
         self.touch("victim")
+        self.touch("other")
         os.mkdir(self.p("sub"))
         with Tracer("trace", "file", "--path", self.p("victim")) as t:
             pid, _ = run_op("chmod", self.p("sub", "..", "victim"), "0700")
+            pid2, _ = run_op("chmod", "/" + self.p("sub", ".", "..", "", "victim"), "0700")
+            # normalized in the kernel: a ".." path outside the watch set is dropped there
+            pid3, _ = run_op("chmod", self.p("sub", "..", "other"), "0700")
         t.stop()
         e = self.one(t.events, pid, "chmod")
         self.assertEqual(get(e, "file.path"), self.p("victim"))
+        self.assertEqual(get(e, "file.requested_path"), self.p("sub", "..", "victim"))
         self.assertEqual(get(e, "file.path_normalized"), True)
+        e = self.one(t.events, pid2, "chmod")
+        self.assertEqual(get(e, "file.path"), self.p("victim"))
+        self.assertEqual(of_pid(t.events, pid3), [])
 
     def test_default_set_sees_home_ssh(self):
         home = os.path.join("/home", os.path.basename(self.dir))
