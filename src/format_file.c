@@ -245,7 +245,7 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 	vg_json_key(j, "file");
 	vg_json_obj_begin(j);
 	vg_json_key(j, "path");
-	json_path(j, ev, &f->path, false, &path, &path_len);
+	json_path(j, ev, &f->path, user && unchecked, &path, &path_len);
 	vg_json_key(j, "path_source");
 	vg_json_cstr(j, user ? "user" : "kernel");
 	if (f->target.len || type == VG_EV_FILE_RENAME || type == VG_EV_FILE_LINK ||
