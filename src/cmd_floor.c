@@ -13,6 +13,7 @@
 #include "sensor.h"
 #include "floor_exec.skel.h"
 #include "floor_file.skel.h"
+#include "floor_net.skel.h"
 
 #define FLOOR_DESC(nm, skel, progs_)						\
 	static void *nm##_open(void) { return skel##__open(); }			\
@@ -29,10 +30,19 @@ FLOOR_DESC(exec, floor_exec_bpf, exec_progs);
 static const char *const file_progs[] = { "floor_sys_exit", NULL };
 FLOOR_DESC(file, floor_file_bpf, file_progs);
 
+static const char *const net_progs[] = {
+	"floor_state", "floor_reset", "floor_exec", "floor_enter_connect", "floor_exit_connect",
+	"floor_exit_accept", "floor_exit_accept4", "floor_enter_sendto", "floor_exit_sendto",
+	"floor_enter_recvfrom", "floor_exit_recvfrom", "floor_enter_sendmsg", "floor_exit_sendmsg",
+	"floor_enter_recvmsg", "floor_exit_recvmsg", "floor_exit_dup2", "floor_exit_dup3", NULL
+};
+FLOOR_DESC(net, floor_net_bpf, net_progs);
+
 /* One row per sensor with a benchmark. */
 static const struct vg_sensor_desc *const floors[] = {
 	&exec_desc,
 	&file_desc,
+	&net_desc,
 };
 
 int cmd_floor(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "log.h"
 #include "sensor_file.h"
+#include "sensor_net.h"
 #include "sensor_process.h"
 
 #define MAX_POLICY_PATHS 32
@@ -99,6 +100,8 @@ int cmd_run(int argc, char **argv)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_file_sensor, NULL);
+	if (!err)
+		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &vg_net_cfg_default);
 	if (!err) {
 		vg_agent_print_types(&agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
 		agent.print_type[VG_EV_FORK] = false;

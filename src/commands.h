@@ -12,6 +12,7 @@ struct vg_command {
 int cmd_run(int argc, char **argv);
 int cmd_trace_exec(int argc, char **argv);
 int cmd_trace_file(int argc, char **argv);
+int cmd_trace_net(int argc, char **argv);
 int cmd_floor(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_policy_check(int argc, char **argv);

@@ -29,6 +29,15 @@ static const struct vg_record_desc descs[] = {
 	{ VG_EV_FILE_MOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
 	{ VG_EV_FILE_UMOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
 	{ VG_EV_FILE_MEMFD, "memfd", sizeof(struct vg_file), 4, FILE_STRS },
+	/* network sensor */
+	{ VG_EV_NET_CONNECT, "connect", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_ACCEPT, "accept", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_LISTEN, "listen", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_CLOSE, "close", sizeof(struct vg_net_conn), 0, { 0 } },
+	{ VG_EV_NET_UDP_FLOW, "udp_flow", sizeof(struct vg_net_udp_flow), 0, { 0 } },
+	{ VG_EV_NET_DNS, "dns", sizeof(struct vg_net_dns), 1, { STR(vg_net_dns, payload) } },
+	{ VG_EV_NET_DENY, "deny", sizeof(struct vg_net_deny), 0, { 0 } },
+	{ VG_EV_NET_SHELL, "shell_on_socket", sizeof(struct vg_net_shell), 0, { 0 } },
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];

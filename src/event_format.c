@@ -5,6 +5,7 @@
 #include <string.h>
 #include "event_format.h"
 #include "format_file.h"
+#include "format_net.h"
 #include "timefmt.h"
 
 static void json_exec(struct vg_json *j, const struct vg_event_ctx *ev);
@@ -32,6 +33,15 @@ static const struct vg_formatter formatters[] = {
 	{ VG_EV_FILE_MOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
 	{ VG_EV_FILE_UMOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
 	{ VG_EV_FILE_MEMFD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	/* network sensor (format_net.c) */
+	{ VG_EV_NET_CONNECT, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_ACCEPT, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_LISTEN, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_CLOSE, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_UDP_FLOW, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_DNS, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_DENY, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_SHELL, vg_net_json_process, vg_net_json, vg_net_text, NULL },
 };
 
 static const struct vg_formatter *formatter_of(uint16_t type)
@@ -366,6 +376,9 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 		if (f && f->json_event)
 			f->json_event(&j, ev);
 	}
+	/* event.outcome, event.duration... of the network sensor's records */
+	if (ev->rec->type >= VG_EV_NET_FIRST && ev->rec->type <= VG_EV_NET_LAST)
+		vg_net_json_event(&j, ev);
 	vg_json_obj_end(&j);
 	vg_json_process(&j, ev);
 	{

@@ -8,6 +8,7 @@ static const struct vg_command commands[] = {
 	{ "run", "run the agent: every sensor, the policy, actions and exporters", cmd_run },
 	{ "trace exec", "live exec, fork and exit events", cmd_trace_exec },
 	{ "trace file", "opens and changes of watched files, with kernel paths", cmd_trace_file },
+	{ "trace net", "TCP connections, UDP flows, DNS, shells on sockets; deny", cmd_trace_net },
 	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", cmd_floor },
 	{ "probe", "what this kernel lets vigil do, and which hook each sensor uses", cmd_probe },
 	{ "policy check", "validate policy files (no root)", cmd_policy_check },

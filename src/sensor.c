@@ -100,6 +100,9 @@ void vg_sensor_detach(struct vg_sensor *s)
 {
 	int i;
 
+	if (s->n_links && s->desc && s->desc->before_detach)
+		s->desc->before_detach(s);
+
 	for (i = 0; i < s->n_links; i++)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;

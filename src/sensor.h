@@ -39,6 +39,8 @@ struct vg_sensor_desc {
 	int (*post_load)(struct vg_sensor *s, const void *cfg);
 	/* NULL: attach every loaded program the usual way. */
 	int (*attach)(struct vg_sensor *s, const void *cfg);
+	/* Last words before the links go (e.g. flush aggregated counts); may be NULL. */
+	void (*before_detach)(struct vg_sensor *s);
 };
 
 struct vg_sensor {

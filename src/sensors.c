@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "sensor_file.h"
+#include "sensor_net.h"
 #include "sensor_process.h"
 #include "sensors.h"
 
 const struct vg_sensor_desc *const vg_all_sensors[] = {
 	&vg_process_sensor,
 	&vg_file_sensor,
+	&vg_net_sensor,
 };
 
 const int vg_n_sensors = sizeof(vg_all_sensors) / sizeof(vg_all_sensors[0]);

@@ -238,6 +238,126 @@ struct vg_file {
 	__u8 tail[];
 };
 
+
+/* ---- network sensor (types 48..79) ---- */
+
+enum vg_net_event_type {
+	VG_EV_NET_CONNECT = 48,	/* outbound TCP connect: result (success or error) */
+	VG_EV_NET_ACCEPT = 49,	/* inbound TCP connection accepted */
+	VG_EV_NET_LISTEN = 50,	/* TCP socket starts listening */
+	VG_EV_NET_CLOSE = 51,	/* TCP connection closed: bytes, duration, last state */
+	VG_EV_NET_UDP_FLOW = 52,	/* UDP (process, peer) flow: new, then periodic counts */
+	VG_EV_NET_DNS = 53,	/* DNS message over UDP/53 or TCP/53 (raw, parsed in user space) */
+	VG_EV_NET_DENY = 54,	/* connect/sendmsg denied in the kernel (EPERM) */
+	VG_EV_NET_SHELL = 55,	/* stdin/stdout/stderr on a connected socket */
+};
+
+#define VG_NET_DNS_MAX_BYTES 512	/* DNS payload bytes captured per message */
+#define VG_NET_MAX_PORTS 8		/* --port filter entries */
+
+/* Endpoints; IPv4 addresses sit in the first 4 bytes of saddr/daddr. */
+struct vg_net_tuple {
+	__u8 saddr[16];		/* local address */
+	__u8 daddr[16];		/* remote address */
+	__u16 sport;		/* local port, host order */
+	__u16 dport;		/* remote port, host order */
+	__u16 family;		/* AF_INET (2) or AF_INET6 (10) */
+	__u8 protocol;		/* IPPROTO_TCP (6) or IPPROTO_UDP (17) */
+	__u8 pad;
+};
+
+/* vg_net_conn.flags */
+#define VG_NET_OWNER_LATE	(1u << 0)	/* owner learned after the socket existed (duration partial) */
+#define VG_NET_INBOUND		(1u << 1)	/* accepted (peer initiated) */
+#define VG_NET_PRE_SYN		(1u << 2)	/* connect failed before any packet (syscall error) */
+
+/* connect, accept, listen, close. */
+struct vg_net_conn {
+	struct vg_hdr hdr;	/* the owning process, even when the kernel closes in softirq */
+	struct vg_net_tuple t;
+	__u64 duration_ns;	/* close: since connect/accept; connect: SYN to result */
+	__u64 bytes_sent;	/* close: tcp_sock bytes_acked */
+	__u64 bytes_received;	/* close: tcp_sock bytes_received */
+	__s32 error;		/* connect: 0 or a positive errno */
+	__u8 old_state;		/* TCP state left (close: the final state before CLOSE) */
+	__u8 new_state;
+	__u16 flags;		/* VG_NET_* */
+};
+
+#define VG_NET_FLOW_NEW		1
+#define VG_NET_FLOW_UPDATE	2
+
+struct vg_net_udp_flow {
+	struct vg_hdr hdr;
+	struct vg_net_tuple t;	/* local endpoint from the last datagram's socket */
+	__u64 bytes_sent, bytes_received;
+	__u64 packets_sent, packets_received;
+	__u64 first_ns, last_ns;	/* boot clock */
+	__u32 state;		/* VG_NET_FLOW_* */
+	__u32 pad;
+};
+
+/* vg_net_dns.flags */
+#define VG_NET_DNS_RECEIVED	(1u << 0)	/* from the server (else sent to it) */
+#define VG_NET_DNS_TCP		(1u << 1)	/* payload starts with the 2-byte TCP length */
+#define VG_NET_DNS_TRUNC	(1u << 2)	/* payload cut at VG_NET_DNS_MAX_BYTES */
+
+struct vg_net_dns {
+	struct vg_hdr hdr;
+	struct vg_net_tuple t;
+	__u32 msg_len;		/* bytes the syscall moved */
+	__u32 flags;		/* VG_NET_DNS_* */
+	struct vg_str payload;	/* raw DNS message */
+	__u32 pad;
+	__u8 tail[];
+};
+
+#define VG_NET_HOOK_CONNECT4	1
+#define VG_NET_HOOK_CONNECT6	2
+#define VG_NET_HOOK_SENDMSG4	3
+#define VG_NET_HOOK_SENDMSG6	4
+
+struct vg_net_deny {
+	struct vg_hdr hdr;
+	struct vg_net_tuple t;	/* destination as the caller asked */
+	__u32 rule_id;		/* vg_net_deny_val.rule_id that matched */
+	__u32 hook;		/* VG_NET_HOOK_* */
+};
+
+#define VG_NET_SHELL_EXEC	1	/* seen when the program started */
+#define VG_NET_SHELL_DUP	2	/* seen at dup2/dup3 onto 0/1/2 */
+
+struct vg_net_shell {
+	struct vg_hdr hdr;
+	struct vg_net_tuple t;	/* the socket's endpoints */
+	__u32 trigger;		/* VG_NET_SHELL_* */
+	__u32 fds;		/* bit n: fd n (0..2) is a connected socket */
+};
+
+/*
+ * Deny map (LPM trie): key = protocol, port, address prefix; IPv4 as
+ * ::ffff:a.b.c.d. protocol 0 / port 0 are wildcards (looked up separately).
+ */
+struct vg_net_deny_key {
+	__u32 prefixlen;	/* 32 + address bits */
+	__u8 protocol;		/* 0: any */
+	__u8 pad;
+	__u16 port;		/* network order; 0: any */
+	__u8 addr[16];
+};
+
+struct vg_net_deny_val {
+	__u32 rule_id;
+	__u32 comm_on;		/* only for processes named comm */
+	char comm[VG_COMM_LEN];
+};
+
+/* --cidr filter (LPM trie): key = address prefix (IPv4 as ::ffff:a.b.c.d). */
+struct vg_net_cidr_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
 /*
  * Per-CPU counters every sensor keeps (BPF_MAP_TYPE_PERCPU_ARRAY indexed
  * by enum vg_counter). User space sums them; they are exported as metrics.
@@ -265,6 +385,14 @@ _Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
 _Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");
 _Static_assert(sizeof(struct vg_file) == 64 + 72, "vg_file size is ABI");
+_Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
+_Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");
+_Static_assert(sizeof(struct vg_net_udp_flow) == 64 + 40 + 56, "vg_net_udp_flow size is ABI");
+_Static_assert(sizeof(struct vg_net_dns) == 64 + 40 + 16, "vg_net_dns size is ABI");
+_Static_assert(sizeof(struct vg_net_deny) == 64 + 40 + 8, "vg_net_deny size is ABI");
+_Static_assert(sizeof(struct vg_net_shell) == 64 + 40 + 8, "vg_net_shell size is ABI");
+_Static_assert(sizeof(struct vg_net_deny_key) == 24, "vg_net_deny_key size is ABI");
+_Static_assert(sizeof(struct vg_net_deny_val) == 24, "vg_net_deny_val size is ABI");
 #endif
 
 #endif /* VIGIL_ABI_H */
