@@ -13,6 +13,7 @@
 #include "sensor.h"
 #include "floor_exec.skel.h"
 #include "floor_priv.skel.h"
+#include "floor_file.skel.h"
 #include "floor_net.skel.h"
 
 #define FLOOR_DESC(nm, skel, progs_)						\
@@ -30,6 +31,8 @@ FLOOR_DESC(exec, floor_exec_bpf, exec_progs);
 /* Programs outside the variant list always load: only the io_uring one is named. */
 static const char *const priv_progs[] = { "floor_iouring_submit_req", NULL };
 FLOOR_DESC(priv, floor_priv_bpf, priv_progs);
+static const char *const file_progs[] = { "floor_sys_exit", NULL };
+FLOOR_DESC(file, floor_file_bpf, file_progs);
 
 static const char *const net_progs[] = {
 	"floor_state", "floor_reset", "floor_exec", "floor_enter_connect", "floor_exit_connect",
@@ -43,6 +46,7 @@ FLOOR_DESC(net, floor_net_bpf, net_progs);
 static const struct vg_sensor_desc *const floors[] = {
 	&exec_desc,
 	&priv_desc,
+	&file_desc,
 	&net_desc,
 };
 

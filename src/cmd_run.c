@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "log.h"
 #include "sensor_priv.h"
+#include "sensor_file.h"
 #include "sensor_net.h"
 #include "sensor_process.h"
 
@@ -105,6 +106,8 @@ int cmd_run(int argc, char **argv)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_priv_sensor, NULL);
+	if (!err)
+		err = vg_agent_add_sensor(&agent, &vg_file_sensor, NULL);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &net_cfg);
 	if (!err) {

@@ -13,6 +13,7 @@ int cmd_run(int argc, char **argv);
 int cmd_trace_exec(int argc, char **argv);
 int cmd_trace_priv(int argc, char **argv);
 int cmd_bpf(int argc, char **argv);
+int cmd_trace_file(int argc, char **argv);
 int cmd_trace_net(int argc, char **argv);
 int cmd_floor(int argc, char **argv);
 int cmd_probe(int argc, char **argv);

@@ -5,6 +5,8 @@
 #include "decode.h"
 
 #define STR(type, field) offsetof(struct type, field)
+#define FILE_STRS { STR(vg_file, path), STR(vg_file, target), STR(vg_file, requested), \
+		    STR(vg_file, extra) }
 
 /* One row per record type; sensors add theirs here. */
 static const struct vg_record_desc descs[] = {
@@ -29,6 +31,20 @@ static const struct vg_record_desc descs[] = {
 	{ VG_EV_NAMESPACE, "namespace", sizeof(struct vg_namespace), 0, { 0 } },
 	{ VG_EV_IOURING_SETUP, "io_uring_setup", sizeof(struct vg_iouring_setup), 0, { 0 } },
 	{ VG_EV_IOURING, "io_uring", sizeof(struct vg_iouring), 1, { STR(vg_iouring, path) } },
+	/* file sensor: one layout for every kind */
+	{ VG_EV_FILE_OPEN, "open", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UNLINK, "unlink", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_RENAME, "rename", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_CHMOD, "chmod", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_CHOWN, "chown", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_LINK, "link", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_SYMLINK, "symlink", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_TRUNCATE, "truncate", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UTIMES, "utimes", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_MKNOD, "mknod", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_MOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_UMOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
+	{ VG_EV_FILE_MEMFD, "memfd", sizeof(struct vg_file), 4, FILE_STRS },
 	/* network sensor */
 	{ VG_EV_NET_CONNECT, "connect", sizeof(struct vg_net_conn), 0, { 0 } },
 	{ VG_EV_NET_ACCEPT, "accept", sizeof(struct vg_net_conn), 0, { 0 } },

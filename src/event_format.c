@@ -5,6 +5,7 @@
 #include <string.h>
 #include "event_format.h"
 #include "format_priv.h"
+#include "format_file.h"
 #include "format_net.h"
 #include "timefmt.h"
 
@@ -16,31 +17,46 @@ static void text_exit(struct vg_buf *b, const struct vg_event_ctx *ev);
 
 /* One row per record type; sensors add theirs here. */
 static const struct vg_formatter formatters[] = {
-	{ VG_EV_EXEC, json_exec, NULL, text_exec },
-	{ VG_EV_FORK, NULL, NULL, text_fork },
-	{ VG_EV_EXIT, json_exit, NULL, text_exit },
-	{ VG_EV_CRED, vg_json_priv_process, vg_json_priv, vg_text_priv },
-	{ VG_EV_CAPSET, vg_json_priv_process, vg_json_priv, vg_text_priv },
-	{ VG_EV_PRIV_EXEC, vg_json_priv_process, vg_json_priv, vg_text_priv },
-	{ VG_EV_PTRACE, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_PROCESS_VM, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_MODULE, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_BPF, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_PRCTL, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_SECCOMP, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_SIGNAL, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_NAMESPACE, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_IOURING_SETUP, NULL, vg_json_priv, vg_text_priv },
-	{ VG_EV_IOURING, NULL, vg_json_priv, vg_text_priv },
+	{ VG_EV_EXEC, json_exec, NULL, text_exec, NULL },
+	{ VG_EV_FORK, NULL, NULL, text_fork, NULL },
+	{ VG_EV_EXIT, json_exit, NULL, text_exit, NULL },
+	/* privilege sensor (format_priv.c) */
+	{ VG_EV_CRED, vg_json_priv_process, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_CAPSET, vg_json_priv_process, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_PRIV_EXEC, vg_json_priv_process, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_PTRACE, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_PROCESS_VM, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_MODULE, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_BPF, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_PRCTL, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_SECCOMP, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_SIGNAL, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_NAMESPACE, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_IOURING_SETUP, NULL, vg_json_priv, vg_text_priv, NULL },
+	{ VG_EV_IOURING, NULL, vg_json_priv, vg_text_priv, NULL },
+	/* file sensor */
+	{ VG_EV_FILE_OPEN, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_UNLINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_RENAME, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_CHMOD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_CHOWN, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_LINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_SYMLINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_TRUNCATE, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_UTIMES, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_MKNOD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_MOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_UMOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
+	{ VG_EV_FILE_MEMFD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
 	/* network sensor (format_net.c) */
-	{ VG_EV_NET_CONNECT, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_ACCEPT, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_LISTEN, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_CLOSE, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_UDP_FLOW, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_DNS, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_DENY, vg_net_json_process, vg_net_json, vg_net_text },
-	{ VG_EV_NET_SHELL, vg_net_json_process, vg_net_json, vg_net_text },
+	{ VG_EV_NET_CONNECT, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_ACCEPT, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_LISTEN, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_CLOSE, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_UDP_FLOW, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_DNS, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_DENY, vg_net_json_process, vg_net_json, vg_net_text, NULL },
+	{ VG_EV_NET_SHELL, vg_net_json_process, vg_net_json, vg_net_text, NULL },
 };
 
 static const struct vg_formatter *formatter_of(uint16_t type)
@@ -369,6 +385,12 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 			vg_json_key(&j, "rule_id");
 			vg_json_u64(&j, ((const struct vg_exec *)ev->rec)->rule_id);
 		}
+	}
+	{
+		const struct vg_formatter *f = formatter_of(ev->rec->type);
+
+		if (f && f->json_event)
+			f->json_event(&j, ev);
 	}
 	/* event.outcome, event.duration... of the network sensor's records */
 	if (ev->rec->type >= VG_EV_NET_FIRST && ev->rec->type <= VG_EV_NET_LAST)

@@ -39,6 +39,8 @@ struct vg_formatter {
 	void (*json)(struct vg_json *j, const struct vg_event_ctx *ev);
 	/* Writes the DETAILS column of the text line. */
 	void (*text)(struct vg_buf *b, const struct vg_event_ctx *ev);
+	/* Writes the type's own members into the open "event" object; may be NULL. */
+	void (*json_event)(struct vg_json *j, const struct vg_event_ctx *ev);
 };
 
 /* Appends one JSON object (no newline) for the event. */

@@ -10,6 +10,7 @@ static const struct vg_command commands[] = {
 	{ "trace priv", "live privilege, ptrace, module, eBPF, signal, namespace and io_uring events",
 	  cmd_trace_priv },
 	{ "bpf", "list every eBPF program, map and link on the host", cmd_bpf },
+	{ "trace file", "opens and changes of watched files, with kernel paths", cmd_trace_file },
 	{ "trace net", "TCP connections, UDP flows, DNS, shells on sockets; deny", cmd_trace_net },
 	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", cmd_floor },
 	{ "probe", "what this kernel lets vigil do, and which hook each sensor uses", cmd_probe },

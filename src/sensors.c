@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "sensor_priv.h"
+#include "sensor_file.h"
 #include "sensor_net.h"
 #include "sensor_process.h"
 #include "sensors.h"
@@ -8,6 +9,7 @@
 const struct vg_sensor_desc *const vg_all_sensors[] = {
 	&vg_process_sensor,
 	&vg_priv_sensor,
+	&vg_file_sensor,
 	&vg_net_sensor,
 };
 

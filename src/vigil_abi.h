@@ -355,6 +355,94 @@ struct vg_iouring {
 	struct vg_str path;	/* OPENAT/OPENAT2/…: the name as submitted */
 	__u8 tail[];
 };
+/* ---- file sensor (types 16..47) ---- */
+
+/* One record layout for every file event; hdr.type says which kind. */
+enum vg_file_type {
+	VG_EV_FILE_OPEN = 16,
+	VG_EV_FILE_UNLINK = 17,		/* unlink, unlinkat, rmdir */
+	VG_EV_FILE_RENAME = 18,
+	VG_EV_FILE_CHMOD = 19,
+	VG_EV_FILE_CHOWN = 20,
+	VG_EV_FILE_LINK = 21,
+	VG_EV_FILE_SYMLINK = 22,
+	VG_EV_FILE_TRUNCATE = 23,
+	VG_EV_FILE_UTIMES = 24,
+	VG_EV_FILE_MKNOD = 25,
+	VG_EV_FILE_MOUNT = 26,
+	VG_EV_FILE_UMOUNT = 27,
+	VG_EV_FILE_MEMFD = 28,
+	VG_EV_FILE_TYPE_LAST = 28,
+};
+
+/* Which system call produced the event (event.action). */
+enum vg_file_syscall {
+	VG_FSC_NONE = 0,
+	VG_FSC_OPEN, VG_FSC_OPENAT, VG_FSC_OPENAT2, VG_FSC_CREAT, VG_FSC_OPEN_BY_HANDLE_AT,
+	VG_FSC_UNLINK, VG_FSC_UNLINKAT, VG_FSC_RMDIR,
+	VG_FSC_RENAME, VG_FSC_RENAMEAT, VG_FSC_RENAMEAT2,
+	VG_FSC_CHMOD, VG_FSC_FCHMOD, VG_FSC_FCHMODAT, VG_FSC_FCHMODAT2,
+	VG_FSC_CHOWN, VG_FSC_FCHOWN, VG_FSC_LCHOWN, VG_FSC_FCHOWNAT,
+	VG_FSC_TRUNCATE, VG_FSC_FTRUNCATE,
+	VG_FSC_LINK, VG_FSC_LINKAT, VG_FSC_SYMLINK, VG_FSC_SYMLINKAT,
+	VG_FSC_MKNOD, VG_FSC_MKNODAT,
+	VG_FSC_UTIME, VG_FSC_UTIMES, VG_FSC_FUTIMESAT, VG_FSC_UTIMENSAT,
+	VG_FSC_MOUNT, VG_FSC_UMOUNT2, VG_FSC_MEMFD_CREATE,
+	VG_FSC_LSM_FILE_OPEN,		/* LSM file_open hook: no fd yet */
+	VG_FSC_MAX,
+};
+
+/*
+ * Access classes: what an event does, for the in-kernel filter (each watch
+ * prefix carries a mask of these) and for user space.
+ */
+#define VG_FACC_READ		(1u << 0)	/* open for reading (also O_PATH) */
+#define VG_FACC_WRITE		(1u << 1)	/* open for writing */
+#define VG_FACC_CREATE		(1u << 2)	/* O_CREAT, mknod, symlink, link */
+#define VG_FACC_TRUNCATE	(1u << 3)	/* O_TRUNC, truncate, ftruncate */
+#define VG_FACC_DELETE		(1u << 4)	/* unlink, rmdir */
+#define VG_FACC_RENAME		(1u << 5)	/* rename (either side), link source */
+#define VG_FACC_ATTR		(1u << 6)	/* chmod, chown, utimes */
+#define VG_FACC_EXECMODE	(1u << 7)	/* sets an exec/setuid/setgid bit */
+#define VG_FACC_MOUNT		(1u << 8)	/* mount, umount */
+#define VG_FACC_MEMFD		(1u << 9)	/* memfd_create */
+#define VG_FACC_ALL		((1u << 10) - 1)
+#define VG_FACC_MODIFY		(VG_FACC_ALL & ~VG_FACC_READ)	/* --write-only */
+
+/* vg_file.fflags */
+#define VG_FILE_PATH_USER	(1u << 0)	/* path joined from dirfd/cwd + caller's string */
+#define VG_FILE_PATH_TRUNC	(1u << 1)
+#define VG_FILE_TARGET_TRUNC	(1u << 2)
+#define VG_FILE_REQ_TRUNC	(1u << 3)
+#define VG_FILE_TARGET_USER	(1u << 4)	/* target joined from dirfd/cwd + string */
+#define VG_FILE_PATH_FAULT	(1u << 5)	/* the path could not be read */
+#define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path not normalized: emitted unfiltered */
+#define VG_FILE_TARGET_RAW	(1u << 7)	/* target is the caller's string as given (symlink) */
+#define VG_FILE_NORMALIZED	(1u << 8)	/* "." "..", "//" resolved lexically in the kernel before matching */
+
+#define VG_FILE_AT_FDCWD	(-100)
+
+struct vg_file {
+	struct vg_hdr hdr;
+	__s64 ret;		/* syscall result: fd or 0, or -errno */
+	__u64 flags;		/* flags argument: open, rename, mount, memfd, *at */
+	__u64 size;		/* truncate length; mknod device */
+	__u32 mode;		/* chmod/creat/mknod mode (mknod keeps S_IFMT) */
+	__u32 uid;		/* chown: new uid, (u32)-1 unchanged */
+	__u32 gid;		/* chown: new gid, (u32)-1 unchanged */
+	__u32 access;		/* VG_FACC_* */
+	__u32 fflags;		/* VG_FILE_* */
+	__s32 dirfd;		/* dirfd or fd argument; VG_FILE_AT_FDCWD */
+	__u16 syscall;		/* enum vg_file_syscall */
+	__u16 pad0;
+	__u32 pad1;
+	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
+	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
+	struct vg_str requested;/* the caller's string (opens), mount: fstype */
+	struct vg_str extra;	/* reserved: empty */
+	__u8 tail[];
+};
+
 
 /* ---- network sensor (types 48..79) ---- */
 
@@ -514,6 +602,7 @@ _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
 _Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
 _Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
+_Static_assert(sizeof(struct vg_file) == 64 + 72, "vg_file size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");
 _Static_assert(sizeof(struct vg_net_udp_flow) == 64 + 40 + 56, "vg_net_udp_flow size is ABI");

@@ -35,36 +35,63 @@ struct vg_walk {
 	struct vg_path_buf *pb;
 	struct dentry *dentry;
 	struct mount *mnt;
+	struct dentry *mnt_root;	/* of mnt: read once per mount, not per step */
 	__u32 pos;		/* start of the path written so far */
 	bool truncated;
 	bool done;
 	bool fault;
 };
 
+/* d_parent and d_name, adjacent in struct dentry: one read per step. */
+struct vg_dentry_up {
+	struct dentry *parent;
+	struct qstr name;
+};
+
+static __always_inline int vg_dentry_up(struct dentry *dentry, struct vg_dentry_up *up)
+{
+	if (bpf_core_field_offset(struct dentry, d_name) ==
+	    bpf_core_field_offset(struct dentry, d_parent) + sizeof(void *))
+		return bpf_probe_read_kernel(up, sizeof(*up), (void *)dentry +
+					     bpf_core_field_offset(struct dentry, d_parent));
+	up->parent = BPF_CORE_READ(dentry, d_parent);
+	up->name = BPF_CORE_READ(dentry, d_name);
+	return 0;
+}
+
 /* One step up: a path component, or a hop from a mount root to its mountpoint. */
 static long vg_walk_step(__u32 index, void *data)
 {
 	struct vg_walk *w = data;
-	struct dentry *dentry = w->dentry, *parent, *mnt_root;
+	struct dentry *dentry = w->dentry;
 	struct mount *mnt = w->mnt, *mnt_parent;
-	struct qstr d_name;
+	struct vg_dentry_up up;
 	__u32 len, pos = w->pos;
+	bool last = false;
 
-	mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-	parent = BPF_CORE_READ(dentry, d_parent);
-	if (dentry == mnt_root || dentry == parent) {
+	if (dentry == w->mnt_root) {
 		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 		/* Root of the topmost mount, or a detached one: done. */
-		if (dentry != mnt_root || mnt == mnt_parent) {
+		if (mnt == mnt_parent) {
 			w->done = true;
 			return 1;
 		}
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = mnt_parent;
+		w->mnt_root = BPF_CORE_READ(mnt_parent, mnt.mnt_root);
 		return 0;
 	}
-	d_name = BPF_CORE_READ(dentry, d_name);
-	len = d_name.len;
+	if (vg_dentry_up(dentry, &up) < 0) {
+		w->fault = true;
+		return 1;
+	}
+	/*
+	 * A disconnected root (memfd, anonymous and pseudo files): its own name
+	 * is the path, as d_path shows it ("/memfd:name"), not "/".
+	 */
+	if (dentry == up.parent)
+		last = true;
+	len = up.name.len;
 	if (len > VG_NAME_MAX)
 		len = VG_NAME_MAX;
 	if (len + 1 > pos || pos > VG_MAX_PATH_BYTES) {
@@ -73,14 +100,18 @@ static long vg_walk_step(__u32 index, void *data)
 	}
 	pos -= len;
 	if (bpf_probe_read_kernel(&w->pb->buf[pos & VG_PATH_MASK], len & VG_NAME_MAX,
-				  d_name.name) < 0) {
+				  up.name.name) < 0) {
 		w->fault = true;
 		return 1;
 	}
 	pos -= 1;
 	w->pb->buf[pos & VG_PATH_MASK] = '/';
 	w->pos = pos;
-	w->dentry = parent;
+	w->dentry = up.parent;
+	if (last) {
+		w->done = true;
+		return 1;
+	}
 	return 0;
 }
 
@@ -111,6 +142,7 @@ static __always_inline int vg_path_resolve(const struct path *path,
 	if (!w.dentry || !vfsmnt)
 		return -1;
 	w.mnt = container_of(vfsmnt, struct mount, mnt);
+	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 	w.pos = VG_MAX_PATH_BYTES;
 
 	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);

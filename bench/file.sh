@@ -1,0 +1,13 @@
+#!/bin/sh
+# open+close loop on a file outside the watch set: no agent vs an empty
+# program on the file sensor's hook (the floor) vs `vigil trace file` with
+# the default watch set, JSON to /dev/null.
+set -eu
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+ROUNDS=${ROUNDS:-5}
+SECS=${SECS:-2}
+bench_run "open+close outside the watch set" "$ROUNDS" "build/bench/file_loop $SECS" -- \
+	"no-agent" "" \
+	"floor-empty-tp_btf-sys_exit" "$VIGIL floor file" \
+	"vigil-trace-file-json" "$VIGIL trace file --json"

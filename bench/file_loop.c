@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * file_loop SECONDS [DIR]: open + close of one file outside vigil's default
+ * watch set (DIR/vigil-bench-XXXXXX/data/file.txt, DIR defaults to
+ * /var/tmp), in a loop; prints ops/s. Removes what it created.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 1 ? atof(argv[1]) : 2.0, start, t;
+	char dir[256], sub[300], file[340];
+	long ops = 0;
+	int fd, i, rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s/vigil-bench-XXXXXX", argc > 2 ? argv[2] : "/var/tmp");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(sub, sizeof(sub), "%s/data", dir);
+	snprintf(file, sizeof(file), "%s/file.txt", sub);
+	if (mkdir(sub, 0755) || (fd = open(file, O_CREAT | O_WRONLY, 0644)) < 0) {
+		rc = 1;
+		goto out;
+	}
+	close(fd);
+	start = now();
+	do {
+		for (i = 0; i < 1000; i++) {
+			fd = open(file, O_RDONLY);
+			if (fd < 0) {
+				rc = 1;
+				goto out;
+			}
+			close(fd);
+		}
+		ops += 1000;
+		t = now() - start;
+	} while (t < secs);
+	printf("%.1f\n", ops / t);
+out:
+	unlink(file);
+	rmdir(sub);
+	rmdir(dir);
+	return rc;
+}
