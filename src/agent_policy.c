@@ -18,6 +18,7 @@
 #include "fields.h"
 #include "log.h"
 #include "policy_kernel.h"
+#include "sensor_file.h"
 #include "sensor_net.h"
 #include "sensor_process.h"
 #include "timefmt.h"
@@ -182,6 +183,73 @@ static int apply_net_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	return policy_net_deny_rules(p, put_net_deny, &na);
 }
 
+/*
+ * The file sensor's watch set is what the policy's file rules can match:
+ * their exact paths and prefixes, or everything when some file rule leaves
+ * the path open. Opens outside it never leave the kernel.
+ */
+static int apply_file_watch(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	static const struct vg_file_watch everything = { "/", VG_FACC_ALL };
+	struct vg_sensor *s = find_sensor(ap->agent, &vg_file_sensor);
+	const struct vg_sensor_filter *sf = &policy_prefilter(p)->sensor[VG_SENSOR_FILE];
+	const struct vg_filter_dim *dim = NULL;
+	struct vg_file_watch *w;
+	struct vg_file_cfg cfg;
+	char **owned;
+	size_t n = 0, n_owned = 0, cap, i;
+	int err;
+
+	if (!s)
+		return 0;
+	for (i = 0; i < sf->n_dims; i++)
+		if (!strcmp(sf->dims[i].field->name, "file.path"))
+			dim = &sf->dims[i];
+	cap = vg_file_default_watch_len + 1 + (dim ? dim->n_exact + dim->n_prefixes : 0);
+	w = calloc(cap, sizeof(*w));
+	owned = calloc(cap, sizeof(*owned));
+	if (!w || !owned) {
+		free(w);
+		free(owned);
+		return -ENOMEM;
+	}
+	if (ap->events_printed)
+		for (i = 0; i < vg_file_default_watch_len; i++)
+			w[n++] = vg_file_default_watch[i];
+	if (sf->kinds && (!dim || !dim->active)) {
+		w[n++] = everything;
+	} else if (sf->kinds) {
+		for (i = 0; i < dim->n_exact; i++)
+			w[n++] = (struct vg_file_watch){ dim->exact[i], VG_FACC_ALL };
+		/* A prefix not ending in '/' is a byte prefix for the sensor. */
+		for (i = 0; i < dim->n_prefixes; i++) {
+			const char *pre = dim->prefixes[i];
+			size_t len = strlen(pre);
+
+			if (len && pre[len - 1] == '/') {
+				w[n++] = (struct vg_file_watch){ pre, VG_FACC_ALL };
+			} else if (asprintf(&owned[n_owned], "%s*", pre) >= 0) {
+				w[n++] = (struct vg_file_watch){ owned[n_owned++], VG_FACC_ALL };
+			}
+		}
+	}
+	vg_file_cfg_init(&cfg);
+	cfg.watch = n ? w : &everything;
+	cfg.n_watch = n;
+	err = vg_file_watch_apply(s, &cfg);
+	if (err && n) {
+		vg_warn("the policy's file paths do not fit the kernel watch set: watching every path");
+		cfg.watch = &everything;
+		cfg.n_watch = 1;
+		err = vg_file_watch_apply(s, &cfg);
+	}
+	for (i = 0; i < n_owned; i++)
+		free(owned[i]);
+	free(owned);
+	free(w);
+	return err;
+}
+
 /* Deny rules on files and executables go to the fanotify guard. */
 static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 {
@@ -290,6 +358,8 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	err = apply_fan_rules(ap, p);
 	if (!err)
 		err = apply_net_rules(ap, p);
+	if (!err)
+		err = apply_file_watch(ap, p);
 	if (err)
 		return err;
 	if (!ps)

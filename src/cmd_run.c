@@ -114,6 +114,7 @@ int cmd_run(int argc, char **argv)
 		vg_agent_print_types(&agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
 		agent.print_type[VG_EV_FORK] = false;
 		agent.sighup_hook = on_sighup;
+		ap.events_printed = !args.alerts_only;
 		err = vg_agent_policy_start(&ap);
 	}
 	if (!err)
