@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "format_file.h"
 
@@ -231,6 +232,55 @@ static const char *mknod_type(uint32_t mode)
 	}
 }
 
+/* "/proc/PID/mem" (or task/TID/mem): the process whose memory is opened, else 0. */
+static uint32_t proc_mem_target(const char *path, size_t len)
+{
+	unsigned long pid;
+	char buf[64], *end;
+
+	if (!path || len >= sizeof(buf) || len < 10 || strncmp(path, "/proc/", 6))
+		return 0;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	pid = strtoul(buf + 6, &end, 10);
+	if (end == buf + 6 || pid == 0 || pid > UINT32_MAX)
+		return 0;
+	if (!strcmp(end, "/mem"))
+		return pid;
+	if (!strncmp(end, "/task/", 6)) {
+		strtoul(end + 6, &end, 10);
+		if (!strcmp(end, "/mem"))
+			return pid;
+	}
+	return 0;
+}
+
+/* target.process: whose memory an open of /proc/PID/mem reaches (injection). */
+static void json_mem_target(struct vg_json *j, uint32_t pid)
+{
+	char link[64], exe[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	vg_json_key(j, "target");
+	vg_json_obj_begin(j);
+	vg_json_key(j, "process");
+	vg_json_obj_begin(j);
+	vg_json_key(j, "pid");
+	vg_json_u64(j, pid);
+	vg_json_key(j, "executable");
+	vg_json_obj_begin(j);
+	vg_json_key(j, "path");
+	if (n > 0)
+		vg_json_str(j, exe, n);
+	else
+		vg_json_null(j);
+	vg_json_obj_end(j);
+	vg_json_obj_end(j);
+	vg_json_obj_end(j);
+}
+
 void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 {
 	const struct vg_file *f = (const void *)ev->rec;
@@ -241,6 +291,7 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 	char *path = NULL, mode[16];
 	size_t n, path_len = 0, len;
 	const char *req;
+	uint32_t target_pid;
 
 	vg_json_key(j, "file");
 	vg_json_obj_begin(j);
@@ -273,6 +324,7 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_key(j, "requested_path");
 		vg_json_str(j, req, len);
 	}
+	target_pid = type == VG_EV_FILE_OPEN ? proc_mem_target(path, path_len) : 0;
 	free(path);
 	vg_json_key(j, "access");
 	n = vg_file_access_words(type, f->flags, f->access, words, VG_FILE_MAX_WORDS);
@@ -360,6 +412,8 @@ void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_i64(j, -f->ret);
 		vg_json_obj_end(j);
 	}
+	if (target_pid)
+		json_mem_target(j, target_pid);
 }
 
 /* ---- text ---- */

@@ -27,6 +27,8 @@ const struct vg_file_watch vg_file_default_watch[] = {
 	{ "/var/log", LOGS },
 	{ "/dev/shm", MOD },
 	{ "/tmp", VG_FACC_EXECMODE }, { "/var/tmp", VG_FACC_EXECMODE },
+	/* /proc/PID/mem opened for writing is code injection; sysctl writes too */
+	{ "/proc", VG_FACC_WRITE },
 	{ "~/.ssh", ANY },
 	{ "~/.bashrc", MOD }, { "~/.bash_profile", MOD }, { "~/.bash_login", MOD },
 	{ "~/.bash_logout", MOD }, { "~/.profile", MOD }, { "~/.zshrc", MOD },

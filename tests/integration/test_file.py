@@ -343,6 +343,25 @@ class FileSensorTest(VigilTestCase):
         finally:
             shutil.rmtree(home, ignore_errors=True)
 
+    def test_proc_pid_mem_write_names_the_target_process(self):
+        victim = subprocess.Popen(["sleep", "30"])
+        try:
+            mem = "/proc/%d/mem" % victim.pid
+            with Tracer("trace", "file") as t:
+                pid, _ = run_op("open", mem, str(os.O_RDWR))
+                rpid, _ = run_op("open", mem, str(os.O_RDONLY))
+            t.stop()
+        finally:
+            victim.kill()
+            victim.wait()
+        e = self.one(t.events, pid, "open")
+        self.assertEqual(get(e, "file.path"), mem)
+        self.assertIn("write", " ".join(get(e, "file.access")))
+        self.assertEqual(get(e, "target.process.pid"), victim.pid)
+        self.assertEqual(get(e, "target.process.executable.path"), os.path.realpath("/bin/sleep"))
+        # Reading another process's memory is not in the default write-only /proc entry.
+        self.assertEqual(of_pid(t.events, rpid), [])
+
     # -- filtering in the kernel --
 
     def test_unwatched_opens_are_filtered_in_kernel(self):
