@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "agent_policy.h"
+#include "decode.h"
 #include "fields.h"
 #include "log.h"
 #include "policy_kernel.h"
@@ -250,6 +251,44 @@ static int apply_file_watch(struct vg_agent_policy *ap, struct vg_policy *p)
 	return err;
 }
 
+/*
+ * With only alerts printed, a record type no rule can match is turned off
+ * in the sensors, so it never crosses the ring buffer. Process records
+ * feed the cache and deny records are alerts: those always flow.
+ */
+static int apply_wanted_types(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	const struct vg_prefilter *pf = policy_prefilter(p);
+	vg_kinds_t kinds = 0;
+	int s, i, err;
+	__u16 t;
+
+	for (s = 0; s < VG_SENSOR_MAX; s++)
+		kinds |= pf->sensor[s].kinds;
+	for (t = 1; t < VG_EV_TYPE_MAX; t++) {
+		const struct vg_record_desc *d = vg_record_desc(t);
+		bool wanted = true;
+		int k;
+
+		if (!d)
+			continue;
+		if (!ap->events_printed && t != VG_EV_EXEC && t != VG_EV_FORK && t != VG_EV_EXIT &&
+		    t != VG_EV_NET_DENY) {
+			k = fields_kind_lookup(d->kind, strlen(d->kind));
+			wanted = k >= 0 && (kinds & VG_KB(k));
+			/* Names resolved by DNS serve every connection rule. */
+			if (t == VG_EV_NET_DNS && (kinds & VG_KB(VG_K_CONNECT)))
+				wanted = true;
+		}
+		for (i = 0; i < ap->agent->n_sensors; i++) {
+			err = vg_sensor_set_wanted(&ap->agent->sensors[i], t, wanted);
+			if (err && err != -ENOENT)
+				return err;
+		}
+	}
+	return 0;
+}
+
 /* Deny rules on files and executables go to the fanotify guard. */
 static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 {
@@ -360,6 +399,8 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 		err = apply_net_rules(ap, p);
 	if (!err)
 		err = apply_file_watch(ap, p);
+	if (!err)
+		err = apply_wanted_types(ap, p);
 	if (err)
 		return err;
 	if (!ps)

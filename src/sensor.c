@@ -241,3 +241,16 @@ const char *vg_sensor_variant_name(const struct vg_sensor *s)
 		return "none";
 	return s->desc->variants[s->variant].name;
 }
+
+int vg_sensor_set_wanted(struct vg_sensor *s, __u16 type, bool wanted)
+{
+	struct bpf_map *map = s->obj ? bpf_object__find_map_by_name(s->obj, "vg_unwanted") : NULL;
+	__u32 key = type;
+	__u8 off = !wanted;
+
+	if (!map)
+		return -ENOENT;
+	if (bpf_map_update_elem(bpf_map__fd(map), &key, &off, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}

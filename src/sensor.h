@@ -77,4 +77,7 @@ int vg_sensor_counters(const struct vg_sensor *s, __u64 *out);
 
 const char *vg_sensor_variant_name(const struct vg_sensor *s);
 
+/* Turns a record type off (or back on) in the sensor's kernel side. */
+int vg_sensor_set_wanted(struct vg_sensor *s, __u16 type, bool wanted);
+
 #endif

@@ -60,6 +60,18 @@ struct {
 	__type(value, struct vg_scratch);
 } vg_scratch_map SEC(".maps");
 
+/*
+ * Record types nobody asked for (1 = drop): the policy turns off what no
+ * rule can match, so those records never cross the ring buffer. All zero,
+ * the default, means every type is wanted.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VG_EV_TYPE_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} vg_unwanted SEC(".maps");
+
 static __always_inline void vg_count(enum vg_counter c)
 {
 	__u32 key = c;
@@ -67,6 +79,14 @@ static __always_inline void vg_count(enum vg_counter c)
 
 	if (v)
 		*v += 1;
+}
+
+static __always_inline bool vg_type_unwanted(__u16 type)
+{
+	__u32 key = type;
+	__u8 *v = bpf_map_lookup_elem(&vg_unwanted, &key);
+
+	return v && *v;
 }
 
 static __always_inline void *vg_scratch(void)
@@ -217,6 +237,10 @@ static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 		return -1;
 	}
 	h->size = size;
+	if (vg_type_unwanted(h->type)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
 	err = bpf_ringbuf_output(&events, t->rec, size, 0);
 	if (err) {
 		vg_count(VG_CNT_RB_FULL);
@@ -238,6 +262,11 @@ static __always_inline void *vg_reserve(__u32 size)
 
 static __always_inline void vg_commit(void *p)
 {
+	if (vg_type_unwanted(((struct vg_hdr *)p)->type)) {
+		bpf_ringbuf_discard(p, 0);
+		vg_count(VG_CNT_FILTERED);
+		return;
+	}
 	bpf_ringbuf_submit(p, 0);
 	vg_count(VG_CNT_EVENTS);
 }

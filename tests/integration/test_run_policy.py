@@ -295,3 +295,31 @@ class NetDenyTest(VigilTestCase):
         a = alerts(t.events, "no_port_%d" % self.ports[0])
         self.assertGreaterEqual(len(a), 1)
         self.assertEqual(a[0]["outcome"], "would have denied")
+
+
+class KernelGatingTest(VigilTestCase):
+    def test_record_types_no_rule_wants_stay_in_the_kernel(self):
+        import re
+        import socket
+        d = tempfile.mkdtemp(prefix="vg-gate-", dir="/tmp")
+        policy = os.path.join(d, "p.yaml")
+        with open(policy, "w") as f:
+            f.write("rules:\n  - name: only_exec\n    event: exec\n"
+                    "    condition: process.executable.path = /nonexistent/vg-gate\n")
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(128)
+        port = srv.getsockname()[1]
+        try:
+            with Tracer("run", "--policy", policy, "--alerts-only") as t:
+                code = ("import socket\nfor _ in range(100):\n"
+                        " s=socket.create_connection(('127.0.0.1',%d)); s.close()\n" % port)
+                subprocess.run(["python3", "-c", code], check=True, timeout=30)
+                t.stop()
+        finally:
+            srv.close()
+            shutil.rmtree(d, ignore_errors=True)
+        filtered = int(re.search(r"(\d+) filtered in kernel", t.stderr).group(1))
+        # connect + close for each of 100 connections at least, none of them sent up.
+        self.assertGreaterEqual(filtered, 200)
+        self.assertEqual([e for e in t.events if e.get("kind") == "alert"], [])
