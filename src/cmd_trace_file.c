@@ -6,6 +6,7 @@
 #include <string.h>
 #include "agent.h"
 #include "cli.h"
+#include "cli_trace.h"
 #include "commands.h"
 #include "log.h"
 #include "sensor_file.h"
@@ -17,8 +18,7 @@ struct trace_file_args {
 	struct vg_file_cfg cfg;
 	struct vg_file_watch paths[MAX_PATHS];
 	size_t n_paths;
-	bool json;
-	uint64_t ringbuf_bytes;
+	struct vg_trace_common common;
 };
 
 static const char doc[] =
@@ -37,15 +37,8 @@ static const char doc[] =
 enum { OPT_CGROUP = 1000, OPT_RINGBUF, OPT_WRITE_ONLY };
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
 	{ "path", 'P', "PREFIX", 0, "watch this path prefix (repeatable; replaces the default set)", 0 },
 	{ "write-only", OPT_WRITE_ONLY, NULL, 0, "only changes: no read-only opens", 0 },
-	{ "pid", 'p', "PID", 0, "only this process (tgid)", 0 },
-	{ "uid", 'u', "UID", 0, "only processes of this real user id", 0 },
-	{ "comm", 'c', "NAME", 0, "only processes with this command name", 0 },
-	{ "cgroup", OPT_CGROUP, "PATH", 0, "only processes in this cgroup v2 directory (or below)", 0 },
-	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "ring buffer size (default 8M)", 0 },
-	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
 
@@ -55,10 +48,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct vg_watch_key k;
 	bool home;
 
+	if (vg_trace_common_init(key, state, &a->common))
+		return 0;
 	switch (key) {
-	case 'j':
-		a->json = true;
-		break;
 	case 'P':
 		if (a->n_paths >= MAX_PATHS)
 			argp_error(state, "at most %d --path options", MAX_PATHS);
@@ -72,32 +64,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_WRITE_ONLY:
 		a->cfg.access_mask = VG_FACC_MODIFY;
 		break;
-	case 'p':
-		if (vg_parse_u32(arg, &a->cfg.task.tgid))
-			argp_error(state, "invalid --pid '%s'", arg);
-		a->cfg.task.tgid_on = true;
-		break;
-	case 'u':
-		if (vg_parse_u32(arg, &a->cfg.task.uid))
-			argp_error(state, "invalid --uid '%s'", arg);
-		a->cfg.task.uid_on = true;
-		break;
-	case 'c':
-		if (strlen(arg) >= VG_COMM_LEN)
-			argp_error(state, "--comm '%s' is longer than %d bytes: the kernel keeps only %d",
-				   arg, VG_COMM_LEN - 1, VG_COMM_LEN - 1);
-		a->cfg.task.comm = arg;
-		break;
-	case OPT_CGROUP:
-		a->cfg.task.cgroup_path = arg;
-		break;
-	case OPT_RINGBUF:
-		if (vg_parse_size(arg, &a->ringbuf_bytes))
-			argp_error(state, "invalid --ringbuf-size '%s'", arg);
-		break;
-	case 'v':
-		vg_log_verbosity = VG_LOG_DEBUG;
-		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -109,7 +75,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 int cmd_trace_file(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = {
+		{ &vg_trace_common_argp, 0, "Common options:", 0 },
+		{ 0 },
+	};
+	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
 	struct trace_file_args *args;
 	struct vg_agent_opts opts = { 0 };
 	struct vg_agent agent;
@@ -122,6 +92,7 @@ int cmd_trace_file(int argc, char **argv)
 	}
 	vg_file_cfg_init(&args->cfg);
 	argv[0] = "vigil trace file";
+	args->common.filter = &args->cfg.task;
 	if (argp_parse(&argp, argc, argv, 0, NULL, args)) {
 		free(args);
 		return 2;
@@ -130,8 +101,8 @@ int cmd_trace_file(int argc, char **argv)
 		args->cfg.watch = args->paths;
 		args->cfg.n_watch = args->n_paths;
 	}
-	opts.json = args->json;
-	opts.ringbuf_bytes = args->ringbuf_bytes;
+	opts.json = args->common.json;
+	opts.ringbuf_bytes = args->common.ringbuf_bytes;
 	err = vg_agent_init(&agent, &opts);
 	/* Unfiltered and unprinted: it gives file events their process context. */
 	if (!err)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "agent.h"
 #include "cli.h"
+#include "cli_trace.h"
 #include "commands.h"
 #include "log.h"
 #include "sensor_net.h"
@@ -13,8 +14,7 @@
 
 struct trace_net_args {
 	struct vg_net_cfg cfg;
-	bool json;
-	uint64_t ringbuf_bytes;
+	struct vg_trace_common common;
 };
 
 static const char doc[] =
@@ -32,18 +32,11 @@ static const char doc[] =
 enum { OPT_CGROUP = 1000, OPT_RINGBUF, OPT_CIDR, OPT_DENY, OPT_FLOW_MS, OPT_DENY_ATTACH };
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
-	{ "pid", 'p', "PID", 0, "only this process (tgid)", 0 },
-	{ "uid", 'u', "UID", 0, "only processes of this real user id", 0 },
-	{ "comm", 'c', "NAME", 0, "only processes with this command name", 0 },
-	{ "cgroup", OPT_CGROUP, "PATH", 0, "only processes in this cgroup v2 directory (or below)", 0 },
 	{ "port", 'P', "PORT", 0, "only connections with this local or remote port (repeatable)", 0 },
 	{ "cidr", OPT_CIDR, "PREFIX", 0, "only peers in this address prefix (repeatable)", 0 },
 	{ "deny", OPT_DENY, "RULE", 0, "deny connect/sendmsg matching RULE with EPERM (repeatable)", 0 },
 	{ "deny-attach", OPT_DENY_ATTACH, NULL, 0, "attach the deny programs even without a rule", 0 },
 	{ "flow-interval", OPT_FLOW_MS, "MS", 0, "UDP flow byte-count report interval (default 1000)", 0 },
-	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "ring buffer size (default 8M)", 0 },
-	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
 
@@ -53,29 +46,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct vg_net_cfg *c = &a->cfg;
 	uint32_t v;
 
+	if (vg_trace_common_init(key, state, &a->common))
+		return 0;
 	switch (key) {
-	case 'j':
-		a->json = true;
-		break;
-	case 'p':
-		if (vg_parse_u32(arg, &c->task.tgid))
-			argp_error(state, "invalid --pid '%s'", arg);
-		c->task.tgid_on = true;
-		break;
-	case 'u':
-		if (vg_parse_u32(arg, &c->task.uid))
-			argp_error(state, "invalid --uid '%s'", arg);
-		c->task.uid_on = true;
-		break;
-	case 'c':
-		if (strlen(arg) >= VG_COMM_LEN)
-			argp_error(state, "--comm '%s' is longer than %d bytes: the kernel keeps only %d",
-				   arg, VG_COMM_LEN - 1, VG_COMM_LEN - 1);
-		c->task.comm = arg;
-		break;
-	case OPT_CGROUP:
-		c->task.cgroup_path = arg;
-		break;
 	case 'P':
 		if (vg_parse_u32(arg, &v) || v == 0 || v > 65535)
 			argp_error(state, "invalid --port '%s'", arg);
@@ -106,13 +79,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --flow-interval '%s' (milliseconds, >= 10)", arg);
 		c->flow_report_ms = v;
 		break;
-	case OPT_RINGBUF:
-		if (vg_parse_size(arg, &a->ringbuf_bytes))
-			argp_error(state, "invalid --ringbuf-size '%s'", arg);
-		break;
-	case 'v':
-		vg_log_verbosity = VG_LOG_DEBUG;
-		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -124,7 +90,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 int cmd_trace_net(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = {
+		{ &vg_trace_common_argp, 0, "Common options:", 0 },
+		{ 0 },
+	};
+	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
 	static struct trace_net_args args;	/* large: the deny table */
 	struct vg_agent_opts opts = { 0 };
 	struct vg_agent agent;
@@ -133,10 +103,11 @@ int cmd_trace_net(int argc, char **argv)
 	memset(&args, 0, sizeof(args));
 	args.cfg = vg_net_cfg_default;
 	argv[0] = "vigil trace net";
+	args.common.filter = &args.cfg.task;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
-	opts.json = args.json;
-	opts.ringbuf_bytes = args.ringbuf_bytes;
+	opts.json = args.common.json;
+	opts.ringbuf_bytes = args.common.ringbuf_bytes;
 	err = vg_agent_init(&agent, &opts);
 	/* Unfiltered and unprinted: gives every event its process and ancestry. */
 	if (!err)

@@ -13,6 +13,7 @@
 #include "agent.h"
 #include "bpf_env.h"
 #include "cli.h"
+#include "cli_trace.h"
 #include "commands.h"
 #include "log.h"
 #include "sensor_priv.h"
@@ -20,9 +21,8 @@
 
 struct trace_priv_args {
 	struct vg_task_filter filter;
-	bool json;
 	bool list_hooks;
-	uint64_t ringbuf_bytes;
+	struct vg_trace_common common;
 };
 
 static const char doc[] =
@@ -38,14 +38,7 @@ static const char doc[] =
 enum { OPT_CGROUP = 1000, OPT_RINGBUF, OPT_LIST_HOOKS };
 
 static const struct argp_option options[] = {
-	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
-	{ "pid", 'p', "PID", 0, "only this process (tgid)", 0 },
-	{ "uid", 'u', "UID", 0, "only processes of this real user id", 0 },
-	{ "comm", 'c', "NAME", 0, "only processes with this command name", 0 },
-	{ "cgroup", OPT_CGROUP, "PATH", 0, "only processes in this cgroup v2 directory (or below)", 0 },
-	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "ring buffer size (default 8M)", 0 },
 	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "print which hooks this kernel offers and exit", 0 },
-	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
 
@@ -53,38 +46,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct trace_priv_args *a = state->input;
 
+	if (vg_trace_common_init(key, state, &a->common))
+		return 0;
 	switch (key) {
-	case 'j':
-		a->json = true;
-		break;
-	case 'p':
-		if (vg_parse_u32(arg, &a->filter.tgid))
-			argp_error(state, "invalid --pid '%s'", arg);
-		a->filter.tgid_on = true;
-		break;
-	case 'u':
-		if (vg_parse_u32(arg, &a->filter.uid))
-			argp_error(state, "invalid --uid '%s'", arg);
-		a->filter.uid_on = true;
-		break;
-	case 'c':
-		if (strlen(arg) >= VG_COMM_LEN)
-			argp_error(state, "--comm '%s' is longer than %d bytes: the kernel keeps only %d",
-				   arg, VG_COMM_LEN - 1, VG_COMM_LEN - 1);
-		a->filter.comm = arg;
-		break;
-	case OPT_CGROUP:
-		a->filter.cgroup_path = arg;
-		break;
-	case OPT_RINGBUF:
-		if (vg_parse_size(arg, &a->ringbuf_bytes))
-			argp_error(state, "invalid --ringbuf-size '%s'", arg);
-		break;
 	case OPT_LIST_HOOKS:
 		a->list_hooks = true;
-		break;
-	case 'v':
-		vg_log_verbosity = VG_LOG_DEBUG;
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -148,7 +114,11 @@ static int list_hooks(bool json)
 
 int cmd_trace_priv(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = {
+		{ &vg_trace_common_argp, 0, "Common options:", 0 },
+		{ 0 },
+	};
+	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
 	struct trace_priv_args args = { 0 };
 	struct vg_agent_opts opts = { 0 };
 	struct vg_agent agent;
@@ -156,12 +126,13 @@ int cmd_trace_priv(int argc, char **argv)
 	int err;
 
 	argv[0] = "vigil trace priv";
+	args.common.filter = &args.filter;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
 	if (args.list_hooks)
-		return list_hooks(args.json) ? 1 : 0;
-	opts.json = args.json;
-	opts.ringbuf_bytes = args.ringbuf_bytes;
+		return list_hooks(args.common.json) ? 1 : 0;
+	opts.json = args.common.json;
+	opts.ringbuf_bytes = args.common.ringbuf_bytes;
 	err = vg_agent_init(&agent, &opts);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
