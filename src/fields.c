@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "dns_parse.h"
 #include "fields.h"
 #include "format_file.h"
 #include "format_priv.h"
@@ -185,7 +186,8 @@ static bool get_net_transport(struct vg_event_view *v, const struct vg_field *f,
 	(void)f;
 	if (!t)
 		return false;
-	return emit_cstr(t->protocol == 17 ? "udp" : "tcp", cb, ctx);
+	/* As format_net.c's transport_name() prints it. */
+	return emit_cstr(t->protocol == 6 ? "tcp" : t->protocol == 17 ? "udp" : "unknown", cb, ctx);
 }
 
 static bool get_net_type(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
@@ -197,6 +199,33 @@ static bool get_net_type(struct vg_event_view *v, const struct vg_field *f, vg_v
 	if (!t || !t->family)
 		return false;
 	return emit_cstr(t->family == 2 ? "ipv4" : "ipv6", cb, ctx);
+}
+
+/* The first question of a dns record's payload, parsed as the formatter does. */
+static bool get_dns_qname(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_net_dns *d;
+	struct vg_dns_msg m;
+	const uint8_t *p;
+	size_t len;
+
+	(void)f;
+	if (!v->rec || v->rec->type != VG_EV_NET_DNS || v->size < sizeof(*d))
+		return false;
+	d = (const struct vg_net_dns *)v->rec;
+	p = (const uint8_t *)vg_rec_str(v->rec, &d->payload, &len);
+	if (d->flags & VG_NET_DNS_TCP) {	/* 2-byte length first */
+		if (len < 2)
+			return false;
+		p += 2;
+		len -= 2;
+	}
+	if (vg_dns_parse(p, len, &m))
+		return false;	/* malformed: printed without a question */
+	len = strnlen(m.qname, sizeof(m.qname));
+	memcpy(v->scratch, m.qname, len);
+	return emit_str(v->scratch, len, cb, ctx);
 }
 
 static bool get_kind(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
@@ -824,7 +853,7 @@ static const struct vg_field table[] = {
 	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", get_net_transport,
 	  NULL },
 	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", get_net_type, NULL },
-	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", NULL, NULL },
+	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", get_dns_qname, NULL },
 	/* privilege / kernel sensor */
 	{ "process.new_user.id", VG_FT_UINT, K(SETUID) | K(CAPSET) | K(PRIVILEGED_EXEC), false,
 	  "effective uid after the credential change", get_new_user, NULL },
