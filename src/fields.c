@@ -1,21 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include "decode.h"
+#include "dns_parse.h"
 #include "fields.h"
+#include "format_file.h"
+#include "format_priv.h"
 #include "proc_cache.h"
 
+/* The decoder's kind names (src/decode.c), which `event.kind` prints. */
 static const char *const kind_names[VG_K_MAX] = {
-	"exec", "exit", "fork",
-	"open", "unlink", "rename", "chmod", "chown", "link", "symlink", "truncate",
-	"utimes", "mknod", "mount", "memfd",
-	"connect", "accept", "close", "listen", "udp_flow", "dns", "deny",
-	"setuid", "capset", "ptrace", "bpf", "module", "prctl", "signal", "namespace",
-	"io_uring",
+	[VG_K_EXEC] = "exec", [VG_K_EXIT] = "exit", [VG_K_FORK] = "fork",
+	[VG_K_OPEN] = "open", [VG_K_UNLINK] = "unlink", [VG_K_RENAME] = "rename",
+	[VG_K_CHMOD] = "chmod", [VG_K_CHOWN] = "chown", [VG_K_LINK] = "link",
+	[VG_K_SYMLINK] = "symlink", [VG_K_TRUNCATE] = "truncate", [VG_K_UTIMES] = "utimes",
+	[VG_K_MKNOD] = "mknod", [VG_K_MOUNT] = "mount", [VG_K_MEMFD] = "memfd",
+	[VG_K_CONNECT] = "connect", [VG_K_ACCEPT] = "accept", [VG_K_CLOSE] = "close",
+	[VG_K_LISTEN] = "listen", [VG_K_UDP_FLOW] = "udp_flow", [VG_K_DNS] = "dns",
+	[VG_K_DENY] = "deny", [VG_K_SHELL_ON_SOCKET] = "shell_on_socket",
+	[VG_K_SETUID] = "setuid", [VG_K_CAPSET] = "capset",
+	[VG_K_PRIVILEGED_EXEC] = "privileged_exec", [VG_K_PTRACE] = "ptrace",
+	[VG_K_PROCESS_VM] = "process_vm", [VG_K_BPF] = "bpf", [VG_K_MODULE] = "module",
+	[VG_K_PRCTL] = "prctl", [VG_K_SECCOMP] = "seccomp", [VG_K_SIGNAL] = "signal",
+	[VG_K_NAMESPACE] = "namespace", [VG_K_IO_URING_SETUP] = "io_uring_setup",
+	[VG_K_IO_URING] = "io_uring",
 };
 
 /* ---- value helpers ---- */
@@ -173,7 +186,8 @@ static bool get_net_transport(struct vg_event_view *v, const struct vg_field *f,
 	(void)f;
 	if (!t)
 		return false;
-	return emit_cstr(t->protocol == 17 ? "udp" : "tcp", cb, ctx);
+	/* As format_net.c's transport_name() prints it. */
+	return emit_cstr(t->protocol == 6 ? "tcp" : t->protocol == 17 ? "udp" : "unknown", cb, ctx);
 }
 
 static bool get_net_type(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
@@ -185,6 +199,33 @@ static bool get_net_type(struct vg_event_view *v, const struct vg_field *f, vg_v
 	if (!t || !t->family)
 		return false;
 	return emit_cstr(t->family == 2 ? "ipv4" : "ipv6", cb, ctx);
+}
+
+/* The first question of a dns record's payload, parsed as the formatter does. */
+static bool get_dns_qname(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_net_dns *d;
+	struct vg_dns_msg m;
+	const uint8_t *p;
+	size_t len;
+
+	(void)f;
+	if (!v->rec || v->rec->type != VG_EV_NET_DNS || v->size < sizeof(*d))
+		return false;
+	d = (const struct vg_net_dns *)v->rec;
+	p = (const uint8_t *)vg_rec_str(v->rec, &d->payload, &len);
+	if (d->flags & VG_NET_DNS_TCP) {	/* 2-byte length first */
+		if (len < 2)
+			return false;
+		p += 2;
+		len -= 2;
+	}
+	if (vg_dns_parse(p, len, &m))
+		return false;	/* malformed: printed without a question */
+	len = strnlen(m.qname, sizeof(m.qname));
+	memcpy(v->scratch, m.qname, len);
+	return emit_str(v->scratch, len, cb, ctx);
 }
 
 static bool get_kind(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
@@ -446,11 +487,272 @@ static bool get_exit_signal(struct vg_event_view *v, const struct vg_field *f, v
 	return v->rec->type == VG_EV_EXIT ? emit_uint(x->signal, cb, ctx) : false;
 }
 
+/*
+ * File records: one layout for every file kind. Each getter yields what
+ * vg_json_file() (src/format_file.c) prints for the same record, so a rule
+ * reads a live record and its replayed JSON line alike.
+ */
+_Static_assert(VG_MAX_PATH_BYTES <= VG_MAX_ARGV_BYTES, "a normalized path fits the scratch");
+
+static const struct vg_file *as_file(const struct vg_event_view *v)
+{
+	if (!v->rec || v->rec->type < VG_EV_FILE_OPEN || v->rec->type > VG_EV_FILE_TYPE_LAST ||
+	    v->size < sizeof(struct vg_file))
+		return NULL;
+	return (const struct vg_file *)v->rec;
+}
+
+/* A caller's string joined with "." or ".." the kernel did not resolve: printed normalized. */
+static bool file_path_unchecked(const struct vg_file *f)
+{
+	return (f->fflags & VG_FILE_PATH_USER) && (f->fflags & VG_FILE_UNCHECKED);
+}
+
+/* A record path string, normalized as the formatter does, or its last component. */
+static bool emit_rec_path(struct vg_event_view *v, const struct vg_str *s, bool normalize,
+			  bool last_component, vg_value_cb cb, void *ctx)
+{
+	size_t len;
+	const char *p = vg_rec_str(v->rec, s, &len);
+
+	if (normalize) {
+		if (len > sizeof(v->scratch))
+			len = sizeof(v->scratch);
+		memcpy(v->scratch, p, len);
+		len = vg_path_normalize(v->scratch, len);
+		p = v->scratch;
+	}
+	if (last_component)
+		p = base_name(p, &len);
+	return emit_str(p, len, cb, ctx);
+}
+
+static bool get_file_path(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+
+	(void)f;
+	return r ? emit_rec_path(v, &r->path, file_path_unchecked(r), false, cb, ctx) : false;
+}
+
+static bool get_file_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+
+	(void)f;
+	return r ? emit_rec_path(v, &r->path, file_path_unchecked(r), true, cb, ctx) : false;
+}
+
+static bool get_file_target(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+	uint16_t type;
+
+	(void)f;
+	if (!r)
+		return false;
+	type = r->hdr.type;
+	if (!r->target.len && type != VG_EV_FILE_RENAME && type != VG_EV_FILE_LINK &&
+	    type != VG_EV_FILE_SYMLINK)
+		return false;
+	if (type == VG_EV_FILE_MOUNT)	/* the mount point; the source is mount.source */
+		return emit_rec_path(v, &r->path, file_path_unchecked(r), false, cb, ctx);
+	return emit_rec_path(v, &r->target,
+			     !(r->fflags & VG_FILE_TARGET_RAW) && (r->fflags & VG_FILE_UNCHECKED),
+			     false, cb, ctx);
+}
+
+static bool get_file_path_source(struct vg_event_view *v, const struct vg_field *f,
+				 vg_value_cb cb, void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+
+	(void)f;
+	if (!r)
+		return false;
+	return emit_cstr(r->fflags & VG_FILE_PATH_USER ? "user" : "kernel", cb, ctx);
+}
+
+static bool get_file_access(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+	const char *words[VG_FILE_MAX_WORDS];
+	size_t n, i;
+
+	(void)f;
+	if (!r)
+		return false;
+	n = vg_file_access_words(r->hdr.type, r->flags, r->access, words, VG_FILE_MAX_WORDS);
+	for (i = 0; i < n; i++)
+		if (emit_cstr(words[i], cb, ctx))
+			return true;
+	return false;
+}
+
+static bool get_file_flags(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+
+	(void)f;
+	/* Printed when there are flags (the words come from set bits only). */
+	return r && r->flags ? emit_uint(r->flags, cb, ctx) : false;
+}
+
+static bool get_file_mode(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+	uint16_t type;
+
+	(void)f;
+	if (!r)
+		return false;
+	type = r->hdr.type;
+	if (type != VG_EV_FILE_CHMOD && type != VG_EV_FILE_MKNOD &&
+	    !(type == VG_EV_FILE_OPEN && (r->flags & O_CREAT)))
+		return false;
+	return emit_uint(r->mode & 07777, cb, ctx);
+}
+
+/* chown: (u32)-1 leaves the id unchanged and prints null. */
+static bool get_file_owner(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+
+	(void)f;
+	if (!r || r->hdr.type != VG_EV_FILE_CHOWN || r->uid == (uint32_t)-1)
+		return false;
+	return emit_uint(r->uid, cb, ctx);
+}
+
+static bool get_file_group(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx)
+{
+	const struct vg_file *r = as_file(v);
+
+	(void)f;
+	if (!r || r->hdr.type != VG_EV_FILE_CHOWN || r->gid == (uint32_t)-1)
+		return false;
+	return emit_uint(r->gid, cb, ctx);
+}
+
+/* Privilege records: what vg_json_priv() / vg_json_priv_process() print. */
+static const void *as_priv(const struct vg_event_view *v, uint16_t type, size_t size)
+{
+	return v->rec && v->rec->type == type && v->size >= size ? v->rec : NULL;
+}
+
+static bool get_new_user(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			 void *ctx)
+{
+	const struct vg_cred *c;
+
+	(void)f;
+	if (!v->rec || (v->rec->type != VG_EV_CRED && v->rec->type != VG_EV_CAPSET &&
+			v->rec->type != VG_EV_PRIV_EXEC) || v->size < sizeof(*c))
+		return false;
+	c = (const struct vg_cred *)v->rec;
+	return emit_uint(c->new_creds.euid, cb, ctx);
+}
+
+static bool get_target_pid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx)
+{
+	const struct vg_priv_target *t = NULL;
+	const struct vg_priv_sys *s = NULL;
+	const struct vg_ptrace *pt;
+	const struct vg_process_vm *vm;
+	const struct vg_signal *sg;
+
+	(void)f;
+	if ((pt = as_priv(v, VG_EV_PTRACE, sizeof(*pt))))
+		s = &pt->sys, t = &pt->target;
+	else if ((vm = as_priv(v, VG_EV_PROCESS_VM, sizeof(*vm))))
+		s = &vm->sys, t = &vm->target;
+	else if ((sg = as_priv(v, VG_EV_SIGNAL, sizeof(*sg))))
+		s = &sg->sys, t = &sg->target;
+	if (!t)
+		return false;
+	/* The process when found, else the id as passed (<= 0: a group, not a pid). */
+	if (s->flags & VG_PRIV_TARGET_KNOWN)
+		return emit_uint(t->tgid, cb, ctx);
+	return t->pid >= 0 ? emit_uint((uint64_t)t->pid, cb, ctx) : false;
+}
+
+static bool get_signal_number(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			      void *ctx)
+{
+	const struct vg_signal *s = as_priv(v, VG_EV_SIGNAL, sizeof(*s));
+
+	(void)f;
+	return s ? emit_uint(s->sig, cb, ctx) : false;
+}
+
+static bool get_module_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_module *m = as_priv(v, VG_EV_MODULE, sizeof(*m));
+
+	(void)f;
+	/* Only delete_module names a module; loads carry an image or a file. */
+	if (!m || m->sys.call != VG_PC_DELETE_MODULE)
+		return false;
+	return exec_str(v, &m->name, cb, ctx);
+}
+
+static bool get_bpf_command(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	const struct vg_bpf *b = as_priv(v, VG_EV_BPF, sizeof(*b));
+	const char *name;
+
+	(void)f;
+	if (!b || !(name = vg_bpf_cmd_name(b->cmd)))
+		return false;
+	return emit_cstr(name + strlen("BPF_"), cb, ctx);	/* "PROG_LOAD" */
+}
+
+static bool get_namespace_type(struct vg_event_view *v, const struct vg_field *f,
+			       vg_value_cb cb, void *ctx)
+{
+	/* The CLONE_NEW* bits in the order json_ns_types() (src/format_priv.c) joins them. */
+	static const struct { uint64_t bit; const char *name; } t[] = {
+		{ 0x00020000, "mnt" }, { 0x02000000, "cgroup" }, { 0x04000000, "uts" },
+		{ 0x08000000, "ipc" }, { 0x10000000, "user" }, { 0x20000000, "pid" },
+		{ 0x40000000, "net" }, { 0x00000080, "time" },
+	};
+	const struct vg_namespace *n = as_priv(v, VG_EV_NAMESPACE, sizeof(*n));
+	size_t i, len = 0;
+
+	(void)f;
+	if (!n)
+		return false;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t l = strlen(t[i].name);
+
+		if (!(n->ns_flags & t[i].bit))
+			continue;
+		if (len)
+			v->scratch[len++] = ',';
+		memcpy(v->scratch + len, t[i].name, l);
+		len += l;
+	}
+	return emit_str(v->scratch, len, cb, ctx);
+}
+
 /* JSON getters for fields `vigil trace --json` does not print as such. */
 static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
 			  void *ctx);
 static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
 			 void *ctx);
+static bool json_file_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx);
 static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
 			    void *ctx);
 static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
@@ -516,19 +818,31 @@ static const struct vg_field table[] = {
 	  "container id derived from the cgroup path; absent on the host", NULL, NULL },
 	/* file sensor */
 	{ "file.path", VG_FT_STR, VG_KINDS_FILE, true,
-	  "path of the file acted on, from the kernel's struct file when possible", NULL, NULL },
-	{ "file.name", VG_FT_STR, VG_KINDS_FILE, false, "last component of file.path", NULL, NULL },
+	  "path of the file acted on, from the kernel's struct file when possible",
+	  get_file_path, NULL },
+	{ "file.name", VG_FT_STR, VG_KINDS_FILE, false, "last component of file.path",
+	  get_file_name, json_file_name },
 	{ "file.target_path", VG_FT_STR, K(RENAME) | K(LINK) | K(SYMLINK) | K(MOUNT), false,
-	  "new name (rename), link target (link, symlink), mount point (mount)", NULL, NULL },
-	{ "file.access", VG_FT_STR, K(OPEN), false,
-	  "open access mode: read, write or read_write", NULL, NULL },
-	{ "file.flags", VG_FT_UINT, K(OPEN), false, "open(2) flags", NULL, NULL },
+	  "new name (rename), link target (link, symlink), mount point (mount)",
+	  get_file_target, NULL },
+	{ "file.access", VG_FT_STRLIST, VG_KINDS_FILE, false,
+	  "what the event does, as words: open: read, write or read-write (path for O_PATH), "
+	  "then tmpfile, directory, create, exclusive, truncate, append, nofollow, "
+	  "execute-mode; others: read, write, create, truncate, delete, rename, attributes, "
+	  "execute-mode, mount, memfd; `file.access = write` is an exact word, "
+	  "`contains write` also matches read-write", get_file_access, NULL },
+	{ "file.flags", VG_FT_UINT, VG_KINDS_FILE, false,
+	  "flags argument (open, renameat2, *at, mount, umount2, memfd_create); absent when 0",
+	  get_file_flags, NULL },
 	{ "file.mode", VG_FT_UINT, K(OPEN) | K(CHMOD) | K(MKNOD), false,
-	  "permission bits requested (chmod, mknod, open with O_CREAT)", NULL, NULL },
-	{ "file.owner.id", VG_FT_UINT, K(CHOWN), false, "new owner uid (chown)", NULL, NULL },
-	{ "file.group.id", VG_FT_UINT, K(CHOWN), false, "new group gid (chown)", NULL, NULL },
+	  "permission bits requested (chmod, mknod, open with O_CREAT)", get_file_mode, NULL },
+	{ "file.owner.id", VG_FT_UINT, K(CHOWN), false,
+	  "new owner uid (chown); absent when left unchanged", get_file_owner, NULL },
+	{ "file.group.id", VG_FT_UINT, K(CHOWN), false,
+	  "new group gid (chown); absent when left unchanged", get_file_group, NULL },
 	{ "file.path_source", VG_FT_STR, VG_KINDS_FILE, false,
-	  "kernel (from struct file) or user (joined from the syscall's string)", NULL, NULL },
+	  "kernel (from struct file) or user (joined from the syscall's string)",
+	  get_file_path_source, NULL },
 	/* network sensor */
 	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address",
 	  get_net_daddr, NULL },
@@ -539,17 +853,21 @@ static const struct vg_field table[] = {
 	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", get_net_transport,
 	  NULL },
 	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", get_net_type, NULL },
-	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", NULL, NULL },
+	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", get_dns_qname, NULL },
 	/* privilege / kernel sensor */
-	{ "process.new_user.id", VG_FT_UINT, K(SETUID), false, "uid the process switched to",
-	  NULL, NULL },
-	{ "target.process.pid", VG_FT_UINT, K(PTRACE) | K(SIGNAL), false,
-	  "process traced or signalled", NULL, NULL },
-	{ "signal.number", VG_FT_UINT, K(SIGNAL), false, "signal sent", NULL, NULL },
-	{ "module.name", VG_FT_STR, K(MODULE), false, "kernel module loaded", NULL, NULL },
-	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD", NULL, NULL },
+	{ "process.new_user.id", VG_FT_UINT, K(SETUID) | K(CAPSET) | K(PRIVILEGED_EXEC), false,
+	  "effective uid after the credential change", get_new_user, NULL },
+	{ "target.process.pid", VG_FT_UINT, K(PTRACE) | K(PROCESS_VM) | K(SIGNAL), false,
+	  "process traced, read/written or signalled (the id as passed when not found; "
+	  "absent for process groups)", get_target_pid, NULL },
+	{ "signal.number", VG_FT_UINT, K(SIGNAL), false, "signal sent", get_signal_number, NULL },
+	{ "module.name", VG_FT_STR, K(MODULE), false,
+	  "kernel module unloaded (delete_module); loads carry no name", get_module_name, NULL },
+	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD",
+	  get_bpf_command, NULL },
 	{ "namespace.type", VG_FT_STR, K(NAMESPACE), false,
-	  "namespace entered or created: mnt, pid, net, user, ...", NULL, NULL },
+	  "namespaces entered or created, comma-separated: mnt, pid, net, user, ... (\"mnt,net\")",
+	  get_namespace_type, NULL },
 };
 
 #define N_FIELDS (sizeof(table) / sizeof(table[0]))
@@ -826,19 +1144,32 @@ static bool json_join(struct vg_event_view *v, const char *path, vg_value_cb cb,
 	return c.n ? emit_str(c.buf, c.off, cb, ctx) : false;
 }
 
-static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
+/* The last component of the string at @path. */
+static bool json_base_name(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
 {
 	struct vg_value val;
 	const char *p;
 	size_t len;
 
-	(void)f;
-	if (!json_walk(v->json, "process.executable.path", &json_str_field, first_str, &val))
+	if (!json_walk(v->json, path, &json_str_field, first_str, &val))
 		return false;
 	len = val.s.len;
 	p = base_name(val.s.p, &len);
 	return emit_str(p, len, cb, ctx);
+}
+
+static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	(void)f;
+	return json_base_name(v, "process.executable.path", cb, ctx);
+}
+
+static bool json_file_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			   void *ctx)
+{
+	(void)f;
+	return json_base_name(v, "file.path", cb, ctx);
 }
 
 static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,

@@ -22,7 +22,11 @@
 
 struct vg_proc;
 
-/* Event kinds a rule can name; at most 64 so a set fits a uint64_t. */
+/*
+ * Event kinds a rule can name: one per decoder kind name (src/decode.c), at
+ * most 63 so a set fits a uint64_t. Each sensor's kinds are one contiguous
+ * run (VG_K_<SENSOR>_FIRST..LAST): the VG_KINDS_* masks are built from them.
+ */
 enum vg_kind {
 	VG_K_EXEC, VG_K_EXIT, VG_K_FORK,
 	/* file */
@@ -30,21 +34,31 @@ enum vg_kind {
 	VG_K_SYMLINK, VG_K_TRUNCATE, VG_K_UTIMES, VG_K_MKNOD, VG_K_MOUNT, VG_K_MEMFD,
 	/* network */
 	VG_K_CONNECT, VG_K_ACCEPT, VG_K_CLOSE, VG_K_LISTEN, VG_K_UDP_FLOW, VG_K_DNS,
-	VG_K_DENY,
+	VG_K_DENY, VG_K_SHELL_ON_SOCKET,
 	/* privilege / kernel */
-	VG_K_SETUID, VG_K_CAPSET, VG_K_PTRACE, VG_K_BPF, VG_K_MODULE, VG_K_PRCTL,
-	VG_K_SIGNAL, VG_K_NAMESPACE, VG_K_IO_URING,
+	VG_K_SETUID, VG_K_CAPSET, VG_K_PRIVILEGED_EXEC, VG_K_PTRACE, VG_K_PROCESS_VM,
+	VG_K_BPF, VG_K_MODULE, VG_K_PRCTL, VG_K_SECCOMP, VG_K_SIGNAL, VG_K_NAMESPACE,
+	VG_K_IO_URING_SETUP, VG_K_IO_URING,
 	VG_K_MAX,
+
+	VG_K_PROC_FIRST = VG_K_EXEC, VG_K_PROC_LAST = VG_K_FORK,
+	VG_K_FILE_FIRST = VG_K_OPEN, VG_K_FILE_LAST = VG_K_MEMFD,
+	VG_K_NET_FIRST = VG_K_CONNECT, VG_K_NET_LAST = VG_K_SHELL_ON_SOCKET,
+	VG_K_PRIV_FIRST = VG_K_SETUID, VG_K_PRIV_LAST = VG_K_IO_URING,
 };
 
 typedef uint64_t vg_kinds_t;	/* bit (1 << enum vg_kind) */
 
+_Static_assert(VG_K_MAX < 64, "a vg_kinds_t holds every kind and VG_KINDS_ALL needs one more bit");
+_Static_assert(VG_K_PRIV_LAST + 1 == VG_K_MAX, "the last sensor's run ends the enum");
+
 #define VG_KB(k) ((vg_kinds_t)1 << (k))
+#define VG_KINDS_RANGE(first, last) (VG_KB((last) + 1) - VG_KB(first))
 #define VG_KINDS_ALL ((VG_KB(VG_K_MAX) - 1))
-#define VG_KINDS_PROC (VG_KB(VG_K_EXEC) | VG_KB(VG_K_EXIT) | VG_KB(VG_K_FORK))
-#define VG_KINDS_FILE (VG_KB(VG_K_MEMFD + 1) - VG_KB(VG_K_OPEN))
-#define VG_KINDS_NET (VG_KB(VG_K_DENY + 1) - VG_KB(VG_K_CONNECT))
-#define VG_KINDS_PRIV (VG_KB(VG_K_IO_URING + 1) - VG_KB(VG_K_SETUID))
+#define VG_KINDS_PROC VG_KINDS_RANGE(VG_K_PROC_FIRST, VG_K_PROC_LAST)
+#define VG_KINDS_FILE VG_KINDS_RANGE(VG_K_FILE_FIRST, VG_K_FILE_LAST)
+#define VG_KINDS_NET VG_KINDS_RANGE(VG_K_NET_FIRST, VG_K_NET_LAST)
+#define VG_KINDS_PRIV VG_KINDS_RANGE(VG_K_PRIV_FIRST, VG_K_PRIV_LAST)
 
 /* Which sensor emits a kind: the kernel pre-filter is per sensor. */
 enum vg_sensor_id { VG_SENSOR_PROCESS, VG_SENSOR_FILE, VG_SENSOR_NETWORK, VG_SENSOR_PRIV,

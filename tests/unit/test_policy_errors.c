@@ -94,7 +94,7 @@ static const struct diag_case cases[] = {
 	  "t.yaml:4:19: error: unknown field 'process.nam' in output (hint: did you mean 'process.name'?)", false },
 	/* 25: output template: field the event lacks */
 	{ "rules:\n  - name: a\n    event: exec\n    output: 'to {destination.port}'\n",
-	  "t.yaml:4:18: error: field 'destination.port' is not available for event 'exec' (hint: 'destination.port' exists for: connect, accept, close, listen, udp_flow, dns, deny)", false },
+	  "t.yaml:4:18: error: field 'destination.port' is not available for event 'exec' (hint: 'destination.port' exists for: connect, accept, close, listen, udp_flow, dns, deny, shell_on_socket)", false },
 	/* 26: throttle: unknown key field */
 	{ "rules:\n  - name: a\n    event: exec\n    throttle: {count: 1, per: 1m, key: [process.uid]}\n",
 	  "t.yaml:4:41: error: unknown field 'process.uid' in throttle key (hint: did you mean 'process.pid'?)", false },
