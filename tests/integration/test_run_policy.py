@@ -323,3 +323,27 @@ class KernelGatingTest(VigilTestCase):
         # connect + close for each of 100 connections at least, none of them sent up.
         self.assertGreaterEqual(filtered, 200)
         self.assertEqual([e for e in t.events if e.get("kind") == "alert"], [])
+
+
+class LiveFileRuleTest(VigilTestCase):
+    def test_open_rule_alerts_on_the_live_file_event(self):
+        d = tempfile.mkdtemp(prefix="vg-live-", dir="/tmp")
+        policy = os.path.join(d, "p.yaml")
+        target = os.path.join(d, "watched", "cfg")
+        os.makedirs(os.path.dirname(target))
+        with open(policy, "w") as f:
+            f.write("rules:\n  - name: cfg_written\n    event: open\n"
+                    "    condition: file.path startswith %s/watched/ and file.access contains write\n"
+                    "    severity: medium\n    output: \"{process.name} wrote {file.path}\"\n"
+                    % d)
+        try:
+            with Tracer("run", "--policy", policy, "--alerts-only") as t:
+                subprocess.run(["sh", "-c", "echo x > %s; cat %s > /dev/null" % (target, target)],
+                               check=True, timeout=10)
+                t.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        a = alerts(t.events, "cfg_written")
+        self.assertEqual(len(a), 1, "the write alerts, the read does not")
+        self.assertEqual(a[0]["message"], "sh wrote " + target)
+        self.assertEqual(get(a[0]["event"], "file.path"), target)
