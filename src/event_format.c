@@ -162,11 +162,7 @@ void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev)
 	vg_json_obj_begin(j);
 	vg_json_key(j, "pid");
 	vg_json_u64(j, h->tgid);
-	vg_json_key(j, "thread");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "id");
-	vg_json_u64(j, h->pid);
-	vg_json_obj_end(j);
+	vg_json_id_obj(j, "thread", h->pid);
 	vg_json_key(j, "start_time");
 	vg_json_u64(j, h->start_time_ns);
 	vg_json_key(j, "name");
@@ -204,26 +200,10 @@ void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_bool(j, p->args_truncated);
 	}
 	if (e || p) {
-		vg_json_key(j, "user");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "id");
-		vg_json_u64(j, e ? e->euid : p->euid);
-		vg_json_obj_end(j);
-		vg_json_key(j, "real_user");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "id");
-		vg_json_u64(j, e ? e->uid : p->uid);
-		vg_json_obj_end(j);
-		vg_json_key(j, "group");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "id");
-		vg_json_u64(j, e ? e->egid : p->egid);
-		vg_json_obj_end(j);
-		vg_json_key(j, "real_group");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "id");
-		vg_json_u64(j, e ? e->gid : p->gid);
-		vg_json_obj_end(j);
+		vg_json_id_obj(j, "user", e ? e->euid : p->euid);
+		vg_json_id_obj(j, "real_user", e ? e->uid : p->uid);
+		vg_json_id_obj(j, "group", e ? e->egid : p->egid);
+		vg_json_id_obj(j, "real_group", e ? e->gid : p->gid);
 	}
 	if (e || p) {
 		vg_json_key(j, "parent");
@@ -270,16 +250,8 @@ static void json_exec(struct vg_json *j, const struct vg_event_ctx *ev)
 
 	vg_json_key(j, "working_directory");
 	vg_json_record_str(j, ev, &e->cwd);
-	vg_json_key(j, "saved_user");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "id");
-	vg_json_u64(j, e->suid);
-	vg_json_obj_end(j);
-	vg_json_key(j, "saved_group");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "id");
-	vg_json_u64(j, e->sgid);
-	vg_json_obj_end(j);
+	vg_json_id_obj(j, "saved_user", e->suid);
+	vg_json_id_obj(j, "saved_group", e->sgid);
 	vg_json_key(j, "audit");
 	vg_json_obj_begin(j);
 	vg_json_key(j, "login_user_id");

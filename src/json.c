@@ -244,3 +244,12 @@ void vg_json_raw(struct vg_json *j, const char *s, size_t len)
 	before_value(j);
 	vg_buf_append(j->b, s, len);
 }
+
+void vg_json_id_obj(struct vg_json *j, const char *key, uint64_t id)
+{
+	vg_json_key(j, key);
+	vg_json_obj_begin(j);
+	vg_json_key(j, "id");
+	vg_json_u64(j, id);
+	vg_json_obj_end(j);
+}

@@ -44,6 +44,8 @@ void vg_json_u64(struct vg_json *j, uint64_t v);
 void vg_json_i64(struct vg_json *j, int64_t v);
 void vg_json_bool(struct vg_json *j, bool v);
 void vg_json_null(struct vg_json *j);
+/* "key": {"id": v}, the OpenTelemetry shape of user, group, thread ids. */
+void vg_json_id_obj(struct vg_json *j, const char *key, uint64_t id);
 /* Appends already-serialised JSON (e.g. an event inside an alert). */
 void vg_json_raw(struct vg_json *j, const char *s, size_t len);
 
