@@ -377,9 +377,12 @@ static bool emit_cred(struct vg_event_view *v, enum cred c, vg_value_cb cb, void
 	return false;
 }
 
+/* The effective uid when the event happened: every record header carries it. */
 static bool get_euid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
 {
 	(void)f;
+	if (v->rec && !as_exec(v))
+		return emit_uint(v->rec->euid, cb, ctx);
 	return emit_cred(v, CRED_EUID, cb, ctx);
 }
 
@@ -792,7 +795,7 @@ static const struct vg_field table[] = {
 	  "current directory at exec", get_cwd, NULL },
 	{ "process.tty", VG_FT_STR, ALL, false,
 	  "controlling terminal name; absent when none", get_tty, NULL },
-	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id", get_euid, NULL },
+	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id when the event happened", get_euid, NULL },
 	{ "process.real_user.id", VG_FT_UINT, ALL, false, "real user id", get_uid, NULL },
 	{ "process.group.id", VG_FT_UINT, ALL, false, "effective group id", get_egid, NULL },
 	{ "process.real_group.id", VG_FT_UINT, ALL, false, "real group id", get_gid, NULL },
