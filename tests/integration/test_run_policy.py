@@ -405,3 +405,30 @@ class LiveFileRuleTest(VigilTestCase):
         self.assertEqual(len(a), 1, "the write alerts, the read does not")
         self.assertEqual(a[0]["message"], "sh wrote " + target)
         self.assertEqual(get(a[0]["event"], "file.path"), target)
+
+
+class NamespaceRuleTest(VigilTestCase):
+    def test_namespace_type_is_a_list(self):
+        d = tempfile.mkdtemp(prefix="vg-ns-", dir="/tmp")
+        policy = os.path.join(d, "p.yaml")
+        with open(policy, "w") as f:
+            f.write("rules:\n"
+                    "  - name: ns_mnt\n    event: namespace\n    condition: namespace.type = mnt\n"
+                    "    output: \"entered {namespace.type}\"\n"
+                    "  - name: ns_net\n    event: namespace\n    condition: namespace.type = net\n")
+        try:
+            with Tracer("run", "--policy", policy, "--alerts-only") as t:
+                # unshare(CLONE_NEWNS | CLONE_NEWUTS): two namespaces, one of them mnt
+                p = subprocess.Popen(["unshare", "--mount", "--uts", "true"])
+                p.wait(timeout=10)
+                t.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertEqual(p.returncode, 0)
+        mine = lambda rule: [a for a in alerts(t.events, rule)
+                             if get(a["event"], "process.pid") == p.pid]
+        a = mine("ns_mnt")
+        self.assertEqual(len(a), 1, t.events)
+        self.assertEqual(a[0]["message"], "entered mnt uts")
+        self.assertEqual(get(a[0]["event"], "namespace.type"), ["mnt", "uts"])
+        self.assertEqual(mine("ns_net"), [])
