@@ -643,6 +643,7 @@ static void swap_pending(struct vg_agent_policy *ap)
 		atomic_fetch_add(&ap->reload_failed, 1);
 		return;
 	}
+	policy_adopt_throttle(next, ap->cur);
 	policy_free(ap->cur);
 	ap->cur = next;
 	ap->generation++;
