@@ -2,6 +2,7 @@
 after the agent started, byte prefixes, exec rules, audit mode, reload."""
 import errno
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -152,6 +153,11 @@ class FileDenyTreeTest(VigilTestCase):
         self.assertIn(later, paths)
         self.assertNotIn(self.outside, paths)
         self.assertEqual({a["outcome"] for a in got}, {"would have denied"})
+        # The guard itself decided (the file sensor's events alert in audit mode too).
+        m = re.search(r"fanotify guard: \d+ permission events, 0 denied, (\d+) would deny",
+                      t.stderr)
+        self.assertIsNotNone(m, t.stderr)
+        self.assertGreaterEqual(int(m.group(1)), 2)
 
     def test_byte_prefix_not_ending_in_slash(self):
         # /dir/cron matches /dir/crontab and /dir/cron.d/x, not /dir/other.
