@@ -159,6 +159,40 @@ class FileDenyTreeTest(VigilTestCase):
         self.assertIsNotNone(m, t.stderr)
         self.assertGreaterEqual(int(m.group(1)), 2)
 
+    def test_prefix_directory_made_later_renamed_inside_and_moved_out(self):
+        later = os.path.join(self.dir, "later")
+        self.write_policy(OPEN_POLICY.format(name="no_later", prefix=later + "/",
+                                             mode="enforce"))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            # The prefix's directory does not exist when the rule loads.
+            os.makedirs(os.path.join(later, "a"))
+            time.sleep(MARK_SETTLE_S)
+            first = os.path.join(later, "a", "key")
+            os.mknod(first, 0o644)
+            self.assert_denied(first)
+            # Renamed inside the prefix: a directory made under its new name.
+            os.rename(os.path.join(later, "a"), os.path.join(later, "z"))
+            os.mkdir(os.path.join(later, "z", "n"))
+            time.sleep(MARK_SETTLE_S)
+            renamed = os.path.join(later, "z", "n", "key")
+            os.mknod(renamed, 0o644)
+            self.assert_denied(renamed)
+            # Moved out of the prefix: readable again.
+            out = os.path.join(self.dir, "out")
+            os.rename(os.path.join(later, "z"), out)
+            time.sleep(MARK_SETTLE_S)
+            self.assert_readable(os.path.join(out, "n", "key"), b"")
+            # Removed and made again.
+            shutil.rmtree(later)
+            os.makedirs(os.path.join(later, "b"))
+            time.sleep(MARK_SETTLE_S)
+            again = os.path.join(later, "b", "key")
+            os.mknod(again, 0o644)
+            self.assert_denied(again)
+            t.stop(settle=0.5)
+        paths = {a["event"]["file"]["path"] for a in alerts(t.events, "no_later")}
+        self.assertEqual(paths, {first, renamed, again})
+
     def test_byte_prefix_not_ending_in_slash(self):
         # /dir/cron matches /dir/crontab and /dir/cron.d/x, not /dir/other.
         crontab = os.path.join(self.dir, "crontab")
