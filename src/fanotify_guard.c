@@ -27,6 +27,8 @@ void vg_fan_rules_free(struct vg_fan_rule *rules, size_t n)
 
 int vg_fan_guard_init(struct vg_fan_guard *g)
 {
+	int err;
+
 	memset(g, 0, sizeof(*g));
 	pthread_mutex_init(&g->lock, NULL);
 	atomic_store(&g->inflight_fd, -1);
@@ -34,12 +36,16 @@ int vg_fan_guard_init(struct vg_fan_guard *g)
 	g->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (g->fd < 0) {
-		int err = -errno;
-
+		err = -errno;
 		vg_err("file deny needs fanotify permission events: fanotify_init: %s", strerror(errno));
 		return err;
 	}
-	return vg_fan_marks_init(&g->marks, g->fd);
+	err = vg_fan_marks_init(&g->marks, g->fd);
+	if (err) {
+		close(g->fd);
+		g->fd = -1;
+	}
+	return err;
 }
 
 struct publish {

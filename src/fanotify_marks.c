@@ -229,25 +229,22 @@ static int dir_ensure(struct vg_fan_marks *m, const char *path, bool top,
 		goto out;
 	}
 	d = dir_find(m, wd);
-	if (!d) {
-		if (m->n >= m->max_dirs) {
-			inotify_rm_watch(m->in_fd, wd);
-			err = -E2BIG;
-			goto out;
-		}
-		d = dir_insert(m, wd);
-		if (!d) {
-			inotify_rm_watch(m->in_fd, wd);
-			err = -ENOMEM;
-			goto out;
-		}
-	}
-	if (!d->path || strcmp(d->path, path)) {
+	if (!d || strcmp(d->path, path)) {
 		char *p = strdup(path);
 
 		if (!p) {
 			err = -ENOMEM;
-			goto out;
+			goto drop;
+		}
+		if (!d) {
+			if (m->n >= m->max_dirs)
+				err = -E2BIG;
+			else if (!(d = dir_insert(m, wd)))
+				err = -ENOMEM;
+			if (err) {
+				free(p);
+				goto drop;
+			}
 		}
 		free(d->path);
 		d->path = p;
@@ -268,6 +265,10 @@ static int dir_ensure(struct vg_fan_marks *m, const char *path, bool top,
 				vg_warn("deny rules: cannot mark %s: %s", path, strerror(errno));
 		}
 	}
+	goto out;
+drop:
+	if (!dir_find(m, wd))	/* a watch we just made and do not keep */
+		inotify_rm_watch(m->in_fd, wd);
 out:
 	close(fd);
 	return err;
