@@ -381,78 +381,7 @@ static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	return vg_fan_guard_set_rules(&ap->fan, c.v, c.n);
 }
 
-/* Denials the fanotify guard made, reported as alerts. */
-static void report_fan(struct vg_agent_policy *ap)
-{
-	struct vg_fan_report reps[64];
-	struct vg_agent *a = ap->agent;
-	size_t n, i;
-
-	if (!ap->fan_started)
-		return;
-	while ((n = vg_fan_guard_take_reports(&ap->fan, reps, 64)) > 0) {
-		for (i = 0; i < n; i++) {
-			const struct vg_fan_report *r = &reps[i];
-			const char *outcome = r->denied ? "denied" : "would have denied";
-			struct vg_json j;
-			char ts[48], msg[1024];
-
-			vg_buf_reset(&ap->line);
-			if (a->opts.json) {
-				vg_json_init(&j, &ap->line);
-				vg_json_obj_begin(&j);
-				vg_format_rfc3339(vg_boot_to_realtime_ns(r->boot_ns), ts, sizeof(ts));
-				vg_json_key(&j, "@timestamp");
-				vg_json_cstr(&j, ts);
-				vg_json_key(&j, "kind");
-				vg_json_cstr(&j, "alert");
-				vg_json_key(&j, "rule");
-				vg_json_cstr(&j, r->rule_name);
-				vg_json_key(&j, "message");
-				snprintf(msg, sizeof(msg), "%s %s of %s by pid %d", outcome,
-					 r->exec ? "exec" : "open", r->path, (int)r->pid);
-				vg_json_cstr(&j, msg);
-				vg_json_key(&j, "mode");
-				vg_json_cstr(&j, r->denied ? "enforce" : "audit");
-				vg_json_key(&j, "action");
-				vg_json_cstr(&j, "deny");
-				vg_json_key(&j, "outcome");
-				vg_json_cstr(&j, outcome);
-				vg_json_key(&j, "action_by");
-				vg_json_cstr(&j, "fanotify");
-				vg_json_key(&j, "policy_generation");
-				vg_json_u64(&j, ap->generation);
-				vg_json_key(&j, "event");
-				vg_json_obj_begin(&j);
-				vg_json_key(&j, "event");
-				vg_json_obj_begin(&j);
-				vg_json_key(&j, "kind");
-				vg_json_cstr(&j, r->exec ? "exec" : "open");
-				vg_json_obj_end(&j);
-				vg_json_key(&j, "process");
-				vg_json_obj_begin(&j);
-				vg_json_key(&j, "pid");
-				vg_json_u64(&j, r->pid);
-				vg_json_obj_end(&j);
-				vg_json_key(&j, "file");
-				vg_json_obj_begin(&j);
-				vg_json_key(&j, "path");
-				vg_json_cstr(&j, r->path);
-				vg_json_obj_end(&j);
-				vg_json_obj_end(&j);
-				vg_json_obj_end(&j);
-			} else {
-				vg_buf_printf(&ap->line, "ALERT [deny] %s: %s %s of %s by pid %d",
-					      r->rule_name, outcome, r->exec ? "exec" : "open", r->path,
-					      (int)r->pid);
-			}
-			vg_buf_append(&ap->line, "\n", 1);
-			ap->alerts++;
-			if (fwrite(ap->line.data, 1, ap->line.len, a->opts.out) != ap->line.len)
-				a->write_errors++;
-		}
-	}
-}
+static void report_fan(struct vg_agent_policy *ap, uint64_t upto);
 
 /* Loads the kernel-enforced part of @p into the sensors' maps. */
 static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
@@ -545,10 +474,11 @@ static const char *act(struct vg_agent_policy *ap, struct vg_alert *al, const st
 struct alert_ctx {
 	struct vg_agent_policy *ap;
 	const struct vg_event_ctx *ev;
+	bool from_guard;		/* the fanotify guard decided and acted */
 };
 
 static void write_alert_json(struct vg_agent_policy *ap, const struct vg_alert *al,
-			     const struct vg_event_ctx *ev)
+			     const struct vg_event_ctx *ev, const char *action_by)
 {
 	struct vg_buf event = { 0 };
 	struct vg_json j;
@@ -581,6 +511,10 @@ static void write_alert_json(struct vg_agent_policy *ap, const struct vg_alert *
 	vg_json_cstr(&j, policy_action_name(al->action));
 	vg_json_key(&j, "outcome");
 	vg_json_cstr(&j, al->outcome);
+	if (action_by) {
+		vg_json_key(&j, "action_by");
+		vg_json_cstr(&j, action_by);
+	}
 	vg_json_key(&j, "action_latency_ns");
 	vg_json_u64(&j, al->action_latency_ns);
 	vg_json_key(&j, "kernel_decidable");
@@ -610,9 +544,11 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	struct vg_agent *a = ap->agent;
 
 	(void)v;
-	/* A kernel hook or the fanotify guard decided and reported this one. */
-	if (al->action == VG_ACT_DENY && al->mode == VG_MODE_ENFORCE &&
-	    is_enforced(ap, policy_rule_id(al->rule)))
+	/*
+	 * A kernel hook or the fanotify guard decided and reports this one
+	 * (the guard through report_fan, in audit mode too): not twice.
+	 */
+	if (!c->from_guard && al->action == VG_ACT_DENY && is_enforced(ap, policy_rule_id(al->rule)))
 		return 0;
 	if (!al->outcome)	/* the engine already knows when the hook acted */
 		al->outcome = act(ap, al, c->ev->rec);
@@ -620,7 +556,7 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 		ap->kills_kernel++;
 	ap->alerts++;
 	if (a->opts.json)
-		write_alert_json(ap, al, c->ev);
+		write_alert_json(ap, al, c->ev, c->from_guard ? "fanotify" : NULL);
 	else
 		write_alert_text(ap, al);
 	vg_buf_append(&ap->line, "\n", 1);
@@ -672,7 +608,7 @@ static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ct
 	snprintf(al.message, sizeof(al.message), "connection denied by rule %s", info.name);
 	ap->alerts++;
 	if (ap->agent->opts.json)
-		write_alert_json(ap, &al, ev);
+		write_alert_json(ap, &al, ev, "kernel");
 	else
 		write_alert_text(ap, &al);
 	vg_buf_append(&ap->line, "\n", 1);
@@ -680,14 +616,108 @@ static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ct
 		ap->agent->write_errors++;
 }
 
+/*
+ * A fanotify decision as the record the sensor would have sent for it, so
+ * that its alert goes the engine's way: severity, tags, the rule's own
+ * message, the process with its ancestry. The pid's newest process in the
+ * cache stands for it (fanotify gives no start time).
+ */
+static size_t fan_record(const struct vg_fan_report *r, const struct vg_proc *p, void *buf,
+			 size_t size)
+{
+	size_t len = strnlen(r->path, sizeof(r->path));
+	struct vg_hdr *h = buf;
+	size_t fixed = r->exec ? sizeof(struct vg_exec) : sizeof(struct vg_file);
+	__u8 *tail = (__u8 *)buf + fixed;
+
+	if (fixed + len > size)
+		len = size - fixed;
+	memset(buf, 0, fixed);
+	h->type = r->exec ? VG_EV_EXEC : VG_EV_FILE_OPEN;
+	h->version = VG_ABI_VERSION;
+	h->size = fixed + len;
+	h->ts_boot_ns = r->boot_ns;
+	h->pid = h->tgid = r->pid;
+	if (p) {
+		h->start_time_ns = p->start_ns;
+		h->euid = p->euid;
+		memcpy(h->comm, p->comm, sizeof(h->comm));
+	}
+	memcpy(tail, r->path, len);
+	if (r->exec) {
+		struct vg_exec *e = buf;
+
+		if (p) {
+			e->ppid = p->ppid;
+			e->parent_start_time_ns = p->parent_start_ns;
+			e->uid = p->uid;
+			e->euid = p->euid;
+			e->gid = p->gid;
+			e->egid = p->egid;
+		}
+		e->filename.len = e->exe.len = len;
+	} else {
+		struct vg_file *f = buf;
+
+		f->ret = r->denied ? -EPERM : 0;
+		f->syscall = VG_FSC_OPENAT;
+		f->dirfd = VG_FILE_AT_FDCWD;
+		f->uid = f->gid = (__u32)-1;
+		f->path.len = len;
+	}
+	return h->size;
+}
+
+static void report_one_fan(struct vg_agent_policy *ap, const struct vg_fan_report *r)
+{
+	static _Alignas(8) __u8 rec[sizeof(struct vg_exec) + sizeof(r->path)];
+	static struct vg_event_view view;	/* large; worker thread only */
+	struct vg_agent *a = ap->agent;
+	const struct vg_proc *p = vg_proc_cache_newest(a->cache, r->pid);
+	struct vg_event_ctx ev;
+	struct alert_ctx c = { ap, &ev, true };
+	size_t size = fan_record(r, p, rec, sizeof(rec));
+
+	vg_event_ctx_fill(&ev, a->cache, rec, size);
+	if (fields_view_record(&view, ev.rec, size, ev.proc, ev.ancestors, ev.n_ancestors) < 0)
+		return;
+	policy_alert_rule(ap->cur, r->rule_id, &view, r->boot_ns,
+			  r->denied ? "denied" : "would have denied", on_alert, &c);
+}
+
+/*
+ * Denials the fanotify guard made (or would have made), reported as
+ * alerts once the records made before them (the caller's fork or exec)
+ * have reached the process cache: those up to @upto, the time of the event
+ * being handled, or all of them when the queue is idle or full.
+ */
+static void report_fan(struct vg_agent_policy *ap, uint64_t upto)
+{
+	size_t i, kept = 0;
+	bool full;
+
+	if (!ap->fan_started)
+		return;
+	ap->n_fan_pending += vg_fan_guard_take_reports(&ap->fan, ap->fan_pending + ap->n_fan_pending,
+						       VG_FAN_PENDING - ap->n_fan_pending);
+	full = ap->n_fan_pending == VG_FAN_PENDING;
+	for (i = 0; i < ap->n_fan_pending; i++) {
+		if (full || ap->fan_pending[i].boot_ns <= upto)
+			report_one_fan(ap, &ap->fan_pending[i]);
+		else
+			ap->fan_pending[kept++] = ap->fan_pending[i];
+	}
+	ap->n_fan_pending = kept;
+}
+
 static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 {
 	struct vg_agent_policy *ap = a->hook_arg;
 	static struct vg_event_view view;	/* large; worker thread only */
-	struct alert_ctx c = { ap, ev };
+	struct alert_ctx c = { ap, ev, false };
 
 	swap_pending(ap);
-	report_fan(ap);
+	report_fan(ap, ev->rec->ts_boot_ns);
 	if (ev->rec->type == VG_EV_NET_DENY)
 		report_net_deny(ap, ev);
 	if (fields_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
@@ -699,7 +729,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 static void on_idle(struct vg_agent *a)
 {
 	swap_pending(a->hook_arg);
-	report_fan(a->hook_arg);
+	report_fan(a->hook_arg, UINT64_MAX);
 }
 
 int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,

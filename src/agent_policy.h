@@ -20,6 +20,8 @@
 
 #define VG_MAX_ENFORCED_RULES 4096
 
+#define VG_FAN_PENDING 64
+
 struct vg_agent_policy {
 	struct vg_agent *agent;
 	const char *const *paths;	/* policy files or directories; none: built-in default */
@@ -40,6 +42,9 @@ struct vg_agent_policy {
 	bool events_printed;		/* every event is printed: watch the default set too */
 	struct vg_fan_guard fan;	/* file/exec deny without BPF LSM */
 	bool fan_started;
+	/* Guard decisions waiting for the records made before them (worker thread). */
+	struct vg_fan_report fan_pending[VG_FAN_PENDING];
+	size_t n_fan_pending;
 	/* Deny rules enforced (and reported) by a kernel hook or the guard,
 	 * by rule id: user-space evaluation does not report them again. */
 	uint8_t enforced[VG_MAX_ENFORCED_RULES / 8];

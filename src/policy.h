@@ -82,6 +82,13 @@ size_t policy_n_rules(const struct vg_policy *p);	/* enabled, compiled rules */
  * throttling) in rule order. @now_ns drives throttle windows. Returns the
  * number of alerts, or <0.
  */
+/*
+ * An alert of rule @rule_id on @v without evaluating its condition: a
+ * guard outside the engine (fanotify) decided and acted, with @outcome.
+ * Throttling applies. Returns 1 if @cb was called, 0 if throttled, <0.
+ */
+int policy_alert_rule(struct vg_policy *p, uint32_t rule_id, struct vg_event_view *v,
+		      uint64_t now_ns, const char *outcome, vg_alert_cb cb, void *ctx);
 int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 		vg_alert_cb cb, void *ctx);
 void policy_get_stats(const struct vg_policy *p, struct vg_policy_stats *st);

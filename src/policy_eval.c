@@ -453,6 +453,53 @@ static int by_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Fills @a for @r firing on @v; false when throttling holds it back. */
+static bool make_alert(struct vg_policy *p, struct vg_rule *r, struct vg_event_view *v,
+		       uint64_t now_ns, struct vg_alert *a)
+{
+	memset(a, 0, offsetof(struct vg_alert, message));
+	if (!throttle_pass(p, r, v, now_ns, &a->suppressed))
+		return false;
+	a->rule = r;
+	a->rule_name = r->name;
+	a->description = r->description;
+	a->severity = r->severity;
+	a->tags = r->tags;
+	a->n_tags = r->n_tags;
+	a->mode = r->mode;
+	a->action = r->action;
+	a->kernel_decidable = r->kernel_decidable;
+	a->ts_ns = now_ns;
+	a->outcome = kernel_outcome(v, r);
+	a->action_latency_ns = 0;
+	render(r, v, a->message, sizeof(a->message));
+	return true;
+}
+
+int policy_alert_rule(struct vg_policy *p, uint32_t rule_id, struct vg_event_view *v,
+		      uint64_t now_ns, const char *outcome, vg_alert_cb cb, void *ctx)
+{
+	struct vg_alert a;
+	size_t i;
+
+	if (!p->compiled || p->n_errors)
+		return -EINVAL;
+	for (i = 0; i < p->active.n; i++) {
+		struct vg_rule *r = p->active.v[i];
+
+		if (r->index != rule_id)
+			continue;
+		if (!make_alert(p, r, v, now_ns, &a))
+			return 0;
+		a.outcome = outcome;
+		p->stats.alerts++;
+		if (cb)
+			cb(&a, v, ctx);
+		return 1;
+	}
+	return -ENOENT;
+}
+
 int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 		vg_alert_cb cb, void *ctx)
 {
@@ -489,22 +536,8 @@ int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 		p->stats.rule_evals++;
 		if (!node_eval(r->cond, v))
 			continue;
-		memset(&a, 0, offsetof(struct vg_alert, message));
-		if (!throttle_pass(p, r, v, now_ns, &a.suppressed))
+		if (!make_alert(p, r, v, now_ns, &a))
 			continue;
-		a.rule = r;
-		a.rule_name = r->name;
-		a.description = r->description;
-		a.severity = r->severity;
-		a.tags = r->tags;
-		a.n_tags = r->n_tags;
-		a.mode = r->mode;
-		a.action = r->action;
-		a.kernel_decidable = r->kernel_decidable;
-		a.ts_ns = now_ns;
-		a.outcome = kernel_outcome(v, r);
-		a.action_latency_ns = 0;
-		render(r, v, a.message, sizeof(a.message));
 		p->stats.alerts++;
 		n++;
 		if (cb && cb(&a, v, ctx))

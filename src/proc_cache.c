@@ -184,6 +184,16 @@ struct vg_proc *vg_proc_cache_lookup(struct vg_proc_cache *c, uint32_t tgid, uin
 	return p;
 }
 
+struct vg_proc *vg_proc_cache_newest(struct vg_proc_cache *c, uint32_t tgid)
+{
+	struct vg_proc *p, *best = NULL;
+
+	for (p = *bucket_of(c, tgid); p; p = p->hnext)
+		if (p->tgid == tgid && (!best || p->start_ns > best->start_ns))
+			best = p;
+	return best;
+}
+
 struct vg_proc *vg_proc_cache_put(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns,
 				  bool coarse)
 {

@@ -47,6 +47,8 @@ struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint
 void vg_proc_cache_free(struct vg_proc_cache *c);
 
 struct vg_proc *vg_proc_cache_lookup(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns);
+/* The latest process with @tgid (for a pid reported without its start time); NULL if none. */
+struct vg_proc *vg_proc_cache_newest(struct vg_proc_cache *c, uint32_t tgid);
 
 /* Updates the cache from a validated record of the process sensor. */
 void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e);

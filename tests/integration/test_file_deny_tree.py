@@ -233,10 +233,17 @@ class FileDenyTreeTest(VigilTestCase):
             self.assertEqual(cm.exception.errno, errno.EPERM)
             t.stop(settle=0.5)
         got = alerts(t.events, "no_exec_in_bin")
-        self.assertGreaterEqual(len(got), 1)
-        self.assertEqual(got[0]["event"]["file"]["path"], prog)
-        self.assertEqual(got[0]["event"]["event"]["kind"], "exec")
+        self.assertEqual(len(got), 1, got)
+        ev = got[0]["event"]
+        self.assertEqual(ev["process"]["executable"]["path"], prog)
+        self.assertEqual(ev["event"]["kind"], "exec")
         self.assertEqual(got[0]["outcome"], "denied")
+        self.assertEqual(got[0]["action_by"], "fanotify")
+        # The engine's alert: the rule's severity and the caller's context.
+        self.assertEqual(got[0]["severity"], "high")
+        # The caller is the forked child that tried to exec, a child of this test.
+        self.assertEqual(ev["process"]["parent"]["pid"], os.getpid())
+        self.assertTrue(ev["process"]["ancestors"], "ancestry of the caller")
 
     def test_reload_moves_the_marks(self):
         self.write_policy(OPEN_POLICY.format(name="no_secret", prefix=self.secret + "/",
