@@ -37,3 +37,18 @@ bench_run "open+close outside the watch set, by policy size" "$ROUNDS" "build/be
 	"no-agent" "" \
 	"vigil-run-1-rule" "$VIGIL run --alerts-only --policy $dir/p1.yaml" \
 	"vigil-run-200-rules" "$VIGIL run --alerts-only --policy $dir/p200.yaml"
+
+# Opens inside a watched path by a user no rule names: with the uid in the
+# rule the kernel drops them; with a condition only user space can decide,
+# each one crosses the ring buffer and is evaluated.
+mkdir -p "$dir/w"
+printf 'rules:\n  - name: other_user\n    event: open\n    condition: file.path startswith %s/w/ and process.user.id = 4242\n' \
+	"$dir" > "$dir/uid.yaml"
+printf 'rules:\n  - name: never_named\n    event: open\n    condition: file.path startswith %s/w/ and file.name = vg-never\n' \
+	"$dir" > "$dir/user.yaml"
+$VIGIL policy check "$dir/uid.yaml" "$dir/user.yaml" >/dev/null
+bench_run "open+close inside a watched path, by a uid no rule names" "$ROUNDS" \
+	"build/bench/file_loop $SECS $dir/w" -- \
+	"no-agent" "" \
+	"uid-filtered-in-kernel" "$VIGIL run --alerts-only --policy $dir/uid.yaml" \
+	"decided-in-user-space" "$VIGIL run --alerts-only --policy $dir/user.yaml"
