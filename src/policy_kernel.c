@@ -13,35 +13,73 @@
 #include "policy_kernel.h"
 #include "sensor_process.h"
 
-int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor)
+static bool covers(const struct vg_exec_kill *c, const struct vg_exec_kill *e)
+{
+	size_t n = strlen(c->path);
+
+	if (c->prefix)
+		return !strncmp(e->path, c->path, n);
+	return !e->prefix && !strcmp(e->path, c->path);
+}
+
+int policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, size_t *n_out)
 {
 	const struct vg_prefilter *pf = policy_prefilter(p);
-	char path[VG_RULE_PATH_BYTES + 2];
-	size_t i, j;
-	int err;
+	struct vg_exec_kill *v;
+	size_t i, j, n = 0, cap = 0;
 
+	*out = NULL;
+	*n_out = 0;
 	if (!pf)
 		return -EINVAL;
+	for (i = 0; i < pf->n_kernel_rules; i++)
+		cap += pf->kernel_rules[i].n_exact + pf->kernel_rules[i].n_prefixes;
+	if (!cap)
+		return 0;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
 	for (i = 0; i < pf->n_kernel_rules; i++) {
 		const struct vg_kernel_rule *k = &pf->kernel_rules[i];
 
-		for (j = 0; j < k->n_exact; j++) {
-			err = vg_process_add_exec_kill(process_sensor, k->exact[j], k->rule_index,
-						       k->audit);
-			if (err)
-				return err;
+		for (j = 0; j < k->n_exact + k->n_prefixes; j++) {
+			v[n].prefix = j >= k->n_exact;
+			v[n].path = v[n].prefix ? k->prefixes[j - k->n_exact] : k->exact[j];
+			v[n].rule_index = v[n].own_rule = k->rule_index;
+			v[n].audit = k->audit;
+			n++;
 		}
-		for (j = 0; j < k->n_prefixes; j++) {
-			/* The sensor reads a trailing '*' as "prefix". */
-			snprintf(path, sizeof(path), "%s*", k->prefixes[j]);
-			err = vg_process_add_exec_kill(process_sensor, path, k->rule_index, k->audit);
-			if (err)
-				return err;
-		}
-		vg_debug("policy: rule '%s' kills in the exec hook%s", k->rule,
-			 k->audit ? " (audit)" : "");
 	}
+	/*
+	 * The hook sees only the longest match: an audit entry must not hide
+	 * an enforcing rule above it (or on the same key), so it takes that
+	 * rule's kill. The audit rule still reports "would have" from user space.
+	 */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n && v[i].audit; j++)
+			if (j != i && !v[j].audit && covers(&v[j], &v[i])) {
+				v[i].audit = false;
+				v[i].rule_index = v[j].own_rule;
+			}
+	*out = v;
+	*n_out = n;
 	return 0;
+}
+
+int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor)
+{
+	struct vg_exec_kill *v;
+	size_t i, n;
+	int err = policy_exec_kills(p, &v, &n);
+
+	for (i = 0; !err && i < n; i++) {
+		err = vg_process_put_exec_kill(process_sensor, v[i].path, strlen(v[i].path),
+					       v[i].prefix, v[i].rule_index, v[i].audit);
+		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s", v[i].path,
+			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "");
+	}
+	free(v);
+	return err;
 }
 
 static const struct vg_field *exe_field(void)

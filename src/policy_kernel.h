@@ -8,6 +8,18 @@
 #include <stdint.h>
 #include "policy.h"
 
+/* One entry of the process sensor's exec kill trie. */
+struct vg_exec_kill {
+	const char *path;
+	bool prefix;
+	bool audit;		/* after folding: true only if no enforcing rule covers it */
+	uint32_t rule_index;	/* the rule the hook reports */
+	uint32_t own_rule;	/* the rule the entry came from */
+};
+
+/* The exec kill entries of @p (malloc'd array in *@out). */
+int policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, size_t *n_out);
+
 typedef int (*vg_file_deny_cb)(void *ctx, const char *rule, const char *path, size_t len,
 			       bool prefix, bool exec, uint32_t rule_id, bool audit);
 

@@ -709,6 +709,44 @@ static void test_exe_filter_bits(void **state)
 	policy_free(p);
 }
 
+/* An audit kill entry never hides an enforcing kill rule above it from the hook. */
+static void test_exec_kill_folding(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: tmp\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path startswith /tmp/\n"
+		"  - name: tmp_a\n    event: exec\n    action: kill\n    mode: audit\n"
+		"    condition: process.executable.path startswith /tmp/a/\n"
+		"  - name: opt\n    event: exec\n    action: kill\n    mode: audit\n"
+		"    condition: process.executable.path = /opt/x\n");
+	struct vg_exec_kill *v;
+	size_t n, i, seen = 0;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(policy_exec_kills(p, &v, &n), 0);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(v[i].path, "/tmp/a/")) {
+			assert_false(v[i].audit);
+			assert_int_equal(v[i].rule_index, v[i].own_rule - 1);	/* rule 'tmp' */
+			seen++;
+		} else if (!strcmp(v[i].path, "/opt/x")) {
+			assert_true(v[i].audit);
+			assert_int_equal(v[i].rule_index, v[i].own_rule);
+			seen++;
+		} else {
+			assert_string_equal(v[i].path, "/tmp/");
+			assert_false(v[i].audit);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 3);
+	free(v);
+	policy_free(p);
+}
+
 /* Which kill rules the exec hook can decide, and what it reports back. */
 static void test_kernel_rules(void **state)
 {
@@ -879,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_record_view),
 		cmocka_unit_test(test_prefilter),
 		cmocka_unit_test(test_exe_filter_bits),
+		cmocka_unit_test(test_exec_kill_folding),
 		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_replay_basic),
 		cmocka_unit_test(test_replay_real_trace),
