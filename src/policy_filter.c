@@ -381,6 +381,18 @@ static void leaf_fields(const struct node *n, bool and_path, bool want_kernel, c
 		leaf_fields(n->kids[i], and_path && n->kind == N_AND, want_kernel, buf, size, off);
 }
 
+/* Whether a port or address dim of the network sensor is in force. */
+static bool net_ports_or_addresses(const struct vg_sensor_filter *sf)
+{
+	size_t d;
+
+	for (d = 0; d < sf->n_dims; d++)
+		if (sf->dims[d].active && (!strncmp(sf->dims[d].field->name, "destination.", 12) ||
+					   !strncmp(sf->dims[d].field->name, "source.", 7)))
+			return true;
+	return false;
+}
+
 void policy_explain(const struct vg_policy *p, FILE *out)
 {
 	char kinds[512], kern[512], user[512];
@@ -403,6 +415,9 @@ void policy_explain(const struct vg_policy *p, FILE *out)
 		fprintf(out, "  kernel filter:\n");
 		for (d = 0; d < sf->n_dims; d++)
 			print_dim(out, &sf->dims[d]);
+		if (s == VG_SENSOR_NETWORK && net_ports_or_addresses(sf))
+			fprintf(out, "    (ports and addresses: not on dns records, which name the peers "
+				"of every connection, nor deny records)\n");
 	}
 	fprintf(out, "rules:\n");
 	for (i = 0; i < p->active.n; i++) {
