@@ -129,9 +129,24 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
 	return err;
 }
 
+/*
+ * The kinds whose records a dim filters. The net sensor's port and address
+ * filter never holds back dns records (their names serve every connection
+ * rule) nor deny records (alerts): rules only on those leave it alone.
+ */
+static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
+{
+	if (sid == VG_SENSOR_NETWORK && (!strncmp(f->name, "destination.", 12) ||
+					 !strncmp(f->name, "source.", 7)))
+		return VG_KINDS_NET & ~(VG_KB(VG_K_DNS) | VG_KB(VG_K_DENY));
+	return sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ? VG_KINDS_FILE :
+	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
+}
+
 static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
 {
 	struct acc *a = calloc(1, sizeof(*a));
+	vg_kinds_t kinds = dim_kinds(sid, d->field);
 	size_t i;
 	int err = 0;
 
@@ -142,9 +157,7 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 		const struct vg_rule *r = p->active.v[i];
 		const struct node *c;
 
-		if (!(r->kinds & (sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ?
-				  VG_KINDS_FILE : sid == VG_SENSOR_NETWORK ? VG_KINDS_NET :
-				  VG_KINDS_PRIV)))
+		if (!(r->kinds & kinds))
 			continue;
 		c = constraint(r, d->field);
 		if (!c) {
