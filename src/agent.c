@@ -152,16 +152,18 @@ static void print_summary(struct vg_agent *a)
 		t.pipe.received, t.lost, (uint64_t)t.kernel[VG_CNT_RB_FULL],
 		(uint64_t)t.kernel[VG_CNT_TOO_LARGE], t.pipe.queue_full, bad,
 		(uint64_t)t.kernel[VG_CNT_FILTERED], (uint64_t)t.kernel[VG_CNT_TRUNCATED]);
-	/* Per sensor: what each sent and what its in-kernel filters kept back. */
-	fprintf(stderr, "vigil: per sensor (sent/filtered in kernel):");
+	/* Per sensor: what each hook sent and kept in the kernel. */
 	for (k = 0; k < a->n_sensors; k++) {
 		__u64 c[VG_CNT_MAX];
 
-		if (vg_sensor_counters(&a->sensors[k], c) == 0)
-			fprintf(stderr, " %s %" PRIu64 "/%" PRIu64, a->sensors[k].desc->name,
-				(uint64_t)c[VG_CNT_EVENTS], (uint64_t)c[VG_CNT_FILTERED]);
+		if (vg_sensor_counters(&a->sensors[k], c))
+			continue;
+		fprintf(stderr,
+			"vigil: sensor %s: %" PRIu64 " sent, %" PRIu64 " filtered in kernel, %" PRIu64
+			" lost, %" PRIu64 " kernel table full\n",
+			a->sensors[k].desc->name, (uint64_t)c[VG_CNT_EVENTS], (uint64_t)c[VG_CNT_FILTERED],
+			(uint64_t)(c[VG_CNT_RB_FULL] + c[VG_CNT_TOO_LARGE]), (uint64_t)c[VG_CNT_MAP_FULL]);
 	}
-	fprintf(stderr, "\n");
 }
 
 int vg_agent_run(struct vg_agent *a)

@@ -77,7 +77,10 @@ int vg_sensor_counters(const struct vg_sensor *s, __u64 *out);
 
 const char *vg_sensor_variant_name(const struct vg_sensor *s);
 
-/* Turns a record type off (or back on) in the sensor's kernel side. */
-int vg_sensor_set_wanted(struct vg_sensor *s, __u16 type, bool wanted);
+/*
+ * What the sensor's kernel side does with a record type (enum
+ * vg_type_switch): send it past the policy filter, never, or always.
+ */
+int vg_sensor_set_type_switch(struct vg_sensor *s, __u16 type, __u8 sw);
 
 #endif

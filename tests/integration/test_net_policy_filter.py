@@ -2,8 +2,8 @@
 kernel pre-filter, so connection records no rule could match never cross the
 ring buffer; a reload changes the filter; printing every event turns it off.
 
-The exit summary's "per sensor (sent/filtered in kernel)" line gives the net
-sensor's own counts. Connections made here to the unwanted port far outnumber
+The exit summary's "vigil: sensor net: N sent, M filtered in kernel" line gives
+the net sensor's own counts. Connections made here to the unwanted port far outnumber
 what the rest of the host could send in the same seconds (including the
 moment between attach and the policy's first filter, when a loaded host's
 records still pass), so "sent" staying well below them means they stayed in
@@ -50,7 +50,7 @@ rules:
     condition: dns.question.name = {name}
 """
 
-NET_RE = re.compile(r"per sensor \(sent/filtered in kernel\):.* net (\d+)/(\d+)")
+NET_RE = re.compile(r"vigil: sensor net: (\d+) sent, (\d+) filtered in kernel")
 
 
 class Listener:
