@@ -37,7 +37,8 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	return 0;
 }
 
-int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg,
+		      bool attach)
 {
 	struct vg_sensor *s;
 	int err;
@@ -45,11 +46,35 @@ int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, cons
 	if (a->n_sensors == VG_AGENT_MAX_SENSORS)
 		return -E2BIG;
 	s = &a->sensors[a->n_sensors];
-	err = vg_sensor_load(s, d, cfg, a->opts.ringbuf_bytes, true);
+	err = vg_sensor_load(s, d, cfg, a->opts.ringbuf_bytes, attach);
 	if (err)
 		return err;
 	a->n_sensors++;
 	vg_info("sensor %s: %s", d->name, vg_sensor_variant_name(s));
+	return 0;
+}
+
+int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+{
+	return add_sensor(a, d, cfg, true);
+}
+
+int vg_agent_load_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+{
+	return add_sensor(a, d, cfg, false);
+}
+
+int vg_agent_attach_sensors(struct vg_agent *a)
+{
+	int i, err;
+
+	for (i = 0; i < a->n_sensors; i++) {
+		if (a->sensors[i].n_links)
+			continue;
+		err = vg_sensor_attach(&a->sensors[i]);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

@@ -92,7 +92,6 @@ static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_
 	struct fan_collect *c = ctx;
 	struct vg_fan_rule *r;
 
-	(void)exec;	/* FAN_OPEN_EXEC_PERM is always asked for: exec opens the file */
 	if (c->n == c->cap) {
 		struct vg_fan_rule *nv = realloc(c->v, (c->cap = c->cap ? c->cap * 2 : 8) * sizeof(*nv));
 
@@ -111,6 +110,7 @@ static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_
 	}
 	r->len = len;
 	r->prefix = prefix;
+	r->exec = exec;		/* reading or copying the binary stays allowed */
 	r->audit = audit;
 	r->rule_id = rule_id;
 	c->n++;
@@ -895,8 +895,10 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 
 		vg_fan_guard_get_stats(&ap->fan, &st);
 		vg_info("fanotify guard: %" PRIu64 " permission events, %" PRIu64 " denied, %" PRIu64
-			" would deny, %" PRIu64 " allowed by the watchdog, %" PRIu64 " reports dropped",
-			st.events, st.denied, st.would_deny, st.watchdog_allowed, st.reports_dropped);
+			" would deny, %" PRIu64 " allowed by the watchdog, %" PRIu64 " reports dropped, %"
+			PRIu64 " directories marked",
+			st.events, st.denied, st.would_deny, st.watchdog_allowed, st.reports_dropped,
+			st.marks.dirs);
 		vg_fan_guard_fini(&ap->fan);
 	}
 	if (ap->wake_fd >= 0)

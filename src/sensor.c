@@ -128,6 +128,13 @@ static int attach_all(struct vg_sensor *s)
 	return 0;
 }
 
+int vg_sensor_attach(struct vg_sensor *s)
+{
+	if (!s->obj)
+		return -EINVAL;
+	return s->desc->attach ? s->desc->attach(s, s->cfg) : attach_all(s);
+}
+
 int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link)
 {
 	if (s->n_links >= VG_MAX_LINKS) {
@@ -240,8 +247,9 @@ int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		if (err)
 			goto fail;
 	}
+	s->cfg = cfg;
 	if (attach) {
-		err = d->attach ? d->attach(s, cfg) : attach_all(s);
+		err = vg_sensor_attach(s);
 		if (err)
 			goto fail;
 	}

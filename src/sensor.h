@@ -51,6 +51,7 @@ struct vg_sensor {
 	char reasons[VG_MAX_VARIANTS][VG_REASON_BYTES];	/* why each refused variant failed */
 	struct bpf_link *links[VG_MAX_LINKS];
 	int n_links;
+	const void *cfg;		/* as given to vg_sensor_load, for a later attach */
 	int events_fd;			/* the sensor's ring buffer */
 	int counters_fd;		/* per-CPU enum vg_counter array */
 };
@@ -62,6 +63,9 @@ struct vg_sensor {
  */
 int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		   const void *cfg, size_t ringbuf_bytes, bool attach);
+
+/* Attaches a sensor loaded with @attach false. */
+int vg_sensor_attach(struct vg_sensor *s);
 
 /* Adds one link to the sensor (for custom attach callbacks). */
 int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link);
