@@ -133,6 +133,21 @@ struct net_apply {
 	struct vg_sensor *s;
 };
 
+/* A policy CIDR (v4-mapped, 128-bit prefix) as the net sensor's prefix. */
+static void cidr_to_prefix(const struct vg_cidr *c, struct vg_net_prefix *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->net.v4) {
+		out->family = AF_INET;
+		out->bits = c->prefix > 96 ? c->prefix - 96 : 0;
+		memcpy(out->addr, c->net.addr + 12, 4);
+	} else {
+		out->family = AF_INET6;
+		out->bits = c->prefix;
+		memcpy(out->addr, c->net.addr, 16);
+	}
+}
+
 /* One policy rule becomes (ports x CIDRs) entries of the net sensor's deny trie. */
 static int put_net_deny(void *ctx, const struct vg_net_deny_spec *spec)
 {
@@ -149,19 +164,8 @@ static int put_net_deny(void *ctx, const struct vg_net_deny_spec *spec)
 
 			r.protocol = spec->any_transport ? 0 : spec->udp ? IPPROTO_UDP : IPPROTO_TCP;
 			r.port = spec->n_ports ? (uint16_t)spec->ports[i] : 0;
-			if (spec->n_cidrs) {
-				const struct vg_cidr *c = &spec->cidrs[k];
-
-				if (c->net.v4) {
-					r.prefix.family = AF_INET;
-					r.prefix.bits = c->prefix > 96 ? c->prefix - 96 : 0;
-					memcpy(r.prefix.addr, c->net.addr + 12, 4);
-				} else {
-					r.prefix.family = AF_INET6;
-					r.prefix.bits = c->prefix;
-					memcpy(r.prefix.addr, c->net.addr, 16);
-				}
-			}
+			if (spec->n_cidrs)
+				cidr_to_prefix(&spec->cidrs[k], &r.prefix);
 			if (spec->comm)
 				snprintf(r.comm, sizeof(r.comm), "%.*s", (int)spec->comm_len, spec->comm);
 			err = vg_net_deny_add(na->s, &r, spec->rule_id);
@@ -184,6 +188,78 @@ static int apply_net_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	if (err)
 		return err;
 	return policy_net_deny_rules(p, put_net_deny, &na);
+}
+
+/* A port dim's values as ports: a number above 65535 is no record's port. */
+static uint16_t *dim_ports(const struct vg_filter_dim *d, size_t *n)
+{
+	uint16_t *v = malloc((d->n_nums + 1) * sizeof(*v));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; v && i < d->n_nums; i++)
+		if (d->nums[i] <= 65535)
+			v[(*n)++] = (uint16_t)d->nums[i];
+	return v;
+}
+
+/*
+ * With only alerts printed, connection, UDP flow and shell records whose
+ * peer port, peer address or local port no net rule accepts stay in the
+ * kernel (the dims prefilter_build made active: every net rule constrains
+ * them). Printing every event turns the filter off.
+ */
+static int apply_net_filter(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	static bool warned;
+	struct vg_sensor *s = find_sensor(ap->agent, &vg_net_sensor);
+	const struct vg_sensor_filter *sf = &policy_prefilter(p)->sensor[VG_SENSOR_NETWORK];
+	struct vg_net_policy_filter f = { 0 };
+	uint16_t *peer = NULL, *local = NULL;
+	struct vg_net_prefix *cidrs = NULL;
+	size_t i, k;
+	int err;
+
+	if (!s)
+		return 0;
+	if (ap->events_printed || !sf->kinds)
+		return vg_net_policy_filter_set(s, NULL);
+	for (i = 0; i < sf->n_dims; i++) {
+		const struct vg_filter_dim *d = &sf->dims[i];
+
+		if (!d->active)
+			continue;
+		if (!strcmp(d->field->name, "destination.port")) {
+			peer = dim_ports(d, &f.n_peer_ports);
+			f.peer_ports = peer;
+			f.peer_ports_on = peer != NULL;
+		} else if (!strcmp(d->field->name, "source.port")) {
+			local = dim_ports(d, &f.n_local_ports);
+			f.local_ports = local;
+			f.local_ports_on = local != NULL;
+		} else if (!strcmp(d->field->name, "destination.address")) {
+			if (d->n_cidrs > VG_NET_PF_MAX_CIDRS) {
+				if (!warned)
+					vg_warn("the policy's %zu destination.address prefixes do not fit "
+						"the kernel filter (%d): not filtering on them",
+						d->n_cidrs, VG_NET_PF_MAX_CIDRS);
+				warned = true;
+				continue;
+			}
+			cidrs = calloc(d->n_cidrs + 1, sizeof(*cidrs));
+			for (k = 0; cidrs && k < d->n_cidrs; k++)
+				cidr_to_prefix(&d->cidrs[k], &cidrs[k]);
+			f.peer_cidrs = cidrs;
+			f.n_peer_cidrs = d->n_cidrs;
+			f.peer_cidrs_on = cidrs != NULL;
+		}
+	}
+	/* Out of memory for a set: that dim stays off, which only lets more through. */
+	err = vg_net_policy_filter_set(s, &f);
+	free(peer);
+	free(local);
+	free(cidrs);
+	return err;
 }
 
 /*
@@ -393,6 +469,8 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 	err = apply_fan_rules(ap, p);
 	if (!err)
 		err = apply_net_rules(ap, p);
+	if (!err)
+		err = apply_net_filter(ap, p);
 	if (!err)
 		err = apply_file_watch(ap, p);
 	if (!err)

@@ -130,9 +130,24 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
 	return err;
 }
 
+/*
+ * The kinds whose records a dim filters. The net sensor's port and address
+ * filter never holds back dns records (their names serve every connection
+ * rule) nor deny records (alerts): rules only on those leave it alone.
+ */
+static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
+{
+	if (sid == VG_SENSOR_NETWORK && (!strncmp(f->name, "destination.", 12) ||
+					 !strncmp(f->name, "source.", 7)))
+		return VG_KINDS_NET & ~(VG_KB(VG_K_DNS) | VG_KB(VG_K_DENY));
+	return sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ? VG_KINDS_FILE :
+	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
+}
+
 static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
 {
 	struct acc *a = calloc(1, sizeof(*a));
+	vg_kinds_t kinds = dim_kinds(sid, d->field);
 	size_t i;
 	int err = 0;
 
@@ -143,9 +158,7 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 		const struct vg_rule *r = p->active.v[i];
 		const struct node *c;
 
-		if (!(r->kinds & (sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ?
-				  VG_KINDS_FILE : sid == VG_SENSOR_NETWORK ? VG_KINDS_NET :
-				  VG_KINDS_PRIV)))
+		if (!(r->kinds & kinds))
 			continue;
 		c = constraint(r, d->field);
 		if (!c) {
@@ -382,6 +395,18 @@ static void leaf_fields(const struct node *n, bool and_path, bool want_kernel, c
 		leaf_fields(n->kids[i], and_path && n->kind == N_AND, want_kernel, buf, size, off);
 }
 
+/* Whether a port or address dim of the network sensor is in force. */
+static bool net_ports_or_addresses(const struct vg_sensor_filter *sf)
+{
+	size_t d;
+
+	for (d = 0; d < sf->n_dims; d++)
+		if (sf->dims[d].active && (!strncmp(sf->dims[d].field->name, "destination.", 12) ||
+					   !strncmp(sf->dims[d].field->name, "source.", 7)))
+			return true;
+	return false;
+}
+
 void policy_explain(const struct vg_policy *p, FILE *out)
 {
 	char kinds[512], kern[512], user[512];
@@ -409,6 +434,9 @@ void policy_explain(const struct vg_policy *p, FILE *out)
 		fprintf(out, "  kernel filter (with alerts only printed):\n");
 		for (d = 0; d < sf->n_dims; d++)
 			print_dim(out, &sf->dims[d]);
+		if (s == VG_SENSOR_NETWORK && net_ports_or_addresses(sf))
+			fprintf(out, "    (ports and addresses: not on dns records, which name the peers "
+				"of every connection, nor deny records)\n");
 	}
 	fprintf(out, "rules:\n");
 	for (i = 0; i < p->active.n; i++) {

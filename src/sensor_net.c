@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,6 +168,84 @@ int vg_net_deny_clear(struct vg_sensor *s)
 		if (bpf_map_delete_elem(fd, &k) < 0)
 			return -errno;
 	}
+	return 0;
+}
+
+static int clear_trie(int fd)
+{
+	struct vg_net_cidr_key k, next;
+
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		k = next;
+		if (bpf_map_delete_elem(fd, &k) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int put_ports(int fd, __u32 set, const uint16_t *ports, size_t n)
+{
+	struct vg_net_port_set *bits = calloc(1, sizeof(*bits));
+	size_t i;
+	int err = 0;
+
+	if (!bits)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		bits->bits[ports[i] >> 3] |= 1u << (ports[i] & 7);
+	if (bpf_map_update_elem(fd, &set, bits, BPF_ANY) < 0)
+		err = -errno;
+	free(bits);
+	return err;
+}
+
+int vg_net_policy_filter_set(struct vg_sensor *s, const struct vg_net_policy_filter *f)
+{
+	struct bpf_map *dims_map = bpf_object__find_map_by_name(s->obj, "policy_dims");
+	struct bpf_map *ports_map = bpf_object__find_map_by_name(s->obj, "policy_ports");
+	struct bpf_map *cidrs_map = bpf_object__find_map_by_name(s->obj, "policy_cidrs");
+	__u32 zero = 0, dims = 0;
+	int cidrs_fd, err;
+	size_t i;
+
+	if (!dims_map || !ports_map || !cidrs_map)
+		return -ENOENT;
+	/* Off first: while the sets change, everything passes. */
+	if (bpf_map_update_elem(bpf_map__fd(dims_map), &zero, &dims, BPF_ANY) < 0)
+		return -errno;
+	cidrs_fd = bpf_map__fd(cidrs_map);
+	err = clear_trie(cidrs_fd);
+	if (err || !f)
+		return err;
+	if (f->peer_cidrs_on && f->n_peer_cidrs > VG_NET_PF_MAX_CIDRS)
+		return -E2BIG;
+	if (f->peer_ports_on) {
+		err = put_ports(bpf_map__fd(ports_map), VG_NET_PF_SET_PEER, f->peer_ports,
+				f->n_peer_ports);
+		if (err)
+			return err;
+		dims |= VG_NET_PF_PEER_PORT;
+	}
+	if (f->local_ports_on) {
+		err = put_ports(bpf_map__fd(ports_map), VG_NET_PF_SET_LOCAL, f->local_ports,
+				f->n_local_ports);
+		if (err)
+			return err;
+		dims |= VG_NET_PF_LOCAL_PORT;
+	}
+	if (f->peer_cidrs_on) {
+		for (i = 0; i < f->n_peer_cidrs; i++) {
+			struct vg_net_cidr_key k;
+			__u8 one = 1;
+
+			k.prefixlen = vg_net_prefix_to_v6(&f->peer_cidrs[i], k.addr);
+			if (bpf_map_update_elem(cidrs_fd, &k, &one, BPF_ANY) < 0)
+				return -errno;
+		}
+		dims |= VG_NET_PF_PEER_CIDR;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(dims_map), &zero, &dims, BPF_ANY) < 0)
+		return -errno;
 	return 0;
 }
 

@@ -608,6 +608,24 @@ struct vg_net_cidr_key {
 };
 
 /*
+ * Policy pre-filter (vigil run --alerts-only), rewritten at every reload:
+ * policy_dims[0] says which dims are in force (0: none, all pass);
+ * policy_ports[VG_NET_PF_SET_*] are port bitmaps; policy_cidrs is an LPM
+ * trie of struct vg_net_cidr_key. A record passes if its tuple is in
+ * every set in force. DNS and deny records never go through it.
+ */
+#define VG_NET_PF_PEER_PORT	(1u << 0)	/* destination.port: vg_net_tuple.dport */
+#define VG_NET_PF_LOCAL_PORT	(1u << 1)	/* source.port: vg_net_tuple.sport */
+#define VG_NET_PF_PEER_CIDR	(1u << 2)	/* destination.address: vg_net_tuple.daddr */
+#define VG_NET_PF_SET_PEER	0
+#define VG_NET_PF_SET_LOCAL	1
+#define VG_NET_PF_MAX_CIDRS	256
+
+struct vg_net_port_set {
+	__u8 bits[65536 / 8];	/* bit p: port p (host order) */
+};
+
+/*
  * Per-CPU counters every sensor keeps (BPF_MAP_TYPE_PERCPU_ARRAY indexed
  * by enum vg_counter). User space sums them; they are exported as metrics.
  */
@@ -658,6 +676,7 @@ _Static_assert(sizeof(struct vg_net_deny) == 64 + 40 + 8, "vg_net_deny size is A
 _Static_assert(sizeof(struct vg_net_shell) == 64 + 40 + 8, "vg_net_shell size is ABI");
 _Static_assert(sizeof(struct vg_net_deny_key) == 24, "vg_net_deny_key size is ABI");
 _Static_assert(sizeof(struct vg_net_deny_val) == 24, "vg_net_deny_val size is ABI");
+_Static_assert(sizeof(struct vg_net_port_set) == 8192, "vg_net_port_set size is ABI");
 #endif
 
 #endif /* VIGIL_ABI_H */

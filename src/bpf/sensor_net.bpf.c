@@ -140,6 +140,32 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } filter_cidrs SEC(".maps");
 
+/*
+ * Policy pre-filter (runtime: the agent rewrites it at every reload, see
+ * vigil_abi.h). Empty (dims 0) lets everything through.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);	/* VG_NET_PF_* in force */
+} policy_dims SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);	/* VG_NET_PF_SET_PEER, VG_NET_PF_SET_LOCAL */
+	__type(key, __u32);
+	__type(value, struct vg_net_port_set);
+} policy_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VG_NET_PF_MAX_CIDRS);
+	__type(key, struct vg_net_cidr_key);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} policy_cidrs SEC(".maps");
+
 /* ---- helpers ---- */
 
 static __always_inline void tuple_from_sock(struct vg_net_tuple *t, struct sock *sk)
@@ -198,9 +224,55 @@ static __always_inline bool cidr_wanted(__u16 family, const __u8 *addr)
 	return bpf_map_lookup_elem(&filter_cidrs, &k) != NULL;
 }
 
+static __always_inline bool port_in_set(__u32 set, __u16 port)
+{
+	struct vg_net_port_set *s = bpf_map_lookup_elem(&policy_ports, &set);
+
+	return s && (s->bits[(port >> 3) & 8191] & (1u << (port & 7)));
+}
+
+/*
+ * Whether some policy rule could match a connection record with tuple @t:
+ * its peer port, peer address and (with @local) local port are each in
+ * the policy's set where the policy has one. Counts nothing: callers
+ * count a dropped record.
+ */
+static __always_inline bool policy_wants(const struct vg_net_tuple *t, bool local)
+{
+	__u32 zero = 0, *dp = bpf_map_lookup_elem(&policy_dims, &zero);
+	__u32 dims = dp ? *dp : 0;
+
+	if (!dims)
+		return true;
+	if ((dims & VG_NET_PF_PEER_PORT) && !port_in_set(VG_NET_PF_SET_PEER, t->dport))
+		return false;
+	if (local && (dims & VG_NET_PF_LOCAL_PORT) && !port_in_set(VG_NET_PF_SET_LOCAL, t->sport))
+		return false;
+	if (dims & VG_NET_PF_PEER_CIDR) {
+		struct vg_net_cidr_key k = { .prefixlen = 128 };
+
+		addr_to_v6(k.addr, t->family, t->daddr);
+		if (!bpf_map_lookup_elem(&policy_cidrs, &k))
+			return false;
+	}
+	return true;
+}
+
 static __always_inline bool tuple_wanted(const struct vg_net_tuple *t)
 {
 	if (!port_wanted(t->sport, t->dport) || !cidr_wanted(t->family, t->daddr)) {
+		vg_count(VG_CNT_FILTERED);
+		return false;
+	}
+	return true;
+}
+
+/* tuple_wanted() and policy_wants() with the local port: the record may go. */
+static __always_inline bool record_wanted(const struct vg_net_tuple *t)
+{
+	if (!tuple_wanted(t))
+		return false;
+	if (!policy_wants(t, true)) {
 		vg_count(VG_CNT_FILTERED);
 		return false;
 	}
@@ -332,15 +404,22 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 				      struct sock *sk, int old, int new, __s32 error)
 {
 	struct vg_net_conn *e;
+	struct vg_net_tuple t;
 
+	tuple_from_sock(&t, sk);
+	if (o->have_tuple && t.sport == 0)
+		t = o->t;
+	/* The local port is known only now for a connect (bound after SYN_SENT). */
+	if (!policy_wants(&t, true)) {
+		vg_count(VG_CNT_FILTERED);
+		return;
+	}
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return;
 	hdr_from_owner(&e->hdr, type, o);
 	e->hdr.size = sizeof(*e);
-	tuple_from_sock(&e->t, sk);
-	if (o->have_tuple && e->t.sport == 0)
-		e->t = o->t;
+	e->t = t;
 	e->duration_ns = e->hdr.ts_boot_ns - o->ts_ns;
 	e->bytes_sent = 0;
 	e->bytes_received = 0;
@@ -385,6 +464,15 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
+		/*
+		 * No rule wants this peer: no owner, so neither its connect nor
+		 * its close record is built. The local port may not be chosen
+		 * yet; emit_conn checks it.
+		 */
+		if (!policy_wants(&t, false)) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
 		owner_from_current(&o, 0);
 		bpf_map_update_elem(&socks, &key, &o, BPF_ANY);
 		return 0;
@@ -395,7 +483,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		if (!task_wanted())
 			return 0;
 		tuple_from_sock(&t, sk);
-		if (!tuple_wanted(&t))
+		if (!record_wanted(&t))
 			return 0;
 		owner_from_current(&o, 0);
 		emit_conn(VG_EV_NET_LISTEN, &o, sk, old, new, 0);
@@ -458,13 +546,20 @@ static __always_inline bool sock_connected_inet(struct sock *sk)
 static __always_inline void emit_shell(struct task_struct *task, struct sock *sk,
 				       __u32 trigger, __u32 fds)
 {
-	struct vg_net_shell *e = vg_reserve(sizeof(*e));
+	struct vg_net_shell *e;
+	struct vg_net_tuple t;
 
+	tuple_from_sock(&t, sk);
+	if (!policy_wants(&t, true)) {
+		vg_count(VG_CNT_FILTERED);
+		return;
+	}
+	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return;
 	vg_fill_hdr(&e->hdr, VG_EV_NET_SHELL, task);
 	e->hdr.size = sizeof(*e);
-	tuple_from_sock(&e->t, sk);
+	e->t = t;
 	e->trigger = trigger;
 	e->fds = fds;
 	vg_commit(e);
@@ -593,6 +688,7 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct vg_net_conn *e;
+	struct vg_net_tuple t;
 	struct call_args *c;
 	struct sock *sk;
 	long ret = ctx->ret;
@@ -609,24 +705,22 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		goto out;
 	if (!task_wanted())
 		goto out;
+	tuple_from_sock(&t, sk);
+	if (read_user_sockaddr((void *)c->addr, &t.family, t.daddr, &t.dport) < 0)
+		vg_count(VG_CNT_READ_FAIL);
+	if (!record_wanted(&t))
+		goto out;
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		goto out;
 	vg_fill_hdr(&e->hdr, VG_EV_NET_CONNECT, task);
 	e->hdr.size = sizeof(*e);
-	tuple_from_sock(&e->t, sk);
-	if (read_user_sockaddr((void *)c->addr, &e->t.family, e->t.daddr, &e->t.dport) < 0)
-		vg_count(VG_CNT_READ_FAIL);
+	e->t = t;
 	e->duration_ns = 0;
 	e->bytes_sent = e->bytes_received = 0;
 	e->error = -ret;
 	e->old_state = e->new_state = TCP_CLOSE;
 	e->flags = VG_NET_PRE_SYN;
-	if (!port_wanted(e->t.sport, e->t.dport) || !cidr_wanted(e->t.family, e->t.daddr)) {
-		vg_count(VG_CNT_FILTERED);
-		bpf_ringbuf_discard(e, 0);
-		goto out;
-	}
 	vg_commit(e);
 out:
 	bpf_map_delete_elem(&calls, &id);
@@ -649,7 +743,8 @@ static __always_inline int handle_accept(long fd)
 	if (!task_wanted())
 		return 0;
 	tuple_from_sock(&t, sk);
-	if (!tuple_wanted(&t))
+	/* Unwanted: no owner either, so its close record is never built. */
+	if (!record_wanted(&t))
 		return 0;
 	owner_from_current(&o, VG_NET_INBOUND);
 	o.t = t;
@@ -854,10 +949,13 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 			tuple_from_sock(&t, sk);
 			if (!tuple_wanted(&t))
 				return 0;
-			owner_from_current(&o, VG_NET_OWNER_LATE);
-			o.t = t;
-			o.have_tuple = 1;
-			bpf_map_update_elem(&socks, &key, &o, BPF_NOEXIST);
+			/* No rule wants its close: not tracked (DNS below still is). */
+			if (policy_wants(&t, true)) {
+				owner_from_current(&o, VG_NET_OWNER_LATE);
+				o.t = t;
+				o.have_tuple = 1;
+				bpf_map_update_elem(&socks, &key, &o, BPF_NOEXIST);
+			}
 		} else {
 			tuple_from_sock(&t, sk);
 		}
@@ -887,7 +985,11 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 	}
 	if (!tuple_wanted(&t))
 		return 0;
-	account_flow(task, &t, sent, ret);
+	/* The policy never holds DNS back: resolved names serve every connection rule. */
+	if (policy_wants(&t, true))
+		account_flow(task, &t, sent, ret);
+	else
+		vg_count(VG_CNT_FILTERED);
 	if (t.dport == DNS_PORT)
 		emit_dns(ctx, task, &t, buf, ret, sent ? 0 : VG_NET_DNS_RECEIVED);
 	return 0;
@@ -931,6 +1033,13 @@ static long flush_one(struct bpf_map *map, struct flow_key *k, struct flow_val *
 	if (sent == v->reported_sent && received == v->reported_received) {
 		if (now - v->last_ns > flow_idle_ns)
 			bpf_map_delete_elem(map, k);
+		return 0;
+	}
+	/* A flow seen before a reload that no rule of the new policy wants. */
+	if (!policy_wants(&v->t, true)) {
+		vg_count(VG_CNT_FILTERED);
+		v->reported_sent = sent;
+		v->reported_received = received;
 		return 0;
 	}
 	e = vg_reserve(sizeof(*e));

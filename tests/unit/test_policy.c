@@ -745,6 +745,36 @@ static void test_exec_kill_folding(void **state)
 	assert_int_equal(seen, 3);
 	free(v);
 	policy_free(p);
+/*
+ * The net sensor's port and address filter never holds back dns or deny
+ * records, so rules only on those leave its dims alone; a rule on a kind
+ * it does filter still opens them.
+ */
+static void test_prefilter_net_dns(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: c2\n    event: connect\n    condition: destination.port in (4444, 5555)\n"
+		"  - name: evil\n    event: dns\n    condition: dns.question.name endswith evil.example\n");
+	struct vg_policy *q = compile_yaml(
+		"rules:\n"
+		"  - name: c2\n    event: connect\n    condition: destination.port = 4444\n"
+		"  - name: any_accept\n    event: [dns, accept]\n    condition: process.user.id = 0\n");
+	const struct vg_filter_dim *d;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	d = dim(&policy_prefilter(p)->sensor[VG_SENSOR_NETWORK], "destination.port");
+	assert_true(d && d->active && d->n_nums == 2);
+	/* Other dims still need every rule of the sensor. */
+	d = dim(&policy_prefilter(p)->sensor[VG_SENSOR_NETWORK], "process.user.id");
+	assert_true(d && !d->active);
+	assert_int_equal(policy_n_errors(q), 0);
+	d = dim(&policy_prefilter(q)->sensor[VG_SENSOR_NETWORK], "destination.port");
+	assert_true(d && !d->active);
+	assert_string_equal(d->open_rule, "any_accept");
+	policy_free(p);
+	policy_free(q);
 }
 
 /* Which kill rules the exec hook can decide, and what it reports back. */
@@ -916,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_index_is_not_a_scan),
 		cmocka_unit_test(test_record_view),
 		cmocka_unit_test(test_prefilter),
+		cmocka_unit_test(test_prefilter_net_dns),
 		cmocka_unit_test(test_exe_filter_bits),
 		cmocka_unit_test(test_exec_kill_folding),
 		cmocka_unit_test(test_kernel_rules),
