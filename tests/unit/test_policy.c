@@ -745,6 +745,8 @@ static void test_exec_kill_folding(void **state)
 	assert_int_equal(seen, 3);
 	free(v);
 	policy_free(p);
+}
+
 /*
  * The net sensor's port and address filter never holds back dns or deny
  * records, so rules only on those leave its dims alone; a rule on a kind
