@@ -209,7 +209,7 @@ class ScratchSlotTest(VigilTestCase):
         self.assertGreaterEqual(int(m.group(1)), len(pids2) * (2 * count + 1))
 
     def test_same_cpu_tasks_never_mix(self):
-        procs, count, rounds = 4, 5000, 2
+        procs, count, rounds = 4, 3000, 2
         total = mixed = 0
         with Tracer("trace", "file", "--path", self.dir) as t:
             pids = []
