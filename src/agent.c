@@ -37,7 +37,8 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	return 0;
 }
 
-int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg,
+		      bool attach)
 {
 	struct vg_sensor *s;
 	int err;
@@ -45,11 +46,35 @@ int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, cons
 	if (a->n_sensors == VG_AGENT_MAX_SENSORS)
 		return -E2BIG;
 	s = &a->sensors[a->n_sensors];
-	err = vg_sensor_load(s, d, cfg, a->opts.ringbuf_bytes, true);
+	err = vg_sensor_load(s, d, cfg, a->opts.ringbuf_bytes, attach);
 	if (err)
 		return err;
 	a->n_sensors++;
 	vg_info("sensor %s: %s", d->name, vg_sensor_variant_name(s));
+	return 0;
+}
+
+int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+{
+	return add_sensor(a, d, cfg, true);
+}
+
+int vg_agent_load_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+{
+	return add_sensor(a, d, cfg, false);
+}
+
+int vg_agent_attach_sensors(struct vg_agent *a)
+{
+	int i, err;
+
+	for (i = 0; i < a->n_sensors; i++) {
+		if (a->sensors[i].n_links)
+			continue;
+		err = vg_sensor_attach(&a->sensors[i]);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -154,6 +179,19 @@ static void print_summary(struct vg_agent *a)
 		(uint64_t)t.kernel[VG_CNT_TOO_LARGE], (uint64_t)t.kernel[VG_CNT_SCRATCH_BUSY],
 		t.pipe.queue_full, bad,
 		(uint64_t)t.kernel[VG_CNT_FILTERED], (uint64_t)t.kernel[VG_CNT_TRUNCATED]);
+	/* Per sensor: what each hook sent and kept in the kernel. */
+	for (k = 0; k < a->n_sensors; k++) {
+		__u64 c[VG_CNT_MAX];
+
+		if (vg_sensor_counters(&a->sensors[k], c))
+			continue;
+		fprintf(stderr,
+			"vigil: sensor %s: %" PRIu64 " sent, %" PRIu64 " filtered in kernel, %" PRIu64
+			" lost, %" PRIu64 " kernel table full\n",
+			a->sensors[k].desc->name, (uint64_t)c[VG_CNT_EVENTS], (uint64_t)c[VG_CNT_FILTERED],
+			(uint64_t)(c[VG_CNT_RB_FULL] + c[VG_CNT_TOO_LARGE] + c[VG_CNT_SCRATCH_BUSY]),
+			(uint64_t)c[VG_CNT_MAP_FULL]);
+	}
 }
 
 int vg_agent_run(struct vg_agent *a)

@@ -25,7 +25,7 @@ typedef void (*vg_event_hook)(struct vg_agent *a, const struct vg_event_ctx *ev)
 struct vg_agent_opts {
 	bool json;		/* JSON lines, else text columns */
 	bool quiet_header;	/* no text header */
-	size_t ringbuf_bytes;	/* per sensor; 0: default */
+	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
 	FILE *out;		/* NULL: stdout */
@@ -51,6 +51,13 @@ struct vg_agent {
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);
 /* Loads and attaches a sensor; its records are printed if @print. */
 int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
+/*
+ * Loads a sensor without attaching it, so that its maps (the policy's
+ * filters) are filled before its first record; vg_agent_attach_sensors
+ * attaches every sensor not attached yet.
+ */
+int vg_agent_load_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
+int vg_agent_attach_sensors(struct vg_agent *a);
 void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, bool on);
 /* Runs until SIGINT/SIGTERM, then detaches everything and prints the summary. */
 int vg_agent_run(struct vg_agent *a);

@@ -21,6 +21,8 @@
 #include "policy_kernel.h"
 #include "sensor_file.h"
 #include "sensor_net.h"
+#include "sensor_prefilter.h"
+#include "sensor_priv.h"
 #include "sensor_process.h"
 #include "timefmt.h"
 
@@ -90,7 +92,6 @@ static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_
 	struct fan_collect *c = ctx;
 	struct vg_fan_rule *r;
 
-	(void)exec;	/* FAN_OPEN_EXEC_PERM is always asked for: exec opens the file */
 	if (c->n == c->cap) {
 		struct vg_fan_rule *nv = realloc(c->v, (c->cap = c->cap ? c->cap * 2 : 8) * sizeof(*nv));
 
@@ -109,6 +110,7 @@ static int collect_fan_rule(void *ctx, const char *rule, const char *path, size_
 	}
 	r->len = len;
 	r->prefix = prefix;
+	r->exec = exec;		/* reading or copying the binary stays allowed */
 	r->audit = audit;
 	r->rule_id = rule_id;
 	c->n++;
@@ -254,7 +256,8 @@ static int apply_file_watch(struct vg_agent_policy *ap, struct vg_policy *p)
 /*
  * With only alerts printed, a record type no rule can match is turned off
  * in the sensors, so it never crosses the ring buffer. Process records
- * feed the cache and deny records are alerts: those always flow.
+ * feed the cache and deny records are alerts: those always flow, past the
+ * policy's process filter too.
  */
 static int apply_wanted_types(struct vg_agent_policy *ap, struct vg_policy *p)
 {
@@ -267,26 +270,90 @@ static int apply_wanted_types(struct vg_agent_policy *ap, struct vg_policy *p)
 		kinds |= pf->sensor[s].kinds;
 	for (t = 1; t < VG_EV_TYPE_MAX; t++) {
 		const struct vg_record_desc *d = vg_record_desc(t);
-		bool wanted = true;
+		__u8 sw = VG_TYPE_FILTERED;
 		int k;
 
 		if (!d)
 			continue;
-		if (!ap->events_printed && t != VG_EV_EXEC && t != VG_EV_FORK && t != VG_EV_EXIT &&
-		    t != VG_EV_NET_DENY) {
+		if (t == VG_EV_EXEC || t == VG_EV_FORK || t == VG_EV_EXIT || t == VG_EV_NET_DENY) {
+			sw = VG_TYPE_ALWAYS;
+		} else if (!ap->events_printed) {
 			k = fields_kind_lookup(d->kind, strlen(d->kind));
-			wanted = k >= 0 && (kinds & VG_KB(k));
-			/* Names resolved by DNS serve every connection rule. */
+			if (!(k >= 0 && (kinds & VG_KB(k))))
+				sw = VG_TYPE_OFF;
+			/* Names resolved by DNS serve every connection rule, whoever asked. */
 			if (t == VG_EV_NET_DNS && (kinds & VG_KB(VG_K_CONNECT)))
-				wanted = true;
+				sw = VG_TYPE_ALWAYS;
 		}
 		for (i = 0; i < ap->agent->n_sensors; i++) {
-			err = vg_sensor_set_wanted(&ap->agent->sensors[i], t, wanted);
+			err = vg_sensor_set_type_switch(&ap->agent->sensors[i], t, sw);
 			if (err && err != -ENOENT)
 				return err;
 		}
 	}
 	return 0;
+}
+
+/*
+ * The policy's filter on the acting process (effective uid, cgroup,
+ * executable) in every sensor but the process sensor, whose records feed
+ * the cache. Only with alerts alone printed: printed events are all wanted.
+ */
+static int apply_process_filters(struct vg_agent_policy *ap, struct vg_policy *p)
+{
+	static const struct {
+		const struct vg_sensor_desc *desc;
+		enum vg_sensor_id sid;
+	} sensors[] = {
+		{ &vg_file_sensor, VG_SENSOR_FILE },
+		{ &vg_net_sensor, VG_SENSOR_NETWORK },
+		{ &vg_priv_sensor, VG_SENSOR_PRIV },
+	};
+	struct vg_sensor *ps = process_sensor(ap->agent);
+	struct vg_exe_filter f = { 0 };
+	size_t i;
+	int err = 0;
+
+	/* Off everywhere first: while the maps change, everything passes. */
+	for (i = 0; i < sizeof(sensors) / sizeof(sensors[0]); i++) {
+		struct vg_sensor *s = find_sensor(ap->agent, sensors[i].desc);
+
+		if (s && (err = vg_pf_off(s)))
+			return err;
+	}
+	if (!ap->events_printed && ps) {
+		err = policy_exe_filter(p, &f);
+		if (err)
+			return err;
+	}
+	if (++ap->filter_gen == 0)
+		ap->filter_gen = 1;
+	if (ps)
+		err = vg_pf_exe_load(ps, &f, ap->filter_gen);
+	for (i = 0; !err && !ap->events_printed && i < sizeof(sensors) / sizeof(sensors[0]); i++) {
+		struct vg_sensor *s = find_sensor(ap->agent, sensors[i].desc);
+		const struct vg_filter_dim *uid, *cg;
+		struct vg_pf_spec spec = { 0 };
+
+		if (!s)
+			continue;
+		uid = policy_filter_dim(p, sensors[i].sid, "process.user.id");
+		cg = policy_filter_dim(p, sensors[i].sid, "process.cgroup.id");
+		if (uid) {
+			spec.uids = uid->nums;
+			spec.n_uids = uid->n_nums;
+		}
+		if (cg) {
+			spec.cgroups = cg->nums;
+			spec.n_cgroups = cg->n_nums;
+		}
+		spec.exe_bit = 1u << sensors[i].sid;
+		spec.exe = f.sensors & spec.exe_bit;
+		spec.gen = ap->filter_gen;
+		err = vg_pf_set(s, &spec);
+	}
+	policy_exe_filter_free(&f);
+	return err;
 }
 
 /* Deny rules on files and executables go to the fanotify guard. */
@@ -401,6 +468,8 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 		err = apply_file_watch(ap, p);
 	if (!err)
 		err = apply_wanted_types(ap, p);
+	if (!err)
+		err = apply_process_filters(ap, p);
 	if (err)
 		return err;
 	if (!ps)
@@ -574,6 +643,7 @@ static void swap_pending(struct vg_agent_policy *ap)
 		atomic_fetch_add(&ap->reload_failed, 1);
 		return;
 	}
+	policy_adopt_throttle(next, ap->cur);
 	policy_free(ap->cur);
 	ap->cur = next;
 	ap->generation++;
@@ -661,11 +731,12 @@ static void watch_paths(struct vg_agent_policy *ap)
 		struct stat st;
 		char dir[4096];
 
-		if (stat(ap->paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(dir, sizeof(dir), "%s", ap->paths[i]);
-		} else {
-			snprintf(dir, sizeof(dir), "%s", ap->paths[i]);
-			snprintf(dir, sizeof(dir), "%s", dirname(dir));
+		snprintf(dir, sizeof(dir), "%s", ap->paths[i]);
+		if (stat(ap->paths[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+			/* dirname() works in place or returns "."; never snprintf a string onto itself. */
+			const char *d = dirname(dir);
+
+			memmove(dir, d, strlen(d) + 1);
 		}
 		if (inotify_add_watch(ap->inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
 				      IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0)
@@ -746,8 +817,10 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 
 		vg_fan_guard_get_stats(&ap->fan, &st);
 		vg_info("fanotify guard: %" PRIu64 " permission events, %" PRIu64 " denied, %" PRIu64
-			" would deny, %" PRIu64 " allowed by the watchdog, %" PRIu64 " reports dropped",
-			st.events, st.denied, st.would_deny, st.watchdog_allowed, st.reports_dropped);
+			" would deny, %" PRIu64 " allowed by the watchdog, %" PRIu64 " reports dropped, %"
+			PRIu64 " directories marked",
+			st.events, st.denied, st.would_deny, st.watchdog_allowed, st.reports_dropped,
+			st.marks.dirs);
 		vg_fan_guard_fini(&ap->fan);
 	}
 	if (ap->wake_fd >= 0)

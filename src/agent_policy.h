@@ -36,6 +36,7 @@ struct vg_agent_policy {
 	uint64_t alerts, kills_kernel, kills_user, kill_failed;
 	atomic_uint_fast64_t reload_ok, reload_failed;
 	uint64_t generation;
+	uint32_t filter_gen;		/* kernel pre-filter generation (vg_pf_cfg.gen) */
 	bool events_printed;		/* every event is printed: watch the default set too */
 	struct vg_fan_guard fan;	/* file/exec deny without BPF LSM */
 	bool fan_started;

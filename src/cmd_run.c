@@ -104,12 +104,13 @@ int cmd_run(int argc, char **argv)
 		err = vg_agent_policy_init(&ap, &agent, args.policy, args.n_policy);
 	if (!err)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
+	/* The others attach once the policy has set their filters. */
 	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_priv_sensor, NULL);
+		err = vg_agent_load_sensor(&agent, &vg_priv_sensor, NULL);
 	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_file_sensor, NULL);
+		err = vg_agent_load_sensor(&agent, &vg_file_sensor, NULL);
 	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &net_cfg);
+		err = vg_agent_load_sensor(&agent, &vg_net_sensor, &net_cfg);
 	if (!err) {
 		vg_agent_print_types(&agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
 		agent.print_type[VG_EV_FORK] = false;
@@ -117,6 +118,8 @@ int cmd_run(int argc, char **argv)
 		ap.events_printed = !args.alerts_only;
 		err = vg_agent_policy_start(&ap);
 	}
+	if (!err)
+		err = vg_agent_attach_sensors(&agent);
 	if (!err)
 		err = vg_agent_run(&agent);
 	vg_agent_fini(&agent);

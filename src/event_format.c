@@ -200,7 +200,7 @@ void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev)
 		vg_json_bool(j, p->args_truncated);
 	}
 	if (e || p) {
-		vg_json_id_obj(j, "user", e ? e->euid : p->euid);
+		vg_json_id_obj(j, "user", e ? e->euid : h->euid);
 		vg_json_id_obj(j, "real_user", e ? e->uid : p->uid);
 		vg_json_id_obj(j, "group", e ? e->egid : p->egid);
 		vg_json_id_obj(j, "real_group", e ? e->gid : p->gid);

@@ -27,72 +27,94 @@ void vg_fan_rules_free(struct vg_fan_rule *rules, size_t n)
 
 int vg_fan_guard_init(struct vg_fan_guard *g)
 {
+	int err;
+
 	memset(g, 0, sizeof(*g));
 	pthread_mutex_init(&g->lock, NULL);
 	atomic_store(&g->inflight_fd, -1);
+	g->marks.in_fd = -1;
 	g->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (g->fd < 0) {
-		int err = -errno;
-
+		err = -errno;
 		vg_err("file deny needs fanotify permission events: fanotify_init: %s", strerror(errno));
 		return err;
 	}
-	return 0;
+	err = vg_fan_marks_init(&g->marks, g->fd);
+	if (err) {
+		close(g->fd);
+		g->fd = -1;
+	}
+	return err;
 }
 
-/* The object to mark: the file itself, or the directory for a prefix. */
-static int mark(struct vg_fan_guard *g, const struct vg_fan_rule *r, unsigned int op)
+struct publish {
+	struct vg_fan_guard *g;
+	struct vg_fan_rule *rules;
+	size_t n;
+};
+
+/* Called once the new marks are in place: the reader starts using the rules. */
+static void publish_rules(void *arg)
 {
-	char path[4096];
-	uint64_t mask = PERM_MASK | (r->prefix ? FAN_EVENT_ON_CHILD : 0);
+	struct publish *p = arg;
+	struct vg_fan_rule *old;
+	size_t n_old;
 
-	snprintf(path, sizeof(path), "%.*s", (int)r->len, r->path);
-	return fanotify_mark(g->fd, op, mask, AT_FDCWD, path);
+	pthread_mutex_lock(&p->g->lock);
+	old = p->g->rules;
+	n_old = p->g->n_rules;
+	p->g->rules = p->rules;
+	p->g->n_rules = p->n;
+	pthread_mutex_unlock(&p->g->lock);
+	p->rules = old;
+	p->n = n_old;
 }
 
+/*
+ * The marks are set outside g->lock (a subtree walk can take a while); the
+ * reader only waits for the swap of the rule array.
+ */
 int vg_fan_guard_set_rules(struct vg_fan_guard *g, struct vg_fan_rule *rules, size_t n)
 {
-	struct vg_fan_rule *old;
-	size_t i, n_old;
-	int err = 0;
+	struct publish p = { g, rules, n };
+	struct vg_fan_target *t = calloc(n ? n : 1, sizeof(*t));
+	size_t i;
+	int err;
 
-	pthread_mutex_lock(&g->lock);
-	old = g->rules;
-	n_old = g->n_rules;
-	/* New marks first, so no moment is unguarded; then drop what is gone. */
+	if (!t) {
+		vg_fan_rules_free(rules, n);
+		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
-		if (mark(g, &rules[i], FAN_MARK_ADD) < 0) {
-			err = -errno;
-			vg_err("deny rule '%s': cannot watch %s: %s", rules[i].rule_name,
-			       rules[i].path, strerror(errno));
+		t[i].path = strndup(rules[i].path, rules[i].len);
+		if (!t[i].path) {
+			vg_fan_targets_free(t, n);
+			vg_fan_rules_free(rules, n);
+			return -ENOMEM;
 		}
+		t[i].len = rules[i].len;
+		t[i].prefix = rules[i].prefix;
+		/* An exec opens the file too: open rules answer both events. */
+		t[i].mask = rules[i].exec ? FAN_OPEN_EXEC_PERM : PERM_MASK;
 	}
-	g->rules = rules;
-	g->n_rules = n;
-	for (i = 0; i < n_old; i++) {
-		size_t k;
-		bool kept = false;
-
-		for (k = 0; k < n && !kept; k++)
-			kept = rules[k].len == old[i].len && !memcmp(rules[k].path, old[i].path, old[i].len);
-		if (!kept)
-			mark(g, &old[i], FAN_MARK_REMOVE);
-	}
-	pthread_mutex_unlock(&g->lock);
-	vg_fan_rules_free(old, n_old);
+	err = vg_fan_marks_set(&g->marks, t, n, publish_rules, &p);
+	vg_fan_rules_free(p.rules, p.n);	/* the old rules, once swapped */
 	return err;
 }
 
 /* Under lock: the rule that decides @path, or NULL. */
-static const struct vg_fan_rule *match(const struct vg_fan_guard *g, const char *path, size_t len)
+static const struct vg_fan_rule *match(const struct vg_fan_guard *g, const char *path, size_t len,
+				       bool exec)
 {
 	size_t i;
 
 	for (i = 0; i < g->n_rules; i++) {
 		const struct vg_fan_rule *r = &g->rules[i];
 
-		if (r->prefix ? (len > r->len && !memcmp(path, r->path, r->len))
+		if (r->exec && !exec)
+			continue;
+		if (r->prefix ? (len >= r->len && !memcmp(path, r->path, r->len))
 			      : (len == r->len && !memcmp(path, r->path, len)))
 			return r;
 	}
@@ -145,7 +167,7 @@ static void handle(struct vg_fan_guard *g, const struct fanotify_event_metadata 
 	path[len] = '\0';
 	pthread_mutex_lock(&g->lock);
 	g->st.events++;
-	r = match(g, path, len);
+	r = match(g, path, len, m->mask & FAN_OPEN_EXEC_PERM);
 	if (r) {
 		allow = r->audit;
 		denied = !r->audit;
@@ -215,18 +237,26 @@ static void *watchdog_main(void *arg)
 
 int vg_fan_guard_start(struct vg_fan_guard *g)
 {
+	bool watchdog = false;
 	int err = pthread_create(&g->thread, NULL, guard_main, g);
 
 	if (err)
 		return -err;
-	err = pthread_create(&g->watchdog, NULL, watchdog_main, g);
-	if (err) {
-		atomic_store(&g->stop, true);
-		pthread_join(g->thread, NULL);
-		return -err;
-	}
+	err = -pthread_create(&g->watchdog, NULL, watchdog_main, g);
+	if (err)
+		goto stop;
+	watchdog = true;
+	err = vg_fan_marks_start(&g->marks);
+	if (err)
+		goto stop;
 	g->started = true;
 	return 0;
+stop:
+	atomic_store(&g->stop, true);
+	pthread_join(g->thread, NULL);
+	if (watchdog)
+		pthread_join(g->watchdog, NULL);
+	return err;
 }
 
 bool vg_fan_guard_has_rule(struct vg_fan_guard *g, uint32_t rule_id)
@@ -260,6 +290,7 @@ void vg_fan_guard_get_stats(struct vg_fan_guard *g, struct vg_fan_stats *st)
 	pthread_mutex_lock(&g->lock);
 	*st = g->st;
 	pthread_mutex_unlock(&g->lock);
+	vg_fan_marks_get_stats(&g->marks, &st->marks);
 }
 
 void vg_fan_guard_fini(struct vg_fan_guard *g)
@@ -269,6 +300,7 @@ void vg_fan_guard_fini(struct vg_fan_guard *g)
 		pthread_join(g->thread, NULL);
 		pthread_join(g->watchdog, NULL);
 	}
+	vg_fan_marks_fini(&g->marks);
 	/* Closing the group allows every event still pending. */
 	if (g->fd >= 0)
 		close(g->fd);

@@ -18,14 +18,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "fanotify_marks.h"
 
 #define VG_FAN_DEADLINE_MS 500
 #define VG_FAN_REPORTS 1024
 
 struct vg_fan_rule {
-	char *path;		/* exact file, or directory prefix ending in '/' */
+	char *path;		/* exact file, or byte prefix (any depth below) */
 	size_t len;
 	bool prefix;
+	bool exec;		/* decides executions only, not other opens */
 	bool audit;
 	uint32_t rule_id;
 	char *rule_name;
@@ -43,6 +45,7 @@ struct vg_fan_report {
 
 struct vg_fan_stats {
 	uint64_t events, allowed, denied, would_deny, watchdog_allowed, reports_dropped, errors;
+	struct vg_fan_marks_stats marks;
 };
 
 struct vg_fan_guard {
@@ -50,6 +53,7 @@ struct vg_fan_guard {
 	pthread_t thread, watchdog;
 	bool started;
 	atomic_bool stop;
+	struct vg_fan_marks marks;	/* what is marked; its own thread and lock */
 	pthread_mutex_t lock;		/* rules, reports, stats */
 	struct vg_fan_rule *rules;
 	size_t n_rules;

@@ -377,9 +377,12 @@ static bool emit_cred(struct vg_event_view *v, enum cred c, vg_value_cb cb, void
 	return false;
 }
 
+/* The effective uid when the event happened: every record header carries it. */
 static bool get_euid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
 {
 	(void)f;
+	if (v->rec && !as_exec(v))
+		return emit_uint(v->rec->euid, cb, ctx);
 	return emit_cred(v, CRED_EUID, cb, ctx);
 }
 
@@ -721,29 +724,18 @@ static bool get_bpf_command(struct vg_event_view *v, const struct vg_field *f, v
 static bool get_namespace_type(struct vg_event_view *v, const struct vg_field *f,
 			       vg_value_cb cb, void *ctx)
 {
-	/* The CLONE_NEW* bits in the order json_ns_types() (src/format_priv.c) joins them. */
-	static const struct { uint64_t bit; const char *name; } t[] = {
-		{ 0x00020000, "mnt" }, { 0x02000000, "cgroup" }, { 0x04000000, "uts" },
-		{ 0x08000000, "ipc" }, { 0x10000000, "user" }, { 0x20000000, "pid" },
-		{ 0x40000000, "net" }, { 0x00000080, "time" },
-	};
 	const struct vg_namespace *n = as_priv(v, VG_EV_NAMESPACE, sizeof(*n));
-	size_t i, len = 0;
+	const char *names[VG_NS_MAX_TYPES];
+	size_t count, i;
 
 	(void)f;
 	if (!n)
 		return false;
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		size_t l = strlen(t[i].name);
-
-		if (!(n->ns_flags & t[i].bit))
-			continue;
-		if (len)
-			v->scratch[len++] = ',';
-		memcpy(v->scratch + len, t[i].name, l);
-		len += l;
-	}
-	return emit_str(v->scratch, len, cb, ctx);
+	count = vg_ns_type_names(n->ns_flags, names, VG_NS_MAX_TYPES);
+	for (i = 0; i < count; i++)
+		if (emit_cstr(names[i], cb, ctx))
+			return true;
+	return false;
 }
 
 /* JSON getters for fields `vigil trace --json` does not print as such. */
@@ -792,7 +784,7 @@ static const struct vg_field table[] = {
 	  "current directory at exec", get_cwd, NULL },
 	{ "process.tty", VG_FT_STR, ALL, false,
 	  "controlling terminal name; absent when none", get_tty, NULL },
-	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id", get_euid, NULL },
+	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id when the event happened", get_euid, NULL },
 	{ "process.real_user.id", VG_FT_UINT, ALL, false, "real user id", get_uid, NULL },
 	{ "process.group.id", VG_FT_UINT, ALL, false, "effective group id", get_egid, NULL },
 	{ "process.real_group.id", VG_FT_UINT, ALL, false, "real group id", get_gid, NULL },
@@ -865,9 +857,9 @@ static const struct vg_field table[] = {
 	  "kernel module unloaded (delete_module); loads carry no name", get_module_name, NULL },
 	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD",
 	  get_bpf_command, NULL },
-	{ "namespace.type", VG_FT_STR, K(NAMESPACE), false,
-	  "namespaces entered or created, comma-separated: mnt, pid, net, user, ... (\"mnt,net\")",
-	  get_namespace_type, NULL },
+	{ "namespace.type", VG_FT_STRLIST, K(NAMESPACE), false,
+	  "namespaces entered or created: mnt, cgroup, uts, ipc, user, pid, net, time; "
+	  "`namespace.type = net` matches if one of them is net", get_namespace_type, NULL },
 };
 
 #define N_FIELDS (sizeof(table) / sizeof(table[0]))

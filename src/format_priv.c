@@ -47,8 +47,8 @@
  *                   seccomp.flags, seccomp.filter_instruction_count
  * signal            signal.number, signal.name            9, "SIGKILL"
  *                   signal.pidfd                          pidfd_send_signal
- * namespace         namespace.flags (hex), namespace.types ["mnt","net",...]
- *                   namespace.type                        the same, comma-separated ("mnt")
+ * namespace         namespace.flags (hex), namespace.type ["mnt","net",...]
+ *                   namespace.types                       the same list (older name)
  *                   namespace.fd                          setns
  *                   namespace.old / namespace.new         {mnt, pid, net, user, uts, ipc, cgroup}
  *                                                         inode numbers (clone: new = the child's)
@@ -472,30 +472,41 @@ static void json_ns_set(struct vg_json *j, const char *key, const struct vg_ns_s
 	vg_json_obj_end(j);
 }
 
+/* CLONE_NEW* bits (nstype of setns uses the same), in output order. */
+static const struct { uint64_t bit; const char *name; } ns_types[] = {
+	{ 0x00020000, "mnt" }, { 0x02000000, "cgroup" }, { 0x04000000, "uts" },
+	{ 0x08000000, "ipc" }, { 0x10000000, "user" }, { 0x20000000, "pid" },
+	{ 0x40000000, "net" }, { 0x00000080, "time" },
+};
+_Static_assert(sizeof(ns_types) / sizeof(ns_types[0]) <= VG_NS_MAX_TYPES,
+	       "VG_NS_MAX_TYPES holds every namespace name");
+
+size_t vg_ns_type_names(uint64_t flags, const char **names, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]) && n < max; i++)
+		if (flags & ns_types[i].bit)
+			names[n++] = ns_types[i].name;
+	return n;
+}
+
 static void json_ns_types(struct vg_json *j, uint64_t flags)
 {
-	static const struct { uint64_t bit; const char *name; } t[] = {
-		{ 0x00020000, "mnt" }, { 0x02000000, "cgroup" }, { 0x04000000, "uts" },
-		{ 0x08000000, "ipc" }, { 0x10000000, "user" }, { 0x20000000, "pid" },
-		{ 0x40000000, "net" }, { 0x00000080, "time" },
-	};
-	size_t i;
+	const char *names[VG_NS_MAX_TYPES];
+	size_t n = vg_ns_type_names(flags, names, VG_NS_MAX_TYPES), i;
 
-	char joined[64] = "";
-
+	/* "type" is the policy field namespace.type; "types", the same list, was there first. */
 	vg_json_key(j, "types");
 	vg_json_arr_begin(j);
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (!(flags & t[i].bit))
-			continue;
-		vg_json_cstr(j, t[i].name);
-		if (joined[0])
-			strcat(joined, ",");
-		strcat(joined, t[i].name);
-	}
+	for (i = 0; i < n; i++)
+		vg_json_cstr(j, names[i]);
 	vg_json_arr_end(j);
 	vg_json_key(j, "type");
-	vg_json_cstr(j, joined);
+	vg_json_arr_begin(j);
+	for (i = 0; i < n; i++)
+		vg_json_cstr(j, names[i]);
+	vg_json_arr_end(j);
 }
 
 static void json_namespace(struct vg_json *j, const struct vg_event_ctx *ev)

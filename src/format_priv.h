@@ -19,4 +19,8 @@ const char *vg_ptrace_request_name(int64_t req);
 const char *vg_iouring_op_name(uint8_t op);
 const char *vg_prctl_option_name(uint32_t option);
 
+#define VG_NS_MAX_TYPES 8
+/* Namespace names ("mnt", "net", ...) of CLONE_NEW* @flags, in output order; returns the count. */
+size_t vg_ns_type_names(uint64_t flags, const char **names, size_t max);
+
 #endif

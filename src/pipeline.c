@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "log.h"
 #include "pipeline.h"
@@ -18,8 +19,12 @@ struct item {
 	unsigned char data[];
 };
 
+#define VG_PIPE_MAX_RINGS 16
+
 struct vg_pipeline {
 	struct ring_buffer *rb;
+	__u32 ring_ids[VG_PIPE_MAX_RINGS];	/* kernel ids of the maps in rb */
+	int n_ring_ids;
 	vg_record_fn fn;
 	vg_idle_fn idle;
 	void *arg;
@@ -157,6 +162,19 @@ struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_id
 
 int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
 {
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int i;
+
+	/* Sensors share one ring buffer: consume each map once. */
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len) < 0)
+		return -errno;
+	for (i = 0; i < p->n_ring_ids; i++)
+		if (p->ring_ids[i] == info.id)
+			return 0;
+	if (p->n_ring_ids == VG_PIPE_MAX_RINGS)
+		return -E2BIG;
+	p->ring_ids[p->n_ring_ids++] = info.id;
 	if (!p->rb) {
 		p->rb = ring_buffer__new(map_fd, on_record, p, NULL);
 		return p->rb ? 0 : -errno;

@@ -86,6 +86,17 @@ int policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns,
 		vg_alert_cb cb, void *ctx);
 void policy_get_stats(const struct vg_policy *p, struct vg_policy_stats *st);
 
+/*
+ * Reload: moves the throttle state (per-key windows and suppressed counts)
+ * of @old's rules into @next's rules of the same name whose throttle spec
+ * (count, per, key fields in order) is unchanged, so a reload neither
+ * resets the budget nor loses the count the next alert reports. A rule
+ * whose spec changed starts fresh (one info line each). O(rules of @next);
+ * call it on the thread that evaluates, between two events, before @old is
+ * freed (@old's moved windows are gone from it). Returns the rules carried.
+ */
+size_t policy_adopt_throttle(struct vg_policy *next, struct vg_policy *old);
+
 const char *policy_severity_name(enum vg_severity s);
 const char *policy_action_name(enum vg_action a);
 const char *policy_mode_name(enum vg_mode m);

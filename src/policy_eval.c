@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include "log.h"
 #include "policy_int.h"
 
 /* ---- index ---- */
@@ -231,6 +233,68 @@ void throttle_free(struct vg_rule *r)
 		if (r->thr.slots[i].key)
 			free(r->thr.slots[i].val);
 	strmap_free(&r->thr);
+}
+
+static bool throttle_same_spec(const struct vg_rule *a, const struct vg_rule *b)
+{
+	size_t i;
+
+	if (a->thr_count != b->thr_count || a->thr_per_ns != b->thr_per_ns ||
+	    a->n_thr_keys != b->n_thr_keys)
+		return false;
+	/* Registry entries: one pointer per field. Order matters: it builds the key text. */
+	for (i = 0; i < a->n_thr_keys; i++)
+		if (a->thr_keys[i] != b->thr_keys[i])
+			return false;
+	return true;
+}
+
+static void throttle_spec_format(const struct vg_rule *r, char *buf, size_t size)
+{
+	size_t off, i;
+
+	if (!r->thr_count) {
+		snprintf(buf, size, "none");
+		return;
+	}
+	off = (size_t)snprintf(buf, size, "{count: %llu, per: %llums, key: [",
+			       (unsigned long long)r->thr_count,
+			       (unsigned long long)(r->thr_per_ns / 1000000));
+	for (i = 0; i < r->n_thr_keys && off < size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? ", " : "",
+					r->thr_keys[i]->name);
+	if (off < size)
+		snprintf(buf + off, size - off, "]}");
+}
+
+size_t policy_adopt_throttle(struct vg_policy *next, struct vg_policy *old)
+{
+	size_t i, carried = 0;
+
+	if (!next || !old || next == old)
+		return 0;
+	for (i = 0; i < next->active.n; i++) {
+		struct vg_rule *r = next->active.v[i];
+		struct strmap_slot *s = strmap_get(&old->rule_names, r->name, strlen(r->name), false);
+		struct vg_rule *o = s ? s->val : NULL;
+		char was[256], now[256];
+
+		if (!o || (!o->thr_count && !r->thr_count))
+			continue;
+		if (!throttle_same_spec(r, o)) {
+			throttle_spec_format(o, was, sizeof(was));
+			throttle_spec_format(r, now, sizeof(now));
+			vg_info("policy reload: rule '%s': throttle changed from %s to %s, "
+				"its windows start fresh", r->name, was, now);
+			continue;
+		}
+		/* The windows move, not copy: the map's keys live in its entries. */
+		throttle_free(r);
+		r->thr = o->thr;
+		memset(&o->thr, 0, sizeof(o->thr));
+		carried++;
+	}
+	return carried;
 }
 
 /*

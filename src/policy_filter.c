@@ -14,7 +14,8 @@
 #include "policy_int.h"
 
 static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
-	[VG_SENSOR_PROCESS] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
+	/* Process records feed the process cache: they always cross. */
+	[VG_SENSOR_PROCESS] = { NULL },
 	[VG_SENSOR_FILE] = { "file.path", "process.executable.path", "process.user.id",
 			     "process.cgroup.id" },
 	[VG_SENSOR_NETWORK] = { "destination.port", "destination.address", "source.port",
@@ -400,7 +401,12 @@ void policy_explain(const struct vg_policy *p, FILE *out)
 		fields_kinds_format(sf->kinds, kinds, sizeof(kinds));
 		fprintf(out, " events [%s], %zu rule%s\n", kinds, sf->n_rules,
 			sf->n_rules == 1 ? "" : "s");
-		fprintf(out, "  kernel filter:\n");
+		if (s == VG_SENSOR_PROCESS) {
+			fprintf(out, "  kernel filter: none: exec, fork and exit records always cross "
+				"(the process cache and every alert's ancestry need them)\n");
+			continue;
+		}
+		fprintf(out, "  kernel filter (with alerts only printed):\n");
 		for (d = 0; d < sf->n_dims; d++)
 			print_dim(out, &sf->dims[d]);
 	}
@@ -411,8 +417,13 @@ void policy_explain(const struct vg_policy *p, FILE *out)
 		fields_kinds_format(r->kinds, kinds, sizeof(kinds));
 		kern[0] = user[0] = '\0';
 		ko = uo = 0;
-		leaf_fields(r->cond, true, true, kern, sizeof(kern), &ko);
-		leaf_fields(r->cond, true, false, user, sizeof(user), &uo);
+		/* Process records are never filtered: only an in-hook kill checks their fields. */
+		if (!(r->kinds & ~VG_KINDS_PROC) && !r->kernel_decidable) {
+			leaf_fields(r->cond, false, false, user, sizeof(user), &uo);
+		} else {
+			leaf_fields(r->cond, true, true, kern, sizeof(kern), &ko);
+			leaf_fields(r->cond, true, false, user, sizeof(user), &uo);
+		}
 		fprintf(out, "  %s [%s] %s, %s/%s", r->name, kinds, policy_severity_name(r->severity),
 			policy_action_name(r->action), policy_mode_name(r->mode));
 		if (r->anchor)

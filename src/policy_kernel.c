@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "log.h"
 #include "policy_int.h"
@@ -210,4 +211,134 @@ int policy_rule_info(const struct vg_policy *p, uint32_t rule_id, struct vg_rule
 		return 0;
 	}
 	return -ENOENT;
+}
+
+const struct vg_filter_dim *policy_filter_dim(const struct vg_policy *p, enum vg_sensor_id sid,
+					      const char *field)
+{
+	const struct vg_prefilter *pf = policy_prefilter(p);
+	size_t i;
+
+	if (!pf || sid >= VG_SENSOR_MAX || !pf->sensor[sid].kinds)
+		return NULL;
+	for (i = 0; i < pf->sensor[sid].n_dims; i++) {
+		const struct vg_filter_dim *d = &pf->sensor[sid].dims[i];
+
+		if (d->active && !strcmp(d->field->name, field))
+			return d;
+	}
+	return NULL;
+}
+
+static bool starts_with(const char *s, const char *pre)
+{
+	return !strncmp(s, pre, strlen(pre));
+}
+
+/* Whether every path of @d fits a vg_path_rule_key the way the process sensor builds them. */
+static bool exe_dim_fits(const struct vg_filter_dim *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_exact; i++)
+		if (strlen(d->exact[i]) + 1 > VG_RULE_PATH_BYTES)
+			return false;
+	for (i = 0; i < d->n_prefixes; i++)
+		if (strlen(d->prefixes[i]) > VG_RULE_PATH_BYTES)
+			return false;
+	return true;
+}
+
+/* Sensors (bits) whose exe filter accepts @path, exactly or by prefix (@exact_too). */
+static uint32_t bits_for(const struct vg_exe_filter *f, const struct vg_filter_dim *dims[],
+			 const char *path, bool exact_too)
+{
+	uint32_t bits = 0;
+	size_t i;
+	int s;
+
+	for (s = 0; s < VG_SENSOR_MAX; s++) {
+		const struct vg_filter_dim *d = dims[s];
+
+		if (!(f->sensors & (1u << s)))
+			continue;
+		for (i = 0; exact_too && i < d->n_exact && !(bits & (1u << s)); i++)
+			if (!strcmp(path, d->exact[i]))
+				bits |= 1u << s;
+		for (i = 0; i < d->n_prefixes && !(bits & (1u << s)); i++)
+			if (starts_with(path, d->prefixes[i]))
+				bits |= 1u << s;
+	}
+	return bits;
+}
+
+int policy_exe_filter(const struct vg_policy *p, struct vg_exe_filter *f)
+{
+	const struct vg_filter_dim *dims[VG_SENSOR_MAX] = { 0 };
+	size_t i, cap = 0;
+	int s;
+
+	memset(f, 0, sizeof(*f));
+	/* Process records always cross (they feed the cache): no filter there. */
+	for (s = VG_SENSOR_PROCESS + 1; s < VG_SENSOR_MAX; s++) {
+		dims[s] = policy_filter_dim(p, s, "process.executable.path");
+		if (dims[s] && exe_dim_fits(dims[s])) {
+			f->sensors |= 1u << s;
+			cap += dims[s]->n_exact + dims[s]->n_prefixes;
+		}
+	}
+	if (cap > VG_EXE_FILTER_ENTRIES) {
+		vg_warn("policy: %zu executable paths do not fit the kernel filter (%d): "
+			"records are filtered by executable in user space only", cap,
+			VG_EXE_FILTER_ENTRIES);
+		f->sensors = 0;
+		return 0;
+	}
+	if (!cap)
+		return 0;
+	f->v = calloc(cap, sizeof(*f->v));
+	if (!f->v)
+		return -ENOMEM;
+	for (s = 0; s < VG_SENSOR_MAX; s++) {
+		const struct vg_filter_dim *d = dims[s];
+		size_t k;
+
+		if (!(f->sensors & (1u << s)))
+			continue;
+		for (k = 0; k < d->n_exact + d->n_prefixes; k++) {
+			bool prefix = k >= d->n_exact;
+			const char *path = prefix ? d->prefixes[k - d->n_exact] : d->exact[k];
+
+			for (i = 0; i < f->n; i++)
+				if (f->v[i].prefix == prefix && !strcmp(f->v[i].path, path))
+					break;
+			if (i < f->n)
+				continue;	/* another sensor's entry already */
+			f->v[f->n].path = path;
+			f->v[f->n].prefix = prefix;
+			f->v[f->n].bits = bits_for(f, dims, path, !prefix);
+			f->n++;
+		}
+	}
+	return 0;
+}
+
+void policy_exe_filter_free(struct vg_exe_filter *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+uint32_t policy_exe_filter_bits(const struct vg_exe_filter *f, const char *path)
+{
+	uint32_t bits = 0;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct vg_exe_filter_entry *e = &f->v[i];
+
+		if (e->prefix ? starts_with(path, e->path) : !strcmp(path, e->path))
+			bits |= e->bits;
+	}
+	return bits;
 }

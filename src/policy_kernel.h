@@ -46,5 +46,36 @@ int policy_rule_info(const struct vg_policy *p, uint32_t rule_id, struct vg_rule
 /* The id kernel records and guards report for @r (its index in the policy). */
 uint32_t policy_rule_id(const struct vg_rule *r);
 
+/*
+ * The executable filters of every sensor, as the process sensor's
+ * vg_exe_filter trie holds them: one entry per exact path or prefix, whose
+ * bits (1 << sensor id) already include those of every shorter prefix
+ * entry above it, so the longest match alone answers.
+ */
+struct vg_exe_filter_entry {
+	const char *path;
+	bool prefix;
+	uint32_t bits;
+};
+
+struct vg_exe_filter {
+	struct vg_exe_filter_entry *v;
+	size_t n;
+	uint32_t sensors;	/* 1 << sensor id for each sensor whose exe filter is on */
+};
+
+/*
+ * Builds @f from the policy's pre-filter. A sensor whose paths do not fit
+ * the kernel keys (or too many of them) gets no exe filter. Returns 0 or -ENOMEM.
+ */
+int policy_exe_filter(const struct vg_policy *p, struct vg_exe_filter *f);
+void policy_exe_filter_free(struct vg_exe_filter *f);
+
+/* The bits a process running @path gets: what the kernel trie lookup answers. */
+uint32_t policy_exe_filter_bits(const struct vg_exe_filter *f, const char *path);
+
+/* The uids or cgroup ids every rule of @sid requires (NULL: not filtered on it). */
+const struct vg_filter_dim *policy_filter_dim(const struct vg_policy *p, enum vg_sensor_id sid,
+					      const char *field);
 
 #endif

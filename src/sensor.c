@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,48 @@ static int check_abi_version(struct bpf_object *obj, const char *sensor)
 	return 0;
 }
 
+/*
+ * Maps every sensor of the agent shares: the first sensor to load creates
+ * them, the others reuse its copy. One ring buffer for all sensors keeps
+ * records in the order they were made (a child's fork record before its
+ * first open, an exec before the new image's connect); the process sensor
+ * writes vg_proc_exe and the others read it.
+ */
+static const char *const shared_maps[] = { "events", "vg_proc_exe" };
+static int shared_fds[sizeof(shared_maps) / sizeof(shared_maps[0])];	/* 0: none yet */
+
+static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, shared_maps[i]);
+		int err;
+
+		if (!map || shared_fds[i] <= 0)
+			continue;
+		err = bpf_map__reuse_fd(map, shared_fds[i]);
+		if (err) {
+			vg_err("sensor '%s': cannot share map '%s': %s", sensor, shared_maps[i],
+			       strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void remember_shared_maps(struct bpf_object *obj)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, shared_maps[i]);
+
+		if (map && shared_fds[i] <= 0)
+			shared_fds[i] = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
+	}
+}
+
 static int attach_all(struct vg_sensor *s)
 {
 	struct bpf_program *prog;
@@ -83,6 +126,13 @@ static int attach_all(struct vg_sensor *s)
 			return -E2BIG;
 	}
 	return 0;
+}
+
+int vg_sensor_attach(struct vg_sensor *s)
+{
+	if (!s->obj)
+		return -EINVAL;
+	return s->desc->attach ? s->desc->attach(s, s->cfg) : attach_all(s);
 }
 
 int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link)
@@ -150,12 +200,16 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 		if (err)
 			return err;
 	}
+	err = reuse_shared_maps(s->obj, d->name);
+	if (err)
+		return err;
 	vg_env_capture_reset();
 	err = bpf_object__load(s->obj);
 	if (err) {
 		vg_env_load_reason(s->reasons[vi], VG_REASON_BYTES);
 		return err;
 	}
+	remember_shared_maps(s->obj);
 	s->events_fd = map ? bpf_map__fd(map) : -1;
 	map = bpf_object__find_map_by_name(s->obj, "vg_counters");
 	s->counters_fd = map ? bpf_map__fd(map) : -1;
@@ -195,8 +249,9 @@ int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		if (err)
 			goto fail;
 	}
+	s->cfg = cfg;
 	if (attach) {
-		err = d->attach ? d->attach(s, cfg) : attach_all(s);
+		err = vg_sensor_attach(s);
 		if (err)
 			goto fail;
 	}
@@ -244,15 +299,14 @@ const char *vg_sensor_variant_name(const struct vg_sensor *s)
 	return s->desc->variants[s->variant].name;
 }
 
-int vg_sensor_set_wanted(struct vg_sensor *s, __u16 type, bool wanted)
+int vg_sensor_set_type_switch(struct vg_sensor *s, __u16 type, __u8 sw)
 {
 	struct bpf_map *map = s->obj ? bpf_object__find_map_by_name(s->obj, "vg_unwanted") : NULL;
 	__u32 key = type;
-	__u8 off = !wanted;
 
 	if (!map)
 		return -ENOENT;
-	if (bpf_map_update_elem(bpf_map__fd(map), &key, &off, BPF_ANY) < 0)
+	if (bpf_map_update_elem(bpf_map__fd(map), &key, &sw, BPF_ANY) < 0)
 		return -errno;
 	return 0;
 }

@@ -51,6 +51,7 @@ struct vg_sensor {
 	char reasons[VG_MAX_VARIANTS][VG_REASON_BYTES];	/* why each refused variant failed */
 	struct bpf_link *links[VG_MAX_LINKS];
 	int n_links;
+	const void *cfg;		/* as given to vg_sensor_load, for a later attach */
 	int events_fd;			/* the sensor's ring buffer */
 	int counters_fd;		/* per-CPU enum vg_counter array */
 };
@@ -62,6 +63,9 @@ struct vg_sensor {
  */
 int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		   const void *cfg, size_t ringbuf_bytes, bool attach);
+
+/* Attaches a sensor loaded with @attach false. */
+int vg_sensor_attach(struct vg_sensor *s);
 
 /* Adds one link to the sensor (for custom attach callbacks). */
 int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link);
@@ -77,7 +81,10 @@ int vg_sensor_counters(const struct vg_sensor *s, __u64 *out);
 
 const char *vg_sensor_variant_name(const struct vg_sensor *s);
 
-/* Turns a record type off (or back on) in the sensor's kernel side. */
-int vg_sensor_set_wanted(struct vg_sensor *s, __u16 type, bool wanted);
+/*
+ * What the sensor's kernel side does with a record type (enum
+ * vg_type_switch): send it past the policy filter, never, or always.
+ */
+int vg_sensor_set_type_switch(struct vg_sensor *s, __u16 type, __u8 sw);
 
 #endif

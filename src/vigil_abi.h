@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 1
+#define VG_ABI_VERSION 2
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -58,8 +58,9 @@ struct vg_hdr {
 	__u64 cgroup_id;	/* cgroup v2 id */
 	__u32 pid;		/* thread id */
 	__u32 tgid;		/* process id */
-	__u32 flags;		/* VG_HF_* */
-	__u32 cpu;
+	__u16 flags;		/* VG_HF_* */
+	__u16 cpu;
+	__u32 euid;		/* effective uid of the acting task when the event happened */
 	char comm[VG_COMM_LEN];
 };
 
@@ -88,6 +89,49 @@ struct vg_path_rule {
 	__u8 action;		/* enum vg_kernel_action */
 	__u8 audit;		/* 1: report "would have", do nothing */
 	__u16 pad;
+};
+
+/*
+ * Policy pre-filter: what every sensor checks before a record leaves the
+ * kernel, on top of the per-type switch. Each dimension is on only when
+ * every rule of the sensor constrains it, so the AND of the active ones
+ * never drops a record some rule could match.
+ */
+#define VG_PF_UID	(1u << 0)	/* hdr.euid must be in vg_pf_uids */
+#define VG_PF_CGROUP	(1u << 1)	/* hdr.cgroup_id must be in vg_pf_cgroups */
+#define VG_PF_EXE	(1u << 2)	/* the process's executable must carry exe_bit */
+
+#define VG_PF_MAX_VALUES	1024	/* uids or cgroups a sensor filter can hold */
+#define VG_PROC_EXE_ENTRIES	65536	/* processes whose exe bits are remembered */
+#define VG_EXE_FILTER_ENTRIES	4096	/* executable paths and prefixes in the trie */
+
+struct vg_pf_cfg {
+	__u32 dims;		/* VG_PF_* */
+	__u32 gen;		/* policy generation the exe bits must have been computed for */
+	__u32 exe_bit;		/* this sensor's bit in vg_proc_exe.bits */
+	__u32 pad;
+};
+
+/* vg_unwanted values: a record type is sent, dropped, or sent past the policy filter. */
+enum vg_type_switch {
+	VG_TYPE_FILTERED = 0,	/* sent if the policy filter lets it */
+	VG_TYPE_OFF = 1,	/* never sent */
+	VG_TYPE_ALWAYS = 2,	/* always sent (feeds a cache, or is itself an alert) */
+};
+
+/*
+ * Per process (tgid): which sensors' executable filters its executable
+ * passes, computed by the process sensor at exec from the vg_exe_filter
+ * trie and inherited at fork. The inode identifies the executable so an
+ * entry written for an older image (a racing seed, a stale pid) is never
+ * trusted; a mismatch or an older generation means "unknown: send".
+ */
+struct vg_proc_exe {
+	__u64 ino;		/* executable's inode number */
+	__u32 dev;		/* its superblock's s_dev (kernel encoding) */
+	__u32 gen;		/* vg_pf_cfg.gen the bits were computed for */
+	__u32 bits;		/* bit n: passes the exe filter of the sensor with exe_bit n */
+	__u32 pad;
 };
 
 struct vg_str {
@@ -576,16 +620,19 @@ enum vg_counter {
 	VG_CNT_FILTERED,	/* rejected by the in-kernel filter */
 	VG_CNT_KILLED,		/* SIGKILL sent from the hook */
 	VG_CNT_SIGNAL_FAIL,	/* bpf_send_signal failed */
+	VG_CNT_MAP_FULL,	/* a kernel-side table was full: its entry was not kept */
 	VG_CNT_SCRATCH_BUSY,	/* every scratch slot of the CPU held: record lost */
 	VG_CNT_MAX,
 };
 
 #define VG_COUNTER_NAMES { \
 	"events", "ringbuf_full", "too_large", "read_fail", "truncated", \
-	"filtered", "killed", "signal_fail", "scratch_busy" }
+	"filtered", "killed", "signal_fail", "map_full", "scratch_busy" }
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
+_Static_assert(sizeof(struct vg_pf_cfg) == 16, "vg_pf_cfg size is ABI");
+_Static_assert(sizeof(struct vg_proc_exe) == 24, "vg_proc_exe size is ABI");
 _Static_assert(sizeof(struct vg_exec) == 64 + 112 + 24, "vg_exec size is ABI");
 _Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is ABI");
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");

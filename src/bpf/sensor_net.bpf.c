@@ -60,6 +60,8 @@ struct sock_owner {
 	__u32 pid, tgid;
 	__u32 flags;		/* VG_NET_* */
 	__u32 have_tuple;	/* t is set: the kernel clears the local port before CLOSE */
+	__u32 euid;
+	__u32 pad;
 	char comm[VG_COMM_LEN];
 	struct vg_net_tuple t;
 };
@@ -111,7 +113,7 @@ struct flow_val {
 	__u64 reported_sent, reported_received;
 	__u64 cgroup_id;
 	__u32 pid;
-	__u32 pad;
+	__u32 euid;
 	char comm[VG_COMM_LEN];
 };
 
@@ -217,6 +219,7 @@ static __always_inline void hdr_from_owner(struct vg_hdr *h, __u16 type,
 	h->tgid = o->tgid;
 	h->flags = 0;
 	h->cpu = bpf_get_smp_processor_id();
+	h->euid = o->euid;
 	__builtin_memcpy(h->comm, o->comm, VG_COMM_LEN);
 }
 
@@ -232,6 +235,8 @@ static __always_inline void owner_from_current(struct sock_owner *o, __u32 flags
 	o->tgid = id >> 32;
 	o->flags = flags;
 	o->have_tuple = 0;
+	o->euid = BPF_CORE_READ(task, cred, euid.val);
+	o->pad = 0;
 	__builtin_memset(&o->t, 0, sizeof(o->t));
 	bpf_get_current_comm(o->comm, sizeof(o->comm));
 }
@@ -808,6 +813,7 @@ static __always_inline void account_flow(struct task_struct *task,
 	nv.reported_received = nv.bytes_received;
 	nv.cgroup_id = bpf_get_current_cgroup_id();
 	nv.pid = (__u32)bpf_get_current_pid_tgid();
+	nv.euid = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), cred, euid.val);
 	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
 	if (bpf_map_update_elem(&flows, &k, &nv, BPF_NOEXIST) < 0)
 		return;	/* another thread created it first */
@@ -955,6 +961,7 @@ static long flush_one(struct bpf_map *map, struct flow_key *k, struct flow_val *
 	e->hdr.tgid = k->tgid;
 	e->hdr.flags = 0;
 	e->hdr.cpu = bpf_get_smp_processor_id();
+	e->hdr.euid = v->euid;
 	__builtin_memcpy(e->hdr.comm, v->comm, VG_COMM_LEN);
 	e->t = v->t;
 	e->bytes_sent = sent;

@@ -25,8 +25,25 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } exec_rules SEC(".maps");
 
-/* Looks the resolved path (in the per-CPU path buffer) up in exec_rules. */
-static __always_inline struct vg_path_rule *match_exec_rule(const struct vg_path_res *res)
+/*
+ * Executable paths the sensors' policy filters accept: value = the
+ * vg_proc_exe.bits of a process running that executable. User space folds
+ * each prefix's bits into the longer entries under it, so the longest
+ * match alone answers.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VG_EXE_FILTER_ENTRIES);
+	__type(key, struct vg_path_rule_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} vg_exe_filter SEC(".maps");
+
+/*
+ * Builds the LPM key for the resolved path (in the per-CPU path buffer) in
+ * place, or NULL when the path does not fit a key.
+ */
+static __always_inline struct vg_path_rule_key *exec_key(const struct vg_path_res *res)
 {
 	struct vg_path_rule_key *key;
 	char *buf;
@@ -46,7 +63,34 @@ static __always_inline struct vg_path_rule *match_exec_rule(const struct vg_path
 	buf[VG_MAX_PATH_BYTES & (VG_PATH_BUF_BYTES - 1)] = '\0';
 	key = (void *)&buf[(pos - sizeof(__u32)) & (VG_MAX_PATH_BYTES - 1)];
 	key->prefixlen = (len + 1) * 8;
-	return bpf_map_lookup_elem(&exec_rules, key);
+	return key;
+}
+
+/*
+ * Remembers which sensors' executable filters this process passes. A path
+ * too long for a key gets no entry: the other sensors then send its records.
+ */
+static __always_inline void note_exe(struct task_struct *task, struct file *exe,
+				     struct vg_path_rule_key *key)
+{
+	struct vg_proc_exe pe = {};
+	__u32 zero = 0, tgid = BPF_CORE_READ(task, tgid);
+	struct vg_pf_cfg *c = bpf_map_lookup_elem(&vg_pf, &zero);
+	__u32 *bits;
+
+	if (!c || !c->gen)
+		return;		/* no policy filter: nothing to remember */
+	if (!key) {
+		bpf_map_delete_elem(&vg_proc_exe, &tgid);
+		return;
+	}
+	bits = bpf_map_lookup_elem(&vg_exe_filter, key);
+	pe.ino = BPF_CORE_READ(exe, f_inode, i_ino);
+	pe.dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	pe.gen = c->gen;
+	pe.bits = bits ? *bits : 0;
+	if (bpf_map_update_elem(&vg_proc_exe, &tgid, &pe, BPF_ANY) < 0)
+		vg_count(VG_CNT_MAP_FULL);
 }
 
 /* argv lives in the new image's memory between mm->arg_start and arg_end. */
@@ -152,7 +196,10 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 		e->exe.off = t.off;
 		e->exe.len = 0;
 		if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
-			rule = match_exec_rule(&res);
+			struct vg_path_rule_key *key = exec_key(&res);
+
+			note_exe(task, exe_file, key);
+			rule = key ? bpf_map_lookup_elem(&exec_rules, key) : NULL;
 			if (rule && rule->action == VG_KACT_KILL) {
 				e->rule_id = rule->rule_id;
 				if (rule->audit) {
@@ -203,6 +250,20 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	return 0;
 }
 
+/* A new process runs its parent's executable until it execs. */
+static __always_inline void inherit_exe(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	struct vg_proc_exe *pe = bpf_map_lookup_elem(&vg_proc_exe, &ptgid);
+
+	if (pe) {
+		if (bpf_map_update_elem(&vg_proc_exe, &ctgid, pe, BPF_ANY) < 0)
+			vg_count(VG_CNT_MAP_FULL);
+	} else {
+		bpf_map_delete_elem(&vg_proc_exe, &ctgid);	/* a reused pid's old entry */
+	}
+}
+
 static __always_inline int handle_fork(struct task_struct *parent,
 				       struct task_struct *child)
 {
@@ -211,6 +272,7 @@ static __always_inline int handle_fork(struct task_struct *parent,
 	/* Threads share their process's identity: only new processes count. */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;
+	inherit_exe(parent, child);
 	if (vg_task_filtered_out(parent)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
@@ -236,6 +298,11 @@ static __always_inline int handle_exit(struct task_struct *task)
 	/* Only when the last thread of the group leaves. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
+	{
+		__u32 tgid = BPF_CORE_READ(task, tgid);
+
+		bpf_map_delete_elem(&vg_proc_exe, &tgid);
+	}
 	if (vg_task_filtered_out(task)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;

@@ -34,7 +34,7 @@ const volatile __u32 vg_abi_version = VG_ABI_VERSION;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);	/* resized by the loader before load */
+	__uint(max_entries, 16 << 20);	/* shared by every sensor; the loader may resize it */
 } events SEC(".maps");
 
 struct {
@@ -92,9 +92,9 @@ struct {
 } vg_scratch_claims SEC(".maps");
 
 /*
- * Record types nobody asked for (1 = drop): the policy turns off what no
- * rule can match, so those records never cross the ring buffer. All zero,
- * the default, means every type is wanted.
+ * Per record type, enum vg_type_switch: the policy turns off what no rule
+ * can match, so those records never cross the ring buffer. All zero, the
+ * default, sends every type (subject to the policy filter, empty by default).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -112,12 +112,24 @@ static __always_inline void vg_count(enum vg_counter c)
 		*v += 1;
 }
 
-static __always_inline bool vg_type_unwanted(__u16 type)
+static __always_inline __u8 vg_type_switch(__u16 type)
 {
 	__u32 key = type;
 	__u8 *v = bpf_map_lookup_elem(&vg_unwanted, &key);
 
-	return v && *v;
+	return v ? *v : VG_TYPE_FILTERED;
+}
+
+#include "vigil_prefilter.bpf.h"
+
+/* Whether a finished record stays in the kernel: its type is off, or the policy filter drops it. */
+static __always_inline bool vg_record_dropped(const struct vg_hdr *h)
+{
+	__u8 sw = vg_type_switch(h->type);
+
+	if (sw == VG_TYPE_OFF)
+		return true;
+	return sw == VG_TYPE_FILTERED && vg_pf_rejects(h);
 }
 
 /* Tries slot @slot of this CPU: true when the caller now owns it. */
@@ -210,6 +222,7 @@ static __always_inline void vg_fill_hdr(struct vg_hdr *h, __u16 type,
 	h->tgid = BPF_CORE_READ(task, tgid);
 	h->flags = 0;
 	h->cpu = bpf_get_smp_processor_id();
+	h->euid = BPF_CORE_READ(task, cred, euid.val);
 	BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 }
 
@@ -319,7 +332,7 @@ static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 		return -1;
 	}
 	h->size = size;
-	if (vg_type_unwanted(h->type)) {
+	if (vg_record_dropped(h)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
@@ -344,7 +357,7 @@ static __always_inline void *vg_reserve(__u32 size)
 
 static __always_inline void vg_commit(void *p)
 {
-	if (vg_type_unwanted(((struct vg_hdr *)p)->type)) {
+	if (vg_record_dropped((struct vg_hdr *)p)) {
 		bpf_ringbuf_discard(p, 0);
 		vg_count(VG_CNT_FILTERED);
 		return;

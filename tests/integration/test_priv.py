@@ -248,7 +248,7 @@ class TestMisc(PrivTestBase):
         self.assertEqual(get(e, "syscall.name"), "unshare")
         self.assertEqual(get(e, "syscall.result"), 0)
         self.assertEqual(get(e, "namespace.types"), ["mnt"])
-        self.assertEqual(get(e, "namespace.type"), "mnt")
+        self.assertEqual(get(e, "namespace.type"), ["mnt"])
         self.assertEqual(int(get(e, "namespace.flags"), 16), 0x20000)
         self.assertEqual(get(e, "namespace.old.mnt"), os.stat("/proc/self/ns/mnt").st_ino)
         self.assertNotEqual(get(e, "namespace.new.mnt"), get(e, "namespace.old.mnt"))

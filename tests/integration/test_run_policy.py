@@ -142,6 +142,64 @@ rules:
         self.assertEqual(gens, sorted(gens))
         self.assertFalse([a for a in t.events if a.get("rule") == "broken"])
 
+    def wait_stderr(self, t, text, count, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(t._err.name, "r", errors="replace") as f:
+                if f.read().count(text) >= count:
+                    return
+            time.sleep(0.05)
+        self.fail("no %d x %r on vigil's stderr" % (count, text))
+
+    def test_reload_keeps_throttle_windows(self):
+        marker = os.path.join(self.dir, "marker")
+        shutil.copy("/bin/true", marker)
+        per = 6.0
+        text = lambda per, extra="": THROTTLE_POLICY.format(marker=marker, per=per) + extra
+        self.write_policy(text("6s"))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            first = time.monotonic()
+            for _ in range(5):
+                subprocess.run([marker], check=True)
+            # Same rule, same throttle, one more rule: the window goes on.
+            self.write_policy(text("6s", OTHER_RULE))
+            t.proc.send_signal(signal.SIGHUP)
+            self.wait_stderr(t, "policy reloaded", 1)
+            subprocess.run([marker], check=True)
+            self.assertLess(time.monotonic() - first, per, "the test ran too slowly")
+            time.sleep(first + per + 0.5 - time.monotonic())
+            subprocess.run([marker], check=True)	# next window: reports 4 suppressed
+            subprocess.run([marker], check=True)
+            subprocess.run([marker], check=True)	# suppressed
+            # Another interval: a fresh window, said once on stderr.
+            self.write_policy(text("7s", OTHER_RULE))
+            t.proc.send_signal(signal.SIGHUP)
+            self.wait_stderr(t, "policy reloaded", 2)
+            subprocess.run([marker], check=True)
+            t.stop(settle=0.5)
+        got = [a["suppressed"] for a in alerts(t.events, "throttled_exec")]
+        self.assertEqual(got, [0, 0, 4, 0, 0], t.stderr)
+        self.assertEqual(t.stderr.count("throttle changed"), 1, t.stderr)
+        self.assertIn("rule 'throttled_exec': throttle changed from {count: 2, per: 6000ms",
+                      t.stderr)
+
+
+THROTTLE_POLICY = """
+lists:
+  marked: [{marker}]
+rules:
+  - name: throttled_exec
+    event: exec
+    condition: process.executable.path in marked
+    throttle: {{count: 2, per: {per}}}
+"""
+
+OTHER_RULE = """
+  - name: other_exec
+    event: exec
+    condition: process.executable.path = /nonexistent/vg-other
+"""
+
 
 DENY_POLICY = """
 rules:
@@ -347,3 +405,30 @@ class LiveFileRuleTest(VigilTestCase):
         self.assertEqual(len(a), 1, "the write alerts, the read does not")
         self.assertEqual(a[0]["message"], "sh wrote " + target)
         self.assertEqual(get(a[0]["event"], "file.path"), target)
+
+
+class NamespaceRuleTest(VigilTestCase):
+    def test_namespace_type_is_a_list(self):
+        d = tempfile.mkdtemp(prefix="vg-ns-", dir="/tmp")
+        policy = os.path.join(d, "p.yaml")
+        with open(policy, "w") as f:
+            f.write("rules:\n"
+                    "  - name: ns_mnt\n    event: namespace\n    condition: namespace.type = mnt\n"
+                    "    output: \"entered {namespace.type}\"\n"
+                    "  - name: ns_net\n    event: namespace\n    condition: namespace.type = net\n")
+        try:
+            with Tracer("run", "--policy", policy, "--alerts-only") as t:
+                # unshare(CLONE_NEWNS | CLONE_NEWUTS): two namespaces, one of them mnt
+                p = subprocess.Popen(["unshare", "--mount", "--uts", "true"])
+                p.wait(timeout=10)
+                t.stop()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertEqual(p.returncode, 0)
+        mine = lambda rule: [a for a in alerts(t.events, rule)
+                             if get(a["event"], "process.pid") == p.pid]
+        a = mine("ns_mnt")
+        self.assertEqual(len(a), 1, t.events)
+        self.assertEqual(a[0]["message"], "entered mnt uts")
+        self.assertEqual(get(a[0]["event"], "namespace.type"), ["mnt", "uts"])
+        self.assertEqual(mine("ns_net"), [])

@@ -464,6 +464,40 @@ static void test_ptrace_signal_process_vm(void **state)
 	check_same_as_json(&r, s);
 }
 
+/*
+ * namespace.type in the record's JSON (an array, like namespace.types) and
+ * as a template renders it (elements joined by spaces).
+ */
+static void check_namespace_types(const struct rec *r, size_t size, const char *json_want,
+				  const char *text_want)
+{
+	struct vg_event_ctx ev;
+	struct vg_buf b = { 0 };
+	struct vg_event_view *live = view_of(r, size);
+	const struct vg_field *f = fields_lookup("namespace.type", strlen("namespace.type"));
+	json_t *j, *want;
+	char text[256];
+
+	assert_non_null(f);
+	assert_int_equal(f->type, VG_FT_STRLIST);
+	fields_format(live, f, text, sizeof(text));
+	assert_string_equal(text, text_want);
+	vg_event_ctx_fill(&ev, NULL, &r->h, size);
+	vg_event_to_json(&b, &ev);
+	vg_buf_append(&b, "", 1);
+	j = json_loads(b.data, 0, NULL);
+	want = json_loads(json_want, 0, NULL);
+	assert_non_null(j);
+	assert_non_null(want);
+	if (!json_equal(json_object_get(json_object_get(j, "namespace"), "type"), want) ||
+	    !json_equal(json_object_get(json_object_get(j, "namespace"), "types"), want))
+		fail_msg("namespace.type and .types should both be %s: %s", json_want, b.data);
+	json_decref(want);
+	json_decref(j);
+	vg_buf_free(&b);
+	free(live);
+}
+
 static void test_bpf_module_namespace(void **state)
 {
 	struct rec r;
@@ -503,9 +537,24 @@ static void test_bpf_module_namespace(void **state)
 	r.ns.sys.call = VG_PC_UNSHARE;
 	r.ns.ns_flags = 0x40000000 | 0x00020000 | 0x10000000;	/* net, mnt, user */
 	s = rec_done(&r);
-	MATCH("namespace", "namespace.type = \"mnt,user,net\"", &r, s);
-	MATCH("namespace", "namespace.type contains user", &r, s);
-	NO_MATCH("namespace", "namespace.type = mnt", &r, s);
+	/* a list: each namespace is one value, a comparison matches if any does */
+	MATCH("namespace", "namespace.type = net", &r, s);
+	MATCH("namespace", "namespace.type = mnt", &r, s);
+	MATCH("namespace", "namespace.type in (pid, user)", &r, s);
+	MATCH("namespace", "not namespace.type = pid", &r, s);
+	NO_MATCH("namespace", "namespace.type = pid", &r, s);
+	NO_MATCH("namespace", "namespace.type = \"mnt,user,net\"", &r, s);
+	NO_MATCH("namespace", "namespace.type contains \",\"", &r, s);
+	check_namespace_types(&r, s, "[\"mnt\", \"user\", \"net\"]", "mnt user net");
+	check_same_as_json(&r, s);
+
+	/* setns(fd, 0): any type, none named */
+	rec_init(&r, VG_EV_NAMESPACE);
+	r.ns.sys.call = VG_PC_SETNS;
+	r.ns.fd = 3;
+	s = rec_done(&r);
+	NO_MATCH("namespace", "namespace.type startswith \"\"", &r, s);
+	check_namespace_types(&r, s, "[]", "");
 	check_same_as_json(&r, s);
 }
 

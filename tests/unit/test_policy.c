@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "fields.h"
 #include "policy.h"
+#include "policy_kernel.h"
 #include "proc_cache.h"
 
 static const char *EV_EXEC =
@@ -625,10 +626,11 @@ static void test_prefilter(void **state)
 	struct vg_policy *p = compile_yaml(
 		"lists:\n  tmp: [/tmp/, /dev/shm/]\n"
 		"rules:\n"
-		"  - name: a\n    event: exec\n    condition: process.executable.path startswith tmp and process.user.id = 0\n"
-		"  - name: b\n    event: exec\n    condition: process.executable.path in (/usr/bin/nc, /bin/nc) and process.user.id in (0, 33)\n"
+		"  - name: a\n    event: ptrace\n    condition: process.executable.path startswith tmp and process.user.id = 0\n"
+		"  - name: b\n    event: ptrace\n    condition: process.executable.path in (/usr/bin/nc, /bin/nc) and process.user.id in (0, 33)\n"
 		"  - name: c\n    event: [open, unlink]\n    condition: file.path startswith /etc/ or file.path = /root/.ssh/authorized_keys\n"
-		"  - name: d\n    event: connect\n    condition: destination.port = 4444 and destination.address cidr 203.0.113.0/24\n");
+		"  - name: d\n    event: connect\n    condition: destination.port = 4444 and destination.address cidr 203.0.113.0/24\n"
+		"  - name: e\n    event: exec\n    condition: process.executable.path = /bin/x\n");
 	const struct vg_prefilter *pf;
 	const struct vg_filter_dim *d;
 
@@ -636,16 +638,19 @@ static void test_prefilter(void **state)
 	assert_int_equal(policy_n_errors(p), 0);
 	pf = policy_prefilter(p);
 	assert_non_null(pf);
+	/* Process records feed the cache: never a filter dimension there. */
 	assert_int_equal(pf->sensor[VG_SENSOR_PROCESS].kinds, VG_KB(VG_K_EXEC));
-	assert_int_equal(pf->sensor[VG_SENSOR_PROCESS].n_rules, 2);
-	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.executable.path");
+	assert_int_equal(pf->sensor[VG_SENSOR_PROCESS].n_dims, 0);
+	assert_int_equal(pf->sensor[VG_SENSOR_PRIV].kinds, VG_KB(VG_K_PTRACE));
+	assert_int_equal(pf->sensor[VG_SENSOR_PRIV].n_rules, 2);
+	d = dim(&pf->sensor[VG_SENSOR_PRIV], "process.executable.path");
 	assert_true(d && d->active);
 	assert_int_equal(d->n_exact, 2);
 	assert_int_equal(d->n_prefixes, 2);
-	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.user.id");
+	d = dim(&pf->sensor[VG_SENSOR_PRIV], "process.user.id");
 	assert_true(d && d->active);
 	assert_int_equal(d->n_nums, 2);
-	d = dim(&pf->sensor[VG_SENSOR_PROCESS], "process.cgroup.id");
+	d = dim(&pf->sensor[VG_SENSOR_PRIV], "process.cgroup.id");
 	assert_true(d && !d->active);
 	assert_string_equal(d->open_rule, "a");
 	/* an 'or' at the top is not a conjunct: the file sensor cannot filter on it */
@@ -656,7 +661,51 @@ static void test_prefilter(void **state)
 	assert_true(d && d->active && d->n_nums == 1 && d->nums[0] == 4444);
 	d = dim(&pf->sensor[VG_SENSOR_NETWORK], "destination.address");
 	assert_true(d && d->active && d->n_cidrs == 1 && d->cidrs[0].prefix == 96 + 24);
-	assert_int_equal(pf->sensor[VG_SENSOR_PRIV].kinds, 0);
+	policy_free(p);
+}
+
+/*
+ * The process sensor's executable trie answers with its longest match
+ * alone, so each entry's bits must already hold those of the shorter
+ * prefixes above it; user space (seeding) must answer the same.
+ */
+static void test_exe_filter_bits(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: f\n    event: open\n    condition: process.executable.path startswith /usr/\n"
+		"  - name: g\n    event: ptrace\n    condition: process.executable.path in (/usr/bin/gdb, /opt/x)\n"
+		"  - name: h\n    event: ptrace\n    condition: process.executable.path startswith /usr/lib/\n");
+	const uint32_t F = 1u << VG_SENSOR_FILE, P = 1u << VG_SENSOR_PRIV;
+	struct vg_exe_filter f;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(policy_exe_filter(p, &f), 0);
+	assert_int_equal(f.sensors, F | P);
+	assert_int_equal(f.n, 4);
+	for (i = 0; i < f.n; i++) {
+		const struct vg_exe_filter_entry *e = &f.v[i];
+
+		if (!strcmp(e->path, "/usr/bin/gdb"))
+			assert_true(!e->prefix && e->bits == (F | P));
+		else if (!strcmp(e->path, "/usr/lib/"))
+			assert_true(e->prefix && e->bits == (F | P));
+		else if (!strcmp(e->path, "/usr/"))
+			assert_true(e->prefix && e->bits == F);
+		else if (!strcmp(e->path, "/opt/x"))
+			assert_true(!e->prefix && e->bits == P);
+		else
+			fail_msg("unexpected entry %s", e->path);
+	}
+	assert_int_equal(policy_exe_filter_bits(&f, "/usr/bin/gdb"), F | P);
+	assert_int_equal(policy_exe_filter_bits(&f, "/usr/bin/gdb2"), F);
+	assert_int_equal(policy_exe_filter_bits(&f, "/usr/lib/x/y"), F | P);
+	assert_int_equal(policy_exe_filter_bits(&f, "/opt/x"), P);
+	assert_int_equal(policy_exe_filter_bits(&f, "/opt/xy"), 0);
+	assert_int_equal(policy_exe_filter_bits(&f, "/bin/sh"), 0);
+	policy_exe_filter_free(&f);
 	policy_free(p);
 }
 
@@ -829,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_index_is_not_a_scan),
 		cmocka_unit_test(test_record_view),
 		cmocka_unit_test(test_prefilter),
+		cmocka_unit_test(test_exe_filter_bits),
 		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_replay_basic),
 		cmocka_unit_test(test_replay_real_trace),
