@@ -156,7 +156,7 @@ void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t)
 	if (a->pipe)
 		vg_pipeline_get_stats(a->pipe, &t->pipe);
 	t->lost = t->kernel[VG_CNT_RB_FULL] + t->kernel[VG_CNT_TOO_LARGE] +
-		  t->pipe.queue_full + t->pipe.no_memory;
+		  t->kernel[VG_CNT_SCRATCH_BUSY] + t->pipe.queue_full + t->pipe.no_memory;
 	for (k = 1; k < VG_DEC_MAX; k++)
 		t->lost += t->pipe.decode.bad[k];
 }
@@ -172,10 +172,12 @@ static void print_summary(struct vg_agent *a)
 		bad += t.pipe.decode.bad[k];
 	fprintf(stderr,
 		"vigil: %" PRIu64 " events received, %" PRIu64 " lost (ringbuf_full=%" PRIu64
-		" too_large=%" PRIu64 " queue_full=%" PRIu64 " bad_records=%" PRIu64
-		"), %" PRIu64 " filtered in kernel, %" PRIu64 " truncated\n",
+		" too_large=%" PRIu64 " scratch_busy=%" PRIu64 " queue_full=%" PRIu64
+		" bad_records=%" PRIu64 "), %" PRIu64 " filtered in kernel, %" PRIu64
+		" truncated\n",
 		t.pipe.received, t.lost, (uint64_t)t.kernel[VG_CNT_RB_FULL],
-		(uint64_t)t.kernel[VG_CNT_TOO_LARGE], t.pipe.queue_full, bad,
+		(uint64_t)t.kernel[VG_CNT_TOO_LARGE], (uint64_t)t.kernel[VG_CNT_SCRATCH_BUSY],
+		t.pipe.queue_full, bad,
 		(uint64_t)t.kernel[VG_CNT_FILTERED], (uint64_t)t.kernel[VG_CNT_TRUNCATED]);
 	/* Per sensor: what each hook sent and kept in the kernel. */
 	for (k = 0; k < a->n_sensors; k++) {
@@ -187,7 +189,8 @@ static void print_summary(struct vg_agent *a)
 			"vigil: sensor %s: %" PRIu64 " sent, %" PRIu64 " filtered in kernel, %" PRIu64
 			" lost, %" PRIu64 " kernel table full\n",
 			a->sensors[k].desc->name, (uint64_t)c[VG_CNT_EVENTS], (uint64_t)c[VG_CNT_FILTERED],
-			(uint64_t)(c[VG_CNT_RB_FULL] + c[VG_CNT_TOO_LARGE]), (uint64_t)c[VG_CNT_MAP_FULL]);
+			(uint64_t)(c[VG_CNT_RB_FULL] + c[VG_CNT_TOO_LARGE] + c[VG_CNT_SCRATCH_BUSY]),
+			(uint64_t)c[VG_CNT_MAP_FULL]);
 	}
 }
 

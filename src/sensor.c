@@ -187,9 +187,11 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	if (err)
 		return err;
 	select_variant(s->obj, d, &d->variants[vi]);
+	/* Declared with one CPU's worth of scratch slots: one such set per CPU. */
 	map = bpf_object__find_map_by_name(s->obj, "vg_scratch_map");
 	if (map)
-		bpf_map__set_max_entries(map, libbpf_num_possible_cpus());
+		bpf_map__set_max_entries(map, bpf_map__max_entries(map) *
+					 libbpf_num_possible_cpus());
 	map = bpf_object__find_map_by_name(s->obj, "events");
 	if (map && ringbuf_bytes)
 		bpf_map__set_max_entries(map, ringbuf_bytes);

@@ -12,8 +12,15 @@
  * VG_FILE_PATH_USER.
  *
  * Filtering, cheapest first: syscall number → task filter → access class
- * against the union of all watch masks → path resolved into the per-CPU
- * buffer → LPM trie lookup on those bytes. Only then is a record built.
+ * against the union of all watch masks → (opens) rejection cache → path
+ * resolved into the path buffer of a claimed scratch slot → LPM trie lookup
+ * on those bytes. Only then is a record built, in the same slot.
+ *
+ * sys_exit is faultable on recent kernels: its programs may be preempted,
+ * and another task may run them on the same CPU meanwhile. Everything a
+ * call keeps between two steps (path buffer, normalization state, record)
+ * therefore lives in the scratch slot it claimed (vg_scratch_claim), never
+ * in a plain per-CPU buffer; the slot is released on every return.
  *
  * Variants: lsm (file_open; refused where BPF LSM is off) + tp_btf sys_exit
  * (preferred fallback) or raw_tracepoint sys_exit.
@@ -144,29 +151,28 @@ static const __u8 nr_fsc[VG_NR_TABLE] = {
 	[155] = FSC_GEN_ONLY, [428] = FSC_GEN_ONLY, [429] = FSC_GEN_ONLY, [432] = FSC_GEN_ONLY,
 };
 
-/* Buffer layout (vg_path_map, 8 KiB per CPU): kernel-resolved paths end at
+/* Buffer layout (vg_path_map, 8 KiB per slot and CPU): kernel-resolved paths end at
  * VG_JOIN_SEP; a caller's string is read to VG_JOIN_SEP + 1 onwards. */
 #define VG_JOIN_SEP	VG_MAX_PATH_BYTES
 #define VG_USTR_AT	(VG_JOIN_SEP + 1)
 #define VG_USTR_MAX	(VG_PATH_BUF_BYTES - VG_USTR_AT)
 #define VG_BUF_MASK	(VG_PATH_BUF_BYTES - 1)
 
-/* A path inside the per-CPU buffer. */
+/* A path inside the path buffer of scratch slot @slot. */
 struct fpath {
 	__u32 start;
 	__u32 len;
 	__u32 fflags;		/* VG_FILE_PATH_TRUNC, _USER, _UNCHECKED, _FAULT */
+	__s32 slot;		/* claimed scratch slot: set before any use */
 };
 
 struct fargs {
 	__u64 a[6];
 };
 
-static __always_inline struct vg_path_buf *path_buf(void)
+static __always_inline struct vg_path_buf *path_buf(int slot)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&vg_path_map, &zero);
+	return vg_path_buf(slot);
 }
 
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
@@ -197,7 +203,7 @@ __noinline int file_resolve(__u64 fp, struct fpath *p)
 	if (!p)
 		return -1;
 	p->fflags = 0;
-	if (!f || vg_path_resolve(&f->f_path, &res) < 0) {
+	if (!f || vg_path_resolve(&f->f_path, &res, p->slot) < 0) {
 		p->fflags = VG_FILE_PATH_FAULT;
 		return -1;
 	}
@@ -255,16 +261,18 @@ struct norm {
  * loop body once instead of following every value through 8192 rounds. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, VG_SCRATCH_SLOTS);	/* one per scratch slot */
 	__type(key, __u32);
 	__type(value, struct norm);
 } norm_scratch SEC(".maps");
 
-static __always_inline struct norm *norm_state(void)
+static __always_inline struct norm *norm_state(int slot)
 {
-	__u32 zero = 0;
+	__u32 key = (__u32)slot & VG_SCRATCH_SLOT_MASK;
 
-	return bpf_map_lookup_elem(&norm_scratch, &zero);
+	if (slot < 0)
+		return NULL;
+	return bpf_map_lookup_elem(&norm_scratch, &key);
 }
 
 
@@ -295,10 +303,12 @@ static __always_inline void norm_end(struct norm *n, struct vg_path_buf *pb)
 	}
 }
 
+/* @data: the caller's scratch slot. */
 static long norm_step(__u32 i, void *data)
 {
-	struct vg_path_buf *pb = path_buf();
-	struct norm *n = norm_state();
+	int slot = *(int *)data;
+	struct vg_path_buf *pb = path_buf(slot);
+	struct norm *n = norm_state(slot);
 	char c;
 
 	if (!n)
@@ -329,11 +339,16 @@ static long norm_step(__u32 i, void *data)
  */
 __noinline int file_normalize(struct fpath *p)
 {
-	struct vg_path_buf *pb = path_buf();
-	struct norm *n = norm_state();
-	__u32 unused = 0;
+	struct vg_path_buf *pb;
+	struct norm *n;
+	int slot;
 
-	if (!p || !pb || !n)
+	if (!p)
+		return -1;
+	slot = p->slot;
+	pb = path_buf(slot);
+	n = norm_state(slot);
+	if (!pb || !n)
 		return -1;
 	n->start = p->start;
 	n->len = p->len;
@@ -343,7 +358,7 @@ __noinline int file_normalize(struct fpath *p)
 	n->overflow = false;
 	if (n->start >= VG_PATH_BUF_BYTES || n->len > VG_PATH_BUF_BYTES)
 		return -1;
-	bpf_loop(VG_PATH_BUF_BYTES, norm_step, &unused, 0);
+	bpf_loop(VG_PATH_BUF_BYTES, norm_step, &slot, 0);
 	if (n->overflow)
 		return -1;
 	if (n->out > n->cs)
@@ -369,7 +384,7 @@ __noinline int file_join(__u64 taskp, __s64 dirfd, __u64 ustrp, struct fpath *p)
 {
 	struct task_struct *task = (struct task_struct *)taskp;
 	const char *ustr = (const char *)ustrp;
-	struct vg_path_buf *pb = path_buf();
+	struct vg_path_buf *pb;
 	struct dot_scan scan = {};
 	struct vg_path_res res;
 	struct path base;
@@ -380,6 +395,7 @@ __noinline int file_join(__u64 taskp, __s64 dirfd, __u64 ustrp, struct fpath *p)
 	if (!p)
 		return -1;
 	p->fflags = VG_FILE_PATH_USER;
+	pb = path_buf(p->slot);
 	if (!pb || !ustr) {
 		p->fflags |= VG_FILE_PATH_FAULT;
 		return -1;
@@ -417,7 +433,7 @@ __noinline int file_join(__u64 taskp, __s64 dirfd, __u64 ustrp, struct fpath *p)
 		}
 		base = BPF_CORE_READ(f, f_path);
 	}
-	if (vg_path_resolve(&base, &res) < 0) {
+	if (vg_path_resolve(&base, &res, p->slot) < 0) {
 		p->fflags |= VG_FILE_PATH_FAULT;
 		return -1;
 	}
@@ -463,12 +479,15 @@ static __always_inline __u32 trie_lookup(void *trie, struct vg_path_buf *pb,
  * under /home/<user>. */
 __noinline __u32 file_watch_mask(const struct fpath *p)
 {
-	struct vg_path_buf *pb = path_buf();
+	struct vg_path_buf *pb;
 	__u32 mask, i, j = 0, at, k, start, len;
 	__u32 saved;
 	char *b;
 
-	if (!pb || !p)
+	if (!p)
+		return VG_FACC_ALL;
+	pb = path_buf(p->slot);
+	if (!pb)
 		return VG_FACC_ALL;
 	if (p->fflags & (VG_FILE_UNCHECKED | VG_FILE_PATH_FAULT))
 		return VG_FACC_ALL;	/* cannot be matched as written: never drop */
@@ -561,11 +580,11 @@ static __always_inline __u16 file_type_of(__u8 fsc)
 	}
 }
 
-/* Starts the record in the scratch map. */
+/* Starts the record in the record buffer of scratch slot @slot. */
 static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_struct *task,
-						 __u8 fsc, long ret)
+						 __u8 fsc, long ret, int slot)
 {
-	struct vg_file *e = vg_scratch();
+	struct vg_file *e = vg_scratch(slot);
 
 	if (!e)
 		return NULL;
@@ -592,11 +611,11 @@ static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_
 	return e;
 }
 
-/* Copies a path from the per-CPU buffer into the record; returns fflags to add. */
+/* Copies a path from the slot's path buffer into the record; returns fflags to add. */
 static __always_inline __u32 put_fpath(struct vg_tail *t, struct vg_str *s,
 				       const struct fpath *p)
 {
-	struct vg_path_buf *pb = path_buf();
+	struct vg_path_buf *pb = path_buf(p->slot);
 
 	s->off = t->off;
 	s->len = 0;
@@ -626,6 +645,7 @@ struct opargs {
 	__s64 ret;
 	__s64 fd;		/* dirfd or fd of the object */
 	__s64 fd2;		/* dirfd of the second path */
+	__s32 slot;		/* scratch slot, claimed by file_emit_* */
 	__u32 mode, uid, gid, acc;
 	__u8 fsc;
 	__u8 by_fd;		/* the object is fd itself */
@@ -641,20 +661,21 @@ __noinline int file_emit_open(struct opargs *o)
 	struct vg_file *e;
 	struct vg_tail t;
 	struct fpath p = {};
+	struct file *f = NULL;
+	struct reject_val nv = {};
+	struct dentry_id id = {};
+	struct reject_key key = {};
+	__u64 gen = file_cache_gen;
 	int rc = -1;
 
 	if (!o)
 		return 0;
 	task = (struct task_struct *)o->task;
 	if (o->ret >= 0) {
-		struct file *f = (struct file *)o->file;
-		struct reject_val *rv, nv = {};
-		struct dentry_id id = {};
-		struct reject_key key;
+		struct reject_val *rv;
 		struct path fp;
-		__u32 mask;
-		__u64 gen = file_cache_gen;
 
+		f = (struct file *)o->file;
 		if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path) < 0 ||
 		    dentry_id_read(fp.dentry, &id) < 0) {
 			vg_count(VG_CNT_READ_FAIL);
@@ -663,7 +684,7 @@ __noinline int file_emit_open(struct opargs *o)
 		}
 		key.dentry = (__u64)fp.dentry;
 		key.mnt = (__u64)fp.mnt;
-		/* Cheap first check: this very dentry was rejected before. */
+		/* Cheap first check, before any slot: this very dentry was rejected before. */
 		rv = bpf_map_lookup_elem(&reject_cache, &key);
 		if (rv && rv->gen == gen && rv->parent == id.parent &&
 		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
@@ -671,10 +692,18 @@ __noinline int file_emit_open(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
+	}
+	/* From here on every return goes through out: (slot release). */
+	p.slot = vg_scratch_claim();
+	if (p.slot < 0)
+		return 0;
+	if (o->ret >= 0) {
+		__u32 mask;
+
 		rc = file_resolve((__u64)f, &p);
 		if (rc != 0) {
 			vg_count(VG_CNT_FILTERED);
-			return 0;
+			goto out;
 		}
 		mask = file_watch_mask(&p);
 		if (!(mask & o->acc)) {
@@ -687,7 +716,7 @@ __noinline int file_emit_open(struct opargs *o)
 				bpf_map_update_elem(&reject_cache, &key, &nv, BPF_ANY);
 			}
 			vg_count(VG_CNT_FILTERED);
-			return 0;
+			goto out;
 		}
 	} else {
 		if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
@@ -695,16 +724,16 @@ __noinline int file_emit_open(struct opargs *o)
 		if (rc != 0) {
 			/* No path to match (failed memfd/open_by_handle, empty name). */
 			vg_count(VG_CNT_FILTERED);
-			return 0;
+			goto out;
 		}
 		if (!(file_watch_mask(&p) & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
-			return 0;
+			goto out;
 		}
 	}
-	e = rec_begin(&t, task, o->fsc, o->ret);
+	e = rec_begin(&t, task, o->fsc, o->ret, p.slot);
 	if (!e)
-		return 0;
+		goto out;
 	e->flags = o->flags;
 	e->mode = o->mode;
 	e->access = o->acc;
@@ -714,6 +743,8 @@ __noinline int file_emit_open(struct opargs *o)
 	if (o->ustr)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	vg_submit(NULL, &t);
+out:
+	vg_scratch_release(p.slot);
 	return 0;
 }
 
@@ -763,6 +794,11 @@ __noinline int file_emit_op(struct opargs *o)
 	if (!o)
 		return 0;
 	task = (struct task_struct *)o->task;
+	/* From here on every return goes through out: (slot release). */
+	p.slot = vg_scratch_claim();
+	if (p.slot < 0)
+		return 0;
+	q.slot = p.slot;
 	if (o->by_fd) {
 		rc = file_resolve((__u64)fd_file(task, o->fd), &p);
 	} else {
@@ -773,16 +809,16 @@ __noinline int file_emit_op(struct opargs *o)
 	}
 	if (rc != 0 && !(p.fflags & VG_FILE_PATH_FAULT)) {
 		vg_count(VG_CNT_FILTERED);
-		return 0;
+		goto out;
 	}
 	mask = file_watch_mask(&p);
 	if (!o->two && !(mask & o->acc)) {
 		vg_count(VG_CNT_FILTERED);
-		return 0;
+		goto out;
 	}
-	e = rec_begin(&t, task, o->fsc, o->ret);
+	e = rec_begin(&t, task, o->fsc, o->ret, p.slot);
 	if (!e)
-		return 0;
+		goto out;
 	e->flags = o->flags;
 	e->size = o->size;
 	e->mode = o->mode;
@@ -798,7 +834,7 @@ __noinline int file_emit_op(struct opargs *o)
 		file_join(o->task, o->fd2, o->ustr2, &q);
 		if (!(mask & o->acc) && !(file_watch_mask(&q) & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
-			return 0;
+			goto out;
 		}
 		fl = 0;
 		if (q.fflags & VG_FILE_PATH_USER)
@@ -821,6 +857,8 @@ __noinline int file_emit_op(struct opargs *o)
 	else if (o->ustr)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	vg_submit(NULL, &t);
+out:
+	vg_scratch_release(p.slot);
 	return 0;
 }
 
@@ -1036,18 +1074,27 @@ int BPF_PROG(lsm_file_open, struct file *file)
 	}
 	flags = BPF_CORE_READ(file, f_flags);
 	acc = open_access(flags, 0);
-	if (!(acc & file_any_mask) || file_resolve((__u64)file, &p) < 0 || !(file_watch_mask(&p) & acc)) {
+	if (!(acc & file_any_mask)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	e = rec_begin(&t, task, VG_FSC_LSM_FILE_OPEN, 0);
-	if (!e)
+	p.slot = vg_scratch_claim();
+	if (p.slot < 0)
 		return 0;
+	if (file_resolve((__u64)file, &p) < 0 || !(file_watch_mask(&p) & acc)) {
+		vg_count(VG_CNT_FILTERED);
+		goto out;
+	}
+	e = rec_begin(&t, task, VG_FSC_LSM_FILE_OPEN, 0, p.slot);
+	if (!e)
+		goto out;
 	e->flags = flags;
 	e->access = acc;
 	e->fflags = p.fflags;
 	e->fflags |= put_fpath(&t, &e->path, &p);
 	vg_submit(ctx, &t);
+out:
+	vg_scratch_release(p.slot);
 	return 0;
 }
 

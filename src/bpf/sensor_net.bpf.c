@@ -813,17 +813,16 @@ static __always_inline void call_buffers(const struct call_args *c, __u64 *buf, 
 	}
 }
 
-static __always_inline void emit_dns(void *ctx, struct task_struct *task,
-				     const struct vg_net_tuple *t, __u64 buf, long len,
-				     __u32 flags)
+/* Builds and sends the DNS record in scratch slot @slot (claimed by the caller). */
+static __always_inline void dns_record(void *ctx, struct task_struct *task,
+				       const struct vg_net_tuple *t, __u64 buf, long len,
+				       __u32 flags, int slot)
 {
 	struct vg_net_dns *e;
 	struct vg_tail tl;
 	__u32 n = len;
 
-	if (!buf || len <= 0)
-		return;
-	e = vg_scratch();
+	e = vg_scratch(slot);
 	if (!e)
 		return;
 	tl.rec = (__u8 *)e;
@@ -851,6 +850,22 @@ static __always_inline void emit_dns(void *ctx, struct task_struct *task,
 	e->payload.len = n;
 	tl.off = n;
 	vg_submit(ctx, &tl);
+}
+
+/* Syscall exits are faultable and preemptible: the record needs its own slot. */
+static __always_inline void emit_dns(void *ctx, struct task_struct *task,
+				     const struct vg_net_tuple *t, __u64 buf, long len,
+				     __u32 flags)
+{
+	int slot;
+
+	if (!buf || len <= 0)
+		return;
+	slot = vg_scratch_claim();
+	if (slot < 0)
+		return;
+	dns_record(ctx, task, t, buf, len, flags, slot);
+	vg_scratch_release(slot);
 }
 
 static __always_inline void account_flow(struct task_struct *task,

@@ -195,7 +195,7 @@ static __always_inline void target_resolve(__s32 pid, struct vg_priv_target *t, 
  * start) still exists; user space falls back to its process cache.
  */
 static __always_inline void put_target_exe(struct vg_tail *t, struct vg_str *s,
-					   const struct vg_priv_target *tg)
+					   const struct vg_priv_target *tg, int slot)
 {
 	struct task_struct *task;
 	struct file *exe = NULL;
@@ -211,7 +211,7 @@ static __always_inline void put_target_exe(struct vg_tail *t, struct vg_str *s,
 		exe = BPF_CORE_READ(task, mm, exe_file);
 	vg_task_release(task);
 	if (exe)
-		vg_tail_put_path(t, s, &exe->f_path);
+		vg_tail_put_path(t, s, &exe->f_path, slot);
 }
 
 static __always_inline __u64 pend_key(enum vg_priv_call call)
@@ -468,19 +468,38 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 
 /* ---- syscall exit ---- */
 
+/*
+ * Claims a scratch slot (*@slot) and starts a variable-size record in it;
+ * NULL when no slot is free. Syscall exits are faultable, so another task
+ * may run these programs on this CPU before the record is sent: the slot
+ * keeps it apart. Every record started ends with finish_record().
+ */
 static __always_inline void *start_record(struct vg_tail *t, __u16 type, __u32 fixed,
-					  struct task_struct *task)
+					  struct task_struct *task, int *slot)
 {
-	void *rec = vg_scratch();
+	void *rec;
 
-	if (!rec)
+	*slot = vg_scratch_claim();
+	rec = vg_scratch(*slot);
+	if (!rec) {
+		vg_scratch_release(*slot);
 		return NULL;
+	}
 	t->rec = rec;
 	t->fixed = fixed;
 	t->off = 0;
 	__builtin_memset(rec, 0, 256);
 	vg_fill_hdr(rec, type, task);
 	return rec;
+}
+
+/* Sends the record and gives its scratch slot back. */
+static __always_inline int finish_record(void *ctx, struct vg_tail *t, int slot)
+{
+	int rc = vg_submit(ctx, t);
+
+	vg_scratch_release(slot);
+	return rc;
 }
 
 /* Fixed-size records are built in the ring buffer itself (no shared scratch). */
@@ -530,8 +549,9 @@ static __always_inline int emit_ptrace(void *ctx, struct task_struct *task,
 {
 	struct vg_ptrace *e;
 	struct vg_tail t;
+	int slot;
 
-	e = start_record(&t, VG_EV_PTRACE, sizeof(*e), task);
+	e = start_record(&t, VG_EV_PTRACE, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -539,8 +559,8 @@ static __always_inline int emit_ptrace(void *ctx, struct task_struct *task,
 	e->addr = p->args[2];
 	e->data = p->args[3];
 	e->target = p->target;
-	put_target_exe(&t, &e->target_exe, &p->target);
-	return vg_submit(ctx, &t);
+	put_target_exe(&t, &e->target_exe, &p->target, slot);
+	return finish_record(ctx, &t, slot);
 }
 
 static __always_inline int emit_process_vm(void *ctx, struct task_struct *task,
@@ -548,16 +568,17 @@ static __always_inline int emit_process_vm(void *ctx, struct task_struct *task,
 {
 	struct vg_process_vm *e;
 	struct vg_tail t;
+	int slot;
 
-	e = start_record(&t, VG_EV_PROCESS_VM, sizeof(*e), task);
+	e = start_record(&t, VG_EV_PROCESS_VM, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
 	e->local_iovcnt = p->args[2];
 	e->remote_iovcnt = p->args[4];
 	e->target = p->target;
-	put_target_exe(&t, &e->target_exe, &p->target);
-	return vg_submit(ctx, &t);
+	put_target_exe(&t, &e->target_exe, &p->target, slot);
+	return finish_record(ctx, &t, slot);
 }
 
 static __always_inline int emit_signal(void *ctx, struct task_struct *task,
@@ -565,16 +586,17 @@ static __always_inline int emit_signal(void *ctx, struct task_struct *task,
 {
 	struct vg_signal *e;
 	struct vg_tail t;
+	int slot;
 
-	e = start_record(&t, VG_EV_SIGNAL, sizeof(*e), task);
+	e = start_record(&t, VG_EV_SIGNAL, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
 	e->sig = p->call == VG_PC_TGKILL ? (__u32)p->args[2] : (__u32)p->args[1];
 	e->pidfd = p->call == VG_PC_PIDFD_SEND_SIGNAL ? (__u32)p->args[0] : 0;
 	e->target = p->target;
-	put_target_exe(&t, &e->target_exe, &p->target);
-	return vg_submit(ctx, &t);
+	put_target_exe(&t, &e->target_exe, &p->target, slot);
+	return finish_record(ctx, &t, slot);
 }
 
 static __always_inline int emit_module(void *ctx, struct task_struct *task,
@@ -582,10 +604,11 @@ static __always_inline int emit_module(void *ctx, struct task_struct *task,
 {
 	struct vg_module *e;
 	struct vg_tail t;
+	int slot;
 	struct file *f;
 	int cut = 0;
 
-	e = start_record(&t, VG_EV_MODULE, sizeof(*e), task);
+	e = start_record(&t, VG_EV_MODULE, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;
 	fill_sys(&e->sys, p, ret);
@@ -600,7 +623,7 @@ static __always_inline int emit_module(void *ctx, struct task_struct *task,
 		e->mod_flags = (__u32)p->args[2];
 		f = fd_file(task, e->fd);
 		if (f)
-			cut |= vg_tail_put_path(&t, &e->path, &f->f_path) > 0;
+			cut |= vg_tail_put_path(&t, &e->path, &f->f_path, slot) > 0;
 		else
 			e->path.off = t.off;
 		cut |= vg_tail_put_str(&t, &e->params, (void *)p->args[1], 1024, true) > 0;
@@ -614,7 +637,7 @@ static __always_inline int emit_module(void *ctx, struct task_struct *task,
 	}
 	if (cut > 0)
 		e->sys.flags |= VG_PRIV_STR_TRUNC;
-	return vg_submit(ctx, &t);
+	return finish_record(ctx, &t, slot);
 }
 
 static __always_inline int emit_bpf(void *ctx, struct task_struct *task,
@@ -840,13 +863,14 @@ static __always_inline int handle_iouring(void *ctx, __u8 opcode, __s32 fd, __u6
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct vg_iouring *e;
 	struct vg_tail t;
+	int slot;
 	int cut;
 
 	if (vg_task_filtered_out(task)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	e = start_record(&t, VG_EV_IOURING, sizeof(*e), task);
+	e = start_record(&t, VG_EV_IOURING, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;
 	e->opcode = opcode;
@@ -866,7 +890,7 @@ static __always_inline int handle_iouring(void *ctx, __u8 opcode, __s32 fd, __u6
 		if (cut > 0)
 			e->flags |= VG_PRIV_STR_TRUNC;
 	}
-	return vg_submit(ctx, &t);
+	return finish_record(ctx, &t, slot);
 }
 
 static __always_inline int handle_submit_req(void *ctx, struct io_kiocb *req)

@@ -132,8 +132,9 @@ static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 	return 0;
 }
 
-static __always_inline int handle_exec(void *ctx, struct task_struct *task,
-				       pid_t old_pid, struct linux_binprm *bprm)
+/* Builds and sends the exec record in scratch slot @slot (claimed by the caller). */
+static __always_inline void exec_record(void *ctx, struct task_struct *task, pid_t old_pid,
+					struct linux_binprm *bprm, int slot)
 {
 	struct vg_task_ids ids;
 	struct vg_task_ns ns;
@@ -144,13 +145,9 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	struct path pwd;
 	int cut;
 
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
-		return 0;
-	}
-	e = vg_scratch();
+	e = vg_scratch(slot);
 	if (!e)
-		return 0;
+		return;
 	t.rec = (__u8 *)e;
 	t.fixed = sizeof(*e);
 	t.off = 0;
@@ -198,7 +195,7 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 
 		e->exe.off = t.off;
 		e->exe.len = 0;
-		if (vg_path_resolve(&exe_file->f_path, &res) == 0) {
+		if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
 			struct vg_path_rule_key *key = exec_key(&res);
 
 			note_exe(task, exe_file, key);
@@ -221,15 +218,35 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	}
 	put_argv(&t, e, task);
 	pwd = BPF_CORE_READ(task, fs, pwd);
-	cut = vg_tail_put_path(&t, &e->cwd, &pwd);
+	cut = vg_tail_put_path(&t, &e->cwd, &pwd, slot);
 	if (cut > 0)
 		e->flags |= VG_EXEC_CWD_TRUNC;
-	cut = vg_tail_put_cgroup(&t, &e->cgroup, task);
+	cut = vg_tail_put_cgroup(&t, &e->cgroup, task, slot);
 	if (cut > 0)
 		e->flags |= VG_EXEC_CGROUP_TRUNC;
 	vg_tail_put_tty(&t, &e->tty, task);
 
 	vg_submit(ctx, &t);
+}
+
+/*
+ * sched_process_exec is not faultable (preemption stays off), so a slot is
+ * always free here; the claim keeps the scratch rules the same everywhere.
+ */
+static __always_inline int handle_exec(void *ctx, struct task_struct *task,
+				       pid_t old_pid, struct linux_binprm *bprm)
+{
+	int slot;
+
+	if (vg_task_filtered_out(task)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	slot = vg_scratch_claim();
+	if (slot < 0)
+		return 0;
+	exec_record(ctx, task, old_pid, bprm, slot);
+	vg_scratch_release(slot);
 	return 0;
 }
 

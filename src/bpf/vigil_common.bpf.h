@@ -49,16 +49,47 @@ struct vg_scratch {
 };
 
 /*
- * One scratch record per CPU. A plain array indexed by CPU, not a per-CPU
- * array: per-CPU values are limited to 32 KiB. The loader sets max_entries
- * to the number of possible CPUs.
+ * Scratch slots: VG_SCRATCH_SLOTS per CPU, each a record buffer here plus
+ * a path buffer (vg_path_map, vigil_path.bpf.h) and whatever per-slot state
+ * a sensor keys by slot. A program owns a slot from vg_scratch_claim() to
+ * vg_scratch_release(). One per CPU is not enough: syscall tracepoints are
+ * faultable since Linux 6.13 and their programs run with migration
+ * disabled but preemption enabled, so on a preemptible kernel a second
+ * task can run the same program on the same CPU while the first is halfway
+ * through its record. A CPU whose slots are all held drops the event
+ * (VG_CNT_SCRATCH_BUSY) rather than mix two tasks' data.
+ */
+#define VG_SCRATCH_SLOTS 4
+#define VG_SCRATCH_SLOT_MASK (VG_SCRATCH_SLOTS - 1)
+_Static_assert((VG_SCRATCH_SLOTS & VG_SCRATCH_SLOT_MASK) == 0, "slots: a power of two");
+
+/*
+ * Record buffers, slot s of CPU c at c * VG_SCRATCH_SLOTS + s. A plain
+ * array, not a per-CPU one: per-CPU values are limited to 32 KiB. The
+ * loader sets max_entries to possible CPUs * VG_SCRATCH_SLOTS.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, VG_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct vg_scratch);
 } vg_scratch_map SEC(".maps");
+
+/*
+ * Who holds each slot of this CPU: the number of programs between their
+ * atomic increment and decrement. A program owns the slot when it reads 1
+ * after its own increment: whoever comes later reads 2 or more until the
+ * owner decrements. Plain atomic adds (no fetch, no cmpxchg) are enough and
+ * exist on every kernel and every -mcpu. The claim is only ever held for
+ * one program run: programs cannot be aborted, so a claim cannot go stale
+ * unless a path forgets vg_scratch_release().
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vg_scratch_claims SEC(".maps");
 
 /*
  * Per record type, enum vg_type_switch: the policy turns off what no rule
@@ -101,11 +132,62 @@ static __always_inline bool vg_record_dropped(const struct vg_hdr *h)
 	return sw == VG_TYPE_FILTERED && vg_pf_rejects(h);
 }
 
-static __always_inline void *vg_scratch(void)
+/* Tries slot @slot of this CPU: true when the caller now owns it. */
+static __always_inline bool vg_scratch_try(__u32 slot)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
-	void *p = bpf_map_lookup_elem(&vg_scratch_map, &cpu);
+	__u64 *users = bpf_map_lookup_elem(&vg_scratch_claims, &slot);
 
+	if (!users)
+		return false;
+	__sync_fetch_and_add(users, 1);
+	if (*(volatile __u64 *)users == 1)
+		return true;
+	__sync_fetch_and_add(users, -1);
+	return false;
+}
+
+/*
+ * Claims a free scratch slot of this CPU. Returns its number, or -1 when
+ * every slot is held (counted): the caller drops its event. Every return
+ * after a successful claim must pass through vg_scratch_release().
+ */
+static __always_inline int vg_scratch_claim(void)
+{
+	if (vg_scratch_try(0))
+		return 0;
+	if (vg_scratch_try(1))
+		return 1;
+	if (vg_scratch_try(2))
+		return 2;
+	if (vg_scratch_try(3))
+		return 3;
+	vg_count(VG_CNT_SCRATCH_BUSY);
+	return -1;
+}
+_Static_assert(VG_SCRATCH_SLOTS == 4, "vg_scratch_claim tries each slot");
+
+static __always_inline void vg_scratch_release(int slot)
+{
+	__u32 key = slot;
+	__u64 *users;
+
+	if (slot < 0)
+		return;
+	users = bpf_map_lookup_elem(&vg_scratch_claims, &key);
+	if (users)
+		__sync_fetch_and_add(users, -1);
+}
+
+/* The record buffer of claimed slot @slot. */
+static __always_inline void *vg_scratch(int slot)
+{
+	__u32 key = bpf_get_smp_processor_id() * VG_SCRATCH_SLOTS +
+		    ((__u32)slot & VG_SCRATCH_SLOT_MASK);
+	void *p;
+
+	if (slot < 0)
+		return NULL;
+	p = bpf_map_lookup_elem(&vg_scratch_map, &key);
 	if (!p)
 		vg_count(VG_CNT_READ_FAIL);
 	return p;

@@ -2,7 +2,8 @@
 /*
  * Absolute paths from the kernel's own objects: a struct path (dentry +
  * vfsmount) is walked up to the root, crossing mount points, and written
- * backwards into a per-CPU buffer. Tracepoints may not call bpf_d_path, so
+ * backwards into the path buffer of the caller's scratch slot (one per slot
+ * and CPU, see vg_scratch_claim). Tracepoints may not call bpf_d_path, so
  * this is the portable way; it never trusts a user-supplied string.
  *
  * Needs vigil_common.bpf.h first.
@@ -18,12 +19,23 @@ struct vg_path_buf {
 	char buf[VG_PATH_BUF_BYTES];
 };
 
+/* Keyed by scratch slot: a program uses the buffer of the slot it holds. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, VG_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct vg_path_buf);
 } vg_path_map SEC(".maps");
+
+/* The path buffer of claimed scratch slot @slot on this CPU. */
+static __always_inline struct vg_path_buf *vg_path_buf(int slot)
+{
+	__u32 key = (__u32)slot & VG_SCRATCH_SLOT_MASK;
+
+	if (slot < 0)
+		return NULL;
+	return bpf_map_lookup_elem(&vg_path_map, &key);
+}
 
 struct vg_path_res {
 	const char *str;	/* inside the per-CPU buffer */
@@ -124,9 +136,8 @@ static long vg_walk_step(__u32 index, void *data)
  * bpf_loop keeps the verifier's work independent of the depth bound.
  */
 static __always_inline int vg_path_resolve(const struct path *path,
-					   struct vg_path_res *res)
+					   struct vg_path_res *res, int slot)
 {
-	__u32 zero = 0;
 	struct vg_walk w = {};
 	struct vfsmount *vfsmnt;
 	__u32 pos;
@@ -134,7 +145,7 @@ static __always_inline int vg_path_resolve(const struct path *path,
 	res->str = NULL;
 	res->len = 0;
 	res->truncated = false;
-	w.pb = bpf_map_lookup_elem(&vg_path_map, &zero);
+	w.pb = vg_path_buf(slot);
 	if (!w.pb)
 		return -1;
 	w.dentry = BPF_CORE_READ(path, dentry);
@@ -174,16 +185,19 @@ static __always_inline int vg_path_resolve(const struct path *path,
 	return 0;
 }
 
-/* Resolves @path and appends it to the tail as @s. Returns 1 if truncated. */
+/*
+ * Resolves @path in the path buffer of scratch slot @slot and appends it to
+ * the tail as @s. Returns 1 if truncated.
+ */
 static __always_inline int vg_tail_put_path(struct vg_tail *t, struct vg_str *s,
-					    const struct path *path)
+					    const struct path *path, int slot)
 {
 	struct vg_path_res res;
 	int cut;
 
 	s->off = t->off;
 	s->len = 0;
-	if (vg_path_resolve(path, &res) < 0)
+	if (vg_path_resolve(path, &res, slot) < 0)
 		return -1;
 	cut = vg_tail_put_bytes(t, s, res.str, res.len);
 	return (cut || res.truncated) ? 1 : 0;

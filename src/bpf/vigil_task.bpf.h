@@ -137,15 +137,14 @@ static long vg_cg_step(__u32 index, void *data)
  * from the cgroup's ancestors (css.parent) and their kernfs names.
  */
 static __always_inline int vg_tail_put_cgroup(struct vg_tail *t, struct vg_str *s,
-					      struct task_struct *task)
+					      struct task_struct *task, int slot)
 {
-	__u32 zero = 0;
 	struct vg_cg_walk w = {};
 	__u32 pos;
 
 	s->off = t->off;
 	s->len = 0;
-	w.pb = bpf_map_lookup_elem(&vg_path_map, &zero);
+	w.pb = vg_path_buf(slot);
 	w.cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	w.pos = VG_MAX_CGROUP_BYTES;
 	if (!w.pb || !w.cg)
