@@ -108,8 +108,9 @@ static __always_inline void vg_count(enum vg_counter c)
 	__u32 key = c;
 	__u64 *v = bpf_map_lookup_elem(&vg_counters, &key);
 
+	/* Atomic: on a preemptible kernel two tasks may share this CPU's slot. */
 	if (v)
-		*v += 1;
+		__sync_fetch_and_add(v, 1);
 }
 
 static __always_inline __u8 vg_type_switch(__u16 type)
