@@ -3,6 +3,7 @@
 Each workload runs in its own process (net_workload.py) so that events are
 attributed and filtered by pid; every assertion is on exact values.
 """
+import json
 import os
 import subprocess
 import sys
@@ -46,10 +47,12 @@ def cgroup2_root():
     raise AssertionError("no cgroup2 mount")
 
 
-def cgroup_progs():
-    out = subprocess.run(["bpftool", "cgroup", "show", cgroup2_root()], capture_output=True,
-                         text=True, check=True).stdout
-    return [name for name in DENY_PROGS if name in out]
+def deny_progs():
+    """(id, name) of vigil's deny programs attached at the cgroup2 root: other
+    agents on the host may have theirs there too, so tests compare sets."""
+    out = subprocess.run(["bpftool", "-j", "cgroup", "show", cgroup2_root()],
+                         capture_output=True, text=True, check=True).stdout
+    return {(p["id"], p["name"]) for p in json.loads(out.strip() or "[]") if p.get("name") in DENY_PROGS}
 
 
 def of_pid(events, pid, k=None):
@@ -263,28 +266,33 @@ class FilterTest(VigilTestCase):
 
 
 class DenyTest(VigilTestCase):
+    def servers(self, *specs):
+        """Starts workload servers that are stopped even if the test fails."""
+        ports = []
+        for spec in specs:
+            proc, port = start(*spec)
+            self.addCleanup(lambda p=proc: (p.kill(), p.wait()))
+            ports.append(port)
+        return ports
+
     def test_deny_connect_and_sendmsg_then_detach(self):
-        s1, p1 = start("tcp-server", "127.0.0.1", 0, 0)
-        s2, p2 = start("tcp-server", "127.0.0.1", 0, 0)
-        u, up = start("udp-server", "127.0.0.1", 1, 0)
-        self.assertEqual(cgroup_progs(), [], "deny programs attached before the test")
-        try:
-            with Tracer("trace", "net", "--deny", "127.0.0.1:%d" % p1,
-                        "--deny", "udp:127.0.0.1:%d" % up) as t:
-                self.assertEqual(sorted(cgroup_progs()), sorted(DENY_PROGS))
-                denied_pid, denied = run("connect", "127.0.0.1", p1)
-                ok_pid, ok = run("connect", "127.0.0.1", p2)
-                udp_pid, udp = run("udp-send", "127.0.0.1", up)
-                t.stop()
-        finally:
-            for p in (s1, s2, u):
-                p.kill()
-                p.wait()
+        p1, p2, up = self.servers(("tcp-server", "127.0.0.1", 0, 0),
+                                  ("tcp-server", "127.0.0.1", 0, 0),
+                                  ("udp-server", "127.0.0.1", 1, 0))
+        before = deny_progs()
+        with Tracer("trace", "net", "--deny", "127.0.0.1:%d" % p1,
+                    "--deny", "udp:127.0.0.1:%d" % up) as t:
+            ours = deny_progs() - before
+            self.assertEqual(sorted(name for _, name in ours), sorted(DENY_PROGS))
+            denied_pid, denied = run("connect", "127.0.0.1", p1)
+            ok_pid, ok = run("connect", "127.0.0.1", p2)
+            udp_pid, udp = run("udp-send", "127.0.0.1", up)
+            t.stop()
         self.assertEqual(denied, "EPERM")
         self.assertEqual(ok, "ok")
         self.assertEqual(udp, "EPERM")
         self.assertEqual(t.returncode, 0, t.stderr)
-        self.assertEqual(cgroup_progs(), [], "deny programs left attached after exit")
+        self.assertEqual(deny_progs() & ours, set(), "deny programs left attached after exit")
 
         deny = of_pid(t.events, denied_pid, "deny")
         self.assertEqual(len(deny), 1, t.events)
@@ -307,22 +315,21 @@ class DenyTest(VigilTestCase):
         self.assertEqual(get(deny[0], "network.deny_rule_id"), 2)
 
     def test_deny_cidr_and_binary(self):
-        s, p = start("tcp-server", "127.0.0.1", 0, 0)
-        try:
-            # Only processes named "nobody-here" are denied: python3 is not.
-            with Tracer("trace", "net", "--deny", "127.0.0.0/8:%d@nobody-here" % p,
-                        "--deny", "127.0.0.2/32") as t:
-                pid_ok, ok = run("connect", "127.0.0.1", p)
-                pid_cidr, cidr = run("connect", "127.0.0.2", p)
-                t.stop()
-        finally:
-            s.kill()
-            s.wait()
+        (p,) = self.servers(("tcp-server", "127.0.0.1", 0, 0))
+        before = deny_progs()
+        # Only processes named "nobody-here" are denied: python3 is not.
+        with Tracer("trace", "net", "--deny", "127.0.0.0/8:%d@nobody-here" % p,
+                    "--deny", "127.0.0.2/32") as t:
+            ours = deny_progs() - before
+            pid_ok, ok = run("connect", "127.0.0.1", p)
+            pid_cidr, cidr = run("connect", "127.0.0.2", p)
+            t.stop()
         self.assertEqual(ok, "ok")
         self.assertEqual(cidr, "EPERM")
         self.assertEqual(len(of_pid(t.events, pid_cidr, "deny")), 1)
         self.assertEqual(of_pid(t.events, pid_ok, "deny"), [])
-        self.assertEqual(cgroup_progs(), [])
+        self.assertEqual(len(ours), len(DENY_PROGS))
+        self.assertEqual(deny_progs() & ours, set())
 
 
 class ShellOnSocketTest(VigilTestCase):
