@@ -168,6 +168,7 @@ static int put_net_deny(void *ctx, const struct vg_net_deny_spec *spec)
 				cidr_to_prefix(&spec->cidrs[k], &r.prefix);
 			if (spec->comm)
 				snprintf(r.comm, sizeof(r.comm), "%.*s", (int)spec->comm_len, spec->comm);
+			r.kill = spec->kill;
 			err = vg_net_deny_add(na->s, &r, spec->rule_id);
 			if (err)
 				return err;
@@ -552,7 +553,7 @@ static const char *act(struct vg_agent_policy *ap, struct vg_alert *al, const st
 struct alert_ctx {
 	struct vg_agent_policy *ap;
 	const struct vg_event_ctx *ev;
-	bool from_guard;		/* the fanotify guard decided and acted */
+	const char *action_by;		/* NULL: the engine; else who decided and acted */
 };
 
 static void write_alert_json(struct vg_agent_policy *ap, const struct vg_alert *al,
@@ -626,15 +627,18 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	 * A kernel hook or the fanotify guard decided and reports this one
 	 * (the guard through report_fan, in audit mode too): not twice.
 	 */
-	if (!c->from_guard && al->action == VG_ACT_DENY && is_enforced(ap, policy_rule_id(al->rule)))
+	if (!c->action_by && (al->action == VG_ACT_DENY || al->action == VG_ACT_KILL) &&
+	    is_enforced(ap, policy_rule_id(al->rule)))
 		return 0;
+	if (c->action_by && !strcmp(c->action_by, "kernel"))
+		al->kernel_decidable = true;
 	if (!al->outcome)	/* the engine already knows when the hook acted */
 		al->outcome = act(ap, al, c->ev->rec);
 	else if (c->ev->rec->flags & VG_HF_KILLED)
 		ap->kills_kernel++;
 	ap->alerts++;
 	if (a->opts.json)
-		write_alert_json(ap, al, c->ev, c->from_guard ? "fanotify" : NULL);
+		write_alert_json(ap, al, c->ev, c->action_by);
 	else
 		write_alert_text(ap, al);
 	vg_buf_append(&ap->line, "\n", 1);
@@ -666,32 +670,23 @@ static void swap_pending(struct vg_agent_policy *ap)
 		ap->generation);
 }
 
-/* The net sensor denied a connection for one of our rules: that is the alert. */
+/*
+ * The net sensor denied a connection (and, for a kill rule, sent SIGKILL
+ * as the call returned) for one of our rules: the rule's alert, from the
+ * deny record.
+ */
 static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ctx *ev)
 {
+	static struct vg_event_view view;	/* large; worker thread only */
 	const struct vg_net_deny *d = (const void *)ev->rec;
-	struct vg_rule_info info;
-	struct vg_alert al = { 0 };
+	struct alert_ctx c = { ap, ev, "kernel" };
 
-	if (policy_rule_info(ap->cur, d->rule_id, &info))
+	if (fields_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
+			       ev->n_ancestors) < 0)
 		return;
-	al.rule_name = info.name;
-	al.severity = info.severity;
-	al.tags = info.tags;
-	al.n_tags = info.n_tags;
-	al.mode = info.mode;
-	al.action = VG_ACT_DENY;
-	al.kernel_decidable = true;
-	al.outcome = "denied in kernel";
-	snprintf(al.message, sizeof(al.message), "connection denied by rule %s", info.name);
-	ap->alerts++;
-	if (ap->agent->opts.json)
-		write_alert_json(ap, &al, ev, "kernel");
-	else
-		write_alert_text(ap, &al);
-	vg_buf_append(&ap->line, "\n", 1);
-	if (fwrite(ap->line.data, 1, ap->line.len, ap->agent->opts.out) != ap->line.len)
-		ap->agent->write_errors++;
+	policy_alert_rule(ap->cur, d->rule_id, &view, ev->rec->ts_boot_ns,
+			  (ev->rec->flags & VG_HF_KILLED) ? "killed in kernel" : "denied in kernel",
+			  on_alert, &c);
 }
 
 /*
@@ -753,7 +748,7 @@ static void report_one_fan(struct vg_agent_policy *ap, const struct vg_fan_repor
 	struct vg_agent *a = ap->agent;
 	const struct vg_proc *p = vg_proc_cache_newest(a->cache, r->pid);
 	struct vg_event_ctx ev;
-	struct alert_ctx c = { ap, &ev, true };
+	struct alert_ctx c = { ap, &ev, "fanotify" };
 	size_t size = fan_record(r, p, rec, sizeof(rec));
 
 	vg_event_ctx_fill(&ev, a->cache, rec, size);
@@ -792,7 +787,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 {
 	struct vg_agent_policy *ap = a->hook_arg;
 	static struct vg_event_view view;	/* large; worker thread only */
-	struct alert_ctx c = { ap, ev, false };
+	struct alert_ctx c = { ap, ev, NULL };
 
 	swap_pending(ap);
 	report_fan(ap, ev->rec->ts_boot_ns);

@@ -28,6 +28,7 @@ struct vg_net_deny_rule {
 	uint16_t port;		/* host order; 0: any */
 	struct vg_net_prefix prefix;
 	char comm[VG_COMM_LEN];	/* empty: any process */
+	bool kill;		/* policy kill rule: deny, then SIGKILL the caller */
 };
 
 /* "10.0.0.0/8", "1.2.3.4", "::1", "2001:db8::/32". Host bits must be zero. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "policy_int.h"
+#include "policy_kernel.h"
 
 static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
 	/* Process records feed the process cache: they always cross. */
@@ -407,6 +408,53 @@ static bool net_ports_or_addresses(const struct vg_sensor_filter *sf)
 	return false;
 }
 
+struct find_rule {
+	uint32_t id;
+	bool found;
+};
+
+static int find_net_rule(void *ctx, const struct vg_net_deny_spec *spec)
+{
+	struct find_rule *f = ctx;
+
+	f->found |= spec->rule_id == f->id;
+	return 0;
+}
+
+static int find_file_rule(void *ctx, const char *rule, const char *path, size_t len, bool prefix,
+			  bool exec, uint32_t rule_id, bool audit)
+{
+	struct find_rule *f = ctx;
+
+	(void)rule, (void)path, (void)len, (void)prefix, (void)exec, (void)audit;
+	f->found |= rule_id == f->id;
+	return 0;
+}
+
+/* Where the rule's action is taken, as the agent will apply it. */
+static const char *action_where(const struct vg_policy *p, const struct vg_rule *r)
+{
+	struct find_rule f = { r->index, false };
+
+	if (r->kernel_decidable)
+		return "decided in the exec hook, before the new image runs";
+	policy_net_deny_rules(p, find_net_rule, &f);
+	if (f.found)
+		return r->action == VG_ACT_KILL ?
+			"decided in the cgroup connect/sendmsg hook: refused (no packet), "
+			"then SIGKILL as the call returns" :
+			"decided in the cgroup connect/sendmsg hook: EPERM, no packet";
+	if (r->action == VG_ACT_DENY) {
+		policy_file_deny_rules(p, find_file_rule, &f);
+		if (f.found)
+			return "decided by the fanotify permission hook: EPERM";
+		return "decided in user space: reported, the operation is not stopped "
+		       "(only paths, executables, ports and addresses can be denied)";
+	}
+	return "decided in user space after the event (the kernel kills on an executable "
+	       "path of an exec, or a port/address of a connect or send)";
+}
+
 void policy_explain(const struct vg_policy *p, FILE *out)
 {
 	char kinds[512], kern[512], user[512];
@@ -461,10 +509,6 @@ void policy_explain(const struct vg_policy *p, FILE *out)
 		if (r->action != VG_ACT_ALERT)
 			fprintf(out, "    %s%s %s\n", policy_action_name(r->action),
 				r->mode == VG_MODE_AUDIT ? " (audit: reported, not done)" : "",
-				r->kernel_decidable ? "decided in the kernel hook, before the new image runs" :
-				r->action == VG_ACT_KILL ?
-				"decided in user space after the event (the kernel can only kill on one "
-				"executable path test of an exec)" :
-				"decided in user space (no in-kernel deny yet)");
+				action_where(p, r));
 	}
 }

@@ -205,7 +205,8 @@ int policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void *ct
 		size_t n;
 		bool ok = true;
 
-		if (r->action != VG_ACT_DENY || !(r->kinds & net_kinds) || (r->kinds & ~net_kinds))
+		if ((r->action != VG_ACT_DENY && r->action != VG_ACT_KILL) || !(r->kinds & net_kinds) ||
+		    (r->kinds & ~net_kinds))
 			continue;
 		if (r->cond->kind == N_AND) {
 			kids = r->cond->kids;
@@ -222,6 +223,7 @@ int policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void *ct
 		spec.rule = r->name;
 		spec.rule_id = r->index;
 		spec.audit = r->mode == VG_MODE_AUDIT;
+		spec.kill = r->action == VG_ACT_KILL;
 		if (!spec.transport_set)
 			spec.any_transport = true;
 		err = cb(ctx, &spec);

@@ -38,6 +38,7 @@ struct vg_net_deny_spec {
 	const char *comm;		/* NULL: any process */
 	size_t comm_len;
 	bool any_transport, transport_set, udp;
+	bool kill;			/* kill rule: deny, then SIGKILL the caller */
 };
 
 typedef int (*vg_net_deny_cb)(void *ctx, const struct vg_net_deny_spec *spec);

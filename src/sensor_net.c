@@ -136,6 +136,17 @@ static void deny_key(const struct vg_net_deny_rule *r, struct vg_net_deny_key *k
 	k->port = htons(r->port);
 }
 
+/* Whether the syscall exits check for callers a kill rule denied. */
+static int set_kill_armed(struct vg_sensor *s, __u32 on)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "kill_armed");
+	__u32 zero = 0;
+
+	if (!map)
+		return -ENOENT;
+	return bpf_map_update_elem(bpf_map__fd(map), &zero, &on, BPF_ANY) < 0 ? -errno : 0;
+}
+
 int vg_net_deny_add(struct vg_sensor *s, const struct vg_net_deny_rule *r, uint32_t rule_id)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "deny_rules");
@@ -149,9 +160,10 @@ int vg_net_deny_add(struct vg_sensor *s, const struct vg_net_deny_rule *r, uint3
 		v.comm_on = 1;
 		memcpy(v.comm, r->comm, sizeof(v.comm));
 	}
+	v.kill = r->kill;
 	if (bpf_map_update_elem(bpf_map__fd(map), &k, &v, BPF_ANY) < 0)
 		return -errno;
-	return 0;
+	return r->kill ? set_kill_armed(s, 1) : 0;
 }
 
 int vg_net_deny_clear(struct vg_sensor *s)
@@ -168,6 +180,7 @@ int vg_net_deny_clear(struct vg_sensor *s)
 		if (bpf_map_delete_elem(fd, &k) < 0)
 			return -errno;
 	}
+	/* A caller denied just before keeps its pending kill: the exits still look. */
 	return 0;
 }
 

@@ -597,7 +597,9 @@ struct vg_net_deny_key {
 
 struct vg_net_deny_val {
 	__u32 rule_id;
-	__u32 comm_on;		/* only for processes named comm */
+	__u8 comm_on;		/* only for processes named comm */
+	__u8 kill;		/* also SIGKILL the caller when its syscall returns */
+	__u16 pad;
 	char comm[VG_COMM_LEN];
 };
 

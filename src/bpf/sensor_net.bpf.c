@@ -132,6 +132,43 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } deny_rules SEC(".maps");
 
+/*
+ * Callers a kill rule denied, SIGKILLed when their syscall returns
+ * (pid_tgid -> rule id): the cgroup hook refuses the connection (no
+ * packet leaves) but cannot send signals; the syscall's exit tracepoint can.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} kill_pending SEC(".maps");
+
+/* [0] != 0 while some deny rule kills: keeps the exit check off otherwise. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} kill_armed SEC(".maps");
+
+static __always_inline void kill_if_pending(void)
+{
+	__u32 zero = 0, *armed = bpf_map_lookup_elem(&kill_armed, &zero);
+	__u64 id;
+
+	if (!armed || !*armed)
+		return;
+	id = bpf_get_current_pid_tgid();
+	if (!bpf_map_lookup_elem(&kill_pending, &id))
+		return;
+	bpf_map_delete_elem(&kill_pending, &id);
+	if (bpf_send_signal(SIGKILL) == 0)
+		vg_count(VG_CNT_KILLED);
+	else
+		vg_count(VG_CNT_SIGNAL_FAIL);
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 256);
@@ -693,6 +730,8 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	struct sock *sk;
 	long ret = ctx->ret;
 
+	kill_if_pending();
+
 	c = bpf_map_lookup_elem(&calls, &id);
 	if (!c)
 		return 0;
@@ -939,6 +978,8 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 	__u16 proto;
 	bool sent;
 
+	kill_if_pending();
+
 	c = bpf_map_lookup_elem(&calls, &id);
 	if (!c)
 		return 0;
@@ -1007,6 +1048,13 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 		vg_count(VG_CNT_FILTERED);
 	if (t.dport == DNS_PORT)
 		emit_dns(ctx, task, &t, buf, ret, sent ? 0 : VG_NET_DNS_RECEIVED);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmmsg")
+int tp_exit_sendmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	kill_if_pending();
 	return 0;
 }
 
@@ -1155,6 +1203,13 @@ static __always_inline int handle_sock_addr(struct bpf_sock_addr *ctx, __u32 hoo
 	v = deny_lookup(proto, port_be, addr);
 	if (!v)
 		return 1;
+	if (v->kill) {
+		__u64 id = bpf_get_current_pid_tgid();
+		__u32 rule_id = v->rule_id;
+
+		if (bpf_map_update_elem(&kill_pending, &id, &rule_id, BPF_ANY) < 0)
+			vg_count(VG_CNT_MAP_FULL);
+	}
 	e = vg_reserve(sizeof(*e));
 	if (e) {
 		vg_fill_hdr(&e->hdr, VG_EV_NET_DENY, (struct task_struct *)bpf_get_current_task());
@@ -1169,6 +1224,8 @@ static __always_inline int handle_sock_addr(struct bpf_sock_addr *ctx, __u32 hoo
 			__builtin_memcpy(e->t.daddr, addr, 16);
 		e->rule_id = v->rule_id;
 		e->hook = hook;
+		if (v->kill)
+			e->hdr.flags |= VG_HF_KILLED;	/* SIGKILL follows as the call returns */
 		vg_commit(e);
 	}
 	return 0;	/* EPERM */

@@ -353,6 +353,34 @@ class NetDenyTest(VigilTestCase):
         out = subprocess.run(["bpftool", "cgroup", "tree"], stdout=subprocess.PIPE).stdout.decode()
         self.assertNotIn("vg_", out)
 
+    def test_kill_rule_on_loopback_port_kills_before_connecting(self):
+        port = self.ports[0]
+        with open(self.policy, "w") as f:
+            f.write(NET_DENY_POLICY.format(port=port, mode="enforce")
+                    .replace("action: deny", "action: kill")
+                    + "    output: \"{process.name} to port {destination.port}\"\n")
+        code = ("import socket\ns=socket.socket()\n"
+                "try:\n s.connect(('127.0.0.1',%d)); print('connected', flush=True)\n"
+                "except OSError as e: print(e.errno, flush=True)\n" % port)
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            res = subprocess.run(["python3", "-c", code], stdout=subprocess.PIPE, timeout=20)
+            t.stop(settle=0.5)
+        self.assertEqual(res.returncode, -signal.SIGKILL)
+        self.assertEqual(res.stdout, b"", "killed as connect returned: not one more line runs")
+        self.servers[0].settimeout(0.2)
+        with self.assertRaises(OSError):
+            self.servers[0].accept()    # no connection ever reached the server
+        a = alerts(t.events, "no_port_%d" % port)
+        self.assertEqual(len(a), 1, a)
+        self.assertEqual(a[0]["outcome"], "killed in kernel")
+        self.assertEqual(a[0]["action"], "kill")
+        self.assertEqual(a[0]["action_by"], "kernel")
+        self.assertEqual(a[0]["severity"], "high")
+        self.assertEqual(a[0]["message"], "python3 to port %d" % port)
+        self.assertTrue(a[0]["kernel_decidable"])
+        self.assertEqual(get(a[0]["event"], "destination.port"), port)
+        self.assertEqual(get(a[0]["event"], "process.parent.pid"), os.getpid())
+
     def test_audit_mode_lets_it_connect_and_says_would_have(self):
         t, r_denied, r_other, _ = self.run_with("audit")
         self.assertEqual(r_denied, "ok")
