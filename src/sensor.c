@@ -68,9 +68,13 @@ static int check_abi_version(struct bpf_object *obj, const char *sensor)
  * them, the others reuse its copy. One ring buffer for all sensors keeps
  * records in the order they were made (a child's fork record before its
  * first open, an exec before the new image's connect); the process sensor
- * writes vg_proc_exe and the others read it.
+ * writes vg_proc_exe and the others read it. The scratch slots (record and
+ * path buffers, 64 KiB per slot) are shared too: their claims already keep
+ * two programs apart, and one set per CPU instead of one per sensor saves
+ * memory on large hosts.
  */
-static const char *const shared_maps[] = { "events", "vg_proc_exe" };
+static const char *const shared_maps[] = { "events", "vg_proc_exe", "vg_scratch_map",
+					    "vg_scratch_claims", "vg_path_map" };
 static int shared_fds[sizeof(shared_maps) / sizeof(shared_maps[0])];	/* 0: none yet */
 
 static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
