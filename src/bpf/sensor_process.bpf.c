@@ -250,12 +250,24 @@ static __always_inline int handle_exec(void *ctx, struct task_struct *task,
 	return 0;
 }
 
+/* Whether some sensor's policy filter reads vg_proc_exe (else nothing to keep). */
+static __always_inline bool exe_bits_wanted(void)
+{
+	__u32 zero = 0;
+	struct vg_pf_cfg *c = bpf_map_lookup_elem(&vg_pf, &zero);
+
+	return c && c->gen;
+}
+
 /* A new process runs its parent's executable until it execs. */
 static __always_inline void inherit_exe(struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
-	struct vg_proc_exe *pe = bpf_map_lookup_elem(&vg_proc_exe, &ptgid);
+	struct vg_proc_exe *pe;
 
+	if (!exe_bits_wanted())
+		return;
+	pe = bpf_map_lookup_elem(&vg_proc_exe, &ptgid);
 	if (pe) {
 		if (bpf_map_update_elem(&vg_proc_exe, &ctgid, pe, BPF_ANY) < 0)
 			vg_count(VG_CNT_MAP_FULL);
@@ -298,7 +310,7 @@ static __always_inline int handle_exit(struct task_struct *task)
 	/* Only when the last thread of the group leaves. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	{
+	if (exe_bits_wanted()) {
 		__u32 tgid = BPF_CORE_READ(task, tgid);
 
 		bpf_map_delete_elem(&vg_proc_exe, &tgid);
