@@ -732,7 +732,7 @@ static size_t fan_record(const struct vg_fan_report *r, const struct vg_proc *p,
 	} else {
 		struct vg_file *f = buf;
 
-		f->ret = r->denied ? -EPERM : 0;
+		f->ret = r->outcome == VG_FAN_DENIED ? -EPERM : 0;
 		f->syscall = VG_FSC_OPENAT;
 		f->dirfd = VG_FILE_AT_FDCWD;
 		f->uid = f->gid = (__u32)-1;
@@ -755,7 +755,7 @@ static void report_one_fan(struct vg_agent_policy *ap, const struct vg_fan_repor
 	if (fields_view_record(&view, ev.rec, size, ev.proc, ev.ancestors, ev.n_ancestors) < 0)
 		return;
 	policy_alert_rule(ap->cur, r->rule_id, &view, r->boot_ns,
-			  r->denied ? "denied" : "would have denied", on_alert, &c);
+			  vg_fan_outcome_str(r->outcome), on_alert, &c);
 }
 
 /*

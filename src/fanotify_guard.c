@@ -31,7 +31,7 @@ int vg_fan_guard_init(struct vg_fan_guard *g)
 
 	memset(g, 0, sizeof(*g));
 	pthread_mutex_init(&g->lock, NULL);
-	atomic_store(&g->inflight_fd, -1);
+	g->wd.pid = -1;
 	g->marks.in_fd = -1;
 	g->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 			      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
@@ -121,8 +121,22 @@ static const struct vg_fan_rule *match(const struct vg_fan_guard *g, const char 
 	return NULL;
 }
 
+const char *vg_fan_outcome_str(enum vg_fan_outcome o)
+{
+	switch (o) {
+	case VG_FAN_DENIED:
+		return "denied";
+	case VG_FAN_WOULD_DENY:
+		return "would have denied";
+	case VG_FAN_WATCHDOG_ALLOWED:
+		return "allowed by the watchdog (agent stalled)";
+	}
+	return "?";
+}
+
+/* Under lock. */
 static void queue_report(struct vg_fan_guard *g, const struct vg_fan_rule *r, const char *path,
-			 pid_t pid, bool denied, bool exec)
+			 pid_t pid, enum vg_fan_outcome outcome, bool exec, uint64_t boot_ns)
 {
 	struct vg_fan_report *rep;
 
@@ -135,128 +149,147 @@ static void queue_report(struct vg_fan_guard *g, const struct vg_fan_rule *r, co
 	snprintf(rep->rule_name, sizeof(rep->rule_name), "%s", r->rule_name);
 	snprintf(rep->path, sizeof(rep->path), "%.*s", (int)sizeof(rep->path) - 1, path);
 	rep->pid = pid;
-	rep->denied = denied;
+	rep->outcome = outcome;
 	rep->exec = exec;
-	rep->boot_ns = vg_boot_now_ns();
+	rep->boot_ns = boot_ns;
 }
 
+/* Under lock. */
 static void answer(struct vg_fan_guard *g, int fd, bool allow)
 {
 	struct fanotify_response resp = { .fd = fd, .response = allow ? FAN_ALLOW : FAN_DENY };
 
-	if (write(g->fd, &resp, sizeof(resp)) < 0 && errno != ENOENT) {
-		pthread_mutex_lock(&g->lock);
+	if (write(g->fd, &resp, sizeof(resp)) < 0 && errno != ENOENT)
 		g->st.errors++;
-		pthread_mutex_unlock(&g->lock);
-	}
 }
 
-static void handle(struct vg_fan_guard *g, const struct fanotify_event_metadata *m)
+/* Decides the event held in watchdog slot @slot, unless the watchdog has. */
+static void handle(struct vg_fan_guard *g, const struct fanotify_event_metadata *m,
+		   unsigned int slot, uint64_t token)
 {
+	bool exec = m->mask & FAN_OPEN_EXEC_PERM;
 	char link[64], path[4096];
 	const struct vg_fan_rule *r;
-	bool allow = true, denied = false;
+	bool ours;
 	ssize_t len;
 
-	atomic_store(&g->inflight_since_ns, vg_boot_now_ns());
-	atomic_store(&g->inflight_fd, m->fd);
+	vg_fan_wd_beat(&g->wd);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", m->fd);
 	len = readlink(link, path, sizeof(path) - 1);
 	if (len < 0)
 		len = 0;
 	path[len] = '\0';
 	pthread_mutex_lock(&g->lock);
-	g->st.events++;
-	r = match(g, path, len, m->mask & FAN_OPEN_EXEC_PERM);
-	if (r) {
-		allow = r->audit;
-		denied = !r->audit;
-		if (denied)
-			g->st.denied++;
-		else
-			g->st.would_deny++;
-		queue_report(g, r, path, m->pid, denied, m->mask & FAN_OPEN_EXEC_PERM);
-	} else {
-		g->st.allowed++;
-	}
-	pthread_mutex_unlock(&g->lock);
+	r = match(g, path, len, exec);
 	/* Answer first; nothing after this can delay the opener. */
-	if (atomic_exchange(&g->inflight_fd, -1) == m->fd)
-		answer(g, m->fd, allow);
+	ours = vg_fan_wd_release(&g->wd, slot, token);
+	if (ours)
+		answer(g, m->fd, !r || r->audit);
+	g->st.events++;
+	if (!r)
+		g->st.allowed += ours;
+	else if (r->audit)
+		g->st.would_deny++;
+	else if (ours)
+		g->st.denied++;
+	if (r)
+		queue_report(g, r, path, m->pid,
+			     r->audit ? VG_FAN_WOULD_DENY
+				      : ours ? VG_FAN_DENIED : VG_FAN_WATCHDOG_ALLOWED,
+			     exec, vg_boot_now_ns());
+	pthread_mutex_unlock(&g->lock);
 	close(m->fd);
+}
+
+/* Events the watchdog read and allowed while the guard was not reading. */
+static void report_watchdog_seen(struct vg_fan_guard *g)
+{
+	struct vg_fan_wd_seen s;
+
+	while (vg_fan_wd_take_seen(&g->wd, &s)) {
+		size_t len = strlen(s.path);
+		const struct vg_fan_rule *r;
+
+		pthread_mutex_lock(&g->lock);
+		g->st.events++;
+		r = match(g, s.path, len, s.exec);
+		if (r && r->audit)
+			g->st.would_deny++;
+		if (r)
+			queue_report(g, r, s.path, s.pid,
+				     r->audit ? VG_FAN_WOULD_DENY : VG_FAN_WATCHDOG_ALLOWED, s.exec,
+				     s.boot_ns);
+		pthread_mutex_unlock(&g->lock);
+	}
+}
+
+static bool is_perm(const struct fanotify_event_metadata *m)
+{
+	return m->vers == FANOTIFY_METADATA_VERSION && m->fd >= 0 && (m->mask & PERM_MASK);
 }
 
 static void *guard_main(void *arg)
 {
 	struct vg_fan_guard *g = arg;
-	char buf[8192] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
+	/* no more events at once than the watchdog has slots */
+	struct fanotify_event_metadata buf[VG_FAN_SLOTS];
+	uint64_t token[VG_FAN_SLOTS];
 	struct pollfd pfd = { g->fd, POLLIN, 0 };
 
 	while (!atomic_load(&g->stop)) {
 		const struct fanotify_event_metadata *m;
-		ssize_t n;
+		unsigned int i, n_held = 0;
+		ssize_t n, len;
 
-		if (poll(&pfd, 1, 200) <= 0)
+		vg_fan_wd_beat(&g->wd);
+		report_watchdog_seen(g);
+		if (poll(&pfd, 1, VG_FAN_DEADLINE_MS / 5) <= 0)
 			continue;
-		n = read(g->fd, buf, sizeof(buf));
+		vg_fan_wd_beat(&g->wd);	/* first thing on waking: see the watchdog */
+		len = n = read(g->fd, buf, sizeof(buf));
 		if (n <= 0)
 			continue;
-		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
-			if (m->vers != FANOTIFY_METADATA_VERSION || m->fd < 0)
-				continue;
-			if (m->mask & PERM_MASK)
-				handle(g, m);
-			else
+		/* Hand the whole batch to the watchdog before deciding any of it. */
+		for (m = buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			if (is_perm(m)) {
+				token[n_held] = vg_fan_wd_hold(&g->wd, n_held, m->fd);
+				n_held++;
+			}
+		}
+		i = 0;
+		n = len;	/* FAN_EVENT_NEXT counts it down */
+		for (m = buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			if (is_perm(m)) {
+				handle(g, m, i, token[i]);
+				i++;
+			} else if (m->vers == FANOTIFY_METADATA_VERSION && m->fd >= 0) {
 				close(m->fd);
+			}
 		}
-	}
-	return NULL;
-}
-
-/* Answers "allow" for an event the guard thread has held too long. */
-static void *watchdog_main(void *arg)
-{
-	struct vg_fan_guard *g = arg;
-	struct timespec tick = { 0, 50 * 1000000L };
-
-	while (!atomic_load(&g->stop)) {
-		int fd = atomic_load(&g->inflight_fd);
-		uint64_t since = atomic_load(&g->inflight_since_ns);
-
-		if (fd >= 0 && vg_boot_now_ns() - since > VG_FAN_DEADLINE_MS * 1000000ULL &&
-		    atomic_compare_exchange_strong(&g->inflight_fd, &fd, -1)) {
-			answer(g, fd, true);
-			pthread_mutex_lock(&g->lock);
-			g->st.watchdog_allowed++;
-			pthread_mutex_unlock(&g->lock);
-		}
-		nanosleep(&tick, NULL);
 	}
 	return NULL;
 }
 
 int vg_fan_guard_start(struct vg_fan_guard *g)
 {
-	bool watchdog = false;
-	int err = pthread_create(&g->thread, NULL, guard_main, g);
+	int err = vg_fan_wd_start(&g->wd, g->fd);
 
 	if (err)
-		return -err;
-	err = -pthread_create(&g->watchdog, NULL, watchdog_main, g);
-	if (err)
-		goto stop;
-	watchdog = true;
+		return err;
+	err = -pthread_create(&g->thread, NULL, guard_main, g);
+	if (err) {
+		vg_fan_wd_stop(&g->wd);
+		return err;
+	}
 	err = vg_fan_marks_start(&g->marks);
-	if (err)
-		goto stop;
+	if (err) {
+		atomic_store(&g->stop, true);
+		pthread_join(g->thread, NULL);
+		vg_fan_wd_stop(&g->wd);
+		return err;
+	}
 	g->started = true;
 	return 0;
-stop:
-	atomic_store(&g->stop, true);
-	pthread_join(g->thread, NULL);
-	if (watchdog)
-		pthread_join(g->watchdog, NULL);
-	return err;
 }
 
 bool vg_fan_guard_has_rule(struct vg_fan_guard *g, uint32_t rule_id)
@@ -290,6 +323,8 @@ void vg_fan_guard_get_stats(struct vg_fan_guard *g, struct vg_fan_stats *st)
 	pthread_mutex_lock(&g->lock);
 	*st = g->st;
 	pthread_mutex_unlock(&g->lock);
+	st->watchdog_allowed = vg_fan_wd_allowed(&g->wd);
+	st->reports_dropped += vg_fan_wd_seen_dropped(&g->wd);
 	vg_fan_marks_get_stats(&g->marks, &st->marks);
 }
 
@@ -298,7 +333,7 @@ void vg_fan_guard_fini(struct vg_fan_guard *g)
 	if (g->started) {
 		atomic_store(&g->stop, true);
 		pthread_join(g->thread, NULL);
-		pthread_join(g->watchdog, NULL);
+		vg_fan_wd_stop(&g->wd);
 	}
 	vg_fan_marks_fini(&g->marks);
 	/* Closing the group allows every event still pending. */

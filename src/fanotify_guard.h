@@ -4,11 +4,12 @@
  * events (FAN_OPEN_PERM, FAN_OPEN_EXEC_PERM) on the paths deny rules name.
  *
  * It must never hang the host: the guard thread does no I/O but reading
- * events, one readlink and writing the answer; a watchdog answers "allow"
- * for any event left unanswered past VG_FAN_DEADLINE_MS (counted), and if
+ * events, one readlink and writing the answer; a watchdog process
+ * (fanotify_watchdog.h) answers "allow" for any event left unanswered past
+ * VG_FAN_DEADLINE_MS, even with the whole agent stopped (counted), and if
  * the agent dies the kernel allows everything pending when the fd closes.
- * Denials are queued for the agent to report; a full queue drops reports
- * (counted), never answers.
+ * Decisions are queued for the agent to report; a full queue drops
+ * reports (counted), never answers.
  */
 #ifndef VIGIL_FANOTIFY_GUARD_H
 #define VIGIL_FANOTIFY_GUARD_H
@@ -19,8 +20,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "fanotify_marks.h"
+#include "fanotify_watchdog.h"
 
-#define VG_FAN_DEADLINE_MS 500
 #define VG_FAN_REPORTS 1024
 
 struct vg_fan_rule {
@@ -33,12 +34,21 @@ struct vg_fan_rule {
 	char *rule_name;
 };
 
+enum vg_fan_outcome {
+	VG_FAN_DENIED,
+	VG_FAN_WOULD_DENY,		/* audit */
+	VG_FAN_WATCHDOG_ALLOWED,	/* enforce, but the agent was too late */
+};
+
+/* The alert's outcome text for @o. */
+const char *vg_fan_outcome_str(enum vg_fan_outcome o);
+
 struct vg_fan_report {
 	uint32_t rule_id;
 	char rule_name[128];
 	char path[512];
 	pid_t pid;
-	bool denied;		/* false: audit, would have denied */
+	enum vg_fan_outcome outcome;
 	bool exec;		/* FAN_OPEN_EXEC_PERM */
 	uint64_t boot_ns;
 };
@@ -50,7 +60,8 @@ struct vg_fan_stats {
 
 struct vg_fan_guard {
 	int fd;
-	pthread_t thread, watchdog;
+	pthread_t thread;
+	struct vg_fan_wd wd;
 	bool started;
 	atomic_bool stop;
 	struct vg_fan_marks marks;	/* what is marked; its own thread and lock */
@@ -60,9 +71,6 @@ struct vg_fan_guard {
 	struct vg_fan_report reports[VG_FAN_REPORTS];
 	size_t rep_head, rep_count;
 	struct vg_fan_stats st;
-	/* the event being answered, for the watchdog */
-	atomic_int inflight_fd;
-	atomic_uint_fast64_t inflight_since_ns;
 };
 
 /* Creates the fanotify group; <0 with one error line if the kernel refuses. */

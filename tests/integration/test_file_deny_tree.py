@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import Tracer, VigilTestCase, helper
+from vigil_test import Tracer, VigilTestCase, alerts, helper
 
 OPEN_POLICY = """
 rules:
@@ -34,9 +34,6 @@ rules:
 # window is the documented race (inotify event -> mark); tests stay outside it.
 MARK_SETTLE_S = 0.3
 
-
-def alerts(events, rule):
-    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
 
 
 def write(path, data=b"data\n"):

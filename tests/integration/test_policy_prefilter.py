@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import Tracer, VigilTestCase, get
+from vigil_test import Tracer, VigilTestCase, alerts, get
 
 USER = 4242
 SENT_RE = r"sensor file: (\d+) sent, (\d+) filtered in kernel"
@@ -34,9 +34,6 @@ def tail(stderr):
     """The agent's last words, for a failure message."""
     return "\n" + "\n".join(stderr.splitlines()[-12:])
 
-
-def alerts(events, rule):
-    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
 
 
 class PrefilterTest(VigilTestCase):

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import VIGIL, Tracer, VigilTestCase, get, helper
+from vigil_test import VIGIL, Tracer, VigilTestCase, alerts, get, helper
 
 KILL_POLICY = """
 rules:
@@ -32,9 +32,6 @@ rules:
     output: "generation {gen} saw {{process.pid}}"
 """
 
-
-def alerts(events, rule):
-    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
 
 
 class RunPolicyTest(VigilTestCase):

@@ -101,6 +101,11 @@ def kind(ev):
     return get(ev, "event.kind")
 
 
+def alerts(events, rule):
+    """The alerts rule RULE raised, in order."""
+    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
+
+
 def require_root(testcase):
     if os.geteuid() != 0:
         testcase.skipTest("needs root")

@@ -1,0 +1,123 @@
+"""The fanotify deny path never hangs the host: with the agent stopped, its
+watchdog process (vigil-fanwd) answers "allow" within the deadline, counts
+it, and the agent reports what it let through once it runs again; when the
+agent dies the watchdog goes with it."""
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from vigil_test import Tracer, VigilTestCase, alerts, get
+
+POLICY = """
+rules:
+  - name: no_secret
+    event: open
+    condition: file.path = {path}
+    severity: high
+    action: deny
+"""
+
+DEADLINE_S = 0.5
+
+
+def children(pid):
+    out = []
+    for tid in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+            out += [int(c) for c in f.read().split()]
+    return out
+
+
+def comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return None
+
+
+def watchdog_of(agent_pid):
+    found = [c for c in children(agent_pid) if comm(c) == "vigil-fanwd"]
+    assert len(found) == 1, "no single vigil-fanwd child: %r" % found
+    return found[0]
+
+
+class FanWatchdogTest(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-fanwd-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.secret = os.path.join(self.dir, "secret")
+        with open(self.secret, "w") as f:
+            f.write("data\n")
+        self.policy = os.path.join(self.dir, "policy.yaml")
+        with open(self.policy, "w") as f:
+            f.write(POLICY.format(path=self.secret))
+
+    def cat(self):
+        """(returncode, stdout, pid, seconds) of `cat SECRET`."""
+        start = time.monotonic()
+        p = subprocess.Popen(["cat", self.secret], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        out, _ = p.communicate(timeout=20)
+        return p.returncode, out, p.pid, time.monotonic() - start
+
+    def test_stopped_agent_lets_the_open_through_and_reports_it_after(self):
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            agent = t.proc.pid
+            self.addCleanup(lambda: t.proc.poll() is None and os.kill(agent, signal.SIGCONT))
+            wd = watchdog_of(agent)
+            # Its own session: a stop sent to the agent's terminal or group
+            # does not reach it.
+            self.assertNotEqual(os.getsid(wd), os.getsid(agent))
+
+            rc, _, _, _ = self.cat()
+            self.assertNotEqual(rc, 0, "the guard denies while the agent runs")
+
+            os.kill(agent, signal.SIGSTOP)
+            try:
+                rc, out, stalled_pid, took = self.cat()
+            finally:
+                os.kill(agent, signal.SIGCONT)
+            print("\nopen with the agent stopped answered in %.3f s" % took)
+            self.assertEqual((rc, out), (0, b"data\n"))
+            self.assertLess(took, DEADLINE_S + 1.5)
+            self.assertGreaterEqual(took, DEADLINE_S * 0.8, "answered by the watchdog, not the guard")
+
+            rc, _, _, _ = self.cat()
+            self.assertNotEqual(rc, 0, "denies again once the agent runs")
+            t.stop(settle=0.5)
+
+        self.assertIn("1 allowed by the watchdog", t.stderr)
+        a = alerts(t.events, "no_secret")
+        self.assertEqual([x["outcome"] for x in a],
+                         ["denied", "allowed by the watchdog (agent stalled)", "denied"], a)
+        late = a[1]
+        self.assertEqual(late["mode"], "enforce")
+        self.assertEqual(get(late["event"], "process.pid"), stalled_pid)
+        self.assertEqual(get(late["event"], "file.path"), self.secret)
+
+    def test_watchdog_leaves_with_the_agent(self):
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            agent = t.proc.pid
+            wd = watchdog_of(agent)
+            os.kill(agent, signal.SIGKILL)
+            t.proc.wait(timeout=10)
+            deadline = time.monotonic() + 5
+            while comm(wd) == "vigil-fanwd" and time.monotonic() < deadline:
+                time.sleep(0.02)
+            self.assertNotEqual(comm(wd), "vigil-fanwd", "the watchdog outlived the agent")
+            rc, out, _, took = self.cat()
+            self.assertEqual((rc, out), (0, b"data\n"))
+            self.assertLess(took, 1.0)
+
+    def test_clean_exit_reaps_the_watchdog(self):
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            wd = watchdog_of(t.proc.pid)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertIsNone(comm(wd), "left a vigil-fanwd behind (or a zombie)")
+        self.assertIn("0 allowed by the watchdog", t.stderr)
