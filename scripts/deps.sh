@@ -5,7 +5,8 @@ set -eu
 
 PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev liburing-dev \
-libcmocka-dev libcap-dev libcap2-bin python3 iproute2 util-linux procps"
+libcmocka-dev libcap-dev libcap2-bin python3 iproute2 util-linux procps \
+prometheus"
 
 missing=""
 for p in $PKGS; do

@@ -14,10 +14,27 @@
 #define PROC_GRACE_NS (30ULL * 1000000000ULL)
 #define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
 
+/*
+ * SIGINT, SIGTERM and SIGHUP are taken by vg_agent_run's sigwait only.
+ * Blocked here, before the first thread (policy reload, fanotify guard...)
+ * is made, so that every thread inherits the mask: a signal let through to
+ * one of them would take its default action and end the agent.
+ */
+static void control_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 {
+	sigset_t set;
 	int err;
 
+	control_signals(&set);
 	memset(a, 0, sizeof(*a));
 	a->opts = *opts;
 	if (!a->opts.out)
@@ -196,16 +213,11 @@ static void print_summary(struct vg_agent *a)
 
 int vg_agent_run(struct vg_agent *a)
 {
+	uint64_t write_errors;
 	sigset_t set;
 	int i, err, sig;
 
-	/* Only this thread takes SIGINT/SIGTERM; the threads inherit the mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-
+	control_signals(&set);
 	a->pipe = vg_pipeline_new(a->opts.queue_records ? a->opts.queue_records
 							: DEFAULT_QUEUE_RECORDS,
 				  on_record, on_idle, a);
@@ -230,8 +242,12 @@ int vg_agent_run(struct vg_agent *a)
 		vg_err("cannot start the event pipeline: %s", strerror(-err));
 		return err;
 	}
-	vg_info("ready");
-	for (;;) {
+	/* A failed start stops at once, with the usual drain and summary. */
+	if (a->started_hook)
+		err = a->started_hook(a);
+	if (!err)
+		vg_info("ready");
+	while (!err) {
 		if (sigwait(&set, &sig) || sig != SIGHUP)
 			break;
 		if (a->sighup_hook)
@@ -242,9 +258,12 @@ int vg_agent_run(struct vg_agent *a)
 		vg_sensor_detach(&a->sensors[i]);
 	vg_pipeline_stop(a->pipe);
 	print_summary(a);
-	if (a->write_errors)
-		vg_err("%" PRIu64 " output writes failed", a->write_errors);
-	return a->write_errors ? -EIO : 0;
+	write_errors = atomic_load(&a->write_errors);
+	if (write_errors)
+		vg_err("%" PRIu64 " output writes failed", write_errors);
+	if (err)
+		return err;
+	return write_errors ? -EIO : 0;
 }
 
 void vg_agent_fini(struct vg_agent *a)

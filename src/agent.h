@@ -7,6 +7,7 @@
 #ifndef VIGIL_AGENT_H
 #define VIGIL_AGENT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "event_format.h"
@@ -41,10 +42,12 @@ struct vg_agent {
 	vg_event_hook hook;
 	void (*idle_hook)(struct vg_agent *a);	/* worker thread, queue empty */
 	void (*sighup_hook)(struct vg_agent *a);	/* main thread, on SIGHUP */
+	/* main thread, once records flow, before "ready"; <0 stops the agent */
+	int (*started_hook)(struct vg_agent *a);
 	void *hook_arg;
 	struct vg_buf line;
 	uint64_t printed;
-	uint64_t write_errors;
+	_Atomic uint64_t write_errors;	/* read by the metrics thread */
 	uint64_t last_sweep_ns;
 };
 

@@ -19,6 +19,7 @@
 #include "fields.h"
 #include "log.h"
 #include "policy_kernel.h"
+#include "prom.h"
 #include "sensor_file.h"
 #include "sensor_net.h"
 #include "sensor_prefilter.h"
@@ -453,7 +454,7 @@ static int apply_fan_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 			vg_fan_rules_free(c.v, c.n);
 			return err;
 		}
-		ap->fan_started = true;
+		atomic_store(&ap->fan_started, true);
 	}
 	return vg_fan_guard_set_rules(&ap->fan, c.v, c.n);
 }
@@ -637,6 +638,8 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	else if (c->ev->rec->flags & VG_HF_KILLED)
 		ap->kills_kernel++;
 	ap->alerts++;
+	vg_alert_counts_add(&ap->counts, al->rule_name, policy_severity_name(al->severity),
+			    al->outcome, al->suppressed);
 	if (a->opts.json)
 		write_alert_json(ap, al, c->ev, c->action_by);
 	else
@@ -665,6 +668,7 @@ static void swap_pending(struct vg_agent_policy *ap)
 	policy_free(ap->cur);
 	ap->cur = next;
 	ap->generation++;
+	ap->n_rules = policy_n_rules(next);
 	atomic_fetch_add(&ap->reload_ok, 1);
 	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", policy_n_rules(next),
 		ap->generation);
@@ -809,6 +813,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 			 const char *const *paths, size_t n_paths)
 {
 	memset(ap, 0, sizeof(*ap));
+	vg_alert_counts_init(&ap->counts);
 	ap->agent = a;
 	ap->paths = paths;
 	ap->n_paths = n_paths;
@@ -817,6 +822,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	if (!ap->cur)
 		return -EINVAL;
 	ap->generation = 1;
+	ap->n_rules = policy_n_rules(ap->cur);
 	vg_info("policy: %zu rules from %s", policy_n_rules(ap->cur),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
@@ -933,5 +939,56 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 	policy_free(atomic_exchange(&ap->pending, NULL));
 	policy_free(ap->cur);
 	vg_buf_free(&ap->line);
+	if (ap->agent)
+		vg_alert_counts_fini(&ap->counts);
 	memset(ap, 0, sizeof(*ap));
+}
+
+static void fan_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
+{
+	struct vg_fan_stats st;
+
+	if (!atomic_load(&ap->fan_started))
+		return;
+	vg_fan_guard_get_stats(&ap->fan, &st);
+	vg_prom_one(out, "vigil_fanotify_permission_events_total", "counter",
+		    "Opens and executions of watched paths the fanotify guard was asked about.",
+		    st.events);
+	vg_prom_one(out, "vigil_fanotify_denied_total", "counter",
+		    "Opens and executions the fanotify guard refused (EPERM).", st.denied);
+	vg_prom_one(out, "vigil_fanotify_would_deny_total", "counter",
+		    "Opens and executions an audit-mode deny rule let through.", st.would_deny);
+	vg_prom_one(out, "vigil_fanotify_watchdog_allowed_total", "counter",
+		    "Permission events the watchdog answered \"allow\" because the agent was too late.",
+		    st.watchdog_allowed);
+	vg_prom_one(out, "vigil_fanotify_reports_dropped_total", "counter",
+		    "Guard decisions not reported as alerts: the report queue was full.",
+		    st.reports_dropped);
+	vg_prom_one(out, "vigil_fanotify_answer_errors_total", "counter",
+		    "Answers the kernel refused.", st.errors);
+	vg_prom_one(out, "vigil_fanotify_marked_directories", "gauge",
+		    "Directories marked for deny rules on path prefixes.", st.marks.dirs);
+}
+
+void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
+{
+	struct vg_prom_label ok[] = { { "result", "ok" } }, failed[] = { { "result", "failed" } };
+	struct vg_prom_label by_kernel[] = { { "by", "kernel" }, { "result", "ok" } };
+	struct vg_prom_label by_agent[] = { { "by", "agent" }, { "result", "ok" } };
+	struct vg_prom_label agent_failed[] = { { "by", "agent" }, { "result", "failed" } };
+
+	vg_prom_one(out, "vigil_policy_generation", "gauge",
+		    "The policy in use: 1 at start, +1 per successful reload.", ap->generation);
+	vg_prom_one(out, "vigil_policy_rules", "gauge", "Rules in the policy in use.", ap->n_rules);
+	vg_prom_family(out, "vigil_policy_reloads_total", "counter",
+		       "Policy reloads, by result; a failed one leaves the running policy in place.");
+	vg_prom_sample(out, "vigil_policy_reloads_total", ok, 1, ap->reload_ok);
+	vg_prom_sample(out, "vigil_policy_reloads_total", failed, 1, ap->reload_failed);
+	vg_alert_counts_render(&ap->counts, out);
+	vg_prom_family(out, "vigil_kills_total", "counter",
+		       "SIGKILLs by kill rules: sent from the kernel hook or by the agent.");
+	vg_prom_sample(out, "vigil_kills_total", by_kernel, 2, ap->kills_kernel);
+	vg_prom_sample(out, "vigil_kills_total", by_agent, 2, ap->kills_user);
+	vg_prom_sample(out, "vigil_kills_total", agent_failed, 2, ap->kill_failed);
+	fan_metrics(ap, out);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "agent.h"
+#include "alert_counts.h"
 #include "fanotify_guard.h"
 #include "policy.h"
 
@@ -34,14 +35,16 @@ struct vg_agent_policy {
 	pthread_t reload_thread;
 	bool thread_started;
 	atomic_bool stop;
-	/* counters (worker thread, except reload_*) */
-	uint64_t alerts, kills_kernel, kills_user, kill_failed;
-	atomic_uint_fast64_t reload_ok, reload_failed;
-	uint64_t generation;
+	/* counters: written by the worker and the reload thread, read by metrics */
+	_Atomic uint64_t alerts, kills_kernel, kills_user, kill_failed;
+	_Atomic uint64_t reload_ok, reload_failed;
+	_Atomic uint64_t generation;
+	_Atomic size_t n_rules;		/* of ap->cur */
+	struct vg_alert_counts counts;	/* by rule, severity and outcome */
 	uint32_t filter_gen;		/* kernel pre-filter generation (vg_pf_cfg.gen) */
 	bool events_printed;		/* every event is printed: watch the default set too */
 	struct vg_fan_guard fan;	/* file/exec deny without BPF LSM */
-	bool fan_started;
+	atomic_bool fan_started;	/* set once the guard runs; read by metrics */
 	/* Guard decisions waiting for the records made before them (worker thread). */
 	struct vg_fan_report fan_pending[VG_FAN_PENDING];
 	size_t n_fan_pending;
@@ -58,6 +61,8 @@ int vg_agent_policy_start(struct vg_agent_policy *ap);
 /* Asks for a reload (SIGHUP). Safe from any thread. */
 void vg_agent_policy_request_reload(struct vg_agent_policy *ap);
 void vg_agent_policy_fini(struct vg_agent_policy *ap);
+/* Alerts, actions, reloads and the fanotify guard as Prometheus metrics; any thread. */
+void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out);
 
 /* The built-in default policy (policy/default.yaml, embedded at build time). */
 extern const char vg_default_policy_yaml[];
