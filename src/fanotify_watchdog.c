@@ -122,9 +122,9 @@ static void __attribute__((noreturn)) watchdog_main(struct vg_fan_wd_shared *sh,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Hold nothing of the agent's but the group: its BPF links and maps
-	 * must go when it goes. */
-	if (fan_fd > 3)
-		close_range(3, fan_fd - 1, 0);
+	 * must go when it goes, and a reader of its output must see EOF. */
+	if (fan_fd > 0)
+		close_range(0, fan_fd - 1, 0);
 	close_range(fan_fd + 1, ~0U, 0);
 
 	for (;;) {
