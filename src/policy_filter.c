@@ -210,13 +210,12 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
  * sensors have: an exec kill whose whole condition is one exact or prefix
  * test of process.executable.path (absolute, within the map key).
  */
-static bool rule_kernel_decidable(const struct vg_rule *r)
+/* process.executable.path = / in / startswith, on keys the exec trie holds. */
+static bool exe_cond_ok(const struct node *c)
 {
-	const struct node *c = r->cond;
 	size_t i;
 
-	if (r->action != VG_ACT_KILL || r->kinds != VG_KB(VG_K_EXEC) || c->kind != N_CMP ||
-	    strcmp(c->field->name, "process.executable.path"))
+	if (c->kind != N_CMP || strcmp(c->field->name, "process.executable.path"))
 		return false;
 	if (c->op == OP_EQ) {
 		if (!c->set.n)
@@ -235,18 +234,74 @@ static bool rule_kernel_decidable(const struct vg_rule *r)
 	return true;
 }
 
+/* process.user.id = N / in (...), as many uids as a trie value holds. */
+static bool uid_cond_ok(const struct node *c)
+{
+	size_t i;
+
+	if (c->kind != N_CMP || c->op != OP_EQ || strcmp(c->field->name, "process.user.id") ||
+	    !c->n_nums || c->n_nums > VG_PATH_RULE_UIDS)
+		return false;
+	for (i = 0; i < c->n_nums; i++)
+		if (c->nums[i] < 0 || c->nums[i] > UINT32_MAX)
+			return false;
+	return true;
+}
+
+/*
+ * A kill rule the exec hook decides alone: a condition on the executable
+ * path, optionally ANDed with one on the effective uid. Sets @exe and @uid
+ * (NULL: any uid) to the parts.
+ */
+static bool exec_kill_shape(const struct vg_rule *r, const struct node **exe,
+			    const struct node **uid)
+{
+	const struct node *c = r->cond;
+	size_t i;
+
+	*exe = c;
+	*uid = NULL;
+	if (r->action != VG_ACT_KILL || r->kinds != VG_KB(VG_K_EXEC))
+		return false;
+	if (c->kind == N_AND && c->n_kids == 2) {
+		for (i = 0; i < 2 && !*uid; i++) {
+			if (uid_cond_ok(c->kids[i])) {
+				*uid = c->kids[i];
+				*exe = c->kids[!i];
+			}
+		}
+		if (!*uid)
+			return false;
+	}
+	return exe_cond_ok(*exe);
+}
+
+static bool rule_kernel_decidable(const struct vg_rule *r)
+{
+	const struct node *exe, *uid;
+
+	return exec_kill_shape(r, &exe, &uid);
+}
+
 static int add_kernel_rule(struct vg_policy *p, struct ptrvec *out, const struct vg_rule *r)
 {
 	struct vg_kernel_rule *k = arena_alloc(&p->arena, sizeof(*k));
-	const struct node *c = r->cond;
+	const struct node *c, *uid;
 	size_t i, n = 0;
 
 	if (!k)
 		return -ENOMEM;
+	memset(k, 0, sizeof(*k));
+	exec_kill_shape(r, &c, &uid);
 	k->rule = r->name;
 	k->rule_index = r->index;
 	k->action = r->action;
 	k->audit = r->mode == VG_MODE_AUDIT;
+	if (uid) {
+		for (i = 0; i < uid->n_nums; i++)
+			k->uids[i] = uid->nums[i];
+		k->n_uids = uid->n_nums;
+	}
 	if (c->op == OP_EQ) {
 		k->exact = arena_alloc(&p->arena, c->set.n * sizeof(char *));
 		if (!k->exact)

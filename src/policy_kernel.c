@@ -13,7 +13,15 @@
 #include "policy_kernel.h"
 #include "sensor_process.h"
 
-static bool covers(const struct vg_exec_kill *c, const struct vg_exec_kill *e)
+/* One path of one kernel rule, before the keys are resolved. */
+struct exec_cand {
+	const char *path;
+	bool prefix;
+	const struct vg_kernel_rule *k;
+};
+
+/* Whether every exec that matches @e's key also matches @c. */
+static bool covers(const struct exec_cand *c, const struct exec_cand *e)
 {
 	size_t n = strlen(c->path);
 
@@ -22,11 +30,97 @@ static bool covers(const struct vg_exec_kill *c, const struct vg_exec_kill *e)
 	return !e->prefix && !strcmp(e->path, c->path);
 }
 
+/* Adds @k's uids to @v's; false if they do not fit. */
+static bool add_uids(struct vg_exec_kill *v, const struct vg_kernel_rule *k)
+{
+	size_t i, j;
+
+	for (i = 0; i < k->n_uids; i++) {
+		for (j = 0; j < v->n_uids && v->uids[j] != k->uids[i]; j++)
+			;
+		if (j < v->n_uids)
+			continue;
+		if (v->n_uids == VG_PATH_RULE_UIDS)
+			return false;
+		v->uids[v->n_uids++] = k->uids[i];
+	}
+	return true;
+}
+
+/*
+ * The value of key @e: the hook sees only the longest matching key, so it
+ * must answer for every rule whose paths cover it. An enforcing rule on
+ * the path alone kills every uid; else the enforcing rules' uids (their
+ * union) are killed and any other uid gets an audit rule on the path alone
+ * as fallback; else audit rules report "would have". What cannot be said
+ * in one value (too many uids) is left to user space, which kills any
+ * process the hook did not. False: nothing to install for @e.
+ */
+static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand *e,
+		    struct vg_exec_kill *v)
+{
+	const struct vg_kernel_rule *any_kill = NULL, *any_audit = NULL, *first_kill = NULL;
+	const struct vg_kernel_rule *first_audit = NULL;
+	struct vg_exec_kill kills = { 0 }, audits = { 0 };
+	bool kills_fit = true, audits_fit = true;
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->path = e->path;
+	v->prefix = e->prefix;
+	v->own_rule = e->k->rule_index;
+	for (i = 0; i < n; i++) {
+		const struct vg_kernel_rule *k = c[i].k;
+
+		if (!covers(&c[i], e))
+			continue;
+		if (!k->audit && !k->n_uids && !any_kill)
+			any_kill = k;
+		else if (k->audit && !k->n_uids && !any_audit)
+			any_audit = k;
+		else if (!k->audit && k->n_uids) {
+			first_kill = first_kill ? first_kill : k;
+			kills_fit = kills_fit && add_uids(&kills, k);
+		} else if (k->audit && k->n_uids) {
+			first_audit = first_audit ? first_audit : k;
+			audits_fit = audits_fit && add_uids(&audits, k);
+		}
+	}
+	if (any_kill) {
+		v->rule_index = any_kill->rule_index;
+		return true;
+	}
+	if (first_kill && kills_fit) {
+		v->rule_index = first_kill->rule_index;
+		memcpy(v->uids, kills.uids, sizeof(v->uids));
+		v->n_uids = kills.n_uids;
+		if (any_audit) {
+			v->has_fallback = true;
+			v->fallback_rule = any_audit->rule_index;
+			v->fallback_audit = true;
+		}
+		return true;
+	}
+	v->audit = true;
+	if (any_audit) {
+		v->rule_index = any_audit->rule_index;
+		return true;
+	}
+	if (first_audit && audits_fit) {
+		v->rule_index = first_audit->rule_index;
+		memcpy(v->uids, audits.uids, sizeof(v->uids));
+		v->n_uids = audits.n_uids;
+		return true;
+	}
+	return false;
+}
+
 int policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, size_t *n_out)
 {
 	const struct vg_prefilter *pf = policy_prefilter(p);
+	struct exec_cand *c;
 	struct vg_exec_kill *v;
-	size_t i, j, n = 0, cap = 0;
+	size_t i, j, n = 0, n_v = 0, cap = 0;
 
 	*out = NULL;
 	*n_out = 0;
@@ -36,33 +130,33 @@ int policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, size
 		cap += pf->kernel_rules[i].n_exact + pf->kernel_rules[i].n_prefixes;
 	if (!cap)
 		return 0;
+	c = calloc(cap, sizeof(*c));
 	v = calloc(cap, sizeof(*v));
-	if (!v)
+	if (!c || !v) {
+		free(c);
+		free(v);
 		return -ENOMEM;
+	}
 	for (i = 0; i < pf->n_kernel_rules; i++) {
 		const struct vg_kernel_rule *k = &pf->kernel_rules[i];
 
 		for (j = 0; j < k->n_exact + k->n_prefixes; j++) {
-			v[n].prefix = j >= k->n_exact;
-			v[n].path = v[n].prefix ? k->prefixes[j - k->n_exact] : k->exact[j];
-			v[n].rule_index = v[n].own_rule = k->rule_index;
-			v[n].audit = k->audit;
+			c[n].prefix = j >= k->n_exact;
+			c[n].path = c[n].prefix ? k->prefixes[j - k->n_exact] : k->exact[j];
+			c[n].k = k;
 			n++;
 		}
 	}
-	/*
-	 * The hook sees only the longest match: an audit entry must not hide
-	 * an enforcing rule above it (or on the same key), so it takes that
-	 * rule's kill. The audit rule still reports "would have" from user space.
-	 */
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n && v[i].audit; j++)
-			if (j != i && !v[j].audit && covers(&v[j], &v[i])) {
-				v[i].audit = false;
-				v[i].rule_index = v[j].own_rule;
-			}
+	for (i = 0; i < n; i++) {
+		/* one value per key: the first candidate on it speaks for all */
+		for (j = 0; j < i && !(c[j].prefix == c[i].prefix && !strcmp(c[j].path, c[i].path)); j++)
+			;
+		if (j == i && resolve(c, n, &c[i], &v[n_v]))
+			n_v++;
+	}
+	free(c);
 	*out = v;
-	*n_out = n;
+	*n_out = n_v;
 	return 0;
 }
 
@@ -73,10 +167,17 @@ int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *proce
 	int err = policy_exec_kills(p, &v, &n);
 
 	for (i = 0; !err && i < n; i++) {
-		err = vg_process_put_exec_kill(process_sensor, v[i].path, strlen(v[i].path),
-					       v[i].prefix, v[i].rule_index, v[i].audit);
-		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s", v[i].path,
-			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "");
+		struct vg_path_rule rule = {
+			.rule_id = v[i].rule_index, .action = VG_KACT_KILL, .audit = v[i].audit,
+			.n_uids = v[i].n_uids, .has_fallback = v[i].has_fallback,
+			.fallback_rule_id = v[i].fallback_rule, .fallback_audit = v[i].fallback_audit,
+		};
+
+		memcpy(rule.uids, v[i].uids, sizeof(rule.uids));
+		err = vg_process_put_exec_kill(process_sensor, v[i].path, v[i].prefix, &rule);
+		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s%s", v[i].path,
+			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "",
+			 v[i].n_uids ? " (some uids)" : "");
 	}
 	free(v);
 	return err;

@@ -14,7 +14,12 @@ struct vg_exec_kill {
 	bool prefix;
 	bool audit;		/* after folding: true only if no enforcing rule covers it */
 	uint32_t rule_index;	/* the rule the hook reports */
-	uint32_t own_rule;	/* the rule the entry came from */
+	uint32_t own_rule;	/* the first rule on this key */
+	uint32_t uids[VG_PATH_RULE_UIDS];	/* the rule applies to these euids */
+	size_t n_uids;				/* 0: to any */
+	bool has_fallback;	/* for other uids: */
+	uint32_t fallback_rule;
+	bool fallback_audit;
 };
 
 /* The exec kill entries of @p (malloc'd array in *@out). */

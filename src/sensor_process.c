@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include "log.h"
@@ -50,26 +51,26 @@ const struct vg_sensor_desc vg_process_sensor = {
 	.post_load = post_load,
 };
 
-int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, size_t len, bool prefix,
-			     __u32 rule_id, bool audit)
+int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
+			     const struct vg_path_rule *rule)
 {
 	struct sensor_process_bpf *skel = s->skel;
 	struct vg_path_rule_key key = { 0 };
-	struct vg_path_rule rule = { .rule_id = rule_id, .action = VG_KACT_KILL, .audit = audit };
+	size_t len = strlen(path);
 
 	/* An exact path keeps its NUL so that it never matches a longer name. */
 	if (len == 0 || path[0] != '/' || len + !prefix > VG_RULE_PATH_BYTES ||
-	    memchr(path, '\0', len)) {
-		vg_err("kill rule '%.*s': need an absolute path (or prefix ending in '*') under %d bytes",
-		       (int)len, path, VG_RULE_PATH_BYTES);
+	    rule->n_uids > VG_PATH_RULE_UIDS) {
+		vg_err("kill rule '%s': need an absolute path (or prefix ending in '*') under %d bytes",
+		       path, VG_RULE_PATH_BYTES);
 		return -EINVAL;
 	}
 	memcpy(key.data, path, len);
 	key.prefixlen = (len + !prefix) * 8;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.exec_rules), &key, &rule, BPF_ANY) < 0) {
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.exec_rules), &key, rule, BPF_ANY) < 0) {
 		int err = -errno;
 
-		vg_err("kill rule '%.*s': %s", (int)len, path, strerror(errno));
+		vg_err("kill rule '%s': %s", path, strerror(errno));
 		return err;
 	}
 	return 0;
@@ -77,10 +78,18 @@ int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, size_t len, 
 
 int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit)
 {
+	struct vg_path_rule rule = { .rule_id = rule_id, .action = VG_KACT_KILL, .audit = audit };
 	size_t len = strlen(path);
 	bool prefix = len > 0 && path[len - 1] == '*';
+	char buf[VG_RULE_PATH_BYTES + 1];
 
-	return vg_process_put_exec_kill(s, path, len - prefix, prefix, rule_id, audit);
+	if (len - prefix >= sizeof(buf)) {
+		vg_err("kill rule '%s': need an absolute path (or prefix ending in '*') under %d bytes",
+		       path, VG_RULE_PATH_BYTES);
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)(len - prefix), path);
+	return vg_process_put_exec_kill(s, buf, prefix, &rule);
 }
 
 int vg_process_clear_exec_kills(struct vg_sensor *s)

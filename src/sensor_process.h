@@ -20,9 +20,9 @@ extern const struct vg_sensor_desc vg_process_sensor;
  * marked "would kill". Returns 0 or <0 with one error line logged.
  */
 int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit);
-/* The same with the path as bytes and the prefix flag given apart. */
-int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, size_t len, bool prefix,
-			     __u32 rule_id, bool audit);
+/* Puts @rule on @path (a prefix when @prefix), in place of what was there. */
+int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
+			     const struct vg_path_rule *rule);
 int vg_process_clear_exec_kills(struct vg_sensor *s);
 
 #endif

@@ -84,11 +84,23 @@ enum vg_kernel_action {
 	VG_KACT_KILL = 1,
 };
 
+#define VG_PATH_RULE_UIDS 8
+
+/*
+ * What an exec of a path under the key gets. With n_uids, the rule applies
+ * only to those effective uids (process.user.id); any other uid gets the
+ * fallback, when has_fallback (a rule on the path alone that covers it).
+ */
 struct vg_path_rule {
 	__u32 rule_id;		/* the policy's rule index, reported back in the record */
 	__u8 action;		/* enum vg_kernel_action */
 	__u8 audit;		/* 1: report "would have", do nothing */
-	__u16 pad;
+	__u8 n_uids;		/* 0: any uid */
+	__u8 has_fallback;
+	__u32 uids[VG_PATH_RULE_UIDS];
+	__u32 fallback_rule_id;
+	__u8 fallback_audit;
+	__u8 pad[3];
 };
 
 /*

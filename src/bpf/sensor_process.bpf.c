@@ -133,6 +133,19 @@ static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 }
 
 /* Builds and sends the exec record in scratch slot @slot (claimed by the caller). */
+/* Whether the rule's uid condition (if any) holds for @euid. */
+static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u32 euid)
+{
+	__u32 i, n = r->n_uids;
+
+	if (!n)
+		return true;
+	for (i = 0; i < VG_PATH_RULE_UIDS; i++)
+		if (i < n && r->uids[i] == euid)
+			return true;
+	return false;
+}
+
 static __always_inline void exec_record(void *ctx, struct task_struct *task, pid_t old_pid,
 					struct linux_binprm *bprm, int slot)
 {
@@ -201,8 +214,20 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 			note_exe(task, exe_file, key);
 			rule = key ? bpf_map_lookup_elem(&exec_rules, key) : NULL;
 			if (rule && rule->action == VG_KACT_KILL) {
-				e->rule_id = rule->rule_id;
-				if (rule->audit) {
+				bool kill = true;
+				__u8 audit = rule->audit;
+
+				if (exec_rule_applies(rule, ids.euid)) {
+					e->rule_id = rule->rule_id;
+				} else if (rule->has_fallback) {
+					e->rule_id = rule->fallback_rule_id;
+					audit = rule->fallback_audit;
+				} else {
+					kill = false;
+				}
+				if (!kill) {
+					/* another uid: not this rule's */
+				} else if (audit) {
 					e->hdr.flags |= VG_HF_WOULD_KILL;
 				} else if (bpf_send_signal(SIGKILL) == 0) {
 					e->hdr.flags |= VG_HF_KILLED;

@@ -80,6 +80,31 @@ class RunPolicyTest(VigilTestCase):
         self.assertTrue(a[0]["outcome"].startswith("would have killed"), a[0]["outcome"])
         self.assertEqual(a[0]["mode"], "audit")
 
+    def test_kill_rule_with_a_uid_kills_only_that_uid_in_the_kernel(self):
+        os.chmod(self.dir, 0o755)  # nobody must be able to run the victim
+        self.write_policy("""
+rules:
+  - name: no_root_exec_from_dir
+    event: exec
+    condition: process.executable.path startswith {dir}/ and process.user.id = 0
+    severity: critical
+    action: kill
+""".format(dir=self.dir))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            root = subprocess.run([self.victim], stdout=subprocess.PIPE, timeout=10)
+            nobody = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     self.victim], stdout=subprocess.PIPE, timeout=10)
+            t.stop()
+        self.assertEqual(root.stdout, b"", "nothing may arrive on the pipe")
+        self.assertEqual(root.returncode, -signal.SIGKILL)
+        self.assertEqual(nobody.stdout, b"alive\n")
+        self.assertEqual(nobody.returncode, 0)
+        a = alerts(t.events, "no_root_exec_from_dir")
+        self.assertEqual(len(a), 1, a)
+        self.assertEqual(a[0]["outcome"], "killed in kernel")
+        self.assertTrue(a[0]["kernel_decidable"])
+        self.assertEqual(get(a[0]["event"], "process.user.id"), 0)
+
     def test_kill_decided_in_user_space_says_so_and_how_late(self):
         self.write_policy("""
 rules:

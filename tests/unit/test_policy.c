@@ -747,6 +747,76 @@ static void test_exec_kill_folding(void **state)
 	policy_free(p);
 }
 
+static const struct vg_exec_kill *kill_entry(const struct vg_exec_kill *v, size_t n,
+					     const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].path, path))
+			return &v[i];
+	fail_msg("no exec kill entry for %s", path);
+	return NULL;
+}
+
+/*
+ * Kill rules with a uid: the longest key answers for every rule above it.
+ * A rule on the path alone covers every uid; rules with uids share their
+ * union and fall back to an audit rule on the path alone.
+ */
+static void test_exec_kill_uids(void **state)
+{
+	struct vg_policy *p = compile_yaml(
+		"rules:\n"
+		"  - name: tmp_any\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path startswith /tmp/\n"
+		"  - name: tmp_x_1000\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path startswith /tmp/x/ and process.user.id = 1000\n"
+		"  - name: opt_audit\n    event: exec\n    action: kill\n    mode: audit\n"
+		"    condition: process.executable.path startswith /opt/\n"
+		"  - name: opt_a_root\n    event: exec\n    action: kill\n"
+		"    condition: process.user.id in (0, 7) and process.executable.path startswith /opt/a/\n"
+		"  - name: opt_a_b_5\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path startswith /opt/a/b/ and process.user.id = 5\n"
+		"  - name: srv_audit_42\n    event: exec\n    action: kill\n    mode: audit\n"
+		"    condition: process.executable.path = /srv/tool and process.user.id = 42\n");
+	const struct vg_exec_kill *e;
+	struct vg_exec_kill *v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(policy_exec_kills(p, &v, &n), 0);
+	assert_int_equal(n, 6);
+	/* under /tmp/x/ the rule without a uid still kills everyone */
+	e = kill_entry(v, n, "/tmp/x/");
+	assert_false(e->audit);
+	assert_int_equal(e->n_uids, 0);
+	assert_int_equal(e->rule_index, 0);
+	/* /opt/a/: uids 0 and 7 killed, anyone else "would have" (opt_audit) */
+	e = kill_entry(v, n, "/opt/a/");
+	assert_false(e->audit);
+	assert_int_equal(e->rule_index, 3);
+	assert_int_equal(e->n_uids, 2);
+	assert_true(e->has_fallback && e->fallback_audit);
+	assert_int_equal(e->fallback_rule, 2);
+	/* /opt/a/b/: the union of both uid rules above and on it */
+	e = kill_entry(v, n, "/opt/a/b/");
+	assert_int_equal(e->n_uids, 3);
+	assert_true(e->has_fallback);
+	e = kill_entry(v, n, "/opt/");
+	assert_true(e->audit);
+	assert_int_equal(e->n_uids, 0);
+	/* an audit rule with a uid and nothing else: would-have for uid 42 only */
+	e = kill_entry(v, n, "/srv/tool");
+	assert_true(e->audit);
+	assert_int_equal(e->n_uids, 1);
+	assert_int_equal(e->uids[0], 42);
+	assert_false(e->has_fallback);
+	free(v);
+	policy_free(p);
+}
+
 /*
  * The net sensor's port and address filter never holds back dns or deny
  * records, so rules only on those leave its dims alone; a rule on a kind
@@ -791,7 +861,13 @@ static void test_kernel_rules(void **state)
 		"  - name: nc_root\n    event: exec\n    action: kill\n"
 		"    condition: process.executable.path = /usr/bin/ncat and process.user.id = 0\n"
 		"  - name: alert_only\n    event: exec\n    condition: process.executable.path = /bin/x\n"
-		"  - name: relative\n    event: exec\n    action: kill\n    condition: process.executable.path startswith tmp/\n");
+		"  - name: relative\n    event: exec\n    action: kill\n    condition: process.executable.path startswith tmp/\n"
+		"  - name: uid_or\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path = /bin/y or process.user.id = 4242\n"
+		"  - name: too_many_uids\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path = /bin/z and process.user.id in (1,2,3,4,5,6,7,8,9)\n"
+		"  - name: uid_range\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path = /bin/w and process.user.id > 1000\n");
 	static const char exe[] = "/usr/bin/nc";
 	struct {
 		struct vg_exec e;
@@ -804,7 +880,7 @@ static void test_kernel_rules(void **state)
 	(void)state;
 	assert_int_equal(policy_n_errors(p), 0);
 	pf = policy_prefilter(p);
-	assert_int_equal(pf->n_kernel_rules, 2);
+	assert_int_equal(pf->n_kernel_rules, 3);
 	assert_string_equal(pf->kernel_rules[0].rule, "tmp");
 	assert_int_equal(pf->kernel_rules[0].rule_index, 0);
 	assert_true(pf->kernel_rules[0].audit);
@@ -813,6 +889,12 @@ static void test_kernel_rules(void **state)
 	assert_int_equal(pf->kernel_rules[1].rule_index, 1);
 	assert_int_equal(pf->kernel_rules[1].n_exact, 2);
 	assert_string_equal(pf->kernel_rules[1].exact[0], "/bin/nc");
+	assert_int_equal(pf->kernel_rules[1].n_uids, 0);
+	/* path AND effective uid = / in (up to 8): the hook checks the uid too */
+	assert_string_equal(pf->kernel_rules[2].rule, "nc_root");
+	assert_int_equal(pf->kernel_rules[2].n_exact, 1);
+	assert_int_equal(pf->kernel_rules[2].n_uids, 1);
+	assert_int_equal(pf->kernel_rules[2].uids[0], 0);
 
 	/* The sensor killed /usr/bin/nc for rule 1: the alert says so. */
 	memset(&rec, 0, sizeof(rec));
@@ -951,6 +1033,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter_net_dns),
 		cmocka_unit_test(test_exe_filter_bits),
 		cmocka_unit_test(test_exec_kill_folding),
+		cmocka_unit_test(test_exec_kill_uids),
 		cmocka_unit_test(test_kernel_rules),
 		cmocka_unit_test(test_replay_basic),
 		cmocka_unit_test(test_replay_real_trace),
