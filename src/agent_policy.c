@@ -483,9 +483,6 @@ static int apply_kernel_rules(struct vg_agent_policy *ap, struct vg_policy *p)
 		return err;
 	if (!ps)
 		return 0;
-	err = vg_process_clear_exec_kills(ps);
-	if (err)
-		return err;
 	return policy_install_exec_kills(p, ps);
 }
 

@@ -162,10 +162,18 @@ int policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, size
 
 int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor)
 {
+	struct vg_path_rule_key *keys;
 	struct vg_exec_kill *v;
 	size_t i, n;
 	int err = policy_exec_kills(p, &v, &n);
 
+	if (err)
+		return err;
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys) {
+		free(v);
+		return -ENOMEM;
+	}
 	for (i = 0; !err && i < n; i++) {
 		struct vg_path_rule rule = {
 			.rule_id = v[i].rule_index, .action = VG_KACT_KILL, .audit = v[i].audit,
@@ -174,11 +182,16 @@ int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *proce
 		};
 
 		memcpy(rule.uids, v[i].uids, sizeof(rule.uids));
-		err = vg_process_put_exec_kill(process_sensor, v[i].path, v[i].prefix, &rule);
+		err = vg_process_put_exec_kill(process_sensor, v[i].path, v[i].prefix, &rule,
+					       &keys[i]);
 		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s%s", v[i].path,
 			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "",
 			 v[i].n_uids ? " (some uids)" : "");
 	}
+	/* Only now drop what the previous policy had and this one does not. */
+	if (!err)
+		err = vg_process_prune_exec_kills(process_sensor, keys, n);
+	free(keys);
 	free(v);
 	return err;
 }

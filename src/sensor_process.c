@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include "log.h"
@@ -52,10 +53,10 @@ const struct vg_sensor_desc vg_process_sensor = {
 };
 
 int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
-			     const struct vg_path_rule *rule)
+			     const struct vg_path_rule *rule, struct vg_path_rule_key *key_out)
 {
 	struct sensor_process_bpf *skel = s->skel;
-	struct vg_path_rule_key key = { 0 };
+	struct vg_path_rule_key key;
 	size_t len = strlen(path);
 
 	/* An exact path keeps its NUL so that it never matches a longer name. */
@@ -65,6 +66,7 @@ int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
 		       path, VG_RULE_PATH_BYTES);
 		return -EINVAL;
 	}
+	memset(&key, 0, sizeof(key));
 	memcpy(key.data, path, len);
 	key.prefixlen = (len + !prefix) * 8;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.exec_rules), &key, rule, BPF_ANY) < 0) {
@@ -73,6 +75,8 @@ int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
 		vg_err("kill rule '%s': %s", path, strerror(errno));
 		return err;
 	}
+	if (key_out)
+		*key_out = key;
 	return 0;
 }
 
@@ -89,18 +93,37 @@ int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_i
 		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%.*s", (int)(len - prefix), path);
-	return vg_process_put_exec_kill(s, buf, prefix, &rule);
+	return vg_process_put_exec_kill(s, buf, prefix, &rule, NULL);
 }
 
-int vg_process_clear_exec_kills(struct vg_sensor *s)
+int vg_process_prune_exec_kills(struct vg_sensor *s, const struct vg_path_rule_key *keep,
+				size_t n_keep)
 {
 	struct sensor_process_bpf *skel = s->skel;
 	int fd = bpf_map__fd(skel->maps.exec_rules);
-	struct vg_path_rule_key key;
+	struct vg_path_rule_key key, *old = NULL, *grown;
+	size_t n = 0, cap = 0, i, j;
+	int err = 0;
 
-	/* Deleting while iterating: always restart from the first key. */
-	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
-		if (bpf_map_delete_elem(fd, &key) < 0)
-			return -errno;
-	return 0;
+	/* Collect first: deleting while walking the trie would restart the walk. */
+	while (bpf_map_get_next_key(fd, n ? &old[n - 1] : NULL, &key) == 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(old, cap * sizeof(*old));
+			if (!grown) {
+				free(old);
+				return -ENOMEM;
+			}
+			old = grown;
+		}
+		old[n++] = key;
+	}
+	for (i = 0; i < n && !err; i++) {
+		for (j = 0; j < n_keep && memcmp(&old[i], &keep[j], sizeof(key)); j++)
+			;
+		if (j == n_keep && bpf_map_delete_elem(fd, &old[i]) < 0 && errno != ENOENT)
+			err = -errno;
+	}
+	free(old);
+	return err;
 }

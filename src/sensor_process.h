@@ -20,9 +20,13 @@ extern const struct vg_sensor_desc vg_process_sensor;
  * marked "would kill". Returns 0 or <0 with one error line logged.
  */
 int vg_process_add_exec_kill(struct vg_sensor *s, const char *path, __u32 rule_id, bool audit);
-/* Puts @rule on @path (a prefix when @prefix), in place of what was there. */
+/* Puts @rule on @path (a prefix when @prefix), in place of what was there;
+ * the key written goes to @key_out when not NULL. */
 int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
-			     const struct vg_path_rule *rule);
-int vg_process_clear_exec_kills(struct vg_sensor *s);
+			     const struct vg_path_rule *rule, struct vg_path_rule_key *key_out);
+/* Deletes every exec kill entry but @keep: after the new ones are put, so
+ * that a reload never leaves the hook without its rules. */
+int vg_process_prune_exec_kills(struct vg_sensor *s, const struct vg_path_rule_key *keep,
+				size_t n_keep);
 
 #endif

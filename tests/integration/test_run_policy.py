@@ -173,6 +173,32 @@ rules:
             time.sleep(0.05)
         self.fail("no %d x %r on vigil's stderr" % (count, text))
 
+    def test_reload_moves_exec_kills_in_the_kernel(self):
+        victim_b = os.path.join(self.dir, "victim_b")
+        shutil.copy(self.victim, victim_b)
+        policy = """
+rules:
+  - name: kill_it
+    event: exec
+    condition: process.executable.path = {path}
+    action: kill
+"""
+        self.write_policy(policy.format(path=self.victim))
+        run = lambda exe: subprocess.run([exe], stdout=subprocess.PIPE, timeout=10)
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            a_before, b_before = run(self.victim), run(victim_b)
+            self.write_policy(policy.format(path=victim_b))
+            self.wait_stderr(t, "policy reloaded", 1)
+            a_after, b_after = run(self.victim), run(victim_b)
+            t.stop()
+        self.assertEqual((a_before.returncode, a_before.stdout), (-signal.SIGKILL, b""))
+        self.assertEqual((b_before.returncode, b_before.stdout), (0, b"alive\n"))
+        # The old entry is gone from the hook, the new one is there.
+        self.assertEqual((a_after.returncode, a_after.stdout), (0, b"alive\n"))
+        self.assertEqual((b_after.returncode, b_after.stdout), (-signal.SIGKILL, b""))
+        self.assertEqual([a["outcome"] for a in alerts(t.events, "kill_it")],
+                         ["killed in kernel", "killed in kernel"])
+
     def test_reload_keeps_throttle_windows(self):
         marker = os.path.join(self.dir, "marker")
         shutil.copy("/bin/true", marker)
