@@ -146,6 +146,54 @@ static void __attribute__((noreturn)) watchdog_main(struct vg_fan_wd_shared *sh,
 	}
 }
 
+/* Writes @pid to @dir/cgroup.procs; 0 or -errno. */
+static int move_pid(const char *dir, pid_t pid)
+{
+	char path[4200], num[16];
+	int fd, n, err = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(num, sizeof(num), "%d", (int)pid);
+	if (write(fd, num, n) != n)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Moves the watchdog to the root cgroup of the cgroup2 hierarchy and of a
+ * v1 freezer hierarchy: a root cgroup cannot be frozen, so freezing the
+ * agent's cgroup (docker pause, systemctl freeze) leaves the watchdog
+ * answering. Best effort: inside a cgroup namespace the root is the
+ * container's own.
+ */
+static void escape_freezer(pid_t pid)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mnt[4096], fstype[64], opts[1024];
+	int err;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2)
+			continue;
+		if (strcmp(fstype, "cgroup2") && !(!strcmp(fstype, "cgroup") && strstr(opts, "freezer")))
+			continue;
+		err = move_pid(mnt, pid);
+		if (err)
+			vg_warn("fanotify watchdog stays in the agent's %s cgroup (%s): freezing that cgroup would freeze it too",
+				fstype, strerror(-err));
+	}
+	fclose(f);
+}
+
 int vg_fan_wd_start(struct vg_fan_wd *w, int fan_fd)
 {
 	pid_t agent = getpid();
@@ -172,6 +220,7 @@ int vg_fan_wd_start(struct vg_fan_wd *w, int fan_fd)
 	}
 	if (w->pid == 0)
 		watchdog_main(w->sh, fan_fd, agent);
+	escape_freezer(w->pid);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
-"""The fanotify deny path never hangs the host: with the agent stopped, its
-watchdog process (vigil-fanwd) answers "allow" within the deadline, counts
-it, and the agent reports what it let through once it runs again; when the
-agent dies the watchdog goes with it."""
+"""The fanotify deny path never hangs the host: with the agent stopped or its
+cgroup frozen, its watchdog process (vigil-fanwd) answers "allow" within
+the deadline, counts it, and the agent reports what it let through once it
+runs again; when the agent dies the watchdog goes with it."""
 import os
 import shutil
 import signal
@@ -37,6 +37,23 @@ def comm(pid):
             return f.read().strip()
     except FileNotFoundError:
         return None
+
+
+def cgroup2_mount():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            if post.split()[0] == "cgroup2":
+                return pre.split()[4]
+    return None
+
+
+def cgroup2_of(pid):
+    with open("/proc/%d/cgroup" % pid) as f:
+        for line in f:
+            if line.startswith("0::"):
+                return line[3:].strip()
+    return None
 
 
 def watchdog_of(agent_pid):
@@ -121,3 +138,41 @@ class FanWatchdogTest(VigilTestCase):
         self.assertEqual(t.returncode, 0, t.stderr)
         self.assertIsNone(comm(wd), "left a vigil-fanwd behind (or a zombie)")
         self.assertIn("0 allowed by the watchdog", t.stderr)
+
+    def test_frozen_agent_cgroup_does_not_freeze_the_watchdog(self):
+        mnt = cgroup2_mount()
+        self.assertIsNotNone(mnt, "no cgroup2 mount")
+        cg = os.path.join(mnt, "vg-fanwd-frozen-%d" % os.getpid())
+        os.mkdir(cg)
+        self.addCleanup(os.rmdir, cg)
+        freeze = os.path.join(cg, "cgroup.freeze")
+
+        def thaw():
+            with open(freeze, "w") as f:
+                f.write("0")
+        self.addCleanup(thaw)
+        t = Tracer("run", "--policy", self.policy, "--alerts-only")
+        # Started inside the cgroup, as under docker or a systemd unit.
+        t.args = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cg] + t.args
+        with t:
+            agent = t.proc.pid
+            wd = watchdog_of(agent)
+            self.assertEqual(cgroup2_of(agent), "/" + os.path.basename(cg))
+            self.assertEqual(cgroup2_of(wd), "/", "the watchdog left for the root cgroup")
+            self.assertNotEqual(self.cat()[0], 0)
+            with open(freeze, "w") as f:
+                f.write("1")
+            deadline = time.monotonic() + 5
+            while "frozen 1" not in open(os.path.join(cg, "cgroup.events")).read():
+                self.assertLess(time.monotonic(), deadline, "the cgroup did not freeze")
+                time.sleep(0.02)
+            try:
+                rc, out, _, took = self.cat()
+            finally:
+                thaw()
+            print("\nopen with the agent's cgroup frozen answered in %.3f s" % took)
+            self.assertEqual((rc, out), (0, b"data\n"))
+            self.assertLess(took, DEADLINE_S + 1.5)
+            t.stop(settle=0.5)
+        outcomes = [a["outcome"] for a in alerts(t.events, "no_secret")]
+        self.assertEqual(outcomes, ["denied", "allowed by the watchdog (agent stalled)"])
