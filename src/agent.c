@@ -36,6 +36,7 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 
 	control_signals(&set);
 	memset(a, 0, sizeof(*a));
+	pthread_mutex_init(&a->cache_st_lock, NULL);
 	a->opts = *opts;
 	if (!a->opts.out)
 		a->opts.out = stdout;
@@ -117,6 +118,24 @@ static void update_cache(struct vg_agent *a, const struct vg_hdr *h)
 	}
 }
 
+/* Worker thread: a copy of the cache counters for the metrics thread. */
+static void publish_cache_stats(struct vg_agent *a)
+{
+	struct vg_proc_cache_stats st;
+
+	vg_proc_cache_get_stats(a->cache, &st);
+	pthread_mutex_lock(&a->cache_st_lock);
+	a->cache_st = st;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
+void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st)
+{
+	pthread_mutex_lock(&a->cache_st_lock);
+	*st = a->cache_st;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
 static void on_record(void *arg, const void *rec, size_t size)
 {
 	struct vg_agent *a = arg;
@@ -141,12 +160,17 @@ static void on_record(void *arg, const void *rec, size_t size)
 	/* Exit last: the exit event itself still resolves its ancestry. */
 	if (h->type == VG_EV_EXIT)
 		vg_proc_cache_on_exit(a->cache, rec);
+	/* Busy workers rarely go idle: publish now and then regardless. */
+	if (!(++a->records_seen % 4096))
+		publish_cache_stats(a);
 }
 
 static void on_idle(void *arg)
 {
 	struct vg_agent *a = arg;
 	uint64_t now = vg_boot_now_ns();
+
+	publish_cache_stats(a);
 
 	if (a->idle_hook)
 		a->idle_hook(a);
@@ -276,5 +300,6 @@ void vg_agent_fini(struct vg_agent *a)
 		vg_sensor_unload(&a->sensors[i]);
 	vg_proc_cache_free(a->cache);
 	vg_buf_free(&a->line);
+	pthread_mutex_destroy(&a->cache_st_lock);
 	memset(a, 0, sizeof(*a));
 }

@@ -7,6 +7,7 @@
 #ifndef VIGIL_AGENT_H
 #define VIGIL_AGENT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -47,7 +48,11 @@ struct vg_agent {
 	void *hook_arg;
 	struct vg_buf line;
 	uint64_t printed;
+	uint64_t records_seen;		/* worker thread */
 	_Atomic uint64_t write_errors;	/* read by the metrics thread */
+	/* The worker's process cache counters, as last published for metrics. */
+	pthread_mutex_t cache_st_lock;
+	struct vg_proc_cache_stats cache_st;
 	uint64_t last_sweep_ns;
 };
 
@@ -72,5 +77,7 @@ struct vg_agent_totals {
 	uint64_t lost;			/* every record that did not reach the handler */
 };
 void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t);
+/* The process cache's counters as the worker last published them (any thread). */
+void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st);
 
 #endif

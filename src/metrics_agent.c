@@ -31,6 +31,7 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 {
 	__u64 c[VG_AGENT_MAX_SENSORS][VG_CNT_MAX];
 	bool ok[VG_AGENT_MAX_SENSORS];
+	struct vg_proc_cache_stats cache;
 	struct vg_agent_totals t;
 	int i, k;
 
@@ -84,6 +85,14 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 		snprintf(reason, sizeof(reason), "bad_record_%s", vg_decode_error_name(k));
 		lost_sample(out, reason, t.pipe.decode.bad[k]);
 	}
+	vg_agent_cache_stats(a, &cache);
+	vg_prom_one(out, "vigil_process_cache_entries", "gauge",
+		    "Processes the agent keeps for ancestry and context.", cache.entries);
+	vg_prom_one(out, "vigil_process_cache_misses_total", "counter",
+		    "Lookups of a process the cache did not have (context missing from the event).",
+		    cache.misses);
+	vg_prom_one(out, "vigil_process_cache_evicted_total", "counter",
+		    "Entries dropped, least recently used first, because the cache was full.", cache.evicted);
 	vg_prom_one(out, "vigil_output_write_errors_total", "counter",
 		    "Lines the agent could not write to its output.",
 		    atomic_load(&a->write_errors));

@@ -113,6 +113,9 @@ class MetricsTest(VigilTestCase):
         self.assertEqual(after["vigil_policy_generation"], 2, "the broken file did not replace it")
         self.assertGreater(after["vigil_events_received_total"], before["vigil_events_received_total"])
         self.assertGreater(after['vigil_sensor_events_total{sensor="file"}'], 0)
+        # seeded from /proc at start: every process on the host
+        self.assertGreater(after["vigil_process_cache_entries"], 10)
+        self.assertEqual(after["vigil_process_cache_evicted_total"], 0)
         for reason in ("ringbuf_full", "queue_full", "scratch_busy"):
             self.assertEqual(after['vigil_events_lost_total{reason="%s"}' % reason], 0)
         # The same counts as the exit lines.
