@@ -146,7 +146,7 @@ struct vg_sensor_filter {
 /*
  * A rule the kernel decides on its own at the hook: today an exec kill
  * keyed by executable path (exact or prefix), optionally for some
- * effective uids only, the shape the process sensor's exec_rules map
+ * effective uids or cgroups only, the shape the process sensor's exec_rules map
  * holds. rule_index comes back in vg_exec.rule_id.
  */
 struct vg_kernel_rule {
@@ -154,8 +154,9 @@ struct vg_kernel_rule {
 	uint32_t rule_index;
 	enum vg_action action;
 	bool audit;
-	uint32_t uids[VG_PATH_RULE_UIDS];	/* process.user.id in these; */
-	size_t n_uids;				/* 0: any uid */
+	enum vg_path_rule_ids id_kind;		/* ANY, or process.user.id / */
+	uint64_t ids[VG_PATH_RULE_IDS];		/* process.cgroup.id in these */
+	size_t n_ids;
 	const char **exact;		/* executable paths */
 	size_t n_exact;
 	const char **prefixes;

@@ -234,43 +234,52 @@ static bool exe_cond_ok(const struct node *c)
 	return true;
 }
 
-/* process.user.id = N / in (...), as many uids as a trie value holds. */
-static bool uid_cond_ok(const struct node *c)
+/*
+ * process.user.id or process.cgroup.id = N / in (...), as many as a trie
+ * value holds; the kind it is, else VG_IDS_ANY.
+ */
+static enum vg_path_rule_ids ids_cond(const struct node *c)
 {
+	enum vg_path_rule_ids kind;
 	size_t i;
 
-	if (c->kind != N_CMP || c->op != OP_EQ || strcmp(c->field->name, "process.user.id") ||
-	    !c->n_nums || c->n_nums > VG_PATH_RULE_UIDS)
-		return false;
+	if (c->kind != N_CMP || c->op != OP_EQ || !c->n_nums || c->n_nums > VG_PATH_RULE_IDS)
+		return VG_IDS_ANY;
+	if (!strcmp(c->field->name, "process.user.id"))
+		kind = VG_IDS_EUID;
+	else if (!strcmp(c->field->name, "process.cgroup.id"))
+		kind = VG_IDS_CGROUP;
+	else
+		return VG_IDS_ANY;
 	for (i = 0; i < c->n_nums; i++)
-		if (c->nums[i] < 0 || c->nums[i] > UINT32_MAX)
-			return false;
-	return true;
+		if (c->nums[i] < 0 || (kind == VG_IDS_EUID && c->nums[i] > UINT32_MAX))
+			return VG_IDS_ANY;
+	return kind;
 }
 
 /*
  * A kill rule the exec hook decides alone: a condition on the executable
- * path, optionally ANDed with one on the effective uid. Sets @exe and @uid
- * (NULL: any uid) to the parts.
+ * path, optionally ANDed with one on the effective uid or the cgroup. Sets
+ * @exe and @ids (NULL: any process) to the parts.
  */
 static bool exec_kill_shape(const struct vg_rule *r, const struct node **exe,
-			    const struct node **uid)
+			    const struct node **ids)
 {
 	const struct node *c = r->cond;
 	size_t i;
 
 	*exe = c;
-	*uid = NULL;
+	*ids = NULL;
 	if (r->action != VG_ACT_KILL || r->kinds != VG_KB(VG_K_EXEC))
 		return false;
 	if (c->kind == N_AND && c->n_kids == 2) {
-		for (i = 0; i < 2 && !*uid; i++) {
-			if (uid_cond_ok(c->kids[i])) {
-				*uid = c->kids[i];
+		for (i = 0; i < 2 && !*ids; i++) {
+			if (ids_cond(c->kids[i]) != VG_IDS_ANY) {
+				*ids = c->kids[i];
 				*exe = c->kids[!i];
 			}
 		}
-		if (!*uid)
+		if (!*ids)
 			return false;
 	}
 	return exe_cond_ok(*exe);
@@ -278,29 +287,30 @@ static bool exec_kill_shape(const struct vg_rule *r, const struct node **exe,
 
 static bool rule_kernel_decidable(const struct vg_rule *r)
 {
-	const struct node *exe, *uid;
+	const struct node *exe, *ids;
 
-	return exec_kill_shape(r, &exe, &uid);
+	return exec_kill_shape(r, &exe, &ids);
 }
 
 static int add_kernel_rule(struct vg_policy *p, struct ptrvec *out, const struct vg_rule *r)
 {
 	struct vg_kernel_rule *k = arena_alloc(&p->arena, sizeof(*k));
-	const struct node *c, *uid;
+	const struct node *c, *ids;
 	size_t i, n = 0;
 
 	if (!k)
 		return -ENOMEM;
 	memset(k, 0, sizeof(*k));
-	exec_kill_shape(r, &c, &uid);
+	exec_kill_shape(r, &c, &ids);
 	k->rule = r->name;
 	k->rule_index = r->index;
 	k->action = r->action;
 	k->audit = r->mode == VG_MODE_AUDIT;
-	if (uid) {
-		for (i = 0; i < uid->n_nums; i++)
-			k->uids[i] = uid->nums[i];
-		k->n_uids = uid->n_nums;
+	if (ids) {
+		k->id_kind = ids_cond(ids);
+		for (i = 0; i < ids->n_nums; i++)
+			k->ids[i] = ids->nums[i];
+		k->n_ids = ids->n_nums;
 	}
 	if (c->op == OP_EQ) {
 		k->exact = arena_alloc(&p->arena, c->set.n * sizeof(char *));

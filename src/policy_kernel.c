@@ -30,19 +30,22 @@ static bool covers(const struct exec_cand *c, const struct exec_cand *e)
 	return !e->prefix && !strcmp(e->path, c->path);
 }
 
-/* Adds @k's uids to @v's; false if they do not fit. */
-static bool add_uids(struct vg_exec_kill *v, const struct vg_kernel_rule *k)
+/* Adds @k's ids to @v's; false if they do not fit or are of another kind. */
+static bool add_ids(struct vg_exec_kill *v, const struct vg_kernel_rule *k)
 {
 	size_t i, j;
 
-	for (i = 0; i < k->n_uids; i++) {
-		for (j = 0; j < v->n_uids && v->uids[j] != k->uids[i]; j++)
+	if (v->id_kind != VG_IDS_ANY && v->id_kind != k->id_kind)
+		return false;	/* "uid A or cgroup X" is not one set */
+	v->id_kind = k->id_kind;
+	for (i = 0; i < k->n_ids; i++) {
+		for (j = 0; j < v->n_ids && v->ids[j] != k->ids[i]; j++)
 			;
-		if (j < v->n_uids)
+		if (j < v->n_ids)
 			continue;
-		if (v->n_uids == VG_PATH_RULE_UIDS)
+		if (v->n_ids == VG_PATH_RULE_IDS)
 			return false;
-		v->uids[v->n_uids++] = k->uids[i];
+		v->ids[v->n_ids++] = k->ids[i];
 	}
 	return true;
 }
@@ -50,11 +53,12 @@ static bool add_uids(struct vg_exec_kill *v, const struct vg_kernel_rule *k)
 /*
  * The value of key @e: the hook sees only the longest matching key, so it
  * must answer for every rule whose paths cover it. An enforcing rule on
- * the path alone kills every uid; else the enforcing rules' uids (their
- * union) are killed and any other uid gets an audit rule on the path alone
- * as fallback; else audit rules report "would have". What cannot be said
- * in one value (too many uids) is left to user space, which kills any
- * process the hook did not. False: nothing to install for @e.
+ * the path alone kills every process; else the enforcing rules' uids or
+ * cgroups (their union, one kind) are killed and any other process gets an
+ * audit rule on the path alone as fallback; else audit rules report "would
+ * have". What cannot be said in one value (too many ids, both kinds) is
+ * left to user space, which kills any process the hook did not. False:
+ * nothing to install for @e.
  */
 static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand *e,
 		    struct vg_exec_kill *v)
@@ -74,16 +78,16 @@ static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand 
 
 		if (!covers(&c[i], e))
 			continue;
-		if (!k->audit && !k->n_uids && !any_kill)
+		if (!k->audit && !k->n_ids && !any_kill)
 			any_kill = k;
-		else if (k->audit && !k->n_uids && !any_audit)
+		else if (k->audit && !k->n_ids && !any_audit)
 			any_audit = k;
-		else if (!k->audit && k->n_uids) {
+		else if (!k->audit && k->n_ids) {
 			first_kill = first_kill ? first_kill : k;
-			kills_fit = kills_fit && add_uids(&kills, k);
-		} else if (k->audit && k->n_uids) {
+			kills_fit = kills_fit && add_ids(&kills, k);
+		} else if (k->audit && k->n_ids) {
 			first_audit = first_audit ? first_audit : k;
-			audits_fit = audits_fit && add_uids(&audits, k);
+			audits_fit = audits_fit && add_ids(&audits, k);
 		}
 	}
 	if (any_kill) {
@@ -92,8 +96,9 @@ static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand 
 	}
 	if (first_kill && kills_fit) {
 		v->rule_index = first_kill->rule_index;
-		memcpy(v->uids, kills.uids, sizeof(v->uids));
-		v->n_uids = kills.n_uids;
+		v->id_kind = kills.id_kind;
+		memcpy(v->ids, kills.ids, sizeof(v->ids));
+		v->n_ids = kills.n_ids;
 		if (any_audit) {
 			v->has_fallback = true;
 			v->fallback_rule = any_audit->rule_index;
@@ -108,8 +113,9 @@ static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand 
 	}
 	if (first_audit && audits_fit) {
 		v->rule_index = first_audit->rule_index;
-		memcpy(v->uids, audits.uids, sizeof(v->uids));
-		v->n_uids = audits.n_uids;
+		v->id_kind = audits.id_kind;
+		memcpy(v->ids, audits.ids, sizeof(v->ids));
+		v->n_ids = audits.n_ids;
 		return true;
 	}
 	return false;
@@ -177,16 +183,18 @@ int policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *proce
 	for (i = 0; !err && i < n; i++) {
 		struct vg_path_rule rule = {
 			.rule_id = v[i].rule_index, .action = VG_KACT_KILL, .audit = v[i].audit,
-			.n_uids = v[i].n_uids, .has_fallback = v[i].has_fallback,
+			.id_kind = v[i].id_kind, .n_ids = v[i].n_ids,
+			.has_fallback = v[i].has_fallback,
 			.fallback_rule_id = v[i].fallback_rule, .fallback_audit = v[i].fallback_audit,
 		};
 
-		memcpy(rule.uids, v[i].uids, sizeof(rule.uids));
+		memcpy(rule.ids, v[i].ids, sizeof(rule.ids));
 		err = vg_process_put_exec_kill(process_sensor, v[i].path, v[i].prefix, &rule,
 					       &keys[i]);
 		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s%s", v[i].path,
 			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "",
-			 v[i].n_uids ? " (some uids)" : "");
+			 v[i].id_kind == VG_IDS_EUID ? " (some uids)" :
+			 v[i].id_kind == VG_IDS_CGROUP ? " (some cgroups)" : "");
 	}
 	/* Only now drop what the previous policy had and this one does not. */
 	if (!err)

@@ -15,9 +15,10 @@ struct vg_exec_kill {
 	bool audit;		/* after folding: true only if no enforcing rule covers it */
 	uint32_t rule_index;	/* the rule the hook reports */
 	uint32_t own_rule;	/* the first rule on this key */
-	uint32_t uids[VG_PATH_RULE_UIDS];	/* the rule applies to these euids */
-	size_t n_uids;				/* 0: to any */
-	bool has_fallback;	/* for other uids: */
+	enum vg_path_rule_ids id_kind;		/* ANY, or the rule applies to */
+	uint64_t ids[VG_PATH_RULE_IDS];		/* these euids or cgroup ids */
+	size_t n_ids;
+	bool has_fallback;	/* for any other process: */
 	uint32_t fallback_rule;
 	bool fallback_audit;
 };

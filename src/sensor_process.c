@@ -61,7 +61,7 @@ int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,
 
 	/* An exact path keeps its NUL so that it never matches a longer name. */
 	if (len == 0 || path[0] != '/' || len + !prefix > VG_RULE_PATH_BYTES ||
-	    rule->n_uids > VG_PATH_RULE_UIDS) {
+	    rule->n_ids > VG_PATH_RULE_IDS) {
 		vg_err("kill rule '%s': need an absolute path (or prefix ending in '*') under %d bytes",
 		       path, VG_RULE_PATH_BYTES);
 		return -EINVAL;

@@ -84,25 +84,31 @@ enum vg_kernel_action {
 	VG_KACT_KILL = 1,
 };
 
-#define VG_PATH_RULE_UIDS 8
+#define VG_PATH_RULE_IDS 8
+
+enum vg_path_rule_ids {
+	VG_IDS_ANY = 0,		/* the rule holds for any process */
+	VG_IDS_EUID = 1,	/* only for these effective uids (process.user.id) */
+	VG_IDS_CGROUP = 2,	/* only in these cgroup v2 ids (process.cgroup.id) */
+};
 
 /*
- * What an exec of a path under the key gets. With n_uids, the rule applies
- * only to those effective uids (process.user.id); any other uid gets the
+ * What an exec of a path under the key gets. With id_kind, the rule holds
+ * only for the listed euids or cgroups; any other process gets the
  * fallback, when has_fallback (a rule on the path alone that covers it).
  */
 struct vg_path_rule {
 	__u32 rule_id;		/* the policy's rule index, reported back in the record */
 	__u8 action;		/* enum vg_kernel_action */
 	__u8 audit;		/* 1: report "would have", do nothing */
-	__u8 n_uids;		/* 0: any uid */
-	__u8 has_fallback;
-	__u32 uids[VG_PATH_RULE_UIDS];
+	__u8 id_kind;		/* enum vg_path_rule_ids */
+	__u8 n_ids;
+	__u64 ids[VG_PATH_RULE_IDS];
 	__u32 fallback_rule_id;
+	__u8 has_fallback;
 	__u8 fallback_audit;
-	__u8 pad[3];
+	__u8 pad[2];
 };
-
 /*
  * Policy pre-filter: what every sensor checks before a record leaves the
  * kernel, on top of the per-type switch. Each dimension is on only when

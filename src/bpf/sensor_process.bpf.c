@@ -133,15 +133,17 @@ static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 }
 
 /* Builds and sends the exec record in scratch slot @slot (claimed by the caller). */
-/* Whether the rule's uid condition (if any) holds for @euid. */
-static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u32 euid)
+/* Whether the rule's uid or cgroup condition (if any) holds for the new image. */
+static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u32 euid,
+					      __u64 cgroup_id)
 {
-	__u32 i, n = r->n_uids;
+	__u64 id = r->id_kind == VG_IDS_EUID ? euid : cgroup_id;
+	__u32 i, n = r->n_ids;
 
-	if (!n)
+	if (r->id_kind == VG_IDS_ANY)
 		return true;
-	for (i = 0; i < VG_PATH_RULE_UIDS; i++)
-		if (i < n && r->uids[i] == euid)
+	for (i = 0; i < VG_PATH_RULE_IDS; i++)
+		if (i < n && r->ids[i] == id)
 			return true;
 	return false;
 }
@@ -217,7 +219,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 				bool kill = true;
 				__u8 audit = rule->audit;
 
-				if (exec_rule_applies(rule, ids.euid)) {
+				if (exec_rule_applies(rule, ids.euid, e->hdr.cgroup_id)) {
 					e->rule_id = rule->rule_id;
 				} else if (rule->has_fallback) {
 					e->rule_id = rule->fallback_rule_id;

@@ -105,6 +105,39 @@ rules:
         self.assertTrue(a[0]["kernel_decidable"])
         self.assertEqual(get(a[0]["event"], "process.user.id"), 0)
 
+    def test_kill_rule_with_a_cgroup_kills_only_in_that_cgroup_in_the_kernel(self):
+        mnt = None
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                pre, _, post = line.partition(" - ")
+                if post.split()[0] == "cgroup2":
+                    mnt = pre.split()[4]
+                    break
+        self.assertIsNotNone(mnt, "no cgroup2 mount")
+        cg = os.path.join(mnt, "vg-killcg-%d" % os.getpid())
+        os.mkdir(cg)
+        self.addCleanup(os.rmdir, cg)
+        cgroup_id = os.stat(cg).st_ino  # a cgroup2 directory's inode is its id
+        self.write_policy("""
+rules:
+  - name: no_exec_in_cgroup
+    event: exec
+    condition: process.cgroup.id = {id} and process.executable.path startswith {dir}/
+    action: kill
+""".format(id=cgroup_id, dir=self.dir))
+        inside = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$1"', cg, self.victim]
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            caged = subprocess.run(inside, stdout=subprocess.PIPE, timeout=10)
+            free = subprocess.run([self.victim], stdout=subprocess.PIPE, timeout=10)
+            t.stop()
+        self.assertEqual(caged.stdout, b"", "nothing may arrive on the pipe")
+        self.assertEqual(caged.returncode, -signal.SIGKILL)
+        self.assertEqual(free.stdout, b"alive\n")
+        a = alerts(t.events, "no_exec_in_cgroup")
+        self.assertEqual(len(a), 1, a)
+        self.assertEqual(a[0]["outcome"], "killed in kernel")
+        self.assertEqual(get(a[0]["event"], "process.cgroup.id"), cgroup_id)
+
     def test_kill_decided_in_user_space_says_so_and_how_late(self):
         self.write_policy("""
 rules:

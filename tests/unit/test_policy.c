@@ -779,7 +779,11 @@ static void test_exec_kill_uids(void **state)
 		"  - name: opt_a_b_5\n    event: exec\n    action: kill\n"
 		"    condition: process.executable.path startswith /opt/a/b/ and process.user.id = 5\n"
 		"  - name: srv_audit_42\n    event: exec\n    action: kill\n    mode: audit\n"
-		"    condition: process.executable.path = /srv/tool and process.user.id = 42\n");
+		"    condition: process.executable.path = /srv/tool and process.user.id = 42\n"
+		"  - name: box_cg\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path startswith /box/ and process.cgroup.id in (77, 78)\n"
+		"  - name: box_bin_uid\n    event: exec\n    action: kill\n"
+		"    condition: process.executable.path startswith /box/bin/ and process.user.id = 9\n");
 	const struct vg_exec_kill *e;
 	struct vg_exec_kill *v;
 	size_t n;
@@ -787,32 +791,42 @@ static void test_exec_kill_uids(void **state)
 	(void)state;
 	assert_int_equal(policy_n_errors(p), 0);
 	assert_int_equal(policy_exec_kills(p, &v, &n), 0);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	/* under /tmp/x/ the rule without a uid still kills everyone */
 	e = kill_entry(v, n, "/tmp/x/");
 	assert_false(e->audit);
-	assert_int_equal(e->n_uids, 0);
+	assert_int_equal(e->n_ids, 0);
 	assert_int_equal(e->rule_index, 0);
 	/* /opt/a/: uids 0 and 7 killed, anyone else "would have" (opt_audit) */
 	e = kill_entry(v, n, "/opt/a/");
 	assert_false(e->audit);
 	assert_int_equal(e->rule_index, 3);
-	assert_int_equal(e->n_uids, 2);
+	assert_int_equal(e->n_ids, 2);
 	assert_true(e->has_fallback && e->fallback_audit);
 	assert_int_equal(e->fallback_rule, 2);
 	/* /opt/a/b/: the union of both uid rules above and on it */
 	e = kill_entry(v, n, "/opt/a/b/");
-	assert_int_equal(e->n_uids, 3);
+	assert_int_equal(e->n_ids, 3);
 	assert_true(e->has_fallback);
 	e = kill_entry(v, n, "/opt/");
 	assert_true(e->audit);
-	assert_int_equal(e->n_uids, 0);
+	assert_int_equal(e->n_ids, 0);
 	/* an audit rule with a uid and nothing else: would-have for uid 42 only */
 	e = kill_entry(v, n, "/srv/tool");
 	assert_true(e->audit);
-	assert_int_equal(e->n_uids, 1);
-	assert_int_equal(e->uids[0], 42);
+	assert_int_equal(e->n_ids, 1);
+	assert_int_equal(e->ids[0], 42);
 	assert_false(e->has_fallback);
+	/* cgroups work as uids do... */
+	e = kill_entry(v, n, "/box/");
+	assert_false(e->audit);
+	assert_int_equal(e->id_kind, VG_IDS_CGROUP);
+	assert_int_equal(e->n_ids, 2);
+	assert_int_equal(e->ids[1], 78);
+	/* ...but a uid rule under a cgroup rule is not one set: the hook leaves
+	 * /box/bin/ to the /box/ entry above and the agent does the rest */
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(v[i].path, "/box/bin/");
 	free(v);
 	policy_free(p);
 }
@@ -889,12 +903,13 @@ static void test_kernel_rules(void **state)
 	assert_int_equal(pf->kernel_rules[1].rule_index, 1);
 	assert_int_equal(pf->kernel_rules[1].n_exact, 2);
 	assert_string_equal(pf->kernel_rules[1].exact[0], "/bin/nc");
-	assert_int_equal(pf->kernel_rules[1].n_uids, 0);
+	assert_int_equal(pf->kernel_rules[1].n_ids, 0);
 	/* path AND effective uid = / in (up to 8): the hook checks the uid too */
 	assert_string_equal(pf->kernel_rules[2].rule, "nc_root");
 	assert_int_equal(pf->kernel_rules[2].n_exact, 1);
-	assert_int_equal(pf->kernel_rules[2].n_uids, 1);
-	assert_int_equal(pf->kernel_rules[2].uids[0], 0);
+	assert_int_equal(pf->kernel_rules[2].id_kind, VG_IDS_EUID);
+	assert_int_equal(pf->kernel_rules[2].n_ids, 1);
+	assert_int_equal(pf->kernel_rules[2].ids[0], 0);
 
 	/* The sensor killed /usr/bin/nc for rule 1: the alert says so. */
 	memset(&rec, 0, sizeof(rec));
