@@ -61,9 +61,10 @@ static void drain(struct vg_fan_wd_shared *sh, int fan_fd)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
 	const struct fanotify_event_metadata *m;
+	int reads = 16;	/* then back to the slots: a flood must not starve them */
 	ssize_t n;
 
-	while ((n = read(fan_fd, buf, sizeof(buf))) > 0) {
+	while (reads-- && (n = read(fan_fd, buf, sizeof(buf))) > 0) {
 		for (m = (void *)buf; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
 			if (m->vers != FANOTIFY_METADATA_VERSION || m->fd < 0)
 				continue;
