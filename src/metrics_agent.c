@@ -5,20 +5,25 @@
 #include "metrics_agent.h"
 #include "prom.h"
 
-/* Per-sensor kernel counters: one family per counter, a sample per sensor. */
-static void sensor_family(struct vg_agent *a, struct vg_buf *out, const __u64 (*c)[VG_CNT_MAX],
-			  const bool *ok, const char *name, const char *help, int cnt)
-{
-	int i;
-
-	vg_prom_family(out, name, "counter", help);
-	for (i = 0; i < a->n_sensors; i++) {
-		struct vg_prom_label l[] = { { "sensor", a->sensors[i].desc->name } };
-
-		if (ok[i])
-			vg_prom_sample(out, name, l, 1, c[i][cnt]);
-	}
-}
+/* The sensors' kernel counters: one family each, a sample per sensor. */
+static const struct {
+	const char *name, *help;
+	int counter;
+} sensor_families[] = {
+	{ "vigil_sensor_events_total", "Records the sensor's hooks sent to user space.",
+	  VG_CNT_EVENTS },
+	{ "vigil_sensor_filtered_total",
+	  "Events the in-kernel pre-filter kept from crossing to user space.", VG_CNT_FILTERED },
+	{ "vigil_sensor_truncated_total",
+	  "Records with a string cut at its bound (flagged in the record).", VG_CNT_TRUNCATED },
+	{ "vigil_sensor_read_failures_total", "Kernel or user memory reads that failed in a hook.",
+	  VG_CNT_READ_FAIL },
+	{ "vigil_sensor_map_full_total", "Entries a full kernel table could not keep.",
+	  VG_CNT_MAP_FULL },
+	{ "vigil_sensor_kills_total", "SIGKILLs sent from the sensor's hooks.", VG_CNT_KILLED },
+	{ "vigil_sensor_signal_failures_total", "bpf_send_signal calls that failed.",
+	  VG_CNT_SIGNAL_FAIL },
+};
 
 static void lost_sample(struct vg_buf *out, const char *reason, uint64_t n)
 {
@@ -50,23 +55,16 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 
 		vg_prom_sample(out, "vigil_sensor_info", l, 2, 1);
 	}
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok, "vigil_sensor_events_total",
-		      "Records the sensor's hooks sent to user space.", VG_CNT_EVENTS);
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok, "vigil_sensor_filtered_total",
-		      "Events the in-kernel pre-filter kept from crossing to user space.",
-		      VG_CNT_FILTERED);
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok, "vigil_sensor_truncated_total",
-		      "Records with a string cut at its bound (flagged in the record).",
-		      VG_CNT_TRUNCATED);
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok, "vigil_sensor_read_failures_total",
-		      "Kernel or user memory reads that failed in a hook.", VG_CNT_READ_FAIL);
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok, "vigil_sensor_map_full_total",
-		      "Entries a full kernel table could not keep.", VG_CNT_MAP_FULL);
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok, "vigil_sensor_kills_total",
-		      "SIGKILLs sent from the sensor's hooks.", VG_CNT_KILLED);
-	sensor_family(a, out, (const __u64(*)[VG_CNT_MAX])c, ok,
-		      "vigil_sensor_signal_failures_total", "bpf_send_signal calls that failed.",
-		      VG_CNT_SIGNAL_FAIL);
+	for (k = 0; k < (int)(sizeof(sensor_families) / sizeof(sensor_families[0])); k++) {
+		vg_prom_family(out, sensor_families[k].name, "counter", sensor_families[k].help);
+		for (i = 0; i < a->n_sensors; i++) {
+			struct vg_prom_label l[] = { { "sensor", a->sensors[i].desc->name } };
+
+			if (ok[i])
+				vg_prom_sample(out, sensor_families[k].name, l, 1,
+					       c[i][sensor_families[k].counter]);
+		}
+	}
 
 	vg_prom_one(out, "vigil_events_received_total", "counter",
 		    "Records taken from the ring buffer.", t.pipe.received);

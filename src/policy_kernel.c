@@ -50,6 +50,16 @@ static bool add_ids(struct vg_exec_kill *v, const struct vg_kernel_rule *k)
 	return true;
 }
 
+/* @v reports @k's rule for the ids gathered in @set. */
+static void take_ids(struct vg_exec_kill *v, const struct vg_kernel_rule *k,
+		     const struct vg_exec_kill *set)
+{
+	v->rule_index = k->rule_index;
+	v->id_kind = set->id_kind;
+	memcpy(v->ids, set->ids, sizeof(v->ids));
+	v->n_ids = set->n_ids;
+}
+
 /*
  * The value of key @e: the hook sees only the longest matching key, so it
  * must answer for every rule whose paths cover it. An enforcing rule on
@@ -95,10 +105,7 @@ static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand 
 		return true;
 	}
 	if (first_kill && kills_fit) {
-		v->rule_index = first_kill->rule_index;
-		v->id_kind = kills.id_kind;
-		memcpy(v->ids, kills.ids, sizeof(v->ids));
-		v->n_ids = kills.n_ids;
+		take_ids(v, first_kill, &kills);
 		if (any_audit) {
 			v->has_fallback = true;
 			v->fallback_rule = any_audit->rule_index;
@@ -112,10 +119,7 @@ static bool resolve(const struct exec_cand *c, size_t n, const struct exec_cand 
 		return true;
 	}
 	if (first_audit && audits_fit) {
-		v->rule_index = first_audit->rule_index;
-		v->id_kind = audits.id_kind;
-		memcpy(v->ids, audits.ids, sizeof(v->ids));
-		v->n_ids = audits.n_ids;
+		take_ids(v, first_audit, &audits);
 		return true;
 	}
 	return false;
