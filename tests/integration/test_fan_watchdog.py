@@ -3,22 +3,10 @@ cgroup frozen, its watchdog process (vigil-fanwd) answers "allow" within
 the deadline, counts it, and the agent reports what it let through once it
 runs again; when the agent dies the watchdog goes with it."""
 import os
-import shutil
 import signal
-import subprocess
-import tempfile
 import time
 
-from vigil_test import Tracer, VigilTestCase, alerts, get
-
-POLICY = """
-rules:
-  - name: no_secret
-    event: open
-    condition: file.path = {path}
-    severity: high
-    action: deny
-"""
+from vigil_test import DeniedFileCase, Tracer, alerts, cgroup2_mount, get
 
 DEADLINE_S = 0.5
 
@@ -39,15 +27,6 @@ def comm(pid):
         return None
 
 
-def cgroup2_mount():
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            pre, _, post = line.partition(" - ")
-            if post.split()[0] == "cgroup2":
-                return pre.split()[4]
-    return None
-
-
 def cgroup2_of(pid):
     with open("/proc/%d/cgroup" % pid) as f:
         for line in f:
@@ -62,26 +41,7 @@ def watchdog_of(agent_pid):
     return found[0]
 
 
-class FanWatchdogTest(VigilTestCase):
-    def setUp(self):
-        super().setUp()
-        self.dir = tempfile.mkdtemp(prefix="vg-fanwd-", dir="/tmp")
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        self.secret = os.path.join(self.dir, "secret")
-        with open(self.secret, "w") as f:
-            f.write("data\n")
-        self.policy = os.path.join(self.dir, "policy.yaml")
-        with open(self.policy, "w") as f:
-            f.write(POLICY.format(path=self.secret))
-
-    def cat(self):
-        """(returncode, stdout, pid, seconds) of `cat SECRET`."""
-        start = time.monotonic()
-        p = subprocess.Popen(["cat", self.secret], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
-        out, _ = p.communicate(timeout=20)
-        return p.returncode, out, p.pid, time.monotonic() - start
-
+class FanWatchdogTest(DeniedFileCase):
     def test_stopped_agent_lets_the_open_through_and_reports_it_after(self):
         with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
             agent = t.proc.pid

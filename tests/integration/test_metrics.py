@@ -14,16 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from vigil_test import VIGIL, Tracer, VigilTestCase
-
-POLICY = """
-rules:
-  - name: no_secret
-    event: open
-    condition: file.path = {path}
-    severity: high
-    action: deny
-"""
+from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase
 
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\d+)$')
 
@@ -51,22 +42,10 @@ def samples(text):
     return out
 
 
-class MetricsTest(VigilTestCase):
+class MetricsTest(DeniedFileCase):
     def setUp(self):
         super().setUp()
-        self.dir = tempfile.mkdtemp(prefix="vg-metrics-", dir="/tmp")
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        self.secret = os.path.join(self.dir, "secret")
-        with open(self.secret, "w") as f:
-            f.write("data\n")
-        self.policy = os.path.join(self.dir, "policy.yaml")
-        with open(self.policy, "w") as f:
-            f.write(POLICY.format(path=self.secret))
         self.port = free_port()
-
-    def cat(self):
-        return subprocess.run(["cat", self.secret], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, timeout=20).returncode
 
     def wait_for(self, port, key, value, timeout=10):
         deadline = time.monotonic() + timeout
@@ -89,10 +68,10 @@ class MetricsTest(VigilTestCase):
             self.assertEqual(before["vigil_policy_generation"], 1)
             self.assertEqual(before["vigil_policy_rules"], 1)
 
-            self.assertNotEqual(self.cat(), 0)
+            self.assertNotEqual(self.cat()[0], 0)
             os.kill(agent, signal.SIGSTOP)
             try:
-                self.assertEqual(self.cat(), 0)
+                self.assertEqual(self.cat()[0], 0)
             finally:
                 os.kill(agent, signal.SIGCONT)
             t.proc.send_signal(signal.SIGHUP)

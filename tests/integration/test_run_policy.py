@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import VIGIL, Tracer, VigilTestCase, alerts, get, helper
+from vigil_test import DENY_POLICY, VIGIL, Tracer, VigilTestCase, alerts, cgroup2_mount, get, helper
 
 KILL_POLICY = """
 rules:
@@ -106,13 +106,7 @@ rules:
         self.assertEqual(get(a[0]["event"], "process.user.id"), 0)
 
     def test_kill_rule_with_a_cgroup_kills_only_in_that_cgroup_in_the_kernel(self):
-        mnt = None
-        with open("/proc/self/mountinfo") as f:
-            for line in f:
-                pre, _, post = line.partition(" - ")
-                if post.split()[0] == "cgroup2":
-                    mnt = pre.split()[4]
-                    break
+        mnt = cgroup2_mount()
         self.assertIsNotNone(mnt, "no cgroup2 mount")
         cg = os.path.join(mnt, "vg-killcg-%d" % os.getpid())
         os.mkdir(cg)
@@ -137,6 +131,29 @@ rules:
         self.assertEqual(len(a), 1, a)
         self.assertEqual(a[0]["outcome"], "killed in kernel")
         self.assertEqual(get(a[0]["event"], "process.cgroup.id"), cgroup_id)
+
+    def test_sighup_while_starting_is_a_reload_not_the_end(self):
+        self.write_policy(KILL_POLICY.format(dir=self.dir, mode="audit"))
+        err_path = os.path.join(self.dir, "stderr")
+        with open(err_path, "w") as err:
+            p = subprocess.Popen([VIGIL, "run", "--policy", self.policy, "--alerts-only"],
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        read = lambda: open(err_path, errors="replace").read()
+        deadline = time.time() + 30
+        while "vigil: policy:" not in read():  # the agent exists, its threads do not yet
+            self.assertIsNone(p.poll(), read())
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.005)
+        p.send_signal(signal.SIGHUP)
+        self.assertNotIn("vigil: ready", read(), "too late to test the start")
+        while "policy reloaded" not in read():
+            self.assertIsNone(p.poll(), "SIGHUP while starting ended the agent: " + read())
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.05)
+        self.assertIn("vigil: ready", read())
+        p.send_signal(signal.SIGINT)
+        self.assertEqual(p.wait(timeout=30), 0, read())
 
     def test_kill_decided_in_user_space_says_so_and_how_late(self):
         self.write_policy("""
@@ -279,17 +296,6 @@ OTHER_RULE = """
   - name: other_exec
     event: exec
     condition: process.executable.path = /nonexistent/vg-other
-"""
-
-
-DENY_POLICY = """
-rules:
-  - name: no_secret
-    event: open
-    condition: file.path = {path}
-    severity: high
-    action: deny
-    mode: {mode}
 """
 
 

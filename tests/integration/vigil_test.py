@@ -7,6 +7,7 @@ SIGINT and returns the parsed events and the exit summary.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -114,3 +115,49 @@ def require_root(testcase):
 class VigilTestCase(unittest.TestCase):
     def setUp(self):
         require_root(self)
+
+
+def cgroup2_mount():
+    """Where the cgroup2 hierarchy is mounted, or None."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            if post.split()[0] == "cgroup2":
+                return pre.split()[4]
+    return None
+
+
+DENY_POLICY = """
+rules:
+  - name: no_secret
+    event: open
+    condition: file.path = {path}
+    severity: high
+    action: deny
+    mode: {mode}
+"""
+
+
+class DeniedFileCase(VigilTestCase):
+    """A file, SECRET, and a policy whose rule no_secret denies opening it."""
+
+    mode = "enforce"
+
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-deny-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.secret = os.path.join(self.dir, "secret")
+        with open(self.secret, "w") as f:
+            f.write("data\n")
+        self.policy = os.path.join(self.dir, "policy.yaml")
+        with open(self.policy, "w") as f:
+            f.write(DENY_POLICY.format(path=self.secret, mode=self.mode))
+
+    def cat(self):
+        """(returncode, stdout, pid, seconds) of `cat SECRET`."""
+        start = time.monotonic()
+        p = subprocess.Popen(["cat", self.secret], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        out, _ = p.communicate(timeout=20)
+        return p.returncode, out, p.pid, time.monotonic() - start
