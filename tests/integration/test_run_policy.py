@@ -105,6 +105,34 @@ rules:
         self.assertTrue(a[0]["kernel_decidable"])
         self.assertEqual(get(a[0]["event"], "process.user.id"), 0)
 
+    def test_other_uids_fall_back_to_the_audit_rule_on_the_path_in_the_kernel(self):
+        os.chmod(self.dir, 0o755)
+        self.write_policy("""
+rules:
+  - name: watch_dir
+    event: exec
+    condition: process.executable.path startswith {dir}/
+    action: kill
+    mode: audit
+  - name: no_root_exec_from_dir
+    event: exec
+    condition: process.executable.path startswith {dir}/ and process.user.id = 0
+    action: kill
+""".format(dir=self.dir))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            root = subprocess.run([self.victim], stdout=subprocess.PIPE, timeout=10)
+            nobody = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     self.victim], stdout=subprocess.PIPE, timeout=10)
+            t.stop()
+        self.assertEqual((root.returncode, root.stdout), (-signal.SIGKILL, b""))
+        self.assertEqual((nobody.returncode, nobody.stdout), (0, b"alive\n"))
+        kill = alerts(t.events, "no_root_exec_from_dir")
+        self.assertEqual([a["outcome"] for a in kill], ["killed in kernel"])
+        # uid 65534: the one hook entry on the path answers with the audit rule
+        audit = [a for a in alerts(t.events, "watch_dir")
+                 if get(a["event"], "process.user.id") == 65534]
+        self.assertEqual([a["outcome"] for a in audit], ["would have killed (kernel, audit)"])
+
     def test_kill_rule_with_a_cgroup_kills_only_in_that_cgroup_in_the_kernel(self):
         mnt = cgroup2_mount()
         self.assertIsNotNone(mnt, "no cgroup2 mount")
