@@ -29,10 +29,13 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
-SRCS      := $(wildcard src/*.c)
+# User-space layers, each a folder; data flows lib/bpf -> sensors -> event ->
+# policy -> agent -> cli (docs/architecture.md).
+LAYERS    := lib sensors event policy agent cli
+SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 GEN_OBJS  := $(BUILD)/obj/default_policy.o
-LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(GEN_OBJS)
+LIB_OBJS  := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS)) $(GEN_OBJS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
@@ -76,6 +79,7 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 # Every user object may include any skeleton; -MMD records which it really does.
 $(BUILD)/obj/%.o: src/%.c | $(SKELS) $(BUILD)/obj
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # The built-in default policy, embedded as a C string.
@@ -91,7 +95,7 @@ $(BUILD)/libvigil.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/vigil: $(BUILD)/obj/main.o $(BUILD)/libvigil.a
+$(BUILD)/vigil: $(BUILD)/obj/cli/main.o $(BUILD)/libvigil.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) $(EXTRA_LDLIBS)
 
@@ -113,4 +117,4 @@ $(BUILD) $(BUILD)/gen $(BUILD)/bpf $(BUILD)/skel $(BUILD)/obj $(BUILD)/tests $(B
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/bpf/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/bpf/*.d $(BUILD)/tests/*.d)

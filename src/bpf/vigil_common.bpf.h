@@ -101,7 +101,7 @@ struct {
 	__uint(max_entries, VG_EV_TYPE_MAX);
 	__type(key, __u32);
 	__type(value, __u8);
-} vg_unwanted SEC(".maps");
+} vg_type_mode SEC(".maps");
 
 static __always_inline void vg_count(enum vg_counter c)
 {
@@ -113,10 +113,10 @@ static __always_inline void vg_count(enum vg_counter c)
 		__sync_fetch_and_add(v, 1);
 }
 
-static __always_inline __u8 vg_type_switch(__u16 type)
+static __always_inline __u8 vg_type_mode_of(__u16 type)
 {
 	__u32 key = type;
-	__u8 *v = bpf_map_lookup_elem(&vg_unwanted, &key);
+	__u8 *v = bpf_map_lookup_elem(&vg_type_mode, &key);
 
 	return v ? *v : VG_TYPE_FILTERED;
 }
@@ -126,7 +126,7 @@ static __always_inline __u8 vg_type_switch(__u16 type)
 /* Whether a finished record stays in the kernel: its type is off, or the policy filter drops it. */
 static __always_inline bool vg_record_dropped(const struct vg_hdr *h)
 {
-	__u8 sw = vg_type_switch(h->type);
+	__u8 sw = vg_type_mode_of(h->type);
 
 	if (sw == VG_TYPE_OFF)
 		return true;

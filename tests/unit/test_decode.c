@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "decode.h"
+#include "event/decode.h"
 
 static unsigned char buf[VG_MAX_RECORD_BYTES + 64];
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <cmocka.h>
-#include "fanotify_marks.h"
+#include "sensors/fanotify_marks.h"
 
 #define OPEN (FAN_OPEN_PERM | FAN_OPEN_EXEC_PERM)
 #define EXEC FAN_OPEN_EXEC_PERM

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "decode.h"
-#include "event_format.h"
-#include "fields.h"
-#include "policy.h"
+#include "event/decode.h"
+#include "event/event_format.h"
+#include "event/fields.h"
+#include "policy/policy.h"
 
 /* A record: fixed part then tail, aligned for any record struct. */
 struct rec {
@@ -142,7 +142,7 @@ static struct vg_event_view *view_of(const struct rec *r, size_t size)
 	struct vg_event_view *v = malloc(sizeof(*v));
 
 	assert_non_null(v);
-	assert_int_equal(fields_view_record(v, &r->h, size, NULL, NULL, 0), 0);
+	assert_int_equal(vg_field_view_record(v, &r->h, size, NULL, NULL, 0), 0);
 	return v;
 }
 
@@ -158,7 +158,7 @@ static int count_alert(struct vg_alert *a, struct vg_event_view *v, void *ctx)
 static int eval_rule(const char *event, const char *cond, const struct rec *r, size_t size)
 {
 	char yaml[1024];
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	struct vg_event_view *v = view_of(r, size);
 	const struct vg_diag *d;
 	size_t n, i;
@@ -167,16 +167,16 @@ static int eval_rule(const char *event, const char *cond, const struct rec *r, s
 	assert_non_null(p);
 	snprintf(yaml, sizeof(yaml), "rules:\n  - name: r\n    event: %s\n    condition: |\n"
 		 "      %s\n", event, cond);
-	policy_add_string(p, "t.yaml", yaml);
-	if (policy_compile(p)) {
-		d = policy_diags(p, &n);
+	vg_policy_add_string(p, "t.yaml", yaml);
+	if (vg_policy_compile(p)) {
+		d = vg_policy_diags(p, &n);
 		for (i = 0; i < n; i++)
 			print_message("%s\n", d[i].text);
 		fail_msg("'%s' on %s did not compile", cond, event);
 	}
-	got = policy_eval(p, v, 0, count_alert, &hits);
+	got = vg_policy_eval(p, v, 0, count_alert, &hits);
 	assert_int_equal(got, hits);
-	policy_free(p);
+	vg_policy_free(p);
 	free(v);
 	return hits;
 }
@@ -197,8 +197,8 @@ static bool any(const struct vg_value *val, void *ctx)
 static void format_value(struct vg_event_view *v, const struct vg_field *f, char *out,
 			 size_t size, bool *present)
 {
-	fields_format(v, f, out, size);
-	*present = fields_each(v, f, any, NULL);
+	vg_field_format(v, f, out, size);
+	*present = vg_field_each(v, f, any, NULL);
 }
 
 /*
@@ -220,9 +220,9 @@ static void check_same_as_json(const struct rec *r, size_t size)
 	vg_buf_append(&b, "", 1);
 	j = json_loads(b.data, 0, NULL);
 	assert_non_null(j);
-	assert_int_equal(fields_view_json(replay, j), 0);
+	assert_int_equal(vg_field_view_json(replay, j), 0);
 	assert_int_equal(replay->kind, live->kind);
-	t = fields_table(&n);
+	t = vg_field_table(&n);
 	for (i = 0; i < n; i++) {
 		char a[4096], c[4096];
 		bool pa, pc;
@@ -233,7 +233,7 @@ static void check_same_as_json(const struct rec *r, size_t size)
 		format_value(replay, &t[i], c, sizeof(c), &pc);
 		if (pa != pc || strcmp(a, c))
 			fail_msg("%s on %s: record gives %s'%s', JSON gives %s'%s' (%s)", t[i].name,
-				 fields_kind_name(live->kind), pa ? "" : "nothing ", a,
+				 vg_field_kind_name(live->kind), pa ? "" : "nothing ", a,
 				 pc ? "" : "nothing ", c, b.data);
 		checked++;
 	}
@@ -261,16 +261,16 @@ static void test_every_record_kind_maps(void **state)
 		if (!d)
 			continue;
 		h.type = t;
-		k = fields_kind_of_record(&h);
+		k = vg_field_kind_of_record(&h);
 		if (k < 0)
 			fail_msg("record type %u (%s) has no policy kind", t, d->kind);
-		assert_string_equal(fields_kind_name(k), d->kind);
+		assert_string_equal(vg_field_kind_name(k), d->kind);
 		want = t >= VG_EV_PRIV_FIRST ? VG_SENSOR_PRIV : t >= VG_EV_NET_FIRST ?
 		       VG_SENSOR_NETWORK : t >= VG_EV_FILE_FIRST ? VG_SENSOR_FILE :
 		       VG_SENSOR_PROCESS;
-		if (fields_kind_sensor(k) != want)
+		if (vg_field_kind_sensor(k) != want)
 			fail_msg("kind %s: sensor %s, want %s", d->kind,
-				 fields_sensor_name(fields_kind_sensor(k)), fields_sensor_name(want));
+				 vg_field_sensor_name(vg_field_kind_sensor(k)), vg_field_sensor_name(want));
 		n++;
 	}
 	assert_true(n >= 36);
@@ -280,13 +280,13 @@ static void test_every_record_kind_maps(void **state)
 	assert_int_equal(VG_KINDS_FILE & (VG_KINDS_NET | VG_KINDS_PRIV), 0);
 	assert_int_equal(VG_KINDS_NET & VG_KINDS_PRIV, 0);
 	for (t = 0; t < VG_K_MAX; t++) {
-		assert_string_not_equal(fields_kind_name(t), "?");
-		assert_int_equal(fields_kind_lookup(fields_kind_name(t), strlen(fields_kind_name(t))),
+		assert_string_not_equal(vg_field_kind_name(t), "?");
+		assert_int_equal(vg_field_kind_lookup(vg_field_kind_name(t), strlen(vg_field_kind_name(t))),
 				 (int)t);
 	}
-	assert_int_equal(fields_kind_lookup("io_uring_setup", 14), VG_K_IO_URING_SETUP);
-	assert_int_equal(fields_kind_sensor(VG_K_SHELL_ON_SOCKET), VG_SENSOR_NETWORK);
-	assert_int_equal(fields_kind_sensor(VG_K_SECCOMP), VG_SENSOR_PRIV);
+	assert_int_equal(vg_field_kind_lookup("io_uring_setup", 14), VG_K_IO_URING_SETUP);
+	assert_int_equal(vg_field_kind_sensor(VG_K_SHELL_ON_SOCKET), VG_SENSOR_NETWORK);
+	assert_int_equal(vg_field_kind_sensor(VG_K_SECCOMP), VG_SENSOR_PRIV);
 }
 
 /* Every event-specific field reads the record: none is left to replay only. */
@@ -296,7 +296,7 @@ static void test_fields_have_record_getters(void **state)
 	size_t n, i;
 
 	(void)state;
-	t = fields_table(&n);
+	t = vg_field_table(&n);
 	for (i = 0; i < n; i++)
 		if (t[i].kinds != VG_KINDS_ALL && !t[i].rec_get)
 			fail_msg("%s has no record getter", t[i].name);
@@ -474,13 +474,13 @@ static void check_namespace_types(const struct rec *r, size_t size, const char *
 	struct vg_event_ctx ev;
 	struct vg_buf b = { 0 };
 	struct vg_event_view *live = view_of(r, size);
-	const struct vg_field *f = fields_lookup("namespace.type", strlen("namespace.type"));
+	const struct vg_field *f = vg_field_lookup("namespace.type", strlen("namespace.type"));
 	json_t *j, *want;
 	char text[256];
 
 	assert_non_null(f);
 	assert_int_equal(f->type, VG_FT_STRLIST);
-	fields_format(live, f, text, sizeof(text));
+	vg_field_format(live, f, text, sizeof(text));
 	assert_string_equal(text, text_want);
 	vg_event_ctx_fill(&ev, NULL, &r->h, size);
 	vg_event_to_json(&b, &ev);

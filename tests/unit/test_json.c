@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "event_format.h"
-#include "json.h"
+#include "event/event_format.h"
+#include "lib/json.h"
 
 static const char *escape(const char *s, size_t len)
 {

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "alert_counts.h"
-#include "metrics_http.h"
-#include "prom.h"
+#include "agent/alert_counts.h"
+#include "agent/metrics_http.h"
+#include "lib/prom.h"
 
 static const char *text(struct vg_buf *b)
 {

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "dns_parse.h"
-#include "net_addr.h"
+#include "event/dns_parse.h"
+#include "lib/net_addr.h"
 
 /* Header: id 0x1234, response, rcode 0, 1 question, 2 answers. */
 static const uint8_t response[] = {

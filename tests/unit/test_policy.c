@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "decode.h"
-#include "fields.h"
-#include "policy.h"
-#include "policy_kernel.h"
-#include "proc_cache.h"
+#include "event/decode.h"
+#include "event/fields.h"
+#include "policy/policy.h"
+#include "policy/policy_kernel.h"
+#include "event/proc_cache.h"
 
 static const char *EV_EXEC =
 	"{\"event\":{\"kind\":\"exec\"},\"process\":{\"pid\":100,\"name\":\"bash\","
@@ -52,14 +52,14 @@ static const char *PRELUDE =
 
 static struct vg_policy *compile_yaml(const char *yaml)
 {
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	const struct vg_diag *d;
 	size_t n, i;
 
 	assert_non_null(p);
-	policy_add_string(p, "t.yaml", yaml);
-	policy_compile(p);
-	d = policy_diags(p, &n);
+	vg_policy_add_string(p, "t.yaml", yaml);
+	vg_policy_compile(p);
+	d = vg_policy_diags(p, &n);
 	for (i = 0; i < n; i++)
 		if (d[i].error)
 			print_message("%s\n", d[i].text);
@@ -91,9 +91,9 @@ static int eval_json(struct vg_policy *p, const char *json, uint64_t now, struct
 
 	assert_non_null(v);
 	assert_non_null(j);
-	assert_int_equal(fields_view_json(v, j), 0);
+	assert_int_equal(vg_field_view_json(v, j), 0);
 	memset(h, 0, sizeof(*h));
-	n = policy_eval(p, v, now, collect, h);
+	n = vg_policy_eval(p, v, now, collect, h);
 	json_decref(j);
 	free(v);
 	return n;
@@ -119,12 +119,12 @@ static void run_cases(const struct op_case *c, size_t n)
 		snprintf(yaml, sizeof(yaml), "%srules:\n  - name: r\n    event: %s\n"
 			 "    condition: |\n      %s\n", PRELUDE, c[i].event, c[i].cond);
 		p = compile_yaml(yaml);
-		if (policy_n_errors(p))
+		if (vg_policy_n_errors(p))
 			fail_msg("case %zu (%s) did not compile", i, c[i].cond);
 		got = eval_json(p, c[i].json, 0, &h);
 		if (got != c[i].match)
 			fail_msg("case %zu: '%s' gave %d, want %d", i, c[i].cond, got, c[i].match);
-		policy_free(p);
+		vg_policy_free(p);
 	}
 }
 
@@ -308,14 +308,14 @@ static void test_flat_json_and_kinds(void **state)
 	struct hits h;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
 	assert_int_equal(eval_json(p, EV_OPEN_FLAT, 0, &h), 1);
 	assert_string_equal(h.names[0], "shadow");
 	/* a rule without condition matches every event of its kinds, and only those */
 	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
 	assert_string_equal(h.names[0], "any_exec");
 	assert_int_equal(eval_json(p, EV_CONN, 0, &h), 0);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 static void test_throttle(void **state)
@@ -330,7 +330,7 @@ static void test_throttle(void **state)
 	struct hits h;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
 	assert_int_equal(eval_json(p, EV_EXEC, 0 * s, &h), 1);
 	assert_int_equal(h.last.suppressed, 0);
 	assert_int_equal(eval_json(p, EV_EXEC, 1 * s, &h), 1);
@@ -345,10 +345,10 @@ static void test_throttle(void **state)
 	assert_int_equal(eval_json(p, EV_EXEC, 12 * s, &h), 1);
 	assert_int_equal(h.last.suppressed, 0);
 	assert_int_equal(eval_json(p, EV_EXEC, 13 * s, &h), 0);
-	policy_get_stats(p, &st);
+	vg_policy_get_stats(p, &st);
 	assert_int_equal(st.suppressed, 3);
 	assert_int_equal(st.alerts, 5);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 static void test_template(void **state)
@@ -363,7 +363,7 @@ static void test_template(void **state)
 	struct hits h;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
 	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
 	assert_string_equal(h.last.message, "bash ran [bash -c echo hi] as 1000; {x} tty=<NA>");
 	assert_int_equal(eval_json(p, EV_CONN, 0, &h), 1);
@@ -374,7 +374,7 @@ static void test_template(void **state)
 	/* no output: the description */
 	assert_int_equal(eval_json(p, EV_EXIT, 0, &h), 1);
 	assert_string_equal(h.last.message, "exit seen");
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 static void test_alert_fields_and_order(void **state)
@@ -389,13 +389,13 @@ static void test_alert_fields_and_order(void **state)
 	struct hits h;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	assert_int_equal(policy_n_rules(p), 3);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_rules(p), 3);
 	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 3);
 	assert_string_equal(h.names[0], "first");
 	assert_string_equal(h.names[1], "second");
 	assert_string_equal(h.names[2], "third");
-	policy_free(p);
+	vg_policy_free(p);
 
 	p = compile_yaml("rules:\n  - name: k\n    event: exec\n    action: kill\n    mode: audit\n"
 			 "    condition: process.executable.path = /usr/bin/bash\n");
@@ -403,7 +403,7 @@ static void test_alert_fields_and_order(void **state)
 	assert_int_equal(h.last.action, VG_ACT_KILL);
 	assert_int_equal(h.last.mode, VG_MODE_AUDIT);
 	assert_true(h.last.kernel_decidable);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 /* 200 rules anchored on distinct binaries: one event evaluates about one rule. */
@@ -428,18 +428,18 @@ static void test_index_is_not_a_scan(void **state)
 			"    condition: process.executable.path startswith /usr/ and process.user.id = 1000\n"
 			"  - name: files\n    event: open\n    condition: file.path startswith /etc/\n");
 	p = compile_yaml(yaml);
-	assert_int_equal(policy_n_errors(p), 0);
-	assert_int_equal(policy_n_rules(p), 200);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_rules(p), 200);
 	assert_int_equal(eval_json(p, EV_EXEC, 0, &h), 1);
 	assert_string_equal(h.names[0], "usr");
 	assert_int_equal(eval_json(p,
 		"{\"event\":{\"kind\":\"exec\"},\"process\":{\"pid\":9,\"executable\":{\"path\":\"/opt/bin77\"}}}",
 		0, &h), 1);
 	assert_string_equal(h.names[0], "bin77");
-	policy_get_stats(p, &st);
+	vg_policy_get_stats(p, &st);
 	assert_int_equal(st.events, 2);
 	assert_int_equal(st.rule_evals, 2);
-	policy_free(p);
+	vg_policy_free(p);
 	free(yaml);
 }
 
@@ -481,7 +481,7 @@ static void test_record_view(void **state)
 	rec.e.uid = rec.e.euid = 0;
 	rec.e.argc = 3;
 	assert_int_equal(vg_decode_check(&rec, rec.e.hdr.size, NULL), VG_DEC_OK);
-	assert_int_equal(fields_view_record(v, &rec.e.hdr, rec.e.hdr.size, NULL, anc, 2), 0);
+	assert_int_equal(vg_field_view_record(v, &rec.e.hdr, rec.e.hdr.size, NULL, anc, 2), 0);
 	p = compile_yaml(
 		"rules:\n  - name: live\n    event: exec\n    condition: >\n"
 		"      process.executable.path = /usr/bin/bash and process.args = \"-c\"\n"
@@ -492,11 +492,11 @@ static void test_record_view(void **state)
 		"      and process.executable.name = bash and process.args_count = 3\n"
 		"      and process.cgroup.path = /user.slice\n"
 		"    output: \"{process.command_line} <- {process.ancestors.executable.path}\"\n");
-	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
 	memset(&h, 0, sizeof(h));
-	assert_int_equal(policy_eval(p, v, 0, collect, &h), 1);
+	assert_int_equal(vg_policy_eval(p, v, 0, collect, &h), 1);
 	assert_string_equal(h.last.message, "bash -c id <- /usr/sbin/sshd /usr/lib/systemd/systemd");
-	policy_free(p);
+	vg_policy_free(p);
 	free(v);
 }
 
@@ -532,7 +532,7 @@ static FILE *open_policy_file(const char *name, const char *mode)
 static void test_replay_basic(void **state)
 {
 	struct vg_replay_stats st;
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	FILE *pf = open_policy_file("basic.yaml", "r");
 	FILE *in = open_policy_file("events.jsonl", "r");
 	char *out_buf = NULL, yaml[16384], *line, *save = NULL;
@@ -549,9 +549,9 @@ static void test_replay_basic(void **state)
 	n = fread(yaml, 1, sizeof(yaml) - 1, pf);
 	yaml[n] = '\0';
 	fclose(pf);
-	assert_int_equal(policy_add_string(p, "basic.yaml", yaml), 0);
-	assert_int_equal(policy_compile(p), 0);
-	assert_int_equal(policy_replay(p, in, "events.jsonl", out, &st), 0);
+	assert_int_equal(vg_policy_add_string(p, "basic.yaml", yaml), 0);
+	assert_int_equal(vg_policy_compile(p), 0);
+	assert_int_equal(vg_policy_replay(p, in, "events.jsonl", out, &st), 0);
 	fclose(in);
 	fclose(out);
 	assert_int_equal(st.events, 11);
@@ -576,7 +576,7 @@ static void test_replay_basic(void **state)
 	}
 	assert_int_equal(i, 5);
 	free(out_buf);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 /* A real `vigil trace exec --json` recording (an exec from /tmp, sh -c, their exits). */
@@ -584,7 +584,7 @@ static void test_replay_real_trace(void **state)
 {
 	FILE *pf = open_policy_file("trace_exec.yaml", "r");
 	FILE *in = open_policy_file("trace_exec.jsonl", "r");
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	char *out_buf = NULL, yaml[8192];
 	size_t out_len = 0, n;
 	FILE *out = open_memstream(&out_buf, &out_len);
@@ -596,9 +596,9 @@ static void test_replay_real_trace(void **state)
 	n = fread(yaml, 1, sizeof(yaml) - 1, pf);
 	yaml[n] = '\0';
 	fclose(pf);
-	assert_int_equal(policy_add_string(p, "trace_exec.yaml", yaml), 0);
-	assert_int_equal(policy_compile(p), 0);
-	assert_int_equal(policy_replay(p, in, "trace_exec.jsonl", out, &st), 0);
+	assert_int_equal(vg_policy_add_string(p, "trace_exec.yaml", yaml), 0);
+	assert_int_equal(vg_policy_compile(p), 0);
+	assert_int_equal(vg_policy_replay(p, in, "trace_exec.jsonl", out, &st), 0);
 	fclose(in);
 	fclose(out);
 	assert_int_equal(st.events, 4);
@@ -608,7 +608,7 @@ static void test_replay_real_trace(void **state)
 	assert_non_null(strstr(out_buf, "\"message\":\"payload_x exited 0\""));
 	assert_non_null(strstr(out_buf, "\"rule\":\"sh_c\""));
 	free(out_buf);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 static const struct vg_filter_dim *dim(const struct vg_sensor_filter *sf, const char *name)
@@ -635,8 +635,8 @@ static void test_prefilter(void **state)
 	const struct vg_filter_dim *d;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	pf = policy_prefilter(p);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	pf = vg_policy_prefilter(p);
 	assert_non_null(pf);
 	/* Process records feed the cache: never a filter dimension there. */
 	assert_int_equal(pf->sensor[VG_SENSOR_PROCESS].kinds, VG_KB(VG_K_EXEC));
@@ -661,7 +661,7 @@ static void test_prefilter(void **state)
 	assert_true(d && d->active && d->n_nums == 1 && d->nums[0] == 4444);
 	d = dim(&pf->sensor[VG_SENSOR_NETWORK], "destination.address");
 	assert_true(d && d->active && d->n_cidrs == 1 && d->cidrs[0].prefix == 96 + 24);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 /*
@@ -681,8 +681,8 @@ static void test_exe_filter_bits(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	assert_int_equal(policy_exe_filter(p, &f), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_exe_filter(p, &f), 0);
 	assert_int_equal(f.sensors, F | P);
 	assert_int_equal(f.n, 4);
 	for (i = 0; i < f.n; i++) {
@@ -699,14 +699,14 @@ static void test_exe_filter_bits(void **state)
 		else
 			fail_msg("unexpected entry %s", e->path);
 	}
-	assert_int_equal(policy_exe_filter_bits(&f, "/usr/bin/gdb"), F | P);
-	assert_int_equal(policy_exe_filter_bits(&f, "/usr/bin/gdb2"), F);
-	assert_int_equal(policy_exe_filter_bits(&f, "/usr/lib/x/y"), F | P);
-	assert_int_equal(policy_exe_filter_bits(&f, "/opt/x"), P);
-	assert_int_equal(policy_exe_filter_bits(&f, "/opt/xy"), 0);
-	assert_int_equal(policy_exe_filter_bits(&f, "/bin/sh"), 0);
-	policy_exe_filter_free(&f);
-	policy_free(p);
+	assert_int_equal(vg_policy_exe_filter_bits(&f, "/usr/bin/gdb"), F | P);
+	assert_int_equal(vg_policy_exe_filter_bits(&f, "/usr/bin/gdb2"), F);
+	assert_int_equal(vg_policy_exe_filter_bits(&f, "/usr/lib/x/y"), F | P);
+	assert_int_equal(vg_policy_exe_filter_bits(&f, "/opt/x"), P);
+	assert_int_equal(vg_policy_exe_filter_bits(&f, "/opt/xy"), 0);
+	assert_int_equal(vg_policy_exe_filter_bits(&f, "/bin/sh"), 0);
+	vg_policy_exe_filter_free(&f);
+	vg_policy_free(p);
 }
 
 /* An audit kill entry never hides an enforcing kill rule above it from the hook. */
@@ -724,8 +724,8 @@ static void test_exec_kill_folding(void **state)
 	size_t n, i, seen = 0;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	assert_int_equal(policy_exec_kills(p, &v, &n), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_exec_kills(p, &v, &n), 0);
 	assert_int_equal(n, 3);
 	for (i = 0; i < n; i++) {
 		if (!strcmp(v[i].path, "/tmp/a/")) {
@@ -744,7 +744,7 @@ static void test_exec_kill_folding(void **state)
 	}
 	assert_int_equal(seen, 3);
 	free(v);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 static const struct vg_exec_kill *kill_entry(const struct vg_exec_kill *v, size_t n,
@@ -789,8 +789,8 @@ static void test_exec_kill_uids(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	assert_int_equal(policy_exec_kills(p, &v, &n), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_exec_kills(p, &v, &n), 0);
 	assert_int_equal(n, 7);
 	/* under /tmp/x/ the rule without a uid still kills everyone */
 	e = kill_entry(v, n, "/tmp/x/");
@@ -828,7 +828,7 @@ static void test_exec_kill_uids(void **state)
 	for (size_t i = 0; i < n; i++)
 		assert_string_not_equal(v[i].path, "/box/bin/");
 	free(v);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 /*
@@ -849,18 +849,18 @@ static void test_prefilter_net_dns(void **state)
 	const struct vg_filter_dim *d;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	d = dim(&policy_prefilter(p)->sensor[VG_SENSOR_NETWORK], "destination.port");
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	d = dim(&vg_policy_prefilter(p)->sensor[VG_SENSOR_NETWORK], "destination.port");
 	assert_true(d && d->active && d->n_nums == 2);
 	/* Other dims still need every rule of the sensor. */
-	d = dim(&policy_prefilter(p)->sensor[VG_SENSOR_NETWORK], "process.user.id");
+	d = dim(&vg_policy_prefilter(p)->sensor[VG_SENSOR_NETWORK], "process.user.id");
 	assert_true(d && !d->active);
-	assert_int_equal(policy_n_errors(q), 0);
-	d = dim(&policy_prefilter(q)->sensor[VG_SENSOR_NETWORK], "destination.port");
+	assert_int_equal(vg_policy_n_errors(q), 0);
+	d = dim(&vg_policy_prefilter(q)->sensor[VG_SENSOR_NETWORK], "destination.port");
 	assert_true(d && !d->active);
 	assert_string_equal(d->open_rule, "any_accept");
-	policy_free(p);
-	policy_free(q);
+	vg_policy_free(p);
+	vg_policy_free(q);
 }
 
 /* Which kill rules the exec hook can decide, and what it reports back. */
@@ -892,8 +892,8 @@ static void test_kernel_rules(void **state)
 	struct hits h;
 
 	(void)state;
-	assert_int_equal(policy_n_errors(p), 0);
-	pf = policy_prefilter(p);
+	assert_int_equal(vg_policy_n_errors(p), 0);
+	pf = vg_policy_prefilter(p);
 	assert_int_equal(pf->n_kernel_rules, 3);
 	assert_string_equal(pf->kernel_rules[0].rule, "tmp");
 	assert_int_equal(pf->kernel_rules[0].rule_index, 0);
@@ -921,14 +921,14 @@ static void test_kernel_rules(void **state)
 	rec.e.hdr.flags = VG_HF_KILLED;
 	rec.e.rule_id = 1;
 	assert_int_equal(vg_decode_check(&rec, rec.e.hdr.size, NULL), VG_DEC_OK);
-	assert_int_equal(fields_view_record(v, &rec.e.hdr, rec.e.hdr.size, NULL, NULL, 0), 0);
+	assert_int_equal(vg_field_view_record(v, &rec.e.hdr, rec.e.hdr.size, NULL, NULL, 0), 0);
 	memset(&h, 0, sizeof(h));
-	assert_int_equal(policy_eval(p, v, 0, collect, &h), 1);
+	assert_int_equal(vg_policy_eval(p, v, 0, collect, &h), 1);
 	assert_string_equal(h.last.rule_name, "nc");
 	assert_true(h.last.kernel_decidable);
 	assert_string_equal(h.last.outcome, "killed in kernel");
 	free(v);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 static void test_fields_registry(void **state)
@@ -939,28 +939,28 @@ static void test_fields_registry(void **state)
 	size_t n, i;
 
 	(void)state;
-	t = fields_table(&n);
+	t = vg_field_table(&n);
 	assert_true(n > 30);
 	for (i = 0; i < n; i++) {
-		assert_ptr_equal(fields_lookup(t[i].name, strlen(t[i].name)), &t[i]);
+		assert_ptr_equal(vg_field_lookup(t[i].name, strlen(t[i].name)), &t[i]);
 		assert_true(t[i].kinds != 0);
 		assert_true(strlen(t[i].description) > 0);
 	}
-	assert_null(fields_lookup("process.nope", 12));
-	assert_string_equal(fields_suggest("process.nmae", 12), "process.name");
-	assert_int_equal(fields_kind_lookup("udp_flow", 8), VG_K_UDP_FLOW);
-	assert_int_equal(fields_kind_sensor(VG_K_RENAME), VG_SENSOR_FILE);
-	assert_int_equal(fields_kind_sensor(VG_K_DNS), VG_SENSOR_NETWORK);
-	assert_int_equal(fields_kind_sensor(VG_K_PTRACE), VG_SENSOR_PRIV);
-	assert_int_equal(fields_parse_cidr("10.0.0.0/8", 10, &net, &pre), 0);
+	assert_null(vg_field_lookup("process.nope", 12));
+	assert_string_equal(vg_field_suggest("process.nmae", 12), "process.name");
+	assert_int_equal(vg_field_kind_lookup("udp_flow", 8), VG_K_UDP_FLOW);
+	assert_int_equal(vg_field_kind_sensor(VG_K_RENAME), VG_SENSOR_FILE);
+	assert_int_equal(vg_field_kind_sensor(VG_K_DNS), VG_SENSOR_NETWORK);
+	assert_int_equal(vg_field_kind_sensor(VG_K_PTRACE), VG_SENSOR_PRIV);
+	assert_int_equal(vg_field_parse_cidr("10.0.0.0/8", 10, &net, &pre), 0);
 	assert_int_equal(pre, 104);
-	assert_int_equal(fields_parse_ip("10.200.1.1", 10, &ip), 0);
-	assert_true(fields_ip_in_cidr(&ip, &net, pre));
-	assert_int_equal(fields_parse_ip("11.0.0.1", 8, &ip), 0);
-	assert_false(fields_ip_in_cidr(&ip, &net, pre));
-	assert_int_not_equal(fields_parse_cidr("10.0.0.1/8", 10, &net, &pre), 0);	/* host bits */
-	assert_int_not_equal(fields_parse_cidr("10.0.0.0/33", 11, &net, &pre), 0);
-	assert_int_equal(fields_parse_cidr("2001:db8::/32", 13, &net, &pre), 0);
+	assert_int_equal(vg_field_parse_ip("10.200.1.1", 10, &ip), 0);
+	assert_true(vg_field_ip_in_cidr(&ip, &net, pre));
+	assert_int_equal(vg_field_parse_ip("11.0.0.1", 8, &ip), 0);
+	assert_false(vg_field_ip_in_cidr(&ip, &net, pre));
+	assert_int_not_equal(vg_field_parse_cidr("10.0.0.1/8", 10, &net, &pre), 0);	/* host bits */
+	assert_int_not_equal(vg_field_parse_cidr("10.0.0.0/33", 11, &net, &pre), 0);
+	assert_int_equal(vg_field_parse_cidr("2001:db8::/32", 13, &net, &pre), 0);
 	assert_int_equal(pre, 32);
 }
 
@@ -981,7 +981,7 @@ static void test_docs_field_table_current(void **state)
 	fclose(g);
 	g = open_memstream(&gen, &gen_len);
 	assert_non_null(g);
-	fields_print_markdown(g);
+	vg_field_print_markdown(g);
 	fclose(g);
 	begin = strstr(doc, "<!-- fields:begin -->\n");
 	end = strstr(doc, "<!-- fields:end -->");
@@ -1019,11 +1019,11 @@ static void test_directory_load(void **state)
 	assert_non_null(f);
 	fputs("this is not yaml: [", f);
 	fclose(f);
-	p = policy_new();
-	assert_int_equal(policy_add_path(p, dir), 0);
-	assert_int_equal(policy_compile(p), 0);
-	assert_int_equal(policy_n_rules(p), 1);
-	policy_free(p);
+	p = vg_policy_new();
+	assert_int_equal(vg_policy_add_path(p, dir), 0);
+	assert_int_equal(vg_policy_compile(p), 0);
+	assert_int_equal(vg_policy_n_rules(p), 1);
+	vg_policy_free(p);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	assert_int_equal(system(path), 0);
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "policy.h"
+#include "policy/policy.h"
 
 struct diag_case {
 	const char *yaml;
@@ -134,16 +134,16 @@ static const struct diag_case cases[] = {
 static void test_diagnostic(void **state)
 {
 	const struct diag_case *c = *state;
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	const struct vg_diag *d;
 	bool found = false;
 	size_t j, n;
 	int err;
 
 	assert_non_null(p);
-	policy_add_string(p, "t.yaml", c->yaml);
-	err = policy_compile(p);
-	d = policy_diags(p, &n);
+	vg_policy_add_string(p, "t.yaml", c->yaml);
+	err = vg_policy_compile(p);
+	d = vg_policy_diags(p, &n);
 	for (j = 0; j < n; j++)
 		if (!strcmp(d[j].text, c->want))
 			found = true;
@@ -154,44 +154,44 @@ static void test_diagnostic(void **state)
 	}
 	assert_true(found);
 	assert_int_equal(err == 0, c->valid);
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 /* Several files: names are global, errors name their own file. */
 static void test_multi_file(void **state)
 {
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	const struct vg_diag *d;
 	size_t n;
 
 	(void)state;
-	policy_add_string(p, "lists.yaml", "lists:\n  shells: [sh]\nmacros:\n  sh: process.name in shells\n");
-	policy_add_string(p, "rules.yaml", "rules:\n  - name: a\n    event: exec\n    condition: sh\n");
-	policy_add_string(p, "more.yaml", "rules:\n  - name: a\n    event: exec\n");
-	assert_int_not_equal(policy_compile(p), 0);
-	d = policy_diags(p, &n);
+	vg_policy_add_string(p, "lists.yaml", "lists:\n  shells: [sh]\nmacros:\n  sh: process.name in shells\n");
+	vg_policy_add_string(p, "rules.yaml", "rules:\n  - name: a\n    event: exec\n    condition: sh\n");
+	vg_policy_add_string(p, "more.yaml", "rules:\n  - name: a\n    event: exec\n");
+	assert_int_not_equal(vg_policy_compile(p), 0);
+	d = vg_policy_diags(p, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(d[0].text,
 			    "more.yaml:2:11: error: duplicate rule name 'a' (hint: first defined at rules.yaml:2:11)");
-	policy_free(p);
+	vg_policy_free(p);
 }
 
 /* A valid policy says nothing at all. */
 static void test_clean_policy_is_silent(void **state)
 {
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	size_t n;
 
 	(void)state;
-	policy_add_string(p, "ok.yaml",
+	vg_policy_add_string(p, "ok.yaml",
 			  "# comment only\n---\nrules:\n  - name: a\n    event: [exec, exit]\n"
 			  "    condition: not process.name in (sh, bash) or process.pid < 10\n"
 			  "    severity: info\n    tags: [x]\n    mode: audit\n    enabled: yes\n");
-	assert_int_equal(policy_compile(p), 0);
-	policy_diags(p, &n);
+	assert_int_equal(vg_policy_compile(p), 0);
+	vg_policy_diags(p, &n);
 	assert_int_equal(n, 0);
-	assert_int_equal(policy_n_rules(p), 1);
-	policy_free(p);
+	assert_int_equal(vg_policy_n_rules(p), 1);
+	vg_policy_free(p);
 }
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Throttle state across a policy reload (policy_adopt_throttle). */
+/* Throttle state across a policy reload (vg_policy_adopt_throttle). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
-#include "fields.h"
-#include "policy.h"
+#include "event/fields.h"
+#include "policy/policy.h"
 
 #define S 1000000000ull
 
@@ -36,18 +36,18 @@ static const char *BASE_PLUS = "rules:\n" RULE_T("{count: 2, per: 60s}") RULE_OT
 
 static struct vg_policy *compile_yaml(const char *yaml)
 {
-	struct vg_policy *p = policy_new();
+	struct vg_policy *p = vg_policy_new();
 	const struct vg_diag *d;
 	size_t n, i;
 
 	assert_non_null(p);
-	policy_add_string(p, "t.yaml", yaml);
-	policy_compile(p);
-	d = policy_diags(p, &n);
+	vg_policy_add_string(p, "t.yaml", yaml);
+	vg_policy_compile(p);
+	d = vg_policy_diags(p, &n);
 	for (i = 0; i < n; i++)
 		if (d[i].error)
 			print_message("%s\n", d[i].text);
-	assert_int_equal(policy_n_errors(p), 0);
+	assert_int_equal(vg_policy_n_errors(p), 0);
 	return p;
 }
 
@@ -77,9 +77,9 @@ static int eval_at(struct vg_policy *p, const char *json, uint64_t now, struct h
 
 	assert_non_null(v);
 	assert_non_null(j);
-	assert_int_equal(fields_view_json(v, j), 0);
+	assert_int_equal(vg_field_view_json(v, j), 0);
 	memset(h, 0, sizeof(*h));
-	n = policy_eval(p, v, now, collect, h);
+	n = vg_policy_eval(p, v, now, collect, h);
 	json_decref(j);
 	free(v);
 	return n;
@@ -133,10 +133,10 @@ static void test_reload_keeps_window_and_suppressed(void **state)
 
 	/* reload: the same text plus another rule */
 	next = compile_yaml(BASE_PLUS);
-	log = logged(policy_adopt_throttle, next, old, &carried);
+	log = logged(vg_policy_adopt_throttle, next, old, &carried);
 	assert_int_equal(carried, 1);
 	assert_string_equal(log, "");		/* nothing restarted, nothing to say */
-	policy_free(old);			/* the windows must not depend on the old policy */
+	vg_policy_free(old);			/* the windows must not depend on the old policy */
 
 	/* still inside the window that began at t=0: suppressed */
 	assert_int_equal(eval_at(next, EV_BASH_1000, 10 * S, &h), 0);
@@ -150,7 +150,7 @@ static void test_reload_keeps_window_and_suppressed(void **state)
 	assert_int_equal(eval_at(next, EV_BASH_1000, 61 * S, &h), 1);
 	assert_int_equal(h.suppressed, 0);
 	assert_int_equal(eval_at(next, EV_BASH_1000, 62 * S, &h), 0);
-	policy_free(next);
+	vg_policy_free(next);
 }
 
 /* Each key keeps its own window, and a chain of reloads keeps carrying them. */
@@ -164,18 +164,18 @@ static void test_reload_keeps_every_key(void **state)
 	assert_int_equal(alerts_of(p0, EV_BASH_1000, 0, 3), 1);
 	assert_int_equal(alerts_of(p0, EV_BASH_2, 0, 2), 1);
 	p1 = compile_yaml(yaml);
-	assert_int_equal(policy_adopt_throttle(p1, p0), 1);
-	policy_free(p0);
+	assert_int_equal(vg_policy_adopt_throttle(p1, p0), 1);
+	vg_policy_free(p0);
 	p2 = compile_yaml(yaml);
-	assert_int_equal(policy_adopt_throttle(p2, p1), 1);
-	policy_free(p1);
+	assert_int_equal(vg_policy_adopt_throttle(p2, p1), 1);
+	vg_policy_free(p1);
 	assert_int_equal(eval_at(p2, EV_BASH_1000, 30 * S, &h), 0);
 	assert_int_equal(eval_at(p2, EV_BASH_2, 30 * S, &h), 0);
 	assert_int_equal(eval_at(p2, EV_BASH_1000, 60 * S, &h), 1);
 	assert_int_equal(h.suppressed, 3);
 	assert_int_equal(eval_at(p2, EV_BASH_2, 60 * S, &h), 1);
 	assert_int_equal(h.suppressed, 2);
-	policy_free(p2);
+	vg_policy_free(p2);
 }
 
 /* A changed count, interval or key starts a fresh window, and says so once per rule. */
@@ -196,17 +196,17 @@ static void test_changed_spec_starts_fresh(void **state)
 		const char *log;
 
 		assert_int_equal(alerts_of(old, EV_BASH_1000, 0, 5), 2);
-		log = logged(policy_adopt_throttle, next, old, &carried);
+		log = logged(vg_policy_adopt_throttle, next, old, &carried);
 		assert_int_equal(carried, 0);
 		assert_non_null(strstr(log, "rule 't': throttle changed from {count: 2, per: 60000ms, "
 					    "key: []} to "));
 		assert_non_null(strstr(log, "start fresh"));
 		assert_null(strchr(strchr(log, '\n') + 1, '\n'));	/* one line */
-		policy_free(old);
+		vg_policy_free(old);
 		/* within the old window, but the new rule has its own budget */
 		assert_int_equal(eval_at(next, EV_BASH_1000, 10 * S, &h), 1);
 		assert_int_equal(h.suppressed, 0);
-		policy_free(next);
+		vg_policy_free(next);
 	}
 }
 
@@ -221,11 +221,11 @@ static void test_only_same_name_carries(void **state)
 
 	(void)state;
 	assert_int_equal(alerts_of(old, EV_BASH_1000, 0, 5), 2);
-	assert_int_equal(policy_adopt_throttle(next, old), 0);
-	policy_free(old);
+	assert_int_equal(vg_policy_adopt_throttle(next, old), 0);
+	vg_policy_free(old);
 	assert_int_equal(eval_at(next, EV_BASH_1000, 10 * S, &h), 1);
 	assert_int_equal(h.suppressed, 0);
-	policy_free(next);
+	vg_policy_free(next);
 }
 
 int main(void)

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "decode.h"
-#include "event_format.h"
-#include "format_priv.h"
+#include "event/decode.h"
+#include "event/event_format.h"
+#include "event/format_priv.h"
 
 static char *to_json(const void *rec, size_t size, struct vg_buf *b)
 {

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "decode.h"
-#include "event_format.h"
-#include "format_priv.h"
+#include "event/decode.h"
+#include "event/event_format.h"
+#include "event/format_priv.h"
 
 struct rec_buf {
 	struct vg_module m;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "probe.h"
+#include "sensors/probe.h"
 
 static void lockdown_picks_bracketed_mode(void **state)
 {

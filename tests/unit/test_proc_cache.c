@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "proc_cache.h"
+#include "event/proc_cache.h"
 
 #define SEC 1000000000ULL
 #define TICK (10 * 1000000ULL)

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include "agent/agent.h"
+#include "sensors/bpf_env.h"
+#include "lib/log.h"
+#include "lib/timefmt.h"
+
+#define DEFAULT_QUEUE_RECORDS 65536
+#define DEFAULT_CACHE_ENTRIES 65536
+#define PROC_GRACE_NS (30ULL * 1000000000ULL)
+#define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
+
+/*
+ * SIGINT, SIGTERM and SIGHUP are taken by vg_agent_run's sigwait only.
+ * Blocked here, before the first thread (policy reload, fanotify guard...)
+ * is made, so that every thread inherits the mask: a signal let through to
+ * one of them would take its default action and end the agent.
+ */
+static void control_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+}
+
+int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
+{
+	sigset_t set;
+	int err;
+
+	control_signals(&set);
+	memset(a, 0, sizeof(*a));
+	pthread_mutex_init(&a->cache_st_lock, NULL);
+	a->opts = *opts;
+	if (!a->opts.out)
+		a->opts.out = stdout;
+	err = vg_env_prepare();
+	if (err)
+		return err;
+	a->cache = vg_proc_cache_new(opts->cache_entries ? opts->cache_entries
+							 : DEFAULT_CACHE_ENTRIES,
+				     PROC_GRACE_NS, 0);
+	if (!a->cache)
+		return -ENOMEM;
+	/* Processes older than us get ancestry too. */
+	err = vg_proc_cache_seed(a->cache, "/proc");
+	if (err < 0)
+		vg_warn("cannot seed the process cache from /proc: %s", strerror(-err));
+	return 0;
+}
+
+static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg,
+		      bool attach)
+{
+	struct vg_sensor *s;
+	int err;
+
+	if (a->n_sensors == VG_AGENT_MAX_SENSORS)
+		return -E2BIG;
+	s = &a->sensors[a->n_sensors];
+	err = vg_sensor_load(s, d, cfg, a->opts.ringbuf_bytes, attach);
+	if (err)
+		return err;
+	a->n_sensors++;
+	vg_info("sensor %s: %s", d->name, vg_sensor_variant_name(s));
+	return 0;
+}
+
+int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+{
+	return add_sensor(a, d, cfg, true);
+}
+
+int vg_agent_load_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg)
+{
+	return add_sensor(a, d, cfg, false);
+}
+
+int vg_agent_attach_sensors(struct vg_agent *a)
+{
+	int i, err;
+
+	for (i = 0; i < a->n_sensors; i++) {
+		if (a->sensors[i].n_links)
+			continue;
+		err = vg_sensor_attach(&a->sensors[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, bool on)
+{
+	uint16_t t;
+
+	for (t = first; t <= last && t < VG_EV_TYPE_MAX; t++)
+		a->print_type[t] = on;
+}
+
+static void update_cache(struct vg_agent *a, const struct vg_hdr *h)
+{
+	switch (h->type) {
+	case VG_EV_EXEC:
+		vg_proc_cache_on_exec(a->cache, (const void *)h);
+		break;
+	case VG_EV_FORK:
+		vg_proc_cache_on_fork(a->cache, (const void *)h);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Worker thread: a copy of the cache counters for the metrics thread. */
+static void publish_cache_stats(struct vg_agent *a)
+{
+	struct vg_proc_cache_stats st;
+
+	vg_proc_cache_get_stats(a->cache, &st);
+	pthread_mutex_lock(&a->cache_st_lock);
+	a->cache_st = st;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
+void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st)
+{
+	pthread_mutex_lock(&a->cache_st_lock);
+	*st = a->cache_st;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
+static void on_record(void *arg, const void *rec, size_t size)
+{
+	struct vg_agent *a = arg;
+	const struct vg_hdr *h = rec;
+	struct vg_event_ctx ev;
+
+	update_cache(a, h);
+	vg_event_ctx_fill(&ev, a->cache, rec, size);
+	if (a->hook)
+		a->hook(a, &ev);
+	if (a->print_type[h->type]) {
+		vg_buf_reset(&a->line);
+		if (a->opts.json)
+			vg_event_to_json(&a->line, &ev);
+		else
+			vg_event_to_text(&a->line, &ev);
+		vg_buf_append(&a->line, "\n", 1);
+		if (fwrite(a->line.data, 1, a->line.len, a->opts.out) != a->line.len)
+			a->write_errors++;
+		a->printed++;
+	}
+	/* Exit last: the exit event itself still resolves its ancestry. */
+	if (h->type == VG_EV_EXIT)
+		vg_proc_cache_on_exit(a->cache, rec);
+	/* Busy workers rarely go idle: publish now and then regardless. */
+	if (!(++a->records_seen % 4096))
+		publish_cache_stats(a);
+}
+
+static void on_idle(void *arg)
+{
+	struct vg_agent *a = arg;
+	uint64_t now = vg_boot_now_ns();
+
+	publish_cache_stats(a);
+
+	if (a->idle_hook)
+		a->idle_hook(a);
+	if (fflush(a->opts.out) != 0)
+		a->write_errors++;
+	if (now - a->last_sweep_ns >= SWEEP_EVERY_NS) {
+		vg_proc_cache_sweep(a->cache, now);
+		a->last_sweep_ns = now;
+	}
+}
+
+void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t)
+{
+	int i, k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < a->n_sensors; i++) {
+		__u64 c[VG_CNT_MAX];
+
+		if (vg_sensor_counters(&a->sensors[i], c) == 0)
+			for (k = 0; k < VG_CNT_MAX; k++)
+				t->kernel[k] += c[k];
+	}
+	if (a->pipe)
+		vg_pipeline_get_stats(a->pipe, &t->pipe);
+	t->lost = t->kernel[VG_CNT_RB_FULL] + t->kernel[VG_CNT_TOO_LARGE] +
+		  t->kernel[VG_CNT_SCRATCH_BUSY] + t->pipe.queue_full + t->pipe.no_memory;
+	for (k = 1; k < VG_DEC_MAX; k++)
+		t->lost += t->pipe.decode.bad[k];
+}
+
+static void print_summary(struct vg_agent *a)
+{
+	struct vg_agent_totals t;
+	uint64_t bad = 0;
+	int k;
+
+	vg_agent_totals(a, &t);
+	for (k = 1; k < VG_DEC_MAX; k++)
+		bad += t.pipe.decode.bad[k];
+	fprintf(stderr,
+		"vigil: %" PRIu64 " events received, %" PRIu64 " lost (ringbuf_full=%" PRIu64
+		" too_large=%" PRIu64 " scratch_busy=%" PRIu64 " queue_full=%" PRIu64
+		" bad_records=%" PRIu64 "), %" PRIu64 " filtered in kernel, %" PRIu64
+		" truncated\n",
+		t.pipe.received, t.lost, (uint64_t)t.kernel[VG_CNT_RB_FULL],
+		(uint64_t)t.kernel[VG_CNT_TOO_LARGE], (uint64_t)t.kernel[VG_CNT_SCRATCH_BUSY],
+		t.pipe.queue_full, bad,
+		(uint64_t)t.kernel[VG_CNT_FILTERED], (uint64_t)t.kernel[VG_CNT_TRUNCATED]);
+	/* Per sensor: what each hook sent and kept in the kernel. */
+	for (k = 0; k < a->n_sensors; k++) {
+		__u64 c[VG_CNT_MAX];
+
+		if (vg_sensor_counters(&a->sensors[k], c))
+			continue;
+		fprintf(stderr,
+			"vigil: sensor %s: %" PRIu64 " sent, %" PRIu64 " filtered in kernel, %" PRIu64
+			" lost, %" PRIu64 " kernel table full\n",
+			a->sensors[k].desc->name, (uint64_t)c[VG_CNT_EVENTS], (uint64_t)c[VG_CNT_FILTERED],
+			(uint64_t)(c[VG_CNT_RB_FULL] + c[VG_CNT_TOO_LARGE] + c[VG_CNT_SCRATCH_BUSY]),
+			(uint64_t)c[VG_CNT_MAP_FULL]);
+	}
+}
+
+int vg_agent_run(struct vg_agent *a)
+{
+	uint64_t write_errors;
+	sigset_t set;
+	int i, err, sig;
+
+	control_signals(&set);
+	a->pipe = vg_pipeline_new(a->opts.queue_records ? a->opts.queue_records
+							: DEFAULT_QUEUE_RECORDS,
+				  on_record, on_idle, a);
+	if (!a->pipe)
+		return -ENOMEM;
+	for (i = 0; i < a->n_sensors; i++) {
+		if (a->sensors[i].events_fd < 0)
+			continue;
+		err = vg_pipeline_add_ringbuf(a->pipe, a->sensors[i].events_fd);
+		if (err) {
+			vg_err("cannot open the %s sensor's ring buffer: %s",
+			       a->sensors[i].desc->name, strerror(-err));
+			return err;
+		}
+	}
+	if (!a->opts.json && !a->opts.quiet_header) {
+		fprintf(a->opts.out, "%s\n", vg_event_text_header());
+		fflush(a->opts.out);
+	}
+	err = vg_pipeline_start(a->pipe);
+	if (err) {
+		vg_err("cannot start the event pipeline: %s", strerror(-err));
+		return err;
+	}
+	/* A failed start stops at once, with the usual drain and summary. */
+	if (a->started_hook)
+		err = a->started_hook(a);
+	if (!err)
+		vg_info("ready");
+	while (!err) {
+		if (sigwait(&set, &sig) || sig != SIGHUP)
+			break;
+		if (a->sighup_hook)
+			a->sighup_hook(a);
+	}
+	/* Detach first so nothing new arrives, then drain what is queued. */
+	for (i = 0; i < a->n_sensors; i++)
+		vg_sensor_detach(&a->sensors[i]);
+	vg_pipeline_stop(a->pipe);
+	print_summary(a);
+	write_errors = atomic_load(&a->write_errors);
+	if (write_errors)
+		vg_err("%" PRIu64 " output writes failed", write_errors);
+	if (err)
+		return err;
+	return write_errors ? -EIO : 0;
+}
+
+void vg_agent_fini(struct vg_agent *a)
+{
+	int i;
+
+	if (a->pipe)
+		vg_pipeline_free(a->pipe);
+	for (i = 0; i < a->n_sensors; i++)
+		vg_sensor_unload(&a->sensors[i]);
+	vg_proc_cache_free(a->cache);
+	vg_buf_free(&a->line);
+	pthread_mutex_destroy(&a->cache_st_lock);
+	memset(a, 0, sizeof(*a));
+}

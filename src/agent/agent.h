@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The runtime every command shares: loaded sensors, the process cache, the
+ * pipeline, and printing of events. `vigil run` and each `vigil trace …`
+ * build one, add sensors, and run it until SIGINT/SIGTERM.
+ */
+#ifndef VIGIL_AGENT_H
+#define VIGIL_AGENT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "event/event_format.h"
+#include "lib/json.h"
+#include "agent/pipeline.h"
+#include "event/proc_cache.h"
+#include "sensors/sensor.h"
+
+#define VG_AGENT_MAX_SENSORS 8
+
+struct vg_agent;
+
+/* Called on the worker thread for each event, after the cache is updated. */
+typedef void (*vg_event_hook)(struct vg_agent *a, const struct vg_event_ctx *ev);
+
+struct vg_agent_opts {
+	bool json;		/* JSON lines, else text columns */
+	bool quiet_header;	/* no text header */
+	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
+	size_t queue_records;	/* 0: default */
+	size_t cache_entries;	/* 0: default */
+	FILE *out;		/* NULL: stdout */
+};
+
+struct vg_agent {
+	struct vg_agent_opts opts;
+	struct vg_sensor sensors[VG_AGENT_MAX_SENSORS];
+	int n_sensors;
+	struct vg_proc_cache *cache;
+	struct vg_pipeline *pipe;
+	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
+	vg_event_hook hook;
+	void (*idle_hook)(struct vg_agent *a);	/* worker thread, queue empty */
+	void (*sighup_hook)(struct vg_agent *a);	/* main thread, on SIGHUP */
+	/* main thread, once records flow, before "ready"; <0 stops the agent */
+	int (*started_hook)(struct vg_agent *a);
+	void *hook_arg;
+	struct vg_buf line;
+	uint64_t printed;
+	uint64_t records_seen;		/* worker thread */
+	_Atomic uint64_t write_errors;	/* read by the metrics thread */
+	/* The worker's process cache counters, as last published for metrics. */
+	pthread_mutex_t cache_st_lock;
+	struct vg_proc_cache_stats cache_st;
+	uint64_t last_sweep_ns;
+};
+
+int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);
+/* Loads and attaches a sensor; its records are printed if @print. */
+int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
+/*
+ * Loads a sensor without attaching it, so that its maps (the policy's
+ * filters) are filled before its first record; vg_agent_attach_sensors
+ * attaches every sensor not attached yet.
+ */
+int vg_agent_load_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
+int vg_agent_attach_sensors(struct vg_agent *a);
+void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, bool on);
+/* Runs until SIGINT/SIGTERM, then detaches everything and prints the summary. */
+int vg_agent_run(struct vg_agent *a);
+void vg_agent_fini(struct vg_agent *a);
+
+struct vg_agent_totals {
+	uint64_t kernel[VG_CNT_MAX];	/* summed over sensors and CPUs */
+	struct vg_pipeline_stats pipe;
+	uint64_t lost;			/* every record that did not reach the handler */
+};
+void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t);
+/* The process cache's counters as the worker last published them (any thread). */
+void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st);
+
+#endif

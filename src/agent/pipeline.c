@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lib/log.h"
+#include "agent/pipeline.h"
+
+#define POLL_TIMEOUT_MS 100
+#define IDLE_WAKE_MS 200
+
+struct item {
+	size_t size;
+	unsigned char data[];
+};
+
+#define VG_PIPE_MAX_RINGS 16
+
+struct vg_pipeline {
+	struct ring_buffer *rb;
+	__u32 ring_ids[VG_PIPE_MAX_RINGS];	/* kernel ids of the maps in rb */
+	int n_ring_ids;
+	vg_record_fn fn;
+	vg_idle_fn idle;
+	void *arg;
+
+	pthread_mutex_t lock;
+	pthread_cond_t nonempty;
+	struct item **ring;
+	size_t cap, head, count;
+
+	pthread_t consumer, worker;
+	bool started;
+	atomic_bool stop_consumer;
+	bool stop_worker;		/* under lock */
+
+	/* under lock */
+	struct vg_pipeline_stats st;
+};
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct vg_pipeline *p = ctx;
+	enum vg_decode_error e = vg_decode_check(data, size, NULL);
+	struct item *it = NULL;
+
+	if (e == VG_DEC_OK) {
+		it = malloc(sizeof(*it) + size);
+		if (it) {
+			it->size = size;
+			memcpy(it->data, data, size);
+		}
+	}
+	pthread_mutex_lock(&p->lock);
+	p->st.received++;
+	if (e != VG_DEC_OK) {
+		p->st.decode.bad[e]++;
+	} else if (!it) {
+		p->st.no_memory++;
+	} else if (p->count == p->cap) {
+		p->st.queue_full++;
+		free(it);
+	} else {
+		p->st.decode.ok++;
+		p->ring[(p->head + p->count) % p->cap] = it;
+		p->count++;
+		pthread_cond_signal(&p->nonempty);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+static void *consumer_main(void *arg)
+{
+	struct vg_pipeline *p = arg;
+
+	while (!atomic_load(&p->stop_consumer)) {
+		int n = ring_buffer__poll(p->rb, POLL_TIMEOUT_MS);
+
+		if (n < 0 && n != -EINTR) {
+			vg_err("ring buffer poll failed: %s", strerror(-n));
+			break;
+		}
+	}
+	/* What the kernel produced before stop still counts. */
+	ring_buffer__consume(p->rb);
+	pthread_mutex_lock(&p->lock);
+	p->stop_worker = true;
+	pthread_cond_signal(&p->nonempty);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct vg_pipeline *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct item *it;
+
+		if (p->count == 0) {
+			struct timespec ts;
+
+			if (p->stop_worker)
+				break;
+			pthread_mutex_unlock(&p->lock);
+			if (p->idle)
+				p->idle(p->arg);
+			pthread_mutex_lock(&p->lock);
+			if (p->count || p->stop_worker)
+				continue;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += IDLE_WAKE_MS * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&p->nonempty, &p->lock, &ts);
+			continue;
+		}
+		it = p->ring[p->head];
+		p->head = (p->head + 1) % p->cap;
+		p->count--;
+		p->st.handled++;
+		pthread_mutex_unlock(&p->lock);
+		p->fn(p->arg, it->data, it->size);
+		free(it);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (p->idle)
+		p->idle(p->arg);
+	return NULL;
+}
+
+struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_idle_fn idle,
+				    void *arg)
+{
+	struct vg_pipeline *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->ring = calloc(queue_records, sizeof(*p->ring));
+	if (!p->ring) {
+		free(p);
+		return NULL;
+	}
+	p->cap = queue_records;
+	p->fn = fn;
+	p->idle = idle;
+	p->arg = arg;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->nonempty, NULL);
+	return p;
+}
+
+int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int i;
+
+	/* Sensors share one ring buffer: consume each map once. */
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len) < 0)
+		return -errno;
+	for (i = 0; i < p->n_ring_ids; i++)
+		if (p->ring_ids[i] == info.id)
+			return 0;
+	if (p->n_ring_ids == VG_PIPE_MAX_RINGS)
+		return -E2BIG;
+	p->ring_ids[p->n_ring_ids++] = info.id;
+	if (!p->rb) {
+		p->rb = ring_buffer__new(map_fd, on_record, p, NULL);
+		return p->rb ? 0 : -errno;
+	}
+	return ring_buffer__add(p->rb, map_fd, on_record, p);
+}
+
+int vg_pipeline_start(struct vg_pipeline *p)
+{
+	int err;
+
+	if (!p->rb)
+		return -EINVAL;
+	err = pthread_create(&p->worker, NULL, worker_main, p);
+	if (err)
+		return -err;
+	err = pthread_create(&p->consumer, NULL, consumer_main, p);
+	if (err) {
+		pthread_mutex_lock(&p->lock);
+		p->stop_worker = true;
+		pthread_cond_signal(&p->nonempty);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->worker, NULL);
+		return -err;
+	}
+	p->started = true;
+	return 0;
+}
+
+void vg_pipeline_stop(struct vg_pipeline *p)
+{
+	if (!p->started)
+		return;
+	atomic_store(&p->stop_consumer, true);
+	pthread_join(p->consumer, NULL);
+	pthread_join(p->worker, NULL);
+	p->started = false;
+}
+
+void vg_pipeline_free(struct vg_pipeline *p)
+{
+	if (!p)
+		return;
+	vg_pipeline_stop(p);
+	while (p->count) {
+		free(p->ring[p->head]);
+		p->head = (p->head + 1) % p->cap;
+		p->count--;
+	}
+	ring_buffer__free(p->rb);
+	free(p->ring);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->nonempty);
+	free(p);
+}
+
+void vg_pipeline_get_stats(struct vg_pipeline *p, struct vg_pipeline_stats *st)
+{
+	pthread_mutex_lock(&p->lock);
+	*st = p->st;
+	pthread_mutex_unlock(&p->lock);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The path from ring buffers to handlers. One consumer thread polls every
+ * sensor's ring buffer, validates each record and copies it into a bounded
+ * queue; it never does I/O and never waits on the handler. One worker
+ * thread drains the queue into the handler (cache, policy, output). A full
+ * queue drops the record and counts it.
+ */
+#ifndef VIGIL_PIPELINE_H
+#define VIGIL_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "event/decode.h"
+
+/* Runs on the worker thread for each valid record. */
+typedef void (*vg_record_fn)(void *arg, const void *rec, size_t size);
+/* Runs on the worker thread when the queue is empty (flush, sweep). */
+typedef void (*vg_idle_fn)(void *arg);
+
+struct vg_pipeline_stats {
+	uint64_t received;	/* records taken from ring buffers */
+	uint64_t handled;	/* records passed to the handler */
+	uint64_t queue_full;	/* dropped: the worker fell behind */
+	uint64_t no_memory;	/* dropped: allocation failed */
+	struct vg_decode_stats decode;	/* valid and invalid records by reason */
+};
+
+struct vg_pipeline;
+
+struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_idle_fn idle,
+				    void *arg);
+int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd);
+int vg_pipeline_start(struct vg_pipeline *p);
+/* Drains what the kernel already produced, then stops both threads. */
+void vg_pipeline_stop(struct vg_pipeline *p);
+void vg_pipeline_free(struct vg_pipeline *p);
+void vg_pipeline_get_stats(struct vg_pipeline *p, struct vg_pipeline_stats *st);
+
+#endif

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigil floor NAME: attaches empty programs on the hooks a sensor uses and
+ * waits for SIGINT/SIGTERM. Benchmarks run it to measure the cost of
+ * tracing itself, the floor vigil's overhead is compared against.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include "sensors/bpf_env.h"
+#include "cli/commands.h"
+#include "lib/log.h"
+#include "sensors/sensor.h"
+#include "floor_exec.skel.h"
+#include "floor_priv.skel.h"
+#include "floor_file.skel.h"
+#include "floor_net.skel.h"
+
+#define FLOOR_DESC(nm, skel, progs_)						\
+	static void *nm##_open(void) { return skel##__open(); }			\
+	static struct bpf_object *nm##_obj(void *s) { return ((struct skel *)s)->obj; } \
+	static void nm##_destroy(void *s) { skel##__destroy(s); }		\
+	static const struct vg_variant nm##_variants[] = { { "floor", progs_ } }; \
+	static const struct vg_sensor_desc nm##_desc = {			\
+		.name = #nm, .variants = nm##_variants, .n_variants = 1,	\
+		.open = nm##_open, .object = nm##_obj, .destroy = nm##_destroy,	\
+	}
+
+static const char *const exec_progs[] = { "floor_exec", "floor_fork", "floor_exit", NULL };
+FLOOR_DESC(exec, floor_exec_bpf, exec_progs);
+/* Programs outside the variant list always load: only the io_uring one is named. */
+static const char *const priv_progs[] = { "floor_iouring_submit_req", NULL };
+FLOOR_DESC(priv, floor_priv_bpf, priv_progs);
+static const char *const file_progs[] = { "floor_sys_exit", NULL };
+FLOOR_DESC(file, floor_file_bpf, file_progs);
+
+static const char *const net_progs[] = {
+	"floor_state", "floor_reset", "floor_exec", "floor_enter_connect", "floor_exit_connect",
+	"floor_exit_accept", "floor_exit_accept4", "floor_enter_sendto", "floor_exit_sendto",
+	"floor_enter_recvfrom", "floor_exit_recvfrom", "floor_enter_sendmsg", "floor_exit_sendmsg",
+	"floor_enter_recvmsg", "floor_exit_recvmsg", "floor_exit_dup2", "floor_exit_dup3", NULL
+};
+FLOOR_DESC(net, floor_net_bpf, net_progs);
+
+/* One row per sensor with a benchmark. */
+static const struct vg_sensor_desc *const floors[] = {
+	&exec_desc,
+	&priv_desc,
+	&file_desc,
+	&net_desc,
+};
+
+int vg_cmd_floor(int argc, char **argv)
+{
+	const struct vg_sensor_desc *d = NULL;
+	struct vg_sensor s;
+	sigset_t set;
+	size_t i;
+	int sig, err;
+
+	if (argc != 2 || !strcmp(argv[1], "--help")) {
+		fprintf(argc == 2 ? stdout : stderr,
+			"usage: vigil floor NAME   (attach empty programs on a sensor's hooks until SIGINT)\nnames:");
+		for (i = 0; i < sizeof(floors) / sizeof(floors[0]); i++)
+			fprintf(argc == 2 ? stdout : stderr, " %s", floors[i]->name);
+		fprintf(argc == 2 ? stdout : stderr, "\n");
+		return argc == 2 ? 0 : 2;
+	}
+	for (i = 0; i < sizeof(floors) / sizeof(floors[0]); i++)
+		if (!strcmp(floors[i]->name, argv[1]))
+			d = floors[i];
+	if (!d) {
+		vg_err("no floor named '%s'", argv[1]);
+		return 2;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (vg_env_prepare())
+		return 1;
+	err = vg_sensor_load(&s, d, NULL, 4096, true);
+	if (err)
+		return 1;
+	vg_info("ready");
+	sigwait(&set, &sig);
+	vg_sensor_unload(&s);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Sub-commands of the vigil binary; each lives in its own cmd_*.c. */
+#ifndef VIGIL_COMMANDS_H
+#define VIGIL_COMMANDS_H
+
+struct vg_command {
+	const char *name;	/* "trace exec", "probe", ... (words joined by spaces) */
+	const char *summary;
+	int (*main)(int argc, char **argv);	/* argv[0] is the command name */
+};
+
+int vg_cmd_run(int argc, char **argv);
+int vg_cmd_trace_exec(int argc, char **argv);
+int vg_cmd_trace_priv(int argc, char **argv);
+int vg_cmd_bpf(int argc, char **argv);
+int vg_cmd_trace_file(int argc, char **argv);
+int vg_cmd_trace_net(int argc, char **argv);
+int vg_cmd_floor(int argc, char **argv);
+int vg_cmd_probe(int argc, char **argv);
+int vg_cmd_policy_check(int argc, char **argv);
+int vg_cmd_policy_test(int argc, char **argv);
+int vg_cmd_policy_explain(int argc, char **argv);
+int vg_cmd_policy_fields(int argc, char **argv);
+
+#endif

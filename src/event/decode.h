@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Record validation: every record from a ring buffer is checked for size,
+ * ABI version, type, and the bounds of each string it references before
+ * anything reads it. Bad records are counted by reason and skipped.
+ */
+#ifndef VIGIL_DECODE_H
+#define VIGIL_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf/vigil_abi.h"
+
+#define VG_MAX_RECORD_STRS 8
+
+struct vg_record_desc {
+	uint16_t type;
+	const char *kind;		/* event.kind in output: "exec", "open", ... */
+	uint32_t fixed_size;		/* sizeof the fixed struct */
+	uint8_t n_strs;
+	uint16_t str_offs[VG_MAX_RECORD_STRS];	/* offsetof each struct vg_str */
+};
+
+enum vg_decode_error {
+	VG_DEC_OK = 0,
+	VG_DEC_SHORT,		/* smaller than its header or its fixed part */
+	VG_DEC_SIZE_MISMATCH,	/* header size differs from the bytes received */
+	VG_DEC_OVERSIZE,	/* larger than VG_MAX_RECORD_BYTES */
+	VG_DEC_VERSION,		/* unknown ABI version */
+	VG_DEC_TYPE,		/* unknown event type */
+	VG_DEC_STR_BOUNDS,	/* a string reference points outside the record */
+	VG_DEC_MAX,
+};
+
+struct vg_decode_stats {
+	uint64_t ok;
+	uint64_t bad[VG_DEC_MAX];
+};
+
+/* Checks @data; returns VG_DEC_OK or the reason (also counted in @st if not NULL). */
+enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_decode_stats *st);
+
+/* The descriptor of a known type, or NULL. */
+const struct vg_record_desc *vg_record_desc(uint16_t type);
+
+const char *vg_decode_error_name(enum vg_decode_error e);
+
+/* Pointer to the bytes of string @s inside a validated record. */
+static inline const char *vg_rec_str(const void *rec, const struct vg_str *s, size_t *len)
+{
+	const struct vg_hdr *h = (const struct vg_hdr *)rec;
+	const struct vg_record_desc *d = vg_record_desc(h->type);
+
+	*len = s->len;
+	return (const char *)rec + (d ? d->fixed_size : 0) + s->off;
+}
+
+#endif

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "event/proc_cache.h"
+
+struct vg_proc_cache {
+	struct vg_proc **buckets;
+	size_t n_buckets;		/* power of two */
+	size_t capacity;
+	uint64_t grace_ns;
+	uint64_t tick_ns;
+	struct vg_proc *lru_head, *lru_tail;	/* head: most recently used */
+	struct vg_proc_cache_stats st;
+};
+
+/* Hashed by tgid alone: entries sharing a tgid are rare (pid reuse). */
+static uint64_t hash_tgid(uint32_t tgid)
+{
+	uint64_t h = tgid;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t tick_floor(const struct vg_proc_cache *c, uint64_t ns)
+{
+	return ns - ns % c->tick_ns;
+}
+
+struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint64_t tick_ns)
+{
+	struct vg_proc_cache *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	if (capacity < 16)
+		capacity = 16;
+	c->capacity = capacity;
+	c->n_buckets = 1;
+	while (c->n_buckets < capacity * 2)
+		c->n_buckets <<= 1;
+	c->buckets = calloc(c->n_buckets, sizeof(*c->buckets));
+	if (!c->buckets) {
+		free(c);
+		return NULL;
+	}
+	c->grace_ns = grace_ns;
+	if (!tick_ns) {
+		long hz = sysconf(_SC_CLK_TCK);
+
+		tick_ns = 1000000000ULL / (uint64_t)(hz > 0 ? hz : 100);
+	}
+	c->tick_ns = tick_ns;
+	return c;
+}
+
+static void proc_free(struct vg_proc *p)
+{
+	free(p->exe);
+	free(p->args);
+	free(p);
+}
+
+void vg_proc_cache_free(struct vg_proc_cache *c)
+{
+	struct vg_proc *p, *next;
+
+	if (!c)
+		return;
+	for (p = c->lru_head; p; p = next) {
+		next = p->lru_next;
+		proc_free(p);
+	}
+	free(c->buckets);
+	free(c);
+}
+
+static void lru_unlink(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	if (p->lru_prev)
+		p->lru_prev->lru_next = p->lru_next;
+	else
+		c->lru_head = p->lru_next;
+	if (p->lru_next)
+		p->lru_next->lru_prev = p->lru_prev;
+	else
+		c->lru_tail = p->lru_prev;
+	p->lru_prev = p->lru_next = NULL;
+}
+
+static void lru_push_head(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	p->lru_prev = NULL;
+	p->lru_next = c->lru_head;
+	if (c->lru_head)
+		c->lru_head->lru_prev = p;
+	c->lru_head = p;
+	if (!c->lru_tail)
+		c->lru_tail = p;
+}
+
+static struct vg_proc **bucket_of(struct vg_proc_cache *c, uint32_t tgid)
+{
+	return &c->buckets[hash_tgid(tgid) & (c->n_buckets - 1)];
+}
+
+static void hash_unlink(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	struct vg_proc **pp = bucket_of(c, p->tgid);
+
+	for (; *pp; pp = &(*pp)->hnext) {
+		if (*pp == p) {
+			*pp = p->hnext;
+			p->hnext = NULL;
+			return;
+		}
+	}
+}
+
+static void hash_link(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	struct vg_proc **pp = bucket_of(c, p->tgid);
+
+	p->hnext = *pp;
+	*pp = p;
+}
+
+/*
+ * Same process: same tgid and the exact start time, or, for an entry seeded
+ * from /proc, a start time in the same clock tick. A seeded entry learns its
+ * exact start from the first event that names it.
+ */
+static struct vg_proc *find_any(struct vg_proc_cache *c, uint32_t tgid, uint64_t start)
+{
+	struct vg_proc *p;
+
+	for (p = *bucket_of(c, tgid); p; p = p->hnext) {
+		if (p->tgid != tgid)
+			continue;
+		if (p->start_ns == start)
+			return p;
+		if (p->seed_tick_ns && p->seed_tick_ns == tick_floor(c, start)) {
+			if (start != p->seed_tick_ns)
+				p->start_ns = start;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static void remove_entry(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	if (!p->exit_ns) {
+		struct vg_proc *parent = find_any(c, p->ppid, p->parent_start_ns);
+
+		if (parent && parent->live_children)
+			parent->live_children--;
+	}
+	hash_unlink(c, p);
+	lru_unlink(c, p);
+	proc_free(p);
+	c->st.entries--;
+}
+
+struct vg_proc *vg_proc_cache_lookup(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns)
+{
+	struct vg_proc *p = find_any(c, tgid, start_ns);
+
+	if (!p) {
+		c->st.misses++;
+		return NULL;
+	}
+	c->st.hits++;
+	lru_unlink(c, p);
+	lru_push_head(c, p);
+	return p;
+}
+
+struct vg_proc *vg_proc_cache_newest(struct vg_proc_cache *c, uint32_t tgid)
+{
+	struct vg_proc *p, *best = NULL;
+
+	for (p = *bucket_of(c, tgid); p; p = p->hnext)
+		if (p->tgid == tgid && (!best || p->start_ns > best->start_ns))
+			best = p;
+	return best;
+}
+
+struct vg_proc *vg_proc_cache_put(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns,
+				  bool coarse)
+{
+	struct vg_proc *p;
+
+	if (coarse)
+		start_ns = tick_floor(c, start_ns);
+	p = find_any(c, tgid, start_ns);
+	if (p) {
+		lru_unlink(c, p);
+		lru_push_head(c, p);
+		return p;
+	}
+	if (c->st.entries >= c->capacity && c->lru_tail) {
+		remove_entry(c, c->lru_tail);
+		c->st.evicted++;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->tgid = tgid;
+	p->start_ns = start_ns;
+	p->seed_tick_ns = coarse ? start_ns : 0;
+	hash_link(c, p);
+	lru_push_head(c, p);
+	c->st.entries++;
+	return p;
+}
+
+static char *dup_bytes(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+
+void vg_proc_set_exe(struct vg_proc *p, const char *exe, size_t len)
+{
+	char *d = dup_bytes(exe, len);
+
+	if (d) {
+		free(p->exe);
+		p->exe = d;
+	}
+}
+
+void vg_proc_set_args(struct vg_proc *p, const char *args, size_t len, bool truncated)
+{
+	char *d = dup_bytes(args, len);
+
+	if (d) {
+		free(p->args);
+		p->args = d;
+		p->args_len = len;
+		p->args_truncated = truncated;
+	}
+}
+
+static void set_parent(struct vg_proc_cache *c, struct vg_proc *p, uint32_t ppid,
+		       uint64_t parent_start)
+{
+	struct vg_proc *parent;
+
+	if (p->ppid == ppid && p->parent_start_ns == parent_start)
+		return;
+	p->ppid = ppid;
+	p->parent_start_ns = parent_start;
+	parent = find_any(c, ppid, parent_start);
+	if (parent && !p->exit_ns)
+		parent->live_children++;
+}
+
+void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e)
+{
+	const char *tail = (const char *)e + sizeof(*e);
+	struct vg_proc *p = vg_proc_cache_put(c, e->hdr.tgid, e->hdr.start_time_ns, false);
+
+	if (!p)
+		return;
+	set_parent(c, p, e->ppid, e->parent_start_time_ns);
+	p->uid = e->uid;
+	p->euid = e->euid;
+	p->gid = e->gid;
+	p->egid = e->egid;
+	memcpy(p->comm, e->hdr.comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = '\0';
+	vg_proc_set_exe(p, tail + e->exe.off, e->exe.len);
+	vg_proc_set_args(p, tail + e->argv.off, e->argv.len,
+			 (e->flags & VG_EXEC_ARGV_TRUNC) != 0);
+	p->seeded = false;
+}
+
+void vg_proc_cache_on_fork(struct vg_proc_cache *c, const struct vg_fork *f)
+{
+	struct vg_proc *parent = vg_proc_cache_lookup(c, f->ppid, f->parent_start_time_ns);
+	struct vg_proc *p = vg_proc_cache_put(c, f->hdr.tgid, f->hdr.start_time_ns, false);
+
+	if (!p)
+		return;
+	/* put() may have evicted @parent: look it up again. */
+	parent = find_any(c, f->ppid, f->parent_start_time_ns);
+	set_parent(c, p, f->ppid, f->parent_start_time_ns);
+	memcpy(p->comm, f->hdr.comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = '\0';
+	/* Until it execs, a child runs its parent's image. */
+	if (parent) {
+		p->uid = parent->uid;
+		p->euid = parent->euid;
+		p->gid = parent->gid;
+		p->egid = parent->egid;
+		if (parent->exe && !p->exe)
+			vg_proc_set_exe(p, parent->exe, strlen(parent->exe));
+		if (parent->args && !p->args)
+			vg_proc_set_args(p, parent->args, parent->args_len, parent->args_truncated);
+	}
+}
+
+void vg_proc_cache_on_exit(struct vg_proc_cache *c, const struct vg_exit *x)
+{
+	struct vg_proc *p = find_any(c, x->hdr.tgid, x->hdr.start_time_ns);
+	struct vg_proc *parent;
+
+	if (!p || p->exit_ns)
+		return;
+	p->exit_ns = x->hdr.ts_boot_ns ? x->hdr.ts_boot_ns : 1;
+	parent = find_any(c, p->ppid, p->parent_start_ns);
+	if (parent && parent->live_children)
+		parent->live_children--;
+}
+
+size_t vg_proc_cache_ancestors(struct vg_proc_cache *c, const struct vg_proc *p,
+			       const struct vg_proc **out, size_t max)
+{
+	size_t n = 0;
+
+	while (p && n < max && p->ppid) {
+		const struct vg_proc *parent = find_any(c, p->ppid, p->parent_start_ns);
+
+		if (!parent || parent == p)
+			break;
+		out[n++] = parent;
+		p = parent;
+	}
+	return n;
+}
+
+size_t vg_proc_cache_sweep(struct vg_proc_cache *c, uint64_t now_ns)
+{
+	struct vg_proc *p, *prev;
+	size_t n = 0;
+
+	for (p = c->lru_tail; p; p = prev) {
+		prev = p->lru_prev;
+		if (!p->exit_ns || p->live_children || now_ns < p->exit_ns + c->grace_ns)
+			continue;
+		remove_entry(c, p);
+		n++;
+	}
+	c->st.expired += n;
+	return n;
+}
+
+void vg_proc_cache_get_stats(const struct vg_proc_cache *c, struct vg_proc_cache_stats *st)
+{
+	*st = c->st;
+}
+
+/* ---- seeding from /proc ---- */
+
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < size - 1) {
+		n = read(fd, buf + total, size - 1 - total);
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+struct seed {
+	uint32_t tgid, ppid;
+	uint64_t start;
+};
+
+/* /proc/PID/stat: "pid (comm) state ppid ... starttime(22)". comm may hold ')' */
+static int parse_stat(const char *buf, struct seed *s, char *comm, size_t comm_size)
+{
+	const char *open = strchr(buf, '(');
+	const char *close = strrchr(buf, ')');
+	unsigned long long start = 0;
+	unsigned ppid = 0;
+	size_t n;
+	int field;
+	const char *p;
+
+	if (!open || !close || close < open)
+		return -EINVAL;
+	n = close - open - 1;
+	if (n >= comm_size)
+		n = comm_size - 1;
+	memcpy(comm, open + 1, n);
+	comm[n] = '\0';
+	/* Field 3 (state) starts after ") ". */
+	p = close + 2;
+	for (field = 3; *p && field < 22; field++) {
+		if (field == 4)
+			ppid = strtoul(p, NULL, 10);
+		p = strchr(p, ' ');
+		if (!p)
+			return -EINVAL;
+		p++;
+	}
+	if (field != 22)
+		return -EINVAL;
+	start = strtoull(p, NULL, 10);
+	s->ppid = ppid;
+	s->start = start;
+	return 0;
+}
+
+static void seed_ids(struct vg_proc *p, const char *status)
+{
+	const char *u = strstr(status, "\nUid:");
+	const char *g = strstr(status, "\nGid:");
+
+	if (u)
+		sscanf(u + 5, "%u %u", &p->uid, &p->euid);
+	if (g)
+		sscanf(g + 5, "%u %u", &p->gid, &p->egid);
+}
+
+int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
+{
+	static char buf[65536];
+	DIR *d = opendir(procfs);
+	struct seed *seeds = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	int added = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char path[512], comm[VG_COMM_LEN];
+		struct vg_proc *p;
+		struct seed s;
+		ssize_t len;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		s.tgid = strtoul(de->d_name, NULL, 10);
+		snprintf(path, sizeof(path), "%s/%s/stat", procfs, de->d_name);
+		if (read_file(path, buf, sizeof(buf)) <= 0 || parse_stat(buf, &s, comm, sizeof(comm)))
+			continue;
+		s.start *= c->tick_ns;
+		p = vg_proc_cache_put(c, s.tgid, s.start, true);
+		if (!p)
+			continue;
+		p->seeded = true;
+		memcpy(p->comm, comm, sizeof(p->comm));
+		snprintf(path, sizeof(path), "%s/%s/exe", procfs, de->d_name);
+		len = readlink(path, buf, sizeof(buf) - 1);
+		if (len > 0)
+			vg_proc_set_exe(p, buf, len);
+		snprintf(path, sizeof(path), "%s/%s/cmdline", procfs, de->d_name);
+		len = read_file(path, buf, sizeof(buf));
+		if (len > 0) {
+			if (buf[len - 1] == '\0')
+				len--;
+			vg_proc_set_args(p, buf, len, false);
+		}
+		snprintf(path, sizeof(path), "%s/%s/status", procfs, de->d_name);
+		if (read_file(path, buf, sizeof(buf)) > 0)
+			seed_ids(p, buf);
+		if (n == cap) {
+			struct seed *ns = realloc(seeds, (cap = cap ? cap * 2 : 256) * sizeof(*seeds));
+
+			if (!ns)
+				break;
+			seeds = ns;
+		}
+		seeds[n++] = s;
+		added++;
+	}
+	closedir(d);
+	/* Second pass: parents' start times, now that every entry exists. */
+	for (i = 0; i < n; i++) {
+		struct vg_proc *p = find_any(c, seeds[i].tgid, seeds[i].start);
+		struct vg_proc *parent;
+		size_t j;
+
+		if (!p || !seeds[i].ppid)
+			continue;
+		for (j = 0; j < n && seeds[j].tgid != seeds[i].ppid; j++)
+			;
+		if (j == n)
+			continue;
+		parent = find_any(c, seeds[j].tgid, seeds[j].start);
+		if (parent) {
+			p->ppid = seeds[i].ppid;
+			p->parent_start_ns = parent->start_ns;
+			parent->live_children++;
+		}
+	}
+	free(seeds);
+	c->st.seeded += added;
+	return added;
+}

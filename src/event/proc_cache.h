@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Process cache: what we know of every process, keyed by (tgid, start time)
+ * because pids are reused. Seeded from /proc so processes older than the
+ * agent have ancestry; bounded (LRU); an exited process stays for a grace
+ * period (and while it has live children) so late events still resolve.
+ *
+ * /proc gives start times in clock ticks while the kernel gives ns: seeded
+ * entries match any start time within their tick, and learn the exact
+ * start the first time an event names them.
+ */
+#ifndef VIGIL_PROC_CACHE_H
+#define VIGIL_PROC_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf/vigil_abi.h"
+
+struct vg_proc {
+	uint32_t tgid;
+	uint32_t ppid;
+	uint64_t start_ns;		/* boot clock, ns */
+	uint64_t parent_start_ns;
+	uint32_t uid, euid, gid, egid;
+	char comm[VG_COMM_LEN];
+	char *exe;			/* executable path, never NULL once set */
+	char *args;			/* NUL-separated argv */
+	size_t args_len;
+	bool args_truncated;
+	uint64_t exit_ns;		/* 0 while alive */
+	bool seeded;			/* learnt from /proc, not from an event */
+	/* cache internals */
+	uint64_t seed_tick_ns;		/* seeded: start floored to the /proc tick; else 0 */
+	uint32_t live_children;
+	struct vg_proc *hnext, *lru_prev, *lru_next;
+};
+
+struct vg_proc_cache_stats {
+	uint64_t entries, hits, misses, evicted, expired, seeded;
+};
+
+struct vg_proc_cache;
+
+/* @tick_ns: length of a /proc clock tick (1e9 / CLK_TCK); 0 picks it. */
+struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint64_t tick_ns);
+void vg_proc_cache_free(struct vg_proc_cache *c);
+
+struct vg_proc *vg_proc_cache_lookup(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns);
+/* The latest process with @tgid (for a pid reported without its start time); NULL if none. */
+struct vg_proc *vg_proc_cache_newest(struct vg_proc_cache *c, uint32_t tgid);
+
+/* Updates the cache from a validated record of the process sensor. */
+void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e);
+void vg_proc_cache_on_fork(struct vg_proc_cache *c, const struct vg_fork *f);
+void vg_proc_cache_on_exit(struct vg_proc_cache *c, const struct vg_exit *x);
+
+/* Adds (or refreshes) an entry; used by the /proc seeder and tests. */
+struct vg_proc *vg_proc_cache_put(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns,
+				  bool coarse);
+void vg_proc_set_exe(struct vg_proc *p, const char *exe, size_t len);
+void vg_proc_set_args(struct vg_proc *p, const char *args, size_t len, bool truncated);
+
+/* Fills @out with @p's ancestors, parent first; returns how many. */
+size_t vg_proc_cache_ancestors(struct vg_proc_cache *c, const struct vg_proc *p,
+			       const struct vg_proc **out, size_t max);
+
+/* Drops exited entries older than the grace period; returns how many. */
+size_t vg_proc_cache_sweep(struct vg_proc_cache *c, uint64_t now_ns);
+
+/* Seeds from a procfs mount (normally "/proc"); returns entries added or <0. */
+int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs);
+
+void vg_proc_cache_get_stats(const struct vg_proc_cache *c, struct vg_proc_cache_stats *st);
+
+#endif

@@ -1,0 +1,645 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Policy object: containers, diagnostics, source positions, loading, compiling. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "lib/log.h"
+#include "policy/policy_int.h"
+
+/* ---- arena ---- */
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK_BYTES 16384
+
+void *vg_arena_alloc(struct arena *a, size_t size)
+{
+	struct arena_chunk *c = a->head;
+	void *p;
+
+	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!c || c->cap - c->used < size) {
+		size_t cap = size > ARENA_CHUNK_BYTES ? size : ARENA_CHUNK_BYTES;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		/* A big one-off allocation goes behind the current chunk to keep its free space. */
+		if (a->head && size > ARENA_CHUNK_BYTES) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *vg_arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *d = vg_arena_alloc(a, len + 1);
+
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
+
+void vg_arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+}
+
+/* ---- string map: open addressing, FNV-1a ---- */
+
+uint64_t vg_strmap_hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static struct strmap_slot *probe(struct strmap_slot *slots, size_t cap, const char *key,
+				 size_t len)
+{
+	size_t i = vg_strmap_hash(key, len) & (cap - 1);
+
+	for (;; i = (i + 1) & (cap - 1)) {
+		struct strmap_slot *s = &slots[i];
+
+		if (!s->key || (s->len == len && !memcmp(s->key, key, len)))
+			return s;
+	}
+}
+
+struct strmap_slot *vg_strmap_get(struct strmap *m, const char *key, size_t len, bool insert)
+{
+	struct strmap_slot *s;
+	size_t i;
+
+	if (!m->cap) {
+		if (!insert)
+			return NULL;
+		m->slots = calloc(16, sizeof(*m->slots));
+		if (!m->slots)
+			return NULL;
+		m->cap = 16;
+	}
+	s = probe(m->slots, m->cap, key, len);
+	if (s->key || !insert)
+		return s->key ? s : NULL;
+	if ((m->n + 1) * 4 > m->cap * 3) {	/* keep load under 3/4 */
+		struct strmap_slot *ns = calloc(m->cap * 2, sizeof(*ns));
+
+		if (!ns)
+			return NULL;
+		for (i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				*probe(ns, m->cap * 2, m->slots[i].key, m->slots[i].len) = m->slots[i];
+		free(m->slots);
+		m->slots = ns;
+		m->cap *= 2;
+		s = probe(m->slots, m->cap, key, len);
+	}
+	s->key = key ? key : "";
+	s->len = len;
+	s->val = NULL;
+	m->n++;
+	return s;
+}
+
+void vg_strmap_free(struct strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+int vg_ptrvec_push(struct ptrvec *pv, void *p)
+{
+	if (pv->n == pv->cap) {
+		size_t cap = pv->cap ? pv->cap * 2 : 8;
+		void **v = realloc(pv->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		pv->v = v;
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = p;
+	return 0;
+}
+
+void vg_ptrvec_free(struct ptrvec *pv)
+{
+	free(pv->v);
+	memset(pv, 0, sizeof(*pv));
+}
+
+/* ---- diagnostics ---- */
+
+void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hint,
+	     const char *fmt, ...)
+{
+	char msg[1024], line[1400];
+	struct vg_diag *d;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (pos.line)
+		snprintf(line, sizeof(line), "%s:%d:%d: %s: %s%s%s%s", pos.file ? pos.file : "?",
+			 pos.line, pos.col, error ? "error" : "warning", msg, hint ? " (hint: " : "",
+			 hint ? hint : "", hint ? ")" : "");
+	else	/* about a whole file: no position */
+		snprintf(line, sizeof(line), "%s: %s: %s%s%s%s", pos.file ? pos.file : "?",
+			 error ? "error" : "warning", msg, hint ? " (hint: " : "", hint ? hint : "",
+			 hint ? ")" : "");
+	/* A macro used by several rules would otherwise say the same thing each time. */
+	for (i = 0; i < p->diags_v.n; i++)
+		if (!strcmp(((struct vg_diag *)p->diags_v.v[i])->text, line))
+			return;
+	d = vg_arena_alloc(&p->arena, sizeof(*d));
+	if (!d || !(d->text = vg_arena_strndup(&p->arena, line, strlen(line))) ||
+	    vg_ptrvec_push(&p->diags_v, d)) {
+		vg_err("policy: out of memory reporting: %s", line);
+		return;
+	}
+	d->error = error;
+	if (error)
+		p->n_errors++;
+}
+
+const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n)
+{
+	struct vg_policy *mp = (struct vg_policy *)p;
+	size_t i;
+
+	free(mp->diags);
+	mp->diags = calloc(p->diags_v.n + 1, sizeof(*mp->diags));
+	if (!mp->diags) {
+		*n = 0;
+		return NULL;
+	}
+	for (i = 0; i < p->diags_v.n; i++)
+		mp->diags[i] = *(struct vg_diag *)p->diags_v.v[i];
+	*n = p->diags_v.n;
+	return mp->diags;
+}
+
+size_t vg_policy_n_errors(const struct vg_policy *p)
+{
+	return p->n_errors;
+}
+
+size_t vg_policy_n_rules(const struct vg_policy *p)
+{
+	return p->active.n;
+}
+
+/* ---- positions ---- */
+
+static size_t esc_len(const char *s, size_t avail)
+{
+	size_t n = 2;
+
+	if (avail < 2)
+		return avail;
+	switch (s[1]) {
+	case 'x': n = 4; break;
+	case 'u': n = 6; break;
+	case 'U': n = 10; break;
+	case '\n': /* escaped line break: the break and the next line's indentation vanish */
+		while (n < avail && (s[n] == ' ' || s[n] == '\t'))
+			n++;
+		break;
+	}
+	return n < avail ? n : avail;
+}
+
+/*
+ * Walks the source and the value in step: equal bytes advance both;
+ * source whitespace the value lacks (indentation, folded line breaks) is
+ * skipped; escapes and doubled quotes stand for one value byte.
+ */
+struct pos vg_scalar_pos(const struct src_scalar *s, size_t off)
+{
+	struct pos pos = { s->file, s->line, s->col };
+	size_t si = s->start, vi = 0, i, ls;
+
+	if (!s->src || s->start >= s->src_len)
+		return pos;
+	if (s->style == SC_SQUOTE || s->style == SC_DQUOTE)
+		si++;
+	else if (s->style == SC_BLOCK)
+		while (si < s->src_len && s->src[si++] != '\n')
+			;
+	while (vi < off && vi < s->len && si < s->src_len) {
+		char c = s->src[si], d = s->val[vi];
+
+		if (s->style == SC_DQUOTE && c == '\\') {
+			si += esc_len(s->src + si, s->src_len - si);
+			vi++;
+		} else if (s->style == SC_SQUOTE && c == '\'' && si + 1 < s->src_len &&
+			   s->src[si + 1] == '\'') {
+			si += 2;
+			vi++;
+		} else if (c == d) {
+			si++;
+			vi++;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			si++;
+		} else if (d == ' ' || d == '\n') {
+			vi++;
+		} else {
+			si++;
+			vi++;
+		}
+	}
+	/* Skip what the value dropped before the target byte (indentation). */
+	if (vi < s->len)
+		while (si < s->src_len && s->src[si] != s->val[vi] &&
+		       (s->src[si] == ' ' || s->src[si] == '\t' || s->src[si] == '\n'))
+			si++;
+	pos.line = 1;
+	ls = 0;
+	for (i = 0; i < si; i++)
+		if (s->src[i] == '\n')
+			pos.line++, ls = i + 1;
+	pos.col = 1;
+	for (i = ls; i < si; i++)
+		if (((unsigned char)s->src[i] & 0xc0) != 0x80)
+			pos.col++;
+	return pos;
+}
+
+/* ---- public object ---- */
+
+struct vg_policy *vg_policy_new(void)
+{
+	return calloc(1, sizeof(struct vg_policy));
+}
+
+void vg_policy_free(struct vg_policy *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	vg_index_free(p);
+	for (i = 0; i < p->rules.n; i++)
+		vg_throttle_free(p->rules.v[i]);
+	for (i = 0; i < p->files.n; i++) {
+		struct src_file *f = p->files.v[i];
+
+		free(f->name);
+		free(f->text);
+		free(f);
+	}
+	vg_ptrvec_free(&p->files);
+	vg_ptrvec_free(&p->diags_v);
+	vg_ptrvec_free(&p->rules);
+	vg_ptrvec_free(&p->active);
+	vg_strmap_free(&p->lists);
+	vg_strmap_free(&p->macros);
+	vg_strmap_free(&p->rule_names);
+	/* Node string sets are malloc'd; everything else lives in the arena. */
+	for (i = 0; i < p->node_sets.n; i++)
+		vg_strmap_free(p->node_sets.v[i]);
+	vg_ptrvec_free(&p->node_sets);
+	free(p->diags);
+	vg_arena_free(&p->arena);
+	free(p);
+}
+
+int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text)
+{
+	struct src_file *f = calloc(1, sizeof(*f));
+	int err = -ENOMEM;
+
+	if (!f)
+		return err;
+	f->name = strdup(name);
+	f->len = strlen(text);
+	f->text = strdup(text);
+	if (!f->name || !f->text || vg_ptrvec_push(&p->files, f)) {
+		free(f->name);
+		free(f->text);
+		free(f);
+		return err;
+	}
+	return vg_yaml_load(p, f->name, f->text, f->len);
+}
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	do {
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap ? cap * 2 : 8192);
+
+			if (!nb) {
+				err = -ENOMEM;
+				goto out;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got);
+	if (ferror(f)) {
+		err = -EIO;
+		goto out;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	fclose(f);
+	return err;
+}
+
+static int add_file(struct vg_policy *p, const char *path)
+{
+	struct src_file *f = calloc(1, sizeof(*f));
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = read_file(path, &f->text, &f->len);
+	if (err) {
+		struct pos pos = { path, 0, 0 };
+
+		vg_diag_at(p, true, pos, NULL, "cannot read: %s", strerror(-err));
+		goto fail;
+	}
+	f->name = strdup(path);
+	if (!f->name || vg_ptrvec_push(&p->files, f)) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	return vg_yaml_load(p, f->name, f->text, f->len);
+fail:
+	free(f->text);
+	free(f->name);
+	free(f);
+	return err;
+}
+
+static int yaml_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	if (d->d_name[0] == '.')
+		return 0;
+	return (n > 5 && !strcmp(d->d_name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(d->d_name + n - 4, ".yml"));
+}
+
+int vg_policy_add_path(struct vg_policy *p, const char *path)
+{
+	struct dirent **ents = NULL;
+	struct stat st;
+	char full[4096];
+	int n, i, err = 0;
+
+	if (stat(path, &st)) {
+		struct pos pos = { path, 0, 0 };
+
+		err = -errno;
+		vg_diag_at(p, true, pos, NULL, "cannot read: %s", strerror(errno));
+		return err;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_file(p, path);
+	n = scandir(path, &ents, yaml_name, alphasort);
+	if (n < 0) {
+		struct pos pos = { path, 0, 0 };
+
+		err = -errno;
+		vg_diag_at(p, true, pos, NULL, "cannot list directory: %s", strerror(errno));
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		if (!err) {
+			snprintf(full, sizeof(full), "%s/%s", path, ents[i]->d_name);
+			err = add_file(p, full);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return err;
+}
+
+const char *vg_policy_severity_name(enum vg_severity s)
+{
+	static const char *const n[] = { "info", "low", "medium", "high", "critical" };
+
+	return (unsigned)s <= VG_SEV_CRITICAL ? n[s] : "?";
+}
+
+const char *vg_policy_action_name(enum vg_action a)
+{
+	static const char *const n[] = { "alert", "kill", "deny" };
+
+	return (unsigned)a <= VG_ACT_DENY ? n[a] : "?";
+}
+
+const char *vg_policy_mode_name(enum vg_mode m)
+{
+	return m == VG_MODE_AUDIT ? "audit" : "enforce";
+}
+
+/* ---- compiling the pieces of a rule other than its condition ---- */
+
+/* "{field.name}" placeholders; "{{" and "}}" are literal braces. */
+static int compile_template(struct vg_policy *p, struct vg_rule *r)
+{
+	const struct src_scalar *s = &r->out_src;
+	struct tmpl_part parts[128];
+	size_t n = 0, i = 0, lit = 0;
+	char *text;
+	int err = 0;
+
+	text = vg_arena_alloc(&p->arena, s->len + 1);
+	if (!text)
+		return -ENOMEM;
+	while (i <= s->len) {
+		char c = i < s->len ? s->val[i] : '\0';
+		bool flush = !c || c == '{' || (c == '}' && i + 1 < s->len && s->val[i + 1] == '}');
+
+		if (flush && lit && n < 128) {
+			parts[n].text = text;
+			parts[n].len = lit;
+			parts[n++].field = NULL;
+			text += lit;
+			lit = 0;
+		}
+		if (!c)
+			break;
+		if ((c == '{' || c == '}') && i + 1 < s->len && s->val[i + 1] == c) {
+			text[lit++] = c;
+			i += 2;
+		} else if (c == '{') {
+			const char *close = memchr(s->val + i, '}', s->len - i);
+			const struct vg_field *f;
+			size_t flen;
+
+			if (!close) {
+				vg_diag_at(p, true, vg_scalar_pos(s, i), "write '{{' for a literal brace",
+					"unclosed '{' in output");
+				return -EINVAL;
+			}
+			flen = close - (s->val + i + 1);
+			f = vg_field_lookup(s->val + i + 1, flen);
+			if (!f) {
+				const char *sug = vg_field_suggest(s->val + i + 1, flen);
+				char hint[160];
+
+				snprintf(hint, sizeof(hint), "did you mean '%s'?", sug ? sug : "");
+				vg_diag_at(p, true, vg_scalar_pos(s, i + 1),
+					sug ? hint : "see 'vigil policy fields'",
+					"unknown field '%.*s' in output", (int)flen, s->val + i + 1);
+				err = -EINVAL;
+			} else if (!vg_rule_field_usable(p, r, f, vg_scalar_pos(s, i + 1))) {
+				err = -EINVAL;
+			} else if (n < 128) {
+				parts[n].text = NULL;
+				parts[n].len = 0;
+				parts[n++].field = f;
+			}
+			i += flen + 2;
+		} else {
+			text[lit++] = c;
+			i++;
+		}
+	}
+	if (n == 128) {
+		vg_diag_at(p, true, vg_scalar_pos(s, 0), NULL, "output has more than 128 parts");
+		return -EINVAL;
+	}
+	if (err)
+		return err;
+	r->out = vg_arena_alloc(&p->arena, (n ? n : 1) * sizeof(*r->out));
+	if (!r->out)
+		return -ENOMEM;
+	memcpy(r->out, parts, n * sizeof(*parts));
+	r->n_out = n;
+	return 0;
+}
+
+static int compile_throttle_keys(struct vg_policy *p, struct vg_rule *r)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < r->n_thr_keys; i++) {
+		const struct src_scalar *s = &r->thr_key_src[i];
+		const struct vg_field *f = vg_field_lookup(s->val, s->len);
+
+		if (!f) {
+			const char *sug = vg_field_suggest(s->val, s->len);
+			char hint[160];
+
+			snprintf(hint, sizeof(hint), "did you mean '%s'?", sug ? sug : "");
+			vg_diag_at(p, true, vg_scalar_pos(s, 0), sug ? hint : "see 'vigil policy fields'",
+				"unknown field '%s' in throttle key", s->val);
+			err = -EINVAL;
+			continue;
+		}
+		if (!vg_rule_field_usable(p, r, f, vg_scalar_pos(s, 0)))
+			err = -EINVAL;
+		r->thr_keys[i] = f;
+	}
+	return err;
+}
+
+static const vg_kinds_t deniable = VG_KB(VG_K_EXEC) | VG_KB(VG_K_OPEN) | VG_KB(VG_K_CONNECT) |
+				   VG_KB(VG_K_UDP_FLOW);
+
+int vg_policy_compile(struct vg_policy *p)
+{
+	size_t i;
+	int err;
+
+	if (p->compiled)
+		return -EALREADY;
+	p->compiled = true;
+	for (i = 0; i < p->rules.n; i++) {
+		struct vg_rule *r = p->rules.v[i];
+		size_t before = p->n_errors;
+		char kinds[256];
+
+		p->cur_rule = r;
+		if (!r->kinds)
+			continue;	/* its event error is reported */
+		if (r->has_cond)
+			r->cond = vg_expr_compile(p, r);
+		else {
+			r->cond = vg_arena_alloc(&p->arena, sizeof(*r->cond));
+			if (r->cond) {
+				r->cond->kind = N_CONST;
+				r->cond->value = true;
+			}
+		}
+		if (r->has_out && compile_template(p, r) == -ENOMEM)
+			return -ENOMEM;
+		if (compile_throttle_keys(p, r) == -ENOMEM)
+			return -ENOMEM;
+		if (r->action == VG_ACT_DENY && (r->kinds & ~deniable)) {
+			char hint[300];
+
+			vg_field_kinds_format(deniable, kinds, sizeof(kinds));
+			snprintf(hint, sizeof(hint), "deny works for: %s", kinds);
+			vg_diag_at(p, true, r->act_pos, hint, "rule '%s': action 'deny' is not possible for event '%s'",
+				r->name, vg_field_kind_name(__builtin_ctzll(r->kinds & ~deniable)));
+		}
+		if (r->action == VG_ACT_KILL && (r->kinds & VG_KB(VG_K_EXIT)))
+			vg_diag_at(p, true, r->act_pos, "the process is already gone",
+				"rule '%s': action 'kill' is not possible for event 'exit'", r->name);
+		if (p->n_errors == before && r->cond && r->enabled) {
+			r->index = p->active.n;
+			if (vg_ptrvec_push(&p->active, r))
+				return -ENOMEM;
+		}
+	}
+	p->cur_rule = NULL;
+	if (p->n_errors)
+		return -EINVAL;
+	err = vg_index_build(p);
+	if (!err)
+		err = vg_prefilter_build(p);
+	return err;
+}

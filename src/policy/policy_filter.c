@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel pre-filter contents: per sensor, the event kinds some rule needs
+ * and, for each field the sensor can check in the kernel, the union of the
+ * values the rules accept. A field is usable only if every rule of the
+ * sensor constrains it in a top-level conjunct, else an event a rule wants
+ * could be dropped.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "policy/policy_int.h"
+#include "policy/policy_kernel.h"
+
+static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
+	/* Process records feed the process cache: they always cross. */
+	[VG_SENSOR_PROCESS] = { NULL },
+	[VG_SENSOR_FILE] = { "file.path", "process.executable.path", "process.user.id",
+			     "process.cgroup.id" },
+	[VG_SENSOR_NETWORK] = { "destination.port", "destination.address", "source.port",
+				"process.executable.path", "process.user.id", "process.cgroup.id" },
+	[VG_SENSOR_PRIV] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
+};
+
+static void conjuncts(const struct vg_rule *r, struct node *const **kids, size_t *n)
+{
+	if (r->cond->kind == N_AND) {
+		*kids = r->cond->kids;
+		*n = r->cond->n_kids;
+	} else {
+		*kids = &r->cond;
+		*n = 1;
+	}
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A leaf the kernel can check with a map lookup (set, prefix trie, CIDR trie). */
+static bool kernel_leaf(const struct node *n)
+{
+	if (n->kind != N_CMP || !n->field->kernel)
+		return false;
+	switch (n->field->type) {
+	case VG_FT_STR:
+		return n->op == OP_EQ || n->op == OP_STARTS;
+	case VG_FT_UINT:
+	case VG_FT_INT:
+		return n->op == OP_EQ;
+	case VG_FT_IP:
+		return n->op == OP_CIDR;
+	default:
+		return false;
+	}
+}
+
+static const struct node *constraint(const struct vg_rule *r, const struct vg_field *f)
+{
+	struct node *const *kids;
+	size_t n, i;
+
+	conjuncts(r, &kids, &n);
+	for (i = 0; i < n; i++)
+		if (kids[i]->kind == N_CMP && kids[i]->field == f && kernel_leaf(kids[i]))
+			return kids[i];
+	return NULL;
+}
+
+struct acc {
+	struct strmap exact, prefix;
+	struct ptrvec ex, pre;
+	uint64_t nums[1024];
+	size_t n_nums;
+	struct vg_cidr cidrs[256];
+	size_t n_cidrs;
+};
+
+static int acc_str(struct vg_policy *p, struct strmap *m, struct ptrvec *out, const char *s,
+		   size_t len)
+{
+	struct strmap_slot *sl = vg_strmap_get(m, s, len, true);
+
+	if (!sl)
+		return -ENOMEM;
+	if (sl->val)
+		return 0;
+	sl->val = vg_arena_strndup(&p->arena, s, len);
+	return sl->val ? vg_ptrvec_push(out, sl->val) : -ENOMEM;
+}
+
+static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
+{
+	size_t i, j;
+	int err = 0;
+
+	if (c->field->type == VG_FT_STR && c->op == OP_EQ) {
+		for (i = 0; i < c->set.cap && !err; i++)
+			if (c->set.slots[i].key)
+				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
+					      c->set.slots[i].len);
+	} else if (c->field->type == VG_FT_STR) {
+		for (i = 0; i < c->n_strs && !err; i++)
+			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i]);
+	} else if (c->field->type == VG_FT_IP) {
+		for (i = 0; i < c->n_cidrs; i++) {
+			for (j = 0; j < a->n_cidrs; j++)
+				if (!memcmp(&a->cidrs[j], &c->cidrs[i], sizeof(c->cidrs[i])))
+					break;
+			if (j == a->n_cidrs) {
+				if (a->n_cidrs == 256)
+					return -E2BIG;
+				a->cidrs[a->n_cidrs++] = c->cidrs[i];
+			}
+		}
+	} else {
+		for (i = 0; i < c->n_nums; i++) {
+			for (j = 0; j < a->n_nums; j++)
+				if (a->nums[j] == (uint64_t)c->nums[i])
+					break;
+			if (j == a->n_nums) {
+				if (a->n_nums == 1024)
+					return -E2BIG;
+				a->nums[a->n_nums++] = c->nums[i];
+			}
+		}
+	}
+	return err;
+}
+
+/*
+ * The kinds whose records a dim filters. The net sensor's port and address
+ * filter never holds back dns records (their names serve every connection
+ * rule) nor deny records (alerts): rules only on those leave it alone.
+ */
+static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
+{
+	if (sid == VG_SENSOR_NETWORK && (!strncmp(f->name, "destination.", 12) ||
+					 !strncmp(f->name, "source.", 7)))
+		return VG_KINDS_NET & ~(VG_KB(VG_K_DNS) | VG_KB(VG_K_DENY));
+	return sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ? VG_KINDS_FILE :
+	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
+}
+
+static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
+{
+	struct acc *a = calloc(1, sizeof(*a));
+	vg_kinds_t kinds = dim_kinds(sid, d->field);
+	size_t i;
+	int err = 0;
+
+	if (!a)
+		return -ENOMEM;
+	d->active = true;
+	for (i = 0; i < p->active.n && !err; i++) {
+		const struct vg_rule *r = p->active.v[i];
+		const struct node *c;
+
+		if (!(r->kinds & kinds))
+			continue;
+		c = constraint(r, d->field);
+		if (!c) {
+			d->active = false;
+			d->open_rule = r->name;
+			break;
+		}
+		err = acc_node(p, a, c);
+	}
+	if (err == -E2BIG) {
+		d->active = false;	/* too many values for a map: let everything through */
+		d->open_rule = NULL;
+		err = 0;
+	}
+	if (!err && d->active) {
+		d->exact = vg_arena_alloc(&p->arena, (a->ex.n + 1) * sizeof(char *));
+		d->prefixes = vg_arena_alloc(&p->arena, (a->pre.n + 1) * sizeof(char *));
+		d->nums = vg_arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));
+		d->cidrs = vg_arena_alloc(&p->arena, (a->n_cidrs + 1) * sizeof(struct vg_cidr));
+		if (!d->exact || !d->prefixes || !d->nums || !d->cidrs) {
+			err = -ENOMEM;
+		} else {
+			/* Sorted: stable explain output and diffable map contents. */
+			if (a->ex.n)
+				memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
+			d->n_exact = a->ex.n;
+			qsort(d->exact, d->n_exact, sizeof(char *), by_str);
+			if (a->pre.n)
+				memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
+			d->n_prefixes = a->pre.n;
+			qsort(d->prefixes, d->n_prefixes, sizeof(char *), by_str);
+			memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
+			d->n_nums = a->n_nums;
+			memcpy(d->cidrs, a->cidrs, a->n_cidrs * sizeof(struct vg_cidr));
+			d->n_cidrs = a->n_cidrs;
+		}
+	}
+	vg_strmap_free(&a->exact);
+	vg_strmap_free(&a->prefix);
+	vg_ptrvec_free(&a->ex);
+	vg_ptrvec_free(&a->pre);
+	free(a);
+	return err;
+}
+
+/*
+ * Whether the kernel can take the rule's action at the hook with the maps
+ * sensors have: an exec kill whose whole condition is one exact or prefix
+ * test of process.executable.path (absolute, within the map key).
+ */
+/* process.executable.path = / in / startswith, on keys the exec trie holds. */
+static bool exe_cond_ok(const struct node *c)
+{
+	size_t i;
+
+	if (c->kind != N_CMP || strcmp(c->field->name, "process.executable.path"))
+		return false;
+	if (c->op == OP_EQ) {
+		if (!c->set.n)
+			return false;
+		for (i = 0; i < c->set.cap; i++)
+			if (c->set.slots[i].key && (c->set.slots[i].len + 1 > VG_RULE_PATH_BYTES ||
+						    c->set.slots[i].key[0] != '/'))
+				return false;
+		return true;
+	}
+	if (c->op != OP_STARTS || !c->n_strs)
+		return false;
+	for (i = 0; i < c->n_strs; i++)
+		if (!c->lens[i] || c->lens[i] > VG_RULE_PATH_BYTES || c->strs[i][0] != '/')
+			return false;
+	return true;
+}
+
+/*
+ * process.user.id or process.cgroup.id = N / in (...), as many as a trie
+ * value holds; the kind it is, else VG_IDS_ANY.
+ */
+static enum vg_path_rule_ids ids_cond(const struct node *c)
+{
+	enum vg_path_rule_ids kind;
+	size_t i;
+
+	if (c->kind != N_CMP || c->op != OP_EQ || !c->n_nums || c->n_nums > VG_PATH_RULE_IDS)
+		return VG_IDS_ANY;
+	if (!strcmp(c->field->name, "process.user.id"))
+		kind = VG_IDS_EUID;
+	else if (!strcmp(c->field->name, "process.cgroup.id"))
+		kind = VG_IDS_CGROUP;
+	else
+		return VG_IDS_ANY;
+	for (i = 0; i < c->n_nums; i++)
+		if (c->nums[i] < 0 || (kind == VG_IDS_EUID && c->nums[i] > UINT32_MAX))
+			return VG_IDS_ANY;
+	return kind;
+}
+
+/*
+ * A kill rule the exec hook decides alone: a condition on the executable
+ * path, optionally ANDed with one on the effective uid or the cgroup. Sets
+ * @exe and @ids (NULL: any process) to the parts.
+ */
+static bool exec_kill_shape(const struct vg_rule *r, const struct node **exe,
+			    const struct node **ids)
+{
+	const struct node *c = r->cond;
+	size_t i;
+
+	*exe = c;
+	*ids = NULL;
+	if (r->action != VG_ACT_KILL || r->kinds != VG_KB(VG_K_EXEC))
+		return false;
+	if (c->kind == N_AND && c->n_kids == 2) {
+		for (i = 0; i < 2 && !*ids; i++) {
+			if (ids_cond(c->kids[i]) != VG_IDS_ANY) {
+				*ids = c->kids[i];
+				*exe = c->kids[!i];
+			}
+		}
+		if (!*ids)
+			return false;
+	}
+	return exe_cond_ok(*exe);
+}
+
+static bool rule_kernel_decidable(const struct vg_rule *r)
+{
+	const struct node *exe, *ids;
+
+	return exec_kill_shape(r, &exe, &ids);
+}
+
+static int add_kernel_rule(struct vg_policy *p, struct ptrvec *out, const struct vg_rule *r)
+{
+	struct vg_kernel_rule *k = vg_arena_alloc(&p->arena, sizeof(*k));
+	const struct node *c, *ids;
+	size_t i, n = 0;
+
+	if (!k)
+		return -ENOMEM;
+	memset(k, 0, sizeof(*k));
+	exec_kill_shape(r, &c, &ids);
+	k->rule = r->name;
+	k->rule_index = r->index;
+	k->action = r->action;
+	k->audit = r->mode == VG_MODE_AUDIT;
+	if (ids) {
+		k->id_kind = ids_cond(ids);
+		for (i = 0; i < ids->n_nums; i++)
+			k->ids[i] = ids->nums[i];
+		k->n_ids = ids->n_nums;
+	}
+	if (c->op == OP_EQ) {
+		k->exact = vg_arena_alloc(&p->arena, c->set.n * sizeof(char *));
+		if (!k->exact)
+			return -ENOMEM;
+		for (i = 0; i < c->set.cap; i++)
+			if (c->set.slots[i].key &&
+			    !(k->exact[n++] = vg_arena_strndup(&p->arena, c->set.slots[i].key,
+							    c->set.slots[i].len)))
+				return -ENOMEM;
+		k->n_exact = n;
+		qsort(k->exact, n, sizeof(char *), by_str);
+	} else {
+		k->prefixes = (const char **)c->strs;
+		k->n_prefixes = c->n_strs;
+	}
+	return vg_ptrvec_push(out, k);
+}
+
+int vg_prefilter_build(struct vg_policy *p)
+{
+	size_t i, d;
+	int s, err;
+
+	struct ptrvec krules = { 0 };
+
+	memset(&p->pre, 0, sizeof(p->pre));
+	for (i = 0; i < p->active.n; i++) {
+		struct vg_rule *r = p->active.v[i];
+		int k;
+
+		r->kernel_decidable = rule_kernel_decidable(r);
+		if (r->kernel_decidable && (err = add_kernel_rule(p, &krules, r))) {
+			vg_ptrvec_free(&krules);
+			return err;
+		}
+		for (k = 0; k < VG_K_MAX; k++)
+			if (r->kinds & VG_KB(k))
+				p->pre.sensor[vg_field_kind_sensor(k)].kinds |= VG_KB(k);
+	}
+	p->pre.kernel_rules = vg_arena_alloc(&p->arena, (krules.n + 1) * sizeof(*p->pre.kernel_rules));
+	if (!p->pre.kernel_rules) {
+		vg_ptrvec_free(&krules);
+		return -ENOMEM;
+	}
+	for (i = 0; i < krules.n; i++)
+		p->pre.kernel_rules[i] = *(struct vg_kernel_rule *)krules.v[i];
+	p->pre.n_kernel_rules = krules.n;
+	vg_ptrvec_free(&krules);
+	for (s = 0; s < VG_SENSOR_MAX; s++) {
+		struct vg_sensor_filter *sf = &p->pre.sensor[s];
+
+		sf->n_rules = 0;
+		for (i = 0; i < p->active.n; i++)
+			if (((struct vg_rule *)p->active.v[i])->kinds & sf->kinds)
+				sf->n_rules++;
+		if (!sf->kinds)
+			continue;
+		for (d = 0; d < VG_FILTER_MAX_DIMS && sensor_dims[s][d]; d++) {
+			struct vg_filter_dim *dim = &sf->dims[sf->n_dims++];
+
+			dim->field = vg_field_lookup(sensor_dims[s][d], strlen(sensor_dims[s][d]));
+			if (!dim->field)
+				return -EINVAL;
+			err = build_dim(p, s, dim);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+const struct vg_prefilter *vg_policy_prefilter(const struct vg_policy *p)
+{
+	return p->compiled && !p->n_errors ? &p->pre : NULL;
+}
+
+/* ---- explain ---- */
+
+static void print_strs(FILE *out, const char *what, const char *const *v, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	fprintf(out, " %s [", what);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? ", " : "", v[i]);
+	fprintf(out, "]");
+}
+
+static void print_dim(FILE *out, const struct vg_filter_dim *d)
+{
+	char buf[64];
+	size_t i;
+
+	fprintf(out, "    %-26s", d->field->name);
+	if (!d->active) {
+		if (d->open_rule)
+			fprintf(out, " not filtered (rule '%s' does not constrain it)\n", d->open_rule);
+		else
+			fprintf(out, " not filtered (too many values for a kernel map)\n");
+		return;
+	}
+	print_strs(out, "exact", d->exact, d->n_exact);
+	print_strs(out, "prefix", d->prefixes, d->n_prefixes);
+	if (d->n_nums) {
+		fprintf(out, " in [");
+		for (i = 0; i < d->n_nums; i++)
+			fprintf(out, "%s%" PRIu64, i ? ", " : "", d->nums[i]);
+		fprintf(out, "]");
+	}
+	if (d->n_cidrs) {
+		fprintf(out, " cidr [");
+		for (i = 0; i < d->n_cidrs; i++) {
+			const struct vg_ip *ip = &d->cidrs[i].net;
+			unsigned pre = d->cidrs[i].prefix;
+			char addr[INET6_ADDRSTRLEN];
+
+			if (ip->v4)
+				inet_ntop(AF_INET, ip->addr + 12, addr, sizeof(addr));
+			else
+				inet_ntop(AF_INET6, ip->addr, addr, sizeof(addr));
+			snprintf(buf, sizeof(buf), "%s/%u", addr, ip->v4 ? pre - 96 : pre);
+			fprintf(out, "%s%s", i ? ", " : "", buf);
+		}
+		fprintf(out, "]");
+	}
+	if (!d->n_exact && !d->n_prefixes && !d->n_nums && !d->n_cidrs)
+		fprintf(out, " nothing passes");
+	fprintf(out, "\n");
+}
+
+/* Field names of the leaves the kernel checks (@want_kernel) or user space checks. */
+static void leaf_fields(const struct node *n, bool and_path, bool want_kernel, char *buf,
+			size_t size, size_t *off)
+{
+	size_t i;
+
+	if (n->kind == N_CMP) {
+		if ((kernel_leaf(n) && and_path) == want_kernel && *off < size &&
+		    !strstr(buf, n->field->name))
+			*off += snprintf(buf + *off, size - *off, "%s%s", *off ? ", " : "",
+					 n->field->name);
+		return;
+	}
+	for (i = 0; i < n->n_kids; i++)
+		leaf_fields(n->kids[i], and_path && n->kind == N_AND, want_kernel, buf, size, off);
+}
+
+/* Whether a port or address dim of the network sensor is in force. */
+static bool net_ports_or_addresses(const struct vg_sensor_filter *sf)
+{
+	size_t d;
+
+	for (d = 0; d < sf->n_dims; d++)
+		if (sf->dims[d].active && (!strncmp(sf->dims[d].field->name, "destination.", 12) ||
+					   !strncmp(sf->dims[d].field->name, "source.", 7)))
+			return true;
+	return false;
+}
+
+struct find_rule {
+	uint32_t id;
+	bool found;
+};
+
+static int find_net_rule(void *ctx, const struct vg_net_deny_spec *spec)
+{
+	struct find_rule *f = ctx;
+
+	f->found |= spec->rule_id == f->id;
+	return 0;
+}
+
+static int find_file_rule(void *ctx, const char *rule, const char *path, size_t len, bool prefix,
+			  bool exec, uint32_t rule_id, bool audit)
+{
+	struct find_rule *f = ctx;
+
+	(void)rule, (void)path, (void)len, (void)prefix, (void)exec, (void)audit;
+	f->found |= rule_id == f->id;
+	return 0;
+}
+
+/* Where the rule's action is taken, as the agent will apply it. */
+static const char *action_where(const struct vg_policy *p, const struct vg_rule *r)
+{
+	struct find_rule f = { r->index, false };
+
+	if (r->kernel_decidable)
+		return "decided in the exec hook, before the new image runs";
+	vg_policy_net_deny_rules(p, find_net_rule, &f);
+	if (f.found)
+		return r->action == VG_ACT_KILL ?
+			"decided in the cgroup connect/sendmsg hook: refused (no packet), "
+			"then SIGKILL as the call returns" :
+			"decided in the cgroup connect/sendmsg hook: EPERM, no packet";
+	if (r->action == VG_ACT_DENY) {
+		vg_policy_file_deny_rules(p, find_file_rule, &f);
+		if (f.found)
+			return "decided by the fanotify permission hook: EPERM";
+		return "decided in user space: reported, the operation is not stopped "
+		       "(only paths, executables, ports and addresses can be denied)";
+	}
+	return "decided in user space after the event (the kernel kills on an executable "
+	       "path of an exec, or a port/address of a connect or send)";
+}
+
+void vg_policy_explain(const struct vg_policy *p, FILE *out)
+{
+	char kinds[512], kern[512], user[512];
+	size_t i, d, ko, uo;
+	int s;
+
+	if (!p->compiled || p->n_errors)
+		return;
+	for (s = 0; s < VG_SENSOR_MAX; s++) {
+		const struct vg_sensor_filter *sf = &p->pre.sensor[s];
+
+		fprintf(out, "sensor %s:", vg_field_sensor_name(s));
+		if (!sf->kinds) {
+			fprintf(out, " off (no rule needs it)\n");
+			continue;
+		}
+		vg_field_kinds_format(sf->kinds, kinds, sizeof(kinds));
+		fprintf(out, " events [%s], %zu rule%s\n", kinds, sf->n_rules,
+			sf->n_rules == 1 ? "" : "s");
+		if (s == VG_SENSOR_PROCESS) {
+			fprintf(out, "  kernel filter: none: exec, fork and exit records always cross "
+				"(the process cache and every alert's ancestry need them)\n");
+			continue;
+		}
+		fprintf(out, "  kernel filter (with alerts only printed):\n");
+		for (d = 0; d < sf->n_dims; d++)
+			print_dim(out, &sf->dims[d]);
+		if (s == VG_SENSOR_NETWORK && net_ports_or_addresses(sf))
+			fprintf(out, "    (ports and addresses: not on dns records, which name the peers "
+				"of every connection, nor deny records)\n");
+	}
+	fprintf(out, "rules:\n");
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+
+		vg_field_kinds_format(r->kinds, kinds, sizeof(kinds));
+		kern[0] = user[0] = '\0';
+		ko = uo = 0;
+		/* Process records are never filtered: only an in-hook kill checks their fields. */
+		if (!(r->kinds & ~VG_KINDS_PROC) && !r->kernel_decidable) {
+			leaf_fields(r->cond, false, false, user, sizeof(user), &uo);
+		} else {
+			leaf_fields(r->cond, true, true, kern, sizeof(kern), &ko);
+			leaf_fields(r->cond, true, false, user, sizeof(user), &uo);
+		}
+		fprintf(out, "  %s [%s] %s, %s/%s", r->name, kinds, vg_policy_severity_name(r->severity),
+			vg_policy_action_name(r->action), vg_policy_mode_name(r->mode));
+		if (r->anchor)
+			fprintf(out, ", indexed on %s", r->anchor->field->name);
+		fprintf(out, "\n    kernel checks: %s\n    user space checks: %s\n", ko ? kern : "-",
+			uo ? user : "-");
+		if (r->action != VG_ACT_ALERT)
+			fprintf(out, "    %s%s %s\n", vg_policy_action_name(r->action),
+				r->mode == VG_MODE_AUDIT ? " (audit: reported, not done)" : "",
+				action_where(p, r));
+	}
+}

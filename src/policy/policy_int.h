@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Policy engine internals shared by policy*.c; not an API. */
+#ifndef VIGIL_POLICY_INT_H
+#define VIGIL_POLICY_INT_H
+
+#include <stdarg.h>
+#include "policy/policy.h"
+
+/* ---- arena: everything of a policy is freed at once ---- */
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+};
+void *vg_arena_alloc(struct arena *a, size_t size);	/* zeroed; NULL on ENOMEM */
+char *vg_arena_strndup(struct arena *a, const char *s, size_t len);
+void vg_arena_free(struct arena *a);
+
+/* ---- string hash map (keys not NUL-terminated) ---- */
+struct strmap_slot {
+	const char *key;
+	size_t len;
+	void *val;
+};
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, n;
+};
+uint64_t vg_strmap_hash(const char *s, size_t len);
+/* Returns the slot for @key, inserting an empty one (val NULL) when @insert. */
+struct strmap_slot *vg_strmap_get(struct strmap *m, const char *key, size_t len, bool insert);
+void vg_strmap_free(struct strmap *m);
+
+/* Growable array of pointers. */
+struct ptrvec {
+	void **v;
+	size_t n, cap;
+};
+int vg_ptrvec_push(struct ptrvec *pv, void *p);
+void vg_ptrvec_free(struct ptrvec *pv);
+
+/* ---- source positions ---- */
+enum scalar_style { SC_PLAIN, SC_SQUOTE, SC_DQUOTE, SC_BLOCK };
+
+/* A YAML scalar and where its value came from, to map offsets to line:col. */
+struct src_scalar {
+	const char *file;
+	const char *src;	/* whole file */
+	size_t src_len;
+	const char *val;	/* value, NUL-terminated */
+	size_t len;
+	int line, col;		/* 1-based position of the node */
+	size_t start;		/* byte index of the node in src */
+	enum scalar_style style;
+};
+
+struct pos {
+	const char *file;
+	int line, col;
+};
+
+/* Position of byte @off of the scalar's value in its source file. */
+struct pos vg_scalar_pos(const struct src_scalar *s, size_t off);
+
+/* ---- condition syntax tree ---- */
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_STARTS, OP_ENDS, OP_CONTAINS,
+	  OP_GLOB, OP_CIDR, OP_MAX };
+extern const char *const vg_op_names[OP_MAX];
+
+struct operand {
+	const char *s;		/* points into the scalar's value */
+	size_t len;
+	size_t off;
+	bool quoted;		/* quoted strings never name a list */
+	char *unq;		/* unescaped text of a quoted operand */
+};
+
+enum ast_kind { AST_AND, AST_OR, AST_NOT, AST_CMP, AST_REF };
+
+struct ast {
+	enum ast_kind kind;
+	size_t off;			/* where it starts in the condition */
+	struct ast *l, *r;		/* AND, OR: both; NOT: l */
+	/* CMP: field op operand(s); REF: macro name in field */
+	const char *field;
+	size_t field_len;
+	enum op op;
+	size_t op_off;
+	struct operand *ops;
+	size_t n_ops;
+	bool list_syntax;		/* operands were given in parentheses */
+};
+
+/* Parses @s->val; NULL after reporting a syntax error. */
+struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s);
+
+/* ---- definitions ---- */
+struct list_def {
+	const char *name;
+	struct src_scalar *items;	/* each item with its own position */
+	size_t n_items;
+	struct pos pos;
+	int state;			/* 1 while being expanded: cycle detection */
+};
+
+struct macro_def {
+	const char *name;
+	struct src_scalar cond;
+	struct ast *ast;		/* NULL when it did not parse */
+	struct pos pos;
+	bool visiting;
+};
+
+/* ---- compiled matchers ---- */
+enum node_kind { N_AND, N_OR, N_NOT, N_CMP, N_CONST };
+
+struct node {
+	enum node_kind kind;
+	struct node **kids;		/* AND, OR; NOT has one */
+	size_t n_kids;
+	bool value;			/* N_CONST */
+	/* N_CMP */
+	const struct vg_field *field;
+	enum op op;			/* EQ (a set), LT.., STARTS, ENDS, CONTAINS, GLOB, CIDR */
+	struct strmap set;		/* EQ on strings */
+	const char **strs;		/* STARTS/ENDS/CONTAINS/GLOB */
+	size_t *lens;
+	size_t n_strs;
+	int64_t *nums;			/* numeric, held as int64 (uint fields checked >= 0) */
+	size_t n_nums;
+	struct vg_cidr *cidrs;		/* EQ / CIDR on addresses */
+	size_t n_cidrs;
+};
+
+struct tmpl_part {
+	const char *text;		/* literal, or NULL for a field */
+	size_t len;
+	const struct vg_field *field;
+};
+
+struct throttle_ent {
+	uint64_t window_start;
+	uint64_t count;
+	uint64_t suppressed;
+	size_t key_len;
+	char key[];
+};
+
+#define THROTTLE_MAX_KEYS 4096	/* per rule; further keys share one bucket */
+
+struct vg_rule {
+	const char *name;
+	const char *description;
+	size_t index;			/* order in the policy */
+	vg_kinds_t kinds;
+	struct node *cond;
+	struct node *anchor;		/* the indexed conjunct, NULL if none */
+	enum vg_severity severity;
+	const char **tags;
+	size_t n_tags;
+	struct tmpl_part *out;
+	size_t n_out;
+	enum vg_action action;
+	enum vg_mode mode;
+	bool enabled;
+	bool kernel_decidable;
+	/* throttle: count 0 = none */
+	uint64_t thr_count, thr_per_ns;
+	const struct vg_field **thr_keys;
+	size_t n_thr_keys;
+	struct strmap thr;		/* key text -> struct throttle_ent * (malloc'd) */
+	struct pos pos;			/* of its name */
+	struct pos act_pos;		/* of its action */
+	/* raw, before compile */
+	struct src_scalar cond_src;
+	bool has_cond;
+	struct src_scalar out_src;
+	bool has_out;
+	struct src_scalar *thr_key_src;
+	uint64_t seen_gen;		/* candidate de-duplication in vg_policy_eval() */
+};
+
+/* Index of a kind: rules without an anchor, and anchor tables per field. */
+struct anchor_tab {
+	const struct vg_field *field;
+	struct strmap exact;		/* value -> struct ptrvec * of rules */
+	struct strmap prefix;		/* prefix -> struct ptrvec * of rules */
+	size_t *prefix_lens;		/* distinct prefix lengths, ascending */
+	size_t n_prefix_lens;
+	struct ptrvec keys;		/* malloc'd key strings the maps point to */
+};
+
+struct kind_index {
+	struct ptrvec always;
+	struct anchor_tab *tabs;
+	size_t n_tabs;
+};
+
+struct src_file {
+	char *name;
+	char *text;
+	size_t len;
+};
+
+struct vg_policy {
+	struct arena arena;
+	struct ptrvec files;		/* struct src_file * */
+	struct ptrvec diags_v;		/* struct vg_diag * */
+	struct vg_diag *diags;		/* flattened for vg_policy_diags() */
+	size_t n_errors;
+	struct strmap lists;		/* name -> struct list_def * */
+	struct strmap macros;		/* name -> struct macro_def * */
+	struct ptrvec rules;		/* struct vg_rule *, all as loaded */
+	struct ptrvec active;		/* compiled, enabled, in order */
+	struct strmap rule_names;	/* name -> struct vg_rule * */
+	struct kind_index index[VG_K_MAX];
+	struct vg_prefilter pre;
+	struct ptrvec node_sets;	/* struct strmap * inside nodes, malloc'd tables */
+	struct vg_policy_stats stats;
+	uint64_t gen;
+	struct ptrvec cands;		/* scratch of vg_policy_eval() */
+	bool compiled;
+	/* while compiling a rule */
+	struct vg_rule *cur_rule;
+	const char *macro_stack[32];	/* for cycle messages */
+	size_t n_macro_stack;
+};
+
+/* Reports "file:line:col: error|warning: msg (hint: ...)"; @hint may be NULL. */
+void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hint,
+	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Whether rule @r's events all have @f; reports an error at @pos if not. */
+bool vg_rule_field_usable(struct vg_policy *p, const struct vg_rule *r, const struct vg_field *f,
+		  struct pos pos);
+
+/* Parsing a YAML document into definitions and raw rules (policy_yaml.c). */
+int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t len);
+
+/* Compiles one rule's condition (policy_expr.c); NULL after an error. */
+struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r);
+bool vg_node_eval(const struct node *n, struct vg_event_view *v);
+
+/* Rule index (policy_eval.c). */
+int vg_index_build(struct vg_policy *p);
+void vg_index_free(struct vg_policy *p);
+void vg_throttle_free(struct vg_rule *r);
+
+/* Kernel pre-filter (policy_filter.c). */
+int vg_prefilter_build(struct vg_policy *p);
+
+#endif

@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0
+/* YAML policy documents (libyaml document API) into lists, macros and raw rules. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "policy/policy_int.h"
+
+struct ydoc {
+	struct vg_policy *p;
+	yaml_document_t *doc;
+	const char *file;
+	const char *src;
+	size_t len;
+};
+
+static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
+{
+	struct pos pos = { y->file, 0, 0 };
+
+	if (n) {
+		pos.line = n->start_mark.line + 1;
+		pos.col = n->start_mark.column + 1;
+	}
+	return pos;
+}
+
+/* Byte index of a libyaml mark (line, column in characters) in the source. */
+static size_t mark_index(const struct ydoc *y, const yaml_mark_t *m)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < y->len && line < m->line)
+		if (y->src[i++] == '\n')
+			line++;
+	while (i < y->len && col < m->column) {
+		i++;
+		while (i < y->len && ((unsigned char)y->src[i] & 0xc0) == 0x80)
+			i++;
+		col++;
+	}
+	return i;
+}
+
+static bool is_scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE;
+}
+
+static int to_scalar(struct ydoc *y, const yaml_node_t *n, struct src_scalar *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->file = y->file;
+	s->src = y->src;
+	s->src_len = y->len;
+	s->len = n->data.scalar.length;
+	s->val = vg_arena_strndup(&y->p->arena, (const char *)n->data.scalar.value, s->len);
+	if (!s->val)
+		return -ENOMEM;
+	s->line = n->start_mark.line + 1;
+	s->col = n->start_mark.column + 1;
+	s->start = mark_index(y, &n->start_mark);
+	switch (n->data.scalar.style) {
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE: s->style = SC_SQUOTE; break;
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: s->style = SC_DQUOTE; break;
+	case YAML_LITERAL_SCALAR_STYLE:
+	case YAML_FOLDED_SCALAR_STYLE: s->style = SC_BLOCK; break;
+	default: s->style = SC_PLAIN; break;
+	}
+	return 0;
+}
+
+static const char *scalar_str(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool expect(struct ydoc *y, const yaml_node_t *n, yaml_node_type_t t, const char *what)
+{
+	if (n && n->type == t)
+		return true;
+	vg_diag_at(y->p, true, node_pos(y, n), NULL, "%s", what);
+	return false;
+}
+
+static bool is_ident(const char *s)
+{
+	if (!*s || !(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (; *s; s++)
+		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static bool check_name(struct ydoc *y, const yaml_node_t *k, const char *what)
+{
+	if (is_ident(scalar_str(k)))
+		return true;
+	vg_diag_at(y->p, true, node_pos(y, k), "letters, digits, '_' and '-', not starting with a digit",
+		"bad %s name '%s'", what, scalar_str(k));
+	return false;
+}
+
+static void dup_hint(char *hint, size_t size, struct pos first)
+{
+	snprintf(hint, size, "first defined at %s:%d:%d", first.file, first.line, first.col);
+}
+
+static int load_lists(struct ydoc *y, const yaml_node_t *map)
+{
+	yaml_node_pair_t *pr;
+
+	if (!expect(y, map, YAML_MAPPING_NODE, "'lists' is a mapping of name: [items]"))
+		return 0;
+	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
+		struct strmap_slot *slot;
+		struct list_def *l;
+		yaml_node_item_t *it;
+		char hint[600];
+		size_t i = 0;
+
+		if (!expect(y, k, YAML_SCALAR_NODE, "a list name is a string") ||
+		    !check_name(y, k, "list"))
+			continue;
+		if (!expect(y, v, YAML_SEQUENCE_NODE, "a list is a sequence: [a, b, c]"))
+			continue;
+		slot = vg_strmap_get(&y->p->lists, scalar_str(k), strlen(scalar_str(k)), true);
+		if (!slot)
+			return -ENOMEM;
+		if (slot->val) {
+			dup_hint(hint, sizeof(hint), ((struct list_def *)slot->val)->pos);
+			vg_diag_at(y->p, true, node_pos(y, k), hint, "list '%s' is already defined",
+				scalar_str(k));
+			continue;
+		}
+		l = vg_arena_alloc(&y->p->arena, sizeof(*l));
+		if (!l || !(l->name = vg_arena_strndup(&y->p->arena, scalar_str(k), strlen(scalar_str(k)))))
+			return -ENOMEM;
+		slot->key = l->name;
+		slot->val = l;
+		l->pos = node_pos(y, k);
+		l->items = vg_arena_alloc(&y->p->arena,
+				       (v->data.sequence.items.top - v->data.sequence.items.start + 1) *
+				       sizeof(*l->items));
+		if (!l->items)
+			return -ENOMEM;
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			yaml_node_t *e = yaml_document_get_node(y->doc, *it);
+
+			if (!expect(y, e, YAML_SCALAR_NODE, "list items are strings or numbers"))
+				continue;
+			if (to_scalar(y, e, &l->items[i]))
+				return -ENOMEM;
+			i++;
+		}
+		l->n_items = i;
+	}
+	return 0;
+}
+
+static int load_macros(struct ydoc *y, const yaml_node_t *map)
+{
+	yaml_node_pair_t *pr;
+
+	if (!expect(y, map, YAML_MAPPING_NODE, "'macros' is a mapping of name: condition"))
+		return 0;
+	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
+		struct strmap_slot *slot;
+		struct macro_def *m;
+		char hint[600];
+
+		if (!expect(y, k, YAML_SCALAR_NODE, "a macro name is a string") ||
+		    !check_name(y, k, "macro"))
+			continue;
+		if (!expect(y, v, YAML_SCALAR_NODE, "a macro is a condition string"))
+			continue;
+		slot = vg_strmap_get(&y->p->macros, scalar_str(k), strlen(scalar_str(k)), true);
+		if (!slot)
+			return -ENOMEM;
+		if (slot->val) {
+			dup_hint(hint, sizeof(hint), ((struct macro_def *)slot->val)->pos);
+			vg_diag_at(y->p, true, node_pos(y, k), hint, "macro '%s' is already defined",
+				scalar_str(k));
+			continue;
+		}
+		m = vg_arena_alloc(&y->p->arena, sizeof(*m));
+		if (!m || !(m->name = vg_arena_strndup(&y->p->arena, scalar_str(k), strlen(scalar_str(k)))))
+			return -ENOMEM;
+		slot->key = m->name;
+		slot->val = m;
+		m->pos = node_pos(y, k);
+		if (to_scalar(y, v, &m->cond))
+			return -ENOMEM;
+		m->ast = vg_expr_parse(y->p, &m->cond);
+	}
+	return 0;
+}
+
+static int parse_uint(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
+/* "90", "90s", "500ms", "5m", "1h" into ns. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "", 1000000000ull }, { "s", 1000000000ull }, { "ms", 1000000ull },
+		{ "m", 60000000000ull }, { "h", 3600000000000ull },
+	};
+	char *end;
+	uint64_t v;
+	size_t i;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit)) {
+			if (!v || v > UINT64_MAX / units[i].ns)
+				return -EINVAL;
+			*ns = v * units[i].ns;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int pick(struct ydoc *y, const yaml_node_t *v, const char *what,
+		const char *const *names, int n)
+{
+	char hint[200];
+	size_t off = 0;
+	int i;
+
+	if (!expect(y, v, YAML_SCALAR_NODE, "expected a single word"))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!strcmp(scalar_str(v), names[i]))
+			return i;
+	off = snprintf(hint, sizeof(hint), "one of");
+	for (i = 0; i < n; i++)
+		off += snprintf(hint + off, sizeof(hint) - off, "%s %s", i ? "," : "", names[i]);
+	vg_diag_at(y->p, true, node_pos(y, v), hint, "unknown %s '%s'", what, scalar_str(v));
+	return -EINVAL;
+}
+
+static int load_event(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *one[1] = { v };
+	yaml_node_t **list = one;
+	size_t n = 1, i;
+	yaml_node_t *tmp[64];
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		n = 0;
+		for (it = v->data.sequence.items.start; it < v->data.sequence.items.top && n < 64;
+		     it++)
+			tmp[n++] = yaml_document_get_node(y->doc, *it);
+		list = tmp;
+		if (!n) {
+			vg_diag_at(y->p, true, node_pos(y, v), NULL, "empty event list");
+			return 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const yaml_node_t *e = list[i];
+		int k;
+
+		if (!expect(y, e, YAML_SCALAR_NODE, "an event is a name: exec, open, connect, ..."))
+			continue;
+		k = vg_field_kind_lookup(scalar_str(e), strlen(scalar_str(e)));
+		if (k < 0) {
+			const char *best = NULL;
+			unsigned best_d = 3;
+			char hint[120];
+
+			for (k = 0; k < VG_K_MAX; k++) {
+				const char *kn = vg_field_kind_name(k);
+				unsigned d = vg_field_distance(scalar_str(e), strlen(scalar_str(e)), kn,
+							     strlen(kn));
+
+				if (d < best_d)
+					best_d = d, best = kn;
+			}
+			snprintf(hint, sizeof(hint), "did you mean '%s'?", best ? best : "");
+			vg_diag_at(y->p, true, node_pos(y, e),
+				best ? hint : "see 'vigil policy fields' for event kinds",
+				"unknown event '%s'", scalar_str(e));
+			r->kinds = 0;
+			return 0;
+		}
+		r->kinds |= VG_KB(k);
+	}
+	return 0;
+}
+
+static int load_throttle(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
+{
+	yaml_node_pair_t *pr;
+	size_t i;
+
+	if (!expect(y, v, YAML_MAPPING_NODE, "throttle is {count: N, per: 60s, key: [fields]}"))
+		return 0;
+	for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key = is_scalar(k) ? scalar_str(k) : "";
+
+		if (!strcmp(key, "count")) {
+			if (!is_scalar(val) || parse_uint(scalar_str(val), &r->thr_count) ||
+			    !r->thr_count)
+				vg_diag_at(y->p, true, node_pos(y, val), "e.g. count: 5",
+					"throttle count must be a positive integer");
+		} else if (!strcmp(key, "per")) {
+			if (!is_scalar(val) || parse_duration(scalar_str(val), &r->thr_per_ns))
+				vg_diag_at(y->p, true, node_pos(y, val), "e.g. 500ms, 60s, 5m, 1h",
+					"bad throttle interval");
+		} else if (!strcmp(key, "key")) {
+			yaml_node_item_t *it;
+			yaml_node_t *items[16];
+			size_t n = 0;
+
+			if (is_scalar(val)) {
+				items[n++] = val;
+			} else if (val && val->type == YAML_SEQUENCE_NODE) {
+				for (it = val->data.sequence.items.start;
+				     it < val->data.sequence.items.top && n < 16; it++)
+					items[n++] = yaml_document_get_node(y->doc, *it);
+			} else {
+				vg_diag_at(y->p, true, node_pos(y, val), NULL,
+					"throttle key is a field or a list of fields");
+				continue;
+			}
+			r->thr_key_src = vg_arena_alloc(&y->p->arena, (n + 1) * sizeof(*r->thr_key_src));
+			r->thr_keys = vg_arena_alloc(&y->p->arena, (n + 1) * sizeof(*r->thr_keys));
+			if (!r->thr_key_src || !r->thr_keys)
+				return -ENOMEM;
+			r->n_thr_keys = 0;
+			for (i = 0; i < n; i++) {
+				if (!expect(y, items[i], YAML_SCALAR_NODE, "a throttle key is a field name"))
+					continue;
+				if (to_scalar(y, items[i], &r->thr_key_src[r->n_thr_keys++]))
+					return -ENOMEM;
+			}
+		} else {
+			vg_diag_at(y->p, true, node_pos(y, k), "throttle keys are count, per and key",
+				"unknown throttle key '%s'", key);
+		}
+	}
+	if (!r->thr_count || !r->thr_per_ns)
+		vg_diag_at(y->p, true, node_pos(y, v), "e.g. throttle: {count: 5, per: 60s}",
+			"throttle needs count and per");
+	return 0;
+}
+
+static const char *const rule_keys[] = { "name", "description", "event", "condition", "severity",
+					 "tags", "output", "action", "mode", "throttle", "enabled" };
+#define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
+
+static int load_rule(struct ydoc *y, yaml_node_t *map)
+{
+	static const char *const sev[] = { "info", "low", "medium", "high", "critical" };
+	static const char *const act[] = { "alert", "kill", "deny" };
+	static const char *const mode[] = { "enforce", "audit" };
+	static const char *const yesno[] = { "false", "true", "no", "yes" };
+	struct vg_policy *p = y->p;
+	yaml_node_t *name = NULL, *event = NULL;
+	yaml_node_pair_t *pr;
+	struct strmap_slot *slot;
+	struct vg_rule *r;
+	char hint[600];
+	int v, err;
+
+	if (!expect(y, map, YAML_MAPPING_NODE, "a rule is a mapping (name:, event:, condition:, ...)"))
+		return 0;
+	r = vg_arena_alloc(&p->arena, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->severity = VG_SEV_MEDIUM;
+	r->enabled = true;
+	r->pos = node_pos(y, map);
+	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key;
+		size_t i;
+
+		if (!expect(y, k, YAML_SCALAR_NODE, "rule keys are words"))
+			continue;
+		key = scalar_str(k);
+		if (!strcmp(key, "name")) {
+			if (expect(y, val, YAML_SCALAR_NODE, "a rule name is a string"))
+				name = val;
+		} else if (!strcmp(key, "description")) {
+			if (expect(y, val, YAML_SCALAR_NODE, "a description is a string"))
+				r->description = vg_arena_strndup(&p->arena, scalar_str(val),
+							       strlen(scalar_str(val)));
+		} else if (!strcmp(key, "event")) {
+			event = val;
+			if ((err = load_event(y, r, val)))
+				return err;
+		} else if (!strcmp(key, "condition")) {
+			if (expect(y, val, YAML_SCALAR_NODE, "a condition is a string")) {
+				if (to_scalar(y, val, &r->cond_src))
+					return -ENOMEM;
+				r->has_cond = true;
+			}
+		} else if (!strcmp(key, "severity")) {
+			if ((v = pick(y, val, "severity", sev, 5)) >= 0)
+				r->severity = v;
+		} else if (!strcmp(key, "tags")) {
+			yaml_node_item_t *it;
+
+			if (!expect(y, val, YAML_SEQUENCE_NODE, "tags are a list: [T1059, shell]"))
+				continue;
+			r->tags = vg_arena_alloc(&p->arena, (val->data.sequence.items.top -
+							  val->data.sequence.items.start + 1) *
+							 sizeof(*r->tags));
+			if (!r->tags)
+				return -ENOMEM;
+			for (it = val->data.sequence.items.start; it < val->data.sequence.items.top;
+			     it++) {
+				yaml_node_t *t = yaml_document_get_node(y->doc, *it);
+
+				if (expect(y, t, YAML_SCALAR_NODE, "a tag is a word"))
+					r->tags[r->n_tags++] = vg_arena_strndup(&p->arena, scalar_str(t),
+									     strlen(scalar_str(t)));
+			}
+		} else if (!strcmp(key, "output")) {
+			if (expect(y, val, YAML_SCALAR_NODE, "output is a template string")) {
+				if (to_scalar(y, val, &r->out_src))
+					return -ENOMEM;
+				r->has_out = true;
+			}
+		} else if (!strcmp(key, "action")) {
+			if ((v = pick(y, val, "action", act, 3)) >= 0)
+				r->action = v;
+			r->act_pos = node_pos(y, val);
+		} else if (!strcmp(key, "mode")) {
+			if ((v = pick(y, val, "mode", mode, 2)) >= 0)
+				r->mode = v;
+		} else if (!strcmp(key, "throttle")) {
+			if ((err = load_throttle(y, r, val)))
+				return err;
+		} else if (!strcmp(key, "enabled")) {
+			if ((v = pick(y, val, "boolean", yesno, 4)) >= 0)
+				r->enabled = v & 1;
+		} else {
+			const char *best = NULL;
+			unsigned best_d = 3;
+
+			for (i = 0; i < N_RULE_KEYS; i++) {
+				unsigned d = vg_field_distance(key, strlen(key), rule_keys[i],
+							     strlen(rule_keys[i]));
+
+				if (d < best_d)
+					best_d = d, best = rule_keys[i];
+			}
+			if (best)
+				snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
+			else
+				snprintf(hint, sizeof(hint), "rule keys are name, description, event, "
+					 "condition, severity, tags, output, action, mode, throttle, enabled");
+			vg_diag_at(p, true, node_pos(y, k), hint, "unknown rule key '%s'", key);
+		}
+	}
+	if (!name || !*scalar_str(name)) {
+		vg_diag_at(p, true, r->pos, "add name: <unique name>", "rule without a name");
+		return 0;
+	}
+	r->name = vg_arena_strndup(&p->arena, scalar_str(name), strlen(scalar_str(name)));
+	if (!r->name)
+		return -ENOMEM;
+	r->pos = node_pos(y, name);
+	if (!event)
+		vg_diag_at(p, true, r->pos, "add event: exec (or a list of kinds)",
+			"rule '%s' has no event", r->name);
+	if (!r->description)
+		r->description = "";
+	slot = vg_strmap_get(&p->rule_names, r->name, strlen(r->name), true);
+	if (!slot)
+		return -ENOMEM;
+	if (slot->val) {
+		dup_hint(hint, sizeof(hint), ((struct vg_rule *)slot->val)->pos);
+		vg_diag_at(p, true, r->pos, hint, "duplicate rule name '%s'", r->name);
+		return 0;
+	}
+	slot->val = r;
+	return vg_ptrvec_push(&p->rules, r);
+}
+
+static int load_root(struct ydoc *y, yaml_node_t *root)
+{
+	yaml_node_pair_t *pr;
+	int err = 0;
+
+	if (root->type == YAML_SCALAR_NODE && !root->data.scalar.length)
+		return 0;	/* an empty document */
+	if (!expect(y, root, YAML_MAPPING_NODE,
+		    "a policy is a mapping with 'rules', 'lists' and 'macros'"))
+		return 0;
+	/* Lists and macros first so rules of the same file can use them in any order. */
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		for (pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top && !err;
+		     pr++) {
+			yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+			yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
+			const char *key = is_scalar(k) ? scalar_str(k) : "";
+			yaml_node_item_t *it;
+
+			if (!strcmp(key, "lists")) {
+				if (!pass)
+					err = load_lists(y, v);
+			} else if (!strcmp(key, "macros")) {
+				if (!pass)
+					err = load_macros(y, v);
+			} else if (!strcmp(key, "rules")) {
+				if (!pass)
+					continue;
+				if (!expect(y, v, YAML_SEQUENCE_NODE, "'rules' is a list of rules"))
+					continue;
+				for (it = v->data.sequence.items.start;
+				     it < v->data.sequence.items.top && !err; it++)
+					err = load_rule(y, yaml_document_get_node(y->doc, *it));
+			} else if (!pass) {
+				vg_diag_at(y->p, true, node_pos(y, k), "expected rules, lists or macros",
+					"unknown top-level key '%s'", key);
+			}
+		}
+	}
+	return err;
+}
+
+int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t len)
+{
+	struct ydoc y = { .p = p, .file = name, .src = text, .len = len };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int err = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	for (;;) {
+		yaml_node_t *root;
+
+		if (!yaml_parser_load(&parser, &doc)) {
+			struct pos pos = { name, (int)parser.problem_mark.line + 1,
+					   (int)parser.problem_mark.column + 1 };
+
+			vg_diag_at(p, true, pos, parser.context, "YAML: %s",
+				parser.problem ? parser.problem : "syntax error");
+			break;
+		}
+		root = yaml_document_get_root_node(&doc);
+		if (!root) {
+			yaml_document_delete(&doc);
+			break;
+		}
+		y.doc = &doc;
+		err = load_root(&y, root);
+		yaml_document_delete(&doc);
+		if (err)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return err;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sensor loader: each sensor lists its implementations (variants) in order
+ * of preference; the loader opens the skeleton, keeps only the chosen
+ * variant's programs, loads, and on refusal tries the next one. The chosen
+ * variant and every refusal reason are kept for `vigil probe` and logs.
+ */
+#ifndef VIGIL_SENSOR_H
+#define VIGIL_SENSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "bpf/vigil_abi.h"
+
+struct bpf_object;
+struct bpf_link;
+struct vg_sensor;
+
+#define VG_MAX_VARIANTS 6
+#define VG_MAX_LINKS 128
+#define VG_REASON_BYTES 256
+
+struct vg_variant {
+	const char *name;		/* "tp_btf", "raw_tracepoint", "lsm", ... */
+	const char *const *progs;	/* its programs, NULL-terminated */
+};
+
+struct vg_sensor_desc {
+	const char *name;		/* "process" */
+	const struct vg_variant *variants;
+	int n_variants;
+	void *(*open)(void);		/* the skeleton's __open() */
+	struct bpf_object *(*object)(void *skel);
+	void (*destroy)(void *skel);
+	/* Before load (rodata, map sizes); may be NULL. */
+	int (*configure)(void *skel, const void *cfg);
+	/* After load, before attach (map contents); may be NULL. */
+	int (*post_load)(struct vg_sensor *s, const void *cfg);
+	/* NULL: attach every loaded program the usual way. */
+	int (*attach)(struct vg_sensor *s, const void *cfg);
+	/* Last words before the links go (e.g. flush aggregated counts); may be NULL. */
+	void (*before_detach)(struct vg_sensor *s);
+};
+
+struct vg_sensor {
+	const struct vg_sensor_desc *desc;
+	void *skel;
+	struct bpf_object *obj;
+	int variant;			/* index of the variant in use, -1 if none */
+	char reasons[VG_MAX_VARIANTS][VG_REASON_BYTES];	/* why each refused variant failed */
+	struct bpf_link *links[VG_MAX_LINKS];
+	int n_links;
+	const void *cfg;		/* as given to vg_sensor_load, for a later attach */
+	int events_fd;			/* the sensor's ring buffer */
+	int counters_fd;		/* per-CPU enum vg_counter array */
+};
+
+/*
+ * Loads (and attaches when @attach) the first variant that the kernel
+ * accepts. Returns 0, or <0 with one clear error line logged.
+ * @ringbuf_bytes: 0 keeps the default.
+ */
+int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
+		   const void *cfg, size_t ringbuf_bytes, bool attach);
+
+/* Attaches a sensor loaded with @attach false. */
+int vg_sensor_attach(struct vg_sensor *s);
+
+/* Adds one link to the sensor (for custom attach callbacks). */
+int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link);
+
+/* Detaches every program (the maps stay readable for counters). */
+void vg_sensor_detach(struct vg_sensor *s);
+
+/* Detaches and frees everything; safe on a sensor that failed to load. */
+void vg_sensor_unload(struct vg_sensor *s);
+
+/* Sums the per-CPU counters into @out (VG_CNT_MAX entries). */
+int vg_sensor_counters(const struct vg_sensor *s, __u64 *out);
+
+const char *vg_sensor_variant_name(const struct vg_sensor *s);
+
+/*
+ * What the sensor's kernel side does with a record type (enum
+ * vg_type_switch): send it past the policy filter, never, or always.
+ */
+int vg_sensor_set_type_switch(struct vg_sensor *s, __u16 type, __u8 sw);
+
+#endif

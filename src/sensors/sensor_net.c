@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <mntent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lib/log.h"
+#include "sensors/sensor_net.h"
+#include "sensor_net.skel.h"
+
+static const char *const tp_btf_progs[] = { "tp_btf_state", "tp_btf_exec", "tp_btf_reset", NULL };
+static const char *const raw_tp_progs[] = { "raw_tp_state", "raw_tp_exec", "raw_tp_reset", NULL };
+
+static const struct vg_variant variants[] = {
+	{ "tp_btf", tp_btf_progs },
+	{ "raw_tracepoint", raw_tp_progs },
+};
+
+const struct vg_net_cfg vg_net_cfg_default = { .flow_report_ms = VG_NET_FLOW_REPORT_MS };
+
+/*
+ * The UDP flow reporter: a thread that runs the (unattached) flow_flush
+ * program every interval. One per process: there is one net sensor.
+ */
+static struct {
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	int prog_fd;
+	uint32_t interval_ms;
+	void *skel;
+} flusher = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+static void flush_flows(void)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(flusher.prog_fd, &opts) < 0)
+		vg_debug("net: flow flush failed: %s", strerror(errno));
+}
+
+static void *flusher_main(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	pthread_mutex_lock(&flusher.lock);
+	while (!flusher.stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += flusher.interval_ms / 1000;
+		ts.tv_nsec += (long)(flusher.interval_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&flusher.cond, &flusher.lock, &ts);
+		if (flusher.stop)
+			break;
+		pthread_mutex_unlock(&flusher.lock);
+		flush_flows();
+		pthread_mutex_lock(&flusher.lock);
+	}
+	pthread_mutex_unlock(&flusher.lock);
+	return NULL;
+}
+
+static void flusher_stop(void)
+{
+	if (!flusher.running)
+		return;
+	pthread_mutex_lock(&flusher.lock);
+	flusher.stop = true;
+	pthread_cond_signal(&flusher.cond);
+	pthread_mutex_unlock(&flusher.lock);
+	pthread_join(flusher.thread, NULL);
+	flusher.running = false;
+	flusher.stop = false;
+}
+
+static void *open_skel(void)
+{
+	return sensor_net_bpf__open();
+}
+
+static struct bpf_object *skel_object(void *skel)
+{
+	return ((struct sensor_net_bpf *)skel)->obj;
+}
+
+static void destroy_skel(void *skel)
+{
+	if (flusher.running && flusher.skel == skel)
+		flusher_stop();
+	sensor_net_bpf__destroy(skel);
+}
+
+static int configure(void *skel, const void *cfgp)
+{
+	const struct vg_net_cfg *cfg = cfgp;
+	struct sensor_net_bpf *s = skel;
+	int i, err;
+
+	if (!cfg)
+		return 0;
+	err = vg_task_filter_configure(s->obj, &cfg->task);
+	if (err)
+		return err;
+	if (cfg->n_ports < 0 || cfg->n_ports > VG_NET_MAX_PORTS ||
+	    cfg->n_cidrs < 0 || cfg->n_cidrs > VG_NET_MAX_CIDRS ||
+	    cfg->n_deny < 0 || cfg->n_deny > VG_NET_MAX_DENY) {
+		vg_err("net: too many ports, CIDRs or deny rules");
+		return -EINVAL;
+	}
+	s->rodata->n_filter_ports = cfg->n_ports;
+	for (i = 0; i < cfg->n_ports; i++)
+		s->rodata->filter_ports[i] = cfg->ports[i];
+	s->rodata->filter_cidr_on = cfg->n_cidrs > 0;
+	return 0;
+}
+
+static void deny_key(const struct vg_net_deny_rule *r, struct vg_net_deny_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->prefixlen = 32 + vg_net_prefix_to_v6(&r->prefix, k->addr);
+	k->protocol = r->protocol;
+	k->port = htons(r->port);
+}
+
+/* Whether the syscall exits check for callers a kill rule denied. */
+static int set_kill_armed(struct vg_sensor *s, __u32 on)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "kill_armed");
+	__u32 zero = 0;
+
+	if (!map)
+		return -ENOENT;
+	return bpf_map_update_elem(bpf_map__fd(map), &zero, &on, BPF_ANY) < 0 ? -errno : 0;
+}
+
+int vg_net_deny_add(struct vg_sensor *s, const struct vg_net_deny_rule *r, uint32_t rule_id)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "deny_rules");
+	struct vg_net_deny_key k;
+	struct vg_net_deny_val v = { .rule_id = rule_id };
+
+	if (!map)
+		return -ENOENT;
+	deny_key(r, &k);
+	if (r->comm[0]) {
+		v.comm_on = 1;
+		memcpy(v.comm, r->comm, sizeof(v.comm));
+	}
+	v.kill = r->kill;
+	if (bpf_map_update_elem(bpf_map__fd(map), &k, &v, BPF_ANY) < 0)
+		return -errno;
+	return r->kill ? set_kill_armed(s, 1) : 0;
+}
+
+int vg_net_deny_clear(struct vg_sensor *s)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(s->obj, "deny_rules");
+	struct vg_net_deny_key k, next;
+	int fd;
+
+	if (!map)
+		return -ENOENT;
+	fd = bpf_map__fd(map);
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		k = next;
+		if (bpf_map_delete_elem(fd, &k) < 0)
+			return -errno;
+	}
+	/* A caller denied just before keeps its pending kill: the exits still look. */
+	return 0;
+}
+
+static int clear_trie(int fd)
+{
+	struct vg_net_cidr_key k, next;
+
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		k = next;
+		if (bpf_map_delete_elem(fd, &k) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int put_ports(int fd, __u32 set, const uint16_t *ports, size_t n)
+{
+	struct vg_net_port_set *bits = calloc(1, sizeof(*bits));
+	size_t i;
+	int err = 0;
+
+	if (!bits)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		bits->bits[ports[i] >> 3] |= 1u << (ports[i] & 7);
+	if (bpf_map_update_elem(fd, &set, bits, BPF_ANY) < 0)
+		err = -errno;
+	free(bits);
+	return err;
+}
+
+int vg_net_policy_filter_set(struct vg_sensor *s, const struct vg_net_policy_filter *f)
+{
+	struct bpf_map *dims_map = bpf_object__find_map_by_name(s->obj, "policy_dims");
+	struct bpf_map *ports_map = bpf_object__find_map_by_name(s->obj, "policy_ports");
+	struct bpf_map *cidrs_map = bpf_object__find_map_by_name(s->obj, "policy_cidrs");
+	__u32 zero = 0, dims = 0;
+	int cidrs_fd, err;
+	size_t i;
+
+	if (!dims_map || !ports_map || !cidrs_map)
+		return -ENOENT;
+	/* Off first: while the sets change, everything passes. */
+	if (bpf_map_update_elem(bpf_map__fd(dims_map), &zero, &dims, BPF_ANY) < 0)
+		return -errno;
+	cidrs_fd = bpf_map__fd(cidrs_map);
+	err = clear_trie(cidrs_fd);
+	if (err || !f)
+		return err;
+	if (f->peer_cidrs_on && f->n_peer_cidrs > VG_NET_PF_MAX_CIDRS)
+		return -E2BIG;
+	if (f->peer_ports_on) {
+		err = put_ports(bpf_map__fd(ports_map), VG_NET_PF_SET_PEER, f->peer_ports,
+				f->n_peer_ports);
+		if (err)
+			return err;
+		dims |= VG_NET_PF_PEER_PORT;
+	}
+	if (f->local_ports_on) {
+		err = put_ports(bpf_map__fd(ports_map), VG_NET_PF_SET_LOCAL, f->local_ports,
+				f->n_local_ports);
+		if (err)
+			return err;
+		dims |= VG_NET_PF_LOCAL_PORT;
+	}
+	if (f->peer_cidrs_on) {
+		for (i = 0; i < f->n_peer_cidrs; i++) {
+			struct vg_net_cidr_key k;
+			__u8 one = 1;
+
+			k.prefixlen = vg_net_prefix_to_v6(&f->peer_cidrs[i], k.addr);
+			if (bpf_map_update_elem(cidrs_fd, &k, &one, BPF_ANY) < 0)
+				return -errno;
+		}
+		dims |= VG_NET_PF_PEER_CIDR;
+	}
+	if (bpf_map_update_elem(bpf_map__fd(dims_map), &zero, &dims, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+int vg_net_find_cgroup2(const char *mounts, char *buf, size_t n)
+{
+	struct mntent *m;
+	FILE *f = setmntent(mounts, "r");
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while ((m = getmntent(f))) {
+		if (!strcmp(m->mnt_type, "cgroup2")) {
+			if (snprintf(buf, n, "%s", m->mnt_dir) >= (int)n) {
+				err = -ENAMETOOLONG;
+				break;
+			}
+			err = 0;
+			break;
+		}
+	}
+	endmntent(f);
+	return err;
+}
+
+static int post_load(struct vg_sensor *s, const void *cfgp)
+{
+	const struct vg_net_cfg *cfg = cfgp;
+	struct bpf_map *map;
+	int i, err;
+
+	if (!cfg)
+		return 0;
+	err = vg_task_filter_post_load(s->obj, &cfg->task);
+	if (err)
+		return err;
+	map = bpf_object__find_map_by_name(s->obj, "filter_cidrs");
+	for (i = 0; map && i < cfg->n_cidrs; i++) {
+		struct vg_net_cidr_key k;
+		__u8 one = 1;
+
+		k.prefixlen = vg_net_prefix_to_v6(&cfg->cidrs[i], k.addr);
+		if (bpf_map_update_elem(bpf_map__fd(map), &k, &one, BPF_ANY) < 0) {
+			err = -errno;
+			vg_err("net: cannot set CIDR filter %d: %s", i, strerror(errno));
+			return err;
+		}
+	}
+	for (i = 0; i < cfg->n_deny; i++) {
+		err = vg_net_deny_add(s, &cfg->deny[i], i + 1);
+		if (err) {
+			vg_err("net: cannot add deny rule %d: %s", i + 1, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int attach(struct vg_sensor *s, const void *cfgp)
+{
+	const struct vg_net_cfg *cfg = cfgp ? cfgp : &vg_net_cfg_default;
+	bool deny = cfg->n_deny > 0 || cfg->deny_attach;
+	struct bpf_program *prog;
+	char root[4096];
+	int cg_fd = -1, err = 0;
+
+	if (deny) {
+		if (cfg->cgroup_root)
+			snprintf(root, sizeof(root), "%s", cfg->cgroup_root);
+		else if ((err = vg_net_find_cgroup2("/proc/mounts", root, sizeof(root)))) {
+			vg_err("net: no cgroup v2 mount for the deny programs: %s", strerror(-err));
+			return err;
+		}
+		cg_fd = open(root, O_RDONLY | O_DIRECTORY);
+		if (cg_fd < 0) {
+			err = -errno;
+			vg_err("net: cannot open cgroup %s: %s", root, strerror(errno));
+			return err;
+		}
+	}
+	bpf_object__for_each_program(prog, s->obj) {
+		const char *name = bpf_program__name(prog);
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !strcmp(name, "flow_flush"))
+			continue;
+		if (!strncmp(name, "deny_", 5)) {
+			if (!deny)
+				continue;
+			link = bpf_program__attach_cgroup(prog, cg_fd);
+		} else {
+			link = bpf_program__attach(prog);
+		}
+		if (!link) {
+			err = -errno;
+			vg_err("net: cannot attach program '%s': %s", name, strerror(-err));
+			goto out;
+		}
+		err = vg_sensor_add_link(s, link);
+		if (err)
+			goto out;
+	}
+	flusher.prog_fd = bpf_program__fd(((struct sensor_net_bpf *)s->skel)->progs.flow_flush);
+	flusher.interval_ms = cfg->flow_report_ms ? cfg->flow_report_ms : VG_NET_FLOW_REPORT_MS;
+	flusher.skel = s->skel;
+	flusher.stop = false;
+	{
+		/* Signals belong to the agent's main thread (sigwait), never to this one. */
+		sigset_t all, old;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		err = -pthread_create(&flusher.thread, NULL, flusher_main, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (err) {
+		vg_err("net: cannot start the flow reporter: %s", strerror(-err));
+		goto out;
+	}
+	flusher.running = true;
+out:
+	if (cg_fd >= 0)
+		close(cg_fd);
+	return err;
+}
+
+/* At shutdown: stop the reporter and report every flow's final counts once. */
+static void before_detach(struct vg_sensor *s)
+{
+	if (!flusher.running || flusher.skel != s->skel)
+		return;
+	flusher_stop();
+	flush_flows();
+}
+
+const struct vg_sensor_desc vg_net_sensor = {
+	.name = "net",
+	.variants = variants,
+	.n_variants = sizeof(variants) / sizeof(variants[0]),
+	.open = open_skel,
+	.object = skel_object,
+	.destroy = destroy_skel,
+	.configure = configure,
+	.post_load = post_load,
+	.attach = attach,
+	.before_detach = before_detach,
+};

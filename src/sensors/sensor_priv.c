@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader of the privilege sensor. The io_uring hook is chosen by variant;
+ * syscall tracepoints are probed one by one in tracefs, and a program whose
+ * tracepoint this kernel lacks (the module syscalls without CONFIG_MODULES)
+ * is left unloaded so that everything else still works.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "lib/log.h"
+#include "sensors/sensor_priv.h"
+#include "sensor_priv.skel.h"
+#include "sensor_priv_nokfunc.skel.h"
+
+#define TRACEFS_EVENTS "/sys/kernel/tracing/events/syscalls"
+
+static const char *const submit_req_progs[] = { "tp_btf_iouring_submit_req", NULL };
+static const char *const submit_sqe_progs[] = { "tp_btf_iouring_submit_sqe", NULL };
+static const char *const raw_tp_progs[] = { "raw_tp_iouring_submit_req", NULL };
+static const char *const no_progs[] = { NULL };
+
+/* In order of preference; the last one watches syscalls only. */
+static const struct vg_variant variants[] = {
+	{ "tp_btf", submit_req_progs },
+	{ "tp_btf_sqe", submit_sqe_progs },
+	{ "raw_tracepoint", raw_tp_progs },
+	{ "syscalls_only", no_progs },
+};
+
+/* The syscalls the sensor hooks (enter_X / exit_X programs). */
+static const char *const syscalls[] = {
+	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+	"setfsuid", "setfsgid", "setgroups", "capset", "execve", "execveat",
+	"ptrace", "process_vm_readv", "process_vm_writev",
+	"init_module", "finit_module", "delete_module",
+	"bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", "pidfd_send_signal",
+	"unshare", "setns", "clone", "clone3", "io_uring_setup",
+};
+
+#define N_SYSCALLS (sizeof(syscalls) / sizeof(syscalls[0]))
+
+static bool tracepoint_exists(const char *event)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), TRACEFS_EVENTS "/%s", event);
+	return access(path, F_OK) == 0;
+}
+
+static bool syscall_hookable(const char *name)
+{
+	char ev[128];
+
+	snprintf(ev, sizeof(ev), "sys_enter_%s", name);
+	if (!tracepoint_exists(ev))
+		return false;
+	snprintf(ev, sizeof(ev), "sys_exit_%s", name);
+	return tracepoint_exists(ev);
+}
+
+size_t vg_priv_hooks(struct vg_priv_hook *out, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < N_SYSCALLS && i < max; i++) {
+		out[i].syscall = syscalls[i];
+		out[i].available = syscall_hookable(syscalls[i]);
+	}
+	return N_SYSCALLS;
+}
+
+bool vg_priv_module_hooks_available(char *why, size_t why_size)
+{
+	static const char *const mod[] = { "init_module", "finit_module", "delete_module" };
+	const char *missing = NULL;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (!syscall_hookable(mod[i])) {
+			missing = mod[i];
+			break;
+		}
+	}
+	if (!missing) {
+		if (why && why_size)
+			why[0] = '\0';
+		return true;
+	}
+	if (why && why_size) {
+		if (access(TRACEFS_EVENTS, F_OK) != 0)
+			snprintf(why, why_size, "no syscall tracepoints (%s is missing)",
+				 TRACEFS_EVENTS);
+		else if (access("/proc/modules", F_OK) != 0)
+			snprintf(why, why_size,
+				 "kernel built without loadable module support (CONFIG_MODULES off: no /proc/modules, no syscalls:sys_enter_%s tracepoint)",
+				 missing);
+		else
+			snprintf(why, why_size, "no syscalls:sys_enter_%s/sys_exit_%s tracepoint",
+				 missing, missing);
+	}
+	return false;
+}
+
+/*
+ * Can a tracepoint program call bpf_task_from_pid/bpf_task_release here?
+ * Loads the smallest such program: r0 = bpf_task_from_pid(1), released
+ * if found. Known once per process.
+ */
+static bool task_kfunc_usable(void)
+{
+	static int usable = -1;
+	struct btf *vmlinux;
+	int from_pid, release, fd;
+
+	if (usable >= 0)
+		return usable;
+	usable = 0;
+	vmlinux = btf__load_vmlinux_btf();
+	if (libbpf_get_error(vmlinux))
+		return false;
+	from_pid = btf__find_by_name_kind(vmlinux, "bpf_task_from_pid", BTF_KIND_FUNC);
+	release = btf__find_by_name_kind(vmlinux, "bpf_task_release", BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	if (from_pid > 0 && release > 0) {
+		struct bpf_insn insns[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
+			  .imm = from_pid },
+			{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = BPF_REG_0, .off = 2 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_1,
+			  .src_reg = BPF_REG_0 },
+			{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
+			  .imm = release },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "vg_kfunc_probe", "GPL", insns,
+				   sizeof(insns) / sizeof(insns[0]), NULL);
+		if (fd >= 0) {
+			close(fd);
+			usable = 1;
+		}
+	}
+	if (!usable)
+		vg_debug("sensor 'priv': bpf_task_from_pid unusable in tracepoint programs: "
+			 "targets by pid only");
+	return usable;
+}
+
+/* Which object open_skel() opened: both skeletons share programs and maps. */
+static bool opened_nokfunc;
+
+static void *open_skel(void)
+{
+	opened_nokfunc = !task_kfunc_usable();
+	if (opened_nokfunc)
+		return sensor_priv_nokfunc_bpf__open();
+	return sensor_priv_bpf__open();
+}
+
+static struct bpf_object *skel_object(void *skel)
+{
+	if (opened_nokfunc)
+		return ((struct sensor_priv_nokfunc_bpf *)skel)->obj;
+	return ((struct sensor_priv_bpf *)skel)->obj;
+}
+
+static void destroy_skel(void *skel)
+{
+	if (opened_nokfunc)
+		sensor_priv_nokfunc_bpf__destroy(skel);
+	else
+		sensor_priv_bpf__destroy(skel);
+}
+
+bool vg_priv_targets_resolved(void)
+{
+	return task_kfunc_usable();
+}
+
+/* enter_X / exit_X programs stay unloaded when this kernel has no such tracepoint. */
+static void drop_missing_syscalls(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+		const char *sys = NULL;
+
+		if (!strncmp(name, "enter_", 6))
+			sys = name + 6;
+		else if (!strncmp(name, "exit_", 5))
+			sys = name + 5;
+		if (sys && !syscall_hookable(sys)) {
+			bpf_program__set_autoload(prog, false);
+			vg_debug("sensor 'priv': no tracepoint for %s, program '%s' not loaded",
+				 sys, name);
+		}
+	}
+}
+
+static int configure(void *skel, const void *cfg)
+{
+	struct bpf_object *obj = skel_object(skel);
+	__u32 self = getpid();
+	int err;
+
+	err = vg_task_filter_configure(obj, cfg);
+	if (err)
+		return err;
+	err = vg_rodata_set(obj, "vigil_tgid", &self, sizeof(self));
+	if (err)
+		return err;
+	drop_missing_syscalls(obj);
+	return 0;
+}
+
+static int post_load(struct vg_sensor *s, const void *cfg)
+{
+	return vg_task_filter_post_load(s->obj, cfg);
+}
+
+const struct vg_sensor_desc vg_priv_sensor = {
+	.name = "priv",
+	.variants = variants,
+	.n_variants = sizeof(variants) / sizeof(variants[0]),
+	.open = open_skel,
+	.object = skel_object,
+	.destroy = destroy_skel,
+	.configure = configure,
+	.post_load = post_load,
+};
