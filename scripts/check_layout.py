@@ -8,13 +8,17 @@
 Prints one line per problem and exits 1 if there is any. The kernel side
 (src/bpf/*.bpf.c, generated vmlinux headers) is left out: its programs are
 bounded by the verifier, not by this file.
-Usage: scripts/check_layout.py [--sizes]   (--sizes: list the largest too)
+Usage: scripts/check_layout.py [--sizes] [--root DIR]
+  --sizes     also list the ten largest files and functions
+  --root DIR  check DIR/src instead of this checkout's (the tests use it)
 """
 import os
 import re
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+if "--root" in sys.argv:
+    ROOT = os.path.abspath(sys.argv[sys.argv.index("--root") + 1])
 SRC = os.path.join(ROOT, "src")
 MAX_FILE_LINES = 800
 MAX_FUNC_LINES = 100
@@ -37,6 +41,8 @@ FUNC_START = re.compile(r"^[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
 def sources():
     for layer in LAYERS:
         d = os.path.join(SRC, layer)
+        if not os.path.isdir(d):
+            continue
         for name in sorted(os.listdir(d)):
             if name.endswith((".c", ".h")) and not name.startswith("vmlinux"):
                 if layer == "bpf" and name.endswith(".bpf.c"):

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""vigil's test runner: unit tests (cmocka binaries, no root) then integration
-tests (Python unittest modules under tests/integration, root, real kernel).
+"""vigil's test runner: unit tests (cmocka binaries and Python unittest modules
+under tests/unit, no root) then integration tests (Python unittest modules
+under tests/integration, root, real kernel).
 
 Usage: tests/run.py [NAME-SUBSTRING ...]   (filters test files by name)
 Prints one closing line "N passed, N failed" and exits non-zero on any failure.
@@ -47,8 +48,9 @@ class CountingResult(unittest.TextTestResult):
     pass
 
 
-def run_integration(filters):
-    files = sorted(glob.glob(os.path.join(ROOT, "tests", "integration", "test_*.py")))
+def run_python(kind, filters):
+    files = sorted(glob.glob(os.path.join(ROOT, "tests", kind, "test_*.py")))
+    sys.path.insert(0, os.path.join(ROOT, "tests", kind))
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
     for f in files:
@@ -58,7 +60,7 @@ def run_integration(filters):
         suite.addTests(loader.loadTestsFromName(name))
     if suite.countTestCases() == 0:
         return 0, 0, 0
-    print("== integration: %d tests" % suite.countTestCases(), flush=True)
+    print("== %s: %d tests" % (kind, suite.countTestCases()), flush=True)
     runner = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, resultclass=CountingResult)
     res = runner.run(suite)
     failed = len(res.failures) + len(res.errors) + len(res.unexpectedSuccesses)
@@ -70,8 +72,10 @@ def main():
     filters = sys.argv[1:]
     start = time.time()
     up, uf = run_unit(filters)
-    ip, ifail, isk = run_integration(filters)
-    passed, failed = up + ip, uf + ifail
+    pp, pf, psk = run_python("unit", filters)
+    ip, ifail, isk = run_python("integration", filters)
+    isk += psk
+    passed, failed = up + pp + ip, uf + pf + ifail
     print("took %.1fs" % (time.time() - start))
     line = "%d passed, %d failed" % (passed, failed)
     if isk:
