@@ -90,17 +90,14 @@ struct trace_run {
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct trace_run *r = state->input;
+	error_t err;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
+	if (key == ARGP_KEY_INIT) {
 		state->child_inputs[0] = &r->common;
 		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
-	default:
-		return r->cmd->parse(key, arg, state, r->args);
 	}
+	err = r->cmd->parse(key, arg, state, r->args);
+	return err == ARGP_ERR_UNKNOWN ? vg_cmd_other_key(key, arg, state) : err;
 }
 
 static int trace_run(const struct trace_run *r)

@@ -44,6 +44,15 @@ struct vg_trace_cmd {
 	int (*ready)(struct vg_agent *a, struct vg_sensor *s, void *args);
 };
 
+/*
+ * The sensor's parsed arguments as one struct @type, with its config at
+ * member @cfg and its task filter at member @filter.
+ */
+#define VG_TRACE_ARGS(type, cfg, filter)				\
+	.args_size = sizeof(type),					\
+	.cfg_offset = offsetof(type, cfg),				\
+	.filter_offset = offsetof(type, filter)
+
 extern const struct vg_trace_cmd vg_trace_exec;
 extern const struct vg_trace_cmd vg_trace_priv;
 extern const struct vg_trace_cmd vg_trace_file;

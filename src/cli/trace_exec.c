@@ -77,9 +77,7 @@ const struct vg_trace_cmd vg_trace_exec = {
 	.last_type = VG_EV_EXIT,
 	.doc = doc,
 	.options = options,
-	.args_size = sizeof(struct trace_exec_args),
-	.cfg_offset = offsetof(struct trace_exec_args, filter),
-	.filter_offset = offsetof(struct trace_exec_args, filter),
+	VG_TRACE_ARGS(struct trace_exec_args, filter, filter),
 	.parse = parse_opt,
 	.ready = ready,
 };

@@ -83,9 +83,7 @@ const struct vg_trace_cmd vg_trace_file = {
 	.last_type = VG_EV_FILE_LAST,
 	.doc = doc,
 	.options = options,
-	.args_size = sizeof(struct trace_file_args),
-	.cfg_offset = offsetof(struct trace_file_args, cfg),
-	.filter_offset = offsetof(struct trace_file_args, cfg.task),
+	VG_TRACE_ARGS(struct trace_file_args, cfg, cfg.task),
 	.init = init,
 	.parse = parse_opt,
 };

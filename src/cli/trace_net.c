@@ -6,6 +6,10 @@
 #include "lib/parse_num.h"
 #include "sensors/sensor_net.h"
 
+struct trace_net_args {
+	struct vg_net_cfg cfg;		/* the net sensor's config */
+};
+
 static const char doc[] =
 	"Trace network activity: TCP connect/accept/listen/close with bytes, UDP flows,\n"
 	"DNS questions and answers, shells whose stdio is a socket; deny connections\n"
@@ -31,14 +35,14 @@ static const struct argp_option options[] = {
 
 static void init(void *args)
 {
-	struct vg_net_cfg *c = args;
+	struct trace_net_args *a = args;
 
-	*c = vg_net_cfg_default;
+	a->cfg = vg_net_cfg_default;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state, void *args)
 {
-	struct vg_net_cfg *c = args;
+	struct vg_net_cfg *c = &((struct trace_net_args *)args)->cfg;
 	uint32_t v;
 
 	switch (key) {
@@ -86,9 +90,7 @@ const struct vg_trace_cmd vg_trace_net = {
 	.last_type = VG_EV_NET_LAST,
 	.doc = doc,
 	.options = options,
-	.args_size = sizeof(struct vg_net_cfg),
-	.cfg_offset = 0,
-	.filter_offset = offsetof(struct vg_net_cfg, task),
+	VG_TRACE_ARGS(struct trace_net_args, cfg, cfg.task),
 	.init = init,
 	.parse = parse_opt,
 };
