@@ -27,6 +27,12 @@ static const struct vg_variant variants[] = {
 
 const struct vg_net_cfg vg_net_cfg_default = { .flow_report_ms = VG_NET_FLOW_REPORT_MS };
 
+/* Under a policy: any reload may add deny rules, so the deny programs are attached. */
+static const struct vg_net_cfg run_cfg = {
+	.flow_report_ms = VG_NET_FLOW_REPORT_MS,
+	.deny_attach = true,
+};
+
 /*
  * The UDP flow reporter: a thread that runs the (unattached) flow_flush
  * program every interval. One per process: there is one net sensor.
@@ -390,6 +396,7 @@ static void before_detach(struct vg_sensor *s)
 
 const struct vg_sensor_desc vg_net_sensor = {
 	.name = "net",
+	.run_cfg = &run_cfg,
 	VG_SENSOR_VARIANTS(variants),
 	.open = sensor_net_bpf_open,
 	.object = sensor_net_bpf_object,

@@ -31,6 +31,8 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_process_sensor = {
 	.name = "process",
+	/* Context for every other sensor's records: from the start. */
+	.run_attach_at_load = true,
 	VG_SENSOR_VARIANTS(variants),
 	VG_SENSOR_SKEL_OPS(sensor_process_bpf),
 	.configure = configure,
