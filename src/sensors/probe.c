@@ -421,11 +421,25 @@ static int attach_hook(enum vg_hook hook, int fd, const char *target, const char
 	}
 }
 
+/* Loads @sp for @c, which says why when it fails. Returns the fd or <0. */
+static int load_for_check(const struct prog_spec *sp, struct vg_check *c)
+{
+	char *log = malloc(LOG_BYTES);
+	int fd;
+
+	if (!log) {
+		set_errno_reason(c->reason, sizeof(c->reason), "probe", ENOMEM);
+		return -ENOMEM;
+	}
+	fd = load_prog(sp, log, c->reason, sizeof(c->reason));
+	free(log);
+	return fd;
+}
+
 void vg_probe_hook(enum vg_hook hook, const char *cgroup2, struct vg_check *c)
 {
 	struct prog_spec sp;
 	const char *target = "";
-	char *log;
 	int fd;
 
 	memset(c, 0, sizeof(*c));
@@ -434,13 +448,7 @@ void vg_probe_hook(enum vg_hook hook, const char *cgroup2, struct vg_check *c)
 		return;
 	}
 	snprintf(c->tested, sizeof(c->tested), "load%s%s", target[0] ? " " : "", target);
-	log = malloc(LOG_BYTES);
-	if (!log) {
-		set_errno_reason(c->reason, sizeof(c->reason), "probe", ENOMEM);
-		return;
-	}
-	fd = load_prog(&sp, log, c->reason, sizeof(c->reason));
-	free(log);
+	fd = load_for_check(&sp, c);
 	if (fd < 0)
 		return;
 	c->ok = attach_hook(hook, fd, target, cgroup2, c) == 0;
@@ -609,7 +617,7 @@ void vg_probe_io_uring(struct vg_check *c)
 
 void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c)
 {
-	char path[256], ev[96], *log;
+	char path[256], ev[96];
 	struct prog_spec sp = { .type = BPF_PROG_TYPE_TRACEPOINT };
 	struct stat st;
 	int fd;
@@ -630,13 +638,7 @@ void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c)
 			snprintf(c->reason, sizeof(c->reason), "no %s tracepoint", ev);
 		return;
 	}
-	log = malloc(LOG_BYTES);
-	if (!log) {
-		set_errno_reason(c->reason, sizeof(c->reason), "probe", ENOMEM);
-		return;
-	}
-	fd = load_prog(&sp, log, c->reason, sizeof(c->reason));
-	free(log);
+	fd = load_for_check(&sp, c);
 	if (fd < 0)
 		return;
 	c->ok = attach_tracepoint(fd, "syscalls", ev, c->reason, sizeof(c->reason)) == 0;
