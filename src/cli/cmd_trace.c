@@ -17,7 +17,7 @@
 #include "lib/parse_num.h"
 #include "sensors/sensor_process.h"
 
-/* In `vigil --help` order; the name is the command's last word. */
+/* Found by the command's last word: `vigil trace exec` runs vg_trace_exec. */
 static const struct vg_trace_cmd *const traces[] = {
 	&vg_trace_exec,
 	&vg_trace_priv,
@@ -100,7 +100,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return err == ARGP_ERR_UNKNOWN ? vg_cmd_other_key(key, arg, state) : err;
 }
 
-static int trace_run(const struct trace_run *r)
+static int run_agent(const struct trace_run *r)
 {
 	const struct vg_trace_cmd *t = r->cmd;
 	struct vg_agent_opts opts = {
@@ -167,7 +167,7 @@ int vg_cmd_trace(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, &r))
 		code = 2;
 	else if (!t->instead || !t->instead(r.args, &r.common, &code))
-		code = trace_run(&r);
+		code = run_agent(&r);
 	free(r.args);
 	return code;
 }
