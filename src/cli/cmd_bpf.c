@@ -64,11 +64,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		vg_log_verbosity = VG_LOG_DEBUG;
 		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return vg_cmd_other_key(key, arg, state);
 	}
 	return 0;
 }

@@ -10,20 +10,19 @@
 #include "sensors/bpf_env.h"
 #include "cli/commands.h"
 #include "lib/log.h"
-#include "sensors/sensor.h"
+#include "sensors/sensor_skel.h"
 #include "floor_exec.skel.h"
 #include "floor_priv.skel.h"
 #include "floor_file.skel.h"
 #include "floor_net.skel.h"
 
 #define FLOOR_DESC(nm, skel, progs_)						\
-	static void *nm##_open(void) { return skel##__open(); }			\
-	static struct bpf_object *nm##_obj(void *s) { return ((struct skel *)s)->obj; } \
-	static void nm##_destroy(void *s) { skel##__destroy(s); }		\
+	VG_SENSOR_SKEL(skel);							\
 	static const struct vg_variant nm##_variants[] = { { "floor", progs_ } }; \
 	static const struct vg_sensor_desc nm##_desc = {			\
-		.name = #nm, .variants = nm##_variants, .n_variants = 1,	\
-		.open = nm##_open, .object = nm##_obj, .destroy = nm##_destroy,	\
+		.name = #nm,							\
+		VG_SENSOR_VARIANTS(nm##_variants),				\
+		VG_SENSOR_SKEL_OPS(skel),					\
 	}
 
 static const char *const exec_progs[] = { "floor_exec", "floor_fork", "floor_exit", NULL };

@@ -14,10 +14,7 @@
 #include "lib/log.h"
 #include "agent/metrics_agent.h"
 #include "agent/metrics_http.h"
-#include "sensors/sensor_priv.h"
-#include "sensors/sensor_file.h"
-#include "sensors/sensor_net.h"
-#include "sensors/sensor_process.h"
+#include "sensors/sensors.h"
 
 #define MAX_POLICY_PATHS 32
 
@@ -89,11 +86,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		vg_log_verbosity = VG_LOG_DEBUG;
 		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return vg_cmd_other_key(key, arg, state);
 	}
 	return 0;
 }
@@ -123,11 +117,29 @@ static int on_started(struct vg_agent *a)
 	return st->metrics ? vg_metrics_serve(st->metrics, collect_metrics, st) : 0;
 }
 
+/*
+ * Every sensor, in table order, with its run config. Those that attach at
+ * load do; the others attach once the policy has set their filters.
+ */
+static int load_sensors(struct vg_agent *agent)
+{
+	int i, err = 0;
+
+	for (i = 0; !err && i < vg_n_sensors; i++) {
+		const struct vg_sensor_desc *d = vg_all_sensors[i];
+
+		if (d->run_attach_at_load)
+			err = vg_agent_add_sensor(agent, d, d->run_cfg);
+		else
+			err = vg_agent_load_sensor(agent, d, d->run_cfg);
+	}
+	return err;
+}
+
 int vg_cmd_run(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
 	static struct run_state st;	/* large; one per process */
-	static struct vg_net_cfg net_cfg;
 	struct vg_agent_policy *ap = &st.ap;
 	struct vg_agent *agent = &st.agent;
 	struct run_args args = { 0 };
@@ -135,9 +147,6 @@ int vg_cmd_run(int argc, char **argv)
 	int err;
 
 	argv[0] = "vigil run";
-	/* The policy (and its reloads) may add deny rules at any time. */
-	net_cfg = vg_net_cfg_default;
-	net_cfg.deny_attach = true;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
 	opts.json = args.json;
@@ -149,14 +158,7 @@ int vg_cmd_run(int argc, char **argv)
 	if (!err)
 		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy);
 	if (!err)
-		err = vg_agent_add_sensor(agent, &vg_process_sensor, NULL);
-	/* The others attach once the policy has set their filters. */
-	if (!err)
-		err = vg_agent_load_sensor(agent, &vg_priv_sensor, NULL);
-	if (!err)
-		err = vg_agent_load_sensor(agent, &vg_file_sensor, NULL);
-	if (!err)
-		err = vg_agent_load_sensor(agent, &vg_net_sensor, &net_cfg);
+		err = load_sensors(agent);
 	if (!err) {
 		vg_agent_print_types(agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
 		agent->print_type[VG_EV_FORK] = false;

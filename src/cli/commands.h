@@ -3,6 +3,8 @@
 #ifndef VIGIL_COMMANDS_H
 #define VIGIL_COMMANDS_H
 
+#include <argp.h>
+
 struct vg_command {
 	const char *name;	/* "trace exec", "probe", ... (words joined by spaces) */
 	const char *summary;
@@ -10,16 +12,25 @@ struct vg_command {
 };
 
 int vg_cmd_run(int argc, char **argv);
-int vg_cmd_trace_exec(int argc, char **argv);
-int vg_cmd_trace_priv(int argc, char **argv);
+int vg_cmd_trace(int argc, char **argv);	/* argv[0]: the sensor ("exec") */
 int vg_cmd_bpf(int argc, char **argv);
-int vg_cmd_trace_file(int argc, char **argv);
-int vg_cmd_trace_net(int argc, char **argv);
 int vg_cmd_floor(int argc, char **argv);
 int vg_cmd_probe(int argc, char **argv);
 int vg_cmd_policy_check(int argc, char **argv);
 int vg_cmd_policy_test(int argc, char **argv);
 int vg_cmd_policy_explain(int argc, char **argv);
 int vg_cmd_policy_fields(int argc, char **argv);
+
+/*
+ * The default case of a command's argp parser: an operand where the
+ * command takes none is a usage error; any other key is argp's.
+ */
+static inline error_t vg_cmd_other_key(int key, const char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	argp_error(state, "unexpected argument '%s'", arg);
+	return 0;
+}
 
 #endif

@@ -6,12 +6,12 @@
 
 static const struct vg_command commands[] = {
 	{ "run", "run the agent: every sensor, the policy, actions and exporters", vg_cmd_run },
-	{ "trace exec", "live exec, fork and exit events", vg_cmd_trace_exec },
+	{ "trace exec", "live exec, fork and exit events", vg_cmd_trace },
 	{ "trace priv", "live privilege, ptrace, module, eBPF, signal, namespace and io_uring events",
-	  vg_cmd_trace_priv },
+	  vg_cmd_trace },
 	{ "bpf", "list every eBPF program, map and link on the host", vg_cmd_bpf },
-	{ "trace file", "opens and changes of watched files, with kernel paths", vg_cmd_trace_file },
-	{ "trace net", "TCP connections, UDP flows, DNS, shells on sockets; deny", vg_cmd_trace_net },
+	{ "trace file", "opens and changes of watched files, with kernel paths", vg_cmd_trace },
+	{ "trace net", "TCP connections, UDP flows, DNS, shells on sockets; deny", vg_cmd_trace },
 	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", vg_cmd_floor },
 	{ "probe", "what this kernel lets vigil do, and which hook each sensor uses", vg_cmd_probe },
 	{ "policy check", "validate policy files (no root)", vg_cmd_policy_check },

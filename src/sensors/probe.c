@@ -7,21 +7,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
-#include <linux/magic.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -29,278 +25,7 @@
 #include "sensors/probe.h"
 
 #define TRACEFS_ROOT "/sys/kernel/tracing"
-#define SECURITYFS_ROOT "/sys/kernel/security"
 #define LOG_BYTES 16384
-#define MAPS_BYTES (256 * 1024)
-
-/* ---- pure helpers ---------------------------------------------------- */
-
-const char *vg_errno_name(int err, char *buf, size_t size)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-		{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
-		{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-		{ ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { ELOOP, "ELOOP" },
-		{ 524, "ENOTSUPP" },	/* kernel-internal, leaks out of bpf() */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	snprintf(buf, size, "E%d", err);
-	return buf;
-}
-
-void vg_errno_text(int err, char *buf, size_t size)
-{
-	char nb[16];
-	const char *name = vg_errno_name(err, nb, sizeof(nb));
-
-	if (err == 524)
-		snprintf(buf, size, "not supported by this kernel (%s)", name);
-	else
-		snprintf(buf, size, "%s (%s)", strerror(err), name);
-}
-
-int vg_parse_lockdown(const char *text, char *mode, size_t size)
-{
-	const char *open = text ? strchr(text, '[') : NULL;
-	const char *close = open ? strchr(open, ']') : NULL;
-
-	if (!open || !close || close == open + 1)
-		return -EINVAL;
-	snprintf(mode, size, "%.*s", (int)(close - open - 1), open + 1);
-	return 0;
-}
-
-int vg_parse_lsm_list(const char *text, char (*names)[32], int max)
-{
-	const char *p = text;
-	int n = 0;
-
-	while (p && *p && n < max) {
-		size_t len = strcspn(p, ",\n");
-		size_t skip = strspn(p, " \t");
-
-		if (len > skip) {
-			size_t l = len - skip;
-
-			while (l && (p[skip + l - 1] == ' ' || p[skip + l - 1] == '\t'))
-				l--;
-			if (l) {
-				snprintf(names[n], sizeof(names[n]), "%.*s", (int)l, p + skip);
-				n++;
-			}
-		}
-		p += len;
-		if (*p)
-			p++;
-	}
-	return n;
-}
-
-bool vg_lsm_list_has(const char *text, const char *lsm)
-{
-	char names[64][32];
-	int i, n = vg_parse_lsm_list(text, names, 64);
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(names[i], lsm))
-			return true;
-	return false;
-}
-
-/*
- * mountinfo: "36 35 98:0 / /mnt rw,noatime master:1 - cgroup2 cgroup2 rw"
- * (fields after the mount point until " - " are optional).
- */
-int vg_parse_cgroup2_mount(const char *mountinfo, char *out, size_t size)
-{
-	const char *line = mountinfo;
-
-	while (line && *line) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		char buf[4096], root[4096], point[4096], fstype[64];
-		const char *sep;
-
-		if (len < sizeof(buf)) {
-			memcpy(buf, line, len);
-			buf[len] = '\0';
-			sep = strstr(buf, " - ");
-			if (sep && sscanf(buf, "%*s %*s %*s %4095s %4095s", root, point) == 2 &&
-			    sscanf(sep + 3, "%63s", fstype) == 1 && !strcmp(fstype, "cgroup2")) {
-				snprintf(out, size, "%s", point);
-				return 0;
-			}
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return -ENOENT;
-}
-
-static bool is_stat_line(const char *l, size_t n)
-{
-	static const char *const skip[] = { "processed ", "verification time", "stack depth",
-					   "mark_precise", "last_idx", "regs=", "parent ",
-					   "func#", "Validating ", "reg type unsupported" };
-	size_t i;
-
-	if (n == 0)
-		return true;
-	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (n >= strlen(skip[i]) && !strncmp(l, skip[i], strlen(skip[i])))
-			return true;
-	return false;
-}
-
-size_t vg_verifier_reason(const char *log, char *out, size_t size)
-{
-	const char *p = log, *best = NULL;
-	size_t best_len = 0;
-
-	if (size)
-		out[0] = '\0';
-	while (p && *p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-
-		size_t digits = strspn(p, "0123456789");
-
-		/* Instruction and state dumps ("0: (85) call ...", "0: R1=ctx()") are context. */
-		if (!is_stat_line(p, n) && !(digits && digits < n && p[digits] == ':')) {
-			best = p;
-			best_len = n;
-		}
-		p = e ? e + 1 : NULL;
-	}
-	if (!best)
-		return 0;
-	snprintf(out, size, "%.*s", (int)best_len, best);
-	return strlen(out);
-}
-
-int vg_parse_maps_offset(const char *maps, unsigned long addr, unsigned long *off,
-			 char *path, size_t path_size)
-{
-	const char *line = maps;
-
-	while (line && *line) {
-		const char *end = strchr(line, '\n');
-		unsigned long start, stop, pgoff;
-		char perms[8];
-		int pos = 0;
-
-		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s%n", &start, &stop, perms, &pgoff,
-			   &pos) == 4 && addr >= start && addr < stop) {
-			const char *p = line + pos;
-			size_t len;
-
-			while (*p == ' ')
-				p++;
-			len = end ? (size_t)(end - p) : strlen(p);
-			if (len == 0 || *p != '/')
-				return -ENOENT;
-			*off = addr - start + pgoff;
-			snprintf(path, path_size, "%.*s", (int)len, p);
-			return 0;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return -ENOENT;
-}
-
-/* ---- files ----------------------------------------------------------- */
-
-int vg_probe_read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return n;
-}
-
-/* Whole file, for /proc/self/maps and mountinfo (read() returns them in pieces). */
-static char *read_all(const char *path)
-{
-	size_t cap = MAPS_BYTES, len = 0;
-	char *buf = malloc(cap);
-	int fd;
-
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-int vg_probe_cgroup2_mount(char *out, size_t size)
-{
-	char *mi = read_all("/proc/self/mountinfo");
-	int err;
-
-	if (!mi)
-		return -errno;
-	err = vg_parse_cgroup2_mount(mi, out, size);
-	free(mi);
-	return err;
-}
-
-int vg_probe_read_securityfs(const char *name, char *buf, size_t size, bool *mounted)
-{
-	char path[256];
-	struct statfs st;
-
-	*mounted = false;
-	if (statfs(SECURITYFS_ROOT, &st) < 0)
-		return -errno;
-	if ((long)st.f_type != SECURITYFS_MAGIC) {
-		if (mount("securityfs", SECURITYFS_ROOT, "securityfs", 0, NULL) < 0)
-			return -errno;
-		*mounted = true;
-	}
-	snprintf(path, sizeof(path), SECURITYFS_ROOT "/%s", name);
-	return vg_probe_read_file(path, buf, size);
-}
 
 /* ---- program loading ------------------------------------------------- */
 
@@ -486,7 +211,7 @@ static int attach_uprobe(int prog_fd, char *tested, char *why, size_t size)
 			 "attach: no uprobe PMU in /sys/bus/event_source/devices (kernel built without CONFIG_UPROBE_EVENTS)");
 		return -ENOENT;
 	}
-	maps = read_all("/proc/self/maps");
+	maps = vg_probe_read_all("/proc/self/maps");
 	if (!maps) {
 		set_errno_reason(why, size, "read /proc/self/maps", errno);
 		return -EIO;
@@ -575,32 +300,53 @@ static int attach_socket(int prog_fd, char *why, size_t size)
 	return err;
 }
 
-static const char *const hook_names[VG_HOOK_MAX] = {
-	[VG_HOOK_TRACEPOINT] = "tracepoint",
-	[VG_HOOK_TP_BTF] = "tp_btf",
-	[VG_HOOK_RAW_TRACEPOINT] = "raw_tracepoint",
-	[VG_HOOK_FENTRY] = "fentry",
-	[VG_HOOK_FEXIT] = "fexit",
-	[VG_HOOK_LSM] = "lsm",
-	[VG_HOOK_KPROBE] = "kprobe",
-	[VG_HOOK_UPROBE] = "uprobe",
-	[VG_HOOK_CGROUP_SOCK_ADDR] = "cgroup_sock_addr",
-	[VG_HOOK_XDP] = "xdp",
-	[VG_HOOK_TC] = "tc",
-	[VG_HOOK_SOCKET_FILTER] = "socket_filter",
-};
-
-const char *vg_hook_name(enum vg_hook hook)
-{
-	return hook >= 0 && hook < VG_HOOK_MAX ? hook_names[hook] : "?";
-}
+#define TP_BTF_TARGET "sched_process_exec"
+#define LSM_TARGET "bpf_lsm_file_open"
+#define KPROBE_TARGET "do_unlinkat"
 
 /* Kernel functions traced by the fentry/fexit probes, first found wins. */
 static const char *const fentry_targets[] = { "security_file_open", "vfs_open", "do_unlinkat",
 					      NULL };
-#define TP_BTF_TARGET "sched_process_exec"
-#define LSM_TARGET "bpf_lsm_file_open"
-#define KPROBE_TARGET "do_unlinkat"
+static const char *const tp_btf_targets[] = { "btf_trace_" TP_BTF_TARGET, NULL };
+static const char *const lsm_targets[] = { LSM_TARGET, NULL };
+
+/* Each hook kind: its JSON key, the program it loads, and what that hooks. */
+static const struct hook_kind {
+	const char *name;
+	enum bpf_prog_type type;
+	enum bpf_attach_type attach;
+	int ret;			/* what the program returns */
+	const char *target;		/* printable; NULL: the BTF name found */
+	const char *const *btf_names;	/* attach BTF id: first found wins; NULL: none */
+	__u32 btf_kind;
+	const char *no_btf;		/* the reason when none is found; NULL: btf_id()'s */
+} hook_kinds[VG_HOOK_MAX] = {
+	[VG_HOOK_TRACEPOINT] = { "tracepoint", BPF_PROG_TYPE_TRACEPOINT, 0, 0,
+				 "syscalls:sys_enter_getpid" },
+	[VG_HOOK_TP_BTF] = { "tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, 0, TP_BTF_TARGET,
+			     tp_btf_targets, BTF_KIND_TYPEDEF },
+	[VG_HOOK_RAW_TRACEPOINT] = { "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0,
+				     TP_BTF_TARGET },
+	[VG_HOOK_FENTRY] = { "fentry", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, 0, NULL,
+			     fentry_targets, BTF_KIND_FUNC },
+	[VG_HOOK_FEXIT] = { "fexit", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, 0, NULL,
+			    fentry_targets, BTF_KIND_FUNC },
+	[VG_HOOK_LSM] = { "lsm", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, 0, "file_open", lsm_targets,
+			  BTF_KIND_FUNC,
+			  "no " LSM_TARGET " in the kernel's BTF (kernel built without CONFIG_BPF_LSM)" },
+	[VG_HOOK_KPROBE] = { "kprobe", BPF_PROG_TYPE_KPROBE, 0, 0, KPROBE_TARGET },
+	[VG_HOOK_UPROBE] = { "uprobe", BPF_PROG_TYPE_KPROBE, 0, 0, "vg_probe_uprobe_target" },
+	[VG_HOOK_CGROUP_SOCK_ADDR] = { "cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+				       BPF_CGROUP_INET4_CONNECT, 1 /* allow */, "connect4" },
+	[VG_HOOK_XDP] = { "xdp", BPF_PROG_TYPE_XDP, 0, XDP_PASS, "" },
+	[VG_HOOK_TC] = { "tc", BPF_PROG_TYPE_SCHED_CLS, 0, 0 /* TC_ACT_OK */, "" },
+	[VG_HOOK_SOCKET_FILTER] = { "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, "" },
+};
+
+const char *vg_hook_name(enum vg_hook hook)
+{
+	return hook >= 0 && hook < VG_HOOK_MAX ? hook_kinds[hook].name : "?";
+}
 
 /*
  * The program spec for a hook kind: type, attach type, BTF target; @target
@@ -609,74 +355,29 @@ static const char *const fentry_targets[] = { "security_file_open", "vfs_open", 
 static int hook_spec(enum vg_hook hook, struct prog_spec *sp, const char **target, char *why,
 		     size_t size)
 {
+	const struct hook_kind *k;
 	const char *const *t;
 	int id = -ENOENT;
 
-	memset(sp, 0, sizeof(*sp));
-	switch (hook) {
-	case VG_HOOK_TRACEPOINT:
-		sp->type = BPF_PROG_TYPE_TRACEPOINT;
-		*target = "syscalls:sys_enter_getpid";
-		return 0;
-	case VG_HOOK_TP_BTF:
-		id = btf_id("btf_trace_" TP_BTF_TARGET, BTF_KIND_TYPEDEF, why, size);
-		sp->type = BPF_PROG_TYPE_TRACING;
-		sp->attach = BPF_TRACE_RAW_TP;
-		*target = TP_BTF_TARGET;
-		break;
-	case VG_HOOK_RAW_TRACEPOINT:
-		sp->type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-		*target = TP_BTF_TARGET;
-		return 0;
-	case VG_HOOK_FENTRY:
-	case VG_HOOK_FEXIT:
-		for (t = fentry_targets; *t && id < 0; t++) {
-			id = btf_id(*t, BTF_KIND_FUNC, why, size);
-			*target = *t;
-		}
-		sp->type = BPF_PROG_TYPE_TRACING;
-		sp->attach = hook == VG_HOOK_FENTRY ? BPF_TRACE_FENTRY : BPF_TRACE_FEXIT;
-		break;
-	case VG_HOOK_LSM:
-		id = btf_id(LSM_TARGET, BTF_KIND_FUNC, why, size);
-		if (id == -ENOENT)
-			snprintf(why, size,
-				 "no " LSM_TARGET " in the kernel's BTF (kernel built without CONFIG_BPF_LSM)");
-		sp->type = BPF_PROG_TYPE_LSM;
-		sp->attach = BPF_LSM_MAC;
-		*target = "file_open";
-		break;
-	case VG_HOOK_KPROBE:
-		sp->type = BPF_PROG_TYPE_KPROBE;
-		*target = KPROBE_TARGET;
-		return 0;
-	case VG_HOOK_UPROBE:
-		sp->type = BPF_PROG_TYPE_KPROBE;
-		*target = "vg_probe_uprobe_target";
-		return 0;
-	case VG_HOOK_CGROUP_SOCK_ADDR:
-		sp->type = BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
-		sp->attach = BPF_CGROUP_INET4_CONNECT;
-		sp->ret = 1;	/* allow */
-		*target = "connect4";
-		return 0;
-	case VG_HOOK_XDP:
-		sp->type = BPF_PROG_TYPE_XDP;
-		sp->ret = XDP_PASS;
-		*target = "";
-		return 0;
-	case VG_HOOK_TC:
-		sp->type = BPF_PROG_TYPE_SCHED_CLS;
-		*target = "";	/* returns TC_ACT_OK */
-		return 0;
-	case VG_HOOK_SOCKET_FILTER:
-		sp->type = BPF_PROG_TYPE_SOCKET_FILTER;
-		*target = "";
-		return 0;
-	default:
+	if (hook < 0 || hook >= VG_HOOK_MAX) {
 		snprintf(why, size, "unknown hook kind");
 		return -EINVAL;
 	}
+	k = &hook_kinds[hook];
+	memset(sp, 0, sizeof(*sp));
+	sp->type = k->type;
+	sp->attach = k->attach;
+	sp->ret = k->ret;
+	*target = k->target;
+	if (!k->btf_names)
+		return 0;
+	for (t = k->btf_names; *t && id < 0; t++) {
+		id = btf_id(*t, k->btf_kind, why, size);
+		if (!k->target)
+			*target = *t;
+	}
+	if (id == -ENOENT && k->no_btf)
+		snprintf(why, size, "%s", k->no_btf);
 	if (id < 0)
 		return id;
 	sp->btf_id = id;
@@ -720,11 +421,25 @@ static int attach_hook(enum vg_hook hook, int fd, const char *target, const char
 	}
 }
 
+/* Loads @sp for @c, which says why when it fails. Returns the fd or <0. */
+static int load_for_check(const struct prog_spec *sp, struct vg_check *c)
+{
+	char *log = malloc(LOG_BYTES);
+	int fd;
+
+	if (!log) {
+		set_errno_reason(c->reason, sizeof(c->reason), "probe", ENOMEM);
+		return -ENOMEM;
+	}
+	fd = load_prog(sp, log, c->reason, sizeof(c->reason));
+	free(log);
+	return fd;
+}
+
 void vg_probe_hook(enum vg_hook hook, const char *cgroup2, struct vg_check *c)
 {
 	struct prog_spec sp;
 	const char *target = "";
-	char *log;
 	int fd;
 
 	memset(c, 0, sizeof(*c));
@@ -733,13 +448,7 @@ void vg_probe_hook(enum vg_hook hook, const char *cgroup2, struct vg_check *c)
 		return;
 	}
 	snprintf(c->tested, sizeof(c->tested), "load%s%s", target[0] ? " " : "", target);
-	log = malloc(LOG_BYTES);
-	if (!log) {
-		set_errno_reason(c->reason, sizeof(c->reason), "probe", ENOMEM);
-		return;
-	}
-	fd = load_prog(&sp, log, c->reason, sizeof(c->reason));
-	free(log);
+	fd = load_for_check(&sp, c);
 	if (fd < 0)
 		return;
 	c->ok = attach_hook(hook, fd, target, cgroup2, c) == 0;
@@ -908,7 +617,7 @@ void vg_probe_io_uring(struct vg_check *c)
 
 void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c)
 {
-	char path[256], ev[96], *log;
+	char path[256], ev[96];
 	struct prog_spec sp = { .type = BPF_PROG_TYPE_TRACEPOINT };
 	struct stat st;
 	int fd;
@@ -929,13 +638,7 @@ void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c)
 			snprintf(c->reason, sizeof(c->reason), "no %s tracepoint", ev);
 		return;
 	}
-	log = malloc(LOG_BYTES);
-	if (!log) {
-		set_errno_reason(c->reason, sizeof(c->reason), "probe", ENOMEM);
-		return;
-	}
-	fd = load_prog(&sp, log, c->reason, sizeof(c->reason));
-	free(log);
+	fd = load_for_check(&sp, c);
 	if (fd < 0)
 		return;
 	c->ok = attach_tracepoint(fd, "syscalls", ev, c->reason, sizeof(c->reason)) == 0;

@@ -4,13 +4,14 @@
  * creating tiny maps rather than by reading kernel config. Every check
  * fills one struct vg_check: whether the feature works, what exactly was
  * tried, and the kernel's reason (errno name, verifier line) when not.
- * The parsers at the bottom are pure so they can be unit-tested as non-root.
+ * Reading and parsing what the kernel says as text: probe_text.h.
  */
 #ifndef VIGIL_PROBE_H
 #define VIGIL_PROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "sensors/probe_text.h"
 
 #define VG_CHECK_TEXT 320
 
@@ -74,63 +75,7 @@ void vg_probe_io_uring(struct vg_check *c);
 /* syscalls:sys_enter_@name tracepoint: present, loads and attaches. */
 void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c);
 
-/*
- * Reads a securityfs file (/sys/kernel/security/@name), mounting securityfs
- * first if needed; *@mounted is set when this call mounted it.
- * Returns bytes read or <0 (negative errno).
- */
-int vg_probe_read_securityfs(const char *name, char *buf, size_t size, bool *mounted);
-
-/* Mount point of cgroup v2 from /proc/self/mountinfo. Returns 0 or <0. */
-int vg_probe_cgroup2_mount(char *out, size_t size);
-
 /* Frees what the probes cached (vmlinux BTF). */
 void vg_probe_done(void);
-
-/* Reads a small text file; strips the trailing newline. Returns length or <0. */
-int vg_probe_read_file(const char *path, char *buf, size_t size);
-
-/* --- pure helpers (no kernel access) ---------------------------------- */
-
-/* "EPERM", "ENOTSUPP", ... for a positive errno; "E<n>" when unknown. */
-const char *vg_errno_name(int err, char *buf, size_t size);
-
-/* "Operation not permitted (EPERM)" for a positive errno. */
-void vg_errno_text(int err, char *buf, size_t size);
-
-/*
- * Lockdown file "none [integrity] confidentiality" → "integrity".
- * Returns 0, or -EINVAL when no mode is bracketed.
- */
-int vg_parse_lockdown(const char *text, char *mode, size_t size);
-
-/*
- * LSM list "lockdown,capability,bpf" → up to @max names of @name_size
- * bytes in @names. Returns the number of names.
- */
-int vg_parse_lsm_list(const char *text, char (*names)[32], int max);
-
-/* Whether the comma-separated LSM list contains exactly @lsm. */
-bool vg_lsm_list_has(const char *text, const char *lsm);
-
-/*
- * Mount point of the first cgroup2 filesystem in /proc/self/mountinfo
- * text. Returns 0, or -ENOENT when there is none.
- */
-int vg_parse_cgroup2_mount(const char *mountinfo, char *out, size_t size);
-
-/*
- * The most telling line of a verifier log: the last one that is not
- * statistics ("processed N insns", "verification time"...). Returns its
- * length (0 when none) and copies it to @out.
- */
-size_t vg_verifier_reason(const char *log, char *out, size_t size);
-
-/*
- * File offset of @addr from /proc/PID/maps text: the mapping containing it
- * gives start and file offset. Returns 0 with *@off set, or -ENOENT.
- */
-int vg_parse_maps_offset(const char *maps, unsigned long addr, unsigned long *off,
-			 char *path, size_t path_size);
 
 #endif

@@ -30,6 +30,10 @@ struct vg_sensor_desc {
 	const char *name;		/* "process" */
 	const struct vg_variant *variants;
 	int n_variants;
+	/* Under `vigil run`: its config (NULL: the defaults) ... */
+	const void *run_cfg;
+	/* ... and attached at load, before the policy has set any filter. */
+	bool run_attach_at_load;
 	void *(*open)(void);		/* the skeleton's __open() */
 	struct bpf_object *(*object)(void *skel);
 	void (*destroy)(void *skel);

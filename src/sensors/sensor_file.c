@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "sensors/sensor_file.h"
+#include "sensors/sensor_skel.h"
 #include "sensor_file.skel.h"
 
 #define ANY VG_FACC_ALL
@@ -149,20 +150,7 @@ static const struct vg_variant variants[] = {
 	{ "raw_tracepoint", raw_tp_progs },
 };
 
-static void *open_skel(void)
-{
-	return sensor_file_bpf__open();
-}
-
-static struct bpf_object *skel_object(void *skel)
-{
-	return ((struct sensor_file_bpf *)skel)->obj;
-}
-
-static void destroy_skel(void *skel)
-{
-	sensor_file_bpf__destroy(skel);
-}
+VG_SENSOR_SKEL(sensor_file_bpf);
 
 static void cfg_or_default(const struct vg_file_cfg *cfg, struct vg_file_cfg *out)
 {
@@ -180,7 +168,7 @@ static int configure(void *skel, const void *cfg)
 {
 	const struct vg_file_cfg *c = cfg;
 
-	return vg_task_filter_configure(skel_object(skel), c ? &c->task : NULL);
+	return vg_task_filter_configure(sensor_file_bpf_object(skel), c ? &c->task : NULL);
 }
 
 /* Deletes every key of @fd not in @keep (home or not as @home). */
@@ -267,11 +255,8 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_file_sensor = {
 	.name = "file",
-	.variants = variants,
-	.n_variants = sizeof(variants) / sizeof(variants[0]),
-	.open = open_skel,
-	.object = skel_object,
-	.destroy = destroy_skel,
+	VG_SENSOR_VARIANTS(variants),
+	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
 	.configure = configure,
 	.post_load = post_load,
 };

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "sensors/sensor_net.h"
+#include "sensors/sensor_skel.h"
 #include "sensor_net.skel.h"
 
 static const char *const tp_btf_progs[] = { "tp_btf_state", "tp_btf_exec", "tp_btf_reset", NULL };
@@ -25,6 +26,12 @@ static const struct vg_variant variants[] = {
 };
 
 const struct vg_net_cfg vg_net_cfg_default = { .flow_report_ms = VG_NET_FLOW_REPORT_MS };
+
+/* Under a policy: any reload may add deny rules, so the deny programs are attached. */
+static const struct vg_net_cfg run_cfg = {
+	.flow_report_ms = VG_NET_FLOW_REPORT_MS,
+	.deny_attach = true,
+};
 
 /*
  * The UDP flow reporter: a thread that runs the (unattached) flow_flush
@@ -87,21 +94,14 @@ static void flusher_stop(void)
 	flusher.stop = false;
 }
 
-static void *open_skel(void)
-{
-	return sensor_net_bpf__open();
-}
+VG_SENSOR_SKEL(sensor_net_bpf);
 
-static struct bpf_object *skel_object(void *skel)
-{
-	return ((struct sensor_net_bpf *)skel)->obj;
-}
-
+/* The reporter reads the object: it stops first. */
 static void destroy_skel(void *skel)
 {
 	if (flusher.running && flusher.skel == skel)
 		flusher_stop();
-	sensor_net_bpf__destroy(skel);
+	sensor_net_bpf_destroy(skel);
 }
 
 static int configure(void *skel, const void *cfgp)
@@ -396,10 +396,10 @@ static void before_detach(struct vg_sensor *s)
 
 const struct vg_sensor_desc vg_net_sensor = {
 	.name = "net",
-	.variants = variants,
-	.n_variants = sizeof(variants) / sizeof(variants[0]),
-	.open = open_skel,
-	.object = skel_object,
+	.run_cfg = &run_cfg,
+	VG_SENSOR_VARIANTS(variants),
+	.open = sensor_net_bpf_open,
+	.object = sensor_net_bpf_object,
 	.destroy = destroy_skel,
 	.configure = configure,
 	.post_load = post_load,

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "sensors/sensor_priv.h"
+#include "sensors/sensor_skel.h"
 #include "sensor_priv.skel.h"
 #include "sensor_priv_nokfunc.skel.h"
 
@@ -154,30 +155,29 @@ static bool task_kfunc_usable(void)
 	return usable;
 }
 
+VG_SENSOR_SKEL(sensor_priv_bpf);
+VG_SENSOR_SKEL(sensor_priv_nokfunc_bpf);
+
 /* Which object open_skel() opened: both skeletons share programs and maps. */
 static bool opened_nokfunc;
 
 static void *open_skel(void)
 {
 	opened_nokfunc = !task_kfunc_usable();
-	if (opened_nokfunc)
-		return sensor_priv_nokfunc_bpf__open();
-	return sensor_priv_bpf__open();
+	return opened_nokfunc ? sensor_priv_nokfunc_bpf_open() : sensor_priv_bpf_open();
 }
 
 static struct bpf_object *skel_object(void *skel)
 {
-	if (opened_nokfunc)
-		return ((struct sensor_priv_nokfunc_bpf *)skel)->obj;
-	return ((struct sensor_priv_bpf *)skel)->obj;
+	return opened_nokfunc ? sensor_priv_nokfunc_bpf_object(skel) : sensor_priv_bpf_object(skel);
 }
 
 static void destroy_skel(void *skel)
 {
 	if (opened_nokfunc)
-		sensor_priv_nokfunc_bpf__destroy(skel);
+		sensor_priv_nokfunc_bpf_destroy(skel);
 	else
-		sensor_priv_bpf__destroy(skel);
+		sensor_priv_bpf_destroy(skel);
 }
 
 bool vg_priv_targets_resolved(void)
@@ -229,8 +229,7 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_priv_sensor = {
 	.name = "priv",
-	.variants = variants,
-	.n_variants = sizeof(variants) / sizeof(variants[0]),
+	VG_SENSOR_VARIANTS(variants),
 	.open = open_skel,
 	.object = skel_object,
 	.destroy = destroy_skel,

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "lib/log.h"
 #include "sensors/sensor_process.h"
+#include "sensors/sensor_skel.h"
 #include "sensor_process.skel.h"
 
 static const char *const tp_btf_progs[] = { "tp_btf_exec", "tp_btf_fork", "tp_btf_exit", NULL };
@@ -16,24 +17,11 @@ static const struct vg_variant variants[] = {
 	{ "raw_tracepoint", raw_tp_progs },
 };
 
-static void *open_skel(void)
-{
-	return sensor_process_bpf__open();
-}
-
-static struct bpf_object *skel_object(void *skel)
-{
-	return ((struct sensor_process_bpf *)skel)->obj;
-}
-
-static void destroy_skel(void *skel)
-{
-	sensor_process_bpf__destroy(skel);
-}
+VG_SENSOR_SKEL(sensor_process_bpf);
 
 static int configure(void *skel, const void *cfg)
 {
-	return vg_task_filter_configure(skel_object(skel), cfg);
+	return vg_task_filter_configure(sensor_process_bpf_object(skel), cfg);
 }
 
 static int post_load(struct vg_sensor *s, const void *cfg)
@@ -43,11 +31,10 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_process_sensor = {
 	.name = "process",
-	.variants = variants,
-	.n_variants = sizeof(variants) / sizeof(variants[0]),
-	.open = open_skel,
-	.object = skel_object,
-	.destroy = destroy_skel,
+	/* Context for every other sensor's records: from the start. */
+	.run_attach_at_load = true,
+	VG_SENSOR_VARIANTS(variants),
+	VG_SENSOR_SKEL_OPS(sensor_process_bpf),
 	.configure = configure,
 	.post_load = post_load,
 };

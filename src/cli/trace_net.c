@@ -1,20 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vigil trace net: TCP connections, UDP flows, DNS, shells on sockets, deny. */
 #include <argp.h>
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include "agent/agent.h"
+#include <stddef.h>
+#include "cli/trace.h"
 #include "lib/parse_num.h"
-#include "cli/cli_trace.h"
-#include "cli/commands.h"
-#include "lib/log.h"
 #include "sensors/sensor_net.h"
-#include "sensors/sensor_process.h"
 
 struct trace_net_args {
-	struct vg_net_cfg cfg;
-	struct vg_trace_common common;
+	struct vg_net_cfg cfg;		/* the net sensor's config */
 };
 
 static const char doc[] =
@@ -29,7 +22,7 @@ static const char doc[] =
 	"  vigil trace net --deny udp::53@curl     # curl may not send to any port 53\n"
 	"DENY forms: [tcp:|udp:]ADDR[/BITS][:PORT][@COMM], [V6ADDR]:PORT, :PORT\n";
 
-enum { OPT_CGROUP = 1000, OPT_RINGBUF, OPT_CIDR, OPT_DENY, OPT_FLOW_MS, OPT_DENY_ATTACH };
+enum { OPT_CIDR = 1000, OPT_DENY, OPT_FLOW_MS, OPT_DENY_ATTACH };
 
 static const struct argp_option options[] = {
 	{ "port", 'P', "PORT", 0, "only connections with this local or remote port (repeatable)", 0 },
@@ -40,14 +33,18 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+static void init(void *args)
 {
-	struct trace_net_args *a = state->input;
-	struct vg_net_cfg *c = &a->cfg;
+	struct trace_net_args *a = args;
+
+	a->cfg = vg_net_cfg_default;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state, void *args)
+{
+	struct vg_net_cfg *c = &((struct trace_net_args *)args)->cfg;
 	uint32_t v;
 
-	if (vg_trace_common_init(key, state, &a->common))
-		return 0;
 	switch (key) {
 	case 'P':
 		if (vg_parse_u32(arg, &v) || v == 0 || v > 65535)
@@ -79,45 +76,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --flow-interval '%s' (milliseconds, >= 10)", arg);
 		c->flow_report_ms = v;
 		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
-int vg_cmd_trace_net(int argc, char **argv)
-{
-	static const struct argp_child children[] = {
-		{ &vg_trace_common_argp, 0, "Common options:", 0 },
-		{ 0 },
-	};
-	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
-	static struct trace_net_args args;	/* large: the deny table */
-	struct vg_agent_opts opts = { 0 };
-	struct vg_agent agent;
-	int err;
-
-	memset(&args, 0, sizeof(args));
-	args.cfg = vg_net_cfg_default;
-	argv[0] = "vigil trace net";
-	args.common.filter = &args.cfg.task;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
-		return 2;
-	opts.json = args.common.json;
-	opts.ringbuf_bytes = args.common.ringbuf_bytes;
-	err = vg_agent_init(&agent, &opts);
-	/* Unfiltered and unprinted: gives every event its process and ancestry. */
-	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
-	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_net_sensor, &args.cfg);
-	if (!err) {
-		vg_agent_print_types(&agent, VG_EV_NET_FIRST, VG_EV_NET_LAST, true);
-		err = vg_agent_run(&agent);
-	}
-	vg_agent_fini(&agent);
-	return err ? 1 : 0;
-}
+const struct vg_trace_cmd vg_trace_net = {
+	.name = "net",
+	.sensor = &vg_net_sensor,
+	.process_context = true,
+	.first_type = VG_EV_NET_FIRST,
+	.last_type = VG_EV_NET_LAST,
+	.doc = doc,
+	.options = options,
+	VG_TRACE_ARGS(struct trace_net_args, cfg, cfg.task),
+	.init = init,
+	.parse = parse_opt,
+};

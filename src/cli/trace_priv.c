@@ -6,23 +6,17 @@
  * every event carries process context and ancestry.
  */
 #include <argp.h>
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include "agent/agent.h"
-#include "sensors/bpf_env.h"
-#include "lib/parse_num.h"
-#include "cli/cli_trace.h"
-#include "cli/commands.h"
+#include "cli/trace.h"
+#include "lib/json.h"
 #include "lib/log.h"
+#include "sensors/bpf_env.h"
 #include "sensors/sensor_priv.h"
-#include "sensors/sensor_process.h"
 
 struct trace_priv_args {
-	struct vg_task_filter filter;
+	struct vg_task_filter filter;	/* the priv sensor's config */
 	bool list_hooks;
-	struct vg_trace_common common;
 };
 
 static const char doc[] =
@@ -35,29 +29,22 @@ static const char doc[] =
 	"  vigil trace priv --comm bash      # only processes named bash\n"
 	"  vigil trace priv --list-hooks     # which syscall hooks this kernel has\n";
 
-enum { OPT_CGROUP = 1000, OPT_RINGBUF, OPT_LIST_HOOKS };
+enum { OPT_LIST_HOOKS = 1000 };
 
 static const struct argp_option options[] = {
 	{ "list-hooks", OPT_LIST_HOOKS, NULL, 0, "print which hooks this kernel offers and exit", 0 },
 	{ 0 },
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+static error_t parse_opt(int key, char *arg, struct argp_state *state, void *args)
 {
-	struct trace_priv_args *a = state->input;
+	struct trace_priv_args *a = args;
 
-	if (vg_trace_common_init(key, state, &a->common))
-		return 0;
-	switch (key) {
-	case OPT_LIST_HOOKS:
-		a->list_hooks = true;
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
-	default:
+	(void)arg;
+	(void)state;
+	if (key != OPT_LIST_HOOKS)
 		return ARGP_ERR_UNKNOWN;
-	}
+	a->list_hooks = true;
 	return 0;
 }
 
@@ -112,40 +99,42 @@ static int list_hooks(bool json)
 	return 0;
 }
 
-int vg_cmd_trace_priv(int argc, char **argv)
+/* --list-hooks: print what this kernel offers instead of tracing. */
+static bool instead(void *args, const struct vg_trace_common *c, int *code)
 {
-	static const struct argp_child children[] = {
-		{ &vg_trace_common_argp, 0, "Common options:", 0 },
-		{ 0 },
-	};
-	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
-	struct trace_priv_args args = { 0 };
-	struct vg_agent_opts opts = { 0 };
-	struct vg_agent agent;
-	char why[256];
-	int err;
+	const struct trace_priv_args *a = args;
 
-	argv[0] = "vigil trace priv";
-	args.common.filter = &args.filter;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
-		return 2;
-	if (args.list_hooks)
-		return list_hooks(args.common.json) ? 1 : 0;
-	opts.json = args.common.json;
-	opts.ringbuf_bytes = args.common.ringbuf_bytes;
-	err = vg_agent_init(&agent, &opts);
-	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
-	if (!err)
-		err = vg_agent_add_sensor(&agent, &vg_priv_sensor, &args.filter);
-	if (!err) {
-		if (!vg_priv_module_hooks_available(why, sizeof(why)))
-			vg_info("module events unavailable: %s", why);
-		if (!vg_priv_targets_resolved())
-			vg_info("signal/ptrace targets by pid only: no bpf_task_from_pid kfunc");
-		vg_agent_print_types(&agent, VG_EV_PRIV_FIRST, VG_EV_PRIV_LAST, true);
-		err = vg_agent_run(&agent);
-	}
-	vg_agent_fini(&agent);
-	return err ? 1 : 0;
+	if (!a->list_hooks)
+		return false;
+	*code = list_hooks(c->json) ? 1 : 0;
+	return true;
 }
+
+/* What the sensor cannot see on this kernel, said once at start. */
+static int ready(struct vg_agent *agent, struct vg_sensor *s, void *args)
+{
+	char why[256];
+
+	(void)agent;
+	(void)s;
+	(void)args;
+	if (!vg_priv_module_hooks_available(why, sizeof(why)))
+		vg_info("module events unavailable: %s", why);
+	if (!vg_priv_targets_resolved())
+		vg_info("signal/ptrace targets by pid only: no bpf_task_from_pid kfunc");
+	return 0;
+}
+
+const struct vg_trace_cmd vg_trace_priv = {
+	.name = "priv",
+	.sensor = &vg_priv_sensor,
+	.process_context = true,
+	.first_type = VG_EV_PRIV_FIRST,
+	.last_type = VG_EV_PRIV_LAST,
+	.doc = doc,
+	.options = options,
+	VG_TRACE_ARGS(struct trace_priv_args, filter, filter),
+	.parse = parse_opt,
+	.instead = instead,
+	.ready = ready,
+};
