@@ -545,7 +545,7 @@ bool vg_field_json_has(const void *json, const char *path, const struct vg_field
 
 struct join_ctx {
 	char *buf;
-	size_t size, off;
+	size_t size, off, end;
 	unsigned n;
 };
 
@@ -560,16 +560,21 @@ static bool join_one(const struct vg_value *val, void *arg)
 		n = c->size - c->off;
 	memcpy(c->buf + c->off, val->s.p, n);
 	c->off += n;
+	if (n)
+		c->end = c->off;
 	return false;
 }
 
-/* The strings at @path joined by spaces (command lines from "args" arrays). */
+/*
+ * The strings at @path joined by spaces (command lines from "args" arrays),
+ * without trailing empty ones: a live record's argv loses its trailing NULs.
+ */
 bool vg_field_json_join(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
 {
-	struct join_ctx c = { v->scratch, sizeof(v->scratch), 0, 0 };
+	struct join_ctx c = { v->scratch, sizeof(v->scratch), 0, 0, 0 };
 
 	json_walk(v->json, path, &json_str_field, join_one, &c);
-	return c.n ? vg_value_str(c.buf, c.off, cb, ctx) : false;
+	return c.n ? vg_value_str(c.buf, c.end, cb, ctx) : false;
 }
 
 /* The last component of the string at @path. */
