@@ -4,56 +4,8 @@
 #include <string.h>
 #include "event/decode.h"
 
-#define STR(type, field) offsetof(struct type, field)
-#define FILE_STRS { STR(vg_file, path), STR(vg_file, target), STR(vg_file, requested), \
-		    STR(vg_file, extra) }
-
-/* One row per record type; sensors add theirs here. */
-static const struct vg_record_desc descs[] = {
-	{ VG_EV_EXEC, "exec", sizeof(struct vg_exec), 6,
-	  { STR(vg_exec, filename), STR(vg_exec, exe), STR(vg_exec, argv),
-	    STR(vg_exec, cwd), STR(vg_exec, cgroup), STR(vg_exec, tty) } },
-	{ VG_EV_FORK, "fork", sizeof(struct vg_fork), 0, { 0 } },
-	{ VG_EV_EXIT, "exit", sizeof(struct vg_exit), 0, { 0 } },
-	/* privilege sensor */
-	{ VG_EV_CRED, "setuid", sizeof(struct vg_cred), 0, { 0 } },
-	{ VG_EV_CAPSET, "capset", sizeof(struct vg_cred), 0, { 0 } },
-	{ VG_EV_PRIV_EXEC, "privileged_exec", sizeof(struct vg_cred), 0, { 0 } },
-	{ VG_EV_PTRACE, "ptrace", sizeof(struct vg_ptrace), 1, { STR(vg_ptrace, target_exe) } },
-	{ VG_EV_PROCESS_VM, "process_vm", sizeof(struct vg_process_vm), 1,
-	  { STR(vg_process_vm, target_exe) } },
-	{ VG_EV_MODULE, "module", sizeof(struct vg_module), 3,
-	  { STR(vg_module, name), STR(vg_module, path), STR(vg_module, params) } },
-	{ VG_EV_BPF, "bpf", sizeof(struct vg_bpf), 0, { 0 } },
-	{ VG_EV_PRCTL, "prctl", sizeof(struct vg_prctl), 0, { 0 } },
-	{ VG_EV_SECCOMP, "seccomp", sizeof(struct vg_seccomp), 0, { 0 } },
-	{ VG_EV_SIGNAL, "signal", sizeof(struct vg_signal), 1, { STR(vg_signal, target_exe) } },
-	{ VG_EV_NAMESPACE, "namespace", sizeof(struct vg_namespace), 0, { 0 } },
-	{ VG_EV_IOURING_SETUP, "io_uring_setup", sizeof(struct vg_iouring_setup), 0, { 0 } },
-	{ VG_EV_IOURING, "io_uring", sizeof(struct vg_iouring), 1, { STR(vg_iouring, path) } },
-	/* file sensor: one layout for every kind */
-	{ VG_EV_FILE_OPEN, "open", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_UNLINK, "unlink", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_RENAME, "rename", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_CHMOD, "chmod", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_CHOWN, "chown", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_LINK, "link", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_SYMLINK, "symlink", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_TRUNCATE, "truncate", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_UTIMES, "utimes", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_MKNOD, "mknod", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_MOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_UMOUNT, "mount", sizeof(struct vg_file), 4, FILE_STRS },
-	{ VG_EV_FILE_MEMFD, "memfd", sizeof(struct vg_file), 4, FILE_STRS },
-	/* network sensor */
-	{ VG_EV_NET_CONNECT, "connect", sizeof(struct vg_net_conn), 0, { 0 } },
-	{ VG_EV_NET_ACCEPT, "accept", sizeof(struct vg_net_conn), 0, { 0 } },
-	{ VG_EV_NET_LISTEN, "listen", sizeof(struct vg_net_conn), 0, { 0 } },
-	{ VG_EV_NET_CLOSE, "close", sizeof(struct vg_net_conn), 0, { 0 } },
-	{ VG_EV_NET_UDP_FLOW, "udp_flow", sizeof(struct vg_net_udp_flow), 0, { 0 } },
-	{ VG_EV_NET_DNS, "dns", sizeof(struct vg_net_dns), 1, { STR(vg_net_dns, payload) } },
-	{ VG_EV_NET_DENY, "deny", sizeof(struct vg_net_deny), 0, { 0 } },
-	{ VG_EV_NET_SHELL, "shell_on_socket", sizeof(struct vg_net_shell), 0, { 0 } },
+static const struct vg_record_family *const families[] = {
+	&vg_rec_process_family, &vg_rec_file_family, &vg_rec_net_family, &vg_rec_priv_family,
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];
@@ -61,10 +13,11 @@ static pthread_once_t by_type_once = PTHREAD_ONCE_INIT;
 
 static void index_descs(void)
 {
-	size_t i;
+	size_t f, i;
 
-	for (i = 0; i < sizeof(descs) / sizeof(descs[0]); i++)
-		by_type[descs[i].type] = &descs[i];
+	for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+		for (i = 0; i < families[f]->n; i++)
+			by_type[families[f]->descs[i].type] = &families[f]->descs[i];
 }
 
 const struct vg_record_desc *vg_record_desc(uint16_t type)

@@ -13,13 +13,25 @@
 
 #define VG_MAX_RECORD_STRS 8
 
+struct vg_rec_layout;
+
 struct vg_record_desc {
 	uint16_t type;
 	const char *kind;		/* event.kind in output: "exec", "open", ... */
 	uint32_t fixed_size;		/* sizeof the fixed struct */
 	uint8_t n_strs;
 	uint16_t str_offs[VG_MAX_RECORD_STRS];	/* offsetof each struct vg_str */
+	const struct vg_rec_layout *layout;	/* its output keys (event/fields.h) */
 };
+
+/* One sensor's record types, described next to their tables (event/rec_*.c). */
+struct vg_record_family {
+	const struct vg_record_desc *descs;
+	size_t n;
+};
+
+extern const struct vg_record_family vg_rec_process_family, vg_rec_file_family,
+	vg_rec_net_family, vg_rec_priv_family;
 
 enum vg_decode_error {
 	VG_DEC_OK = 0,

@@ -1,73 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "event/event_format.h"
-#include "event/format_priv.h"
-#include "event/format_file.h"
-#include "event/format_net.h"
 #include "lib/timefmt.h"
-
-static void json_exec(struct vg_json *j, const struct vg_event_ctx *ev);
-static void json_exit(struct vg_json *j, const struct vg_event_ctx *ev);
-static void text_exec(struct vg_buf *b, const struct vg_event_ctx *ev);
-static void text_fork(struct vg_buf *b, const struct vg_event_ctx *ev);
-static void text_exit(struct vg_buf *b, const struct vg_event_ctx *ev);
-
-/* One row per record type; sensors add theirs here. */
-static const struct vg_formatter formatters[] = {
-	{ VG_EV_EXEC, json_exec, NULL, text_exec, NULL },
-	{ VG_EV_FORK, NULL, NULL, text_fork, NULL },
-	{ VG_EV_EXIT, json_exit, NULL, text_exit, NULL },
-	/* privilege sensor (format_priv.c) */
-	{ VG_EV_CRED, vg_json_priv_process, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_CAPSET, vg_json_priv_process, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_PRIV_EXEC, vg_json_priv_process, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_PTRACE, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_PROCESS_VM, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_MODULE, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_BPF, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_PRCTL, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_SECCOMP, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_SIGNAL, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_NAMESPACE, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_IOURING_SETUP, NULL, vg_json_priv, vg_text_priv, NULL },
-	{ VG_EV_IOURING, NULL, vg_json_priv, vg_text_priv, NULL },
-	/* file sensor */
-	{ VG_EV_FILE_OPEN, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_UNLINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_RENAME, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_CHMOD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_CHOWN, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_LINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_SYMLINK, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_TRUNCATE, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_UTIMES, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_MKNOD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_MOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_UMOUNT, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	{ VG_EV_FILE_MEMFD, NULL, vg_json_file, vg_text_file, vg_json_file_event },
-	/* network sensor (format_net.c) */
-	{ VG_EV_NET_CONNECT, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_ACCEPT, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_LISTEN, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_CLOSE, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_UDP_FLOW, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_DNS, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_DENY, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-	{ VG_EV_NET_SHELL, vg_net_json_process, vg_net_json, vg_net_text, NULL },
-};
-
-static const struct vg_formatter *formatter_of(uint16_t type)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(formatters) / sizeof(formatters[0]); i++)
-		if (formatters[i].type == type)
-			return &formatters[i];
-	return NULL;
-}
 
 void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 		       const void *rec, size_t size)
@@ -114,268 +52,165 @@ void vg_json_args(struct vg_json *j, const char *args, size_t len)
 	vg_json_arr_end(j);
 }
 
-void vg_json_record_str(struct vg_json *j, const struct vg_event_ctx *ev, const struct vg_str *s)
-{
-	size_t len;
-	const char *p = vg_rec_str(ev->rec, s, &len);
+/* ---- JSON from the record tables ---- */
 
-	vg_json_str(j, p, len);
+#define TREE_DEPTH 8
+#define KEY_BYTES 64
+
+/* The objects open above the next key: the dotted path written so far. */
+struct tree {
+	struct vg_json *j;
+	const char *seg[TREE_DEPTH];
+	size_t len[TREE_DEPTH];
+	int depth;
+};
+
+static void tree_put_key(struct tree *t, const char *seg, size_t len)
+{
+	char key[KEY_BYTES];
+
+	if (len >= sizeof(key))
+		len = sizeof(key) - 1;
+	memcpy(key, seg, len);
+	key[len] = '\0';
+	vg_json_key(t->j, key);
 }
 
-static void json_ancestors(struct vg_json *j, const struct vg_event_ctx *ev)
+/* Closes and opens objects so that @path's last segment is the next key. */
+static void tree_key(struct tree *t, const char *path)
 {
-	size_t i;
+	const char *seg[TREE_DEPTH];
+	size_t len[TREE_DEPTH];
+	int n = 0, same = 0;
 
-	vg_json_key(j, "ancestors");
-	vg_json_arr_begin(j);
-	for (i = 0; i < ev->n_ancestors; i++) {
-		const struct vg_proc *a = ev->ancestors[i];
+	for (;;) {
+		const char *dot = n + 1 < TREE_DEPTH ? strchr(path, '.') : NULL;
 
-		vg_json_obj_begin(j);
-		vg_json_key(j, "pid");
-		vg_json_u64(j, a->tgid);
-		vg_json_key(j, "start_time");
-		vg_json_u64(j, a->start_ns);
-		vg_json_key(j, "name");
-		vg_json_cstr(j, a->comm);
-		vg_json_key(j, "executable");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "path");
-		vg_json_cstr(j, a->exe ? a->exe : "");
-		vg_json_obj_end(j);
-		vg_json_key(j, "args");
-		vg_json_args(j, a->args, a->args_len);
-		vg_json_obj_end(j);
+		seg[n] = path;
+		len[n] = dot ? (size_t)(dot - path) : strlen(path);
+		n++;
+		if (!dot)
+			break;
+		path = dot + 1;
 	}
-	vg_json_arr_end(j);
+	while (same < t->depth && same < n - 1 && len[same] == t->len[same] &&
+	       !memcmp(seg[same], t->seg[same], len[same]))
+		same++;
+	for (; t->depth > same; t->depth--)
+		vg_json_obj_end(t->j);
+	for (; t->depth < n - 1; t->depth++) {
+		tree_put_key(t, seg[t->depth], len[t->depth]);
+		vg_json_obj_begin(t->j);
+		t->seg[t->depth] = seg[t->depth];
+		t->len[t->depth] = len[t->depth];
+	}
+	tree_put_key(t, seg[n - 1], len[n - 1]);
 }
 
-/* "process": {...}: the record's identity, the cache's knowledge, ancestry. */
-void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev)
+struct put {
+	struct vg_json *j;
+	uint8_t out;
+	unsigned n;
+};
+
+static bool put_value(const struct vg_value *val, void *arg)
 {
-	const struct vg_hdr *h = ev->rec;
-	const struct vg_proc *p = ev->proc;
-	const struct vg_exec *e = h->type == VG_EV_EXEC ? (const void *)h : NULL;
-	const struct vg_formatter *f;
+	struct put *p = arg;
+	char buf[INET6_ADDRSTRLEN + 24];
 
-	vg_json_key(j, "process");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "pid");
-	vg_json_u64(j, h->tgid);
-	vg_json_id_obj(j, "thread", h->pid);
-	vg_json_key(j, "start_time");
-	vg_json_u64(j, h->start_time_ns);
-	vg_json_key(j, "name");
-	vg_json_str(j, h->comm, strnlen(h->comm, sizeof(h->comm)));
-	if (e) {
-		vg_json_key(j, "executable");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "path");
-		vg_json_record_str(j, ev, &e->exe);
-		vg_json_key(j, "invoked_path");
-		vg_json_record_str(j, ev, &e->filename);
-		vg_json_key(j, "truncated");
-		vg_json_bool(j, e->flags & VG_EXEC_EXE_TRUNC);
-		vg_json_obj_end(j);
-		vg_json_key(j, "args");
-		{
-			size_t len;
-			const char *a = vg_rec_str(h, &e->argv, &len);
-
-			vg_json_args(j, a, len);
+	switch (val->type) {
+	case VG_FT_STR:
+	case VG_FT_STRLIST:
+		vg_json_str(p->j, val->s.p, val->s.len);
+		break;
+	case VG_FT_INT:
+		vg_json_i64(p->j, val->i);
+		break;
+	case VG_FT_UINT:
+		if (p->out == VG_OUT_BOOL) {
+			vg_json_bool(p->j, val->u != 0);
+			break;
 		}
-		vg_json_key(j, "args_count");
-		vg_json_u64(j, e->argc);
-		vg_json_key(j, "args_truncated");
-		vg_json_bool(j, e->flags & VG_EXEC_ARGV_TRUNC);
-	} else if (p) {
-		vg_json_key(j, "executable");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "path");
-		vg_json_cstr(j, p->exe ? p->exe : "");
-		vg_json_obj_end(j);
-		vg_json_key(j, "args");
-		vg_json_args(j, p->args, p->args_len);
-		vg_json_key(j, "args_truncated");
-		vg_json_bool(j, p->args_truncated);
-	}
-	if (e || p) {
-		vg_json_id_obj(j, "user", e ? e->euid : h->euid);
-		vg_json_id_obj(j, "real_user", e ? e->uid : p->uid);
-		vg_json_id_obj(j, "group", e ? e->egid : p->egid);
-		vg_json_id_obj(j, "real_group", e ? e->gid : p->gid);
-	}
-	if (e || p) {
-		vg_json_key(j, "parent");
-		vg_json_obj_begin(j);
-		vg_json_key(j, "pid");
-		vg_json_u64(j, e ? e->ppid : p->ppid);
-		vg_json_key(j, "start_time");
-		vg_json_u64(j, e ? e->parent_start_time_ns : p->parent_start_ns);
-		if (ev->n_ancestors && ev->ancestors[0]->tgid == (e ? e->ppid : p->ppid)) {
-			const struct vg_proc *pp = ev->ancestors[0];
-
-			vg_json_key(j, "name");
-			vg_json_cstr(j, pp->comm);
-			vg_json_key(j, "executable");
-			vg_json_obj_begin(j);
-			vg_json_key(j, "path");
-			vg_json_cstr(j, pp->exe ? pp->exe : "");
-			vg_json_obj_end(j);
+		if (p->out != VG_OUT_HEX) {
+			vg_json_u64(p->j, val->u);
+			break;
 		}
-		vg_json_obj_end(j);
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, val->u);
+		vg_json_cstr(p->j, buf);
+		break;
+	case VG_FT_IP:
+		if (val->ip.v4)
+			inet_ntop(AF_INET, val->ip.addr + 12, buf, sizeof(buf));
+		else
+			inet_ntop(AF_INET6, val->ip.addr, buf, sizeof(buf));
+		vg_json_cstr(p->j, buf);
+		break;
 	}
-	vg_json_key(j, "cgroup");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "id");
-	vg_json_u64(j, h->cgroup_id);
-	if (e) {
-		vg_json_key(j, "path");
-		vg_json_record_str(j, ev, &e->cgroup);
-	}
-	vg_json_obj_end(j);
-	json_ancestors(j, ev);
-	f = formatter_of(h->type);
-	if (f && f->json_process)
-		f->json_process(j, ev);
-	vg_json_obj_end(j);
+	p->n++;
+	return p->out != VG_OUT_LIST;	/* a scalar takes the first value */
 }
 
-/* Exec details live under "process". */
-static void json_exec(struct vg_json *j, const struct vg_event_ctx *ev)
+static void write_entry(struct tree *t, struct vg_event_view *v, const struct vg_rec_field *e,
+			vg_kinds_t table_kinds)
 {
-	const struct vg_exec *e = (const void *)ev->rec;
-	char caps[32];
-	size_t len;
+	struct put p = { t->j, e->out, 0 };
 
-	vg_json_key(j, "working_directory");
-	vg_json_record_str(j, ev, &e->cwd);
-	vg_json_id_obj(j, "saved_user", e->suid);
-	vg_json_id_obj(j, "saved_group", e->sgid);
-	vg_json_key(j, "audit");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "login_user_id");
-	if (e->loginuid == (__u32)-1)
-		vg_json_null(j);
-	else
-		vg_json_u64(j, e->loginuid);
-	vg_json_key(j, "session_id");
-	if (e->audit_session == (__u32)-1)
-		vg_json_null(j);
-	else
-		vg_json_u64(j, e->audit_session);
-	vg_json_obj_end(j);
-	vg_json_key(j, "session_leader");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "pid");
-	vg_json_u64(j, e->sid);
-	vg_json_obj_end(j);
-	vg_json_key(j, "group_leader");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "pid");
-	vg_json_u64(j, e->pgid);
-	vg_json_obj_end(j);
-	vg_json_key(j, "tty");
-	vg_rec_str(ev->rec, &e->tty, &len);
-	if (len)
-		vg_json_record_str(j, ev, &e->tty);
-	else
-		vg_json_null(j);
-	vg_json_key(j, "namespaces");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "mnt");
-	vg_json_u64(j, e->mnt_ns);
-	vg_json_key(j, "pid");
-	vg_json_u64(j, e->pid_ns);
-	vg_json_key(j, "net");
-	vg_json_u64(j, e->net_ns);
-	vg_json_key(j, "user");
-	vg_json_u64(j, e->user_ns);
-	vg_json_obj_end(j);
-	vg_json_key(j, "capabilities");
-	vg_json_obj_begin(j);
-	vg_json_key(j, "effective");
-	snprintf(caps, sizeof(caps), "0x%" PRIx64, (uint64_t)e->cap_effective);
-	vg_json_cstr(j, caps);
-	vg_json_key(j, "permitted");
-	snprintf(caps, sizeof(caps), "0x%" PRIx64, (uint64_t)e->cap_permitted);
-	vg_json_cstr(j, caps);
-	vg_json_obj_end(j);
-	vg_json_key(j, "privileged_exec");
-	vg_json_bool(j, e->flags & VG_EXEC_SECUREEXEC);
-	vg_json_key(j, "exec_thread_id");
-	vg_json_u64(j, e->old_pid);
-	vg_json_key(j, "working_directory_truncated");
-	vg_json_bool(j, e->flags & VG_EXEC_CWD_TRUNC);
+	if (e->out == VG_OUT_NONE || !vg_rec_field_has(v, e, table_kinds))
+		return;
+	tree_key(t, e->path);
+	if (e->out == VG_OUT_OBJS) {
+		e->write(t->j, v);
+		return;
+	}
+	if (e->out == VG_OUT_LIST)
+		vg_json_arr_begin(t->j);
+	vg_rec_field_get(v, e, put_value, &p);
+	if (e->out == VG_OUT_LIST)
+		vg_json_arr_end(t->j);
+	else if (!p.n)
+		vg_json_null(t->j);	/* there, but unknown */
 }
 
-static void json_exit(struct vg_json *j, const struct vg_event_ctx *ev)
+/* A record without a table (never validated): its time and kind only. */
+static void write_unknown(struct vg_json *j, const struct vg_event_ctx *ev)
 {
-	const struct vg_exit *x = (const void *)ev->rec;
+	char ts[48];
 
-	vg_json_key(j, "exit");
+	vg_format_rfc3339(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
+	vg_json_key(j, "@timestamp");
+	vg_json_cstr(j, ts);
+	vg_json_key(j, "event");
 	vg_json_obj_begin(j);
-	vg_json_key(j, "code");
-	vg_json_i64(j, x->exit_code);
-	vg_json_key(j, "signal");
-	vg_json_u64(j, x->signal);
-	if (x->signal) {
-		vg_json_key(j, "signal_name");
-		vg_json_cstr(j, vg_signal_name(x->signal));
-	}
-	vg_json_key(j, "core_dumped");
-	vg_json_bool(j, x->core_dumped);
-	vg_json_key(j, "run_time_ns");
-	vg_json_u64(j, x->run_time_ns);
+	vg_json_key(j, "kind");
+	vg_json_cstr(j, "unknown");
 	vg_json_obj_end(j);
 }
 
 void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 {
-	char ts[48];
+	struct vg_event_view v;
+	const struct vg_rec_table *const *t;
 	struct vg_json j;
+	struct tree tr = { .j = &j };
+	size_t i;
 
 	vg_json_init(&j, b);
 	vg_json_obj_begin(&j);
-	vg_format_rfc3339(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
-	vg_json_key(&j, "@timestamp");
-	vg_json_cstr(&j, ts);
-	vg_json_key(&j, "event");
-	vg_json_obj_begin(&j);
-	vg_json_key(&j, "kind");
-	vg_json_cstr(&j, ev->desc ? ev->desc->kind : "unknown");
-	vg_json_key(&j, "boot_time_ns");
-	vg_json_u64(&j, ev->rec->ts_boot_ns);
-	vg_json_key(&j, "cpu");
-	vg_json_u64(&j, ev->rec->cpu);
-	if (ev->rec->flags & (VG_HF_KILLED | VG_HF_WOULD_KILL)) {
-		vg_json_key(&j, "action");
-		vg_json_cstr(&j, ev->rec->flags & VG_HF_KILLED ? "killed" : "would_kill");
-		vg_json_key(&j, "action_by");
-		vg_json_cstr(&j, "kernel");
-		if (ev->rec->type == VG_EV_EXEC) {
-			vg_json_key(&j, "rule_id");
-			vg_json_u64(&j, ((const struct vg_exec *)ev->rec)->rule_id);
-		}
+	if (!ev->desc || !ev->desc->layout ||
+	    vg_field_view_record(&v, ev->rec, ev->size, ev->proc, ev->ancestors, ev->n_ancestors)) {
+		write_unknown(&j, ev);
+		vg_json_obj_end(&j);
+		return;
 	}
-	{
-		const struct vg_formatter *f = formatter_of(ev->rec->type);
-
-		if (f && f->json_event)
-			f->json_event(&j, ev);
-	}
-	/* event.outcome, event.duration... of the network sensor's records */
-	if (ev->rec->type >= VG_EV_NET_FIRST && ev->rec->type <= VG_EV_NET_LAST)
-		vg_net_json_event(&j, ev);
+	v.cache = ev->cache;
+	for (t = ev->desc->layout->tables; *t; t++)
+		for (i = 0; i < (*t)->n; i++)
+			write_entry(&tr, &v, &(*t)->fields[i], (*t)->kinds);
+	for (; tr.depth > 0; tr.depth--)
+		vg_json_obj_end(&j);
 	vg_json_obj_end(&j);
-	vg_json_process(&j, ev);
-	{
-		const struct vg_formatter *f = formatter_of(ev->rec->type);
-
-		if (f && f->json)
-			f->json(&j, ev);
-	}
-	vg_json_obj_end(&j);
+	if (ev->desc->layout->printed)
+		ev->desc->layout->printed(ev);
 }
 
 /* ---- text ---- */
@@ -419,47 +254,9 @@ void vg_text_args(struct vg_buf *b, const char *args, size_t len)
 	}
 }
 
-static void text_exec(struct vg_buf *b, const struct vg_event_ctx *ev)
-{
-	const struct vg_exec *e = (const void *)ev->rec;
-	size_t len;
-	const char *s = vg_rec_str(ev->rec, &e->exe, &len);
-
-	vg_buf_append(b, s, len);
-	vg_buf_puts(b, "  ");
-	s = vg_rec_str(ev->rec, &e->argv, &len);
-	vg_text_args(b, s, len);
-	if (e->flags & VG_EXEC_ARGV_TRUNC)
-		vg_buf_puts(b, " [truncated]");
-	if (ev->rec->flags & VG_HF_KILLED)
-		vg_buf_puts(b, " [KILLED]");
-	else if (ev->rec->flags & VG_HF_WOULD_KILL)
-		vg_buf_puts(b, " [would kill]");
-}
-
-static void text_fork(struct vg_buf *b, const struct vg_event_ctx *ev)
-{
-	const struct vg_fork *f = (const void *)ev->rec;
-
-	vg_buf_printf(b, "child of %u", f->ppid);
-}
-
-static void text_exit(struct vg_buf *b, const struct vg_event_ctx *ev)
-{
-	const struct vg_exit *x = (const void *)ev->rec;
-
-	if (x->signal)
-		vg_buf_printf(b, "signal=%s%s", vg_signal_name(x->signal) ?: "?",
-			      x->core_dumped ? " (core dumped)" : "");
-	else
-		vg_buf_printf(b, "code=%d", x->exit_code);
-	vg_buf_printf(b, " run=%.3fms", x->run_time_ns / 1e6);
-}
-
 void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev)
 {
 	const struct vg_hdr *h = ev->rec;
-	const struct vg_formatter *f = formatter_of(h->type);
 	char ts[32];
 	long ppid = -1, uid = -1;
 
@@ -479,6 +276,6 @@ void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev)
 	else
 		vg_buf_printf(b, "%-7s %-6s ", "?", "?");
 	vg_buf_printf(b, "%-16.16s ", h->comm);
-	if (f && f->text)
-		f->text(b, ev);
+	if (ev->desc && ev->desc->layout && ev->desc->layout->text)
+		ev->desc->layout->text(b, ev);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Events as people and tools read them: one JSON object per line with
- * nested OpenTelemetry-style names, or aligned text columns. Each record
- * type registers a body formatter; the process context and ancestry are
- * common to all.
+ * nested OpenTelemetry-style names, or aligned text columns. The JSON is
+ * written from the record tables (event/fields.h): every key is an entry
+ * whose dotted path says where it goes.
  */
 #ifndef VIGIL_EVENT_FORMAT_H
 #define VIGIL_EVENT_FORMAT_H
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "event/decode.h"
+#include "event/fields.h"
 #include "lib/json.h"
 #include "event/proc_cache.h"
 
@@ -31,18 +32,6 @@ struct vg_event_ctx {
 void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 		       const void *rec, size_t size);
 
-struct vg_formatter {
-	uint16_t type;
-	/* Writes the type's own members into the open "process" object. */
-	void (*json_process)(struct vg_json *j, const struct vg_event_ctx *ev);
-	/* Writes the type's own members into the open top-level object. */
-	void (*json)(struct vg_json *j, const struct vg_event_ctx *ev);
-	/* Writes the DETAILS column of the text line. */
-	void (*text)(struct vg_buf *b, const struct vg_event_ctx *ev);
-	/* Writes the type's own members into the open "event" object; may be NULL. */
-	void (*json_event)(struct vg_json *j, const struct vg_event_ctx *ev);
-};
-
 /* Appends one JSON object (no newline) for the event. */
 void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev);
 
@@ -50,12 +39,12 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev);
 const char *vg_event_text_header(void);
 void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev);
 
-/* Helpers shared by body formatters. */
+/* Every record's first keys (@timestamp, event.*) and its process (rec_common.c). */
+extern const struct vg_rec_table vg_rec_head, vg_rec_process;
+
+/* Helpers shared by the record families. */
 void vg_json_args(struct vg_json *j, const char *args, size_t len);
 void vg_text_args(struct vg_buf *b, const char *args, size_t len);
-void vg_json_record_str(struct vg_json *j, const struct vg_event_ctx *ev, const struct vg_str *s);
-/* Writes "process": {...} for @p (record fields override the cache for exec). */
-void vg_json_process(struct vg_json *j, const struct vg_event_ctx *ev);
 const char *vg_signal_name(int sig);
 
 #endif

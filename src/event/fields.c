@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The field registry, built from the record tables (rec_*.c): every entry a
+ * rule may name becomes a field; the same name in several tables is one
+ * field whose kinds are the union. A live record is read through the entry
+ * of its kind; a replayed JSON object through the dotted path.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "event/decode.h"
-#include "event/dns_parse.h"
 #include "event/fields.h"
-#include "event/format_file.h"
-#include "event/format_priv.h"
-#include "event/proc_cache.h"
 
 /* The decoder's kind names (src/decode.c), which `event.kind` prints. */
 static const char *const kind_names[VG_K_MAX] = {
@@ -33,62 +35,66 @@ static const char *const kind_names[VG_K_MAX] = {
 
 /* ---- value helpers ---- */
 
-static bool emit_str(const char *p, size_t len, vg_value_cb cb, void *ctx)
+bool vg_value_str(const char *p, size_t len, vg_value_cb cb, void *ctx)
 {
 	struct vg_value val = { .type = VG_FT_STR, .s = { p, len } };
 
 	return cb(&val, ctx);
 }
 
-static bool emit_cstr(const char *p, vg_value_cb cb, void *ctx)
+bool vg_value_cstr(const char *p, vg_value_cb cb, void *ctx)
 {
-	return p ? emit_str(p, strlen(p), cb, ctx) : false;
+	return p ? vg_value_str(p, strlen(p), cb, ctx) : false;
 }
 
-static bool emit_uint(uint64_t u, vg_value_cb cb, void *ctx)
+bool vg_value_uint(uint64_t u, vg_value_cb cb, void *ctx)
 {
 	struct vg_value val = { .type = VG_FT_UINT, .u = u };
 
 	return cb(&val, ctx);
 }
 
-static bool emit_int(int64_t i, vg_value_cb cb, void *ctx)
+bool vg_value_int(int64_t i, vg_value_cb cb, void *ctx)
 {
 	struct vg_value val = { .type = VG_FT_INT, .i = i };
 
 	return cb(&val, ctx);
 }
 
-/* Each NUL-separated element of @p[0..len) as one value. */
-static bool emit_nul_list(const char *p, size_t len, vg_value_cb cb, void *ctx)
+bool vg_value_nul_list(const char *p, size_t len, vg_value_cb cb, void *ctx)
 {
-	size_t i = 0;
+	size_t start = 0, i;
 
-	while (i < len) {
-		const char *e = memchr(p + i, '\0', len - i);
-		size_t n = e ? (size_t)(e - (p + i)) : len - i;
-
-		if (emit_str(p + i, n, cb, ctx))
+	for (i = 0; len && i <= len; i++) {
+		if (i < len && p[i] != '\0')
+			continue;
+		if (vg_value_str(p + start, i - start, cb, ctx))
 			return true;
-		i += n + 1;
+		start = i + 1;
 	}
 	return false;
 }
 
-/* NUL-separated argv joined by spaces into the view's scratch. */
-static bool emit_joined(struct vg_event_view *v, const char *p, size_t len,
-			vg_value_cb cb, void *ctx)
+bool vg_value_words(const char *const *w, size_t n, vg_value_cb cb, void *ctx)
 {
-	size_t i, n = len < sizeof(v->scratch) ? len : sizeof(v->scratch);
+	size_t i;
 
-	while (n && p[n - 1] == '\0')
-		n--;
 	for (i = 0; i < n; i++)
-		v->scratch[i] = p[i] ? p[i] : ' ';
-	return emit_str(v->scratch, n, cb, ctx);
+		if (vg_value_cstr(w[i], cb, ctx))
+			return true;
+	return false;
 }
 
-static const char *base_name(const char *p, size_t *len)
+bool vg_value_rec_str(const struct vg_event_view *v, const struct vg_str *s, vg_value_cb cb,
+		      void *ctx)
+{
+	size_t len;
+	const char *p = vg_rec_str(v->rec, s, &len);
+
+	return vg_value_str(p, len, cb, ctx);
+}
+
+const char *vg_path_base(const char *p, size_t *len)
 {
 	size_t i = *len;
 
@@ -98,775 +104,190 @@ static const char *base_name(const char *p, size_t *len)
 	return p + i;
 }
 
-static const struct vg_exec *as_exec(const struct vg_event_view *v)
+/* ---- reading an entry from a record ---- */
+
+bool vg_rec_field_has(const struct vg_event_view *v, const struct vg_rec_field *e,
+		      vg_kinds_t table_kinds)
 {
-	return v->rec && v->rec->type == VG_EV_EXEC ? (const struct vg_exec *)v->rec : NULL;
+	vg_kinds_t k = e->kinds ? e->kinds : table_kinds;
+
+	return (k & VG_KB(v->kind)) && (!e->when || e->when(v));
 }
 
-static bool exec_str(const struct vg_event_view *v, const struct vg_str *s, vg_value_cb cb,
-		     void *ctx)
+static uint64_t member_bits(const struct vg_event_view *v, const struct vg_rec_field *e)
 {
-	size_t len;
-	const char *p = vg_rec_str(v->rec, s, &len);
+	const char *p = (const char *)v->rec + e->off;
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
 
-	return emit_str(p, len, cb, ctx);
-}
-
-static const struct vg_proc *parent_of(const struct vg_event_view *v)
-{
-	return v->n_ancestors ? v->ancestors[0] : NULL;
-}
-
-/* ---- record getters ---- */
-
-/* Every network record starts with the header and then the 4-tuple. */
-static const struct vg_net_tuple *net_tuple(const struct vg_event_view *v)
-{
-	if (!v->rec || v->rec->type < VG_EV_NET_FIRST || v->rec->type > VG_EV_NET_LAST ||
-	    v->size < sizeof(struct vg_hdr) + sizeof(struct vg_net_tuple))
-		return NULL;
-	return (const struct vg_net_tuple *)((const char *)v->rec + sizeof(struct vg_hdr));
-}
-
-static bool emit_net_ip(const struct vg_net_tuple *t, const __u8 *a, vg_value_cb cb, void *ctx)
-{
-	struct vg_value val = { .type = VG_FT_IP };
-
-	if (t->family == 2) {	/* AF_INET: held v4-mapped */
-		val.ip.v4 = 1;
-		val.ip.addr[10] = val.ip.addr[11] = 0xff;
-		memcpy(val.ip.addr + 12, a, 4);
-	} else {
-		memcpy(val.ip.addr, a, 16);
+	switch (e->size) {
+	case 1: memcpy(&u8, p, 1); return e->is_signed ? (uint64_t)(int64_t)(int8_t)u8 : u8;
+	case 2: memcpy(&u16, p, 2); return e->is_signed ? (uint64_t)(int64_t)(int16_t)u16 : u16;
+	case 4: memcpy(&u32, p, 4); return e->is_signed ? (uint64_t)(int64_t)(int32_t)u32 : u32;
+	default: memcpy(&u64, p, 8); return u64;
 	}
-	return cb(&val, ctx);
 }
 
-static bool get_net_daddr(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
+bool vg_rec_field_get(struct vg_event_view *v, const struct vg_rec_field *e,
+		      vg_value_cb cb, void *ctx)
 {
-	const struct vg_net_tuple *t = net_tuple(v);
+	const char *p = (const char *)v->rec + e->off;
+	uint64_t u;
 
-	(void)f;
-	return t && t->family ? emit_net_ip(t, t->daddr, cb, ctx) : false;
-}
-
-static bool get_net_saddr(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_net_tuple *t = net_tuple(v);
-
-	(void)f;
-	return t && t->family ? emit_net_ip(t, t->saddr, cb, ctx) : false;
-}
-
-static bool get_net_dport(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_net_tuple *t = net_tuple(v);
-
-	(void)f;
-	return t ? emit_uint(t->dport, cb, ctx) : false;
-}
-
-static bool get_net_sport(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_net_tuple *t = net_tuple(v);
-
-	(void)f;
-	return t ? emit_uint(t->sport, cb, ctx) : false;
-}
-
-static bool get_net_transport(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			      void *ctx)
-{
-	const struct vg_net_tuple *t = net_tuple(v);
-
-	(void)f;
-	if (!t)
+	if (e->acc != VG_ACC_GET && (!v->rec || e->off + (size_t)e->size > v->size))
 		return false;
-	/* As format_net.c's transport_name() prints it. */
-	return emit_cstr(t->protocol == 6 ? "tcp" : t->protocol == 17 ? "udp" : "unknown", cb, ctx);
-}
-
-static bool get_net_type(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			 void *ctx)
-{
-	const struct vg_net_tuple *t = net_tuple(v);
-
-	(void)f;
-	if (!t || !t->family)
-		return false;
-	return emit_cstr(t->family == 2 ? "ipv4" : "ipv6", cb, ctx);
-}
-
-/* The first question of a dns record's payload, parsed as the formatter does. */
-static bool get_dns_qname(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_net_dns *d;
-	struct vg_dns_msg m;
-	const uint8_t *p;
-	size_t len;
-
-	(void)f;
-	if (!v->rec || v->rec->type != VG_EV_NET_DNS || v->size < sizeof(*d))
-		return false;
-	d = (const struct vg_net_dns *)v->rec;
-	p = (const uint8_t *)vg_rec_str(v->rec, &d->payload, &len);
-	if (d->flags & VG_NET_DNS_TCP) {	/* 2-byte length first */
-		if (len < 2)
-			return false;
-		p += 2;
-		len -= 2;
+	switch (e->acc) {
+	case VG_ACC_NUM:
+		u = member_bits(v, e);
+		return e->is_signed ? vg_value_int((int64_t)u, cb, ctx) : vg_value_uint(u, cb, ctx);
+	case VG_ACC_BIT:
+		return vg_value_uint(!!(member_bits(v, e) & e->bit), cb, ctx);
+	case VG_ACC_CHARS:
+		return vg_value_str(p, strnlen(p, e->size), cb, ctx);
+	case VG_ACC_STR:
+		return vg_value_rec_str(v, (const struct vg_str *)p, cb, ctx);
+	default:
+		return e->get ? e->get(v, e, cb, ctx) : false;
 	}
-	if (vg_dns_parse(p, len, &m))
-		return false;	/* malformed: printed without a question */
-	len = strnlen(m.qname, sizeof(m.qname));
-	memcpy(v->scratch, m.qname, len);
-	return emit_str(v->scratch, len, cb, ctx);
 }
+
+/* ---- the registry ---- */
+
+#define MAX_FIELDS 96
+
+static struct vg_field table[MAX_FIELDS];
+static size_t n_fields;
+/* The entry a live record of each kind is read through, per field. */
+static const struct vg_rec_field *entry_of[MAX_FIELDS][VG_K_MAX];
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
 
 static bool get_kind(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
 {
 	(void)f;
-	return emit_cstr(kind_names[v->kind], cb, ctx);
-}
-
-static bool get_boot_ns(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			void *ctx)
-{
-	(void)f;
-	return emit_uint(v->rec->ts_boot_ns, cb, ctx);
-}
-
-static bool get_pid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return emit_uint(v->rec->tgid, cb, ctx);
-}
-
-static bool get_tid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return emit_uint(v->rec->pid, cb, ctx);
-}
-
-static bool get_comm(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return emit_str(v->rec->comm, strnlen(v->rec->comm, VG_COMM_LEN), cb, ctx);
-}
-
-static bool get_cgroup_id(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	(void)f;
-	return emit_uint(v->rec->cgroup_id, cb, ctx);
-}
-
-static bool get_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-
-	(void)f;
-	if (e)
-		return exec_str(v, &e->exe, cb, ctx);
-	return v->proc ? emit_cstr(v->proc->exe, cb, ctx) : false;
-}
-
-static bool get_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			 void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-	const char *p = NULL;
-	size_t len = 0;
-
-	(void)f;
-	if (e)
-		p = vg_rec_str(v->rec, &e->exe, &len);
-	else if (v->proc && v->proc->exe)
-		p = v->proc->exe, len = strlen(p);
-	if (!p)
-		return false;
-	p = base_name(p, &len);
-	return emit_str(p, len, cb, ctx);
-}
-
-static bool get_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-	const char *p;
-	size_t len;
-
-	(void)f;
-	if (e) {
-		p = vg_rec_str(v->rec, &e->argv, &len);
-		return emit_joined(v, p, len, cb, ctx);
-	}
-	if (v->proc && v->proc->args)
-		return emit_joined(v, v->proc->args, v->proc->args_len, cb, ctx);
-	return false;
-}
-
-static bool get_args(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-	const char *p;
-	size_t len;
-
-	(void)f;
-	if (e) {
-		p = vg_rec_str(v->rec, &e->argv, &len);
-		return emit_nul_list(p, len, cb, ctx);
-	}
-	if (v->proc && v->proc->args)
-		return emit_nul_list(v->proc->args, v->proc->args_len, cb, ctx);
-	return false;
-}
-
-static bool get_argc(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-
-	(void)f;
-	return e ? emit_uint(e->argc, cb, ctx) : false;
-}
-
-static bool get_cwd(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-
-	(void)f;
-	return e ? exec_str(v, &e->cwd, cb, ctx) : false;
-}
-
-static bool get_tty(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-
-	(void)f;
-	return e && e->tty.len ? exec_str(v, &e->tty, cb, ctx) : false;
-}
-
-static bool get_cgroup_path(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-
-	(void)f;
-	return e ? exec_str(v, &e->cgroup, cb, ctx) : false;
-}
-
-/* Credentials: the exec record has them all, the cache the main four. */
-enum cred { CRED_EUID, CRED_UID, CRED_EGID, CRED_GID };
-
-static bool emit_cred(struct vg_event_view *v, enum cred c, vg_value_cb cb, void *ctx)
-{
-	const struct vg_exec *e = as_exec(v);
-	const struct vg_proc *p = v->proc;
-
-	if (e)
-		return emit_uint(c == CRED_EUID ? e->euid : c == CRED_UID ? e->uid :
-				 c == CRED_EGID ? e->egid : e->gid, cb, ctx);
-	if (p)
-		return emit_uint(c == CRED_EUID ? p->euid : c == CRED_UID ? p->uid :
-				 c == CRED_EGID ? p->egid : p->gid, cb, ctx);
-	return false;
-}
-
-/* The effective uid when the event happened: every record header carries it. */
-static bool get_euid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	if (v->rec && !as_exec(v))
-		return emit_uint(v->rec->euid, cb, ctx);
-	return emit_cred(v, CRED_EUID, cb, ctx);
-}
-
-static bool get_uid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return emit_cred(v, CRED_UID, cb, ctx);
-}
-
-static bool get_egid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return emit_cred(v, CRED_EGID, cb, ctx);
-}
-
-static bool get_gid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return emit_cred(v, CRED_GID, cb, ctx);
-}
-
-static bool get_ppid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	switch (v->rec->type) {
-	case VG_EV_EXEC:
-		return emit_uint(((const struct vg_exec *)v->rec)->ppid, cb, ctx);
-	case VG_EV_FORK:
-		return emit_uint(((const struct vg_fork *)v->rec)->ppid, cb, ctx);
-	case VG_EV_EXIT:
-		return emit_uint(((const struct vg_exit *)v->rec)->ppid, cb, ctx);
-	}
-	return v->proc ? emit_uint(v->proc->ppid, cb, ctx) : false;
-}
-
-static bool get_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx)
-{
-	const struct vg_proc *p = parent_of(v);
-
-	(void)f;
-	return p ? emit_cstr(p->exe, cb, ctx) : false;
-}
-
-static bool get_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_proc *p = parent_of(v);
-
-	(void)f;
-	return p ? emit_str(p->comm, strnlen(p->comm, VG_COMM_LEN), cb, ctx) : false;
-}
-
-static bool get_parent_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			       void *ctx)
-{
-	const struct vg_proc *p = parent_of(v);
-
-	(void)f;
-	return p && p->args ? emit_joined(v, p->args, p->args_len, cb, ctx) : false;
-}
-
-static bool get_anc_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			void *ctx)
-{
-	size_t i;
-
-	(void)f;
-	for (i = 0; i < v->n_ancestors; i++)
-		if (emit_cstr(v->ancestors[i]->exe, cb, ctx))
-			return true;
-	return false;
-}
-
-static bool get_anc_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			 void *ctx)
-{
-	size_t i;
-
-	(void)f;
-	for (i = 0; i < v->n_ancestors; i++) {
-		const struct vg_proc *p = v->ancestors[i];
-
-		if (emit_str(p->comm, strnlen(p->comm, VG_COMM_LEN), cb, ctx))
-			return true;
-	}
-	return false;
-}
-
-static bool get_exit_code(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_exit *x = (const struct vg_exit *)v->rec;
-
-	(void)f;
-	return v->rec->type == VG_EV_EXIT && !x->signal ? emit_int(x->exit_code, cb, ctx) : false;
-}
-
-static bool get_exit_signal(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_exit *x = (const struct vg_exit *)v->rec;
-
-	(void)f;
-	return v->rec->type == VG_EV_EXIT ? emit_uint(x->signal, cb, ctx) : false;
+	return vg_value_cstr(kind_names[v->kind], cb, ctx);
 }
 
 /*
- * File records: one layout for every file kind. Each getter yields what
- * vg_json_file() (src/format_file.c) prints for the same record, so a rule
- * reads a live record and its replayed JSON line alike.
+ * What a rule reads is what the JSON line says: values are converted as
+ * the replay path converts JSON (a negative number is no uint, an address
+ * string is an ip).
  */
-_Static_assert(VG_MAX_PATH_BYTES <= VG_MAX_ARGV_BYTES, "a normalized path fits the scratch");
-
-static const struct vg_file *as_file(const struct vg_event_view *v)
-{
-	if (!v->rec || v->rec->type < VG_EV_FILE_OPEN || v->rec->type > VG_EV_FILE_TYPE_LAST ||
-	    v->size < sizeof(struct vg_file))
-		return NULL;
-	return (const struct vg_file *)v->rec;
-}
-
-/* A caller's string joined with "." or ".." the kernel did not resolve: printed normalized. */
-static bool file_path_unchecked(const struct vg_file *f)
-{
-	return (f->fflags & VG_FILE_PATH_USER) && (f->fflags & VG_FILE_UNCHECKED);
-}
-
-/* A record path string, normalized as the formatter does, or its last component. */
-static bool emit_rec_path(struct vg_event_view *v, const struct vg_str *s, bool normalize,
-			  bool last_component, vg_value_cb cb, void *ctx)
-{
-	size_t len;
-	const char *p = vg_rec_str(v->rec, s, &len);
-
-	if (normalize) {
-		if (len > sizeof(v->scratch))
-			len = sizeof(v->scratch);
-		memcpy(v->scratch, p, len);
-		len = vg_path_normalize(v->scratch, len);
-		p = v->scratch;
-	}
-	if (last_component)
-		p = base_name(p, &len);
-	return emit_str(p, len, cb, ctx);
-}
-
-static bool get_file_path(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-
-	(void)f;
-	return r ? emit_rec_path(v, &r->path, file_path_unchecked(r), false, cb, ctx) : false;
-}
-
-static bool get_file_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-
-	(void)f;
-	return r ? emit_rec_path(v, &r->path, file_path_unchecked(r), true, cb, ctx) : false;
-}
-
-static bool get_file_target(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-	uint16_t type;
-
-	(void)f;
-	if (!r)
-		return false;
-	type = r->hdr.type;
-	if (!r->target.len && type != VG_EV_FILE_RENAME && type != VG_EV_FILE_LINK &&
-	    type != VG_EV_FILE_SYMLINK)
-		return false;
-	if (type == VG_EV_FILE_MOUNT)	/* the mount point; the source is mount.source */
-		return emit_rec_path(v, &r->path, file_path_unchecked(r), false, cb, ctx);
-	return emit_rec_path(v, &r->target,
-			     !(r->fflags & VG_FILE_TARGET_RAW) && (r->fflags & VG_FILE_UNCHECKED),
-			     false, cb, ctx);
-}
-
-static bool get_file_path_source(struct vg_event_view *v, const struct vg_field *f,
-				 vg_value_cb cb, void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-
-	(void)f;
-	if (!r)
-		return false;
-	return emit_cstr(r->fflags & VG_FILE_PATH_USER ? "user" : "kernel", cb, ctx);
-}
-
-static bool get_file_access(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-	const char *words[VG_FILE_MAX_WORDS];
-	size_t n, i;
-
-	(void)f;
-	if (!r)
-		return false;
-	n = vg_file_access_words(r->hdr.type, r->flags, r->access, words, VG_FILE_MAX_WORDS);
-	for (i = 0; i < n; i++)
-		if (emit_cstr(words[i], cb, ctx))
-			return true;
-	return false;
-}
-
-static bool get_file_flags(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-
-	(void)f;
-	/* Printed when there are flags (the words come from set bits only). */
-	return r && r->flags ? emit_uint(r->flags, cb, ctx) : false;
-}
-
-static bool get_file_mode(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-	uint16_t type;
-
-	(void)f;
-	if (!r)
-		return false;
-	type = r->hdr.type;
-	if (type != VG_EV_FILE_CHMOD && type != VG_EV_FILE_MKNOD &&
-	    !(type == VG_EV_FILE_OPEN && (r->flags & O_CREAT)))
-		return false;
-	return emit_uint(r->mode & 07777, cb, ctx);
-}
-
-/* chown: (u32)-1 leaves the id unchanged and prints null. */
-static bool get_file_owner(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-
-	(void)f;
-	if (!r || r->hdr.type != VG_EV_FILE_CHOWN || r->uid == (uint32_t)-1)
-		return false;
-	return emit_uint(r->uid, cb, ctx);
-}
-
-static bool get_file_group(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx)
-{
-	const struct vg_file *r = as_file(v);
-
-	(void)f;
-	if (!r || r->hdr.type != VG_EV_FILE_CHOWN || r->gid == (uint32_t)-1)
-		return false;
-	return emit_uint(r->gid, cb, ctx);
-}
-
-/* Privilege records: what vg_json_priv() / vg_json_priv_process() print. */
-static const void *as_priv(const struct vg_event_view *v, uint16_t type, size_t size)
-{
-	return v->rec && v->rec->type == type && v->size >= size ? v->rec : NULL;
-}
-
-static bool get_new_user(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			 void *ctx)
-{
-	const struct vg_cred *c;
-
-	(void)f;
-	if (!v->rec || (v->rec->type != VG_EV_CRED && v->rec->type != VG_EV_CAPSET &&
-			v->rec->type != VG_EV_PRIV_EXEC) || v->size < sizeof(*c))
-		return false;
-	c = (const struct vg_cred *)v->rec;
-	return emit_uint(c->new_creds.euid, cb, ctx);
-}
-
-static bool get_target_pid(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx)
-{
-	const struct vg_priv_target *t = NULL;
-	const struct vg_priv_sys *s = NULL;
-	const struct vg_ptrace *pt;
-	const struct vg_process_vm *vm;
-	const struct vg_signal *sg;
-
-	(void)f;
-	if ((pt = as_priv(v, VG_EV_PTRACE, sizeof(*pt))))
-		s = &pt->sys, t = &pt->target;
-	else if ((vm = as_priv(v, VG_EV_PROCESS_VM, sizeof(*vm))))
-		s = &vm->sys, t = &vm->target;
-	else if ((sg = as_priv(v, VG_EV_SIGNAL, sizeof(*sg))))
-		s = &sg->sys, t = &sg->target;
-	if (!t)
-		return false;
-	/* The process when found, else the id as passed (<= 0: a group, not a pid). */
-	if (s->flags & VG_PRIV_TARGET_KNOWN)
-		return emit_uint(t->tgid, cb, ctx);
-	return t->pid >= 0 ? emit_uint((uint64_t)t->pid, cb, ctx) : false;
-}
-
-static bool get_signal_number(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			      void *ctx)
-{
-	const struct vg_signal *s = as_priv(v, VG_EV_SIGNAL, sizeof(*s));
-
-	(void)f;
-	return s ? emit_uint(s->sig, cb, ctx) : false;
-}
-
-static bool get_module_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_module *m = as_priv(v, VG_EV_MODULE, sizeof(*m));
-
-	(void)f;
-	/* Only delete_module names a module; loads carry an image or a file. */
-	if (!m || m->sys.call != VG_PC_DELETE_MODULE)
-		return false;
-	return exec_str(v, &m->name, cb, ctx);
-}
-
-static bool get_bpf_command(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	const struct vg_bpf *b = as_priv(v, VG_EV_BPF, sizeof(*b));
-	const char *name;
-
-	(void)f;
-	if (!b || !(name = vg_bpf_cmd_name(b->cmd)))
-		return false;
-	return emit_cstr(name + strlen("BPF_"), cb, ctx);	/* "PROG_LOAD" */
-}
-
-static bool get_namespace_type(struct vg_event_view *v, const struct vg_field *f,
-			       vg_value_cb cb, void *ctx)
-{
-	const struct vg_namespace *n = as_priv(v, VG_EV_NAMESPACE, sizeof(*n));
-	const char *names[VG_NS_MAX_TYPES];
-	size_t count, i;
-
-	(void)f;
-	if (!n)
-		return false;
-	count = vg_ns_type_names(n->ns_flags, names, VG_NS_MAX_TYPES);
-	for (i = 0; i < count; i++)
-		if (emit_cstr(names[i], cb, ctx))
-			return true;
-	return false;
-}
-
-/* JSON getters for fields `vigil trace --json` does not print as such. */
-static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx);
-static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			 void *ctx);
-static bool json_file_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx);
-static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx);
-static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			     void *ctx);
-static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *f,
-				vg_value_cb cb, void *ctx);
-
-/* ---- the registry ---- */
-
-#define ALL VG_KINDS_ALL
-#define K(k) VG_KB(VG_K_##k)
-
-/*
- * Adding a record-backed getter for a sensor's new record is one change in
- * the row's last column; until then the field is read from JSON (replay).
- */
-static const struct vg_field table[] = {
-	{ "event.kind", VG_FT_STR, ALL, true,
-	  "what happened: exec, open, connect, ... (the rule's `event`)", get_kind, NULL },
-	{ "event.boot_time_ns", VG_FT_UINT, ALL, false,
-	  "kernel boot-clock time of the event, ns; throttling windows use it", get_boot_ns, NULL },
-	{ "process.pid", VG_FT_UINT, ALL, true, "process id (tgid)", get_pid, NULL },
-	{ "process.thread.id", VG_FT_UINT, ALL, false, "thread id", get_tid, NULL },
-	{ "process.name", VG_FT_STR, ALL, false,
-	  "kernel task name (comm, at most 15 bytes)", get_comm, NULL },
-	{ "process.executable.path", VG_FT_STR, ALL, true,
-	  "executable path as the kernel resolved it", get_exe, NULL },
-	{ "process.executable.name", VG_FT_STR, ALL, false,
-	  "last component of process.executable.path", get_exe_name, json_exe_name },
-	{ "process.command_line", VG_FT_STR, ALL, false,
-	  "arguments joined by single spaces", get_cmdline, json_cmdline },
-	{ "process.args", VG_FT_STRLIST, ALL, false,
-	  "arguments, argv[0] first; a comparison matches if any argument does", get_args, NULL },
-	{ "process.args_count", VG_FT_UINT, VG_KB(VG_K_EXEC), false,
-	  "argc as the kernel counted it", get_argc, NULL },
-	{ "process.working_directory", VG_FT_STR, ALL, false,
-	  "current directory at exec", get_cwd, NULL },
-	{ "process.tty", VG_FT_STR, ALL, false,
-	  "controlling terminal name; absent when none", get_tty, NULL },
-	{ "process.user.id", VG_FT_UINT, ALL, true, "effective user id when the event happened", get_euid, NULL },
-	{ "process.real_user.id", VG_FT_UINT, ALL, false, "real user id", get_uid, NULL },
-	{ "process.group.id", VG_FT_UINT, ALL, false, "effective group id", get_egid, NULL },
-	{ "process.real_group.id", VG_FT_UINT, ALL, false, "real group id", get_gid, NULL },
-	{ "process.parent.pid", VG_FT_UINT, ALL, false, "parent process id", get_ppid, NULL },
-	{ "process.parent.executable.path", VG_FT_STR, ALL, false,
-	  "parent's executable path", get_parent_exe, json_parent_exe },
-	{ "process.parent.name", VG_FT_STR, ALL, false, "parent's task name (comm)",
-	  get_parent_name, json_parent_name },
-	{ "process.parent.command_line", VG_FT_STR, ALL, false, "parent's arguments, joined",
-	  get_parent_cmdline, json_parent_cmdline },
-	{ "process.ancestors.executable.path", VG_FT_STRLIST, ALL, false,
-	  "executable of every ancestor, parent first; `=` means \"some ancestor is\"",
-	  get_anc_exe, NULL },
-	{ "process.ancestors.name", VG_FT_STRLIST, ALL, false,
-	  "task name of every ancestor, parent first", get_anc_name, NULL },
-	{ "process.exit.code", VG_FT_INT, K(EXIT), false,
-	  "exit status; absent when killed by a signal", get_exit_code, NULL },
-	{ "process.exit.signal", VG_FT_UINT, K(EXIT), false,
-	  "terminating signal, 0 on a normal exit", get_exit_signal, NULL },
-	{ "process.cgroup.id", VG_FT_UINT, ALL, true, "cgroup v2 id", get_cgroup_id, NULL },
-	{ "process.cgroup.path", VG_FT_STR, ALL, false, "cgroup v2 path", get_cgroup_path, NULL },
-	{ "container.id", VG_FT_STR, ALL, false,
-	  "container id derived from the cgroup path; absent on the host", NULL, NULL },
-	/* file sensor */
-	{ "file.path", VG_FT_STR, VG_KINDS_FILE, true,
-	  "path of the file acted on, from the kernel's struct file when possible",
-	  get_file_path, NULL },
-	{ "file.name", VG_FT_STR, VG_KINDS_FILE, false, "last component of file.path",
-	  get_file_name, json_file_name },
-	{ "file.target_path", VG_FT_STR, K(RENAME) | K(LINK) | K(SYMLINK) | K(MOUNT), false,
-	  "new name (rename), link target (link, symlink), mount point (mount)",
-	  get_file_target, NULL },
-	{ "file.access", VG_FT_STRLIST, VG_KINDS_FILE, false,
-	  "what the event does, as words: open: read, write or read-write (path for O_PATH), "
-	  "then tmpfile, directory, create, exclusive, truncate, append, nofollow, "
-	  "execute-mode; others: read, write, create, truncate, delete, rename, attributes, "
-	  "execute-mode, mount, memfd; `file.access = write` is an exact word, "
-	  "`contains write` also matches read-write", get_file_access, NULL },
-	{ "file.flags", VG_FT_UINT, VG_KINDS_FILE, false,
-	  "flags argument (open, renameat2, *at, mount, umount2, memfd_create); absent when 0",
-	  get_file_flags, NULL },
-	{ "file.mode", VG_FT_UINT, K(OPEN) | K(CHMOD) | K(MKNOD), false,
-	  "permission bits requested (chmod, mknod, open with O_CREAT)", get_file_mode, NULL },
-	{ "file.owner.id", VG_FT_UINT, K(CHOWN), false,
-	  "new owner uid (chown); absent when left unchanged", get_file_owner, NULL },
-	{ "file.group.id", VG_FT_UINT, K(CHOWN), false,
-	  "new group gid (chown); absent when left unchanged", get_file_group, NULL },
-	{ "file.path_source", VG_FT_STR, VG_KINDS_FILE, false,
-	  "kernel (from struct file) or user (joined from the syscall's string)",
-	  get_file_path_source, NULL },
-	/* network sensor */
-	{ "destination.address", VG_FT_IP, VG_KINDS_NET, true, "peer (remote) address",
-	  get_net_daddr, NULL },
-	{ "destination.port", VG_FT_UINT, VG_KINDS_NET, true, "peer (remote) port",
-	  get_net_dport, NULL },
-	{ "source.address", VG_FT_IP, VG_KINDS_NET, false, "local address", get_net_saddr, NULL },
-	{ "source.port", VG_FT_UINT, VG_KINDS_NET, true, "local port", get_net_sport, NULL },
-	{ "network.transport", VG_FT_STR, VG_KINDS_NET, false, "tcp or udp", get_net_transport,
-	  NULL },
-	{ "network.type", VG_FT_STR, VG_KINDS_NET, false, "ipv4 or ipv6", get_net_type, NULL },
-	{ "dns.question.name", VG_FT_STR, K(DNS), false, "queried name", get_dns_qname, NULL },
-	/* privilege / kernel sensor */
-	{ "process.new_user.id", VG_FT_UINT, K(SETUID) | K(CAPSET) | K(PRIVILEGED_EXEC), false,
-	  "effective uid after the credential change", get_new_user, NULL },
-	{ "target.process.pid", VG_FT_UINT, K(PTRACE) | K(PROCESS_VM) | K(SIGNAL), false,
-	  "process traced, read/written or signalled (the id as passed when not found; "
-	  "absent for process groups)", get_target_pid, NULL },
-	{ "signal.number", VG_FT_UINT, K(SIGNAL), false, "signal sent", get_signal_number, NULL },
-	{ "module.name", VG_FT_STR, K(MODULE), false,
-	  "kernel module unloaded (delete_module); loads carry no name", get_module_name, NULL },
-	{ "bpf.command", VG_FT_STR, K(BPF), false, "bpf(2) command, e.g. PROG_LOAD",
-	  get_bpf_command, NULL },
-	{ "namespace.type", VG_FT_STRLIST, K(NAMESPACE), false,
-	  "namespaces entered or created: mnt, cgroup, uts, ipc, user, pid, net, time; "
-	  "`namespace.type = net` matches if one of them is net", get_namespace_type, NULL },
+struct conv {
+	enum vg_ftype type;
+	vg_value_cb cb;
+	void *ctx;
 };
 
-#define N_FIELDS (sizeof(table) / sizeof(table[0]))
+static bool conv_one(const struct vg_value *val, void *arg)
+{
+	struct conv *c = arg;
+	struct vg_value out = *val;
+
+	switch (c->type) {
+	case VG_FT_STR:
+	case VG_FT_STRLIST:
+		if (val->type != VG_FT_STR)
+			return false;
+		break;
+	case VG_FT_INT:
+		if (val->type != VG_FT_INT && val->type != VG_FT_UINT)
+			return false;
+		out.type = VG_FT_INT;
+		break;
+	case VG_FT_UINT:
+		if (val->type == VG_FT_INT && val->i < 0)
+			return false;
+		if (val->type != VG_FT_INT && val->type != VG_FT_UINT)
+			return false;
+		out.type = VG_FT_UINT;
+		break;
+	case VG_FT_IP:
+		if (val->type == VG_FT_STR && vg_field_parse_ip(val->s.p, val->s.len, &out.ip))
+			return false;
+		if (val->type != VG_FT_STR && val->type != VG_FT_IP)
+			return false;
+		out.type = VG_FT_IP;
+		break;
+	}
+	return c->cb(&out, c->ctx);
+}
+
+static bool field_rec_get(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			  void *ctx)
+{
+	const struct vg_rec_field *e = entry_of[f - table][v->kind];
+	struct conv c = { f->type, cb, ctx };
+
+	if (!e || (e->when && !e->when(v)))
+		return false;
+	return vg_rec_field_get(v, e, conv_one, &c);
+}
+
+static struct vg_field *registry_slot(const struct vg_rec_field *e)
+{
+	struct vg_field *f;
+	size_t i;
+
+	for (i = 0; i < n_fields; i++)
+		if (!strcmp(table[i].name, e->path))
+			return &table[i];
+	if (n_fields == MAX_FIELDS)
+		abort();	/* MAX_FIELDS is too small for the tables: a build-time mistake */
+	f = &table[n_fields++];
+	f->name = e->path;
+	f->type = e->type;
+	f->kernel = e->flags & VG_RF_KERNEL;
+	f->description = e->description;
+	f->rec_get = e->acc == VG_ACC_GET && !e->get ? NULL : field_rec_get;
+	f->json_get = e->json_get;
+	return f;
+}
+
+static void registry_add(const struct vg_rec_table *t, enum vg_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct vg_rec_field *e = &t->fields[i];
+		vg_kinds_t k = e->kinds ? e->kinds : t->kinds;
+		struct vg_field *f;
+
+		if (!(e->flags & VG_RF_POLICY) || !(k & VG_KB(kind)))
+			continue;
+		f = registry_slot(e);
+		f->kinds |= e->policy_kinds ? e->policy_kinds : k;
+		entry_of[f - table][kind] = e;
+	}
+}
+
+static void registry_build(void)
+{
+	unsigned type;
+
+	for (type = 0; type < VG_EV_TYPE_MAX; type++) {
+		const struct vg_record_desc *d = vg_record_desc(type);
+		const struct vg_rec_table *const *t;
+		int kind;
+
+		if (!d || !d->layout)
+			continue;
+		kind = vg_field_kind_lookup(d->kind, strlen(d->kind));
+		for (t = d->layout->tables; kind >= 0 && *t; t++)
+			registry_add(*t, kind);
+	}
+}
+
+static void registry(void)
+{
+	pthread_once(&registry_once, registry_build);
+}
 
 const struct vg_field *vg_field_table(size_t *n)
 {
-	*n = N_FIELDS;
+	registry();
+	*n = n_fields;
 	return table;
 }
 
@@ -874,7 +295,8 @@ const struct vg_field *vg_field_lookup(const char *name, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < N_FIELDS; i++)
+	registry();
+	for (i = 0; i < n_fields; i++)
 		if (strlen(table[i].name) == len && !memcmp(table[i].name, name, len))
 			return &table[i];
 	return NULL;
@@ -913,14 +335,15 @@ const char *vg_field_suggest(const char *name, size_t len)
 	unsigned best_d = len / 5 + 1;	/* further than this is a guess, not a hint */
 	size_t i;
 
+	registry();
 	/* A cut-short name ("process.exe") most likely means the field it begins. */
-	for (i = 0; i < N_FIELDS; i++)
+	for (i = 0; i < n_fields; i++)
 		if (len > 3 && !strncmp(table[i].name, name, len) &&
 		    (!best || strlen(table[i].name) < strlen(best)))
 			best = table[i].name;
 	if (best)
 		return best;
-	for (i = 0; i < N_FIELDS; i++) {
+	for (i = 0; i < n_fields; i++) {
 		unsigned d = vg_field_distance(name, len, table[i].name, strlen(table[i].name));
 
 		if (d < best_d)
@@ -1017,6 +440,7 @@ int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size
 	v->ancestors = anc;
 	v->n_ancestors = anc ? n_anc : 0;
 	v->json = NULL;
+	v->cache = NULL;
 	v->kind = k;
 	return 0;
 }
@@ -1031,13 +455,13 @@ static bool json_leaf(const json_t *j, const struct vg_field *f, vg_value_cb cb,
 	case VG_FT_STRLIST:
 		if (!json_is_string(j))
 			return false;
-		return emit_str(json_string_value(j), json_string_length(j), cb, ctx);
+		return vg_value_str(json_string_value(j), json_string_length(j), cb, ctx);
 	case VG_FT_INT:
-		return json_is_integer(j) ? emit_int(json_integer_value(j), cb, ctx) : false;
+		return json_is_integer(j) ? vg_value_int(json_integer_value(j), cb, ctx) : false;
 	case VG_FT_UINT:
 		if (!json_is_integer(j) || json_integer_value(j) < 0)
 			return false;
-		return emit_uint((uint64_t)json_integer_value(j), cb, ctx);
+		return vg_value_uint((uint64_t)json_integer_value(j), cb, ctx);
 	case VG_FT_IP:
 		val.type = VG_FT_IP;
 		if (!json_is_string(j) ||
@@ -1098,7 +522,14 @@ static bool first_str(const struct vg_value *val, void *ctx)
 	return true;
 }
 
-static const struct vg_field json_str_field = { "", VG_FT_STR, ALL, false, "", NULL, NULL };
+bool vg_field_json_walk(const void *json, const char *path, const struct vg_field *f,
+			vg_value_cb cb, void *ctx)
+{
+	return json_walk(json, path, f, cb, ctx);
+}
+
+static const struct vg_field json_str_field = { "", VG_FT_STR, VG_KINDS_ALL, false, "", NULL,
+					       NULL };
 
 static bool any_value(const struct vg_value *val, void *ctx)
 {
@@ -1107,9 +538,14 @@ static bool any_value(const struct vg_value *val, void *ctx)
 	return true;
 }
 
+bool vg_field_json_has(const void *json, const char *path, const struct vg_field *f)
+{
+	return json_walk(json, path, f, any_value, NULL);
+}
+
 struct join_ctx {
 	char *buf;
-	size_t size, off;
+	size_t size, off, end;
 	unsigned n;
 };
 
@@ -1124,20 +560,25 @@ static bool join_one(const struct vg_value *val, void *arg)
 		n = c->size - c->off;
 	memcpy(c->buf + c->off, val->s.p, n);
 	c->off += n;
+	if (n)
+		c->end = c->off;
 	return false;
 }
 
-/* The strings at @path joined by spaces (command lines from "args" arrays). */
-static bool json_join(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
+/*
+ * The strings at @path joined by spaces (command lines from "args" arrays),
+ * without trailing empty ones: a live record's argv loses its trailing NULs.
+ */
+bool vg_field_json_join(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
 {
-	struct join_ctx c = { v->scratch, sizeof(v->scratch), 0, 0 };
+	struct join_ctx c = { v->scratch, sizeof(v->scratch), 0, 0, 0 };
 
 	json_walk(v->json, path, &json_str_field, join_one, &c);
-	return c.n ? emit_str(c.buf, c.off, cb, ctx) : false;
+	return c.n ? vg_value_str(c.buf, c.end, cb, ctx) : false;
 }
 
 /* The last component of the string at @path. */
-static bool json_base_name(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
+bool vg_field_json_base(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx)
 {
 	struct vg_value val;
 	const char *p;
@@ -1146,54 +587,14 @@ static bool json_base_name(struct vg_event_view *v, const char *path, vg_value_c
 	if (!json_walk(v->json, path, &json_str_field, first_str, &val))
 		return false;
 	len = val.s.len;
-	p = base_name(val.s.p, &len);
-	return emit_str(p, len, cb, ctx);
-}
-
-static bool json_exe_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			  void *ctx)
-{
-	(void)f;
-	return json_base_name(v, "process.executable.path", cb, ctx);
-}
-
-static bool json_file_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			   void *ctx)
-{
-	(void)f;
-	return json_base_name(v, "file.path", cb, ctx);
-}
-
-static bool json_cmdline(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			 void *ctx)
-{
-	(void)f;
-	return json_join(v, "process.args", cb, ctx);
-}
-
-static bool json_parent_exe(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			    void *ctx)
-{
-	return json_walk(v->json, "process.ancestors.0.executable.path", f, cb, ctx);
-}
-
-static bool json_parent_name(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
-			     void *ctx)
-{
-	return json_walk(v->json, "process.ancestors.0.name", f, cb, ctx);
-}
-
-static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *f,
-				vg_value_cb cb, void *ctx)
-{
-	(void)f;
-	return json_join(v, "process.ancestors.0.args", cb, ctx);
+	p = vg_path_base(val.s.p, &len);
+	return vg_value_str(p, len, cb, ctx);
 }
 
 int vg_field_view_json(struct vg_event_view *v, const void *json)
 {
-	static const struct vg_field kind_field = { "event.kind", VG_FT_STR, ALL, false, "", NULL,
-						    NULL };
+	static const struct vg_field kind_field = { "event.kind", VG_FT_STR, VG_KINDS_ALL, false, "",
+						    NULL, NULL };
 	struct vg_value val;
 	int k;
 
@@ -1217,7 +618,7 @@ bool vg_field_each(struct vg_event_view *v, const struct vg_field *f, vg_value_c
 		return f->rec_get(v, f, cb, ctx);
 	if (!v->json)
 		return false;
-	if (f->json_get && !json_walk(v->json, f->name, f, any_value, NULL))
+	if (f->json_get)
 		return f->json_get(v, f, cb, ctx);
 	return json_walk(v->json, f->name, f, cb, ctx);
 }
@@ -1351,6 +752,7 @@ void vg_field_print_markdown(FILE *f)
 	char kinds[512];
 	size_t i;
 
+	registry();
 	fprintf(f, "| sensor | events |\n| --- | --- |\n");
 	for (int s = 0; s < VG_SENSOR_MAX; s++) {
 		vg_kinds_t ks = 0;
@@ -1363,7 +765,7 @@ void vg_field_print_markdown(FILE *f)
 	}
 	fprintf(f, "\n| field | type | events | kernel filter | description |\n");
 	fprintf(f, "| --- | --- | --- | --- | --- |\n");
-	for (i = 0; i < N_FIELDS; i++) {
+	for (i = 0; i < n_fields; i++) {
 		vg_field_kinds_format(table[i].kinds, kinds, sizeof(kinds));
 		fprintf(f, "| `%s` | %s | %s | %s | %s |\n", table[i].name,
 			vg_field_type_name(table[i].type), kinds, table[i].kernel ? "yes" : "",

@@ -21,6 +21,10 @@
 #include "bpf/vigil_abi.h"
 
 struct vg_proc;
+struct vg_proc_cache;
+struct vg_buf;
+struct vg_json;
+struct vg_event_ctx;
 
 /*
  * Event kinds a rule can name: one per decoder kind name (src/decode.c), at
@@ -94,6 +98,7 @@ struct vg_event_view {
 	const struct vg_proc *const *ancestors;
 	size_t n_ancestors;
 	const void *json;		/* json_t *, NULL on the live path */
+	struct vg_proc_cache *cache;	/* other processes a record names (output only); may be NULL */
 	enum vg_kind kind;
 	char scratch[VG_MAX_ARGV_BYTES];	/* for values built on the fly (command line) */
 };
@@ -141,6 +146,14 @@ int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size
 /* Fills @v for a JSON event; kind from its "event.kind". Returns 0 or -EINVAL. */
 int vg_field_view_json(struct vg_event_view *v, const void *json);
 
+/* Replay helpers for derived fields: the values at a dotted @path of a JSON view. */
+bool vg_field_json_walk(const void *json, const char *path, const struct vg_field *f,
+			vg_value_cb cb, void *ctx);
+bool vg_field_json_has(const void *json, const char *path, const struct vg_field *f);
+/* The strings at @path joined by spaces; the last component of the string at @path. */
+bool vg_field_json_join(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx);
+bool vg_field_json_base(struct vg_event_view *v, const char *path, vg_value_cb cb, void *ctx);
+
 /* Walks the values of @f in @v; true if @cb returned true for one. */
 bool vg_field_each(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx);
 
@@ -155,5 +168,122 @@ bool vg_field_ip_in_cidr(const struct vg_ip *ip, const struct vg_ip *net, unsign
 
 /* The field table as Markdown (docs/policy.md). */
 void vg_field_print_markdown(FILE *f);
+
+/*
+ * ---- record tables ----
+ * Every output key of every record is one struct vg_rec_field: its dotted
+ * JSON path (also its policy field name), its type and how to read it. The
+ * JSON writer (event_format.c) walks a record's tables in order; the field
+ * registry above is built from the entries flagged VG_RF_POLICY. Plain
+ * members are read from (offset, size); only derived values need a getter.
+ */
+enum vg_out {
+	VG_OUT_VALUE,	/* as the value's type: string, number, address; none: null */
+	VG_OUT_BOOL,	/* a uint as true / false */
+	VG_OUT_HEX,	/* a uint as "0x1f" */
+	VG_OUT_LIST,	/* every value, in an array */
+	VG_OUT_OBJS,	/* written by ->write (arrays of objects) */
+	VG_OUT_NONE,	/* not printed: a policy field derived from printed ones */
+};
+
+enum vg_acc {
+	VG_ACC_GET,	/* ->get */
+	VG_ACC_NUM,	/* integer member at off (size, is_signed) */
+	VG_ACC_BIT,	/* 1 if (member at off) & bit */
+	VG_ACC_CHARS,	/* NUL-padded char array at off */
+	VG_ACC_STR,	/* struct vg_str at off: a string in the tail */
+};
+
+#define VG_RF_POLICY	(1u << 0)	/* a rule may name it */
+#define VG_RF_KERNEL	(1u << 1)	/* the sensor can filter on it in the kernel */
+
+struct vg_rec_field;
+typedef bool (*vg_rec_get)(struct vg_event_view *v, const struct vg_rec_field *e,
+			   vg_value_cb cb, void *ctx);
+
+struct vg_rec_field {
+	const char *path;		/* dotted JSON path = policy field name */
+	enum vg_ftype type;
+	uint8_t out;			/* enum vg_out */
+	uint8_t acc;			/* enum vg_acc */
+	uint8_t flags;			/* VG_RF_* */
+	uint8_t size;
+	bool is_signed;
+	uint16_t off;
+	uint64_t bit;
+	vg_kinds_t kinds;		/* kinds that have it; 0: all of its table's */
+	vg_kinds_t policy_kinds;	/* kinds a rule may name it on; 0: kinds */
+	bool (*when)(const struct vg_event_view *v);	/* NULL: always there */
+	vg_rec_get get;
+	vg_rec_getter json_get;		/* replay: how to read it when not by its path alone */
+	void (*write)(struct vg_json *j, struct vg_event_view *v);	/* VG_OUT_OBJS */
+	const char *description;	/* policy fields */
+};
+
+struct vg_rec_table {
+	vg_kinds_t kinds;
+	const struct vg_rec_field *fields;
+	size_t n;
+};
+
+/* How a record type is printed: its tables in JSON order, its DETAILS column. */
+struct vg_rec_layout {
+	const struct vg_rec_table *const *tables;	/* NULL-terminated */
+	void (*text)(struct vg_buf *b, const struct vg_event_ctx *ev);
+	void (*printed)(const struct vg_event_ctx *ev);	/* after output; may be NULL */
+};
+
+#define VG_REC_TABLE(k, arr) { (k), (arr), sizeof(arr) / sizeof((arr)[0]) }
+
+#define VG_MEMBER(st, m) ((struct st *)0)->m
+#define VG_ISSIGNED(st, m) _Generic(VG_MEMBER(st, m), signed char: 1, short: 1, int: 1, \
+	long: 1, long long: 1, default: 0)
+
+/* An integer member: one line per output key. */
+#define VG_NUM(st, m, p, ...) { .path = (p), .acc = VG_ACC_NUM, \
+	.type = VG_ISSIGNED(st, m) ? VG_FT_INT : VG_FT_UINT, .is_signed = VG_ISSIGNED(st, m), \
+	.off = offsetof(struct st, m), .size = sizeof(VG_MEMBER(st, m)), __VA_ARGS__ }
+#define VG_HEX(st, m, p, ...) VG_NUM(st, m, p, .out = VG_OUT_HEX, __VA_ARGS__)
+/* A flag bit of a member, printed as a bool. */
+#define VG_BIT(st, m, b, p, ...) { .path = (p), .type = VG_FT_UINT, .out = VG_OUT_BOOL, \
+	.acc = VG_ACC_BIT, .off = offsetof(struct st, m), .size = sizeof(VG_MEMBER(st, m)), \
+	.bit = (b), __VA_ARGS__ }
+#define VG_CHARS(st, m, p, ...) { .path = (p), .type = VG_FT_STR, .acc = VG_ACC_CHARS, \
+	.off = offsetof(struct st, m), .size = sizeof(VG_MEMBER(st, m)), __VA_ARGS__ }
+#define VG_STR(st, m, p, ...) { .path = (p), .type = VG_FT_STR, .acc = VG_ACC_STR, \
+	.off = offsetof(struct st, m), __VA_ARGS__ }
+/* A derived value. */
+#define VG_GET(p, t, fn, ...) { .path = (p), .type = (t), .get = (fn), __VA_ARGS__ }
+#define VG_LIST(p, fn, ...) VG_GET(p, VG_FT_STRLIST, fn, .out = VG_OUT_LIST, __VA_ARGS__)
+/* What a rule may name, with its description (and VG_RF_KERNEL where the kernel filters). */
+#define VG_POLICY(desc) .flags = VG_RF_POLICY, .description = (desc)
+#define VG_KERNEL(desc) .flags = VG_RF_POLICY | VG_RF_KERNEL, .description = (desc)
+
+/* A derived value's getter and a condition, as the tables name them. */
+#define VG_GETTER(name) static bool name(struct vg_event_view *v __attribute__((unused)), \
+	const struct vg_rec_field *e __attribute__((unused)), vg_value_cb cb, void *ctx)
+#define VG_WHEN(name) static bool name(const struct vg_event_view *v)
+
+/* Whether @e is there for @v's record (its kinds and its condition). */
+bool vg_rec_field_has(const struct vg_event_view *v, const struct vg_rec_field *e,
+		      vg_kinds_t table_kinds);
+/* Calls @cb per value of @e (plain members read from the record). */
+bool vg_rec_field_get(struct vg_event_view *v, const struct vg_rec_field *e,
+		      vg_value_cb cb, void *ctx);
+
+/* Value helpers for getters: each calls @cb once and returns what it did. */
+bool vg_value_str(const char *p, size_t len, vg_value_cb cb, void *ctx);
+bool vg_value_cstr(const char *p, vg_value_cb cb, void *ctx);	/* NULL: no value */
+bool vg_value_uint(uint64_t u, vg_value_cb cb, void *ctx);
+bool vg_value_int(int64_t i, vg_value_cb cb, void *ctx);
+/* Each NUL-separated element of @p[0..len) as one value (a trailing NUL ends an empty one). */
+bool vg_value_nul_list(const char *p, size_t len, vg_value_cb cb, void *ctx);
+/* Each of @n words as one value. */
+bool vg_value_words(const char *const *w, size_t n, vg_value_cb cb, void *ctx);
+/* A string of the record's tail. */
+bool vg_value_rec_str(const struct vg_event_view *v, const struct vg_str *s, vg_value_cb cb,
+		      void *ctx);
+/* The last component of @p. */
+const char *vg_path_base(const char *p, size_t *len);
 
 #endif

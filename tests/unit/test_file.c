@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include "event/decode.h"
 #include "event/event_format.h"
-#include "event/format_file.h"
+#include "event/rec_file.h"
 #include "sensors/sensor_file.h"
 
 static size_t words_of(uint16_t type, uint64_t flags, uint32_t acc, char *out, size_t size)

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include "event/decode.h"
 #include "event/event_format.h"
-#include "event/format_priv.h"
+#include "event/rec_priv.h"
 
 static char *to_json(const void *rec, size_t size, struct vg_buf *b)
 {

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include "event/decode.h"
 #include "event/event_format.h"
-#include "event/format_priv.h"
+#include "event/rec_priv.h"
 
 struct rec_buf {
 	struct vg_module m;

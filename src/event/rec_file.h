@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* File events as JSON and text, and the pure decoders they use. */
-#ifndef VIGIL_FORMAT_FILE_H
-#define VIGIL_FORMAT_FILE_H
+/* File records: the words and names their output is made of. */
+#ifndef VIGIL_REC_FILE_H
+#define VIGIL_REC_FILE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "event/event_format.h"
 
 #define VG_FILE_MAX_WORDS 12
 
@@ -36,9 +35,5 @@ size_t vg_path_normalize(char *p, size_t len);
 
 /* Octal mode as file.mode_octal shows it: "0644", "4755". */
 void vg_file_mode_str(uint32_t mode, char *buf, size_t size);
-
-void vg_json_file_event(struct vg_json *j, const struct vg_event_ctx *ev);
-void vg_json_file(struct vg_json *j, const struct vg_event_ctx *ev);
-void vg_text_file(struct vg_buf *b, const struct vg_event_ctx *ev);
 
 #endif
