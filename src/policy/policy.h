@@ -110,11 +110,6 @@ const char *vg_policy_mode_name(enum vg_mode m);
 
 /* ---- kernel pre-filter, as data for the sensors ---- */
 
-struct vg_cidr {
-	struct vg_ip net;
-	unsigned prefix;	/* bits of the v4-mapped address */
-};
-
 /*
  * One field a sensor could filter on. It is usable only when every rule of
  * the sensor constrains it (@active); the sets are then the union of what
