@@ -93,6 +93,9 @@ int vg_policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns
 		vg_alert_cb cb, void *ctx);
 void vg_policy_get_stats(const struct vg_policy *p, struct vg_policy_stats *st);
 
+/* The id kernel records and guards report for @r (its index in the policy). */
+uint32_t vg_policy_rule_id(const struct vg_rule *r);
+
 /*
  * Reload: moves the throttle state (per-key windows and suppressed counts)
  * of @old's rules into @next's rules of the same name whose throttle spec
@@ -166,13 +169,6 @@ struct vg_prefilter {
 
 /* Valid after a successful vg_policy_compile(). */
 const struct vg_prefilter *vg_policy_prefilter(const struct vg_policy *p);
-
-struct vg_sensor;
-/*
- * Loads the exec kill rules into a loaded process sensor's map. Returns 0
- * or <0 (one error line logged). Root and a loaded sensor needed.
- */
-int vg_policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor);
 
 /* Human-readable: per sensor what the kernel filters, then each rule. */
 void vg_policy_explain(const struct vg_policy *p, FILE *out);

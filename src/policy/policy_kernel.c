@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Policy into sensor maps and kernel guards: the rules decided at the hook
- * (exec kills in the process sensor's exec_rules map) and the deny rules a
- * fanotify permission hook enforces where BPF LSM is refused.
+ * The rules the kernel decides on its own, as neutral data: exec kills (the
+ * keys of an exec hook's path trie), deny rules a cgroup hook or a
+ * permission hook can decide, and the executable filters of the sensors.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,6 @@
 #include "lib/log.h"
 #include "policy/policy_int.h"
 #include "policy/policy_kernel.h"
-#include "sensors/sensor_process.h"
 
 /* One path of one kernel rule, before the keys are resolved. */
 struct exec_cand {
@@ -168,44 +167,6 @@ int vg_policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, s
 	*out = v;
 	*n_out = n_v;
 	return 0;
-}
-
-int vg_policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor)
-{
-	struct vg_path_rule_key *keys;
-	struct vg_exec_kill *v;
-	size_t i, n;
-	int err = vg_policy_exec_kills(p, &v, &n);
-
-	if (err)
-		return err;
-	keys = calloc(n ? n : 1, sizeof(*keys));
-	if (!keys) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (i = 0; !err && i < n; i++) {
-		struct vg_path_rule rule = {
-			.rule_id = v[i].rule_index, .action = VG_KACT_KILL, .audit = v[i].audit,
-			.id_kind = v[i].id_kind, .n_ids = v[i].n_ids,
-			.has_fallback = v[i].has_fallback,
-			.fallback_rule_id = v[i].fallback_rule, .fallback_audit = v[i].fallback_audit,
-		};
-
-		memcpy(rule.ids, v[i].ids, sizeof(rule.ids));
-		err = vg_process_put_exec_kill(process_sensor, v[i].path, v[i].prefix, &rule,
-					       &keys[i]);
-		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s%s", v[i].path,
-			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "",
-			 v[i].id_kind == VG_IDS_EUID ? " (some uids)" :
-			 v[i].id_kind == VG_IDS_CGROUP ? " (some cgroups)" : "");
-	}
-	/* Only now drop what the previous policy had and this one does not. */
-	if (!err)
-		err = vg_process_prune_exec_kills(process_sensor, keys, n);
-	free(keys);
-	free(v);
-	return err;
 }
 
 static const struct vg_field *exe_field(void)
@@ -493,18 +454,4 @@ void vg_policy_exe_filter_free(struct vg_exe_filter *f)
 {
 	free(f->v);
 	memset(f, 0, sizeof(*f));
-}
-
-uint32_t vg_policy_exe_filter_bits(const struct vg_exe_filter *f, const char *path)
-{
-	uint32_t bits = 0;
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		const struct vg_exe_filter_entry *e = &f->v[i];
-
-		if (e->prefix ? starts_with(path, e->path) : !strcmp(path, e->path))
-			bits |= e->bits;
-	}
-	return bits;
 }

@@ -274,4 +274,5 @@ const struct vg_sensor_desc vg_file_sensor = {
 	.destroy = destroy_skel,
 	.configure = configure,
 	.post_load = post_load,
+	.apply_policy = vg_file_apply_policy,
 };
