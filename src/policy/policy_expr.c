@@ -356,7 +356,7 @@ static int lits_push(struct lits *l, const char *s, size_t len, const struct src
 	return 0;
 }
 
-static const char *suggest_name(const struct strmap *m, const char *s, size_t len)
+static const char *suggest_name(const struct vg_strmap *m, const char *s, size_t len)
 {
 	const char *best = NULL;
 	unsigned best_d = len / 3 + 2;
@@ -389,7 +389,7 @@ static int expand_list(struct vg_policy *p, struct list_def *l, struct lits *out
 	l->state = 1;
 	for (i = 0; i < l->n_items && !err; i++) {
 		const struct src_scalar *it = &l->items[i];
-		struct strmap_slot *sub = it->style == SC_PLAIN ?
+		struct vg_strmap_slot *sub = it->style == SC_PLAIN ?
 			vg_strmap_get(&p->lists, it->val, it->len, false) : NULL;
 
 		if (sub)
@@ -483,7 +483,7 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 				const struct src_scalar *s);
 
 static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
-			 const struct src_scalar *s, enum ast_kind k, struct ptrvec *kids)
+			 const struct src_scalar *s, enum ast_kind k, struct vg_ptrvec *kids)
 {
 	struct node *n;
 
@@ -512,7 +512,7 @@ static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct as
 static struct node *compile_ref(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
 				const struct src_scalar *s)
 {
-	struct strmap_slot *slot = vg_strmap_get(&p->macros, a->field, a->field_len, false);
+	struct vg_strmap_slot *slot = vg_strmap_get(&p->macros, a->field, a->field_len, false);
 	struct macro_def *m;
 	struct node *n;
 	char hint[256];
@@ -604,7 +604,7 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 	/* Gather literals: unquoted words naming a list stand for its items. */
 	for (i = 0; i < a->n_ops; i++) {
 		const struct operand *o = &a->ops[i];
-		struct strmap_slot *ls = NULL;
+		struct vg_strmap_slot *ls = NULL;
 		struct pos opos = vg_scalar_pos(s, o->off);
 
 		if (!o->quoted && list_op(op))
@@ -634,7 +634,7 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 	if (is_str && (op == OP_EQ || op == OP_NE || op == OP_IN)) {
 		cmp->op = OP_EQ;
 		for (i = 0; i < lits.n; i++) {
-			struct strmap_slot *sl = vg_strmap_get(&cmp->set, lits.v[i].s, lits.v[i].len, true);
+			struct vg_strmap_slot *sl = vg_strmap_get(&cmp->set, lits.v[i].s, lits.v[i].len, true);
 
 			if (!sl)
 				goto out;
@@ -719,7 +719,7 @@ out:
 static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
 				const struct src_scalar *s)
 {
-	struct ptrvec kids = { 0 };
+	struct vg_ptrvec kids = { 0 };
 	struct node *n = NULL, *kid;
 	int err;
 
@@ -762,12 +762,12 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 
 /* ---- can-never-match warnings ---- */
 
-static bool sets_disjoint(const struct strmap *a, const struct strmap *b)
+static bool sets_disjoint(const struct vg_strmap *a, const struct vg_strmap *b)
 {
 	size_t i;
 
 	for (i = 0; i < a->cap; i++)
-		if (a->slots[i].key && vg_strmap_get((struct strmap *)b, a->slots[i].key,
+		if (a->slots[i].key && vg_strmap_get((struct vg_strmap *)b, a->slots[i].key,
 						  a->slots[i].len, false))
 			return false;
 	return true;
@@ -803,7 +803,7 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 			continue;
 		if (!strcmp(a->field->name, "event.kind")) {
 			for (kk = 0; kk < VG_K_MAX; kk++)
-				if (vg_strmap_get((struct strmap *)&a->set, vg_field_kind_name(kk),
+				if (vg_strmap_get((struct vg_strmap *)&a->set, vg_field_kind_name(kk),
 					       strlen(vg_field_kind_name(kk)), false))
 					k |= VG_KB(kk);
 			if (!(k & r->kinds)) {
@@ -859,7 +859,7 @@ static bool match_value(const struct vg_value *val, void *ctx)
 	case VG_FT_STRLIST:
 		switch (n->op) {
 		case OP_EQ:
-			return vg_strmap_get((struct strmap *)&n->set, val->s.p, val->s.len, false);
+			return vg_strmap_get((struct vg_strmap *)&n->set, val->s.p, val->s.len, false);
 		case OP_STARTS:
 			for (i = 0; i < n->n_strs; i++)
 				if (val->s.len >= n->lens[i] && !memcmp(val->s.p, n->strs[i], n->lens[i]))

@@ -71,18 +71,18 @@ static const struct node *constraint(const struct vg_rule *r, const struct vg_fi
 }
 
 struct acc {
-	struct strmap exact, prefix;
-	struct ptrvec ex, pre;
+	struct vg_strmap exact, prefix;
+	struct vg_ptrvec ex, pre;
 	uint64_t nums[1024];
 	size_t n_nums;
 	struct vg_cidr cidrs[256];
 	size_t n_cidrs;
 };
 
-static int acc_str(struct vg_policy *p, struct strmap *m, struct ptrvec *out, const char *s,
+static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *out, const char *s,
 		   size_t len)
 {
-	struct strmap_slot *sl = vg_strmap_get(m, s, len, true);
+	struct vg_strmap_slot *sl = vg_strmap_get(m, s, len, true);
 
 	if (!sl)
 		return -ENOMEM;
@@ -292,7 +292,7 @@ static bool rule_kernel_decidable(const struct vg_rule *r)
 	return exec_kill_shape(r, &exe, &ids);
 }
 
-static int add_kernel_rule(struct vg_policy *p, struct ptrvec *out, const struct vg_rule *r)
+static int add_kernel_rule(struct vg_policy *p, struct vg_ptrvec *out, const struct vg_rule *r)
 {
 	struct vg_kernel_rule *k = vg_arena_alloc(&p->arena, sizeof(*k));
 	const struct node *c, *ids;
@@ -335,7 +335,7 @@ int vg_prefilter_build(struct vg_policy *p)
 	size_t i, d;
 	int s, err;
 
-	struct ptrvec krules = { 0 };
+	struct vg_ptrvec krules = { 0 };
 
 	memset(&p->pre, 0, sizeof(p->pre));
 	for (i = 0; i < p->active.n; i++) {

@@ -211,7 +211,7 @@ int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, voi
 			}
 		} else if (n->op == OP_EQ) {
 			for (k = 0; k < n->set.cap; k++) {
-				const struct strmap_slot *s = &n->set.slots[k];
+				const struct vg_strmap_slot *s = &n->set.slots[k];
 
 				if (!s->key)
 					continue;

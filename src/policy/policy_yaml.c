@@ -117,7 +117,7 @@ static int load_lists(struct ydoc *y, const yaml_node_t *map)
 	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
-		struct strmap_slot *slot;
+		struct vg_strmap_slot *slot;
 		struct list_def *l;
 		yaml_node_item_t *it;
 		char hint[600];
@@ -171,7 +171,7 @@ static int load_macros(struct ydoc *y, const yaml_node_t *map)
 	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
-		struct strmap_slot *slot;
+		struct vg_strmap_slot *slot;
 		struct macro_def *m;
 		char hint[600];
 
@@ -382,7 +382,7 @@ static int load_rule(struct ydoc *y, yaml_node_t *map)
 	struct vg_policy *p = y->p;
 	yaml_node_t *name = NULL, *event = NULL;
 	yaml_node_pair_t *pr;
-	struct strmap_slot *slot;
+	struct vg_strmap_slot *slot;
 	struct vg_rule *r;
 	char hint[600];
 	int v, err;
