@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/log.h"
-#include "policy/policy_int.h"
+#include "policy/policy_eval.h"
+#include "policy/policy_expr.h"
+#include "policy/policy_model.h"
 
 /* ---- index ---- */
 
@@ -544,6 +546,11 @@ int vg_policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns
 			break;
 	}
 	return n;
+}
+
+uint32_t vg_policy_rule_id(const struct vg_rule *r)
+{
+	return r->index;
 }
 
 void vg_policy_get_stats(const struct vg_policy *p, struct vg_policy_stats *st)

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
-#include "policy/policy_int.h"
+#include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
+#include "policy/policy_model.h"
 
 /* One path of one kernel rule, before the keys are resolved. */
 struct exec_cand {
@@ -223,11 +224,6 @@ int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, voi
 		}
 	}
 	return 0;
-}
-
-uint32_t vg_policy_rule_id(const struct vg_rule *r)
-{
-	return r->index;
 }
 
 static const struct vg_field *field_named(const char *name)

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "policy/policy.h"
+#include "lib/kernel_spec.h"
+#include "policy/policy_types.h"
 
 /* The exec kill entries of @p (malloc'd array in *@out). */
 int vg_policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, size_t *n_out);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "event/decode.h"
 #include "event/fields.h"
+#include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
 #include "policy/policy_spec.h"
 

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-#include "policy/policy_int.h"
+#include "policy/policy_diag.h"
+#include "policy/policy_model.h"
+#include "policy/policy_parse.h"
+#include "policy/policy_yaml.h"
 
 struct ydoc {
 	struct vg_policy *p;

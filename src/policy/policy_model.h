@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Policy engine internals shared by policy*.c; not an API. */
-#ifndef VIGIL_POLICY_INT_H
-#define VIGIL_POLICY_INT_H
+/*
+ * The policy's data model, shared by the policy units (each declares its
+ * functions in its own header): source positions, the condition syntax
+ * tree, definitions, compiled matchers, rules and the policy object. Not
+ * an API: nothing outside src/policy/ includes it.
+ */
+#ifndef VIGIL_POLICY_MODEL_H
+#define VIGIL_POLICY_MODEL_H
 
-#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "lib/arena.h"
 #include "lib/ptrvec.h"
 #include "lib/strmap.h"
-#include "policy/policy.h"
+#include "event/fields.h"
+#include "policy/policy_types.h"
 
 /* ---- source positions ---- */
 enum scalar_style { SC_PLAIN, SC_SQUOTE, SC_DQUOTE, SC_BLOCK };
@@ -29,13 +37,9 @@ struct pos {
 	int line, col;
 };
 
-/* Position of byte @off of the scalar's value in its source file. */
-struct pos vg_scalar_pos(const struct src_scalar *s, size_t off);
-
 /* ---- condition syntax tree ---- */
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_STARTS, OP_ENDS, OP_CONTAINS,
 	  OP_GLOB, OP_CIDR, OP_MAX };
-extern const char *const vg_op_names[OP_MAX];
 
 struct operand {
 	const char *s;		/* points into the scalar's value */
@@ -60,9 +64,6 @@ struct ast {
 	size_t n_ops;
 	bool list_syntax;		/* operands were given in parentheses */
 };
-
-/* Parses @s->val; NULL after reporting a syntax error. */
-struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s);
 
 /* ---- definitions ---- */
 struct list_def {
@@ -195,28 +196,5 @@ struct vg_policy {
 	const char *macro_stack[32];	/* for cycle messages */
 	size_t n_macro_stack;
 };
-
-/* Reports "file:line:col: error|warning: msg (hint: ...)"; @hint may be NULL. */
-void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hint,
-	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* Whether rule @r's events all have @f; reports an error at @pos if not. */
-bool vg_rule_field_usable(struct vg_policy *p, const struct vg_rule *r, const struct vg_field *f,
-		  struct pos pos);
-
-/* Parsing a YAML document into definitions and raw rules (policy_yaml.c). */
-int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t len);
-
-/* Compiles one rule's condition (policy_expr.c); NULL after an error. */
-struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r);
-bool vg_node_eval(const struct node *n, struct vg_event_view *v);
-
-/* Rule index (policy_eval.c). */
-int vg_index_build(struct vg_policy *p);
-void vg_index_free(struct vg_policy *p);
-void vg_throttle_free(struct vg_rule *r);
-
-/* Kernel pre-filter (policy_filter.c). */
-int vg_prefilter_build(struct vg_policy *p);
 
 #endif
