@@ -239,16 +239,34 @@ static struct node *compile_ref(struct vg_policy *p, struct vg_rule *r, const st
 	return n;
 }
 
-static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
-				const struct src_scalar *s)
+#define OPB(op) (1u << (op))
+
+/* Which operators apply to which field type, and what to say when one does not. */
+static const struct {
+	unsigned ops;
+	const char *hint;
+} type_ops[] = {
+	[VG_FT_STR] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_IN) | OPB(OP_STARTS) | OPB(OP_ENDS) |
+			OPB(OP_CONTAINS) | OPB(OP_GLOB),
+			"use =, !=, in, startswith, endswith, contains or glob" },
+	[VG_FT_INT] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_LT) | OPB(OP_LE) | OPB(OP_GT) |
+			OPB(OP_GE) | OPB(OP_IN), "use =, !=, <, <=, >, >= or in" },
+	[VG_FT_UINT] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_LT) | OPB(OP_LE) | OPB(OP_GT) |
+			 OPB(OP_GE) | OPB(OP_IN), "use =, !=, <, <=, >, >= or in" },
+	[VG_FT_IP] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_IN) | OPB(OP_CIDR),
+		       "use =, !=, in or cidr" },
+	[VG_FT_STRLIST] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_IN) | OPB(OP_STARTS) | OPB(OP_ENDS) |
+			    OPB(OP_CONTAINS) | OPB(OP_GLOB),
+			    "use =, !=, in, startswith, endswith, contains or glob" },
+};
+
+/* The comparison's field, if it exists, suits the rule and takes the operator and values. */
+static const struct vg_field *cmp_field(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
+					const struct src_scalar *s)
 {
 	const struct vg_field *f = vg_field_lookup(a->field, a->field_len);
-	struct lits lits = { 0 };
-	struct node *n = NULL, *cmp;
 	enum op op = a->op;
-	bool is_str, is_num, ok = true;
 	char hint[256];
-	size_t i;
 
 	if (!f) {
 		const char *sug = vg_field_suggest(a->field, a->field_len);
@@ -261,24 +279,10 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 	}
 	if (!vg_rule_field_usable(p, r, f, vg_scalar_pos(s, a->off)))
 		return NULL;
-	is_str = f->type == VG_FT_STR || f->type == VG_FT_STRLIST;
-	is_num = f->type == VG_FT_INT || f->type == VG_FT_UINT;
-	if (is_str && (op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE || op == OP_CIDR)) {
-		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off),
-			"use =, !=, in, startswith, endswith, contains or glob",
+	if (!(type_ops[f->type].ops & OPB(op))) {
+		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off), type_ops[f->type].hint,
 			"operator '%s' does not apply to '%s' (%s)", vg_op_names[op], f->name,
 			vg_field_type_name(f->type));
-		return NULL;
-	}
-	if (is_num && op >= OP_STARTS) {
-		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off), "use =, !=, <, <=, >, >= or in",
-			"operator '%s' does not apply to '%s' (%s)", vg_op_names[op], f->name,
-			vg_field_type_name(f->type));
-		return NULL;
-	}
-	if (f->type == VG_FT_IP && op != OP_EQ && op != OP_NE && op != OP_IN && op != OP_CIDR) {
-		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off), "use =, !=, in or cidr",
-			"operator '%s' does not apply to '%s' (ip)", vg_op_names[op], f->name);
 		return NULL;
 	}
 	if (!list_op(op) && (a->list_syntax || a->n_ops != 1)) {
@@ -286,116 +290,188 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 			"operator '%s' takes one value", vg_op_names[op]);
 		return NULL;
 	}
-	/* Gather literals: unquoted words naming a list stand for its items. */
+	return f;
+}
+
+/* The operands as literals: unquoted words naming a list stand for its items. */
+static int cmp_literals(struct vg_policy *p, const struct ast *a, const struct src_scalar *s,
+			struct lits *lits)
+{
+	char hint[256];
+	size_t i;
+
 	for (i = 0; i < a->n_ops; i++) {
 		const struct operand *o = &a->ops[i];
 		struct vg_strmap_slot *ls = NULL;
 		struct pos opos = vg_scalar_pos(s, o->off);
 
-		if (!o->quoted && list_op(op))
+		if (!o->quoted && list_op(a->op))
 			ls = vg_strmap_get(&p->lists, o->s, o->len, false);
 		if (ls) {
-			if (expand_list(p, ls->val, &lits, opos, ((struct list_def *)ls->val)->name))
-				goto out;
-		} else if (op == OP_IN && !a->list_syntax) {
+			if (expand_list(p, ls->val, lits, opos, ((struct list_def *)ls->val)->name))
+				return -EINVAL;
+		} else if (a->op == OP_IN && !a->list_syntax) {
 			const char *sug = suggest_name(&p->lists, o->s, o->len);
 
 			if (sug)
 				snprintf(hint, sizeof(hint), "did you mean '%s'?", sug);
 			vg_diag_at(p, true, opos, sug ? hint : "define it under 'lists:' or write in (a, b)",
 				"undefined list '%.*s'", (int)o->len, o->s);
-			goto out;
-		} else if (lits_push(&lits, o->s, o->len, s, o->off)) {
-			goto out;
+			return -EINVAL;
+		} else if (lits_push(lits, o->s, o->len, s, o->off)) {
+			return -ENOMEM;
 		}
 	}
+	return 0;
+}
+
+/* =, != and in on strings: one hash set. */
+static int cmp_str_set(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	size_t i;
+
+	cmp->op = OP_EQ;
+	for (i = 0; i < lits->n; i++) {
+		struct vg_strmap_slot *sl = vg_strmap_get(&cmp->set, lits->v[i].s, lits->v[i].len, true);
+
+		if (!sl)
+			return -ENOMEM;
+		sl->val = (void *)1;
+	}
+	return vg_ptrvec_push(&p->node_sets, &cmp->set);
+}
+
+/* startswith, endswith, contains, glob: the strings with their lengths. */
+static int cmp_strs(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	const struct lit *l = lits->v;
+	bool ok = true;
+	size_t i;
+
+	cmp->strs = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->strs));
+	cmp->lens = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->lens));
+	if (!cmp->strs || !cmp->lens)
+		return -ENOMEM;
+	for (i = 0; i < lits->n; i++) {
+		if (cmp->op == OP_GLOB && !glob_ok(l[i].s, l[i].len)) {
+			vg_diag_at(p, true, vg_scalar_pos(l[i].src, l[i].off),
+				"close '[' with ']', or escape it as '\\['",
+				"bad glob '%.*s'", (int)l[i].len, l[i].s);
+			ok = false;
+		}
+		cmp->strs[i] = vg_arena_strndup(&p->arena, l[i].s, l[i].len);
+		cmp->lens[i] = l[i].len;
+		if (!cmp->strs[i])
+			return -ENOMEM;
+	}
+	cmp->n_strs = lits->n;
+	return ok ? 0 : -EINVAL;
+}
+
+static int cmp_nums(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	const struct vg_field *f = cmp->field;
+	const struct lit *l = lits->v;
+	char hint[256];
+	bool ok = true;
+	size_t i;
+
+	cmp->nums = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->nums));
+	if (!cmp->nums)
+		return -ENOMEM;
+	for (i = 0; i < lits->n; i++) {
+		int e = parse_num(l[i].s, l[i].len, f->type == VG_FT_UINT, &cmp->nums[i]);
+
+		if (!e)
+			continue;
+		snprintf(hint, sizeof(hint), "'%s' is %s", f->name,
+			 e == -ERANGE ? "unsigned" : f->type == VG_FT_UINT ?
+			 "a uint: write a number like 0, 1000 or 0x1f" :
+			 "an int: write a number like -1 or 42");
+		vg_diag_at(p, true, vg_scalar_pos(l[i].src, l[i].off), hint,
+			"'%.*s' is not a%s number", (int)l[i].len, l[i].s,
+			e == -ERANGE ? " non-negative" : "");
+		ok = false;
+	}
+	cmp->n_nums = lits->n;
+	return ok ? 0 : -EINVAL;
+}
+
+static int cmp_cidrs(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	const struct lit *l = lits->v;
+	bool ok = true;
+	size_t i;
+
+	cmp->cidrs = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->cidrs));
+	if (!cmp->cidrs)
+		return -ENOMEM;
+	for (i = 0; i < lits->n; i++) {
+		struct vg_cidr *c = &cmp->cidrs[i];
+
+		if (vg_field_parse_cidr(l[i].s, l[i].len, &c->net, &c->prefix)) {
+			vg_diag_at(p, true, vg_scalar_pos(l[i].src, l[i].off),
+				"e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set)",
+				"bad CIDR '%.*s'", (int)l[i].len, l[i].s);
+			ok = false;
+		}
+	}
+	cmp->n_cidrs = lits->n;
+	return ok ? 0 : -EINVAL;
+}
+
+/* The values of @cmp, held the way its field type and operator match them. */
+static int cmp_values(struct vg_policy *p, struct node *cmp, enum op op, const struct lits *lits)
+{
+	bool is_str = cmp->field->type == VG_FT_STR || cmp->field->type == VG_FT_STRLIST;
+
+	if (is_str && (op == OP_EQ || op == OP_NE || op == OP_IN))
+		return cmp_str_set(p, cmp, lits);
+	if (is_str) {
+		cmp->op = op;
+		return cmp_strs(p, cmp, lits);
+	}
+	if (cmp->field->type == VG_FT_INT || cmp->field->type == VG_FT_UINT) {
+		cmp->op = op == OP_NE || op == OP_IN ? OP_EQ : op;
+		return cmp_nums(p, cmp, lits);
+	}
+	cmp->op = OP_CIDR;
+	return cmp_cidrs(p, cmp, lits);
+}
+
+/* != is a negated =. */
+static struct node *negate(struct vg_policy *p, struct node *cmp)
+{
+	struct node *n = new_node(p, N_NOT);
+
+	if (n && !(n->kids = vg_arena_alloc(&p->arena, sizeof(*n->kids))))
+		return NULL;
+	if (n) {
+		n->kids[0] = cmp;
+		n->n_kids = 1;
+	}
+	return n;
+}
+
+static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
+				const struct src_scalar *s)
+{
+	const struct vg_field *f = cmp_field(p, r, a, s);
+	struct lits lits = { 0 };
+	struct node *n = NULL, *cmp;
+
+	if (!f || cmp_literals(p, a, s, &lits))
+		goto out;
 	cmp = new_node(p, N_CMP);
 	if (!cmp)
 		goto out;
 	cmp->field = f;
 	if (!lits.n)
 		vg_diag_at(p, false, vg_scalar_pos(s, a->op_off), "an empty list matches nothing",
-			"'%s %s' with no values is always false", f->name, vg_op_names[op]);
-	if (is_str && (op == OP_EQ || op == OP_NE || op == OP_IN)) {
-		cmp->op = OP_EQ;
-		for (i = 0; i < lits.n; i++) {
-			struct vg_strmap_slot *sl = vg_strmap_get(&cmp->set, lits.v[i].s, lits.v[i].len, true);
-
-			if (!sl)
-				goto out;
-			sl->val = (void *)1;
-		}
-		if (vg_ptrvec_push(&p->node_sets, &cmp->set))
-			goto out;
-	} else if (is_str) {
-		cmp->op = op;
-		cmp->strs = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->strs));
-		cmp->lens = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->lens));
-		if (!cmp->strs || !cmp->lens)
-			goto out;
-		for (i = 0; i < lits.n; i++) {
-			if (op == OP_GLOB && !glob_ok(lits.v[i].s, lits.v[i].len)) {
-				vg_diag_at(p, true, vg_scalar_pos(lits.v[i].src, lits.v[i].off),
-					"close '[' with ']', or escape it as '\\['",
-					"bad glob '%.*s'", (int)lits.v[i].len, lits.v[i].s);
-				ok = false;
-			}
-			cmp->strs[i] = vg_arena_strndup(&p->arena, lits.v[i].s, lits.v[i].len);
-			cmp->lens[i] = lits.v[i].len;
-			if (!cmp->strs[i])
-				goto out;
-		}
-		cmp->n_strs = lits.n;
-	} else if (is_num) {
-		cmp->op = op == OP_NE || op == OP_IN ? OP_EQ : op;
-		cmp->nums = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->nums));
-		if (!cmp->nums)
-			goto out;
-		for (i = 0; i < lits.n; i++) {
-			int e = parse_num(lits.v[i].s, lits.v[i].len, f->type == VG_FT_UINT,
-					  &cmp->nums[i]);
-
-			if (e) {
-				snprintf(hint, sizeof(hint), "'%s' is %s", f->name,
-					 e == -ERANGE ? "unsigned" : f->type == VG_FT_UINT ?
-					 "a uint: write a number like 0, 1000 or 0x1f" :
-					 "an int: write a number like -1 or 42");
-				vg_diag_at(p, true, vg_scalar_pos(lits.v[i].src, lits.v[i].off), hint,
-					"'%.*s' is not a%s number", (int)lits.v[i].len, lits.v[i].s,
-					e == -ERANGE ? " non-negative" : "");
-				ok = false;
-			}
-		}
-		cmp->n_nums = lits.n;
-	} else {
-		cmp->op = OP_CIDR;
-		cmp->cidrs = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->cidrs));
-		if (!cmp->cidrs)
-			goto out;
-		for (i = 0; i < lits.n; i++) {
-			struct vg_cidr *c = &cmp->cidrs[i];
-
-			if (vg_field_parse_cidr(lits.v[i].s, lits.v[i].len, &c->net, &c->prefix)) {
-				vg_diag_at(p, true, vg_scalar_pos(lits.v[i].src, lits.v[i].off),
-					"e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set)",
-					"bad CIDR '%.*s'", (int)lits.v[i].len, lits.v[i].s);
-				ok = false;
-			}
-		}
-		cmp->n_cidrs = lits.n;
-	}
-	if (!ok)
+			"'%s %s' with no values is always false", f->name, vg_op_names[a->op]);
+	if (cmp_values(p, cmp, a->op, &lits))
 		goto out;
-	n = cmp;
-	if (op == OP_NE) {
-		n = new_node(p, N_NOT);
-		if (n && !(n->kids = vg_arena_alloc(&p->arena, sizeof(*n->kids))))
-			n = NULL;
-		if (n) {
-			n->kids[0] = cmp;
-			n->n_kids = 1;
-		}
-	}
+	n = a->op == OP_NE ? negate(p, cmp) : cmp;
 out:
 	free(lits.v);
 	return n;
