@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The fanotify guard's decisions, reported the engine's way, and its metrics. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
 #include "agent/fan_report.h"
@@ -78,26 +79,40 @@ size_t vg_fan_report_record(const struct vg_fan_report *r, const struct vg_proc 
 	return h->size;
 }
 
+/* The guard's counters, one metric each: name, type, help, where in struct vg_fan_stats. */
+static const struct {
+	const char *name, *type, *help;
+	size_t off;
+} fan_metrics[] = {
+	{ "vigil_fanotify_permission_events_total", "counter",
+	  "Opens and executions of watched paths the fanotify guard was asked about.",
+	  offsetof(struct vg_fan_stats, events) },
+	{ "vigil_fanotify_denied_total", "counter",
+	  "Opens and executions the fanotify guard refused (EPERM).",
+	  offsetof(struct vg_fan_stats, denied) },
+	{ "vigil_fanotify_would_deny_total", "counter",
+	  "Opens and executions an audit-mode deny rule let through.",
+	  offsetof(struct vg_fan_stats, would_deny) },
+	{ "vigil_fanotify_watchdog_allowed_total", "counter",
+	  "Permission events the watchdog answered \"allow\" because the agent was too late.",
+	  offsetof(struct vg_fan_stats, watchdog_allowed) },
+	{ "vigil_fanotify_reports_dropped_total", "counter",
+	  "Guard decisions not reported as alerts: the report queue was full.",
+	  offsetof(struct vg_fan_stats, reports_dropped) },
+	{ "vigil_fanotify_answer_errors_total", "counter", "Answers the kernel refused.",
+	  offsetof(struct vg_fan_stats, errors) },
+	{ "vigil_fanotify_marked_directories", "gauge",
+	  "Directories marked for deny rules on path prefixes.",
+	  offsetof(struct vg_fan_stats, marks.dirs) },
+};
+
 void vg_fan_metrics(struct vg_fan_guard *g, struct vg_buf *out)
 {
 	struct vg_fan_stats st;
+	size_t i;
 
 	vg_fan_guard_get_stats(g, &st);
-	vg_prom_one(out, "vigil_fanotify_permission_events_total", "counter",
-		    "Opens and executions of watched paths the fanotify guard was asked about.",
-		    st.events);
-	vg_prom_one(out, "vigil_fanotify_denied_total", "counter",
-		    "Opens and executions the fanotify guard refused (EPERM).", st.denied);
-	vg_prom_one(out, "vigil_fanotify_would_deny_total", "counter",
-		    "Opens and executions an audit-mode deny rule let through.", st.would_deny);
-	vg_prom_one(out, "vigil_fanotify_watchdog_allowed_total", "counter",
-		    "Permission events the watchdog answered \"allow\" because the agent was too late.",
-		    st.watchdog_allowed);
-	vg_prom_one(out, "vigil_fanotify_reports_dropped_total", "counter",
-		    "Guard decisions not reported as alerts: the report queue was full.",
-		    st.reports_dropped);
-	vg_prom_one(out, "vigil_fanotify_answer_errors_total", "counter",
-		    "Answers the kernel refused.", st.errors);
-	vg_prom_one(out, "vigil_fanotify_marked_directories", "gauge",
-		    "Directories marked for deny rules on path prefixes.", st.marks.dirs);
+	for (i = 0; i < sizeof(fan_metrics) / sizeof(fan_metrics[0]); i++)
+		vg_prom_one(out, fan_metrics[i].name, fan_metrics[i].type, fan_metrics[i].help,
+			    *(const uint64_t *)((const char *)&st + fan_metrics[i].off));
 }

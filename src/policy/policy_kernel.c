@@ -316,26 +316,6 @@ int vg_policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void 
 	return 0;
 }
 
-int vg_policy_rule_info(const struct vg_policy *p, uint32_t rule_id, struct vg_rule_info *info)
-{
-	size_t i;
-
-	for (i = 0; i < p->active.n; i++) {
-		const struct vg_rule *r = p->active.v[i];
-
-		if (r->index != rule_id)
-			continue;
-		info->name = r->name;
-		info->severity = r->severity;
-		info->tags = r->tags;
-		info->n_tags = r->n_tags;
-		info->mode = r->mode;
-		info->action = r->action;
-		return 0;
-	}
-	return -ENOENT;
-}
-
 const struct vg_filter_dim *vg_policy_filter_dim(const struct vg_policy *p, enum vg_sensor_id sid,
 					      const char *field)
 {

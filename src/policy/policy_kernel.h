@@ -21,18 +21,6 @@ int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, voi
 typedef int (*vg_net_deny_cb)(void *ctx, const struct vg_net_deny_spec *spec);
 int vg_policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void *ctx);
 
-struct vg_rule_info {
-	const char *name;
-	enum vg_severity severity;
-	const char *const *tags;
-	size_t n_tags;
-	enum vg_mode mode;
-	enum vg_action action;
-};
-
-/* What alerts need of the rule a kernel record names. */
-int vg_policy_rule_info(const struct vg_policy *p, uint32_t rule_id, struct vg_rule_info *info);
-
 /*
  * Builds @f from the policy's pre-filter. A sensor whose paths do not fit
  * the kernel keys (or too many of them) gets no exe filter. Returns 0 or -ENOMEM.
