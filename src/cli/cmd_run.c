@@ -151,7 +151,6 @@ int vg_cmd_run(int argc, char **argv)
 		return 2;
 	opts.json = args.json;
 	opts.quiet_header = args.alerts_only;
-	ap->wake_fd = ap->inotify_fd = -1;
 	if (args.metrics && !(st.metrics = vg_metrics_bind(args.metrics)))
 		return 1;
 	err = vg_agent_init(agent, &opts);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "bpf/vigil_abi.h"
+#include "lib/kernel_spec.h"
 
 struct vg_proc;
 struct vg_proc_cache;
@@ -64,16 +65,7 @@ _Static_assert(VG_K_PRIV_LAST + 1 == VG_K_MAX, "the last sensor's run ends the e
 #define VG_KINDS_NET VG_KINDS_RANGE(VG_K_NET_FIRST, VG_K_NET_LAST)
 #define VG_KINDS_PRIV VG_KINDS_RANGE(VG_K_PRIV_FIRST, VG_K_PRIV_LAST)
 
-/* Which sensor emits a kind: the kernel pre-filter is per sensor. */
-enum vg_sensor_id { VG_SENSOR_PROCESS, VG_SENSOR_FILE, VG_SENSOR_NETWORK, VG_SENSOR_PRIV,
-		    VG_SENSOR_MAX };
-
 enum vg_ftype { VG_FT_STR, VG_FT_INT, VG_FT_UINT, VG_FT_IP, VG_FT_STRLIST };
-
-struct vg_ip {
-	uint8_t v4;		/* 1: IPv4 (held v4-mapped in addr) */
-	uint8_t addr[16];
-};
 
 struct vg_value {
 	enum vg_ftype type;	/* STR for elements of a STRLIST */

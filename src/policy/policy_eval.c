@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/log.h"
-#include "policy/policy_int.h"
+#include "policy/policy_eval.h"
+#include "policy/policy_expr.h"
+#include "policy/policy_model.h"
 
 /* ---- index ---- */
 
@@ -102,13 +104,13 @@ static const char *strdup_keep(struct anchor_tab *t, const char *s, size_t len)
 	return k;
 }
 
-static int add_to(struct strmap *m, const char *key, size_t len, struct vg_rule *r)
+static int add_to(struct vg_strmap *m, const char *key, size_t len, struct vg_rule *r)
 {
-	struct strmap_slot *s = key ? vg_strmap_get(m, key, len, true) : NULL;
+	struct vg_strmap_slot *s = key ? vg_strmap_get(m, key, len, true) : NULL;
 
 	if (!s)
 		return -ENOMEM;
-	if (!s->val && !(s->val = calloc(1, sizeof(struct ptrvec))))
+	if (!s->val && !(s->val = calloc(1, sizeof(struct vg_ptrvec))))
 		return -ENOMEM;
 	return vg_ptrvec_push(s->val, r);
 }
@@ -147,7 +149,7 @@ static int index_rule(struct kind_index *ki, struct vg_rule *r)
 		for (i = 0; i < a->n_nums && !err; i++) {
 			char buf[32];
 			size_t len = num_key(buf, sizeof(buf), a->field, a->nums[i]);
-			struct strmap_slot *sl = vg_strmap_get(&t->exact, buf, len, false);
+			struct vg_strmap_slot *sl = vg_strmap_get(&t->exact, buf, len, false);
 
 			/* The table keeps its keys: give it a copy that outlives @buf. */
 			err = add_to(&t->exact, sl ? sl->key : strdup_keep(t, buf, len), len, r);
@@ -188,7 +190,7 @@ int vg_index_build(struct vg_policy *p)
 	return 0;
 }
 
-static void free_vec_map(struct strmap *m)
+static void free_vec_map(struct vg_strmap *m)
 {
 	size_t i;
 
@@ -275,7 +277,7 @@ size_t vg_policy_adopt_throttle(struct vg_policy *next, struct vg_policy *old)
 		return 0;
 	for (i = 0; i < next->active.n; i++) {
 		struct vg_rule *r = next->active.v[i];
-		struct strmap_slot *s = vg_strmap_get(&old->rule_names, r->name, strlen(r->name), false);
+		struct vg_strmap_slot *s = vg_strmap_get(&old->rule_names, r->name, strlen(r->name), false);
 		struct vg_rule *o = s ? s->val : NULL;
 		char was[256], now[256];
 
@@ -305,7 +307,7 @@ static bool throttle_pass(struct vg_policy *p, struct vg_rule *r, struct vg_even
 			  uint64_t now, uint64_t *suppressed)
 {
 	char key[1024];
-	struct strmap_slot *s;
+	struct vg_strmap_slot *s;
 	struct throttle_ent *e;
 	size_t off = 0, i;
 
@@ -402,9 +404,9 @@ struct lookup_ctx {
 	int err;
 };
 
-static void add_cands(struct lookup_ctx *c, const struct strmap_slot *s)
+static void add_cands(struct lookup_ctx *c, const struct vg_strmap_slot *s)
 {
-	const struct ptrvec *pv;
+	const struct vg_ptrvec *pv;
 	size_t i;
 
 	if (!s)
@@ -433,14 +435,14 @@ static bool lookup_value(const struct vg_value *val, void *arg)
 			(size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)val->u) :
 			(size_t)snprintf(buf, sizeof(buf), "%lld", (long long)val->i);
 
-		add_cands(c, vg_strmap_get((struct strmap *)&t->exact, buf, len, false));
+		add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, buf, len, false));
 		return false;
 	}
 	if (val->type != VG_FT_STR && val->type != VG_FT_STRLIST)
 		return false;
-	add_cands(c, vg_strmap_get((struct strmap *)&t->exact, val->s.p, val->s.len, false));
+	add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, val->s.p, val->s.len, false));
 	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++)
-		add_cands(c, vg_strmap_get((struct strmap *)&t->prefix, val->s.p, t->prefix_lens[i],
+		add_cands(c, vg_strmap_get((struct vg_strmap *)&t->prefix, val->s.p, t->prefix_lens[i],
 					false));
 	return false;	/* visit every value */
 }
@@ -544,6 +546,11 @@ int vg_policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns
 			break;
 	}
 	return n;
+}
+
+uint32_t vg_policy_rule_id(const struct vg_rule *r)
+{
+	return r->index;
 }
 
 void vg_policy_get_stats(const struct vg_policy *p, struct vg_policy_stats *st)

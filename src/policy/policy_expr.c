@@ -1,330 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Conditions: a recursive-descent parser into a syntax tree, then a
- * type-checked compile (macros expanded, lists resolved) into matcher nodes.
- *
- *   expr    := and ('or' and)*
- *   and     := unary ('and' unary)*
- *   unary   := 'not' unary | '(' expr ')' | MACRO | FIELD op operand
- *   op      := = | != | < | <= | > | >= | in | startswith | endswith | contains | glob | cidr
- *   operand := value | '(' [value (',' value)*] ')' | LIST
- *   value   := "string" | 'string' | bare word or number
+ * Conditions: a syntax tree (policy_parse.c) type-checked into matcher
+ * nodes (macros expanded, lists resolved), and the nodes' evaluation.
  */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-#include "policy/policy_int.h"
-
-const char *const vg_op_names[OP_MAX] = { "=", "!=", "<", "<=", ">", ">=", "in", "startswith",
-				       "endswith", "contains", "glob", "cidr" };
-
-/* ---- lexer ---- */
-
-enum tok_kind { T_END, T_LPAREN, T_RPAREN, T_COMMA, T_OP, T_WORD, T_STRING, T_BAD };
-
-struct tok {
-	enum tok_kind kind;
-	size_t off, len;	/* in the condition */
-	enum op op;		/* T_OP, and T_WORD keywords that are operators (op_kw) */
-	bool op_kw;
-};
-
-struct parser {
-	struct vg_policy *p;
-	const struct src_scalar *s;
-	size_t pos;
-	struct tok t;		/* current token */
-	bool failed;
-};
-
-static bool word_char(char c)
-{
-	return c && !strchr(" \t\r\n(),=!<>\"'", c);
-}
-
-static void next(struct parser *ps)
-{
-	const char *v = ps->s->val;
-	size_t n = ps->s->len, i = ps->pos;
-	struct tok *t = &ps->t;
-	int o;
-
-	while (i < n && strchr(" \t\r\n", v[i]))
-		i++;
-	memset(t, 0, sizeof(*t));
-	t->off = i;
-	if (i >= n) {
-		t->kind = T_END;
-	} else if (v[i] == '(' || v[i] == ')' || v[i] == ',') {
-		t->kind = v[i] == '(' ? T_LPAREN : v[i] == ')' ? T_RPAREN : T_COMMA;
-		t->len = 1;
-	} else if (v[i] == '"' || v[i] == '\'') {
-		size_t j = i + 1;
-
-		while (j < n && v[j] != v[i])
-			j += (v[j] == '\\' && j + 1 < n) ? 2 : 1;
-		t->kind = j < n ? T_STRING : T_BAD;
-		t->len = j < n ? j + 1 - i : n - i;
-	} else if (strchr("=!<>", v[i])) {
-		bool eq2 = i + 1 < n && v[i + 1] == '=';
-
-		t->kind = T_OP;
-		t->len = eq2 ? 2 : 1;
-		switch (v[i]) {
-		case '=': t->op = OP_EQ; break;
-		case '!': t->op = OP_NE; if (!eq2) t->kind = T_BAD; break;
-		case '<': t->op = eq2 ? OP_LE : OP_LT; break;
-		case '>': t->op = eq2 ? OP_GE : OP_GT; break;
-		}
-		if (v[i] == '=' && eq2)
-			t->op = OP_EQ;	/* "==" reads as "=" */
-	} else {
-		size_t j = i;
-
-		while (j < n && word_char(v[j]))
-			j++;
-		t->kind = T_WORD;
-		t->len = j - i;
-		for (o = OP_IN; o < OP_MAX; o++)
-			if (strlen(vg_op_names[o]) == t->len && !memcmp(v + i, vg_op_names[o], t->len)) {
-				t->op = o;
-				t->op_kw = true;
-			}
-	}
-	ps->pos = t->off + t->len;
-}
-
-static bool is_kw(const struct parser *ps, const char *kw)
-{
-	return ps->t.kind == T_WORD && strlen(kw) == ps->t.len &&
-	       !memcmp(ps->s->val + ps->t.off, kw, ps->t.len);
-}
-
-static bool at_reserved(const struct parser *ps)
-{
-	return is_kw(ps, "and") || is_kw(ps, "or") || is_kw(ps, "not") || ps->t.op_kw;
-}
-
-static void *fail(struct parser *ps, size_t off, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void *fail(struct parser *ps, size_t off, const char *hint, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (ps->failed)
-		return NULL;
-	ps->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vg_diag_at(ps->p, true, vg_scalar_pos(ps->s, off), hint, "%s", msg);
-	return NULL;
-}
-
-static const char *tok_desc(const struct parser *ps, char *buf, size_t size)
-{
-	if (ps->t.kind == T_END)
-		return "the end of the condition";
-	snprintf(buf, size, "'%.*s'", (int)(ps->t.len > 40 ? 40 : ps->t.len), ps->s->val + ps->t.off);
-	return buf;
-}
-
-static struct ast *new_ast(struct parser *ps, enum ast_kind k, size_t off)
-{
-	struct ast *a = vg_arena_alloc(&ps->p->arena, sizeof(*a));
-
-	if (!a)
-		return fail(ps, off, NULL, "out of memory");
-	a->kind = k;
-	a->off = off;
-	return a;
-}
-
-/* A value token into an operand; quoted strings are unescaped into the arena. */
-static bool take_value(struct parser *ps, struct operand *o)
-{
-	const char *v = ps->s->val + ps->t.off;
-	char buf[64];
-	size_t i, n = 0;
-
-	if (ps->t.kind == T_BAD)
-		return fail(ps, ps->t.off, "close the string with the same quote", "unterminated string"),
-		       false;
-	if (ps->t.kind != T_STRING && (ps->t.kind != T_WORD || at_reserved(ps))) {
-		fail(ps, ps->t.off, "quote values that contain spaces or ( ) , = ! < >",
-		     "expected a value, found %s", tok_desc(ps, buf, sizeof(buf)));
-		return false;
-	}
-	memset(o, 0, sizeof(*o));
-	o->off = ps->t.off;
-	o->s = v;
-	o->len = ps->t.len;
-	if (ps->t.kind == T_STRING) {
-		o->quoted = true;
-		o->unq = vg_arena_alloc(&ps->p->arena, ps->t.len);
-		if (!o->unq)
-			return false;
-		for (i = 1; i + 1 < ps->t.len; i++) {
-			char c = v[i];
-
-			if (c == '\\' && i + 2 < ps->t.len) {
-				c = v[++i];
-				c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
-			}
-			o->unq[n++] = c;
-		}
-		o->s = o->unq;
-		o->len = n;
-	}
-	next(ps);
-	return true;
-}
-
-static struct ast *parse_or(struct parser *ps);
-
-static struct ast *parse_cmp(struct parser *ps)
-{
-	struct ast *a = new_ast(ps, AST_CMP, ps->t.off);
-	struct operand ops[256];
-	char buf[64];
-
-	if (!a)
-		return NULL;
-	a->field = ps->s->val + ps->t.off;
-	a->field_len = ps->t.len;
-	next(ps);
-	a->op = ps->t.op;
-	a->op_off = ps->t.off;
-	next(ps);
-	if (ps->t.kind == T_LPAREN) {
-		size_t open = ps->t.off;
-
-		a->list_syntax = true;
-		next(ps);
-		while (ps->t.kind != T_RPAREN) {
-			if (a->n_ops == 256)
-				return fail(ps, ps->t.off, "use a named list", "more than 256 values");
-			if (!take_value(ps, &ops[a->n_ops++]))
-				return NULL;
-			if (ps->t.kind == T_COMMA)
-				next(ps);
-			else if (ps->t.kind != T_RPAREN)
-				return fail(ps, ps->t.kind == T_END ? open : ps->t.off,
-					    ps->t.kind == T_END ? "close it with ')'" :
-					    "separate values with ','",
-					    ps->t.kind == T_END ? "unclosed '('" :
-					    "expected ',' or ')', found %s", tok_desc(ps, buf, sizeof(buf)));
-		}
-		next(ps);
-	} else {
-		if (!take_value(ps, &ops[0]))
-			return NULL;
-		a->n_ops = 1;
-	}
-	if (a->n_ops) {
-		a->ops = vg_arena_alloc(&ps->p->arena, a->n_ops * sizeof(*a->ops));
-		if (!a->ops)
-			return NULL;
-		memcpy(a->ops, ops, a->n_ops * sizeof(*ops));
-	}
-	return a;
-}
-
-static struct ast *parse_unary(struct parser *ps)
-{
-	struct ast *a;
-	size_t off = ps->t.off;
-	char buf[64];
-
-	if (is_kw(ps, "not")) {
-		next(ps);
-		a = new_ast(ps, AST_NOT, off);
-		if (a && !(a->l = parse_unary(ps)))
-			return NULL;
-		return a;
-	}
-	if (ps->t.kind == T_LPAREN) {
-		next(ps);
-		a = parse_or(ps);
-		if (!a)
-			return NULL;
-		if (ps->t.kind != T_RPAREN)
-			return fail(ps, ps->t.kind == T_END ? off : ps->t.off,
-				    ps->t.kind == T_END ? "close it with ')'" : "join conditions with 'and' or 'or'",
-				    ps->t.kind == T_END ? "unclosed '('" : "expected ')', found %s",
-				    tok_desc(ps, buf, sizeof(buf)));
-		next(ps);
-		return a;
-	}
-	if (ps->t.kind == T_BAD)
-		return fail(ps, ps->t.off, "close the string with the same quote", "unterminated string");
-	if (ps->t.kind != T_WORD || at_reserved(ps))
-		return fail(ps, ps->t.off, "a condition starts with a field, a macro, 'not' or '('",
-			    "expected a condition, found %s", tok_desc(ps, buf, sizeof(buf)));
-	{
-		struct parser look = *ps;
-
-		next(&look);
-		if (look.t.kind == T_OP || look.t.op_kw)
-			return parse_cmp(ps);
-	}
-	a = new_ast(ps, AST_REF, off);
-	if (!a)
-		return NULL;
-	a->field = ps->s->val + ps->t.off;
-	a->field_len = ps->t.len;
-	next(ps);
-	return a;
-}
-
-static struct ast *parse_chain(struct parser *ps, bool is_or)
-{
-	struct ast *l = is_or ? parse_chain(ps, false) : parse_unary(ps);
-
-	while (l && is_kw(ps, is_or ? "or" : "and")) {
-		struct ast *a = new_ast(ps, is_or ? AST_OR : AST_AND, l->off);
-
-		next(ps);
-		if (!a)
-			return NULL;
-		a->l = l;
-		a->r = is_or ? parse_chain(ps, false) : parse_unary(ps);
-		if (!a->r)
-			return NULL;
-		l = a;
-	}
-	return l;
-}
-
-static struct ast *parse_or(struct parser *ps)
-{
-	return parse_chain(ps, true);
-}
-
-struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s)
-{
-	struct parser ps = { .p = p, .s = s };
-	struct ast *a;
-	char buf[64];
-
-	next(&ps);
-	if (ps.t.kind == T_END)
-		return fail(&ps, 0, "write a condition or leave the key out", "empty condition");
-	a = parse_or(&ps);
-	if (a && ps.t.kind != T_END) {
-		if (ps.t.kind == T_WORD && !at_reserved(&ps))
-			return fail(&ps, ps.t.off, "join conditions with 'and' or 'or'",
-				    "expected 'and', 'or' or the end, found %s", tok_desc(&ps, buf, sizeof(buf)));
-		return fail(&ps, ps.t.off, ps.t.kind == T_RPAREN ? "remove it or add the missing '('" :
-			    "join conditions with 'and' or 'or'",
-			    ps.t.kind == T_RPAREN ? "unbalanced ')'" : "unexpected %s",
-			    tok_desc(&ps, buf, sizeof(buf)));
-	}
-	return a;
-}
+#include "policy/policy_diag.h"
+#include "policy/policy_expr.h"
+#include "policy/policy_parse.h"
 
 /* ---- compile ---- */
 
@@ -356,7 +41,7 @@ static int lits_push(struct lits *l, const char *s, size_t len, const struct src
 	return 0;
 }
 
-static const char *suggest_name(const struct strmap *m, const char *s, size_t len)
+static const char *suggest_name(const struct vg_strmap *m, const char *s, size_t len)
 {
 	const char *best = NULL;
 	unsigned best_d = len / 3 + 2;
@@ -389,7 +74,7 @@ static int expand_list(struct vg_policy *p, struct list_def *l, struct lits *out
 	l->state = 1;
 	for (i = 0; i < l->n_items && !err; i++) {
 		const struct src_scalar *it = &l->items[i];
-		struct strmap_slot *sub = it->style == SC_PLAIN ?
+		struct vg_strmap_slot *sub = it->style == SC_PLAIN ?
 			vg_strmap_get(&p->lists, it->val, it->len, false) : NULL;
 
 		if (sub)
@@ -483,7 +168,7 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 				const struct src_scalar *s);
 
 static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
-			 const struct src_scalar *s, enum ast_kind k, struct ptrvec *kids)
+			 const struct src_scalar *s, enum ast_kind k, struct vg_ptrvec *kids)
 {
 	struct node *n;
 
@@ -512,7 +197,7 @@ static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct as
 static struct node *compile_ref(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
 				const struct src_scalar *s)
 {
-	struct strmap_slot *slot = vg_strmap_get(&p->macros, a->field, a->field_len, false);
+	struct vg_strmap_slot *slot = vg_strmap_get(&p->macros, a->field, a->field_len, false);
 	struct macro_def *m;
 	struct node *n;
 	char hint[256];
@@ -554,16 +239,34 @@ static struct node *compile_ref(struct vg_policy *p, struct vg_rule *r, const st
 	return n;
 }
 
-static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
-				const struct src_scalar *s)
+#define OPB(op) (1u << (op))
+
+/* Which operators apply to which field type, and what to say when one does not. */
+static const struct {
+	unsigned ops;
+	const char *hint;
+} type_ops[] = {
+	[VG_FT_STR] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_IN) | OPB(OP_STARTS) | OPB(OP_ENDS) |
+			OPB(OP_CONTAINS) | OPB(OP_GLOB),
+			"use =, !=, in, startswith, endswith, contains or glob" },
+	[VG_FT_INT] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_LT) | OPB(OP_LE) | OPB(OP_GT) |
+			OPB(OP_GE) | OPB(OP_IN), "use =, !=, <, <=, >, >= or in" },
+	[VG_FT_UINT] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_LT) | OPB(OP_LE) | OPB(OP_GT) |
+			 OPB(OP_GE) | OPB(OP_IN), "use =, !=, <, <=, >, >= or in" },
+	[VG_FT_IP] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_IN) | OPB(OP_CIDR),
+		       "use =, !=, in or cidr" },
+	[VG_FT_STRLIST] = { OPB(OP_EQ) | OPB(OP_NE) | OPB(OP_IN) | OPB(OP_STARTS) | OPB(OP_ENDS) |
+			    OPB(OP_CONTAINS) | OPB(OP_GLOB),
+			    "use =, !=, in, startswith, endswith, contains or glob" },
+};
+
+/* The comparison's field, if it exists, suits the rule and takes the operator and values. */
+static const struct vg_field *cmp_field(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
+					const struct src_scalar *s)
 {
 	const struct vg_field *f = vg_field_lookup(a->field, a->field_len);
-	struct lits lits = { 0 };
-	struct node *n = NULL, *cmp;
 	enum op op = a->op;
-	bool is_str, is_num, ok = true;
 	char hint[256];
-	size_t i;
 
 	if (!f) {
 		const char *sug = vg_field_suggest(a->field, a->field_len);
@@ -576,24 +279,10 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 	}
 	if (!vg_rule_field_usable(p, r, f, vg_scalar_pos(s, a->off)))
 		return NULL;
-	is_str = f->type == VG_FT_STR || f->type == VG_FT_STRLIST;
-	is_num = f->type == VG_FT_INT || f->type == VG_FT_UINT;
-	if (is_str && (op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE || op == OP_CIDR)) {
-		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off),
-			"use =, !=, in, startswith, endswith, contains or glob",
+	if (!(type_ops[f->type].ops & OPB(op))) {
+		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off), type_ops[f->type].hint,
 			"operator '%s' does not apply to '%s' (%s)", vg_op_names[op], f->name,
 			vg_field_type_name(f->type));
-		return NULL;
-	}
-	if (is_num && op >= OP_STARTS) {
-		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off), "use =, !=, <, <=, >, >= or in",
-			"operator '%s' does not apply to '%s' (%s)", vg_op_names[op], f->name,
-			vg_field_type_name(f->type));
-		return NULL;
-	}
-	if (f->type == VG_FT_IP && op != OP_EQ && op != OP_NE && op != OP_IN && op != OP_CIDR) {
-		vg_diag_at(p, true, vg_scalar_pos(s, a->op_off), "use =, !=, in or cidr",
-			"operator '%s' does not apply to '%s' (ip)", vg_op_names[op], f->name);
 		return NULL;
 	}
 	if (!list_op(op) && (a->list_syntax || a->n_ops != 1)) {
@@ -601,116 +290,188 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 			"operator '%s' takes one value", vg_op_names[op]);
 		return NULL;
 	}
-	/* Gather literals: unquoted words naming a list stand for its items. */
+	return f;
+}
+
+/* The operands as literals: unquoted words naming a list stand for its items. */
+static int cmp_literals(struct vg_policy *p, const struct ast *a, const struct src_scalar *s,
+			struct lits *lits)
+{
+	char hint[256];
+	size_t i;
+
 	for (i = 0; i < a->n_ops; i++) {
 		const struct operand *o = &a->ops[i];
-		struct strmap_slot *ls = NULL;
+		struct vg_strmap_slot *ls = NULL;
 		struct pos opos = vg_scalar_pos(s, o->off);
 
-		if (!o->quoted && list_op(op))
+		if (!o->quoted && list_op(a->op))
 			ls = vg_strmap_get(&p->lists, o->s, o->len, false);
 		if (ls) {
-			if (expand_list(p, ls->val, &lits, opos, ((struct list_def *)ls->val)->name))
-				goto out;
-		} else if (op == OP_IN && !a->list_syntax) {
+			if (expand_list(p, ls->val, lits, opos, ((struct list_def *)ls->val)->name))
+				return -EINVAL;
+		} else if (a->op == OP_IN && !a->list_syntax) {
 			const char *sug = suggest_name(&p->lists, o->s, o->len);
 
 			if (sug)
 				snprintf(hint, sizeof(hint), "did you mean '%s'?", sug);
 			vg_diag_at(p, true, opos, sug ? hint : "define it under 'lists:' or write in (a, b)",
 				"undefined list '%.*s'", (int)o->len, o->s);
-			goto out;
-		} else if (lits_push(&lits, o->s, o->len, s, o->off)) {
-			goto out;
+			return -EINVAL;
+		} else if (lits_push(lits, o->s, o->len, s, o->off)) {
+			return -ENOMEM;
 		}
 	}
+	return 0;
+}
+
+/* =, != and in on strings: one hash set. */
+static int cmp_str_set(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	size_t i;
+
+	cmp->op = OP_EQ;
+	for (i = 0; i < lits->n; i++) {
+		struct vg_strmap_slot *sl = vg_strmap_get(&cmp->set, lits->v[i].s, lits->v[i].len, true);
+
+		if (!sl)
+			return -ENOMEM;
+		sl->val = (void *)1;
+	}
+	return vg_ptrvec_push(&p->node_sets, &cmp->set);
+}
+
+/* startswith, endswith, contains, glob: the strings with their lengths. */
+static int cmp_strs(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	const struct lit *l = lits->v;
+	bool ok = true;
+	size_t i;
+
+	cmp->strs = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->strs));
+	cmp->lens = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->lens));
+	if (!cmp->strs || !cmp->lens)
+		return -ENOMEM;
+	for (i = 0; i < lits->n; i++) {
+		if (cmp->op == OP_GLOB && !glob_ok(l[i].s, l[i].len)) {
+			vg_diag_at(p, true, vg_scalar_pos(l[i].src, l[i].off),
+				"close '[' with ']', or escape it as '\\['",
+				"bad glob '%.*s'", (int)l[i].len, l[i].s);
+			ok = false;
+		}
+		cmp->strs[i] = vg_arena_strndup(&p->arena, l[i].s, l[i].len);
+		cmp->lens[i] = l[i].len;
+		if (!cmp->strs[i])
+			return -ENOMEM;
+	}
+	cmp->n_strs = lits->n;
+	return ok ? 0 : -EINVAL;
+}
+
+static int cmp_nums(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	const struct vg_field *f = cmp->field;
+	const struct lit *l = lits->v;
+	char hint[256];
+	bool ok = true;
+	size_t i;
+
+	cmp->nums = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->nums));
+	if (!cmp->nums)
+		return -ENOMEM;
+	for (i = 0; i < lits->n; i++) {
+		int e = parse_num(l[i].s, l[i].len, f->type == VG_FT_UINT, &cmp->nums[i]);
+
+		if (!e)
+			continue;
+		snprintf(hint, sizeof(hint), "'%s' is %s", f->name,
+			 e == -ERANGE ? "unsigned" : f->type == VG_FT_UINT ?
+			 "a uint: write a number like 0, 1000 or 0x1f" :
+			 "an int: write a number like -1 or 42");
+		vg_diag_at(p, true, vg_scalar_pos(l[i].src, l[i].off), hint,
+			"'%.*s' is not a%s number", (int)l[i].len, l[i].s,
+			e == -ERANGE ? " non-negative" : "");
+		ok = false;
+	}
+	cmp->n_nums = lits->n;
+	return ok ? 0 : -EINVAL;
+}
+
+static int cmp_cidrs(struct vg_policy *p, struct node *cmp, const struct lits *lits)
+{
+	const struct lit *l = lits->v;
+	bool ok = true;
+	size_t i;
+
+	cmp->cidrs = vg_arena_alloc(&p->arena, (lits->n + 1) * sizeof(*cmp->cidrs));
+	if (!cmp->cidrs)
+		return -ENOMEM;
+	for (i = 0; i < lits->n; i++) {
+		struct vg_cidr *c = &cmp->cidrs[i];
+
+		if (vg_field_parse_cidr(l[i].s, l[i].len, &c->net, &c->prefix)) {
+			vg_diag_at(p, true, vg_scalar_pos(l[i].src, l[i].off),
+				"e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set)",
+				"bad CIDR '%.*s'", (int)l[i].len, l[i].s);
+			ok = false;
+		}
+	}
+	cmp->n_cidrs = lits->n;
+	return ok ? 0 : -EINVAL;
+}
+
+/* The values of @cmp, held the way its field type and operator match them. */
+static int cmp_values(struct vg_policy *p, struct node *cmp, enum op op, const struct lits *lits)
+{
+	bool is_str = cmp->field->type == VG_FT_STR || cmp->field->type == VG_FT_STRLIST;
+
+	if (is_str && (op == OP_EQ || op == OP_NE || op == OP_IN))
+		return cmp_str_set(p, cmp, lits);
+	if (is_str) {
+		cmp->op = op;
+		return cmp_strs(p, cmp, lits);
+	}
+	if (cmp->field->type == VG_FT_INT || cmp->field->type == VG_FT_UINT) {
+		cmp->op = op == OP_NE || op == OP_IN ? OP_EQ : op;
+		return cmp_nums(p, cmp, lits);
+	}
+	cmp->op = OP_CIDR;
+	return cmp_cidrs(p, cmp, lits);
+}
+
+/* != is a negated =. */
+static struct node *negate(struct vg_policy *p, struct node *cmp)
+{
+	struct node *n = new_node(p, N_NOT);
+
+	if (n && !(n->kids = vg_arena_alloc(&p->arena, sizeof(*n->kids))))
+		return NULL;
+	if (n) {
+		n->kids[0] = cmp;
+		n->n_kids = 1;
+	}
+	return n;
+}
+
+static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
+				const struct src_scalar *s)
+{
+	const struct vg_field *f = cmp_field(p, r, a, s);
+	struct lits lits = { 0 };
+	struct node *n = NULL, *cmp;
+
+	if (!f || cmp_literals(p, a, s, &lits))
+		goto out;
 	cmp = new_node(p, N_CMP);
 	if (!cmp)
 		goto out;
 	cmp->field = f;
 	if (!lits.n)
 		vg_diag_at(p, false, vg_scalar_pos(s, a->op_off), "an empty list matches nothing",
-			"'%s %s' with no values is always false", f->name, vg_op_names[op]);
-	if (is_str && (op == OP_EQ || op == OP_NE || op == OP_IN)) {
-		cmp->op = OP_EQ;
-		for (i = 0; i < lits.n; i++) {
-			struct strmap_slot *sl = vg_strmap_get(&cmp->set, lits.v[i].s, lits.v[i].len, true);
-
-			if (!sl)
-				goto out;
-			sl->val = (void *)1;
-		}
-		if (vg_ptrvec_push(&p->node_sets, &cmp->set))
-			goto out;
-	} else if (is_str) {
-		cmp->op = op;
-		cmp->strs = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->strs));
-		cmp->lens = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->lens));
-		if (!cmp->strs || !cmp->lens)
-			goto out;
-		for (i = 0; i < lits.n; i++) {
-			if (op == OP_GLOB && !glob_ok(lits.v[i].s, lits.v[i].len)) {
-				vg_diag_at(p, true, vg_scalar_pos(lits.v[i].src, lits.v[i].off),
-					"close '[' with ']', or escape it as '\\['",
-					"bad glob '%.*s'", (int)lits.v[i].len, lits.v[i].s);
-				ok = false;
-			}
-			cmp->strs[i] = vg_arena_strndup(&p->arena, lits.v[i].s, lits.v[i].len);
-			cmp->lens[i] = lits.v[i].len;
-			if (!cmp->strs[i])
-				goto out;
-		}
-		cmp->n_strs = lits.n;
-	} else if (is_num) {
-		cmp->op = op == OP_NE || op == OP_IN ? OP_EQ : op;
-		cmp->nums = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->nums));
-		if (!cmp->nums)
-			goto out;
-		for (i = 0; i < lits.n; i++) {
-			int e = parse_num(lits.v[i].s, lits.v[i].len, f->type == VG_FT_UINT,
-					  &cmp->nums[i]);
-
-			if (e) {
-				snprintf(hint, sizeof(hint), "'%s' is %s", f->name,
-					 e == -ERANGE ? "unsigned" : f->type == VG_FT_UINT ?
-					 "a uint: write a number like 0, 1000 or 0x1f" :
-					 "an int: write a number like -1 or 42");
-				vg_diag_at(p, true, vg_scalar_pos(lits.v[i].src, lits.v[i].off), hint,
-					"'%.*s' is not a%s number", (int)lits.v[i].len, lits.v[i].s,
-					e == -ERANGE ? " non-negative" : "");
-				ok = false;
-			}
-		}
-		cmp->n_nums = lits.n;
-	} else {
-		cmp->op = OP_CIDR;
-		cmp->cidrs = vg_arena_alloc(&p->arena, (lits.n + 1) * sizeof(*cmp->cidrs));
-		if (!cmp->cidrs)
-			goto out;
-		for (i = 0; i < lits.n; i++) {
-			struct vg_cidr *c = &cmp->cidrs[i];
-
-			if (vg_field_parse_cidr(lits.v[i].s, lits.v[i].len, &c->net, &c->prefix)) {
-				vg_diag_at(p, true, vg_scalar_pos(lits.v[i].src, lits.v[i].off),
-					"e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set)",
-					"bad CIDR '%.*s'", (int)lits.v[i].len, lits.v[i].s);
-				ok = false;
-			}
-		}
-		cmp->n_cidrs = lits.n;
-	}
-	if (!ok)
+			"'%s %s' with no values is always false", f->name, vg_op_names[a->op]);
+	if (cmp_values(p, cmp, a->op, &lits))
 		goto out;
-	n = cmp;
-	if (op == OP_NE) {
-		n = new_node(p, N_NOT);
-		if (n && !(n->kids = vg_arena_alloc(&p->arena, sizeof(*n->kids))))
-			n = NULL;
-		if (n) {
-			n->kids[0] = cmp;
-			n->n_kids = 1;
-		}
-	}
+	n = a->op == OP_NE ? negate(p, cmp) : cmp;
 out:
 	free(lits.v);
 	return n;
@@ -719,7 +480,7 @@ out:
 static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
 				const struct src_scalar *s)
 {
-	struct ptrvec kids = { 0 };
+	struct vg_ptrvec kids = { 0 };
 	struct node *n = NULL, *kid;
 	int err;
 
@@ -762,12 +523,12 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 
 /* ---- can-never-match warnings ---- */
 
-static bool sets_disjoint(const struct strmap *a, const struct strmap *b)
+static bool sets_disjoint(const struct vg_strmap *a, const struct vg_strmap *b)
 {
 	size_t i;
 
 	for (i = 0; i < a->cap; i++)
-		if (a->slots[i].key && vg_strmap_get((struct strmap *)b, a->slots[i].key,
+		if (a->slots[i].key && vg_strmap_get((struct vg_strmap *)b, a->slots[i].key,
 						  a->slots[i].len, false))
 			return false;
 	return true;
@@ -803,7 +564,7 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 			continue;
 		if (!strcmp(a->field->name, "event.kind")) {
 			for (kk = 0; kk < VG_K_MAX; kk++)
-				if (vg_strmap_get((struct strmap *)&a->set, vg_field_kind_name(kk),
+				if (vg_strmap_get((struct vg_strmap *)&a->set, vg_field_kind_name(kk),
 					       strlen(vg_field_kind_name(kk)), false))
 					k |= VG_KB(kk);
 			if (!(k & r->kinds)) {
@@ -859,7 +620,7 @@ static bool match_value(const struct vg_value *val, void *ctx)
 	case VG_FT_STRLIST:
 		switch (n->op) {
 		case OP_EQ:
-			return vg_strmap_get((struct strmap *)&n->set, val->s.p, val->s.len, false);
+			return vg_strmap_get((struct vg_strmap *)&n->set, val->s.p, val->s.len, false);
 		case OP_STARTS:
 			for (i = 0; i < n->n_strs; i++)
 				if (val->s.len >= n->lens[i] && !memcmp(val->s.p, n->strs[i], n->lens[i]))

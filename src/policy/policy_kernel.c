@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Policy into sensor maps and kernel guards: the rules decided at the hook
- * (exec kills in the process sensor's exec_rules map) and the deny rules a
- * fanotify permission hook enforces where BPF LSM is refused.
+ * The rules the kernel decides on its own, as neutral data: exec kills (the
+ * keys of an exec hook's path trie), deny rules a cgroup hook or a
+ * permission hook can decide, and the executable filters of the sensors.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
-#include "policy/policy_int.h"
+#include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
-#include "sensors/sensor_process.h"
+#include "policy/policy_model.h"
 
 /* One path of one kernel rule, before the keys are resolved. */
 struct exec_cand {
@@ -170,44 +170,6 @@ int vg_policy_exec_kills(const struct vg_policy *p, struct vg_exec_kill **out, s
 	return 0;
 }
 
-int vg_policy_install_exec_kills(const struct vg_policy *p, struct vg_sensor *process_sensor)
-{
-	struct vg_path_rule_key *keys;
-	struct vg_exec_kill *v;
-	size_t i, n;
-	int err = vg_policy_exec_kills(p, &v, &n);
-
-	if (err)
-		return err;
-	keys = calloc(n ? n : 1, sizeof(*keys));
-	if (!keys) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (i = 0; !err && i < n; i++) {
-		struct vg_path_rule rule = {
-			.rule_id = v[i].rule_index, .action = VG_KACT_KILL, .audit = v[i].audit,
-			.id_kind = v[i].id_kind, .n_ids = v[i].n_ids,
-			.has_fallback = v[i].has_fallback,
-			.fallback_rule_id = v[i].fallback_rule, .fallback_audit = v[i].fallback_audit,
-		};
-
-		memcpy(rule.ids, v[i].ids, sizeof(rule.ids));
-		err = vg_process_put_exec_kill(process_sensor, v[i].path, v[i].prefix, &rule,
-					       &keys[i]);
-		vg_debug("policy: exec of %s%s is killed in the hook for rule %u%s%s", v[i].path,
-			 v[i].prefix ? "*" : "", v[i].rule_index, v[i].audit ? " (audit)" : "",
-			 v[i].id_kind == VG_IDS_EUID ? " (some uids)" :
-			 v[i].id_kind == VG_IDS_CGROUP ? " (some cgroups)" : "");
-	}
-	/* Only now drop what the previous policy had and this one does not. */
-	if (!err)
-		err = vg_process_prune_exec_kills(process_sensor, keys, n);
-	free(keys);
-	free(v);
-	return err;
-}
-
 static const struct vg_field *exe_field(void)
 {
 	static const char name[] = "process.executable.path";
@@ -250,7 +212,7 @@ int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, voi
 			}
 		} else if (n->op == OP_EQ) {
 			for (k = 0; k < n->set.cap; k++) {
-				const struct strmap_slot *s = &n->set.slots[k];
+				const struct vg_strmap_slot *s = &n->set.slots[k];
 
 				if (!s->key)
 					continue;
@@ -262,11 +224,6 @@ int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, voi
 		}
 	}
 	return 0;
-}
-
-uint32_t vg_policy_rule_id(const struct vg_rule *r)
-{
-	return r->index;
 }
 
 static const struct vg_field *field_named(const char *name)
@@ -357,26 +314,6 @@ int vg_policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void 
 			return err;
 	}
 	return 0;
-}
-
-int vg_policy_rule_info(const struct vg_policy *p, uint32_t rule_id, struct vg_rule_info *info)
-{
-	size_t i;
-
-	for (i = 0; i < p->active.n; i++) {
-		const struct vg_rule *r = p->active.v[i];
-
-		if (r->index != rule_id)
-			continue;
-		info->name = r->name;
-		info->severity = r->severity;
-		info->tags = r->tags;
-		info->n_tags = r->n_tags;
-		info->mode = r->mode;
-		info->action = r->action;
-		return 0;
-	}
-	return -ENOENT;
 }
 
 const struct vg_filter_dim *vg_policy_filter_dim(const struct vg_policy *p, enum vg_sensor_id sid,
@@ -493,18 +430,4 @@ void vg_policy_exe_filter_free(struct vg_exe_filter *f)
 {
 	free(f->v);
 	memset(f, 0, sizeof(*f));
-}
-
-uint32_t vg_policy_exe_filter_bits(const struct vg_exe_filter *f, const char *path)
-{
-	uint32_t bits = 0;
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		const struct vg_exe_filter_entry *e = &f->v[i];
-
-		if (e->prefix ? starts_with(path, e->path) : !strcmp(path, e->path))
-			bits |= e->bits;
-	}
-	return bits;
 }

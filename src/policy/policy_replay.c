@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
-#include "policy/policy_int.h"
+#include "policy/policy_eval.h"
+#include "policy/policy_replay.h"
 
 struct replay_ctx {
 	FILE *out;

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-#include "policy/policy_int.h"
+#include "policy/policy_diag.h"
+#include "policy/policy_model.h"
+#include "policy/policy_parse.h"
+#include "policy/policy_yaml.h"
 
 struct ydoc {
 	struct vg_policy *p;
@@ -117,7 +120,7 @@ static int load_lists(struct ydoc *y, const yaml_node_t *map)
 	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
-		struct strmap_slot *slot;
+		struct vg_strmap_slot *slot;
 		struct list_def *l;
 		yaml_node_item_t *it;
 		char hint[600];
@@ -171,7 +174,7 @@ static int load_macros(struct ydoc *y, const yaml_node_t *map)
 	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
-		struct strmap_slot *slot;
+		struct vg_strmap_slot *slot;
 		struct macro_def *m;
 		char hint[600];
 
@@ -373,113 +376,116 @@ static const char *const rule_keys[] = { "name", "description", "event", "condit
 					 "tags", "output", "action", "mode", "throttle", "enabled" };
 #define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
-static int load_rule(struct ydoc *y, yaml_node_t *map)
+static int load_tags(struct ydoc *y, struct vg_rule *r, yaml_node_t *val)
+{
+	struct vg_policy *p = y->p;
+	yaml_node_item_t *it;
+
+	if (!expect(y, val, YAML_SEQUENCE_NODE, "tags are a list: [T1059, shell]"))
+		return 0;
+	r->tags = vg_arena_alloc(&p->arena, (val->data.sequence.items.top -
+					  val->data.sequence.items.start + 1) * sizeof(*r->tags));
+	if (!r->tags)
+		return -ENOMEM;
+	for (it = val->data.sequence.items.start; it < val->data.sequence.items.top; it++) {
+		yaml_node_t *t = yaml_document_get_node(y->doc, *it);
+
+		if (expect(y, t, YAML_SCALAR_NODE, "a tag is a word"))
+			r->tags[r->n_tags++] = vg_arena_strndup(&p->arena, scalar_str(t),
+							     strlen(scalar_str(t)));
+	}
+	return 0;
+}
+
+static void unknown_rule_key(struct ydoc *y, yaml_node_t *k, const char *key)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+	char hint[600];
+	size_t i;
+
+	for (i = 0; i < N_RULE_KEYS; i++) {
+		unsigned d = vg_field_distance(key, strlen(key), rule_keys[i], strlen(rule_keys[i]));
+
+		if (d < best_d)
+			best_d = d, best = rule_keys[i];
+	}
+	if (best)
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
+	else
+		snprintf(hint, sizeof(hint), "rule keys are name, description, event, "
+			 "condition, severity, tags, output, action, mode, throttle, enabled");
+	vg_diag_at(y->p, true, node_pos(y, k), hint, "unknown rule key '%s'", key);
+}
+
+/* A string kept with its source position (condition, output); 0 or -ENOMEM. */
+static int load_src(struct ydoc *y, yaml_node_t *val, const char *hint, struct src_scalar *out,
+		    bool *has)
+{
+	if (!expect(y, val, YAML_SCALAR_NODE, hint))
+		return 0;
+	if (to_scalar(y, val, out))
+		return -ENOMEM;
+	*has = true;
+	return 0;
+}
+
+/* One key of a rule; the name and event nodes are kept for the checks after all keys. */
+static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml_node_t *val,
+			 yaml_node_t **name, yaml_node_t **event)
 {
 	static const char *const sev[] = { "info", "low", "medium", "high", "critical" };
 	static const char *const act[] = { "alert", "kill", "deny" };
 	static const char *const mode[] = { "enforce", "audit" };
 	static const char *const yesno[] = { "false", "true", "no", "yes" };
 	struct vg_policy *p = y->p;
-	yaml_node_t *name = NULL, *event = NULL;
-	yaml_node_pair_t *pr;
-	struct strmap_slot *slot;
-	struct vg_rule *r;
-	char hint[600];
-	int v, err;
+	const char *key = scalar_str(k);
+	int v;
 
-	if (!expect(y, map, YAML_MAPPING_NODE, "a rule is a mapping (name:, event:, condition:, ...)"))
-		return 0;
-	r = vg_arena_alloc(&p->arena, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	r->severity = VG_SEV_MEDIUM;
-	r->enabled = true;
-	r->pos = node_pos(y, map);
-	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
-		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
-		const char *key;
-		size_t i;
-
-		if (!expect(y, k, YAML_SCALAR_NODE, "rule keys are words"))
-			continue;
-		key = scalar_str(k);
-		if (!strcmp(key, "name")) {
-			if (expect(y, val, YAML_SCALAR_NODE, "a rule name is a string"))
-				name = val;
-		} else if (!strcmp(key, "description")) {
-			if (expect(y, val, YAML_SCALAR_NODE, "a description is a string"))
-				r->description = vg_arena_strndup(&p->arena, scalar_str(val),
-							       strlen(scalar_str(val)));
-		} else if (!strcmp(key, "event")) {
-			event = val;
-			if ((err = load_event(y, r, val)))
-				return err;
-		} else if (!strcmp(key, "condition")) {
-			if (expect(y, val, YAML_SCALAR_NODE, "a condition is a string")) {
-				if (to_scalar(y, val, &r->cond_src))
-					return -ENOMEM;
-				r->has_cond = true;
-			}
-		} else if (!strcmp(key, "severity")) {
-			if ((v = pick(y, val, "severity", sev, 5)) >= 0)
-				r->severity = v;
-		} else if (!strcmp(key, "tags")) {
-			yaml_node_item_t *it;
-
-			if (!expect(y, val, YAML_SEQUENCE_NODE, "tags are a list: [T1059, shell]"))
-				continue;
-			r->tags = vg_arena_alloc(&p->arena, (val->data.sequence.items.top -
-							  val->data.sequence.items.start + 1) *
-							 sizeof(*r->tags));
-			if (!r->tags)
-				return -ENOMEM;
-			for (it = val->data.sequence.items.start; it < val->data.sequence.items.top;
-			     it++) {
-				yaml_node_t *t = yaml_document_get_node(y->doc, *it);
-
-				if (expect(y, t, YAML_SCALAR_NODE, "a tag is a word"))
-					r->tags[r->n_tags++] = vg_arena_strndup(&p->arena, scalar_str(t),
-									     strlen(scalar_str(t)));
-			}
-		} else if (!strcmp(key, "output")) {
-			if (expect(y, val, YAML_SCALAR_NODE, "output is a template string")) {
-				if (to_scalar(y, val, &r->out_src))
-					return -ENOMEM;
-				r->has_out = true;
-			}
-		} else if (!strcmp(key, "action")) {
-			if ((v = pick(y, val, "action", act, 3)) >= 0)
-				r->action = v;
-			r->act_pos = node_pos(y, val);
-		} else if (!strcmp(key, "mode")) {
-			if ((v = pick(y, val, "mode", mode, 2)) >= 0)
-				r->mode = v;
-		} else if (!strcmp(key, "throttle")) {
-			if ((err = load_throttle(y, r, val)))
-				return err;
-		} else if (!strcmp(key, "enabled")) {
-			if ((v = pick(y, val, "boolean", yesno, 4)) >= 0)
-				r->enabled = v & 1;
-		} else {
-			const char *best = NULL;
-			unsigned best_d = 3;
-
-			for (i = 0; i < N_RULE_KEYS; i++) {
-				unsigned d = vg_field_distance(key, strlen(key), rule_keys[i],
-							     strlen(rule_keys[i]));
-
-				if (d < best_d)
-					best_d = d, best = rule_keys[i];
-			}
-			if (best)
-				snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
-			else
-				snprintf(hint, sizeof(hint), "rule keys are name, description, event, "
-					 "condition, severity, tags, output, action, mode, throttle, enabled");
-			vg_diag_at(p, true, node_pos(y, k), hint, "unknown rule key '%s'", key);
-		}
+	if (!strcmp(key, "name")) {
+		if (expect(y, val, YAML_SCALAR_NODE, "a rule name is a string"))
+			*name = val;
+	} else if (!strcmp(key, "description")) {
+		if (expect(y, val, YAML_SCALAR_NODE, "a description is a string"))
+			r->description = vg_arena_strndup(&p->arena, scalar_str(val),
+						       strlen(scalar_str(val)));
+	} else if (!strcmp(key, "event")) {
+		*event = val;
+		return load_event(y, r, val);
+	} else if (!strcmp(key, "condition")) {
+		return load_src(y, val, "a condition is a string", &r->cond_src, &r->has_cond);
+	} else if (!strcmp(key, "severity")) {
+		if ((v = pick(y, val, "severity", sev, 5)) >= 0)
+			r->severity = v;
+	} else if (!strcmp(key, "tags")) {
+		return load_tags(y, r, val);
+	} else if (!strcmp(key, "output")) {
+		return load_src(y, val, "output is a template string", &r->out_src, &r->has_out);
+	} else if (!strcmp(key, "action")) {
+		if ((v = pick(y, val, "action", act, 3)) >= 0)
+			r->action = v;
+		r->act_pos = node_pos(y, val);
+	} else if (!strcmp(key, "mode")) {
+		if ((v = pick(y, val, "mode", mode, 2)) >= 0)
+			r->mode = v;
+	} else if (!strcmp(key, "throttle")) {
+		return load_throttle(y, r, val);
+	} else if (!strcmp(key, "enabled")) {
+		if ((v = pick(y, val, "boolean", yesno, 4)) >= 0)
+			r->enabled = v & 1;
+	} else {
+		unknown_rule_key(y, k, key);
 	}
+	return 0;
+}
+
+/* A rule with all its keys read: named, with an event, unique; then it is kept. */
+static int add_rule(struct ydoc *y, struct vg_rule *r, yaml_node_t *name, yaml_node_t *event)
+{
+	struct vg_policy *p = y->p;
+	struct vg_strmap_slot *slot;
+	char hint[600];
+
 	if (!name || !*scalar_str(name)) {
 		vg_diag_at(p, true, r->pos, "add name: <unique name>", "rule without a name");
 		return 0;
@@ -503,6 +509,34 @@ static int load_rule(struct ydoc *y, yaml_node_t *map)
 	}
 	slot->val = r;
 	return vg_ptrvec_push(&p->rules, r);
+}
+
+static int load_rule(struct ydoc *y, yaml_node_t *map)
+{
+	yaml_node_t *name = NULL, *event = NULL;
+	yaml_node_pair_t *pr;
+	struct vg_rule *r;
+	int err;
+
+	if (!expect(y, map, YAML_MAPPING_NODE, "a rule is a mapping (name:, event:, condition:, ...)"))
+		return 0;
+	r = vg_arena_alloc(&y->p->arena, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->severity = VG_SEV_MEDIUM;
+	r->enabled = true;
+	r->pos = node_pos(y, map);
+	for (pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+
+		if (!expect(y, k, YAML_SCALAR_NODE, "rule keys are words"))
+			continue;
+		err = load_rule_key(y, r, k, val, &name, &event);
+		if (err)
+			return err;
+	}
+	return add_rule(y, r, name, event);
 }
 
 static int load_root(struct ydoc *y, yaml_node_t *root)

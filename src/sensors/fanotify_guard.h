@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "lib/kernel_spec.h"
 #include "sensors/fanotify_marks.h"
 #include "sensors/fanotify_watchdog.h"
 
@@ -85,5 +86,11 @@ size_t vg_fan_guard_take_reports(struct vg_fan_guard *g, struct vg_fan_report *o
 void vg_fan_guard_get_stats(struct vg_fan_guard *g, struct vg_fan_stats *st);
 void vg_fan_guard_fini(struct vg_fan_guard *g);
 void vg_fan_rules_free(struct vg_fan_rule *rules, size_t n);
+/*
+ * Sets the guard's rules to the deny targets of a policy (@spec) and adds
+ * each target's rule to @decided: the guard reports those itself.
+ */
+int vg_fan_guard_apply(struct vg_fan_guard *g, const struct vg_kernel_spec *spec,
+		       struct vg_rule_set *decided);
 
 #endif

@@ -16,6 +16,8 @@
 struct bpf_object;
 struct bpf_link;
 struct vg_sensor;
+struct vg_kernel_spec;
+struct vg_rule_set;
 
 #define VG_MAX_VARIANTS 6
 #define VG_MAX_LINKS 128
@@ -45,6 +47,13 @@ struct vg_sensor_desc {
 	int (*attach)(struct vg_sensor *s, const void *cfg);
 	/* Last words before the links go (e.g. flush aggregated counts); may be NULL. */
 	void (*before_detach)(struct vg_sensor *s);
+	/*
+	 * The sensor's share of a compiled policy (lib/kernel_spec.h) into its
+	 * own maps; adds to @decided the rules it decides and reports itself.
+	 * Called with the pre-filter off (vg_pf_off); may be NULL.
+	 */
+	int (*apply_policy)(struct vg_sensor *s, const struct vg_kernel_spec *spec,
+			    struct vg_rule_set *decided);
 };
 
 struct vg_sensor {

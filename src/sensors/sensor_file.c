@@ -259,4 +259,5 @@ const struct vg_sensor_desc vg_file_sensor = {
 	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
 	.configure = configure,
 	.post_load = post_load,
+	.apply_policy = vg_file_apply_policy,
 };

@@ -71,4 +71,8 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg);
 
 extern const struct vg_sensor_desc vg_file_sensor;
 
+/* The sensor's share of a compiled policy (its descriptor's apply_policy). */
+int vg_file_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
+			 struct vg_rule_set *decided);
+
 #endif

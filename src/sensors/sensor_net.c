@@ -405,4 +405,5 @@ const struct vg_sensor_desc vg_net_sensor = {
 	.post_load = post_load,
 	.attach = attach,
 	.before_detach = before_detach,
+	.apply_policy = vg_net_apply_policy,
 };

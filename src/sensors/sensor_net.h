@@ -36,6 +36,10 @@ struct vg_net_cfg {
 extern const struct vg_net_cfg vg_net_cfg_default;
 extern const struct vg_sensor_desc vg_net_sensor;
 
+/* The sensor's share of a compiled policy (its descriptor's apply_policy). */
+int vg_net_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
+			struct vg_rule_set *decided);
+
 /* Adds one deny rule to a loaded net sensor (takes effect at once). */
 int vg_net_deny_add(struct vg_sensor *s, const struct vg_net_deny_rule *r, uint32_t rule_id);
 /* Removes every deny rule. */

@@ -164,7 +164,7 @@ static int seed_processes(int fd, const struct vg_exe_filter *f, uint32_t gen)
 		pe.ino = st.st_ino;
 		pe.dev = kernel_dev(st.st_dev);
 		pe.gen = gen;
-		pe.bits = vg_policy_exe_filter_bits(f, exe);
+		pe.bits = vg_exe_filter_bits(f, exe);
 		/* An exec since the readlink leaves an entry whose inode no longer matches. */
 		if (bpf_map_update_elem(fd, &tgid, &pe, BPF_ANY) < 0) {
 			if (errno == E2BIG || errno == ENOMEM)
@@ -206,4 +206,43 @@ int vg_pf_exe_load(struct vg_sensor *process, const struct vg_exe_filter *f, uin
 	if (err)
 		return err;
 	return seed_processes(procs, f, gen);
+}
+
+int vg_pf_apply_types(struct vg_sensor *s, const struct vg_kernel_spec *spec)
+{
+	__u16 t;
+	int err;
+
+	for (t = 1; t < VG_EV_TYPE_MAX; t++) {
+		if (spec->types[t] == VG_SPEC_TYPE_NONE)
+			continue;
+		err = vg_sensor_set_type_switch(s, t, spec->types[t]);
+		if (err && err != -ENOENT)
+			return err;
+	}
+	return 0;
+}
+
+int vg_pf_apply(struct vg_sensor *s, enum vg_sensor_id id, const struct vg_kernel_spec *spec)
+{
+	const struct vg_spec_values *uid = &spec->sensor[id].field[VG_SPEC_UID];
+	const struct vg_spec_values *cg = &spec->sensor[id].field[VG_SPEC_CGROUP];
+	struct vg_pf_spec pf = { 0 };
+	int err = vg_pf_apply_types(s, spec);
+
+	/* Printed events are all wanted: the filter stays off. */
+	if (err || spec->every_event)
+		return err;
+	if (uid->on) {
+		pf.uids = uid->nums;
+		pf.n_uids = uid->n_nums;
+	}
+	if (cg->on) {
+		pf.cgroups = cg->nums;
+		pf.n_cgroups = cg->n_nums;
+	}
+	pf.exe_bit = 1u << id;
+	pf.exe = spec->exe.sensors & pf.exe_bit;
+	pf.gen = spec->gen;
+	return vg_pf_set(s, &pf);
 }

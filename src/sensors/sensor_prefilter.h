@@ -3,14 +3,14 @@
  * The policy pre-filter's kernel maps (src/bpf/vigil_prefilter.bpf.h):
  * per sensor, the uids, cgroups and executable bit a record's process must
  * have; in the process sensor, the executable trie and the per-process
- * bits it computes at exec.
+ * bits it computes at exec. Filled from the neutral lib/kernel_spec.h.
  */
 #ifndef VIGIL_SENSOR_PREFILTER_H
 #define VIGIL_SENSOR_PREFILTER_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "policy/policy_kernel.h"
+#include "lib/kernel_spec.h"
 #include "sensors/sensor.h"
 
 /* Turns @s's filter off: every record passes. Safe on a sensor without the maps. */
@@ -36,5 +36,15 @@ int vg_pf_set(struct vg_sensor *s, const struct vg_pf_spec *spec);
  * the policy are filtered too. The sensors' filters must be off meanwhile.
  */
 int vg_pf_exe_load(struct vg_sensor *process, const struct vg_exe_filter *f, uint32_t gen);
+
+/* Sets @s's record type switches from @spec; types @s does not send are skipped. */
+int vg_pf_apply_types(struct vg_sensor *s, const struct vg_kernel_spec *spec);
+
+/*
+ * A sensor's whole share when it has no map of its own: its type switches,
+ * then its uid, cgroup and executable filter as sensor @id (left off when
+ * every event is wanted).
+ */
+int vg_pf_apply(struct vg_sensor *s, enum vg_sensor_id id, const struct vg_kernel_spec *spec);
 
 #endif

@@ -235,4 +235,5 @@ const struct vg_sensor_desc vg_priv_sensor = {
 	.destroy = destroy_skel,
 	.configure = configure,
 	.post_load = post_load,
+	.apply_policy = vg_priv_apply_policy,
 };

@@ -16,6 +16,10 @@
 
 extern const struct vg_sensor_desc vg_priv_sensor;
 
+/* The sensor's share of a compiled policy (its descriptor's apply_policy). */
+int vg_priv_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
+			 struct vg_rule_set *decided);
+
 /*
  * Whether this kernel lets the sensor watch kernel module loads and
  * unloads (syscalls:sys_{enter,exit}_{init,finit,delete}_module). When it

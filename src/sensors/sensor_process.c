@@ -37,6 +37,7 @@ const struct vg_sensor_desc vg_process_sensor = {
 	VG_SENSOR_SKEL_OPS(sensor_process_bpf),
 	.configure = configure,
 	.post_load = post_load,
+	.apply_policy = vg_process_apply_policy,
 };
 
 int vg_process_put_exec_kill(struct vg_sensor *s, const char *path, bool prefix,

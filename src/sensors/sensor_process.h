@@ -13,6 +13,10 @@
 
 extern const struct vg_sensor_desc vg_process_sensor;
 
+/* The sensor's share of a compiled policy (its descriptor's apply_policy). */
+int vg_process_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
+			    struct vg_rule_set *decided);
+
 /*
  * In-kernel kill at exec: @path is an executable path, or a prefix when
  * it ends with a star ("/tmp/" then "*"). The kill happens in the exec hook, before

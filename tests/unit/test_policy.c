@@ -699,12 +699,12 @@ static void test_exe_filter_bits(void **state)
 		else
 			fail_msg("unexpected entry %s", e->path);
 	}
-	assert_int_equal(vg_policy_exe_filter_bits(&f, "/usr/bin/gdb"), F | P);
-	assert_int_equal(vg_policy_exe_filter_bits(&f, "/usr/bin/gdb2"), F);
-	assert_int_equal(vg_policy_exe_filter_bits(&f, "/usr/lib/x/y"), F | P);
-	assert_int_equal(vg_policy_exe_filter_bits(&f, "/opt/x"), P);
-	assert_int_equal(vg_policy_exe_filter_bits(&f, "/opt/xy"), 0);
-	assert_int_equal(vg_policy_exe_filter_bits(&f, "/bin/sh"), 0);
+	assert_int_equal(vg_exe_filter_bits(&f, "/usr/bin/gdb"), F | P);
+	assert_int_equal(vg_exe_filter_bits(&f, "/usr/bin/gdb2"), F);
+	assert_int_equal(vg_exe_filter_bits(&f, "/usr/lib/x/y"), F | P);
+	assert_int_equal(vg_exe_filter_bits(&f, "/opt/x"), P);
+	assert_int_equal(vg_exe_filter_bits(&f, "/opt/xy"), 0);
+	assert_int_equal(vg_exe_filter_bits(&f, "/bin/sh"), 0);
 	vg_policy_exe_filter_free(&f);
 	vg_policy_free(p);
 }

@@ -1,42 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Policy engine internals shared by policy*.c; not an API. */
-#ifndef VIGIL_POLICY_INT_H
-#define VIGIL_POLICY_INT_H
+/*
+ * The policy's data model, shared by the policy units (each declares its
+ * functions in its own header): source positions, the condition syntax
+ * tree, definitions, compiled matchers, rules and the policy object. Not
+ * an API: nothing outside src/policy/ includes it.
+ */
+#ifndef VIGIL_POLICY_MODEL_H
+#define VIGIL_POLICY_MODEL_H
 
-#include <stdarg.h>
-#include "policy/policy.h"
-
-/* ---- arena: everything of a policy is freed at once ---- */
-struct arena_chunk;
-struct arena {
-	struct arena_chunk *head;
-};
-void *vg_arena_alloc(struct arena *a, size_t size);	/* zeroed; NULL on ENOMEM */
-char *vg_arena_strndup(struct arena *a, const char *s, size_t len);
-void vg_arena_free(struct arena *a);
-
-/* ---- string hash map (keys not NUL-terminated) ---- */
-struct strmap_slot {
-	const char *key;
-	size_t len;
-	void *val;
-};
-struct strmap {
-	struct strmap_slot *slots;
-	size_t cap, n;
-};
-uint64_t vg_strmap_hash(const char *s, size_t len);
-/* Returns the slot for @key, inserting an empty one (val NULL) when @insert. */
-struct strmap_slot *vg_strmap_get(struct strmap *m, const char *key, size_t len, bool insert);
-void vg_strmap_free(struct strmap *m);
-
-/* Growable array of pointers. */
-struct ptrvec {
-	void **v;
-	size_t n, cap;
-};
-int vg_ptrvec_push(struct ptrvec *pv, void *p);
-void vg_ptrvec_free(struct ptrvec *pv);
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/arena.h"
+#include "lib/ptrvec.h"
+#include "lib/strmap.h"
+#include "event/fields.h"
+#include "policy/policy_types.h"
 
 /* ---- source positions ---- */
 enum scalar_style { SC_PLAIN, SC_SQUOTE, SC_DQUOTE, SC_BLOCK };
@@ -58,13 +37,9 @@ struct pos {
 	int line, col;
 };
 
-/* Position of byte @off of the scalar's value in its source file. */
-struct pos vg_scalar_pos(const struct src_scalar *s, size_t off);
-
 /* ---- condition syntax tree ---- */
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_STARTS, OP_ENDS, OP_CONTAINS,
 	  OP_GLOB, OP_CIDR, OP_MAX };
-extern const char *const vg_op_names[OP_MAX];
 
 struct operand {
 	const char *s;		/* points into the scalar's value */
@@ -89,9 +64,6 @@ struct ast {
 	size_t n_ops;
 	bool list_syntax;		/* operands were given in parentheses */
 };
-
-/* Parses @s->val; NULL after reporting a syntax error. */
-struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s);
 
 /* ---- definitions ---- */
 struct list_def {
@@ -121,7 +93,7 @@ struct node {
 	/* N_CMP */
 	const struct vg_field *field;
 	enum op op;			/* EQ (a set), LT.., STARTS, ENDS, CONTAINS, GLOB, CIDR */
-	struct strmap set;		/* EQ on strings */
+	struct vg_strmap set;		/* EQ on strings */
 	const char **strs;		/* STARTS/ENDS/CONTAINS/GLOB */
 	size_t *lens;
 	size_t n_strs;
@@ -167,7 +139,7 @@ struct vg_rule {
 	uint64_t thr_count, thr_per_ns;
 	const struct vg_field **thr_keys;
 	size_t n_thr_keys;
-	struct strmap thr;		/* key text -> struct throttle_ent * (malloc'd) */
+	struct vg_strmap thr;		/* key text -> struct throttle_ent * (malloc'd) */
 	struct pos pos;			/* of its name */
 	struct pos act_pos;		/* of its action */
 	/* raw, before compile */
@@ -182,15 +154,15 @@ struct vg_rule {
 /* Index of a kind: rules without an anchor, and anchor tables per field. */
 struct anchor_tab {
 	const struct vg_field *field;
-	struct strmap exact;		/* value -> struct ptrvec * of rules */
-	struct strmap prefix;		/* prefix -> struct ptrvec * of rules */
+	struct vg_strmap exact;		/* value -> struct vg_ptrvec * of rules */
+	struct vg_strmap prefix;		/* prefix -> struct vg_ptrvec * of rules */
 	size_t *prefix_lens;		/* distinct prefix lengths, ascending */
 	size_t n_prefix_lens;
-	struct ptrvec keys;		/* malloc'd key strings the maps point to */
+	struct vg_ptrvec keys;		/* malloc'd key strings the maps point to */
 };
 
 struct kind_index {
-	struct ptrvec always;
+	struct vg_ptrvec always;
 	struct anchor_tab *tabs;
 	size_t n_tabs;
 };
@@ -202,50 +174,27 @@ struct src_file {
 };
 
 struct vg_policy {
-	struct arena arena;
-	struct ptrvec files;		/* struct src_file * */
-	struct ptrvec diags_v;		/* struct vg_diag * */
+	struct vg_arena arena;
+	struct vg_ptrvec files;		/* struct src_file * */
+	struct vg_ptrvec diags_v;		/* struct vg_diag * */
 	struct vg_diag *diags;		/* flattened for vg_policy_diags() */
 	size_t n_errors;
-	struct strmap lists;		/* name -> struct list_def * */
-	struct strmap macros;		/* name -> struct macro_def * */
-	struct ptrvec rules;		/* struct vg_rule *, all as loaded */
-	struct ptrvec active;		/* compiled, enabled, in order */
-	struct strmap rule_names;	/* name -> struct vg_rule * */
+	struct vg_strmap lists;		/* name -> struct list_def * */
+	struct vg_strmap macros;		/* name -> struct macro_def * */
+	struct vg_ptrvec rules;		/* struct vg_rule *, all as loaded */
+	struct vg_ptrvec active;		/* compiled, enabled, in order */
+	struct vg_strmap rule_names;	/* name -> struct vg_rule * */
 	struct kind_index index[VG_K_MAX];
 	struct vg_prefilter pre;
-	struct ptrvec node_sets;	/* struct strmap * inside nodes, malloc'd tables */
+	struct vg_ptrvec node_sets;	/* struct vg_strmap * inside nodes, malloc'd tables */
 	struct vg_policy_stats stats;
 	uint64_t gen;
-	struct ptrvec cands;		/* scratch of vg_policy_eval() */
+	struct vg_ptrvec cands;		/* scratch of vg_policy_eval() */
 	bool compiled;
 	/* while compiling a rule */
 	struct vg_rule *cur_rule;
 	const char *macro_stack[32];	/* for cycle messages */
 	size_t n_macro_stack;
 };
-
-/* Reports "file:line:col: error|warning: msg (hint: ...)"; @hint may be NULL. */
-void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hint,
-	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* Whether rule @r's events all have @f; reports an error at @pos if not. */
-bool vg_rule_field_usable(struct vg_policy *p, const struct vg_rule *r, const struct vg_field *f,
-		  struct pos pos);
-
-/* Parsing a YAML document into definitions and raw rules (policy_yaml.c). */
-int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t len);
-
-/* Compiles one rule's condition (policy_expr.c); NULL after an error. */
-struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r);
-bool vg_node_eval(const struct node *n, struct vg_event_view *v);
-
-/* Rule index (policy_eval.c). */
-int vg_index_build(struct vg_policy *p);
-void vg_index_free(struct vg_policy *p);
-void vg_throttle_free(struct vg_rule *r);
-
-/* Kernel pre-filter (policy_filter.c). */
-int vg_prefilter_build(struct vg_policy *p);
 
 #endif

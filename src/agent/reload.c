@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Policy reloads: compiled on their own thread, swapped in by the worker. */
+#include <errno.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "agent/reload.h"
+#include "lib/log.h"
+
+#define RELOAD_SETTLE_MS 100
+
+void vg_reload_init(struct vg_reload *r, const char *const *paths, size_t n_paths)
+{
+	memset(r, 0, sizeof(*r));
+	r->paths = paths;
+	r->n_paths = n_paths;
+	r->wake_fd = r->inotify_fd = -1;
+}
+
+struct vg_policy *vg_reload_compile(const struct vg_reload *r, bool report)
+{
+	struct vg_policy *p = vg_policy_new();
+	const struct vg_diag *d;
+	size_t i, n;
+	int err = 0;
+
+	if (!p)
+		return NULL;
+	if (r->n_paths == 0)
+		err = vg_policy_add_string(p, "builtin:default.yaml", vg_default_policy_yaml);
+	for (i = 0; !err && i < r->n_paths; i++)
+		err = vg_policy_add_path(p, r->paths[i]);
+	if (!err)
+		err = vg_policy_compile(p);
+	d = vg_policy_diags(p, &n);
+	/* Diagnostics are already "file:line:col: error: ..." lines. */
+	for (i = 0; report && i < n; i++)
+		fprintf(stderr, "%s\n", d[i].text);
+	if (err || vg_policy_n_errors(p)) {
+		if (!report && n)
+			vg_err("policy reload failed, keeping the running policy: %s", d[0].text);
+		else if (!report)
+			vg_err("policy reload failed, keeping the running policy: %s", strerror(-err));
+		vg_policy_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Watches each policy path's directory: editors replace files by rename. */
+static void watch_paths(struct vg_reload *r)
+{
+	size_t i;
+
+	r->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (r->inotify_fd < 0)
+		return;
+	for (i = 0; i < r->n_paths; i++) {
+		struct stat st;
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%s", r->paths[i]);
+		if (stat(r->paths[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+			/* dirname() works in place or returns "."; never snprintf a string onto itself. */
+			const char *d = dirname(dir);
+
+			memmove(dir, d, strlen(d) + 1);
+		}
+		if (inotify_add_watch(r->inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+				      IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0)
+			vg_warn("cannot watch %s for policy changes: %s", dir, strerror(errno));
+	}
+}
+
+static void *reload_main(void *arg)
+{
+	struct vg_reload *r = arg;
+	struct pollfd fds[2] = { { r->wake_fd, POLLIN, 0 }, { r->inotify_fd, POLLIN, 0 } };
+	char buf[4096];
+
+	while (!atomic_load(&r->stop)) {
+		struct vg_policy *p, *old;
+		int n = poll(fds, r->inotify_fd >= 0 ? 2 : 1, 500);
+
+		if (n <= 0)
+			continue;
+		/* Let a burst of writes settle, then drain both sources. */
+		usleep(RELOAD_SETTLE_MS * 1000);
+		while (read(r->wake_fd, buf, sizeof(buf)) > 0)
+			;
+		while (r->inotify_fd >= 0 && read(r->inotify_fd, buf, sizeof(buf)) > 0)
+			;
+		if (atomic_load(&r->stop))
+			break;
+		p = vg_reload_compile(r, false);
+		if (!p) {
+			atomic_fetch_add(&r->failed, 1);
+			continue;
+		}
+		old = atomic_exchange(&r->pending, p);
+		vg_policy_free(old);	/* superseded before the worker took it */
+	}
+	return NULL;
+}
+
+int vg_reload_start(struct vg_reload *r)
+{
+	int err;
+
+	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->wake_fd < 0)
+		return -errno;
+	if (r->n_paths)
+		watch_paths(r);
+	err = pthread_create(&r->thread, NULL, reload_main, r);
+	if (err)
+		return -err;
+	r->thread_started = true;
+	return 0;
+}
+
+void vg_reload_request(struct vg_reload *r)
+{
+	uint64_t one = 1;
+
+	if (r->wake_fd >= 0 && write(r->wake_fd, &one, sizeof(one)) < 0)
+		vg_warn("cannot request a policy reload: %s", strerror(errno));
+}
+
+bool vg_reload_swap(struct vg_reload *r, struct vg_policy **cur, vg_reload_apply_fn apply,
+		    void *ctx)
+{
+	struct vg_policy *next = atomic_exchange(&r->pending, NULL);
+
+	if (!next)
+		return false;
+	if (apply(ctx, next) < 0) {
+		vg_err("policy reload: kernel rules could not be loaded, keeping the running policy");
+		apply(ctx, *cur);
+		vg_policy_free(next);
+		atomic_fetch_add(&r->failed, 1);
+		return false;
+	}
+	vg_policy_adopt_throttle(next, *cur);
+	vg_policy_free(*cur);
+	*cur = next;
+	return true;
+}
+
+void vg_reload_fini(struct vg_reload *r)
+{
+	if (r->thread_started) {
+		atomic_store(&r->stop, true);
+		vg_reload_request(r);
+		pthread_join(r->thread, NULL);
+	}
+	if (r->wake_fd >= 0)
+		close(r->wake_fd);
+	if (r->inotify_fd >= 0)
+		close(r->inotify_fd);
+	vg_policy_free(atomic_exchange(&r->pending, NULL));
+	memset(r, 0, sizeof(*r));
+	r->wake_fd = r->inotify_fd = -1;
+}

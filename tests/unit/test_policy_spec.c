@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel share of a policy as the neutral contract the sensors apply
+ * (lib/kernel_spec.h): record type switches, per-sensor filter values,
+ * the executable filter, exec kills, net deny specs and deny targets.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "lib/kernel_spec.h"
+#include "policy/policy.h"
+
+static const char *POLICY =
+	"rules:\n"
+	"  - name: etc\n    event: open\n"
+	"    condition: file.path startswith /etc/ and process.user.id in (0, 33)\n"
+	"  - name: shadow\n    event: open\n    action: deny\n"
+	"    condition: file.path = /etc/shadow\n"
+	"  - name: c2\n    event: connect\n    action: deny\n"
+	"    condition: destination.port in (4444, 5555) and destination.address cidr 203.0.113.0/24\n"
+	"  - name: c2_audit\n    event: connect\n    action: deny\n    mode: audit\n"
+	"    condition: destination.port = 6666\n"
+	"  - name: tmp\n    event: exec\n    action: kill\n"
+	"    condition: process.executable.path startswith /tmp/\n"
+	"  - name: gdb\n    event: ptrace\n"
+	"    condition: process.executable.path = /usr/bin/gdb\n";
+
+static struct vg_policy *compile(const char *yaml)
+{
+	struct vg_policy *p = vg_policy_new();
+
+	assert_non_null(p);
+	assert_int_equal(vg_policy_add_string(p, "t.yaml", yaml), 0);
+	assert_int_equal(vg_policy_compile(p), 0);
+	return p;
+}
+
+/* Only what some rule can match is sent; process and deny records always are. */
+static void test_spec_types(void **state)
+{
+	struct vg_policy *p = compile(POLICY);
+	struct vg_kernel_spec spec;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_false(spec.every_event);
+	assert_int_equal(spec.types[0], VG_SPEC_TYPE_NONE);
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_FORK], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_NET_DENY], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_FILE_OPEN], VG_TYPE_FILTERED);
+	assert_int_equal(spec.types[VG_EV_NET_CONNECT], VG_TYPE_FILTERED);
+	assert_int_equal(spec.types[VG_EV_PTRACE], VG_TYPE_FILTERED);
+	/* DNS names serve the connect rules. */
+	assert_int_equal(spec.types[VG_EV_NET_DNS], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_FILE_UNLINK], VG_TYPE_OFF);
+	assert_int_equal(spec.types[VG_EV_CAPSET], VG_TYPE_OFF);
+	vg_kernel_spec_free(&spec);
+	/* Every event printed: nothing off, no executable filter. */
+	assert_int_equal(vg_policy_kernel_spec(p, true, &spec), 0);
+	assert_true(spec.every_event);
+	assert_int_equal(spec.types[VG_EV_FILE_UNLINK], VG_TYPE_FILTERED);
+	assert_int_equal(spec.types[VG_EV_NET_DNS], VG_TYPE_FILTERED);
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.exe.sensors, 0);
+	assert_int_equal(spec.exe.n, 0);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
+/* Each sensor's share under the contract's field names; a field is on only when every rule constrains it. */
+static void test_spec_sensor_fields(void **state)
+{
+	struct vg_policy *p = compile(POLICY);
+	const struct vg_sensor_spec *fs, *ns, *ps;
+	struct vg_kernel_spec spec;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	fs = &spec.sensor[VG_SENSOR_FILE];
+	ns = &spec.sensor[VG_SENSOR_NETWORK];
+	ps = &spec.sensor[VG_SENSOR_PRIV];
+	assert_true(spec.sensor[VG_SENSOR_PROCESS].used);
+	assert_true(fs->used && ns->used && ps->used);
+	/* file: both rules name a path, only one a uid */
+	assert_true(fs->field[VG_SPEC_FILE_PATH].on);
+	assert_int_equal(fs->field[VG_SPEC_FILE_PATH].n_exact, 1);
+	assert_string_equal(fs->field[VG_SPEC_FILE_PATH].exact[0], "/etc/shadow");
+	assert_int_equal(fs->field[VG_SPEC_FILE_PATH].n_prefixes, 1);
+	assert_string_equal(fs->field[VG_SPEC_FILE_PATH].prefixes[0], "/etc/");
+	assert_false(fs->field[VG_SPEC_UID].on);
+	/* net: ports of both rules; the address only in one */
+	assert_true(ns->field[VG_SPEC_PEER_PORT].on);
+	assert_int_equal(ns->field[VG_SPEC_PEER_PORT].n_nums, 3);
+	assert_false(ns->field[VG_SPEC_PEER_ADDR].on);
+	assert_false(ns->field[VG_SPEC_LOCAL_PORT].on);
+	/* priv: only the executable, which is the exe filter's business */
+	assert_false(ps->field[VG_SPEC_UID].on);
+	assert_int_equal(spec.exe.sensors, 1u << VG_SENSOR_PRIV);
+	assert_int_equal(vg_exe_filter_bits(&spec.exe, "/usr/bin/gdb"), 1u << VG_SENSOR_PRIV);
+	assert_int_equal(vg_exe_filter_bits(&spec.exe, "/usr/bin/gdb2"), 0);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
+/* The rules hooks and guards decide alone, with the ids they report. */
+static void test_spec_decided_rules(void **state)
+{
+	struct vg_policy *p = compile(POLICY);
+	struct vg_kernel_spec spec;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_int_equal(spec.n_exec_kills, 1);
+	assert_string_equal(spec.exec_kills[0].path, "/tmp/");
+	assert_true(spec.exec_kills[0].prefix);
+	assert_false(spec.exec_kills[0].audit);
+	assert_int_equal(spec.exec_kills[0].rule_index, 4);
+	assert_int_equal(spec.n_deny_targets, 1);
+	assert_string_equal(spec.deny_targets[0].rule, "shadow");
+	assert_int_equal(spec.deny_targets[0].len, strlen("/etc/shadow"));
+	assert_memory_equal(spec.deny_targets[0].path, "/etc/shadow", strlen("/etc/shadow"));
+	assert_false(spec.deny_targets[0].prefix || spec.deny_targets[0].exec);
+	assert_int_equal(spec.deny_targets[0].rule_id, 1);
+	assert_int_equal(spec.n_net_denies, 2);
+	for (i = 0; i < spec.n_net_denies; i++) {
+		const struct vg_net_deny_spec *d = &spec.net_denies[i];
+
+		if (!strcmp(d->rule, "c2")) {
+			assert_int_equal(d->rule_id, 2);
+			assert_false(d->audit);
+			assert_int_equal(d->n_ports, 2);
+			assert_int_equal(d->n_cidrs, 1);
+			assert_true(d->any_transport);
+		} else {
+			assert_string_equal(d->rule, "c2_audit");
+			assert_true(d->audit);
+			assert_int_equal(d->n_cidrs, 0);
+		}
+	}
+	vg_kernel_spec_free(&spec);
+	assert_null(spec.net_denies);
+	vg_policy_free(p);
+}
+
+static void test_rule_set(void **state)
+{
+	struct vg_rule_set s = { 0 };
+
+	(void)state;
+	vg_rule_set_add(&s, 0);
+	vg_rule_set_add(&s, 9);
+	vg_rule_set_add(&s, VG_MAX_DECIDED_RULES);	/* beyond: ignored */
+	assert_true(vg_rule_set_has(&s, 0));
+	assert_true(vg_rule_set_has(&s, 9));
+	assert_false(vg_rule_set_has(&s, 8));
+	assert_false(vg_rule_set_has(&s, VG_MAX_DECIDED_RULES));
+}
+
+/* A policy that did not compile has no kernel share. */
+static void test_spec_needs_a_compiled_policy(void **state)
+{
+	struct vg_policy *p = vg_policy_new();
+	struct vg_kernel_spec spec;
+
+	(void)state;
+	vg_policy_add_string(p, "t.yaml", "rules:\n  - name: x\n    event: nope\n");
+	assert_int_not_equal(vg_policy_compile(p), 0);
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), -EINVAL);
+	assert_null(spec.exec_kills);
+	vg_policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec_types),
+		cmocka_unit_test(test_spec_sensor_fields),
+		cmocka_unit_test(test_spec_decided_rules),
+		cmocka_unit_test(test_rule_set),
+		cmocka_unit_test(test_spec_needs_a_compiled_policy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
