@@ -43,7 +43,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit integration bench clean
+.PHONY: all deps run test unit integration bench clean check-layout
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
 deps:
@@ -56,6 +56,10 @@ run: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)python3 tests/run.py $(TESTS)
+
+# Layers, include cycles, file and function sizes (docs/architecture.md); make test runs it too.
+check-layout:
+	$(Q)python3 scripts/check_layout.py
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
