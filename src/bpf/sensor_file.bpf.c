@@ -11,7 +11,8 @@
  * from the kernel-resolved dirfd or cwd and the caller's string and marked
  * VG_FILE_PATH_USER.
  *
- * Filtering, cheapest first: syscall number → task filter → access class
+ * Filtering, cheapest first: syscall number → task filter, record type
+ * switch and policy pre-filter (uid, cgroup, executable) → access class
  * against the union of all watch masks → (opens) rejection cache → path
  * resolved into the path buffer of a claimed scratch slot → LPM trie lookup
  * on those bytes. Only then is a record built, in the same slot.
@@ -999,10 +1000,9 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 	}
 	if (file_opens_from_lsm && is_open_family(fsc) && fsc != VG_FSC_MEMFD_CREATE)
 		return 0;
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
+	/* The record's type follows from the syscall: judge it before any argument is read. */
+	if (vg_filtered_at_entry(task, file_type_of(fsc)))
 		return 0;
-	}
 	if (btf) {
 		a.a[0] = PT_REGS_PARM1_SYSCALL(regs);
 		a.a[1] = PT_REGS_PARM2_SYSCALL(regs);
@@ -1068,10 +1068,8 @@ int BPF_PROG(lsm_file_open, struct file *file)
 	struct fpath p = {};
 	__u32 flags, acc;
 
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
+	if (vg_filtered_at_entry(task, VG_EV_FILE_OPEN))
 		return 0;
-	}
 	flags = BPF_CORE_READ(file, f_flags);
 	acc = open_access(flags, 0);
 	if (!(acc & file_any_mask)) {

@@ -6,8 +6,9 @@
  *
  * Syscalls are watched with their own syscalls:sys_enter_X / sys_exit_X
  * tracepoints (not raw_syscalls, so unrelated syscalls cost nothing). The
- * enter program applies the task filter and the call's own cheap filter,
- * then keeps what it needs (arguments, old credentials or namespaces, user
+ * enter program applies the call's own cheap filter, the task filter and
+ * (for calls that keep the caller's identity) the type switch and policy
+ * pre-filter, then keeps what it needs (arguments, old credentials or namespaces, user
  * memory such as bpf_attr) in a per-task LRU map; the exit program reports
  * with the result. Syscall tracepoints this kernel lacks (init_module & co.
  * without CONFIG_MODULES) are left unloaded by the loader (sensor_priv.c).
@@ -312,6 +313,39 @@ static __always_inline void read_bpf_attr(struct vg_pend *p, union bpf_attr *ua,
 }
 
 /*
+ * The record a call reports, when it is judged at entry: calls that leave
+ * the caller's credentials, executable and cgroup as they were, so that
+ * entry sees the identity the record's header (filled at exit) will carry.
+ * 0 for calls that change credentials or the executable (set*id,
+ * setgroups, capset, execve): emit_cred() judges those at exit.
+ */
+static __always_inline __u16 entry_record_type(enum vg_priv_call call)
+{
+	switch (call) {
+	case VG_PC_PTRACE:
+		return VG_EV_PTRACE;
+	case VG_PC_PROCESS_VM_READV: case VG_PC_PROCESS_VM_WRITEV:
+		return VG_EV_PROCESS_VM;
+	case VG_PC_INIT_MODULE: case VG_PC_FINIT_MODULE: case VG_PC_DELETE_MODULE:
+		return VG_EV_MODULE;
+	case VG_PC_BPF:
+		return VG_EV_BPF;
+	case VG_PC_PRCTL:
+		return VG_EV_PRCTL;
+	case VG_PC_SECCOMP:
+		return VG_EV_SECCOMP;
+	case VG_PC_KILL: case VG_PC_TKILL: case VG_PC_TGKILL: case VG_PC_PIDFD_SEND_SIGNAL:
+		return VG_EV_SIGNAL;
+	case VG_PC_UNSHARE: case VG_PC_SETNS: case VG_PC_CLONE: case VG_PC_CLONE3:
+		return VG_EV_NAMESPACE;
+	case VG_PC_IO_URING_SETUP:
+		return VG_EV_IOURING_SETUP;
+	default:
+		return 0;
+	}
+}
+
+/*
  * The kernel refuses to attach a program that reads past the tracepoint's
  * own record (max_ctx_offset): read only the arguments this syscall has.
  */
@@ -325,6 +359,7 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 	__u32 tflags = 0;
 	struct vg_pend *p;
 	__u64 key, a0 = ARG(0), a1 = ARG(1);
+	__u16 type;
 
 	/* Cheap per-call filters first: most calls of these syscalls are not wanted. */
 	switch (call) {
@@ -392,6 +427,13 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 	default:
 		break;
 	}
+	/*
+	 * A record is certain from here (the signal checks above drop
+	 * uncounted): judge it before any state is kept or user memory read.
+	 */
+	type = entry_record_type(call);
+	if (type && vg_drop_if_unwanted(type))
+		return 0;
 	key = pend_key(call);
 	if (bpf_map_update_elem(&vg_pending, &key, &vg_pend_zero, BPF_ANY))
 		return 0;
@@ -530,6 +572,9 @@ static __always_inline int emit_cred(void *ctx, struct task_struct *task,
 
 	read_creds(task, &now);
 	if (!creds_differ(&p->creds, &now))
+		return 0;
+	/* The call changed who current is: judged now, on the new identity. */
+	if (vg_drop_if_unwanted(type))
 		return 0;
 	e = start_fixed(type, sizeof(*e), task);
 	if (!e)
@@ -866,10 +911,8 @@ static __always_inline int handle_iouring(void *ctx, __u8 opcode, __s32 fd, __u6
 	int slot;
 	int cut;
 
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
+	if (vg_filtered_at_entry(task, VG_EV_IOURING))
 		return 0;
-	}
 	e = start_record(&t, VG_EV_IOURING, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;
