@@ -656,6 +656,24 @@ struct opargs {
 
 /* ---- opens: the path of the file the kernel installed at fd[ret] ---- */
 
+/*
+ * Remembers that the watch set rejects this dentry. Not inlined: the value
+ * lives in its own frame, not in file_emit_open's, whose callees (path walk)
+ * need the stack.
+ */
+static __noinline void reject_note(const struct reject_key *key, const struct dentry_id *id,
+				   __u64 gen, __u32 mask)
+{
+	struct reject_val nv = {};
+
+	nv.gen = gen;
+	nv.parent = id->parent;
+	nv.hash_len = id->hash_len;
+	nv.inode = id->inode;
+	nv.mask = mask;
+	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
+}
+
 __noinline int file_emit_open(struct opargs *o)
 {
 	struct task_struct *task;
@@ -663,7 +681,6 @@ __noinline int file_emit_open(struct opargs *o)
 	struct vg_tail t;
 	struct fpath p = {};
 	struct file *f = NULL;
-	struct reject_val nv = {};
 	struct dentry_id id = {};
 	struct reject_key key = {};
 	__u64 gen = file_cache_gen;
@@ -708,14 +725,8 @@ __noinline int file_emit_open(struct opargs *o)
 		}
 		mask = file_watch_mask(&p);
 		if (!(mask & o->acc)) {
-			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT))) {
-				nv.gen = gen;
-				nv.parent = id.parent;
-				nv.hash_len = id.hash_len;
-				nv.inode = id.inode;
-				nv.mask = mask;
-				bpf_map_update_elem(&reject_cache, &key, &nv, BPF_ANY);
-			}
+			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+				reject_note(&key, &id, gen, mask);
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
@@ -960,6 +971,23 @@ static __always_inline void decode_op(struct opargs *o, const struct fargs *a)
 	     o->fsc == VG_FSC_FCHMODAT2) && (o->mode & EXEC_BITS))
 		o->acc |= VG_FACC_EXECMODE;
 }
+/*
+ * The syscall's arguments from its saved user registers, one read each: a
+ * copy of the whole struct pt_regs (168 bytes) on this frame left too
+ * little stack for the emit functions' frames (over 512 combined).
+ */
+static __always_inline int read_args(struct pt_regs *regs, struct fargs *a)
+{
+	long err = 0;
+
+	err |= bpf_probe_read_kernel(&a->a[0], sizeof(a->a[0]), &PT_REGS_PARM1_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[1], sizeof(a->a[1]), &PT_REGS_PARM2_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[2], sizeof(a->a[2]), &PT_REGS_PARM3_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[3], sizeof(a->a[3]), &PT_REGS_PARM4_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[4], sizeof(a->a[4]), &PT_REGS_PARM5_SYSCALL(regs));
+	return err ? -1 : 0;
+}
+
 static __always_inline bool is_open_family(__u8 fsc)
 {
 	return fsc == VG_FSC_OPEN || fsc == VG_FSC_OPENAT || fsc == VG_FSC_OPENAT2 ||
@@ -1009,18 +1037,9 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 		a.a[2] = PT_REGS_PARM3_SYSCALL(regs);
 		a.a[3] = PT_REGS_PARM4_SYSCALL(regs);
 		a.a[4] = PT_REGS_PARM5_SYSCALL(regs);
-	} else {
-		struct pt_regs r;
-
-		if (bpf_probe_read_kernel(&r, sizeof(r), regs) < 0) {
-			vg_count(VG_CNT_READ_FAIL);
-			return 0;
-		}
-		a.a[0] = PT_REGS_PARM1_SYSCALL(&r);
-		a.a[1] = PT_REGS_PARM2_SYSCALL(&r);
-		a.a[2] = PT_REGS_PARM3_SYSCALL(&r);
-		a.a[3] = PT_REGS_PARM4_SYSCALL(&r);
-		a.a[4] = PT_REGS_PARM5_SYSCALL(&r);
+	} else if (read_args(regs, &a) < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
 	}
 	a.a[5] = 0;
 	o.task = (__u64)task;
