@@ -585,13 +585,10 @@ static __always_inline __u16 file_type_of(__u8 fsc)
 static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_struct *task,
 						 __u8 fsc, long ret, int slot)
 {
-	struct vg_file *e = vg_scratch(slot);
+	struct vg_file *e = vg_tail_begin(t, slot, sizeof(*e));
 
 	if (!e)
 		return NULL;
-	t->rec = (__u8 *)e;
-	t->fixed = sizeof(*e);
-	t->off = 0;
 	vg_fill_hdr(&e->hdr, file_type_of(fsc), task);
 	e->ret = ret;
 	e->flags = 0;

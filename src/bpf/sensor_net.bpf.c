@@ -860,12 +860,9 @@ static __always_inline void dns_record(void *ctx, struct task_struct *task,
 	struct vg_tail tl;
 	__u32 n = len;
 
-	e = vg_scratch(slot);
+	e = vg_tail_begin(&tl, slot, sizeof(*e));
 	if (!e)
 		return;
-	tl.rec = (__u8 *)e;
-	tl.fixed = sizeof(*e);
-	tl.off = 0;
 	vg_fill_hdr(&e->hdr, VG_EV_NET_DNS, task);
 	e->t = *t;
 	e->msg_len = len;

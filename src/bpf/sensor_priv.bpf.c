@@ -522,14 +522,11 @@ static __always_inline void *start_record(struct vg_tail *t, __u16 type, __u32 f
 	void *rec;
 
 	*slot = vg_scratch_claim();
-	rec = vg_scratch(*slot);
+	rec = vg_tail_begin(t, *slot, fixed);
 	if (!rec) {
 		vg_scratch_release(*slot);
 		return NULL;
 	}
-	t->rec = rec;
-	t->fixed = fixed;
-	t->off = 0;
 	__builtin_memset(rec, 0, 256);
 	vg_fill_hdr(rec, type, task);
 	return rec;

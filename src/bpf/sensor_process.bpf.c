@@ -260,12 +260,9 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	struct vg_exec *e;
 	struct vg_tail t;
 
-	e = vg_scratch(slot);
+	e = vg_tail_begin(&t, slot, sizeof(*e));
 	if (!e)
 		return;
-	t.rec = (__u8 *)e;
-	t.fixed = sizeof(*e);
-	t.off = 0;
 	exec_fill(e, task, old_pid, bprm);
 	if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
 		struct vg_path_rule_key *key = exec_key(&res);

@@ -267,6 +267,22 @@ struct vg_tail {
 	__u32 off;
 };
 
+/*
+ * Starts a record of @fixed bytes (then its tail) in the record buffer of
+ * claimed slot @slot. Returns the record, or NULL (counted by vg_scratch).
+ */
+static __always_inline void *vg_tail_begin(struct vg_tail *t, int slot, __u32 fixed)
+{
+	void *rec = vg_scratch(slot);
+
+	if (!rec)
+		return NULL;
+	t->rec = rec;
+	t->fixed = fixed;
+	t->off = 0;
+	return rec;
+}
+
 static __always_inline __u32 vg_tail_room(const struct vg_tail *t)
 {
 	__u32 used = t->fixed + t->off;
