@@ -5,13 +5,11 @@ must still alert."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 
-from vigil_test import Tracer, VigilTestCase, alerts, get
+from vigil_test import Tracer, VigilTestCase, alerts, free_port, get, scrape
 
 USER = 4242
 SENT_RE = r"sensor file: (\d+) sent, (\d+) filtered in kernel"
@@ -32,21 +30,11 @@ def file_counts(stderr):
     return int(m.group(1)), int(m.group(2))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def file_sensor_metrics(port):
     """{'truncated': n, ...}: the file sensor's kernel counters from /metrics."""
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
-        text = r.read().decode()
-    out = {}
-    for name, value in re.findall(r'^vigil_sensor_(\w+)_total\{sensor="file"\} (\d+)$',
-                                  text, re.M):
-        out[name] = int(value)
-    return out
+    text = scrape(port)[1]
+    return {name: int(value) for name, value in
+            re.findall(r'^vigil_sensor_(\w+)_total\{sensor="file"\} (\d+)$', text, re.M)}
 
 
 def tail(stderr):
