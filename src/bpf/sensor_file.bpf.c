@@ -11,11 +11,12 @@
  * from the kernel-resolved dirfd or cwd and the caller's string and marked
  * VG_FILE_PATH_USER.
  *
- * Filtering, cheapest first: syscall number → task filter, record type
- * switch and policy pre-filter (uid, cgroup, executable) → access class
- * against the union of all watch masks → (opens) rejection cache → path
- * resolved into the path buffer of a claimed scratch slot → LPM trie lookup
- * on those bytes. Only then is a record built, in the same slot.
+ * Filtering, cheapest first: syscall number → task filter → access class
+ * against the union of all watch masks → (opens) rejection cache → record
+ * type switch and policy pre-filter (uid, cgroup, executable: a few map
+ * lookups, after the two checks that cost less and drop most events) →
+ * path resolved into the path buffer of a claimed scratch slot → LPM trie
+ * lookup on those bytes. Only then is a record built, in the same slot.
  *
  * sys_exit is faultable on recent kernels: its programs may be preempted,
  * and another task may run them on the same CPU meanwhile. Everything a
@@ -708,6 +709,8 @@ __noinline int file_emit_open(struct opargs *o)
 			return 0;
 		}
 	}
+	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+		return 0;
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
@@ -803,6 +806,8 @@ __noinline int file_emit_op(struct opargs *o)
 	if (!o)
 		return 0;
 	task = (struct task_struct *)o->task;
+	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+		return 0;
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
@@ -1025,9 +1030,10 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 	}
 	if (file_opens_from_lsm && is_open_family(fsc) && fsc != VG_FSC_MEMFD_CREATE)
 		return 0;
-	/* The record's type follows from the syscall: judge it before any argument is read. */
-	if (vg_filtered_at_entry(task, file_type_of(fsc)))
+	if (vg_task_filtered_out(task)) {
+		vg_count(VG_CNT_FILTERED);
 		return 0;
+	}
 	if (btf) {
 		a.a[0] = PT_REGS_PARM1_SYSCALL(regs);
 		a.a[1] = PT_REGS_PARM2_SYSCALL(regs);
@@ -1084,14 +1090,18 @@ int BPF_PROG(lsm_file_open, struct file *file)
 	struct fpath p = {};
 	__u32 flags, acc;
 
-	if (vg_filtered_at_entry(task, VG_EV_FILE_OPEN))
+	if (vg_task_filtered_out(task)) {
+		vg_count(VG_CNT_FILTERED);
 		return 0;
+	}
 	flags = BPF_CORE_READ(file, f_flags);
 	acc = open_access(flags, 0);
 	if (!(acc & file_any_mask)) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
+	if (vg_drop_if_unwanted(VG_EV_FILE_OPEN))
+		return 0;
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
 		return 0;
