@@ -12,9 +12,11 @@
  * VG_FILE_PATH_USER.
  *
  * Filtering, cheapest first: syscall number → task filter → access class
- * against the union of all watch masks → (opens) rejection cache → path
- * resolved into the path buffer of a claimed scratch slot → LPM trie lookup
- * on those bytes. Only then is a record built, in the same slot.
+ * against the union of all watch masks → (opens) rejection cache → record
+ * type switch and policy pre-filter (uid, cgroup, executable: a few map
+ * lookups, after the two checks that cost less and drop most events) →
+ * path resolved into the path buffer of a claimed scratch slot → LPM trie
+ * lookup on those bytes. Only then is a record built, in the same slot.
  *
  * sys_exit is faultable on recent kernels: its programs may be preempted,
  * and another task may run them on the same CPU meanwhile. Everything a
@@ -584,13 +586,10 @@ static __always_inline __u16 file_type_of(__u8 fsc)
 static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_struct *task,
 						 __u8 fsc, long ret, int slot)
 {
-	struct vg_file *e = vg_scratch(slot);
+	struct vg_file *e = vg_tail_begin(t, slot, sizeof(*e));
 
 	if (!e)
 		return NULL;
-	t->rec = (__u8 *)e;
-	t->fixed = sizeof(*e);
-	t->off = 0;
 	vg_fill_hdr(&e->hdr, file_type_of(fsc), task);
 	e->ret = ret;
 	e->flags = 0;
@@ -655,6 +654,24 @@ struct opargs {
 
 /* ---- opens: the path of the file the kernel installed at fd[ret] ---- */
 
+/*
+ * Remembers that the watch set rejects this dentry. Not inlined: the value
+ * lives in its own frame, not in file_emit_open's, whose callees (path walk)
+ * need the stack.
+ */
+static __noinline void reject_note(const struct reject_key *key, const struct dentry_id *id,
+				   __u64 gen, __u32 mask)
+{
+	struct reject_val nv = {};
+
+	nv.gen = gen;
+	nv.parent = id->parent;
+	nv.hash_len = id->hash_len;
+	nv.inode = id->inode;
+	nv.mask = mask;
+	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
+}
+
 __noinline int file_emit_open(struct opargs *o)
 {
 	struct task_struct *task;
@@ -662,7 +679,6 @@ __noinline int file_emit_open(struct opargs *o)
 	struct vg_tail t;
 	struct fpath p = {};
 	struct file *f = NULL;
-	struct reject_val nv = {};
 	struct dentry_id id = {};
 	struct reject_key key = {};
 	__u64 gen = file_cache_gen;
@@ -693,6 +709,8 @@ __noinline int file_emit_open(struct opargs *o)
 			return 0;
 		}
 	}
+	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+		return 0;
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
@@ -707,14 +725,8 @@ __noinline int file_emit_open(struct opargs *o)
 		}
 		mask = file_watch_mask(&p);
 		if (!(mask & o->acc)) {
-			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT))) {
-				nv.gen = gen;
-				nv.parent = id.parent;
-				nv.hash_len = id.hash_len;
-				nv.inode = id.inode;
-				nv.mask = mask;
-				bpf_map_update_elem(&reject_cache, &key, &nv, BPF_ANY);
-			}
+			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+				reject_note(&key, &id, gen, mask);
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
@@ -794,6 +806,8 @@ __noinline int file_emit_op(struct opargs *o)
 	if (!o)
 		return 0;
 	task = (struct task_struct *)o->task;
+	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+		return 0;
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
@@ -959,6 +973,23 @@ static __always_inline void decode_op(struct opargs *o, const struct fargs *a)
 	     o->fsc == VG_FSC_FCHMODAT2) && (o->mode & EXEC_BITS))
 		o->acc |= VG_FACC_EXECMODE;
 }
+/*
+ * The syscall's arguments from its saved user registers, one read each: a
+ * copy of the whole struct pt_regs (168 bytes) on this frame left too
+ * little stack for the emit functions' frames (over 512 combined).
+ */
+static __always_inline int read_args(struct pt_regs *regs, struct fargs *a)
+{
+	long err = 0;
+
+	err |= bpf_probe_read_kernel(&a->a[0], sizeof(a->a[0]), &PT_REGS_PARM1_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[1], sizeof(a->a[1]), &PT_REGS_PARM2_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[2], sizeof(a->a[2]), &PT_REGS_PARM3_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[3], sizeof(a->a[3]), &PT_REGS_PARM4_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[4], sizeof(a->a[4]), &PT_REGS_PARM5_SYSCALL(regs));
+	return err ? -1 : 0;
+}
+
 static __always_inline bool is_open_family(__u8 fsc)
 {
 	return fsc == VG_FSC_OPEN || fsc == VG_FSC_OPENAT || fsc == VG_FSC_OPENAT2 ||
@@ -1009,18 +1040,9 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 		a.a[2] = PT_REGS_PARM3_SYSCALL(regs);
 		a.a[3] = PT_REGS_PARM4_SYSCALL(regs);
 		a.a[4] = PT_REGS_PARM5_SYSCALL(regs);
-	} else {
-		struct pt_regs r;
-
-		if (bpf_probe_read_kernel(&r, sizeof(r), regs) < 0) {
-			vg_count(VG_CNT_READ_FAIL);
-			return 0;
-		}
-		a.a[0] = PT_REGS_PARM1_SYSCALL(&r);
-		a.a[1] = PT_REGS_PARM2_SYSCALL(&r);
-		a.a[2] = PT_REGS_PARM3_SYSCALL(&r);
-		a.a[3] = PT_REGS_PARM4_SYSCALL(&r);
-		a.a[4] = PT_REGS_PARM5_SYSCALL(&r);
+	} else if (read_args(regs, &a) < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
 	}
 	a.a[5] = 0;
 	o.task = (__u64)task;
@@ -1078,6 +1100,8 @@ int BPF_PROG(lsm_file_open, struct file *file)
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
+	if (vg_drop_if_unwanted(VG_EV_FILE_OPEN))
+		return 0;
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
 		return 0;

@@ -437,6 +437,12 @@ static __always_inline void close_bytes(struct sock *sk, const struct sock_owner
 	*received = rcvd;
 }
 
+/*
+ * TCP lifecycle records carry their socket's owner, saved at connect or
+ * accept and read back here, often in softirq where current is someone
+ * else: they are judged when finished, on the owner's identity. Fixed-size,
+ * so nothing is copied before the verdict.
+ */
 static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 				      struct sock *sk, int old, int new, __s32 error)
 {
@@ -466,7 +472,7 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 	e->old_state = old;
 	e->new_state = new;
 	e->flags = o->flags;
-	vg_commit(e);
+	vg_commit_if_wanted(e);
 }
 
 static __always_inline bool task_wanted(void)
@@ -619,44 +625,37 @@ static __always_inline int handle_exec(struct task_struct *task)
 	}
 	if (!fds)
 		return 0;
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
+	if (vg_filtered_at_entry(task, VG_EV_NET_SHELL))
 		return 0;
-	}
 	emit_shell(task, first, VG_NET_SHELL_EXEC, fds);
+	return 0;
+}
+
+/* dup2/dup3 onto stdin, stdout or stderr (@fd: the call's result). */
+static __always_inline int handle_dup(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct sock *sk;
+
+	if (fd < 0 || fd > 2)
+		return 0;
+	sk = fd_to_sock(task, fd);
+	if (!sock_connected_inet(sk) || vg_filtered_at_entry(task, VG_EV_NET_SHELL))
+		return 0;
+	emit_shell(task, sk, VG_NET_SHELL_DUP, 1u << fd);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_dup2")
 int tp_exit_dup2(struct trace_event_raw_sys_exit *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	long fd = ctx->ret;
-	struct sock *sk;
-
-	if (fd < 0 || fd > 2)
-		return 0;
-	sk = fd_to_sock(task, fd);
-	if (!sock_connected_inet(sk) || !task_wanted())
-		return 0;
-	emit_shell(task, sk, VG_NET_SHELL_DUP, 1u << fd);
-	return 0;
+	return handle_dup(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_exit_dup3")
 int tp_exit_dup3(struct trace_event_raw_sys_exit *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	long fd = ctx->ret;
-	struct sock *sk;
-
-	if (fd < 0 || fd > 2)
-		return 0;
-	sk = fd_to_sock(task, fd);
-	if (!sock_connected_inet(sk) || !task_wanted())
-		return 0;
-	emit_shell(task, sk, VG_NET_SHELL_DUP, 1u << fd);
-	return 0;
+	return handle_dup(ctx->ret);
 }
 
 /* ---- variant: tp_btf ---- */
@@ -742,7 +741,7 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	sk = fd_to_sock(task, c->fd);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !sock_is_inet(sk))
 		goto out;
-	if (!task_wanted())
+	if (vg_filtered_at_entry(task, VG_EV_NET_CONNECT))
 		goto out;
 	tuple_from_sock(&t, sk);
 	if (read_user_sockaddr((void *)c->addr, &t.family, t.daddr, &t.dport) < 0)
@@ -861,12 +860,9 @@ static __always_inline void dns_record(void *ctx, struct task_struct *task,
 	struct vg_tail tl;
 	__u32 n = len;
 
-	e = vg_scratch(slot);
+	e = vg_tail_begin(&tl, slot, sizeof(*e));
 	if (!e)
 		return;
-	tl.rec = (__u8 *)e;
-	tl.fixed = sizeof(*e);
-	tl.off = 0;
 	vg_fill_hdr(&e->hdr, VG_EV_NET_DNS, task);
 	e->t = *t;
 	e->msg_len = len;
@@ -898,7 +894,7 @@ static __always_inline void emit_dns(void *ctx, struct task_struct *task,
 {
 	int slot;
 
-	if (!buf || len <= 0)
+	if (!buf || len <= 0 || vg_drop_if_unwanted(VG_EV_NET_DNS))
 		return;
 	slot = vg_scratch_claim();
 	if (slot < 0)
@@ -951,6 +947,12 @@ static __always_inline void account_flow(struct task_struct *task,
 	bpf_get_current_comm(nv.comm, sizeof(nv.comm));
 	if (bpf_map_update_elem(&flows, &k, &nv, BPF_NOEXIST) < 0)
 		return;	/* another thread created it first */
+	/*
+	 * The flow is counted whatever this record's fate: its periodic
+	 * updates (flush_one) are judged on their own, as they always were.
+	 */
+	if (vg_drop_if_unwanted(VG_EV_NET_UDP_FLOW))
+		return;
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return;
@@ -1129,7 +1131,7 @@ static long flush_one(struct bpf_map *map, struct flow_key *k, struct flow_val *
 	e->last_ns = v->last_ns;
 	e->state = VG_NET_FLOW_UPDATE;
 	e->pad = 0;
-	vg_commit(e);
+	vg_commit_if_wanted(e);	/* run from user space: current is not the flow's owner */
 	v->reported_sent = sent;
 	v->reported_received = received;
 	return 0;
@@ -1176,10 +1178,33 @@ static __always_inline struct vg_net_deny_val *deny_lookup(__u8 proto, __u16 por
 	return NULL;
 }
 
+static __always_inline void emit_deny(const struct vg_net_deny_val *v, __u32 hook,
+				      __u16 family, __u8 proto, __u16 port_be, const __u8 addr[16])
+{
+	struct vg_net_deny *e = vg_reserve(sizeof(*e));
+
+	if (!e)
+		return;
+	vg_fill_hdr(&e->hdr, VG_EV_NET_DENY, (struct task_struct *)bpf_get_current_task());
+	e->hdr.size = sizeof(*e);
+	__builtin_memset(&e->t, 0, sizeof(e->t));
+	e->t.family = family;
+	e->t.protocol = proto;
+	e->t.dport = bpf_ntohs(port_be);
+	if (family == AF_INET)
+		__builtin_memcpy(e->t.daddr, addr + 12, 4);
+	else
+		__builtin_memcpy(e->t.daddr, addr, 16);
+	e->rule_id = v->rule_id;
+	e->hook = hook;
+	if (v->kill)
+		e->hdr.flags |= VG_HF_KILLED;	/* SIGKILL follows as the call returns */
+	vg_commit(e);
+}
+
 static __always_inline int handle_sock_addr(struct bpf_sock_addr *ctx, __u32 hook)
 {
 	struct vg_net_deny_val *v;
-	struct vg_net_deny *e;
 	__u8 addr[16];
 	__u16 family;
 	__u8 proto = ctx->protocol;
@@ -1210,24 +1235,9 @@ static __always_inline int handle_sock_addr(struct bpf_sock_addr *ctx, __u32 hoo
 		if (bpf_map_update_elem(&kill_pending, &id, &rule_id, BPF_ANY) < 0)
 			vg_count(VG_CNT_MAP_FULL);
 	}
-	e = vg_reserve(sizeof(*e));
-	if (e) {
-		vg_fill_hdr(&e->hdr, VG_EV_NET_DENY, (struct task_struct *)bpf_get_current_task());
-		e->hdr.size = sizeof(*e);
-		__builtin_memset(&e->t, 0, sizeof(e->t));
-		e->t.family = family;
-		e->t.protocol = proto;
-		e->t.dport = bpf_ntohs(port_be);
-		if (family == AF_INET)
-			__builtin_memcpy(e->t.daddr, addr + 12, 4);
-		else
-			__builtin_memcpy(e->t.daddr, addr, 16);
-		e->rule_id = v->rule_id;
-		e->hook = hook;
-		if (v->kill)
-			e->hdr.flags |= VG_HF_KILLED;	/* SIGKILL follows as the call returns */
-		vg_commit(e);
-	}
+	/* Denied whatever the record's fate: the verdict only decides whether it is told. */
+	if (!vg_drop_if_unwanted(VG_EV_NET_DENY))
+		emit_deny(v, hook, family, proto, port_be, addr);
 	return 0;	/* EPERM */
 }
 

@@ -6,8 +6,9 @@
  *
  * Syscalls are watched with their own syscalls:sys_enter_X / sys_exit_X
  * tracepoints (not raw_syscalls, so unrelated syscalls cost nothing). The
- * enter program applies the task filter and the call's own cheap filter,
- * then keeps what it needs (arguments, old credentials or namespaces, user
+ * enter program applies the call's own cheap filter, the task filter and
+ * (for calls that keep the caller's identity) the type switch and policy
+ * pre-filter, then keeps what it needs (arguments, old credentials or namespaces, user
  * memory such as bpf_attr) in a per-task LRU map; the exit program reports
  * with the result. Syscall tracepoints this kernel lacks (init_module & co.
  * without CONFIG_MODULES) are left unloaded by the loader (sensor_priv.c).
@@ -312,100 +313,112 @@ static __always_inline void read_bpf_attr(struct vg_pend *p, union bpf_attr *ua,
 }
 
 /*
+ * The record a call reports, when it is judged at entry: calls that leave
+ * the caller's credentials, executable and cgroup as they were, so that
+ * entry sees the identity the record's header (filled at exit) will carry.
+ * 0 for calls that change credentials or the executable (set*id,
+ * setgroups, capset, execve): emit_cred() judges those at exit.
+ */
+static __always_inline __u16 entry_record_type(enum vg_priv_call call)
+{
+	switch (call) {
+	case VG_PC_PTRACE:
+		return VG_EV_PTRACE;
+	case VG_PC_PROCESS_VM_READV: case VG_PC_PROCESS_VM_WRITEV:
+		return VG_EV_PROCESS_VM;
+	case VG_PC_INIT_MODULE: case VG_PC_FINIT_MODULE: case VG_PC_DELETE_MODULE:
+		return VG_EV_MODULE;
+	case VG_PC_BPF:
+		return VG_EV_BPF;
+	case VG_PC_PRCTL:
+		return VG_EV_PRCTL;
+	case VG_PC_SECCOMP:
+		return VG_EV_SECCOMP;
+	case VG_PC_KILL: case VG_PC_TKILL: case VG_PC_TGKILL: case VG_PC_PIDFD_SEND_SIGNAL:
+		return VG_EV_SIGNAL;
+	case VG_PC_UNSHARE: case VG_PC_SETNS: case VG_PC_CLONE: case VG_PC_CLONE3:
+		return VG_EV_NAMESPACE;
+	case VG_PC_IO_URING_SETUP:
+		return VG_EV_IOURING_SETUP;
+	default:
+		return 0;
+	}
+}
+
+/*
  * The kernel refuses to attach a program that reads past the tracepoint's
  * own record (max_ctx_offset): read only the arguments this syscall has.
  */
 #define ARG(i) ((i) < nargs ? ctx->args[(i) < 6 ? (i) : 0] : 0)
 
-static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
-				    enum vg_priv_call call, const int nargs)
+/*
+ * The call's own cheap filter: most calls of these syscalls are not
+ * wanted. clone3's flags are read from its arguments into *@a0.
+ */
+static __always_inline bool call_wanted(enum vg_priv_call call, __u64 *a0)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct vg_priv_target tg = {};
-	__u32 tflags = 0;
-	struct vg_pend *p;
-	__u64 key, a0 = ARG(0), a1 = ARG(1);
+	__u64 flags = 0;
 
-	/* Cheap per-call filters first: most calls of these syscalls are not wanted. */
 	switch (call) {
 	case VG_PC_PTRACE:
-		if (!ptrace_wanted((__s64)a0))
-			return 0;
-		break;
+		return ptrace_wanted((__s64)*a0);
 	case VG_PC_BPF:
-		if (!bpf_cmd_wanted(a0))
-			return 0;
-		break;
+		return bpf_cmd_wanted(*a0);
 	case VG_PC_PRCTL:
-		if (a0 != PR_SET_NAME_NR && a0 != PR_SET_DUMPABLE_NR && a0 != PR_SET_SECCOMP_NR)
-			return 0;
-		break;
+		return *a0 == PR_SET_NAME_NR || *a0 == PR_SET_DUMPABLE_NR ||
+		       *a0 == PR_SET_SECCOMP_NR;
 	case VG_PC_UNSHARE:
 	case VG_PC_CLONE:
-		if (!(a0 & CLONE_NEW_MASK))
-			return 0;
-		break;
-	case VG_PC_CLONE3: {
-		__u64 flags = 0;
-
-		bpf_probe_read_user(&flags, sizeof(flags), (void *)a0);
-		if (!(flags & CLONE_NEW_MASK))
-			return 0;
-		a0 = flags;
-		break;
-	}
+		return *a0 & CLONE_NEW_MASK;
+	case VG_PC_CLONE3:
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)*a0);
+		*a0 = flags;
+		return flags & CLONE_NEW_MASK;
 	case VG_PC_KILL:
 	case VG_PC_TGKILL:
 		/* Signals to oneself are not interesting. */
-		if ((__u32)a0 == (bpf_get_current_pid_tgid() >> 32))
-			return 0;
-		break;
+		return (__u32)*a0 != (bpf_get_current_pid_tgid() >> 32);
 	default:
-		break;
+		return true;
 	}
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
-		return 0;
-	}
-	/* Signals: the target decides (signals aimed at vigil are always wanted). */
+}
+
+/*
+ * Signals: the target decides (signals aimed at vigil are always wanted).
+ * Resolves the target of a signal call into @tg and @tflags; false when
+ * the signal is not reported. True for every other call.
+ */
+static __always_inline bool signal_target_wanted(enum vg_priv_call call, __u64 a0, __u64 a1,
+						 __u64 a2, struct vg_priv_target *tg,
+						 __u32 *tflags)
+{
+	__u32 self = bpf_get_current_pid_tgid() >> 32;
+
 	switch (call) {
 	case VG_PC_KILL:
 	case VG_PC_TKILL:
-		target_resolve((__s32)a0, &tg, &tflags);
-		if (call == VG_PC_TKILL && tg.tgid == (bpf_get_current_pid_tgid() >> 32))
-			return 0;
-		if (!signal_wanted((__u32)a1, tflags))
-			return 0;
-		break;
+		target_resolve((__s32)a0, tg, tflags);
+		if (call == VG_PC_TKILL && tg->tgid == self)
+			return false;
+		return signal_wanted((__u32)a1, *tflags);
 	case VG_PC_TGKILL:
-		target_resolve((__s32)a1, &tg, &tflags);
-		if (!signal_wanted((__u32)ARG(2), tflags))
-			return 0;
-		break;
+		target_resolve((__s32)a1, tg, tflags);
+		return signal_wanted((__u32)a2, *tflags);
 	case VG_PC_PIDFD_SEND_SIGNAL:
-		target_resolve(pidfd_to_pid((int)a0), &tg, &tflags);
-		if (tg.tgid == (bpf_get_current_pid_tgid() >> 32))
-			return 0;
-		if (!signal_wanted((__u32)a1, tflags))
-			return 0;
-		break;
+		target_resolve(pidfd_to_pid((int)a0), tg, tflags);
+		if (tg->tgid == self)
+			return false;
+		return signal_wanted((__u32)a1, *tflags);
 	default:
-		break;
+		return true;
 	}
-	key = pend_key(call);
-	if (bpf_map_update_elem(&vg_pending, &key, &vg_pend_zero, BPF_ANY))
-		return 0;
-	p = bpf_map_lookup_elem(&vg_pending, &key);
-	if (!p)
-		return 0;
-	p->call = call;
-	p->flags = tflags;
-	p->args[0] = a0;
-	p->args[1] = a1;
-	p->args[2] = ARG(2);
-	p->args[3] = ARG(3);
-	p->args[4] = ARG(4);
-	p->args[5] = ARG(5);
+}
+
+/* What the exit program needs besides the arguments (already in @p->args). */
+static __always_inline void pend_fill(struct vg_pend *p, enum vg_priv_call call,
+				      struct task_struct *task, const struct vg_priv_target *tg)
+{
+	__u64 a0 = p->args[0], a1 = p->args[1], a2 = p->args[2];
 
 	switch (call) {
 	case VG_PC_SETUID: case VG_PC_SETGID: case VG_PC_SETREUID: case VG_PC_SETREGID:
@@ -426,7 +439,7 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 		target_resolve((__s32)a0, &p->target, &p->flags);
 		break;
 	case VG_PC_KILL: case VG_PC_TKILL: case VG_PC_TGKILL: case VG_PC_PIDFD_SEND_SIGNAL:
-		p->target = tg;
+		p->target = *tg;
 		break;
 	case VG_PC_UNSHARE: case VG_PC_SETNS: case VG_PC_CLONE: case VG_PC_CLONE3:
 		read_ns(task, &p->ns);
@@ -445,10 +458,10 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 		break;
 	case VG_PC_SECCOMP:
 		/* SECCOMP_SET_MODE_FILTER: args is a struct sock_fprog. */
-		if (a0 == 1 && ARG(2)) {
+		if (a0 == 1 && a2) {
 			__u16 len = 0;
 
-			bpf_probe_read_user(&len, sizeof(len), (void *)ARG(2));
+			bpf_probe_read_user(&len, sizeof(len), (void *)a2);
 			p->x[0] = len;
 		}
 		break;
@@ -463,6 +476,48 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 	default:
 		break;
 	}
+}
+
+static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
+				    enum vg_priv_call call, const int nargs)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vg_priv_target tg = {};
+	__u32 tflags = 0;
+	struct vg_pend *p;
+	__u64 key, a0 = ARG(0), a1 = ARG(1), a2 = ARG(2);
+	__u16 type;
+
+	if (!call_wanted(call, &a0))
+		return 0;
+	if (vg_task_filtered_out(task)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	if (!signal_target_wanted(call, a0, a1, a2, &tg, &tflags))
+		return 0;
+	/*
+	 * A record is certain from here (the signal checks above drop
+	 * uncounted): judge it before any state is kept or user memory read.
+	 */
+	type = entry_record_type(call);
+	if (type && vg_drop_if_unwanted(type))
+		return 0;
+	key = pend_key(call);
+	if (bpf_map_update_elem(&vg_pending, &key, &vg_pend_zero, BPF_ANY))
+		return 0;
+	p = bpf_map_lookup_elem(&vg_pending, &key);
+	if (!p)
+		return 0;
+	p->call = call;
+	p->flags = tflags;
+	p->args[0] = a0;
+	p->args[1] = a1;
+	p->args[2] = a2;
+	p->args[3] = ARG(3);
+	p->args[4] = ARG(4);
+	p->args[5] = ARG(5);
+	pend_fill(p, call, task, &tg);
 	return 0;
 }
 
@@ -480,14 +535,11 @@ static __always_inline void *start_record(struct vg_tail *t, __u16 type, __u32 f
 	void *rec;
 
 	*slot = vg_scratch_claim();
-	rec = vg_scratch(*slot);
+	rec = vg_tail_begin(t, *slot, fixed);
 	if (!rec) {
 		vg_scratch_release(*slot);
 		return NULL;
 	}
-	t->rec = rec;
-	t->fixed = fixed;
-	t->off = 0;
 	__builtin_memset(rec, 0, 256);
 	vg_fill_hdr(rec, type, task);
 	return rec;
@@ -530,6 +582,9 @@ static __always_inline int emit_cred(void *ctx, struct task_struct *task,
 
 	read_creds(task, &now);
 	if (!creds_differ(&p->creds, &now))
+		return 0;
+	/* The call changed who current is: judged now, on the new identity. */
+	if (vg_drop_if_unwanted(type))
 		return 0;
 	e = start_fixed(type, sizeof(*e), task);
 	if (!e)
@@ -866,10 +921,8 @@ static __always_inline int handle_iouring(void *ctx, __u8 opcode, __s32 fd, __u6
 	int slot;
 	int cut;
 
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
+	if (vg_filtered_at_entry(task, VG_EV_IOURING))
 		return 0;
-	}
 	e = start_record(&t, VG_EV_IOURING, sizeof(*e), task, &slot);
 	if (!e)
 		return 0;

@@ -132,7 +132,6 @@ static __always_inline int put_argv(struct vg_tail *t, struct vg_exec *e,
 	return 0;
 }
 
-/* Builds and sends the exec record in scratch slot @slot (claimed by the caller). */
 /* Whether the rule's uid or cgroup condition (if any) holds for the new image. */
 static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u32 euid,
 					      __u64 cgroup_id)
@@ -148,27 +147,15 @@ static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u3
 	return false;
 }
 
-static __always_inline void exec_record(void *ctx, struct task_struct *task, pid_t old_pid,
-					struct linux_binprm *bprm, int slot)
+/* The fixed part of the exec record: who runs the new image, with what. */
+static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *task,
+				      pid_t old_pid, struct linux_binprm *bprm)
 {
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	struct vg_task_ids ids;
 	struct vg_task_ns ns;
-	struct task_struct *parent;
-	struct vg_exec *e;
-	struct vg_tail t;
-	struct file *exe_file;
-	struct path pwd;
-	int cut;
-
-	e = vg_scratch(slot);
-	if (!e)
-		return;
-	t.rec = (__u8 *)e;
-	t.fixed = sizeof(*e);
-	t.off = 0;
 
 	vg_fill_hdr(&e->hdr, VG_EV_EXEC, task);
-	parent = BPF_CORE_READ(task, real_parent);
 	e->ppid = BPF_CORE_READ(parent, tgid);
 	e->parent_start_time_ns = vg_task_start_time(parent);
 	e->old_pid = old_pid;
@@ -198,61 +185,95 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	e->pad = 0;
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
 		e->flags |= VG_EXEC_SECUREEXEC;
+}
 
-	cut = vg_tail_put_str(&t, &e->filename, BPF_CORE_READ(bprm, filename),
+/* The policy's kill rule on the new executable (key: its path), if any. */
+static __always_inline void exec_kill(struct vg_exec *e, struct vg_path_rule_key *key)
+{
+	struct vg_path_rule *rule = key ? bpf_map_lookup_elem(&exec_rules, key) : NULL;
+	__u8 audit;
+
+	if (!rule || rule->action != VG_KACT_KILL)
+		return;
+	audit = rule->audit;
+	if (exec_rule_applies(rule, e->euid, e->hdr.cgroup_id)) {
+		e->rule_id = rule->rule_id;
+	} else if (rule->has_fallback) {
+		e->rule_id = rule->fallback_rule_id;
+		audit = rule->fallback_audit;
+	} else {
+		return;		/* another uid: not this rule's */
+	}
+	if (audit) {
+		e->hdr.flags |= VG_HF_WOULD_KILL;
+	} else if (bpf_send_signal(SIGKILL) == 0) {
+		e->hdr.flags |= VG_HF_KILLED;
+		vg_count(VG_CNT_KILLED);
+	} else {
+		vg_count(VG_CNT_SIGNAL_FAIL);
+	}
+}
+
+/* The record's strings; @res: the executable's path, resolved by the caller. */
+static __always_inline void exec_put_strings(struct vg_tail *t, struct vg_exec *e,
+					     struct task_struct *task, struct linux_binprm *bprm,
+					     const struct vg_path_res *res, bool have_exe, int slot)
+{
+	struct path pwd;
+	int cut;
+
+	cut = vg_tail_put_str(t, &e->filename, BPF_CORE_READ(bprm, filename),
 			      VG_MAX_PATH_BYTES, false);
 	if (cut > 0)
 		e->flags |= VG_EXEC_FILENAME_TRUNC;
-	exe_file = BPF_CORE_READ(bprm, file);
-	{
-		struct vg_path_res res;
-		struct vg_path_rule *rule;
-
-		e->exe.off = t.off;
-		e->exe.len = 0;
-		if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
-			struct vg_path_rule_key *key = exec_key(&res);
-
-			note_exe(task, exe_file, key);
-			rule = key ? bpf_map_lookup_elem(&exec_rules, key) : NULL;
-			if (rule && rule->action == VG_KACT_KILL) {
-				bool kill = true;
-				__u8 audit = rule->audit;
-
-				if (exec_rule_applies(rule, ids.euid, e->hdr.cgroup_id)) {
-					e->rule_id = rule->rule_id;
-				} else if (rule->has_fallback) {
-					e->rule_id = rule->fallback_rule_id;
-					audit = rule->fallback_audit;
-				} else {
-					kill = false;
-				}
-				if (!kill) {
-					/* another uid: not this rule's */
-				} else if (audit) {
-					e->hdr.flags |= VG_HF_WOULD_KILL;
-				} else if (bpf_send_signal(SIGKILL) == 0) {
-					e->hdr.flags |= VG_HF_KILLED;
-					vg_count(VG_CNT_KILLED);
-				} else {
-					vg_count(VG_CNT_SIGNAL_FAIL);
-				}
-			}
-			cut = vg_tail_put_bytes(&t, &e->exe, res.str, res.len);
-			if (cut > 0 || res.truncated)
-				e->flags |= VG_EXEC_EXE_TRUNC;
-		}
+	e->exe.off = t->off;
+	e->exe.len = 0;
+	if (have_exe) {
+		cut = vg_tail_put_bytes(t, &e->exe, res->str, res->len);
+		if (cut > 0 || res->truncated)
+			e->flags |= VG_EXEC_EXE_TRUNC;
 	}
-	put_argv(&t, e, task);
+	put_argv(t, e, task);
 	pwd = BPF_CORE_READ(task, fs, pwd);
-	cut = vg_tail_put_path(&t, &e->cwd, &pwd, slot);
+	cut = vg_tail_put_path(t, &e->cwd, &pwd, slot);
 	if (cut > 0)
 		e->flags |= VG_EXEC_CWD_TRUNC;
-	cut = vg_tail_put_cgroup(&t, &e->cgroup, task, slot);
+	cut = vg_tail_put_cgroup(t, &e->cgroup, task, slot);
 	if (cut > 0)
 		e->flags |= VG_EXEC_CGROUP_TRUNC;
-	vg_tail_put_tty(&t, &e->tty, task);
+	vg_tail_put_tty(t, &e->tty, task);
+}
 
+/*
+ * Builds and sends the exec record in scratch slot @slot (claimed by the
+ * caller). The executable's path is walked whatever the record's fate: the
+ * kill rule and the executable bits other sensors filter on need it. Only
+ * then is the record judged (the pre-filter's executable check reads the
+ * bits just noted), before any string is copied.
+ */
+static __always_inline void exec_record(void *ctx, struct task_struct *task, pid_t old_pid,
+					struct linux_binprm *bprm, int slot)
+{
+	struct file *exe_file = BPF_CORE_READ(bprm, file);
+	struct vg_path_res res = {};
+	bool have_exe = false;
+	struct vg_exec *e;
+	struct vg_tail t;
+
+	e = vg_tail_begin(&t, slot, sizeof(*e));
+	if (!e)
+		return;
+	exec_fill(e, task, old_pid, bprm);
+	if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
+		struct vg_path_rule_key *key = exec_key(&res);
+
+		have_exe = true;
+		note_exe(task, exe_file, key);
+		exec_kill(e, key);
+	}
+	if (vg_drop_if_unwanted(VG_EV_EXEC))
+		return;
+	exec_put_strings(&t, e, task, bprm, &res, have_exe, slot);
 	vg_submit(ctx, &t);
 }
 
@@ -316,6 +337,11 @@ static __always_inline int handle_fork(struct task_struct *parent,
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
+	/*
+	 * The record describes the child, not current: judged when finished
+	 * (the parent's executable is not the child's to the filter). A fixed
+	 * record: nothing is copied before the verdict.
+	 */
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return 0;
@@ -325,7 +351,7 @@ static __always_inline int handle_fork(struct task_struct *parent,
 	e->parent_pid = BPF_CORE_READ(parent, pid);
 	e->parent_start_time_ns = vg_task_start_time(parent);
 	e->clone_flags = 0;
-	vg_commit(e);
+	vg_commit_if_wanted(e);
 	return 0;
 }
 
@@ -342,10 +368,8 @@ static __always_inline int handle_exit(struct task_struct *task)
 
 		bpf_map_delete_elem(&vg_proc_exe, &tgid);
 	}
-	if (vg_task_filtered_out(task)) {
-		vg_count(VG_CNT_FILTERED);
+	if (vg_filtered_at_entry(task, VG_EV_EXIT))
 		return 0;
-	}
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return 0;

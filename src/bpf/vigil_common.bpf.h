@@ -123,14 +123,42 @@ static __always_inline __u8 vg_type_mode_of(__u16 type)
 
 #include "vigil_prefilter.bpf.h"
 
-/* Whether a finished record stays in the kernel: its type is off, or the policy filter drops it. */
+/*
+ * Whether an event of @type about the current task stays in the kernel:
+ * its type is off, or the policy pre-filter rejects the task. Asked at
+ * hook entry, before a scratch slot is claimed or a string copied: the
+ * event nobody asked for costs a few map lookups (DESIGN.md, performance).
+ */
+static __always_inline bool vg_should_drop(__u16 type)
+{
+	__u8 sw = vg_type_mode_of(type);
+
+	if (sw == VG_TYPE_OFF)
+		return true;
+	return sw == VG_TYPE_FILTERED && vg_pf_rejects_current();
+}
+
+/* vg_should_drop(), counting the drop as filtered. */
+static __always_inline bool vg_drop_if_unwanted(__u16 type)
+{
+	if (!vg_should_drop(type))
+		return false;
+	vg_count(VG_CNT_FILTERED);
+	return true;
+}
+
+/*
+ * vg_should_drop() for a finished record whose header describes another
+ * task than current (an owner saved earlier, a fork's child): judged on
+ * the header. Only for records no hook could decide at entry.
+ */
 static __always_inline bool vg_record_dropped(const struct vg_hdr *h)
 {
 	__u8 sw = vg_type_mode_of(h->type);
 
 	if (sw == VG_TYPE_OFF)
 		return true;
-	return sw == VG_TYPE_FILTERED && vg_pf_rejects(h);
+	return sw == VG_TYPE_FILTERED && vg_pf_rejects_hdr(h);
 }
 
 /* Tries slot @slot of this CPU: true when the caller now owns it. */
@@ -239,6 +267,22 @@ struct vg_tail {
 	__u32 off;
 };
 
+/*
+ * Starts a record of @fixed bytes (then its tail) in the record buffer of
+ * claimed slot @slot. Returns the record, or NULL (counted by vg_scratch).
+ */
+static __always_inline void *vg_tail_begin(struct vg_tail *t, int slot, __u32 fixed)
+{
+	void *rec = vg_scratch(slot);
+
+	if (!rec)
+		return NULL;
+	t->rec = rec;
+	t->fixed = fixed;
+	t->off = 0;
+	return rec;
+}
+
 static __always_inline __u32 vg_tail_room(const struct vg_tail *t)
 {
 	__u32 used = t->fixed + t->off;
@@ -320,7 +364,10 @@ static __always_inline int vg_tail_put_bytes(struct vg_tail *t, struct vg_str *s
 	return cut;
 }
 
-/* Sends the finished record; counts a full ring buffer. */
+/*
+ * Sends the finished record; counts a full ring buffer. The hook decided
+ * at entry that the record is wanted (vg_should_drop).
+ */
 static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 {
 	struct vg_hdr *h = (struct vg_hdr *)t->rec;
@@ -333,10 +380,6 @@ static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 		return -1;
 	}
 	h->size = size;
-	if (vg_record_dropped(h)) {
-		vg_count(VG_CNT_FILTERED);
-		return 0;
-	}
 	err = bpf_ringbuf_output(&events, t->rec, size, 0);
 	if (err) {
 		vg_count(VG_CNT_RB_FULL);
@@ -356,15 +399,22 @@ static __always_inline void *vg_reserve(__u32 size)
 	return p;
 }
 
+/* Sends a reserved record the hook decided at entry to send (vg_should_drop). */
 static __always_inline void vg_commit(void *p)
+{
+	bpf_ringbuf_submit(p, 0);
+	vg_count(VG_CNT_EVENTS);
+}
+
+/* Sends a reserved record unless its finished header is dropped (vg_record_dropped). */
+static __always_inline void vg_commit_if_wanted(void *p)
 {
 	if (vg_record_dropped((struct vg_hdr *)p)) {
 		bpf_ringbuf_discard(p, 0);
 		vg_count(VG_CNT_FILTERED);
 		return;
 	}
-	bpf_ringbuf_submit(p, 0);
-	vg_count(VG_CNT_EVENTS);
+	vg_commit(p);
 }
 
 #endif /* VIGIL_COMMON_BPF_H */

@@ -57,4 +57,18 @@ static __always_inline bool vg_task_filtered_out(struct task_struct *task)
 	return false;
 }
 
+/*
+ * True when an event of @type about @task (current) is not wanted, counted
+ * as filtered: the task filter, the type switch, the policy pre-filter.
+ * Hooks call it on entry, before any scratch slot, string copy or path walk.
+ */
+static __always_inline bool vg_filtered_at_entry(struct task_struct *task, __u16 type)
+{
+	if (vg_task_filtered_out(task) || vg_should_drop(type)) {
+		vg_count(VG_CNT_FILTERED);
+		return true;
+	}
+	return false;
+}
+
 #endif /* VIGIL_FILTER_BPF_H */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The policy's pre-filter on the acting process, checked by every sensor
- * when a record is submitted: effective uid, cgroup and executable. User
- * space fills these maps from the compiled policy (src/sensor_prefilter.c);
- * all empty, the default, lets everything through.
+ * The policy's pre-filter on the acting process: effective uid, cgroup and
+ * executable. Sensors ask it at hook entry about the current task
+ * (vg_should_drop, vigil_common.bpf.h), before any string copy or path
+ * walk; hooks whose record describes another task ask it about the
+ * finished record's header. User space fills these maps from the compiled
+ * policy (src/sensors/sensor_prefilter.c); all empty, the default, lets
+ * everything through.
  *
  * Included by vigil_common.bpf.h; needs vg_count.
  */
@@ -61,15 +64,15 @@ static __always_inline __u64 vg_current_exe_ino(__u32 *dev)
 }
 
 /*
- * Whether the executable filter rejects the record's process. Anything
- * unknown passes: a record made on behalf of another task (softirq, a
- * flush run from user space), a process not seen since the policy
+ * Whether the executable filter rejects process @tgid. Anything unknown
+ * passes: a record made on behalf of another task (softirq, a flush run
+ * from user space, a fork's child), a process not seen since the policy
  * changed, an entry for another image.
  */
-static __always_inline bool vg_pf_exe_rejects(const struct vg_hdr *h, const struct vg_pf_cfg *c)
+static __always_inline bool vg_pf_exe_rejects(__u32 tgid, const struct vg_pf_cfg *c)
 {
 	struct vg_proc_exe *pe;
-	__u32 tgid = h->tgid, dev;
+	__u32 dev;
 	__u64 ino;
 
 	if ((bpf_get_current_pid_tgid() >> 32) != tgid)
@@ -83,22 +86,51 @@ static __always_inline bool vg_pf_exe_rejects(const struct vg_hdr *h, const stru
 	return !(pe->bits & c->exe_bit);
 }
 
-/* True when the policy pre-filter drops the record (counted as filtered). */
-static __always_inline bool vg_pf_rejects(const struct vg_hdr *h)
+/* Whether the filter rejects the actor (@euid, @cgroup_id, @tgid); @c is on. */
+static __always_inline bool vg_pf_rejects(const struct vg_pf_cfg *c, __u32 euid,
+					  __u64 cgroup_id, __u32 tgid)
 {
-	__u32 zero = 0, uid = h->euid;
-	__u64 cg = h->cgroup_id;
-	struct vg_pf_cfg *c = bpf_map_lookup_elem(&vg_pf, &zero);
-
-	if (!c || !c->dims)
-		return false;
-	if ((c->dims & VG_PF_UID) && !bpf_map_lookup_elem(&vg_pf_uids, &uid))
+	if ((c->dims & VG_PF_UID) && !bpf_map_lookup_elem(&vg_pf_uids, &euid))
 		return true;
-	if ((c->dims & VG_PF_CGROUP) && !bpf_map_lookup_elem(&vg_pf_cgroups, &cg))
+	if ((c->dims & VG_PF_CGROUP) && !bpf_map_lookup_elem(&vg_pf_cgroups, &cgroup_id))
 		return true;
-	if ((c->dims & VG_PF_EXE) && vg_pf_exe_rejects(h, c))
+	if ((c->dims & VG_PF_EXE) && vg_pf_exe_rejects(tgid, c))
 		return true;
 	return false;
+}
+
+/* The filter's configuration when it is on, else NULL (the default). */
+static __always_inline const struct vg_pf_cfg *vg_pf_active(void)
+{
+	__u32 zero = 0;
+	struct vg_pf_cfg *c = bpf_map_lookup_elem(&vg_pf, &zero);
+
+	return c && c->dims ? c : NULL;
+}
+
+/*
+ * Whether the filter rejects the current task, read live: the values
+ * vg_fill_hdr() puts in a header about current (cred->euid, the current
+ * cgroup), so the verdict is the one its finished record would get.
+ */
+static __always_inline bool vg_pf_rejects_current(void)
+{
+	const struct vg_pf_cfg *c = vg_pf_active();
+	struct task_struct *task;
+
+	if (!c)
+		return false;
+	task = (struct task_struct *)bpf_get_current_task();
+	return vg_pf_rejects(c, BPF_CORE_READ(task, cred, euid.val),
+			     bpf_get_current_cgroup_id(), bpf_get_current_pid_tgid() >> 32);
+}
+
+/* Whether the filter rejects the process a finished record's header names. */
+static __always_inline bool vg_pf_rejects_hdr(const struct vg_hdr *h)
+{
+	const struct vg_pf_cfg *c = vg_pf_active();
+
+	return c && vg_pf_rejects(c, h->euid, h->cgroup_id, h->tgid);
 }
 
 #endif /* VIGIL_PREFILTER_BPF_H */

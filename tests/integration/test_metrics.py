@@ -14,20 +14,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase
+from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, free_port, scrape
 
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\d+)$')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def scrape(port):
-    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
-        return r.headers.get("Content-Type"), r.read().decode()
 
 
 def samples(text):

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import Tracer, VigilTestCase, alerts, get
+from vigil_test import Tracer, VigilTestCase, alerts, free_port, get, scrape
 
 USER = 4242
 SENT_RE = r"sensor file: (\d+) sent, (\d+) filtered in kernel"
@@ -28,6 +28,13 @@ def file_counts(stderr):
     if not m:
         raise AssertionError("no file sensor counters in: " + stderr)
     return int(m.group(1)), int(m.group(2))
+
+
+def file_sensor_metrics(port):
+    """{'truncated': n, ...}: the file sensor's kernel counters from /metrics."""
+    text = scrape(port)[1]
+    return {name: int(value) for name, value in
+            re.findall(r'^vigil_sensor_(\w+)_total\{sensor="file"\} (\d+)$', text, re.M)}
 
 
 def tail(stderr):
@@ -152,3 +159,32 @@ class PrefilterTest(VigilTestCase):
         sent, filtered = file_counts(t.stderr)
         self.assertEqual(sent, 1, tail(t.stderr))
         self.assertGreaterEqual(filtered, 20)
+
+    def test_rejected_opens_cost_no_string_copy(self):
+        """The uid filter is asked at hook entry: a rejected open never has
+        its path read, so a name too long to copy whole is never cut. The
+        same open by the wanted uid is read and cut twice (the path joined
+        in the kernel and the requested string): the counters would show
+        the rejected ones too if the filter judged the finished record."""
+        self.write_policy("process.user.id = %d" % USER)
+        long_path = os.path.join(self.dir, "/".join(["d" * 200] * 25))
+        rejected = 50
+        port = free_port()
+        with Tracer("run", "--policy", self.policy, "--alerts-only",
+                    "--metrics", str(port)) as t:
+            for _ in range(rejected):                   # root: uid filtered out
+                with self.assertRaises(OSError):
+                    os.open(long_path, os.O_RDONLY)
+            subprocess.run(["cat", long_path], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=10, preexec_fn=as_user(USER))
+            time.sleep(0.3)
+            counters = file_sensor_metrics(port)
+            t.stop()
+        self.assertEqual(len(alerts(t.events, "watched_open")), 1, tail(t.stderr))
+        sent, filtered = file_counts(t.stderr)
+        self.assertEqual(sent, 1, "only the wanted uid's open leaves the kernel" + tail(t.stderr))
+        self.assertGreaterEqual(filtered, rejected)
+        self.assertEqual(counters.get("truncated"), 2,
+                         "the wanted open is cut twice, the %d rejected ones never: %r"
+                         % (rejected, counters))
+        self.assertEqual(counters.get("read_failures"), 0, repr(counters))

@@ -9,17 +9,32 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
 import time
 import unittest
+import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VIGIL = os.path.join(ROOT, "build", "vigil")
 HELPERS = os.path.join(ROOT, "build", "tests", "helpers")
 
 SUMMARY_RE = re.compile(r"(\d+) events received, (\d+) lost")
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (for `--metrics`)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scrape(port):
+    """(Content-Type, text) of the agent's /metrics on @port."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+        return r.headers.get("Content-Type"), r.read().decode()
 
 
 def helper(name):
