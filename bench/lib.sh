@@ -3,7 +3,13 @@
 #   bench_run NAME ROUNDS WORKLOAD -- SETUP_LABEL "SETUP_CMD" ...
 # SETUP_CMD is started in the background ("" = no agent), the workload runs
 # once it prints "vigil: ready", then SETUP_CMD gets SIGINT.
+#
+# VIGIL_BASE=PATH (another build of vigil, e.g. the previous release or
+# main before a change) runs every set-up that starts $VIGIL a second time
+# with PATH, as "base:LABEL", interleaved in the same rounds: a before/after
+# comparison in one run, where the machine's noise hits both alike.
 VIGIL=${VIGIL:-build/vigil}
+VIGIL_BASE=${VIGIL_BASE:-}
 
 bench_start() {	# $1: command; sets BENCH_PID
 	BENCH_PID=
@@ -29,24 +35,28 @@ bench_stop() {
 
 bench_run() {	# name rounds workload -- label cmd [label cmd ...]
 	name=$1; rounds=$2; workload=$3; shift 4
+	setups=$(mktemp)
+	while [ $# -ge 2 ]; do	# one "label<TAB>cmd" line per set-up
+		printf '%s\t%s\n' "$1" "$2" >> "$setups"
+		case "$2" in
+		"$VIGIL "*) [ -n "$VIGIL_BASE" ] &&
+			printf 'base:%s\t%s%s\n' "$1" "$VIGIL_BASE" "${2#"$VIGIL"}" >> "$setups" ;;
+		esac
+		shift 2
+	done
 	results=$(mktemp)
 	r=1
 	while [ $r -le "$rounds" ]; do
-		n=0
-		for arg in "$@"; do n=$((n + 1)); done
-		i=1
-		while [ $i -le $n ]; do
-			eval "label=\${$i}"; eval "cmd=\${$((i + 1))}"
+		while IFS='	' read -r label cmd; do
 			bench_start "$cmd" || exit 1
-			ops=$(sh -c "$workload")
+			ops=$(sh -c "$workload" </dev/null)
 			bench_stop
 			echo "$label $ops" >> "$results"
-			i=$((i + 2))
-		done
+		done < "$setups"
 		r=$((r + 1))
 	done
 	echo "== $name ($rounds interleaved rounds, median ops/s)"
-	awk -v order="$(i=1; for a in "$@"; do [ $((i % 2)) -eq 1 ] && printf '%s ' "$a"; i=$((i + 1)); done)" '
+	awk -v order="$(cut -f1 "$setups" | tr '\n' ' ')" '
 		{ v[$1] = v[$1] " " $2 }
 		END {
 			n = split(order, labels, " ")
@@ -56,11 +66,11 @@ bench_run() {	# name rounds workload -- label cmd [label cmd ...]
 					if (xs[b] + 0 < xs[a] + 0) { t = xs[a]; xs[a] = xs[b]; xs[b] = t }
 				med[k] = (m % 2) ? xs[(m + 1) / 2] : (xs[m / 2] + xs[m / 2 + 1]) / 2
 			}
-			printf "%-28s %12s %10s %14s\n", "setup", "ops/s", "slowdown", "added cost"
+			printf "%-32s %12s %10s %14s\n", "setup", "ops/s", "slowdown", "added cost"
 			for (k = 1; k <= n; k++) {
 				added = (med[k] > 0 && med[1] > 0) ? 1e6 / med[k] - 1e6 / med[1] : 0
-				printf "%-28s %12.1f %9.3fx %11.2f us\n", labels[k], med[k], med[1] / med[k], added
+				printf "%-32s %12.1f %9.3fx %11.2f us\n", labels[k], med[k], med[1] / med[k], added
 			}
 		}' "$results"
-	rm -f "$results"
+	rm -f "$results" "$setups"
 }
