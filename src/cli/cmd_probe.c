@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vigil probe: what this kernel lets vigil do, found by loading tiny
- * programs (src/probe.c) and each sensor's real object (src/sensors.c).
+ * programs (src/sensors/probe.c) and each sensor's real object (src/sensors/sensors.c).
  * Prints an aligned table, or one JSON object with --json.
  */
 #include <argp.h>

@@ -15,7 +15,7 @@
 #include "event/decode.h"
 #include "event/fields.h"
 
-/* The decoder's kind names (src/decode.c), which `event.kind` prints. */
+/* The records' kind names (their descriptors in src/event/rec_*.c), which `event.kind` prints. */
 static const char *const kind_names[VG_K_MAX] = {
 	[VG_K_EXEC] = "exec", [VG_K_EXIT] = "exit", [VG_K_FORK] = "fork",
 	[VG_K_OPEN] = "open", [VG_K_UNLINK] = "unlink", [VG_K_RENAME] = "rename",

@@ -28,7 +28,7 @@ struct vg_json;
 struct vg_event_ctx;
 
 /*
- * Event kinds a rule can name: one per decoder kind name (src/decode.c), at
+ * Event kinds a rule can name: one per record kind name (src/event/rec_*.c), at
  * most 63 so a set fits a uint64_t. Each sensor's kinds are one contiguous
  * run (VG_K_<SENSOR>_FIRST..LAST): the VG_KINDS_* masks are built from them.
  */
