@@ -33,6 +33,16 @@ class LayoutTest(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn(", 0 problems", out)
 
+    def test_every_exported_symbol_carries_the_prefix(self):
+        lib = os.path.join(ROOT, "build", "libvigil.a")
+        if not os.path.exists(lib):
+            self.skipTest("build/libvigil.a not built")
+        out = subprocess.run(["nm", "-g", "--defined-only", lib], stdout=subprocess.PIPE,
+                             text=True, check=True).stdout
+        names = [f[2] for f in (l.split() for l in out.splitlines()) if len(f) == 3]
+        self.assertGreater(len(names), 100)
+        self.assertEqual([n for n in names if not n.startswith("vg_")], [])
+
     def test_an_include_cycle_is_reported(self):
         d = self.tree({
             "event/a.h": '#include "event/b.h"\n',
