@@ -110,7 +110,7 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 				f = NULL;
 			o.file = (__u64)f;
 		} else {
-			o.file = (__u64)fd_file(task, ret);
+			o.file = (__u64)vg_task_fd_file(task, ret);
 		}
 	}
 	return file_emit_open(&o);

@@ -30,12 +30,12 @@ __noinline int file_emit_op(struct opargs *o)
 		return 0;
 	q.slot = p.slot;
 	if (o->by_fd) {
-		rc = file_resolve((__u64)fd_file(task, o->fd), &p);
+		rc = file_resolve((__u64)vg_task_fd_file(task, o->fd), &p);
 	} else {
 		rc = file_join(o->task, o->fd, o->ustr, &p);
 		/* Empty name with AT_EMPTY_PATH: the dirfd itself. */
 		if (rc == 1 && (o->flags & AT_EMPTY_PATH) && o->fd != VG_FILE_AT_FDCWD)
-			rc = file_resolve((__u64)fd_file(task, o->fd), &p);
+			rc = file_resolve((__u64)vg_task_fd_file(task, o->fd), &p);
 	}
 	if (rc != 0 && !(p.fflags & VG_FILE_PATH_FAULT)) {
 		vg_count(VG_CNT_FILTERED);

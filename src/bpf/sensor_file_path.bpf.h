@@ -12,20 +12,6 @@
 #ifndef SENSOR_FILE_PATH_BPF_H
 #define SENSOR_FILE_PATH_BPF_H
 
-static __always_inline struct file *fd_file(struct task_struct *task, long fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **arr;
-	struct file *f = NULL;
-
-	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	arr = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]) < 0)
-		return NULL;
-	return f;
-}
-
 /* Kernel path of the struct file @fp into the buffer. */
 __noinline int file_resolve(__u64 fp, struct fpath *p)
 {
@@ -238,7 +224,7 @@ __noinline int file_join(__u64 taskp, __s64 dirfd, __u64 ustrp, struct fpath *p)
 	if (dirfd == VG_FILE_AT_FDCWD) {
 		base = BPF_CORE_READ(task, fs, pwd);
 	} else {
-		f = fd_file(task, dirfd);
+		f = vg_task_fd_file(task, dirfd);
 		if (!f) {
 			p->fflags |= VG_FILE_PATH_FAULT;
 			return -1;

@@ -65,17 +65,11 @@ static __always_inline void owner_from_current(struct sock_owner *o, __u32 flags
 /* The socket behind @fd of @task, or NULL if @fd is not a socket. */
 static __always_inline struct sock *fd_to_sock(struct task_struct *task, int fd)
 {
-	struct files_struct *files = BPF_CORE_READ(task, files);
-	struct fdtable *fdt = BPF_CORE_READ(files, fdt);
-	unsigned int max = BPF_CORE_READ(fdt, max_fds);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = NULL;
+	struct file *f = vg_task_fd_file(task, fd);
 	struct socket *sock;
 	umode_t mode;
 
-	if (fd < 0 || (unsigned int)fd >= max)
-		return NULL;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0 || !f)
+	if (!f)
 		return NULL;
 	mode = BPF_CORE_READ(f, f_inode, i_mode);
 	if ((mode & S_IFMT) != S_IFSOCK)

@@ -113,7 +113,7 @@ static __always_inline int emit_module(void *ctx, struct task_struct *task,
 	case VG_PC_FINIT_MODULE:
 		e->fd = (__s32)p->args[0];
 		e->mod_flags = (__u32)p->args[2];
-		f = fd_file(task, e->fd);
+		f = vg_task_fd_file(task, e->fd);
 		if (f)
 			cut |= vg_tail_put_path(&t, &e->path, &f->f_path, slot) > 0;
 		else

@@ -54,25 +54,10 @@ static __always_inline void read_ns(struct task_struct *task, struct vg_ns_set *
 	ns->pad = 0;
 }
 
-/* The struct file behind @fd in @task's table, or NULL. */
-static __always_inline struct file *fd_file(struct task_struct *task, int fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
-	struct file *f = NULL;
-
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0)
-		return NULL;
-	return f;
-}
-
 /* pidfd → pid number: pidfs keeps the struct pid in i_private, older kernels in private_data. */
 static __always_inline __s32 pidfd_to_pid(int pidfd)
 {
-	struct file *f = fd_file(bpf_get_current_task_btf(), pidfd);
+	struct file *f = vg_task_fd_file(bpf_get_current_task_btf(), pidfd);
 	struct pid *pid;
 
 	if (!f)
