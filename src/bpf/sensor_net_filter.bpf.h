@@ -82,6 +82,15 @@ static __always_inline bool policy_wants(const struct vg_net_tuple *t, bool loca
 	return true;
 }
 
+/* policy_wants() with the local port, counting the record it drops. */
+static __always_inline bool policy_keeps(const struct vg_net_tuple *t)
+{
+	if (policy_wants(t, true))
+		return true;
+	vg_count(VG_CNT_FILTERED);
+	return false;
+}
+
 static __always_inline bool tuple_wanted(const struct vg_net_tuple *t)
 {
 	if (!port_wanted(t->sport, t->dport) || !cidr_wanted(t->family, t->daddr)) {
@@ -94,13 +103,7 @@ static __always_inline bool tuple_wanted(const struct vg_net_tuple *t)
 /* tuple_wanted() and policy_wants() with the local port: the record may go. */
 static __always_inline bool record_wanted(const struct vg_net_tuple *t)
 {
-	if (!tuple_wanted(t))
-		return false;
-	if (!policy_wants(t, true)) {
-		vg_count(VG_CNT_FILTERED);
-		return false;
-	}
-	return true;
+	return tuple_wanted(t) && policy_keeps(t);
 }
 
 static __always_inline bool task_wanted(void)

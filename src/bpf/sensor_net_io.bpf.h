@@ -117,10 +117,8 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 	if (!tuple_wanted(&t))
 		return 0;
 	/* The policy never holds DNS back: resolved names serve every connection rule. */
-	if (policy_wants(&t, true))
+	if (policy_keeps(&t))
 		account_flow(task, &t, sent, ret);
-	else
-		vg_count(VG_CNT_FILTERED);
 	if (t.dport == DNS_PORT)
 		emit_dns(ctx, task, &t, buf, ret, sent ? 0 : VG_NET_DNS_RECEIVED);
 	return 0;

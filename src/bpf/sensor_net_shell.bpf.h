@@ -16,10 +16,8 @@ static __always_inline void emit_shell(struct task_struct *task, struct sock *sk
 	struct vg_net_tuple t;
 
 	tuple_from_sock(&t, sk);
-	if (!policy_wants(&t, true)) {
-		vg_count(VG_CNT_FILTERED);
+	if (!policy_keeps(&t))
 		return;
-	}
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return;

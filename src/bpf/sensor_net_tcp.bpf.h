@@ -52,10 +52,8 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 	if (o->have_tuple && t.sport == 0)
 		t = o->t;
 	/* The local port is known only now for a connect (bound after SYN_SENT). */
-	if (!policy_wants(&t, true)) {
-		vg_count(VG_CNT_FILTERED);
+	if (!policy_keeps(&t))
 		return;
-	}
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return;
