@@ -46,19 +46,9 @@ __noinline int file_emit_op(struct opargs *o)
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}
-	e = rec_begin(&t, task, o->fsc, o->ret, p.slot);
+	e = rec_of_call(&t, o, &p);
 	if (!e)
 		goto out;
-	e->flags = o->flags;
-	e->size = o->size;
-	e->mode = o->mode;
-	e->uid = o->uid;
-	e->gid = o->gid;
-	e->access = o->acc;
-	e->dirfd = o->fd;
-	fl = p.fflags;
-	fl |= put_fpath(&t, &e->path, &p);
-	e->fflags = fl;
 	if (o->two) {
 		/* The first path is in the record before the buffer is reused. */
 		file_join(o->task, o->fd2, o->ustr2, &q);

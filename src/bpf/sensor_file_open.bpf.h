@@ -32,7 +32,6 @@ static __always_inline __u32 open_access(__u64 flags, __u32 mode)
 
 __noinline int file_emit_open(struct opargs *o)
 {
-	struct task_struct *task;
 	struct vg_file *e;
 	struct vg_tail t;
 	struct fpath p = {};
@@ -44,7 +43,6 @@ __noinline int file_emit_open(struct opargs *o)
 
 	if (!o)
 		return 0;
-	task = (struct task_struct *)o->task;
 	if (o->ret >= 0) {
 		struct reject_val *rv;
 		struct path fp;
@@ -101,15 +99,9 @@ __noinline int file_emit_open(struct opargs *o)
 			goto out;
 		}
 	}
-	e = rec_begin(&t, task, o->fsc, o->ret, p.slot);
+	e = rec_of_call(&t, o, &p);
 	if (!e)
 		goto out;
-	e->flags = o->flags;
-	e->mode = o->mode;
-	e->access = o->acc;
-	e->dirfd = o->fd;
-	e->fflags = p.fflags;
-	e->fflags |= put_fpath(&t, &e->path, &p);
 	if (o->ustr)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	vg_submit(NULL, &t);

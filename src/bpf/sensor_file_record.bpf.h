@@ -92,4 +92,27 @@ static __always_inline void put_ustr(struct vg_tail *t, struct vg_str *s, __u64 
 		e->fflags |= trunc_flag;
 }
 
+/*
+ * Starts the record of call @o (an open or an operation) with what every
+ * one carries: the decoded arguments and the first path, @p.
+ */
+static __always_inline struct vg_file *rec_of_call(struct vg_tail *t, const struct opargs *o,
+						   const struct fpath *p)
+{
+	struct vg_file *e = rec_begin(t, (struct task_struct *)o->task, o->fsc, o->ret, p->slot);
+
+	if (!e)
+		return NULL;
+	e->flags = o->flags;
+	e->size = o->size;
+	e->mode = o->mode;
+	e->uid = o->uid;
+	e->gid = o->gid;
+	e->access = o->acc;
+	e->dirfd = o->fd;
+	e->fflags = p->fflags;
+	e->fflags |= put_fpath(t, &e->path, p);
+	return e;
+}
+
 #endif /* SENSOR_FILE_RECORD_BPF_H */
