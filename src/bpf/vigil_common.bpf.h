@@ -237,6 +237,24 @@ static __always_inline __u64 vg_task_start_time(struct task_struct *task)
 	return BPF_CORE_READ((struct task_struct___pre55 *)leader, real_start_time);
 }
 
+/*
+ * The struct file at @fd in @task's fd table, or NULL: a negative or
+ * out-of-range fd, an empty slot, a read fault.
+ */
+static __always_inline struct file *vg_task_fd_file(struct task_struct *task, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0)
+		return NULL;
+	return f;
+}
+
 /* Fills the common header for an event about @task (usually current). */
 static __always_inline void vg_fill_hdr(struct vg_hdr *h, __u16 type,
 					struct task_struct *task)

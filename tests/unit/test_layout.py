@@ -75,6 +75,22 @@ class LayoutTest(unittest.TestCase):
         self.assertIn("src/lib/long.c:3: vg_long() is 122 lines (at most 100)", out)
         self.assertIn("src/lib/big.c: 801 lines (at most 800)", out)
 
+    def test_kernel_files_and_functions_are_checked_too(self):
+        body = "".join("\tx += %d;\n" % i for i in range(120))
+        d = self.tree({
+            "bpf/sensor_x.bpf.c": "int x;\n" * 801,
+            "bpf/sensor_x_job.bpf.h": "static __always_inline void job(void)\n{\n" + body + "}\n",
+            "bpf/sensor_y.bpf.c": 'SEC("tp_btf/sched_process_exec")\n'
+                                  "int BPF_PROG(on_exec, struct task_struct *p)\n{\n" + body + "}\n",
+            "bpf/vmlinux.h": "int v;\n" * 900,
+        })
+        rc, out = run_check(d)
+        self.assertEqual(rc, 1)
+        self.assertIn("src/bpf/sensor_x.bpf.c: 801 lines (at most 800)", out)
+        self.assertIn("src/bpf/sensor_x_job.bpf.h:1: job() is 122 lines (at most 100)", out)
+        self.assertIn("src/bpf/sensor_y.bpf.c:2: on_exec() is 122 lines (at most 100)", out)
+        self.assertNotIn("vmlinux", out)
+
 
 if __name__ == "__main__":
     unittest.main()

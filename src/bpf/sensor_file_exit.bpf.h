@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File sensor, the sys_exit body every variant shares: syscall number ->
+ * record kind, the cheap filters, the arguments from the saved user
+ * registers, then the open or operation path.
+ *
+ * Part of sensor_file.bpf.c, included once after its maps and types: a
+ * piece of that one CO-RE object, not a shared header.
+ */
+#ifndef SENSOR_FILE_EXIT_BPF_H
+#define SENSOR_FILE_EXIT_BPF_H
+
+/*
+ * The syscall's arguments from its saved user registers, one read each: a
+ * copy of the whole struct pt_regs (168 bytes) on this frame left too
+ * little stack for the emit functions' frames (over 512 combined).
+ */
+static __always_inline int read_args(struct pt_regs *regs, struct fargs *a)
+{
+	long err = 0;
+
+	err |= bpf_probe_read_kernel(&a->a[0], sizeof(a->a[0]), &PT_REGS_PARM1_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[1], sizeof(a->a[1]), &PT_REGS_PARM2_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[2], sizeof(a->a[2]), &PT_REGS_PARM3_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[3], sizeof(a->a[3]), &PT_REGS_PARM4_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a->a[4], sizeof(a->a[4]), &PT_REGS_PARM5_SYSCALL(regs));
+	return err ? -1 : 0;
+}
+
+static __always_inline bool is_open_family(__u8 fsc)
+{
+	return fsc == VG_FSC_OPEN || fsc == VG_FSC_OPENAT || fsc == VG_FSC_OPENAT2 ||
+	       fsc == VG_FSC_CREAT || fsc == VG_FSC_OPEN_BY_HANDLE_AT ||
+	       fsc == VG_FSC_MEMFD_CREATE;
+}
+
+/*
+ * The common body. @btf: @regs is a trusted BTF pointer (tp_btf), so the
+ * registers and the task's fd table are read with plain loads instead of
+ * helper calls.
+ */
+static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, bool btf)
+{
+	struct task_struct *task;
+	struct opargs o = {};
+	struct fargs a;
+	__u8 fsc;
+
+	if ((unsigned long)nr >= VG_NR_TABLE)
+		return 0;
+	fsc = nr_fsc[nr];
+	if (!fsc)
+		return 0;
+	/* Paths moved: cached rejections are stale. */
+	if (ret == 0 && (fsc == FSC_GEN_ONLY || fsc == VG_FSC_RENAME || fsc == VG_FSC_RENAMEAT ||
+			 fsc == VG_FSC_RENAMEAT2 || fsc == VG_FSC_MOUNT || fsc == VG_FSC_UMOUNT2))
+		__sync_fetch_and_add(&file_cache_gen, 1);
+	if (fsc == FSC_GEN_ONLY)
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	/* 32-bit syscalls use other numbers; like the syscall tracepoints, skip them. */
+	if (btf) {
+		if (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT)
+			return 0;
+	} else if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT) {
+		return 0;
+	}
+	if (file_opens_from_lsm && is_open_family(fsc) && fsc != VG_FSC_MEMFD_CREATE)
+		return 0;
+	if (vg_task_filtered_out(task)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	if (btf) {
+		a.a[0] = PT_REGS_PARM1_SYSCALL(regs);
+		a.a[1] = PT_REGS_PARM2_SYSCALL(regs);
+		a.a[2] = PT_REGS_PARM3_SYSCALL(regs);
+		a.a[3] = PT_REGS_PARM4_SYSCALL(regs);
+		a.a[4] = PT_REGS_PARM5_SYSCALL(regs);
+	} else if (read_args(regs, &a) < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
+	}
+	a.a[5] = 0;
+	o.task = (__u64)task;
+	o.fsc = fsc;
+	o.ret = ret;
+	o.fd = VG_FILE_AT_FDCWD;
+	o.fd2 = VG_FILE_AT_FDCWD;
+	o.uid = (__u32)-1;
+	o.gid = (__u32)-1;
+	if (is_open_family(fsc))
+		decode_open(&o, &a);
+	else
+		decode_op(&o, &a);
+	/* An access class nobody watches: dropped before any path work. */
+	if (!(o.acc & file_any_mask)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	if (!is_open_family(fsc))
+		return file_emit_op(&o);
+	if (ret >= 0) {
+		if (btf) {
+			struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+			struct file *f = NULL;
+
+			if (!fdt || ret >= fdt->max_fds ||
+			    bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[ret]) < 0)
+				f = NULL;
+			o.file = (__u64)f;
+		} else {
+			o.file = (__u64)vg_task_fd_file(task, ret);
+		}
+	}
+	return file_emit_open(&o);
+}
+
+#endif /* SENSOR_FILE_EXIT_BPF_H */

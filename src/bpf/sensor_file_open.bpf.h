@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File sensor, opens: the access class of the open flags, the arguments of
+ * each open syscall, and the record, with the path of the file the kernel
+ * installed at fd[ret] (the caller's string when the open failed).
+ *
+ * Part of sensor_file.bpf.c, included once after its maps and types: a
+ * piece of that one CO-RE object, not a shared header.
+ */
+#ifndef SENSOR_FILE_OPEN_BPF_H
+#define SENSOR_FILE_OPEN_BPF_H
+
+static __always_inline __u32 open_access(__u64 flags, __u32 mode)
+{
+	__u32 acc = 0, am = flags & O_ACCMODE;
+
+	if (flags & O_PATH)
+		return VG_FACC_READ;
+	if (am == 0 || am == O_RDWR)
+		acc |= VG_FACC_READ;
+	if (am == O_WRONLY || am == O_RDWR)
+		acc |= VG_FACC_WRITE;
+	if (flags & O_CREAT) {
+		acc |= VG_FACC_CREATE;
+		if (mode & EXEC_BITS)
+			acc |= VG_FACC_EXECMODE;
+	}
+	if (flags & O_TRUNC)
+		acc |= VG_FACC_TRUNCATE;
+	return acc;
+}
+
+__noinline int file_emit_open(struct opargs *o)
+{
+	struct vg_file *e;
+	struct vg_tail t;
+	struct fpath p = {};
+	struct file *f = NULL;
+	struct dentry_id id = {};
+	struct reject_key key = {};
+	__u64 gen = file_cache_gen;
+	int rc = -1;
+
+	if (!o)
+		return 0;
+	if (o->ret >= 0) {
+		struct reject_val *rv;
+		struct path fp;
+
+		f = (struct file *)o->file;
+		if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path) < 0 ||
+		    dentry_id_read(fp.dentry, &id) < 0) {
+			vg_count(VG_CNT_READ_FAIL);
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		key.dentry = (__u64)fp.dentry;
+		key.mnt = (__u64)fp.mnt;
+		/* Cheap first check, before any slot: this very dentry was rejected before. */
+		rv = bpf_map_lookup_elem(&reject_cache, &key);
+		if (rv && rv->gen == gen && rv->parent == id.parent &&
+		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
+		    !(rv->mask & o->acc)) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+	}
+	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+		return 0;
+	/* From here on every return goes through out: (slot release). */
+	p.slot = vg_scratch_claim();
+	if (p.slot < 0)
+		return 0;
+	if (o->ret >= 0) {
+		__u32 mask;
+
+		rc = file_resolve((__u64)f, &p);
+		if (rc != 0) {
+			vg_count(VG_CNT_FILTERED);
+			goto out;
+		}
+		mask = file_watch_mask(&p);
+		if (!(mask & o->acc)) {
+			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+				reject_note(&key, &id, gen, mask);
+			vg_count(VG_CNT_FILTERED);
+			goto out;
+		}
+	} else {
+		if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
+			rc = file_join(o->task, o->fd, o->ustr, &p);
+		if (rc != 0) {
+			/* No path to match (failed memfd/open_by_handle, empty name). */
+			vg_count(VG_CNT_FILTERED);
+			goto out;
+		}
+		if (!(file_watch_mask(&p) & o->acc)) {
+			vg_count(VG_CNT_FILTERED);
+			goto out;
+		}
+	}
+	e = rec_of_call(&t, o, &p);
+	if (!e)
+		goto out;
+	if (o->ustr)
+		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
+	vg_submit(NULL, &t);
+out:
+	vg_scratch_release(p.slot);
+	return 0;
+}
+
+static __always_inline void decode_open(struct opargs *o, const struct fargs *a)
+{
+	switch (o->fsc) {
+	case VG_FSC_OPEN:
+		o->ustr = a->a[0], o->flags = a->a[1], o->mode = a->a[2];
+		break;
+	case VG_FSC_OPENAT:
+		o->fd = (int)a->a[0], o->ustr = a->a[1], o->flags = a->a[2], o->mode = a->a[3];
+		break;
+	case VG_FSC_OPENAT2: {
+		struct open_how how = {};
+
+		o->fd = (int)a->a[0], o->ustr = a->a[1];
+		if (bpf_probe_read_user(&how, sizeof(how), (void *)a->a[2]) < 0)
+			vg_count(VG_CNT_READ_FAIL);
+		o->flags = how.flags, o->mode = how.mode;
+		break;
+	}
+	case VG_FSC_CREAT:
+		o->ustr = a->a[0], o->mode = a->a[1], o->flags = O_CREAT | O_WRONLY | O_TRUNC;
+		break;
+	case VG_FSC_OPEN_BY_HANDLE_AT:
+		o->fd = (int)a->a[0], o->flags = a->a[2];
+		break;
+	case VG_FSC_MEMFD_CREATE:
+		o->ustr = a->a[0], o->flags = a->a[1];
+		o->acc = VG_FACC_MEMFD;
+		return;
+	}
+	o->acc = open_access(o->flags, o->mode);
+}
+
+/* An open seen by the LSM hook, with the flags the kernel used. */
+static __always_inline int handle_lsm_open(void *ctx, struct file *file)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct vg_file *e;
+	struct vg_tail t;
+	struct fpath p = {};
+	__u32 flags, acc;
+
+	if (vg_task_filtered_out(task)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	flags = BPF_CORE_READ(file, f_flags);
+	acc = open_access(flags, 0);
+	if (!(acc & file_any_mask)) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
+	if (vg_drop_if_unwanted(VG_EV_FILE_OPEN))
+		return 0;
+	p.slot = vg_scratch_claim();
+	if (p.slot < 0)
+		return 0;
+	if (file_resolve((__u64)file, &p) < 0 || !(file_watch_mask(&p) & acc)) {
+		vg_count(VG_CNT_FILTERED);
+		goto out;
+	}
+	e = rec_begin(&t, task, VG_FSC_LSM_FILE_OPEN, 0, p.slot);
+	if (!e)
+		goto out;
+	e->flags = flags;
+	e->access = acc;
+	e->fflags = p.fflags;
+	e->fflags |= put_fpath(&t, &e->path, &p);
+	vg_submit(ctx, &t);
+out:
+	vg_scratch_release(p.slot);
+	return 0;
+}
+
+#endif /* SENSOR_FILE_OPEN_BPF_H */

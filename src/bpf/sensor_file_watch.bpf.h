@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * File sensor, the watch set: which accesses are watched at a path (LPM
+ * lookups in watch_trie, then home_trie under /home/<user>), and the cache
+ * of dentries the watch set rejected (reject_cache).
+ *
+ * Part of sensor_file.bpf.c, included once after its maps and types: a
+ * piece of that one CO-RE object, not a shared header.
+ */
+#ifndef SENSOR_FILE_WATCH_BPF_H
+#define SENSOR_FILE_WATCH_BPF_H
+
+/* LPM lookup on the path bytes in place: the 4-byte prefix length is
+ * written just before the path, a '/' just after it. */
+static __always_inline __u32 trie_lookup(void *trie, struct vg_path_buf *pb,
+					 __u32 start, __u32 len)
+{
+	struct vg_watch_key *key;
+	__u32 k, n, end, *v;
+
+	if (start < 4)
+		return VG_FACC_ALL;	/* cannot happen with our layout: never drop */
+	k = start - 4;
+	VG_BOUND(k, 8191);
+	if (k > VG_PATH_BUF_BYTES - sizeof(*key))
+		return VG_FACC_ALL;
+	end = start + len;
+	if (end < VG_PATH_BUF_BYTES)
+		pb->buf[end & VG_BUF_MASK] = '/';
+	n = len + 1;
+	if (n > VG_WATCH_KEY_BYTES)
+		n = VG_WATCH_KEY_BYTES;
+	key = (void *)&pb->buf[k];
+	key->prefixlen = n * 8;
+	v = bpf_map_lookup_elem(trie, key);
+	return v ? *v : 0;
+}
+
+/* Mask of accesses watched for the path: absolute prefixes, then prefixes
+ * under /home/<user>. */
+__noinline __u32 file_watch_mask(const struct fpath *p)
+{
+	struct vg_path_buf *pb;
+	__u32 mask, i, j = 0, at, k, start, len;
+	__u32 saved;
+	char *b;
+
+	if (!p)
+		return VG_FACC_ALL;
+	pb = vg_path_buf(p->slot);
+	if (!pb)
+		return VG_FACC_ALL;
+	if (p->fflags & (VG_FILE_UNCHECKED | VG_FILE_PATH_FAULT))
+		return VG_FACC_ALL;	/* cannot be matched as written: never drop */
+	start = p->start;
+	len = p->len;
+	mask = trie_lookup(&watch_trie, pb, start, len);
+	if (len <= sizeof(VG_HOME_PREFIX))
+		return mask;
+	if (start > VG_PATH_BUF_BYTES - 80)
+		return mask;
+	b = &pb->buf[start];
+	if (b[0] != '/' || b[1] != 'h' || b[2] != 'o' || b[3] != 'm' || b[4] != 'e' ||
+	    b[5] != '/')
+		return mask;
+	for (i = 6; i < 6 + VG_HOME_NAME_MAX; i++) {
+		if (i >= len)
+			break;
+		if (b[i] == '/') {
+			j = i;
+			break;
+		}
+	}
+	if (!j)
+		return mask;
+	/* The key header overwrites 4 bytes of "/home/<user>": put them back. */
+	at = start + j;
+	k = at - 4;
+	VG_BOUND(k, 8191);
+	if (k > VG_PATH_BUF_BYTES - 4)
+		return mask;
+	__builtin_memcpy(&saved, &pb->buf[k], 4);
+	mask |= trie_lookup(&home_trie, pb, at, len - j);
+	k = at - 4;
+	VG_BOUND(k, 8191);
+	if (k > VG_PATH_BUF_BYTES - 4)
+		return mask;
+	__builtin_memcpy(&pb->buf[k], &saved, 4);
+	return mask;
+}
+
+/* What identifies a dentry in reject_cache: one read where the fields are adjacent. */
+static __always_inline int dentry_id_read(struct dentry *d, struct dentry_id *id)
+{
+	if (bpf_core_field_offset(struct dentry, d_name) ==
+	    bpf_core_field_offset(struct dentry, d_parent) + 8 &&
+	    bpf_core_field_offset(struct dentry, d_inode) ==
+	    bpf_core_field_offset(struct dentry, d_parent) + 24)
+		return bpf_probe_read_kernel(id, sizeof(*id), (void *)d +
+					     bpf_core_field_offset(struct dentry, d_parent));
+	id->parent = (__u64)BPF_CORE_READ(d, d_parent);
+	id->hash_len = BPF_CORE_READ(d, d_name.hash_len);
+	id->inode = (__u64)BPF_CORE_READ(d, d_inode);
+	return 0;
+}
+
+/*
+ * Remembers that the watch set rejects this dentry. Not inlined: the value
+ * lives in its own frame, not in file_emit_open's, whose callees (path walk)
+ * need the stack.
+ */
+static __noinline void reject_note(const struct reject_key *key, const struct dentry_id *id,
+				   __u64 gen, __u32 mask)
+{
+	struct reject_val nv = {};
+
+	nv.gen = gen;
+	nv.parent = id->parent;
+	nv.hash_len = id->hash_len;
+	nv.inode = id->inode;
+	nv.mask = mask;
+	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
+}
+
+#endif /* SENSOR_FILE_WATCH_BPF_H */

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Network sensor, TCP: connect, accept, listen and close records with bytes
+ * and duration, from the state changes of sockets whose owner was saved in
+ * process context (socks), and connect errors that come before any packet.
+ *
+ * Part of sensor_net.bpf.c, included once after its maps and constants: a
+ * piece of that one CO-RE object, not a shared header.
+ */
+#ifndef SENSOR_NET_TCP_BPF_H
+#define SENSOR_NET_TCP_BPF_H
+
+/*
+ * Payload bytes of a closing connection. The kernel's counters follow the
+ * sequence space: bytes_acked includes our SYN (active opener) and our FIN
+ * once acked; bytes_received includes the peer's FIN (SOCK_DONE).
+ */
+static __always_inline void close_bytes(struct sock *sk, const struct sock_owner *o, int old,
+					__u64 *sent, __u64 *received)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	__u64 acked = BPF_CORE_READ(tp, bytes_acked);
+	__u64 rcvd = BPF_CORE_READ(tp, bytes_received);
+	unsigned long sk_flags = BPF_CORE_READ(sk, __sk_common.skc_flags);
+	bool fin_sent = old == TCP_FIN_WAIT1 || old == TCP_FIN_WAIT2 || old == TCP_CLOSING ||
+			old == TCP_LAST_ACK || old == TCP_TIME_WAIT;
+
+	if (!(o->flags & (VG_NET_INBOUND | VG_NET_OWNER_LATE)) && acked > 0)
+		acked--;	/* our SYN */
+	if (fin_sent && acked > 0 &&
+	    BPF_CORE_READ(tp, snd_una) == BPF_CORE_READ(tp, write_seq))
+		acked--;	/* our FIN, acknowledged */
+	if ((sk_flags & (1UL << bpf_core_enum_value(enum sock_flags, SOCK_DONE))) && rcvd > 0)
+		rcvd--;		/* the peer's FIN */
+	*sent = acked;
+	*received = rcvd;
+}
+
+/*
+ * TCP lifecycle records carry their socket's owner, saved at connect or
+ * accept and read back here, often in softirq where current is someone
+ * else: they are judged when finished, on the owner's identity. Fixed-size,
+ * so nothing is copied before the verdict.
+ */
+static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
+				      struct sock *sk, int old, int new, __s32 error)
+{
+	struct vg_net_conn *e;
+	struct vg_net_tuple t;
+
+	tuple_from_sock(&t, sk);
+	if (o->have_tuple && t.sport == 0)
+		t = o->t;
+	/* The local port is known only now for a connect (bound after SYN_SENT). */
+	if (!policy_keeps(&t))
+		return;
+	e = vg_reserve(sizeof(*e));
+	if (!e)
+		return;
+	hdr_from_owner(&e->hdr, type, o);
+	e->hdr.size = sizeof(*e);
+	e->t = t;
+	e->duration_ns = e->hdr.ts_boot_ns - o->ts_ns;
+	e->bytes_sent = 0;
+	e->bytes_received = 0;
+	if (type == VG_EV_NET_CLOSE)
+		close_bytes(sk, o, old, &e->bytes_sent, &e->bytes_received);
+	e->error = error;
+	e->old_state = old;
+	e->new_state = new;
+	e->flags = o->flags;
+	vg_commit_if_wanted(e);
+}
+
+static __always_inline int handle_state(struct sock *sk, int old, int new)
+{
+	__u64 key = (__u64)sk;
+	struct sock_owner o, *op;
+
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (old == TCP_CLOSE && new == TCP_SYN_SENT) {
+		/* connect(): process context, the tuple has its remote half. */
+		__u64 id = bpf_get_current_pid_tgid();
+		struct call_args *c;
+		struct vg_net_tuple t;
+
+		c = bpf_map_lookup_elem(&calls, &id);
+		if (c && c->kind == CALL_CONNECT)
+			c->syn_seen = 1;
+		if (!task_wanted())
+			return 0;
+		tuple_from_sock(&t, sk);
+		if (!port_wanted(t.sport, t.dport) || !cidr_wanted(t.family, t.daddr)) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		/*
+		 * No rule wants this peer: no owner, so neither its connect nor
+		 * its close record is built. The local port may not be chosen
+		 * yet; emit_conn checks it.
+		 */
+		if (!policy_wants(&t, false)) {
+			vg_count(VG_CNT_FILTERED);
+			return 0;
+		}
+		owner_from_current(&o, 0);
+		bpf_map_update_elem(&socks, &key, &o, BPF_ANY);
+		return 0;
+	}
+	if (old == TCP_CLOSE && new == TCP_LISTEN) {
+		struct vg_net_tuple t;
+
+		if (!task_wanted())
+			return 0;
+		tuple_from_sock(&t, sk);
+		if (!record_wanted(&t))
+			return 0;
+		owner_from_current(&o, 0);
+		emit_conn(VG_EV_NET_LISTEN, &o, sk, old, new, 0);
+		return 0;
+	}
+	op = bpf_map_lookup_elem(&socks, &key);
+	if (!op)
+		return 0;
+	if (old == TCP_SYN_SENT && new == TCP_ESTABLISHED) {
+		tuple_from_sock(&op->t, sk);
+		op->have_tuple = 1;
+		emit_conn(VG_EV_NET_CONNECT, op, sk, old, new, 0);
+		return 0;
+	}
+	if (new != TCP_CLOSE)
+		return 0;
+	if (old == TCP_SYN_SENT) {
+		/* Refused, timed out or abandoned: the connect's result. */
+		emit_conn(VG_EV_NET_CONNECT, op, sk, old, new, BPF_CORE_READ(sk, sk_err));
+	} else {
+		emit_conn(VG_EV_NET_CLOSE, op, sk, old, new, 0);
+	}
+	bpf_map_delete_elem(&socks, &key);
+	return 0;
+}
+
+/*
+ * A reset is received before the kernel releases the local port: keep the
+ * tuple of a connection we own that has none yet (a refused connect).
+ */
+static __always_inline int handle_reset(struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct sock_owner *op = bpf_map_lookup_elem(&socks, &key);
+
+	if (op && !op->have_tuple) {
+		tuple_from_sock(&op->t, sk);
+		op->have_tuple = op->t.sport != 0;
+	}
+	return 0;
+}
+
+/*
+ * A connect that failed before any packet (the socket never reached
+ * SYN_SENT in this call): reported here, with the call's own address.
+ */
+static __always_inline int handle_connect_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task;
+	struct vg_net_conn *e;
+	struct vg_net_tuple t;
+	struct call_args *c;
+	struct sock *sk;
+	long ret = ctx->ret;
+
+	kill_if_pending();
+
+	c = bpf_map_lookup_elem(&calls, &id);
+	if (!c)
+		return 0;
+	if (c->kind != CALL_CONNECT || c->syn_seen || ret >= 0 || ret == -EINPROGRESS ||
+	    ret == -EALREADY || ret == -EISCONN || ret == -EPERM)
+		goto out;	/* EPERM: a deny program reports it, with the rule */
+	task = (struct task_struct *)bpf_get_current_task();
+	sk = fd_to_sock(task, c->fd);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !sock_is_inet(sk))
+		goto out;
+	if (vg_filtered_at_entry(task, VG_EV_NET_CONNECT))
+		goto out;
+	tuple_from_sock(&t, sk);
+	if (read_user_sockaddr((void *)c->addr, &t.family, t.daddr, &t.dport) < 0)
+		vg_count(VG_CNT_READ_FAIL);
+	if (!record_wanted(&t))
+		goto out;
+	e = vg_reserve(sizeof(*e));
+	if (!e)
+		goto out;
+	vg_fill_hdr(&e->hdr, VG_EV_NET_CONNECT, task);
+	e->hdr.size = sizeof(*e);
+	e->t = t;
+	e->duration_ns = 0;
+	e->bytes_sent = e->bytes_received = 0;
+	e->error = -ret;
+	e->old_state = e->new_state = TCP_CLOSE;
+	e->flags = VG_NET_PRE_SYN;
+	vg_commit(e);
+out:
+	bpf_map_delete_elem(&calls, &id);
+	return 0;
+}
+
+static __always_inline int handle_accept(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct sock_owner o;
+	struct vg_net_tuple t;
+	struct sock *sk;
+	__u64 key;
+
+	if (fd < 0)
+		return 0;
+	sk = fd_to_sock(task, fd);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !sock_is_inet(sk))
+		return 0;
+	if (!task_wanted())
+		return 0;
+	tuple_from_sock(&t, sk);
+	/* Unwanted: no owner either, so its close record is never built. */
+	if (!record_wanted(&t))
+		return 0;
+	owner_from_current(&o, VG_NET_INBOUND);
+	o.t = t;
+	o.have_tuple = 1;
+	key = (__u64)sk;
+	bpf_map_update_elem(&socks, &key, &o, BPF_ANY);
+	emit_conn(VG_EV_NET_ACCEPT, &o, sk, TCP_ESTABLISHED, TCP_ESTABLISHED, 0);
+	return 0;
+}
+
+#endif /* SENSOR_NET_TCP_BPF_H */
