@@ -38,7 +38,7 @@ struct {
 
 /*
  * Written by the process sensor, read by the others: the loader makes every
- * sensor of one agent share the process sensor's copy (src/sensor.c).
+ * sensor of one agent share the process sensor's copy (src/sensors/sensor.c).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
