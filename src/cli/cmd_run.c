@@ -83,9 +83,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a->metrics = arg;
 		break;
 	}
-	case 'v':
-		vg_log_verbosity = VG_LOG_DEBUG;
-		break;
 	default:
 		return vg_cmd_other_key(key, arg, state);
 	}

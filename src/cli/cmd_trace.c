@@ -69,9 +69,8 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 		if (vg_parse_size(arg, &c->ringbuf_bytes))
 			argp_error(state, "invalid --ringbuf-size '%s'", arg);
 		break;
-	case 'v':
-		vg_log_verbosity = VG_LOG_DEBUG;
-		break;
+	case 'v':	/* argp hands an option only to the parser that lists it */
+		return vg_cmd_other_key(key, arg, state);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

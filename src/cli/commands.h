@@ -4,6 +4,7 @@
 #define VIGIL_COMMANDS_H
 
 #include <argp.h>
+#include "lib/log.h"
 
 struct vg_command {
 	const char *name;	/* "trace exec", "probe", ... (words joined by spaces) */
@@ -22,11 +23,16 @@ int vg_cmd_policy_explain(int argc, char **argv);
 int vg_cmd_policy_fields(int argc, char **argv);
 
 /*
- * The default case of a command's argp parser: an operand where the
+ * The default case of a command's argp parser: -v (--verbose) turns on
+ * debug logs, libbpf's and the verifier's included; an operand where the
  * command takes none is a usage error; any other key is argp's.
  */
 static inline error_t vg_cmd_other_key(int key, const char *arg, struct argp_state *state)
 {
+	if (key == 'v') {
+		vg_log_verbosity = VG_LOG_DEBUG;
+		return 0;
+	}
 	if (key != ARGP_KEY_ARG)
 		return ARGP_ERR_UNKNOWN;
 	argp_error(state, "unexpected argument '%s'", arg);
