@@ -31,12 +31,24 @@ struct tok {
 	bool op_kw;
 };
 
+/*
+ * Bounds on what one condition may hold. The parser and the compiler
+ * recurse on nesting and on and/or chains, so the input must not choose
+ * their depth: a policy of 40,000 '(' overflowed the stack and took the
+ * agent down with it. Real conditions nest a handful of levels and hold
+ * tens of terms; lists and macros carry anything larger.
+ */
+#define MAX_NESTING 64		/* '(' and 'not', one inside the other */
+#define MAX_TERMS 1024		/* comparisons, macro names, and, or, not */
+
 struct parser {
 	struct vg_policy *p;
 	const struct src_scalar *s;
 	size_t pos;
 	struct tok t;		/* current token */
 	bool failed;
+	unsigned nesting;	/* '(' and 'not' open around the current token */
+	size_t terms;		/* syntax tree nodes made so far */
 };
 
 static bool word_char(char c)
@@ -135,8 +147,12 @@ static const char *tok_desc(const struct parser *ps, char *buf, size_t size)
 
 static struct ast *new_ast(struct parser *ps, enum ast_kind k, size_t off)
 {
-	struct ast *a = vg_arena_alloc(&ps->p->arena, sizeof(*a));
+	struct ast *a;
 
+	if (++ps->terms > MAX_TERMS)
+		return fail(ps, off, "split it into macros or rules, or put values in a list",
+			    "condition has more than %d terms", MAX_TERMS);
+	a = vg_arena_alloc(&ps->p->arena, sizeof(*a));
 	if (!a)
 		return fail(ps, off, NULL, "out of memory");
 	a->kind = k;
@@ -234,22 +250,41 @@ static struct ast *parse_cmp(struct parser *ps)
 	return a;
 }
 
+static struct ast *parse_unary(struct parser *ps);
+
+/* 'not' X or '(' X ')' around the current token, the nesting bound checked first. */
+static struct ast *parse_nested(struct parser *ps, bool is_not)
+{
+	struct ast *a, *inner;
+	size_t off = ps->t.off;
+
+	if (ps->nesting == MAX_NESTING)
+		return fail(ps, off, "flatten it, or name its parts as macros",
+			    "condition nests deeper than %d levels", MAX_NESTING);
+	next(ps);
+	ps->nesting++;
+	if (is_not) {
+		a = new_ast(ps, AST_NOT, off);
+		inner = a ? parse_unary(ps) : NULL;
+		if (a)
+			a->l = inner;
+	} else {
+		a = inner = parse_or(ps);
+	}
+	ps->nesting--;
+	return inner ? a : NULL;
+}
+
 static struct ast *parse_unary(struct parser *ps)
 {
 	struct ast *a;
 	size_t off = ps->t.off;
 	char buf[64];
 
-	if (is_kw(ps, "not")) {
-		next(ps);
-		a = new_ast(ps, AST_NOT, off);
-		if (a && !(a->l = parse_unary(ps)))
-			return NULL;
-		return a;
-	}
+	if (is_kw(ps, "not"))
+		return parse_nested(ps, true);
 	if (ps->t.kind == T_LPAREN) {
-		next(ps);
-		a = parse_or(ps);
+		a = parse_nested(ps, false);
 		if (!a)
 			return NULL;
 		if (ps->t.kind != T_RPAREN)

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "policy/policy.h"
@@ -157,6 +158,75 @@ static void test_diagnostic(void **state)
 	vg_policy_free(p);
 }
 
+/* A condition of @n copies of @unit between @head and @tail, as rule 'a' on exec. */
+static char *big_condition(const char *head, const char *unit, size_t n, const char *tail)
+{
+	const char *pre = "rules:\n  - name: a\n    event: exec\n    condition: ";
+	size_t ulen = strlen(unit), len = strlen(pre) + strlen(head) + n * ulen + strlen(tail) + 2;
+	char *y = malloc(len), *w;
+
+	assert_non_null(y);
+	w = y + sprintf(y, "%s%s", pre, head);
+	for (size_t i = 0; i < n; i++, w += ulen)
+		memcpy(w, unit, ulen);
+	sprintf(w, "%s\n", tail);
+	return y;
+}
+
+static void expect_refused(char *yaml, const char *want)
+{
+	struct vg_policy *p = vg_policy_new();
+	const struct vg_diag *d;
+	size_t n;
+
+	assert_non_null(p);
+	vg_policy_add_string(p, "t.yaml", yaml);
+	assert_int_not_equal(vg_policy_compile(p), 0);
+	d = vg_policy_diags(p, &n);
+	assert_true(n >= 1);
+	if (strcmp(d[0].text, want))
+		print_message("want %s\n got %s\n", want, d[0].text);
+	assert_string_equal(d[0].text, want);
+	vg_policy_free(p);
+	free(yaml);
+}
+
+/*
+ * Conditions whose depth the input chooses are refused before the parser
+ * or the compiler recurses that deep (these crashed the agent: stack overflow).
+ */
+static void test_deep_conditions_are_refused(void **state)
+{
+	char *parens = big_condition("", "(", 40000, "process.pid = 1");
+
+	(void)state;
+	/* The ')'s do not matter: the error comes at the 65th '('. */
+	expect_refused(parens, "t.yaml:4:80: error: condition nests deeper than 64 levels "
+		       "(hint: flatten it, or name its parts as macros)");
+	expect_refused(big_condition("", "not ", 100000, "process.pid = 1"),
+		       "t.yaml:4:272: error: condition nests deeper than 64 levels "
+		       "(hint: flatten it, or name its parts as macros)");
+	expect_refused(big_condition("", "process.pid = 1 and ", 500000, "process.pid = 2"),
+		       "t.yaml:4:10256: error: condition has more than 1024 terms "
+		       "(hint: split it into macros or rules, or put values in a list)");
+}
+
+static void test_nesting_up_to_the_bound_compiles(void **state)
+{
+	char tail[128] = "process.pid = 1";
+	struct vg_policy *p = vg_policy_new();
+	char *y;
+
+	(void)state;
+	memset(tail + strlen(tail), ')', 64);
+	y = big_condition("", "(", 64, tail);
+	assert_non_null(p);
+	vg_policy_add_string(p, "t.yaml", y);
+	assert_int_equal(vg_policy_compile(p), 0);
+	vg_policy_free(p);
+	free(y);
+}
+
 /* Several files: names are global, errors name their own file. */
 static void test_multi_file(void **state)
 {
@@ -199,7 +269,7 @@ static void test_clean_policy_is_silent(void **state)
 int main(void)
 {
 	static char names[N_CASES][32];
-	struct CMUnitTest tests[N_CASES + 2];
+	struct CMUnitTest tests[N_CASES + 4];
 	size_t i;
 
 	for (i = 0; i < N_CASES; i++) {
@@ -210,5 +280,7 @@ int main(void)
 	}
 	tests[N_CASES] = (struct CMUnitTest)cmocka_unit_test(test_multi_file);
 	tests[N_CASES + 1] = (struct CMUnitTest)cmocka_unit_test(test_clean_policy_is_silent);
-	return _cmocka_run_group_tests("test_policy_errors", tests, N_CASES + 2, NULL, NULL);
+	tests[N_CASES + 2] = (struct CMUnitTest)cmocka_unit_test(test_deep_conditions_are_refused);
+	tests[N_CASES + 3] = (struct CMUnitTest)cmocka_unit_test(test_nesting_up_to_the_bound_compiles);
+	return _cmocka_run_group_tests("test_policy_errors", tests, N_CASES + 4, NULL, NULL);
 }
