@@ -277,6 +277,10 @@ static void registry_build(void)
 		for (t = d->layout->tables; kind >= 0 && *t; t++)
 			registry_add(*t, kind);
 	}
+	/* A replayed line's kind is the view's, already parsed from its "event.kind". */
+	for (size_t i = 0; i < n_fields; i++)
+		if (!strcmp(table[i].name, "event.kind"))
+			table[i].json_get = get_kind;
 }
 
 static void registry(void)
@@ -612,8 +616,6 @@ int vg_field_view_json(struct vg_event_view *v, const void *json)
 
 bool vg_field_each(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb, void *ctx)
 {
-	if (!strcmp(f->name, "event.kind"))
-		return get_kind(v, f, cb, ctx);
 	if (v->rec && f->rec_get)
 		return f->rec_get(v, f, cb, ctx);
 	if (!v->json)
