@@ -43,14 +43,19 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps run test unit integration bench clean check-layout
+.PHONY: all deps deps-run run test unit integration bench clean check-layout
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
+# deps: everything, tests included; deps-run: only what building and running needs.
 deps:
-	$(Q)sh scripts/deps.sh
+	$(Q)sh scripts/deps.sh test
 
-run: deps
-	$(Q)$(MAKE) --no-print-directory all
+deps-run:
+	$(Q)sh scripts/deps.sh run
+
+# Only the agent: tests and benchmarks are built by make test / make bench.
+run: deps-run
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/vigil
 	$(BUILD)/vigil run $(ARGS)
 
 test: deps

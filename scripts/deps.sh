@@ -1,12 +1,24 @@
 #!/bin/sh
-# Install the Debian packages vigil needs to build and test, if any is missing.
-# Idempotent and non-interactive: `make deps` runs it before `make run` and `make test`.
+# Install the Debian packages vigil needs, if any is missing.
+#   scripts/deps.sh run    what building and running the agent needs (make run)
+#   scripts/deps.sh test   that, plus what the tests and benchmarks need (make test)
+# Idempotent and non-interactive.
 set -eu
 
-PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
-libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev liburing-dev \
-libcmocka-dev libcap-dev libcap2-bin python3 iproute2 util-linux procps \
-prometheus"
+# Building and running: compilers, libbpf and the libraries the agent links.
+RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
+libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev"
+
+# Tests only: the unit-test framework, test helpers' libraries, the servers the
+# integration tests start on loopback, and the tools they drive.
+TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
+util-linux procps prometheus"
+
+case "${1:-test}" in
+run) PKGS="$RUN_PKGS" ;;
+test) PKGS="$RUN_PKGS $TEST_PKGS" ;;
+*) echo "usage: scripts/deps.sh run|test" >&2; exit 64 ;;
+esac
 
 missing=""
 for p in $PKGS; do
