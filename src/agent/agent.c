@@ -258,7 +258,8 @@ int vg_agent_run(struct vg_agent *a)
 		}
 	}
 	if (!a->opts.json && !a->opts.quiet_header) {
-		fprintf(a->opts.out, "%s\n", vg_event_text_header());
+		fprintf(a->opts.out, "%s\n",
+			a->opts.header ? a->opts.header : vg_event_text_header());
 		fflush(a->opts.out);
 	}
 	err = vg_pipeline_start(a->pipe);

@@ -27,6 +27,7 @@ typedef void (*vg_event_hook)(struct vg_agent *a, const struct vg_event_ctx *ev)
 struct vg_agent_opts {
 	bool json;		/* JSON lines, else text columns */
 	bool quiet_header;	/* no text header */
+	const char *header;	/* the text header; NULL: the events' columns */
 	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
