@@ -39,6 +39,7 @@ struct vg_agent {
 	struct vg_sensor sensors[VG_AGENT_MAX_SENSORS];
 	int n_sensors;
 	struct vg_proc_cache *cache;
+	struct vg_containers *containers;	/* the cache's processes' containers */
 	struct vg_pipeline *pipe;
 	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
 	vg_event_hook hook;
