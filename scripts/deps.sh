@@ -10,9 +10,12 @@ RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-de
 libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev"
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
-# integration tests start on loopback, and the tools they drive.
+# integration tests start on loopback, and the tools they drive (podman and
+# busybox-static: a real container from an image built here; dpkg-dev and
+# help2man: make deb and its man pages;
+# systemd: systemd-analyze verify, never run as PID 1).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus"
+util-linux procps prometheus podman busybox-static dpkg-dev help2man systemd"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
