@@ -47,7 +47,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: FORCE all deps deps-run run test unit integration bench clean check-layout
+.PHONY: FORCE all deps deps-run run test deb unit integration bench clean check-layout
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
 # deps: everything, tests included; deps-run: only what building and running needs.
@@ -65,6 +65,12 @@ run: deps-run
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)python3 tests/run.py $(TESTS)
+
+# The Debian package: binary, policy and config as conffiles, unit, man pages, completion.
+DEB := $(BUILD)/vigil_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+deb: $(BUILD)/vigil
+	$(call msg,DEB,$(DEB))
+	$(Q)sh scripts/mkdeb.sh $(VERSION) $(DEB) >/dev/null
 
 # Layers, include cycles, file and function sizes (docs/architecture.md); make test runs it too.
 check-layout:
