@@ -15,7 +15,8 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # help2man: make deb and its man pages;
 # systemd: systemd-analyze verify, never run as PID 1).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus podman busybox-static dpkg-dev help2man systemd"
+util-linux procps python3-yaml prometheus podman busybox-static dpkg-dev help2man \
+systemd"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
