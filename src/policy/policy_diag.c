@@ -68,7 +68,7 @@ static size_t esc_len(const char *s, size_t avail)
 struct pos vg_scalar_pos(const struct src_scalar *s, size_t off)
 {
 	struct pos pos = { s->file, s->line, s->col };
-	size_t si = s->start, vi = 0, i, ls;
+	size_t si = s->start, vi = 0, i;
 
 	if (!s->src || s->start >= s->src_len)
 		return pos;
@@ -104,14 +104,12 @@ struct pos vg_scalar_pos(const struct src_scalar *s, size_t off)
 		while (si < s->src_len && s->src[si] != s->val[vi] &&
 		       (s->src[si] == ' ' || s->src[si] == '\t' || s->src[si] == '\n'))
 			si++;
-	pos.line = 1;
-	ls = 0;
-	for (i = 0; i < si; i++)
+	/* Count from the node's own position: never rescan the file. */
+	for (i = s->start; i < si; i++) {
 		if (s->src[i] == '\n')
-			pos.line++, ls = i + 1;
-	pos.col = 1;
-	for (i = ls; i < si; i++)
-		if (((unsigned char)s->src[i] & 0xc0) != 0x80)
+			pos.line++, pos.col = 1;
+		else if (((unsigned char)s->src[i] & 0xc0) != 0x80)
 			pos.col++;
+	}
 	return pos;
 }

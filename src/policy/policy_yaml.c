@@ -15,7 +15,13 @@ struct ydoc {
 	const char *file;
 	const char *src;
 	size_t len;
+	/* libyaml counts marks in characters; byte offsets of every
+	 * CHARS_PER_STEP-th character make each lookup a short walk. */
+	size_t *step_bytes;
+	size_t n_steps;
 };
+
+#define CHARS_PER_STEP 64
 
 static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
 {
@@ -28,19 +34,43 @@ static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
 	return pos;
 }
 
-/* Byte index of a libyaml mark (line, column in characters) in the source. */
+static bool is_utf8_lead(unsigned char c)
+{
+	return (c & 0xc0) != 0x80;
+}
+
+/* One pass over the source, so that resolving every mark stays linear. */
+static int index_chars(struct ydoc *y)
+{
+	size_t i, chars = 0, n = 0;
+
+	for (i = 0; i < y->len; i++)
+		chars += is_utf8_lead(y->src[i]);
+	y->step_bytes = malloc((chars / CHARS_PER_STEP + 1) * sizeof(size_t));
+	if (!y->step_bytes)
+		return -ENOMEM;
+	for (i = 0, chars = 0; i < y->len; i++) {
+		if (!is_utf8_lead(y->src[i]))
+			continue;
+		if (chars++ % CHARS_PER_STEP == 0)
+			y->step_bytes[n++] = i;
+	}
+	y->n_steps = n;
+	return 0;
+}
+
+/* Byte offset of a libyaml mark, whose index counts characters. */
 static size_t mark_index(const struct ydoc *y, const yaml_mark_t *m)
 {
-	size_t i = 0, line = 0, col = 0;
+	size_t step = m->index / CHARS_PER_STEP, i = 0, chars = 0;
 
-	while (i < y->len && line < m->line)
-		if (y->src[i++] == '\n')
-			line++;
-	while (i < y->len && col < m->column) {
+	if (step < y->n_steps)
+		i = y->step_bytes[step], chars = step * CHARS_PER_STEP;
+	while (i < y->len && chars < m->index) {
 		i++;
-		while (i < y->len && ((unsigned char)y->src[i] & 0xc0) == 0x80)
+		while (i < y->len && !is_utf8_lead(y->src[i]))
 			i++;
-		col++;
+		chars++;
 	}
 	return i;
 }
@@ -588,8 +618,12 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 	yaml_document_t doc;
 	int err = 0;
 
-	if (!yaml_parser_initialize(&parser))
+	if (index_chars(&y))
 		return -ENOMEM;
+	if (!yaml_parser_initialize(&parser)) {
+		free(y.step_bytes);
+		return -ENOMEM;
+	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	for (;;) {
 		yaml_node_t *root;
@@ -614,5 +648,6 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 			break;
 	}
 	yaml_parser_delete(&parser);
+	free(y.step_bytes);
 	return err;
 }
