@@ -2,6 +2,7 @@
 /* Policy object: diagnostics, source positions, loading, compiling. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,7 +19,7 @@ const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n)
 	size_t i;
 
 	free(mp->diags);
-	mp->diags = calloc(p->diags_v.n + 1, sizeof(*mp->diags));
+	mp->diags = calloc(p->diags_v.n + 2, sizeof(*mp->diags));
 	if (!mp->diags) {
 		*n = 0;
 		return NULL;
@@ -26,6 +27,15 @@ const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n)
 	for (i = 0; i < p->diags_v.n; i++)
 		mp->diags[i] = *(struct vg_diag *)p->diags_v.v[i];
 	*n = p->diags_v.n;
+	if (p->n_diags_dropped && !mp->dropped_note) {
+		char text[96];
+
+		snprintf(text, sizeof(text), "... and %zu more diagnostics not shown",
+			 p->n_diags_dropped);
+		mp->dropped_note = vg_arena_strndup(&mp->arena, text, strlen(text));
+	}
+	if (mp->dropped_note)
+		mp->diags[(*n)++] = (struct vg_diag){ .text = mp->dropped_note, .error = p->n_errors > 0 };
 	return mp->diags;
 }
 
@@ -107,6 +117,10 @@ static int read_file(const char *path, char **out, size_t *len)
 	if (!f)
 		return -errno;
 	do {
+		if (n > VG_POLICY_MAX_FILE_BYTES) {
+			err = -EFBIG;
+			goto out;
+		}
 		if (cap - n < 4096) {
 			char *nb = realloc(buf, cap ? cap * 2 : 8192);
 
@@ -145,10 +159,22 @@ static int add_file(struct vg_policy *p, const char *path)
 	if (err) {
 		struct pos pos = { path, 0, 0 };
 
-		vg_diag_at(p, true, pos, NULL, "cannot read: %s", strerror(-err));
+		if (err == -EFBIG)
+			vg_diag_at(p, true, pos, "split it into several files", "file is larger than %u MiB (limit)",
+				VG_POLICY_MAX_FILE_BYTES >> 20);
+		else
+			vg_diag_at(p, true, pos, NULL, "cannot read: %s", strerror(-err));
 		goto fail;
 	}
 	f->name = strdup(path);
+	if (p->files.n == VG_POLICY_MAX_FILES) {
+		struct pos pos = { path, 0, 0 };
+
+		vg_diag_at(p, true, pos, "merge some of them", "more than %d policy files (limit)",
+			VG_POLICY_MAX_FILES);
+		err = -EFBIG;
+		goto fail;
+	}
 	if (!f->name || vg_ptrvec_push(&p->files, f)) {
 		err = -ENOMEM;
 		goto fail;
@@ -327,8 +353,11 @@ int vg_policy_compile(struct vg_policy *p)
 		char kinds[256];
 
 		p->cur_rule = r;
-		if (!r->kinds)
-			continue;	/* its event error is reported */
+		if (!r->kinds) {
+			if (!p->n_errors)	/* its event error is reported; never drop one silently */
+				vg_diag_at(p, true, r->pos, NULL, "rule '%s' has no event", r->name);
+			continue;
+		}
 		if (r->has_cond)
 			r->cond = vg_expr_compile(p, r);
 		else {
@@ -353,6 +382,12 @@ int vg_policy_compile(struct vg_policy *p)
 		if (r->action == VG_ACT_KILL && (r->kinds & VG_KB(VG_K_EXIT)))
 			vg_diag_at(p, true, r->act_pos, "the process is already gone",
 				"rule '%s': action 'kill' is not possible for event 'exit'", r->name);
+		/* A rule is kept or the policy fails: no rule is ever left out quietly. */
+		if (!r->cond && p->n_errors == before)
+			vg_diag_at(p, true, r->pos, "the host is short of memory",
+				"rule '%s' could not be compiled: out of memory", r->name);
+		if (p->over_policy_limit)
+			break;
 		if (p->n_errors == before && r->cond && r->enabled) {
 			r->index = p->active.n;
 			if (vg_ptrvec_push(&p->active, r))

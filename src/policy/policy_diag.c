@@ -29,6 +29,13 @@ void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hin
 	for (i = 0; i < p->diags_v.n; i++)
 		if (!strcmp(((struct vg_diag *)p->diags_v.v[i])->text, line))
 			return;
+	/* Counted before it is stored: an error that cannot be kept still fails the policy. */
+	if (error)
+		p->n_errors++;
+	if (p->diags_v.n >= VG_POLICY_MAX_DIAGS) {
+		p->n_diags_dropped++;
+		return;
+	}
 	d = vg_arena_alloc(&p->arena, sizeof(*d));
 	if (!d || !(d->text = vg_arena_strndup(&p->arena, line, strlen(line))) ||
 	    vg_ptrvec_push(&p->diags_v, d)) {
@@ -36,8 +43,6 @@ void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hin
 		return;
 	}
 	d->error = error;
-	if (error)
-		p->n_errors++;
 }
 
 /* ---- positions ---- */
