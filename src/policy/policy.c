@@ -2,11 +2,13 @@
 /* Policy object: diagnostics, source positions, loading, compiling. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "lib/log.h"
+#include "lib/trusted_path.h"
 #include "policy/policy.h"
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
@@ -148,11 +150,35 @@ out:
 	return err;
 }
 
-static int add_file(struct vg_policy *p, const char *path)
+void vg_policy_require_root_owned(struct vg_policy *p)
 {
-	struct src_file *f = calloc(1, sizeof(*f));
+	p->root_owned_only = true;
+}
+
+/* Refuses, with the reason, a path someone other than root could have written. */
+static int check_trusted(struct vg_policy *p, const char *path)
+{
+	char why[PATH_MAX + 200];
+	struct pos pos = { path, 0, 0 };
 	int err;
 
+	if (!p->root_owned_only)
+		return 0;
+	err = vg_trusted_path(path, why, sizeof(why));
+	if (err)
+		vg_diag_at(p, true, pos, "policy files must be root-owned and writable by root only",
+			"refused: %s", why);
+	return err;
+}
+
+static int add_file(struct vg_policy *p, const char *path)
+{
+	struct src_file *f;
+	int err = check_trusted(p, path);
+
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
 	err = read_file(path, &f->text, &f->len);
@@ -187,14 +213,18 @@ fail:
 	return err;
 }
 
+bool vg_policy_file_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return false;	/* editors' swap and temporary files */
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
 static int yaml_name(const struct dirent *d)
 {
-	size_t n = strlen(d->d_name);
-
-	if (d->d_name[0] == '.')
-		return 0;
-	return (n > 5 && !strcmp(d->d_name + n - 5, ".yaml")) ||
-	       (n > 4 && !strcmp(d->d_name + n - 4, ".yml"));
+	return vg_policy_file_name(d->d_name);
 }
 
 int vg_policy_add_path(struct vg_policy *p, const char *path)
@@ -213,6 +243,8 @@ int vg_policy_add_path(struct vg_policy *p, const char *path)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return add_file(p, path);
+	if (check_trusted(p, path))
+		return 0;	/* reported; its files would be refused one by one */
 	n = scandir(path, &ents, yaml_name, alphasort);
 	if (n < 0) {
 		struct pos pos = { path, 0, 0 };

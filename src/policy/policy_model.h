@@ -192,6 +192,7 @@ struct vg_policy {
 	uint64_t gen;
 	struct vg_ptrvec cands;		/* scratch of vg_policy_eval() */
 	bool compiled;
+	bool root_owned_only;		/* vg_policy_require_root_owned() */
 	/* while compiling a rule */
 	struct vg_rule *cur_rule;
 	const char *macro_stack[VG_POLICY_MAX_MACRO_DEPTH];	/* for cycle messages */
