@@ -92,14 +92,23 @@ void vg_policy_free(struct vg_policy *p)
 
 int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text)
 {
+	return vg_policy_add_buffer(p, name, text, strlen(text));
+}
+
+int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text, size_t len)
+{
 	struct src_file *f = calloc(1, sizeof(*f));
 	int err = -ENOMEM;
 
 	if (!f)
 		return err;
 	f->name = strdup(name);
-	f->len = strlen(text);
-	f->text = strdup(text);
+	f->len = len;
+	f->text = malloc(len + 1);
+	if (f->text) {
+		memcpy(f->text, text, len);
+		f->text[len] = '\0';
+	}
 	if (!f->name || !f->text || vg_ptrvec_push(&p->files, f)) {
 		free(f->name);
 		free(f->text);

@@ -38,6 +38,8 @@ void vg_policy_require_root_owned(struct vg_policy *p);
 bool vg_policy_file_name(const char *name);
 /* Adds YAML text; @name is used in diagnostics. */
 int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text);
+/* The same for @len bytes that may hold NULs (reported, with their position). */
+int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text, size_t len);
 
 /* Type-checks and compiles everything added. 0, or -EINVAL if any error was reported. */
 int vg_policy_compile(struct vg_policy *p);

@@ -149,6 +149,24 @@ class HostilePolicyTest(unittest.TestCase):
         path = self.write("z.yaml", b"rules:\n  - name: r\n    event: exec\n    cond\0ition: x\n")
         self.assertIn(":4:9: error:", self.refused(path, r"control characters"))
 
+    # ---- policy test: malformed recorded events are skipped, never fatal ----
+    def test_policy_test_survives_malformed_event_lines(self):
+        with open(os.path.join(ROOT, "tests", "policies", "events.jsonl"), "rb") as f:
+            good = f.read()
+        first = [l for l in good.splitlines() if l.startswith(b"{")][0]
+        bad = [b"[" * 100000, b'{"event": {"kind": "exec"', b"\xff\xfe{}", b"{\"a\": \"\0\"}",
+               b'{"event": {"kind": 7}}', b'{"event": {"kind": "exec"}, "process": {"pid": "x"}}',
+               b"{" * 5000 + b"}" * 5000, b"", b"null", b'"just a string"']
+        events = self.write("ev.jsonl", b"\n".join(bad + [first] + bad + [first]) + b"\n")
+        res = subprocess.run([VIGIL, "policy", "test", os.path.join(ROOT, "tests", "policies",
+                                                                    "basic.yaml"),
+                              "--events", events], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=HANG_GUARD_S)
+        self.assertEqual(res.returncode, 0, res.stderr[-1000:])
+        alerts = [l for l in res.stdout.splitlines() if l.strip()]
+        self.assertEqual(len(alerts), 2, "both good lines still alert")
+        self.assertRegex(res.stderr.decode(errors="replace"), r"skipped")
+
     def test_file_over_the_size_bound(self):
         path = os.path.join(self.dir, "big.yaml")
         with open(path, "wb") as f:
