@@ -13,7 +13,7 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # integration tests start on loopback, and the tools they drive. libclang-rt-dev
 # is libFuzzer and the sanitizer runtimes (clang only recommends it).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus libclang-rt-dev"
+util-linux procps prometheus libclang-rt-dev time"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
