@@ -10,13 +10,14 @@ RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-de
 libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev"
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
-# integration tests start on loopback, and the tools they drive (podman and
+# integration tests start on loopback, and the tools they drive. libclang-rt-dev
+# is libFuzzer and the sanitizer runtimes (clang only recommends it). podman and
 # busybox-static: a real container from an image built here; dpkg-dev and
-# help2man: make deb and its man pages;
-# systemd: systemd-analyze verify, never run as PID 1).
+# help2man: make deb and its man pages; systemd: systemd-analyze verify (never
+# run as PID 1); python3-yaml: the deploy/ manifests' check.
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps python3-yaml prometheus podman busybox-static dpkg-dev help2man \
-systemd"
+util-linux procps prometheus libclang-rt-dev time python3-yaml podman busybox-static \
+dpkg-dev help2man systemd"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
