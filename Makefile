@@ -13,6 +13,10 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 BUILD    := build
+# The package version; `vigil --version` adds the commit when built from git.
+VERSION  := 0.1.0
+GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null)
+FULL_VERSION := $(VERSION)$(if $(GIT_REV),+g$(GIT_REV))
 CC       ?= gcc
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
@@ -34,7 +38,7 @@ SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 LAYERS    := lib sensors event policy agent cli
 SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
-GEN_OBJS  := $(BUILD)/obj/default_policy.o
+GEN_OBJS  := $(BUILD)/obj/default_policy.o $(BUILD)/obj/containers_policy.o $(BUILD)/obj/version.o
 LIB_OBJS  := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS)) $(GEN_OBJS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -43,7 +47,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps deps-run run test unit integration bench clean check-layout fuzz fuzz-build
+.PHONY: FORCE all deps deps-run run test deb unit integration bench clean check-layout fuzz fuzz-build
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
 # deps: everything, tests included; deps-run: only what building and running needs.
@@ -61,6 +65,12 @@ run: deps-run
 test: deps
 	$(Q)$(MAKE) --no-print-directory all fuzz-build
 	$(Q)python3 tests/run.py $(TESTS)
+
+# The Debian package: binary, policy and config as conffiles, unit, man pages, completion.
+DEB := $(BUILD)/vigil_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+deb: $(BUILD)/vigil
+	$(call msg,DEB,$(DEB))
+	$(Q)sh scripts/mkdeb.sh $(VERSION) $(DEB) >/dev/null
 
 # Layers, include cycles, file and function sizes (docs/architecture.md); make test runs it too.
 check-layout:
@@ -102,7 +112,17 @@ $(BUILD)/gen/default_policy.c: policy/default.yaml scripts/embed.sh | $(BUILD)/g
 	$(call msg,EMBED,$@)
 	$(Q)sh scripts/embed.sh $< vg_default_policy_yaml > $@
 
-$(BUILD)/obj/default_policy.o: $(BUILD)/gen/default_policy.c | $(BUILD)/obj
+# Rules for containers only: a file of their own, loaded with the default.
+$(BUILD)/gen/containers_policy.c: policy/containers.yaml scripts/embed.sh | $(BUILD)/gen
+	$(call msg,EMBED,$@)
+	$(Q)sh scripts/embed.sh $< vg_containers_policy_yaml > $@
+
+# vg_version: VERSION and the commit; rewritten only when it changes.
+$(BUILD)/gen/version.c: FORCE | $(BUILD)/gen
+	$(Q)printf 'const char vg_version[] = "%s";\n' "$(FULL_VERSION)" > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/%.o: $(BUILD)/gen/%.c | $(BUILD)/obj
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 

@@ -11,9 +11,14 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
 # integration tests start on loopback, and the tools they drive. libclang-rt-dev
-# is libFuzzer and the sanitizer runtimes (clang only recommends it).
+# is libFuzzer and the sanitizer runtimes (clang only recommends it). podman and
+# busybox-static: a real container from an image built here; dpkg-dev and
+# help2man: make deb and its man pages; man-db and systemd: systemd-analyze
+# verify, which opens the unit's man: links (systemd is never run as PID 1);
+# python3-yaml: the deploy/ manifests' check.
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus libclang-rt-dev time"
+util-linux procps prometheus libclang-rt-dev time python3-yaml podman busybox-static \
+dpkg-dev help2man man-db systemd"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

@@ -46,9 +46,11 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	a->cache = vg_proc_cache_new(opts->cache_entries ? opts->cache_entries
 							 : DEFAULT_CACHE_ENTRIES,
 				     PROC_GRACE_NS, 0);
-	if (!a->cache)
+	a->containers = vg_containers_new(NULL, "/proc");
+	if (!a->cache || !a->containers)
 		return -ENOMEM;
-	/* Processes older than us get ancestry too. */
+	vg_proc_cache_set_containers(a->cache, a->containers);
+	/* Processes older than us get ancestry (and containers) too. */
 	err = vg_proc_cache_seed(a->cache, "/proc");
 	if (err < 0)
 		vg_warn("cannot seed the process cache from /proc: %s", strerror(-err));
@@ -258,7 +260,8 @@ int vg_agent_run(struct vg_agent *a)
 		}
 	}
 	if (!a->opts.json && !a->opts.quiet_header) {
-		fprintf(a->opts.out, "%s\n", vg_event_text_header());
+		fprintf(a->opts.out, "%s\n",
+			a->opts.header ? a->opts.header : vg_event_text_header());
 		fflush(a->opts.out);
 	}
 	err = vg_pipeline_start(a->pipe);
@@ -299,6 +302,7 @@ void vg_agent_fini(struct vg_agent *a)
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_unload(&a->sensors[i]);
 	vg_proc_cache_free(a->cache);
+	vg_containers_free(a->containers);	/* after the cache: it holds references */
 	vg_buf_free(&a->line);
 	pthread_mutex_destroy(&a->cache_st_lock);
 	memset(a, 0, sizeof(*a));

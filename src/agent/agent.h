@@ -27,6 +27,7 @@ typedef void (*vg_event_hook)(struct vg_agent *a, const struct vg_event_ctx *ev)
 struct vg_agent_opts {
 	bool json;		/* JSON lines, else text columns */
 	bool quiet_header;	/* no text header */
+	const char *header;	/* the text header; NULL: the events' columns */
 	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
@@ -38,6 +39,7 @@ struct vg_agent {
 	struct vg_sensor sensors[VG_AGENT_MAX_SENSORS];
 	int n_sensors;
 	struct vg_proc_cache *cache;
+	struct vg_containers *containers;	/* the cache's processes' containers */
 	struct vg_pipeline *pipe;
 	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
 	vg_event_hook hook;

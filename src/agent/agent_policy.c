@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent/agent_policy.h"
 #include "event/decode.h"
 #include "event/fields.h"
@@ -49,6 +50,45 @@ static int apply_policy(void *ctx, const struct vg_policy *p)
 	return vg_policy_apply(&ap->apply, p, ap->events_printed);
 }
 
+/* Worker thread (or init): what `vigil policy show` answers for the policy now in use. */
+static void render_show(struct vg_agent_policy *ap)
+{
+	struct vg_buf b = { 0 };
+	struct vg_json j;
+	size_t i, len;
+	const char *name, *text;
+
+	vg_json_init(&j, &b);
+	vg_json_obj_begin(&j);
+	vg_json_key(&j, "generation");
+	vg_json_u64(&j, ap->generation);
+	vg_json_key(&j, "rules");
+	vg_json_u64(&j, vg_policy_n_rules(ap->cur));
+	vg_json_key(&j, "sources");
+	vg_json_arr_begin(&j);
+	for (i = 0; (name = vg_policy_source(ap->cur, i, &text, &len)); i++) {
+		vg_json_obj_begin(&j);
+		vg_json_key(&j, "name");
+		vg_json_cstr(&j, name);
+		vg_json_key(&j, "text");
+		vg_json_str(&j, text, len);
+		vg_json_obj_end(&j);
+	}
+	vg_json_arr_end(&j);
+	vg_json_obj_end(&j);
+	pthread_mutex_lock(&ap->show_lock);
+	vg_buf_free(&ap->show);
+	ap->show = b;
+	pthread_mutex_unlock(&ap->show_lock);
+}
+
+void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out)
+{
+	pthread_mutex_lock(&ap->show_lock);
+	vg_buf_append(out, ap->show.data ? ap->show.data : "{}", ap->show.data ? ap->show.len : 2);
+	pthread_mutex_unlock(&ap->show_lock);
+}
+
 /* Worker thread: take a freshly compiled policy between two events. */
 static void swap_pending(struct vg_agent_policy *ap)
 {
@@ -56,6 +96,7 @@ static void swap_pending(struct vg_agent_policy *ap)
 		return;
 	ap->generation++;
 	ap->n_rules = vg_policy_n_rules(ap->cur);
+	render_show(ap);
 	atomic_fetch_add(&ap->reload.ok, 1);
 	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_policy_n_rules(ap->cur),
 		ap->generation);
@@ -131,6 +172,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 			 const char *const *paths, size_t n_paths)
 {
 	memset(ap, 0, sizeof(*ap));
+	pthread_mutex_init(&ap->show_lock, NULL);
 	ap->agent = a;
 	ap->apply.agent = a;
 	vg_alert_out_init(&ap->out, a);
@@ -140,6 +182,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 		return -EINVAL;
 	ap->generation = 1;
 	ap->n_rules = vg_policy_n_rules(ap->cur);
+	render_show(ap);
 	vg_info("policy: %zu rules from %s", vg_policy_n_rules(ap->cur),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
@@ -162,6 +205,22 @@ void vg_agent_policy_request_reload(struct vg_agent_policy *ap)
 	vg_reload_request(&ap->reload);
 }
 
+int vg_agent_policy_reload_wait(struct vg_agent_policy *ap, unsigned timeout_ms)
+{
+	uint64_t ok = atomic_load(&ap->reload.ok), failed = atomic_load(&ap->reload.failed);
+	unsigned waited;
+
+	vg_reload_request(&ap->reload);
+	for (waited = 0; waited < timeout_ms; waited += 20) {
+		if (atomic_load(&ap->reload.ok) != ok)
+			return 0;
+		if (atomic_load(&ap->reload.failed) != failed)
+			return -EINVAL;
+		usleep(20000);
+	}
+	return -ETIMEDOUT;
+}
+
 void vg_agent_policy_fini(struct vg_agent_policy *ap)
 {
 	if (!ap->agent)
@@ -170,6 +229,8 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 	vg_policy_apply_fini(&ap->apply);
 	vg_policy_free(ap->cur);
 	vg_alert_out_fini(&ap->out);
+	vg_buf_free(&ap->show);
+	pthread_mutex_destroy(&ap->show_lock);
 	memset(ap, 0, sizeof(*ap));
 }
 

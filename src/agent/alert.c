@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Alert lines in the agent's output: JSON with the whole event, or one line of text. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "agent/alert.h"
 #include "lib/timefmt.h"
 
@@ -61,11 +65,41 @@ static void write_json(struct vg_alert_out *o, const struct vg_alert *al,
 	vg_buf_free(&event);
 }
 
-static void write_text(struct vg_alert_out *o, const struct vg_alert *al)
+#define TEXT_COLUMNS "%-15s %-8s %-28s %-7s %-32s "
+
+const char *vg_alert_text_header(void)
 {
-	vg_buf_printf(&o->line, "ALERT [%s] %s: %s (%s%s)", vg_policy_severity_name(al->severity),
-		      al->rule_name, al->message, al->outcome,
-		      al->suppressed ? ", more suppressed" : "");
+	static char header[128];
+
+	snprintf(header, sizeof(header), TEXT_COLUMNS "MESSAGE", "TIME", "SEVERITY", "RULE", "PID",
+		 "EXECUTABLE");
+	return header;
+}
+
+/* The acting process's executable: its cache entry, else its command name. */
+static const char *executable(const struct vg_event_ctx *ev)
+{
+	return ev->proc && ev->proc->exe && ev->proc->exe[0] ? ev->proc->exe : ev->rec->comm;
+}
+
+/* One line: time, severity, rule, pid, executable, message (and outcome unless plain). */
+static void write_text(struct vg_alert_out *o, const struct vg_alert *al,
+		       const struct vg_event_ctx *ev)
+{
+	char ts[32], sev[16], pid[16];
+	size_t i;
+
+	vg_format_clock(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
+	snprintf(sev, sizeof(sev), "%s", vg_policy_severity_name(al->severity));
+	for (i = 0; sev[i]; i++)
+		sev[i] = (char)toupper((unsigned char)sev[i]);
+	snprintf(pid, sizeof(pid), "%u", ev->rec->tgid);
+	vg_buf_printf(&o->line, TEXT_COLUMNS "%s", ts, sev, al->rule_name, pid, executable(ev),
+		      al->message);
+	if (al->outcome && strcmp(al->outcome, "alerted"))
+		vg_buf_printf(&o->line, " (%s)", al->outcome);
+	if (al->suppressed)
+		vg_buf_printf(&o->line, " (+%" PRIu64 " suppressed)", al->suppressed);
 }
 
 void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
@@ -76,11 +110,12 @@ void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
 	o->alerts++;
 	vg_alert_counts_add(&o->counts, al->rule_name, vg_policy_severity_name(al->severity),
 			    al->outcome, al->suppressed);
+	vg_alert_hour_add(&o->hour, al->severity, (uint64_t)time(NULL));
 	vg_buf_reset(&o->line);
 	if (a->opts.json)
 		write_json(o, al, ev, action_by, generation);
 	else
-		write_text(o, al);
+		write_text(o, al, ev);
 	vg_buf_append(&o->line, "\n", 1);
 	if (fwrite(o->line.data, 1, o->line.len, a->opts.out) != o->line.len)
 		a->write_errors++;

@@ -36,6 +36,8 @@ struct vg_policy *vg_reload_compile(const struct vg_reload *r, bool report)
 	vg_policy_require_root_owned(p);
 	if (r->n_paths == 0)
 		err = vg_policy_add_string(p, "builtin:default.yaml", vg_default_policy_yaml);
+	if (r->n_paths == 0 && !err)
+		err = vg_policy_add_string(p, "builtin:containers.yaml", vg_containers_policy_yaml);
 	for (i = 0; !err && i < r->n_paths; i++)
 		err = vg_policy_add_path(p, r->paths[i]);
 	if (!err)

@@ -628,7 +628,7 @@ struct vg_net_cidr_key {
 };
 
 /*
- * Policy pre-filter (vigil run --alerts-only), rewritten at every reload:
+ * Policy pre-filter (vigil run without --events), rewritten at every reload:
  * policy_dims[0] says which dims are in force (0: none, all pass);
  * policy_ports[VG_NET_PF_SET_*] are port bitmaps; policy_cidrs is an LPM
  * trie of struct vg_net_cidr_key. A record passes if its tuple is in

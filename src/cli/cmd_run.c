@@ -2,13 +2,18 @@
 /*
  * vigil run: the agent. Loads every sensor the kernel allows, evaluates the
  * policy (the built-in default unless --policy is given) on every event,
- * takes its actions and prints alerts (and events unless --alerts-only).
+ * takes its actions and prints alerts (and every event with --events).
  */
 #include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
 #include "agent/agent.h"
 #include "agent/agent_policy.h"
+#include "agent/agent_status.h"
+#include "agent/control.h"
+#include "lib/sd_notify.h"
 #include "lib/parse_num.h"
 #include "cli/commands.h"
 #include "lib/log.h"
@@ -17,13 +22,15 @@
 #include "sensors/sensors.h"
 
 #define MAX_POLICY_PATHS 32
+#define RELOAD_WAIT_MS 10000
 
 struct run_args {
 	bool json;
-	bool alerts_only;
+	bool events;
 	const char *policy[MAX_POLICY_PATHS];
 	size_t n_policy;
 	const char *metrics;		/* --metrics ADDR */
+	const char *socket;		/* --socket PATH */
 };
 
 /* What the metrics endpoint serves, and the server once started. */
@@ -31,6 +38,8 @@ struct run_state {
 	struct vg_agent agent;
 	struct vg_agent_policy ap;
 	struct vg_metrics_server *metrics;	/* bound before the sensors load */
+	struct vg_control control;		/* bound first: one agent per socket */
+	struct vg_agent_status status;
 };
 
 static const char doc[] =
@@ -38,21 +47,28 @@ static const char doc[] =
 	"Without --policy the built-in default policy (policy/default.yaml) is used.\n"
 	"SIGHUP, or a change to a policy file, reloads the policy; a policy that\n"
 	"fails to load leaves the running one in place.\n\n"
+	"It prints alerts, one line each (time, severity, rule, pid, executable,\n"
+	"message); --events prints every event as well.\n\n"
 	"EXAMPLES:\n"
-	"  vigil run                              # columns on the terminal\n"
+	"  vigil run                              # alerts as columns on the terminal\n"
+	"  vigil run --events                     # every event too\n"
 	"  vigil run --json                       # JSON lines, for a pipe or a file\n"
-	"  vigil run --policy /etc/vigil/policy.d --alerts-only --json\n"
-	"  vigil run --metrics 9464              # Prometheus: http://127.0.0.1:9464/metrics\n";
+	"  vigil run --policy /etc/vigil/policy.d --json\n"
+	"  vigil run --metrics 9464               # Prometheus: http://127.0.0.1:9464/metrics\n";
 
-enum { OPT_ALERTS_ONLY = 1000, OPT_METRICS };
+enum { OPT_ALERTS_ONLY = 1000, OPT_EVENTS, OPT_METRICS, OPT_SOCKET };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
 	{ "policy", 'p', "PATH", 0, "policy file or directory (repeatable)", 0 },
-	{ "alerts-only", OPT_ALERTS_ONLY, NULL, 0, "print alerts, not every event", 0 },
+	{ "events", OPT_EVENTS, NULL, 0, "print every event as well as the alerts", 0 },
+	{ "alerts-only", OPT_ALERTS_ONLY, NULL, 0, "print alerts only (the default)", 0 },
 	{ "metrics", OPT_METRICS, "ADDR", 0,
 	  "serve Prometheus metrics at http://ADDR/metrics; ADDR is PORT (on 127.0.0.1), "
 	  "HOST:PORT or [V6]:PORT", 0 },
+	{ "socket", OPT_SOCKET, "PATH", 0,
+	  "control socket for vigil status/reload/policy show (default $VIGIL_SOCKET, else "
+	  VG_CONTROL_SOCKET ")", 0 },
 	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
@@ -71,7 +87,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a->policy[a->n_policy++] = arg;
 		break;
 	case OPT_ALERTS_ONLY:
-		a->alerts_only = true;
+		a->events = false;
+		break;
+	case OPT_EVENTS:
+		a->events = true;
 		break;
 	case OPT_METRICS: {
 		struct sockaddr_storage ss;
@@ -83,6 +102,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a->metrics = arg;
 		break;
 	}
+	case OPT_SOCKET:
+		a->socket = arg;
+		break;
 	default:
 		return vg_cmd_other_key(key, arg, state);
 	}
@@ -107,11 +129,51 @@ static struct run_state *state_of(struct vg_agent *a)
 	return (struct run_state *)((char *)a - offsetof(struct run_state, agent));
 }
 
+static void answer_reload(void *arg, const char *args, struct vg_buf *out)
+{
+	struct run_state *st = arg;
+	int err = vg_agent_policy_reload_wait(&st->ap, RELOAD_WAIT_MS);
+
+	(void)args;
+	vg_buf_printf(out, "{\"result\":\"%s\",\"generation\":%" PRIu64 "}",
+		      !err ? "ok" : err == -EINVAL ? "failed" : "timeout",
+		      (uint64_t)atomic_load(&st->ap.generation));
+}
+
+static void answer_status(void *arg, const char *args, struct vg_buf *out)
+{
+	vg_agent_status_json(&((struct run_state *)arg)->status, args, out);
+}
+
+static void answer_policy(void *arg, const char *args, struct vg_buf *out)
+{
+	(void)args;
+	vg_agent_policy_show(&((struct run_state *)arg)->ap, out);
+}
+
+static void tick(void *arg)
+{
+	vg_agent_status_tick(&((struct run_state *)arg)->status);
+}
+
+static const struct vg_control_cmd control_cmds[] = {
+	{ "status", answer_status },
+	{ "reload", answer_reload },
+	{ "policy", answer_policy },
+	{ NULL, NULL },
+};
+
+/* Every sensor is attached and records flow: serve, then tell systemd. */
 static int on_started(struct vg_agent *a)
 {
 	struct run_state *st = state_of(a);
+	int err = st->metrics ? vg_metrics_serve(st->metrics, collect_metrics, st) : 0;
 
-	return st->metrics ? vg_metrics_serve(st->metrics, collect_metrics, st) : 0;
+	if (!err)
+		err = vg_control_start(&st->control, control_cmds, tick, st);
+	if (!err && vg_sd_notify("READY=1\nSTATUS=all sensors attached") < 0)
+		vg_warn("cannot notify the service manager ($NOTIFY_SOCKET)");
+	return err;
 }
 
 /*
@@ -146,28 +208,38 @@ int vg_cmd_run(int argc, char **argv)
 	argv[0] = "vigil run";
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
-	opts.json = args.json;
-	opts.quiet_header = args.alerts_only;
-	if (args.metrics && !(st.metrics = vg_metrics_bind(args.metrics)))
+	if (vg_control_open(&st.control, args.socket ? args.socket : vg_control_default_path()))
 		return 1;
+	opts.json = args.json;
+	opts.header = args.events ? NULL : vg_alert_text_header();
+	if (args.metrics && !(st.metrics = vg_metrics_bind(args.metrics))) {
+		vg_control_close(&st.control);
+		return 1;
+	}
 	err = vg_agent_init(agent, &opts);
+	vg_agent_status_init(&st.status, agent, ap);
+	st.status.policy_paths = args.policy;
+	st.status.n_policy_paths = args.n_policy;
+	st.status.metrics_addr = args.metrics;
 	if (!err)
 		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy);
 	if (!err)
 		err = load_sensors(agent);
 	if (!err) {
-		vg_agent_print_types(agent, 1, VG_EV_TYPE_MAX - 1, !args.alerts_only);
+		vg_agent_print_types(agent, 1, VG_EV_TYPE_MAX - 1, args.events);
 		agent->print_type[VG_EV_FORK] = false;
 		agent->sighup_hook = on_sighup;
 		agent->started_hook = on_started;
-		ap->events_printed = !args.alerts_only;
+		ap->events_printed = args.events;
 		err = vg_agent_policy_start(ap);
 	}
 	if (!err)
 		err = vg_agent_attach_sensors(agent);
 	if (!err)
 		err = vg_agent_run(agent);
-	/* Before anything it reads goes away. */
+	vg_sd_notify("STOPPING=1");
+	/* Before anything they read goes away. */
+	vg_control_close(&st.control);
 	vg_metrics_stop(st.metrics);
 	vg_agent_fini(agent);
 	vg_agent_policy_fini(ap);

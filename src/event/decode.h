@@ -55,6 +55,9 @@ enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_de
 /* The descriptor of a known type, or NULL. */
 const struct vg_record_desc *vg_record_desc(uint16_t type);
 
+/* The length of the longest event.kind: the width of the text EVENT column. */
+int vg_record_kind_width(void);
+
 const char *vg_decode_error_name(enum vg_decode_error e);
 
 /* Pointer to the bytes of string @s inside a validated record. */

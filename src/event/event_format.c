@@ -217,7 +217,11 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 
 const char *vg_event_text_header(void)
 {
-	return "TIME            EVENT   PID     PPID    UID    COMM             DETAILS";
+	static char header[160];
+
+	snprintf(header, sizeof(header), "%-15s %-*s %-7s %-7s %-6s %-16s DETAILS", "TIME",
+		 vg_record_kind_width(), "EVENT", "PID", "PPID", "UID", "COMM");
+	return header;
 }
 
 void vg_text_args(struct vg_buf *b, const char *args, size_t len)
@@ -270,7 +274,8 @@ void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev)
 		uid = ev->proc->uid;
 	}
 	vg_format_clock(vg_boot_to_realtime_ns(h->ts_boot_ns), ts, sizeof(ts));
-	vg_buf_printf(b, "%-15s %-7s %-7u ", ts, ev->desc ? ev->desc->kind : "?", h->tgid);
+	vg_buf_printf(b, "%-15s %-*s %-7u ", ts, vg_record_kind_width(),
+		      ev->desc ? ev->desc->kind : "?", h->tgid);
 	if (ppid >= 0)
 		vg_buf_printf(b, "%-7ld %-6ld ", ppid, uid);
 	else

@@ -39,8 +39,11 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev);
 const char *vg_event_text_header(void);
 void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev);
 
-/* Every record's first keys (@timestamp, event.*) and its process (rec_common.c). */
-extern const struct vg_rec_table vg_rec_head, vg_rec_process;
+/*
+ * Every record's first keys (@timestamp, event.*), its process (rec_common.c)
+ * and the process's container (rec_container.c).
+ */
+extern const struct vg_rec_table vg_rec_head, vg_rec_process, vg_rec_container;
 
 /* Helpers shared by the record families. */
 void vg_json_args(struct vg_json *j, const char *args, size_t len);

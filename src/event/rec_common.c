@@ -404,8 +404,6 @@ static const struct vg_rec_field process[] = {
 		VG_POLICY("executable of every ancestor, parent first; `=` means \"some ancestor is\"")),
 	DERIVED("process.ancestors.name", VG_FT_STRLIST, get_anc_name,
 		VG_POLICY("task name of every ancestor, parent first")),
-	{ .path = "container.id", .type = VG_FT_STR, .out = VG_OUT_NONE,
-	  VG_POLICY("container id derived from the cgroup path; absent on the host") },
 };
 
 const struct vg_rec_table vg_rec_process = VG_REC_TABLE(VG_KINDS_ALL, process);

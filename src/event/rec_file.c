@@ -570,7 +570,8 @@ static void text_file(struct vg_buf *b, const struct vg_event_ctx *ev)
 }
 
 static const struct vg_rec_table *const file_tables[] = {
-	&vg_rec_head, &file_event_table, &vg_rec_process, &file_body_table, NULL };
+	&vg_rec_head, &file_event_table, &vg_rec_process, &file_body_table,
+	&vg_rec_container, NULL };
 static const struct vg_rec_layout file_layout = { file_tables, text_file, NULL };
 
 #define STRS { offsetof(struct vg_file, path), offsetof(struct vg_file, target), \

@@ -503,7 +503,7 @@ static void dns_printed(const struct vg_event_ctx *ev)
 
 static const struct vg_rec_table *const net_tables[] = {
 	&vg_rec_head, &net_event_table, &vg_rec_process, &net_process_table, &net_body_table,
-	&dns_table, NULL };
+	&dns_table, &vg_rec_container, NULL };
 static const struct vg_rec_layout net_layout = { net_tables, text_net, NULL };
 static const struct vg_rec_layout dns_layout = { net_tables, text_net, dns_printed };
 

@@ -682,7 +682,7 @@ TABLE(iouring, K(IO_URING));
 /* A syscall record: the head, its process, its syscall, then its own tables. */
 #define LAYOUT(name, ...) \
 	static const struct vg_rec_table *const name##_tables[] = { \
-		&vg_rec_head, &vg_rec_process, __VA_ARGS__, NULL }; \
+		&vg_rec_head, &vg_rec_process, __VA_ARGS__, &vg_rec_container, NULL }; \
 	static const struct vg_rec_layout name##_layout = { name##_tables, text_priv, NULL }
 
 LAYOUT(cred, &cred_process_table, &syscall_table, &cred_table);

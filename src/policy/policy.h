@@ -47,5 +47,8 @@ int vg_policy_compile(struct vg_policy *p);
 const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n);
 size_t vg_policy_n_errors(const struct vg_policy *p);
 size_t vg_policy_n_rules(const struct vg_policy *p);	/* enabled, compiled rules */
+/* The files (and built-in texts) it was loaded from, in order: name, text, length. */
+size_t vg_policy_n_sources(const struct vg_policy *p);
+const char *vg_policy_source(const struct vg_policy *p, size_t i, const char **text, size_t *len);
 
 #endif

@@ -182,7 +182,7 @@ class NetPolicyFilterTest(VigilTestCase):
     def test_printing_events_turns_the_filter_off(self):
         p1, p2 = self.listener(), self.listener()
         self.write_policy(PORT_POLICY.format(name="to_p1", port=p1.port))
-        with Tracer("run", "--policy", self.policy) as t:
+        with Tracer("run", "--policy", self.policy, "--events") as t:
             p2.connect(5)
             p1.connect(M_WANTED)
             t.stop(settle=0.5)

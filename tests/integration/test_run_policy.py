@@ -386,7 +386,7 @@ class DefaultPolicyTest(VigilTestCase):
         try:
             binary = os.path.join(d, "dropper")
             shutil.copy("/bin/true", binary)
-            with Tracer("run") as t:
+            with Tracer("run", "--events") as t:
                 subprocess.run([binary], check=True, timeout=10)
                 t.stop()
         finally:
@@ -398,7 +398,7 @@ class DefaultPolicyTest(VigilTestCase):
         self.assertEqual(a[0]["outcome"], "alerted")
         self.assertEqual(a[0]["severity"], "high")
         self.assertIn("T1204", a[0]["tags"])
-        # Without --alerts-only the events themselves are printed too.
+        # With --events the events themselves are printed too.
         execs = [e for e in t.events if get(e, "event.kind") == "exec"
                  and get(e, "process.executable.path") == binary]
         self.assertEqual(len(execs), 1)
