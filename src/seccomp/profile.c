@@ -139,11 +139,11 @@ static int add_recorded(struct vg_sc_profile *p, struct vg_sc_names *allowed,
 			free(name);
 			continue;
 		}
-		snprintf(buf, sizeof(buf), "%s:%d", arch ? vg_sc_arch_name(arch) : "unknown-abi", nr);
+		snprintf(buf, sizeof(buf), "%s:%d", arch ? vg_seccomp_arch_name(arch) : "unknown-abi", nr);
 		err = vg_sc_names_add(&p->unknown, buf);
 	}
-	if (!err && any && arch && vg_sc_arch_name(arch))
-		err = vg_sc_names_add(&p->arches, vg_sc_arch_name(arch));
+	if (!err && any && arch && vg_seccomp_arch_name(arch))
+		err = vg_sc_names_add(&p->arches, vg_seccomp_arch_name(arch));
 	return err;
 }
 
@@ -152,7 +152,7 @@ static int add_needed(struct vg_sc_profile *p, const struct vg_sc_names *allowed
 		      struct vg_sc_names *added)
 {
 	uint32_t compat = vg_sc_abi_arch(VG_SC_ABI_COMPAT);
-	bool has_compat = compat && vg_sc_names_has(&p->arches, vg_sc_arch_name(compat));
+	bool has_compat = compat && vg_sc_names_has(&p->arches, vg_seccomp_arch_name(compat));
 	size_t i;
 	int err = 0;
 
@@ -213,7 +213,7 @@ int vg_sc_profile_build(struct vg_sc_profile *out, const struct vg_sc_bitmap see
 	for (abi = 0; abi < VG_SC_ABIS && !e; abi++)
 		e = add_recorded(out, &allowed, &seen[abi], abi);
 	if (!e && !out->arches.n)	/* nothing recorded and no base: the native ABI */
-		e = vg_sc_names_add(&out->arches, vg_sc_arch_name(vg_sc_abi_arch(0)));
+		e = vg_sc_names_add(&out->arches, vg_seccomp_arch_name(vg_sc_abi_arch(0)));
 	if (!e)
 		e = add_needed(out, &allowed, &added);
 	if (!e && !(r = add_rule(out, false)))

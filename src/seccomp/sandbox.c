@@ -34,7 +34,7 @@ static int add_arches(scmp_filter_ctx ctx, const struct vg_sc_profile *p, char *
 	size_t i;
 
 	for (i = 0; i < p->arches.n; i++) {
-		uint32_t a = vg_sc_arch_token(p->arches.v[i]);
+		uint32_t a = vg_seccomp_arch_token(p->arches.v[i]);
 		int rc;
 
 		if (!a) {

@@ -3,23 +3,8 @@
 #include <string.h>
 #include <seccomp.h>
 #include "bpf/vigil_abi.h"
+#include "lib/seccomp_arch.h"
 #include "seccomp/sc_names.h"
-
-static const struct {
-	uint32_t token;
-	const char *name;
-} arches[] = {
-	{ SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64" },
-	{ SCMP_ARCH_X86, "SCMP_ARCH_X86" },
-	{ SCMP_ARCH_X32, "SCMP_ARCH_X32" },
-	{ SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64" },
-	{ SCMP_ARCH_ARM, "SCMP_ARCH_ARM" },
-	{ SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64" },
-	{ SCMP_ARCH_PPC64LE, "SCMP_ARCH_PPC64LE" },
-	{ SCMP_ARCH_S390X, "SCMP_ARCH_S390X" },
-};
-
-#define N_ARCHES (sizeof(arches) / sizeof(arches[0]))
 
 uint32_t vg_sc_abi_arch(unsigned abi)
 {
@@ -31,26 +16,6 @@ uint32_t vg_sc_abi_arch(unsigned abi)
 		return SCMP_ARCH_X86;
 	if (abi == VG_SC_ABI_COMPAT && native == SCMP_ARCH_AARCH64)
 		return SCMP_ARCH_ARM;
-	return 0;
-}
-
-const char *vg_sc_arch_name(uint32_t token)
-{
-	size_t i;
-
-	for (i = 0; i < N_ARCHES; i++)
-		if (arches[i].token == token)
-			return arches[i].name;
-	return NULL;
-}
-
-uint32_t vg_sc_arch_token(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < N_ARCHES; i++)
-		if (!strcmp(arches[i].name, name))
-			return arches[i].token;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/seccomp_arch.h"
 
 enum vg_sc_category {
 	VG_SC_CAT_FILE, VG_SC_CAT_NETWORK, VG_SC_CAT_PROCESS, VG_SC_CAT_MEMORY,
@@ -17,9 +18,6 @@ enum vg_sc_category {
 
 /* libseccomp's token for the recorder's ABI slot (enum vg_sc_abi); 0 if none. */
 uint32_t vg_sc_abi_arch(unsigned abi);
-/* "SCMP_ARCH_X86_64" for a token, NULL if unknown; and back (0 if unknown). */
-const char *vg_sc_arch_name(uint32_t token);
-uint32_t vg_sc_arch_token(const char *name);
 /* The syscall's name (malloc'd) on that architecture, NULL if libseccomp has none. */
 char *vg_sc_syscall_name(uint32_t arch, int nr);
 /* Whether libseccomp knows @name on the native architecture or @arch. */
