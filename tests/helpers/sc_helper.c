@@ -6,7 +6,8 @@
  * base run never makes (personality): exit 0 if it worked, 13 if it was refused
  * with EPERM, 14 on another error. "busy SECONDS" loops on socket+close
  * and getpriority, two syscalls the base run never makes, for that long.
- * usage: sc_helper base|extra|busy SECONDS
+ * "extra N" makes the extra call N times.
+ * usage: sc_helper base | extra [N] | busy SECONDS
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,11 +36,17 @@ static int base(void)
 }
 
 /* personality(0xffffffff) only reads the persona: harmless, unprivileged, rare. */
-static int extra(void)
+static int extra(int times)
 {
-	if (personality(0xffffffff) >= 0)
-		return 0;
-	return errno == EPERM ? 13 : 14;
+	int i, rc = 0;
+
+	for (i = 0; i < times; i++) {
+		if (personality(0xffffffff) >= 0)
+			rc = 0;
+		else
+			rc = errno == EPERM ? 13 : 14;
+	}
+	return rc;
 }
 
 static int busy(double secs)
@@ -69,5 +76,5 @@ int main(int argc, char **argv)
 	rc = base();
 	if (rc || strcmp(argv[1], "extra"))
 		return rc;
-	return extra();
+	return extra(argc > 2 ? atoi(argv[2]) : 1);
 }

@@ -16,7 +16,7 @@ import time
 import unittest
 import uuid
 
-from vigil_test import VIGIL, VigilTestCase, cgroup2_mount, helper
+from vigil_test import VIGIL, Tracer, VigilTestCase, alerts, cgroup2_mount, get, helper, kind
 
 SC_HELPER = helper("sc_helper")
 ADDED = ("execve", "exit", "exit_group", "rt_sigreturn", "restart_syscall")
@@ -149,6 +149,43 @@ class AdviseSandboxTest(SeccompCase):
             res = subprocess.run([VIGIL, "advise", "seccomp", *args], capture_output=True,
                                  text=True, timeout=30)
             self.assertEqual(res.returncode, 64, args)  # argp usage error
+
+
+class RunReportsDenialsTest(SeccompCase):
+    """`vigil run` reports what a seccomp filter stopped, and the default rule alerts."""
+
+    def denials(self, events, pid):
+        return [e for e in events if kind(e) == "seccomp_deny" and get(e, "process.pid") == pid]
+
+    def test_errno_and_kill_are_reported_with_the_syscall(self):
+        _, eperm = self.advise(cmd=[SC_HELPER, "base"])
+        _, kill = self.advise("--default-action", "kill", cmd=[SC_HELPER, "base"])
+        runs = {}
+        with Tracer("run") as t:
+            for name, prof, cmd in (("ok", eperm, [SC_HELPER, "base"]),
+                                    ("errno", eperm, [SC_HELPER, "extra", "500"]),
+                                    ("kill", kill, [SC_HELPER, "extra"])):
+                p = subprocess.Popen([VIGIL, "sandbox", "--profile", prof["_path"], "--", *cmd],
+                                     stdout=subprocess.DEVNULL)
+                runs[name] = (p.pid, p.wait(timeout=60))
+            t.stop(settle=1.0)
+        self.assertEqual([r[1] for r in runs.values()], [0, 13, -signal.SIGSYS])
+        self.assertEqual(self.denials(t.events, runs["ok"][0]), [])
+        errno = self.denials(t.events, runs["errno"][0])
+        # 500 refusals in well under a second: one record, the rest folded in the kernel.
+        self.assertTrue(1 <= len(errno) <= 2, errno)
+        self.assertEqual(get(errno[0], "syscall.name"), "personality")
+        self.assertEqual(get(errno[0], "seccomp.action"), "errno")
+        self.assertEqual(get(errno[0], "seccomp.errno"), 1)
+        self.assertEqual(get(errno[0], "process.executable.path"), os.path.realpath(SC_HELPER))
+        killed = self.denials(t.events, runs["kill"][0])
+        self.assertEqual(len(killed), 1, killed)
+        self.assertEqual(get(killed[0], "syscall.name"), "personality")
+        self.assertEqual(get(killed[0], "seccomp.action"), "kill")
+        raised = [a for a in alerts(t.events, "seccomp_violation")
+                  if get(a, "event.process.pid") in (runs["errno"][0], runs["kill"][0])]
+        self.assertEqual(len(raised), len(errno) + 1)
+        self.assertEqual({a["severity"] for a in raised}, {"medium"})
 
 
 class MergeTest(SeccompCase):
