@@ -17,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "vigil_common.bpf.h"
+#include "vigil_filter.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -86,7 +87,7 @@ static __always_inline void emit(struct task_struct *task, __u32 nr, __u32 arch,
 	struct vg_seccomp_deny *e;
 	__u32 repeats;
 
-	if (vg_drop_if_unwanted(VG_EV_SECCOMP_DENY))
+	if (vg_filtered_at_entry(task, VG_EV_SECCOMP_DENY))
 		return;
 	if (!deny_due(BPF_CORE_READ(task, tgid), nr, action, &repeats))
 		return;

@@ -188,6 +188,22 @@ class RunReportsDenialsTest(SeccompCase):
         self.assertEqual({a["severity"] for a in raised}, {"medium"})
 
 
+    def test_trace_seccomp_filters_in_the_kernel(self):
+        _, eperm = self.advise(cmd=[SC_HELPER, "base"])
+        other = self.path("other_helper")
+        shutil.copy(SC_HELPER, other)  # same program, another comm: filtered out
+        with Tracer("trace", "seccomp", "--comm", "sc_helper") as t:
+            pids = []
+            for prog in (SC_HELPER, other):
+                p = subprocess.Popen([VIGIL, "sandbox", "--profile", eperm["_path"], "--",
+                                      prog, "extra"], stdout=subprocess.DEVNULL)
+                self.assertEqual(p.wait(timeout=60), 13)
+                pids.append(p.pid)
+        self.assertEqual(len(self.denials(t.events, pids[0])), 1)
+        self.assertEqual(self.denials(t.events, pids[1]), [])
+        self.assertEqual({kind(e) for e in t.events}, {"seccomp_deny"})
+
+
 class MergeTest(SeccompCase):
     def test_merge_widens_never_drops_and_is_idempotent(self):
         _, a = self.advise(cmd=[SC_HELPER, "base"])
