@@ -171,6 +171,12 @@ class RunReportsDenialsTest(SeccompCase):
             t.stop(settle=1.0)
         self.assertEqual([r[1] for r in runs.values()], [0, 13, -signal.SIGSYS])
         self.assertEqual(self.denials(t.events, runs["ok"][0]), [])
+        # The install itself is the priv sensor's seccomp event: this process is now filtered.
+        installs = [e for e in t.events if kind(e) == "seccomp"
+                    and get(e, "process.pid") == runs["ok"][0]]
+        self.assertTrue(installs, "no seccomp install event from vigil sandbox")
+        self.assertTrue(get(installs[-1], "seccomp.process_filtered"), installs[-1])
+        self.assertEqual(get(installs[-1], "seccomp.operation"), "SECCOMP_SET_MODE_FILTER")
         errno = self.denials(t.events, runs["errno"][0])
         # 500 refusals in well under a second: one record, the rest folded in the kernel.
         self.assertTrue(1 <= len(errno) <= 2, errno)
