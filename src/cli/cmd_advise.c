@@ -260,6 +260,10 @@ static int record(const struct advise_args *a, const struct vg_sc_profile *base)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	if (a->pid && kill(a->pid, 0) < 0 && errno == ESRCH) {
+		vg_err("--pid %d: no such process", (int)a->pid);
+		return 1;
+	}
 	if (vg_env_prepare() || vg_sc_recorder_start(&r, a->cgroup))
 		return 1;
 	if (a->pid && vg_sc_recorder_follow_tree(&r, a->pid)) {

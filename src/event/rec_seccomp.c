@@ -81,7 +81,7 @@ static void text_deny(struct vg_buf *b, const struct vg_event_ctx *ev)
 	vg_buf_printf(b, "%s %s", syscall_name(d, name, sizeof(name)),
 		      action_name(d->action) ?: "?");
 	if (d->action == VG_SC_DENY_ERRNO)
-		vg_buf_printf(b, " errno=%d", d->errno_ret);
+		vg_buf_printf(b, " %s", strerrorname_np(d->errno_ret) ?: "?");
 	if (d->repeats)
 		vg_buf_printf(b, " (+%u)", d->repeats);
 }

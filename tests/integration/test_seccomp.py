@@ -149,6 +149,12 @@ class AdviseSandboxTest(SeccompCase):
             res = subprocess.run([VIGIL, "advise", "seccomp", *args], capture_output=True,
                                  text=True, timeout=30)
             self.assertEqual(res.returncode, 64, args)  # argp usage error
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        res = subprocess.run([VIGIL, "advise", "seccomp", "--pid", str(gone.pid)],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("no such process", res.stderr)
 
 
 class RunReportsDenialsTest(SeccompCase):
