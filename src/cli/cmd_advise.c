@@ -22,7 +22,7 @@
 #include "sensors/bpf_env.h"
 #include "sensors/seccomp_recorder.h"
 
-enum advise_format { FMT_JSON, FMT_SYSTEMD, FMT_SUMMARY };
+enum advise_format { FMT_DEFAULT, FMT_JSON, FMT_SYSTEMD, FMT_SUMMARY };
 
 struct advise_args {
 	pid_t pid;			/* --pid, 0: none */
@@ -32,7 +32,7 @@ struct advise_args {
 	const char *output;		/* -o: the JSON profile */
 	const char *merge;		/* --merge: widen this profile */
 	const char *default_action;	/* NULL: ERRNO, or the merged profile's */
-	enum advise_format format;
+	enum advise_format format;	/* FMT_DEFAULT: json, or summary with -o */
 };
 
 enum { OPT_PID = 0x100, OPT_CGROUP, OPT_STOP_AFTER, OPT_MERGE, OPT_DEFAULT, OPT_FORMAT };
@@ -194,34 +194,66 @@ static void wait_for_end(const struct advise_args *a, pid_t child, const sigset_
 	}
 }
 
+/*
+ * Writes @json to @path through a temporary file renamed over it, so that
+ * `--merge app.json -o app.json` never leaves a half-written profile.
+ * @json NULL only checks that the temporary file can be made (and removes it).
+ */
+static int write_profile(const char *path, const char *json)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.vigil-%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		vg_err("%s: path too long", path);
+		return 1;
+	}
+	f = fopen(tmp, "wxe");
+	if (!f) {
+		vg_err("cannot write %s: %s", path, strerror(errno));
+		return 1;
+	}
+	if (!json) {
+		fclose(f);
+		unlink(tmp);
+		return 0;
+	}
+	if (fprintf(f, "%s\n", json) < 0 || fflush(f) || fsync(fileno(f))) {
+		vg_err("%s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return 1;
+	}
+	if (fclose(f) || rename(tmp, path)) {
+		vg_err("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return 1;
+	}
+	return 0;
+}
+
 static int write_outputs(const struct advise_args *a, const struct vg_sc_profile *p)
 {
 	enum advise_format fmt = a->format;
 	char *json = vg_sc_profile_json(p);
-	FILE *f;
+	int rc = 0;
 
 	if (!json) {
 		vg_err("out of memory");
 		return 1;
 	}
-	if (a->output) {
-		f = fopen(a->output, "we");
-		if (!f || fprintf(f, "%s\n", json) < 0 || fclose(f)) {
-			vg_err("%s: %s", a->output, strerror(errno));
-			free(json);
-			return 1;
-		}
-	}
-	if (fmt == FMT_JSON && a->output && a->format == FMT_JSON)
-		fmt = FMT_SUMMARY;
-	if (fmt == FMT_JSON)
+	if (a->output)
+		rc = write_profile(a->output, json);
+	if (fmt == FMT_DEFAULT)
+		fmt = a->output ? FMT_SUMMARY : FMT_JSON;
+	if (!rc && fmt == FMT_JSON)
 		printf("%s\n", json);
-	else if (fmt == FMT_SYSTEMD)
+	else if (!rc && fmt == FMT_SYSTEMD)
 		vg_sc_profile_print_systemd(stdout, p);
-	else
+	else if (!rc)
 		vg_sc_profile_print_summary(stdout, p);
 	free(json);
-	return fflush(stdout) ? 1 : 0;
+	return rc || fflush(stdout) ? 1 : 0;
 }
 
 static int build_and_write(const struct advise_args *a, const struct vg_sc_recording *rec,
@@ -317,6 +349,9 @@ int vg_cmd_advise_seccomp(int argc, char **argv)
 	n = split_command(argc, argv, &a);
 	if (argp_parse(&argp, n, argv, 0, NULL, &a))
 		return 2;
+	/* Before a long recording, not after it: can the profile be written? */
+	if (a.output && write_profile(a.output, NULL))
+		return 1;
 	if (a.merge && vg_sc_profile_read(a.merge, &base, err, sizeof(err))) {
 		vg_err("%s", err);
 		return 1;

@@ -155,6 +155,12 @@ class AdviseSandboxTest(SeccompCase):
                              capture_output=True, text=True, timeout=30)
         self.assertEqual(res.returncode, 1)
         self.assertIn("no such process", res.stderr)
+        # An output that cannot be written fails before recording, not after.
+        res = subprocess.run([VIGIL, "advise", "seccomp", "-o", self.path("no/such/dir.json"),
+                              "--", SC_HELPER, "base"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(res.returncode, 1)
+        self.assertNotIn("sc_helper ok", res.stdout)
+        self.assertIn("cannot write", res.stderr)
 
 
 class RunReportsDenialsTest(SeccompCase):
