@@ -107,12 +107,15 @@ static __always_inline void emit(struct task_struct *task, __u32 nr, __u32 arch,
 
 static __always_inline int on_signal(int sig, struct kernel_siginfo *info, struct task_struct *t)
 {
-	__u32 action;
+	__u32 action, mode;
 
 	if (sig != SIGSYS_NR || BPF_CORE_READ(info, si_code) != SYS_SECCOMP_CODE)
 		return 0;
-	action = BPF_CORE_READ(t, seccomp.mode) == SECCOMP_MODE_DEAD_NR ? VG_SC_DENY_KILL
-									 : VG_SC_DENY_TRAP;
+	/* A task under no filter can only have queued this to itself: not a denial. */
+	mode = BPF_CORE_READ(t, seccomp.mode);
+	if (mode != SECCOMP_MODE_FILTER_NR && mode != SECCOMP_MODE_DEAD_NR)
+		return 0;
+	action = mode == SECCOMP_MODE_DEAD_NR ? VG_SC_DENY_KILL : VG_SC_DENY_TRAP;
 	emit(t, BPF_CORE_READ(info, _sifields._sigsys._syscall),
 	     BPF_CORE_READ(info, _sifields._sigsys._arch), action,
 	     action == VG_SC_DENY_TRAP ? BPF_CORE_READ(info, si_errno) : 0);
