@@ -172,16 +172,21 @@ class RunReportsDenialsTest(SeccompCase):
     def test_errno_and_kill_are_reported_with_the_syscall(self):
         _, eperm = self.advise(cmd=[SC_HELPER, "base"])
         _, kill = self.advise("--default-action", "kill", cmd=[SC_HELPER, "base"])
+        trap = dict(eperm, defaultAction="SCMP_ACT_TRAP", _path=self.path("trap.json"))
+        trap.pop("defaultErrnoRet")
+        with open(trap["_path"], "w") as f:
+            json.dump({k: v for k, v in trap.items() if k != "_path"}, f)
         runs = {}
         with Tracer("run") as t:
             for name, prof, cmd in (("ok", eperm, [SC_HELPER, "base"]),
                                     ("errno", eperm, [SC_HELPER, "extra", "500"]),
-                                    ("kill", kill, [SC_HELPER, "extra"])):
+                                    ("kill", kill, [SC_HELPER, "extra"]),
+                                    ("trap", trap, [SC_HELPER, "extra"])):
                 p = subprocess.Popen([VIGIL, "sandbox", "--profile", prof["_path"], "--", *cmd],
                                      stdout=subprocess.DEVNULL)
                 runs[name] = (p.pid, p.wait(timeout=60))
             t.stop(settle=1.0)
-        self.assertEqual([r[1] for r in runs.values()], [0, 13, -signal.SIGSYS])
+        self.assertEqual([r[1] for r in runs.values()], [0, 13] + [-signal.SIGSYS] * 2)
         self.assertEqual(self.denials(t.events, runs["ok"][0]), [])
         # The install itself is the priv sensor's seccomp event: this process is now filtered.
         installs = [e for e in t.events if kind(e) == "seccomp"
@@ -200,6 +205,9 @@ class RunReportsDenialsTest(SeccompCase):
         self.assertEqual(len(killed), 1, killed)
         self.assertEqual(get(killed[0], "syscall.name"), "personality")
         self.assertEqual(get(killed[0], "seccomp.action"), "kill")
+        # A trap is a SIGSYS too (unhandled here), told apart from a kill.
+        trapped = self.denials(t.events, runs["trap"][0])
+        self.assertEqual([get(e, "seccomp.action") for e in trapped], ["trap"])
         raised = [a for a in alerts(t.events, "seccomp_violation")
                   if get(a, "event.process.pid") in (runs["errno"][0], runs["kill"][0])]
         self.assertEqual(len(raised), len(errno) + 1)
