@@ -38,18 +38,18 @@ struct advise_args {
 enum { OPT_PID = 0x100, OPT_CGROUP, OPT_STOP_AFTER, OPT_MERGE, OPT_DEFAULT, OPT_FORMAT };
 
 static const char doc[] =
-	"Record which syscalls a workload makes and write a seccomp profile that allows\n"
-	"exactly those. Recording happens in the kernel (a bitmap per syscall ABI, set at\n"
-	"sys_enter); the target is a command and its whole process tree, a running\n"
-	"process and what it forks from now on, or a cgroup v2 directory.\v"
-	"Syscalls every process needs to exec, exit or return from a signal handler\n"
-	"(execve, exit, exit_group, rt_sigreturn, restart_syscall) are added even if not\n"
-	"seen, in their own group whose comment says so.\n\n"
+	"Record which syscalls a workload makes and write a seccomp profile that\n"
+	"allows exactly those. Recording happens in the kernel (a bitmap per syscall\n"
+	"ABI, set at sys_enter); the target is a command and its whole process tree,\n"
+	"a running process and what it forks from now on, or a cgroup v2 directory.\v"
+	"Syscalls every process needs to exec, exit or return from a signal\n"
+	"handler (execve, exit, exit_group, rt_sigreturn, restart_syscall) are\n"
+	"added even if not seen, in their own group whose comment says so.\n\n"
 	"EXAMPLES:\n"
 	"  vigil advise seccomp -o tar.json -- tar czf /tmp/x.tgz /etc/hostname\n"
 	"  vigil advise seccomp --format summary -- python3 -c 'print(1)'\n"
 	"  vigil advise seccomp --pid 1234 --stop-after 10m -o app.json\n"
-	"  vigil advise seccomp --cgroup /sys/fs/cgroup/unified/system.slice/app.service \\\n"
+	"  vigil advise seccomp --cgroup /sys/fs/cgroup/unified/app \\\n"
 	"        --merge app.json -o app.json --stop-after 1h\n"
 	"  vigil advise seccomp --format systemd -- /usr/sbin/mydaemon --foreground\n";
 
@@ -57,7 +57,8 @@ static const struct argp_option options[] = {
 	{ "pid", OPT_PID, "PID", 0, "record this process and what it forks", 0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0, "record this cgroup v2 directory and those below it", 0 },
 	{ "stop-after", OPT_STOP_AFTER, "DURATION", 0,
-	  "stop recording after DURATION (500ms, 30s, 5m, 1h); else at SIGINT or the target's end", 0 },
+	  "stop recording after DURATION (500ms, 30s, 5m, 1h); else at SIGINT or when the "
+	  "followed processes are all gone", 0 },
 	{ "output", 'o', "FILE", 0, "write the JSON profile to FILE", 0 },
 	{ "merge", OPT_MERGE, "FILE", 0, "widen this profile with what is recorded (never drops a syscall)", 0 },
 	{ "default-action", OPT_DEFAULT, "errno|kill", 0,
@@ -173,21 +174,27 @@ static pid_t start_command(struct vg_sc_recorder *r, char **cmd, const sigset_t 
 	return -EIO;
 }
 
-/* Waits for the end of the recording: a signal, the deadline, or the target gone. */
-static void wait_for_end(const struct advise_args *a, pid_t child, const sigset_t *sigs,
-			 int *child_status)
+/*
+ * Waits for the end of the recording: a signal, the deadline, or (for a
+ * command or a pid) the last process of the followed tree gone, so that
+ * a daemon a command leaves behind is still recorded. The command itself
+ * is reaped on the way (its status in @child_status).
+ */
+static void wait_for_end(const struct advise_args *a, const struct vg_sc_recorder *r,
+			 pid_t child, const sigset_t *sigs, int *child_status)
 {
 	uint64_t deadline = a->stop_after_ms ? now_ms() + a->stop_after_ms : 0;
 	struct timespec tick = { 0, 200 * 1000000 };
+	bool reaped = child <= 0;
 
 	for (;;) {
 		int sig = sigtimedwait(sigs, NULL, &tick);
 
 		if (sig == SIGINT || sig == SIGTERM)
 			return;
-		if (child > 0 && waitpid(child, child_status, WNOHANG) == child)
-			return;
-		if (a->pid && kill(a->pid, 0) < 0 && errno == ESRCH)
+		if (!reaped && waitpid(child, child_status, WNOHANG) == child)
+			reaped = true;
+		if (!a->cgroup && reaped && !vg_sc_recorder_following(r))
 			return;
 		if (deadline && now_ms() >= deadline)
 			return;
@@ -308,9 +315,11 @@ static int record(const struct advise_args *a, const struct vg_sc_profile *base)
 		return 1;
 	}
 	vg_info("ready");
-	wait_for_end(a, child, &sigs, &status);
+	wait_for_end(a, &r, child, &sigs, &status);
 	rc = vg_sc_recorder_read(&r, &rec);
 	vg_sc_recorder_stop(&r);
+	if (child > 0 && waitpid(child, &status, WNOHANG) == 0)
+		vg_info("%s is still running; it is no longer recorded", a->cmd[0]);
 	if (rc) {
 		vg_err("cannot read the recording: %s", strerror(-rc));
 		return 1;

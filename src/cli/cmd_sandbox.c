@@ -21,11 +21,12 @@ struct sandbox_args {
 };
 
 static const char doc[] =
-	"Run a command under a seccomp profile. The filter is loaded with libseccomp\n"
-	"(no_new_privs set), then the command is exec'd: it and everything it starts run\n"
-	"under the profile. The profile must allow execve.\v"
-	"With --log, a syscall the profile would refuse is allowed and logged by the\n"
-	"kernel (SCMP_ACT_LOG, see the audit log or dmesg): try a profile before it bites.\n\n"
+	"Run a command under a seccomp profile. The filter is loaded with\n"
+	"libseccomp (no_new_privs set), then the command is exec'd: it and\n"
+	"everything it starts run under the profile, which must allow execve.\v"
+	"With --log, a syscall the profile would refuse is allowed and logged by\n"
+	"the kernel (SCMP_ACT_LOG: the audit log or dmesg): try a profile before\n"
+	"it bites.\n\n"
 	"EXAMPLES:\n"
 	"  vigil advise seccomp -o tar.json -- tar cf /tmp/x.tar /etc/hostname\n"
 	"  vigil sandbox --profile tar.json -- tar cf /tmp/y.tar /etc/hostname\n"

@@ -153,6 +153,13 @@ int vg_sc_recorder_follow_tree(struct vg_sc_recorder *r, pid_t tgid)
 	return err;
 }
 
+bool vg_sc_recorder_following(const struct vg_sc_recorder *r)
+{
+	__u32 key;
+
+	return bpf_map_get_next_key(r->procs_fd, NULL, &key) == 0;
+}
+
 int vg_sc_recorder_read(const struct vg_sc_recorder *r, struct vg_sc_recording *out)
 {
 	int ncpu = libbpf_num_possible_cpus();

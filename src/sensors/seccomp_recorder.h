@@ -8,6 +8,7 @@
 #ifndef VIGIL_SECCOMP_RECORDER_H
 #define VIGIL_SECCOMP_RECORDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include "bpf/vigil_abi.h"
@@ -31,6 +32,8 @@ int vg_sc_recorder_follow(struct vg_sc_recorder *r, pid_t tgid);
 int vg_sc_recorder_follow_from_exec(struct vg_sc_recorder *r, pid_t tgid);
 /* Follows @tgid and its descendants alive now (from /proc). */
 int vg_sc_recorder_follow_tree(struct vg_sc_recorder *r, pid_t tgid);
+/* Whether any followed (or armed) process is still alive. */
+bool vg_sc_recorder_following(const struct vg_sc_recorder *r);
 /* What has been recorded so far. */
 int vg_sc_recorder_read(const struct vg_sc_recorder *r, struct vg_sc_recording *out);
 void vg_sc_recorder_stop(struct vg_sc_recorder *r);

@@ -313,6 +313,12 @@ class TargetTest(SeccompCase):
         self.assertIn("personality", names)  # made by a child forked after --pid
         self.assertIn("wait4", names)    # made by the shell itself
 
+    def test_command_records_what_it_leaves_running(self):
+        # The shell exits at once; the job it left behind runs later, and is recorded.
+        res, prof = self.advise(cmd=["sh", "-c", "(sleep 0.5; %s extra) >/dev/null & exit 0"
+                                     % SC_HELPER])
+        self.assertIn("personality", allowed(prof))
+
     def test_stop_after_ends_a_long_recording(self):
         sleeper = subprocess.Popen(["sleep", "60"])
         self.addCleanup(lambda: (sleeper.kill(), sleeper.wait()))
