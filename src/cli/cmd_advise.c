@@ -270,6 +270,14 @@ static int build_and_write(const struct advise_args *a, const struct vg_sc_recor
 	char err[512];
 	int rc;
 
+	/* Followed from its exec: nothing recorded means the command never ran. */
+	if (a->cmd && !rec->stats[VG_SC_STAT_CALLS]) {
+		vg_err("nothing recorded: %s did not run; no profile written", a->cmd[0]);
+		return 1;
+	}
+	if (!rec->stats[VG_SC_STAT_CALLS])
+		vg_warn("the target made no syscall while recorded: the profile allows only "
+			"what every process needs");
 	if (vg_sc_profile_build(&p, rec->seen, base, a->default_action, err, sizeof(err))) {
 		vg_err("%s", err);
 		return 1;

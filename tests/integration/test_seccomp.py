@@ -155,6 +155,13 @@ class AdviseSandboxTest(SeccompCase):
                              capture_output=True, text=True, timeout=30)
         self.assertEqual(res.returncode, 1)
         self.assertIn("no such process", res.stderr)
+        # A command that cannot run gives an error, not a profile of nothing.
+        out = self.path("never.json")
+        res = subprocess.run([VIGIL, "advise", "seccomp", "-o", out, "--", self.path("no-such")],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("nothing recorded", res.stderr)
+        self.assertFalse(os.path.exists(out))
         # An output that cannot be written fails before recording, not after.
         res = subprocess.run([VIGIL, "advise", "seccomp", "-o", self.path("no/such/dir.json"),
                               "--", SC_HELPER, "base"], capture_output=True, text=True, timeout=30)
