@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "vigil_common.bpf.h"
+#include "seccomp_record.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -675,39 +675,6 @@ struct vg_seccomp_deny {
 };
 
 /*
- * ---- seccomp recorder (vigil advise seccomp): map values, no record ----
- * The syscalls a target made, one bitmap per syscall ABI (the native one
- * and the 32-bit compat one), set at sys_enter in the kernel.
- */
-#define VG_SC_MAX_NR		1024	/* syscall numbers a bitmap holds */
-#define VG_SC_WORDS		(VG_SC_MAX_NR / 64)
-#define VG_SC_MAX_PROCS		16384	/* processes of one target followed at once */
-
-enum vg_sc_abi {
-	VG_SC_ABI_NATIVE = 0,
-	VG_SC_ABI_COMPAT = 1,	/* x86: int 0x80 / sysenter; arm64: AArch32 tasks */
-	VG_SC_ABIS,
-};
-
-/* vg_sc_procs values. */
-enum vg_sc_follow {
-	VG_SC_FOLLOWED = 1,	/* its syscalls are recorded */
-	VG_SC_ARMED = 2,	/* followed from its next exec */
-};
-
-struct vg_sc_bitmap {
-	__u64 words[VG_SC_WORDS];
-};
-
-/* Per-CPU recorder statistics (vg_sc_stats, indexed by this). */
-enum vg_sc_stat {
-	VG_SC_STAT_CALLS = 0,	/* syscalls of the target seen */
-	VG_SC_STAT_OUT_OF_RANGE,	/* numbers >= VG_SC_MAX_NR (x32, bogus): not recorded */
-	VG_SC_STAT_PROCS_FULL,	/* a descendant not followed: the process table was full */
-	VG_SC_STATS,
-};
-
-/*
  * Per-CPU counters every sensor keeps (BPF_MAP_TYPE_PERCPU_ARRAY indexed
  * by enum vg_counter). User space sums them; they are exported as metrics.
  */
@@ -760,7 +727,6 @@ _Static_assert(sizeof(struct vg_net_shell) == 64 + 40 + 8, "vg_net_shell size is
 _Static_assert(sizeof(struct vg_net_deny_key) == 24, "vg_net_deny_key size is ABI");
 _Static_assert(sizeof(struct vg_net_deny_val) == 24, "vg_net_deny_val size is ABI");
 _Static_assert(sizeof(struct vg_net_port_set) == 8192, "vg_net_port_set size is ABI");
-_Static_assert(sizeof(struct vg_sc_bitmap) == 128, "vg_sc_bitmap size is ABI");
 _Static_assert(sizeof(struct vg_seccomp_deny) == 64 + 24, "vg_seccomp_deny size is ABI");
 #endif
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "bpf/vigil_abi.h"
+#include "bpf/seccomp_record.h"
 
 #define VG_SC_ACTION_BYTES 32
 #define VG_SC_MAX_RULES 1024

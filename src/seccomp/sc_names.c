@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
-#include "bpf/vigil_abi.h"
+#include "bpf/seccomp_record.h"
 #include "lib/seccomp_arch.h"
 #include "seccomp/sc_names.h"
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "bpf/vigil_abi.h"
+#include "bpf/seccomp_record.h"
 #include "sensors/sensor.h"
 
 struct vg_sc_recorder {
