@@ -5,7 +5,8 @@
  * or a cgroup and everything below it), set the syscall's bit in the
  * bitmap of its syscall ABI. Nothing crosses a ring buffer: user space
  * reads the bitmaps when the recording ends. Processes outside the target
- * cost one hash lookup (and, with a cgroup target, one cgroup ancestry check).
+ * cost one load from a bit set of tgids (and, with a cgroup target, one
+ * cgroup ancestry check).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,17 +28,25 @@ struct {
 } filter_cgroup SEC(".maps");
 
 /*
- * Processes of the target (tgid → enum vg_sc_follow): seeded by user space,
- * grown at fork, pruned at exit. A command vigil starts is armed and
- * followed from its exec, so vigil's own code between fork and exec is
+ * Processes of the target: seeded by user space, grown at fork, pruned when
+ * a thread group dies. A command vigil starts is first armed (vg_sc_armed)
+ * and followed from its exec, so vigil's own code between fork and exec is
  * not recorded.
  */
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_sc_pid_set);
+} vg_sc_pids SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, VG_SC_MAX_PROCS);
+	__uint(max_entries, VG_SC_MAX_ARMED);
 	__type(key, __u32);
 	__type(value, __u8);
-} vg_sc_procs SEC(".maps");
+} vg_sc_armed SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -61,12 +70,33 @@ static __always_inline void stat_inc(__u32 which)
 		*v += 1;
 }
 
+static __always_inline __u64 *pid_word(__u32 tgid, __u64 *bit)
+{
+	__u32 zero = 0;
+	struct vg_sc_pid_set *set = bpf_map_lookup_elem(&vg_sc_pids, &zero);
+
+	*bit = 1ULL << (tgid & 63);
+	return set ? &set->words[(tgid >> 6) & (VG_SC_PID_WORDS - 1)] : NULL;
+}
+
+static __always_inline bool followed(__u32 tgid)
+{
+	__u64 bit, *w = pid_word(tgid, &bit);
+
+	return w && (*w & bit);
+}
+
+static __always_inline void follow(__u32 tgid)
+{
+	__u64 bit, *w = pid_word(tgid, &bit);
+
+	if (w)
+		__sync_fetch_and_or(w, bit);
+}
+
 static __always_inline bool in_target(void)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u8 *f = bpf_map_lookup_elem(&vg_sc_procs, &tgid);
-
-	if (f && *f == VG_SC_FOLLOWED)
+	if (followed(bpf_get_current_pid_tgid() >> 32))
 		return true;
 	return target_cgroup_on && bpf_current_task_under_cgroup(&filter_cgroup, 0) == 1;
 }
@@ -118,25 +148,18 @@ static __always_inline int record(long nr)
 static __always_inline int follow_fork(struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
-	__u8 *f, followed = VG_SC_FOLLOWED;
 
-	if (ptgid == ctgid)
-		return 0;
-	f = bpf_map_lookup_elem(&vg_sc_procs, &ptgid);
-	if (!f || *f != VG_SC_FOLLOWED)
-		return 0;
-	if (bpf_map_update_elem(&vg_sc_procs, &ctgid, &followed, BPF_ANY))
-		stat_inc(VG_SC_STAT_PROCS_FULL);
+	if (ptgid != ctgid && followed(ptgid))
+		follow(ctgid);
 	return 0;
 }
 
 static __always_inline int follow_exec(struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
-	__u8 *f = bpf_map_lookup_elem(&vg_sc_procs, &tgid);
 
-	if (f && *f == VG_SC_ARMED)
-		*f = VG_SC_FOLLOWED;
+	if (bpf_map_delete_elem(&vg_sc_armed, &tgid) == 0)
+		follow(tgid);
 	return 0;
 }
 
@@ -144,9 +167,14 @@ static __always_inline int follow_exec(struct task_struct *p)
 static __always_inline int forget_exit(struct task_struct *p)
 {
 	__u32 tgid = BPF_CORE_READ(p, tgid);
+	__u64 bit, *w;
 
-	if (BPF_CORE_READ(p, signal, live.counter) == 0)
-		bpf_map_delete_elem(&vg_sc_procs, &tgid);
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	bpf_map_delete_elem(&vg_sc_armed, &tgid);
+	w = pid_word(tgid, &bit);
+	if (w && (*w & bit))
+		__sync_fetch_and_and(w, ~bit);
 	return 0;
 }
 

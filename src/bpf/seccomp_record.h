@@ -14,7 +14,9 @@
 
 #define VG_SC_MAX_NR		1024	/* syscall numbers a bitmap holds */
 #define VG_SC_WORDS		(VG_SC_MAX_NR / 64)
-#define VG_SC_MAX_PROCS		16384	/* processes of one target followed at once */
+#define VG_SC_MAX_ARMED		64	/* commands waiting for their exec */
+/* One bit per possible tgid (PID_MAX_LIMIT on 64-bit): 512 KiB. */
+#define VG_SC_PID_WORDS		(4194304 / 64)
 
 enum vg_sc_abi {
 	VG_SC_ABI_NATIVE = 0,
@@ -22,10 +24,13 @@ enum vg_sc_abi {
 	VG_SC_ABIS,
 };
 
-/* vg_sc_procs values. */
-enum vg_sc_follow {
-	VG_SC_FOLLOWED = 1,	/* its syscalls are recorded */
-	VG_SC_ARMED = 2,	/* followed from its next exec */
+/*
+ * The followed processes: bit t of the set is tgid t. The recorder's fast
+ * path is one load from it; user space maps it (BPF_F_MMAPABLE) and sets
+ * and reads bits with atomics, as the kernel does.
+ */
+struct vg_sc_pid_set {
+	__u64 words[VG_SC_PID_WORDS];
 };
 
 struct vg_sc_bitmap {
@@ -36,7 +41,6 @@ struct vg_sc_bitmap {
 enum vg_sc_stat {
 	VG_SC_STAT_CALLS = 0,	/* syscalls of the target seen */
 	VG_SC_STAT_OUT_OF_RANGE,	/* numbers >= VG_SC_MAX_NR (x32, bogus): not recorded */
-	VG_SC_STAT_PROCS_FULL,	/* a descendant not followed: the process table was full */
 	VG_SC_STATS,
 };
 

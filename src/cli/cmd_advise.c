@@ -282,10 +282,9 @@ static int build_and_write(const struct advise_args *a, const struct vg_sc_recor
 		vg_err("%s", err);
 		return 1;
 	}
-	vg_info("recorded %llu syscalls (%llu with a number out of range, %llu processes not "
-		"followed: table full)", (unsigned long long)rec->stats[VG_SC_STAT_CALLS],
-		(unsigned long long)rec->stats[VG_SC_STAT_OUT_OF_RANGE],
-		(unsigned long long)rec->stats[VG_SC_STAT_PROCS_FULL]);
+	vg_info("recorded %llu syscalls (%llu with a number out of range: not in the profile)",
+		(unsigned long long)rec->stats[VG_SC_STAT_CALLS],
+		(unsigned long long)rec->stats[VG_SC_STAT_OUT_OF_RANGE]);
 	if (p.unknown.n)
 		vg_warn("%zu recorded syscall numbers have no name in libseccomp: not in the profile",
 			p.unknown.n);

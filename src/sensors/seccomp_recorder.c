@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib/log.h"
@@ -53,46 +55,71 @@ static int map_fd(struct vg_sc_recorder *r, const char *name)
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
+/* The followed-process set, shared with the kernel (BPF_F_MMAPABLE). */
+static int map_pids(struct vg_sc_recorder *r)
+{
+	int fd = map_fd(r, "vg_sc_pids");
+	void *p;
+
+	if (fd < 0)
+		return fd;
+	p = mmap(NULL, sizeof(*r->pids), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->pids = p;
+	return 0;
+}
+
 int vg_sc_recorder_start(struct vg_sc_recorder *r, const char *cgroup_path)
 {
 	int err;
 
+	r->pids = NULL;
 	/* No record crosses the ring buffer: the smallest one will do. */
 	err = vg_sensor_load(&r->s, &recorder_desc, cgroup_path, 4096, true);
 	if (err)
 		return err;
-	r->procs_fd = map_fd(r, "vg_sc_procs");
+	r->armed_fd = map_fd(r, "vg_sc_armed");
 	r->seen_fd = map_fd(r, "vg_sc_seen");
 	r->stats_fd = map_fd(r, "vg_sc_stats");
-	if (r->procs_fd < 0 || r->seen_fd < 0 || r->stats_fd < 0) {
-		vg_err("seccomp recorder: a map is missing from the BPF object");
-		vg_sensor_unload(&r->s);
+	err = map_pids(r);
+	if (r->armed_fd < 0 || r->seen_fd < 0 || r->stats_fd < 0 || err) {
+		vg_err("seccomp recorder: cannot reach its maps: %s", strerror(err ? -err : ENOENT));
+		vg_sc_recorder_stop(r);
 		return -ENOENT;
 	}
 	return 0;
 }
 
-static int put_proc(struct vg_sc_recorder *r, pid_t tgid, __u8 how)
+static bool is_followed(const struct vg_sc_recorder *r, __u32 tgid)
+{
+	__u64 w = __atomic_load_n(&r->pids->words[(tgid / 64) % VG_SC_PID_WORDS], __ATOMIC_RELAXED);
+
+	return w & (1ULL << (tgid % 64));
+}
+
+int vg_sc_recorder_follow(struct vg_sc_recorder *r, pid_t tgid)
+{
+	__u32 t = (__u32)tgid;
+
+	/* Atomic: the kernel sets and clears bits of the same word at fork and exit. */
+	__atomic_fetch_or(&r->pids->words[(t / 64) % VG_SC_PID_WORDS], 1ULL << (t % 64),
+			  __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int vg_sc_recorder_follow_from_exec(struct vg_sc_recorder *r, pid_t tgid)
 {
 	__u32 key = (__u32)tgid;
+	__u8 one = 1;
 
-	if (bpf_map_update_elem(r->procs_fd, &key, &how, BPF_ANY) < 0) {
+	if (bpf_map_update_elem(r->armed_fd, &key, &one, BPF_ANY) < 0) {
 		int err = -errno;
 
 		vg_err("seccomp recorder: cannot follow pid %d: %s", (int)tgid, strerror(errno));
 		return err;
 	}
 	return 0;
-}
-
-int vg_sc_recorder_follow(struct vg_sc_recorder *r, pid_t tgid)
-{
-	return put_proc(r, tgid, VG_SC_FOLLOWED);
-}
-
-int vg_sc_recorder_follow_from_exec(struct vg_sc_recorder *r, pid_t tgid)
-{
-	return put_proc(r, tgid, VG_SC_ARMED);
 }
 
 /* The parent pid in /proc/PID/stat, or -1. The name may hold ')' and spaces. */
@@ -117,15 +144,16 @@ static pid_t proc_ppid(const char *pid)
 }
 
 /*
- * Followed processes are in the kernel map; a pass over /proc adds every
+ * Followed processes are in the kernel's set; a pass over /proc adds every
  * process whose parent is followed. Passes repeat until one adds nothing,
  * so a grandchild listed before its parent is caught on the next pass.
  */
 int vg_sc_recorder_follow_tree(struct vg_sc_recorder *r, pid_t tgid)
 {
-	int err = vg_sc_recorder_follow(r, tgid), added = 1, pass;
+	int added = 1, pass;
 
-	for (pass = 0; !err && added && pass < 64; pass++) {
+	vg_sc_recorder_follow(r, tgid);
+	for (pass = 0; added && pass < 64; pass++) {
 		struct dirent *de;
 		DIR *d = opendir("/proc");
 
@@ -133,31 +161,38 @@ int vg_sc_recorder_follow_tree(struct vg_sc_recorder *r, pid_t tgid)
 			return -errno;
 		added = 0;
 		while ((de = readdir(d))) {
-			__u32 child, parent;
-			__u8 v;
+			pid_t parent;
+			__u32 child;
 
 			if (de->d_name[0] < '1' || de->d_name[0] > '9')
 				continue;
 			child = (__u32)strtoul(de->d_name, NULL, 10);
-			parent = (__u32)proc_ppid(de->d_name);
-			if (bpf_map_lookup_elem(r->procs_fd, &child, &v) == 0 ||
-			    bpf_map_lookup_elem(r->procs_fd, &parent, &v) != 0)
+			parent = proc_ppid(de->d_name);
+			if (parent <= 0 || is_followed(r, child) || !is_followed(r, (__u32)parent))
 				continue;
-			err = vg_sc_recorder_follow(r, (pid_t)child);
-			if (err)
-				break;
+			vg_sc_recorder_follow(r, (pid_t)child);
+			/* Gone before its bit was set: the exit hook will never clear it. */
+			if (kill((pid_t)child, 0) < 0 && errno == ESRCH)
+				__atomic_fetch_and(&r->pids->words[(child / 64) % VG_SC_PID_WORDS],
+						   ~(1ULL << (child % 64)), __ATOMIC_SEQ_CST);
 			added++;
 		}
 		closedir(d);
 	}
-	return err;
+	return 0;
 }
 
 bool vg_sc_recorder_following(const struct vg_sc_recorder *r)
 {
 	__u32 key;
+	size_t i;
 
-	return bpf_map_get_next_key(r->procs_fd, NULL, &key) == 0;
+	if (bpf_map_get_next_key(r->armed_fd, NULL, &key) == 0)
+		return true;
+	for (i = 0; i < VG_SC_PID_WORDS; i++)
+		if (__atomic_load_n(&r->pids->words[i], __ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 
 int vg_sc_recorder_read(const struct vg_sc_recorder *r, struct vg_sc_recording *out)
@@ -189,5 +224,8 @@ int vg_sc_recorder_read(const struct vg_sc_recorder *r, struct vg_sc_recording *
 
 void vg_sc_recorder_stop(struct vg_sc_recorder *r)
 {
+	if (r->pids)
+		munmap(r->pids, sizeof(*r->pids));
+	r->pids = NULL;
 	vg_sensor_unload(&r->s);
 }

@@ -16,7 +16,8 @@
 
 struct vg_sc_recorder {
 	struct vg_sensor s;
-	int procs_fd, seen_fd, stats_fd;
+	int armed_fd, seen_fd, stats_fd;
+	struct vg_sc_pid_set *pids;	/* the kernel's set, mapped */
 };
 
 struct vg_sc_recording {
