@@ -25,7 +25,7 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	    -I src -I $(BUILD)/skel
-LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd
+LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lseccomp
 HELPER_LDLIBS += -luring
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	    -Wno-unused-function -I $(BUILD) -I src -MMD -MP
@@ -33,9 +33,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
-# User-space layers, each a folder; data flows lib/bpf -> sensors -> event ->
+# User-space layers, each a folder; data flows lib/bpf -> seccomp, sensors -> event ->
 # policy -> agent -> cli (docs/architecture.md).
-LAYERS    := lib sensors event policy agent cli
+LAYERS    := lib seccomp sensors event policy agent cli
 SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 GEN_OBJS  := $(BUILD)/obj/default_policy.o $(BUILD)/obj/containers_policy.o $(BUILD)/obj/version.o
@@ -168,7 +168,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(SKELS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf -lseccomp
 
 $(BUILD)/fuzz/seeds/.stamp: tests/fuzz/make_seeds.py bench/policy_gen.py policy/default.yaml \
 			    $(wildcard tests/policies/*)

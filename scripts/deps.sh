@@ -15,10 +15,11 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # busybox-static: a real container from an image built here; dpkg-dev and
 # help2man: make deb and its man pages; man-db and systemd: systemd-analyze
 # verify, which opens the unit's man: links (systemd is never run as PID 1);
-# python3-yaml: the deploy/ manifests' check.
+# python3-yaml: the deploy/ manifests' check; runc: a real OCI runtime taking
+# a profile vigil advise wrote.
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
 util-linux procps prometheus libclang-rt-dev time python3-yaml podman busybox-static \
-dpkg-dev help2man man-db systemd"
+dpkg-dev help2man man-db systemd runc"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

@@ -434,6 +434,19 @@ static const struct vg_rec_field prctl_fields[] = {
 	VG_NUM(vg_prctl, arg2, "prctl.value", .when = not_set_name),
 };
 
+/* seccomp(SET_MODE_STRICT or SET_MODE_FILTER) that worked: the process now runs under a filter. */
+VG_WHEN(now_filtered)
+{
+	const struct vg_seccomp *sc = (const struct vg_seccomp *)v->rec;
+
+	return sc->sys.ret >= 0 && sc->op <= 1;
+}
+
+VG_GETTER(get_now_filtered)
+{
+	return vg_value_uint(1, cb, ctx);
+}
+
 VG_GETTER(get_seccomp_op)
 {
 	return vg_value_cstr(vg_seccomp_op_name(((const struct vg_seccomp *)v->rec)->op), cb, ctx);
@@ -441,6 +454,9 @@ VG_GETTER(get_seccomp_op)
 
 static const struct vg_rec_field seccomp_fields[] = {
 	VG_GET("seccomp.operation", VG_FT_STR, get_seccomp_op),
+	VG_GET("seccomp.process_filtered", VG_FT_UINT, get_now_filtered, .out = VG_OUT_BOOL,
+	       .when = now_filtered, VG_POLICY("the call worked and the process (with TSYNC: every thread) now runs "
+			 "under a seccomp filter")),
 	VG_HEX(vg_seccomp, sc_flags, "seccomp.flags"),
 	VG_NUM(vg_seccomp, filter_len, "seccomp.filter_instruction_count"),
 };

@@ -185,4 +185,4 @@ class PrometheusScrapeTest(VigilTestCase):
             log = f.read()[-2000:]
         self.assertTrue(up and up[0]["value"][1] == "1", "target not up: %r\n%s" % (up, log))
         self.assertEqual(sorted(h["metric"]["sensor"] for h in hooks),
-                         ["file", "net", "priv", "process"])
+                         ["file", "net", "priv", "process", "seccomp"])
