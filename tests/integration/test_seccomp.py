@@ -184,7 +184,7 @@ class RunReportsDenialsTest(SeccompCase):
         with open(trap["_path"], "w") as f:
             json.dump({k: v for k, v in trap.items() if k != "_path"}, f)
         runs = {}
-        with Tracer("run") as t:
+        with Tracer("run", "--events") as t:   # events too: alerts only is the default
             for name, prof, cmd in (("ok", eperm, [SC_HELPER, "base"]),
                                     ("errno", eperm, [SC_HELPER, "extra", "500"]),
                                     ("kill", kill, [SC_HELPER, "extra"]),
