@@ -281,8 +281,7 @@ int vg_agent_run(struct vg_agent *a)
 			a->sighup_hook(a);
 	}
 	/* Detach first so nothing new arrives, then drain what is queued. */
-	for (i = 0; i < a->n_sensors; i++)
-		vg_sensor_detach(&a->sensors[i]);
+	vg_sensors_detach(a->sensors, a->n_sensors);
 	vg_pipeline_stop(a->pipe);
 	print_summary(a);
 	write_errors = atomic_load(&a->write_errors);
