@@ -151,7 +151,7 @@ static void test_string_ops(void **state)
 		{ "exec", "process.executable.path glob \"/usr/*/ba?h\"", NULL, 1 },
 		{ "exec", "process.executable.path glob \"/usr/[!b]*\"", NULL, 0 },
 		{ "exec", "process.executable.path glob (/opt/*, /usr/bin/*)", NULL, 1 },
-		{ "exec", "event.kind = exec", NULL, 1 },
+		{ "exec", "event.action = exec", NULL, 1 },
 		{ "exec", "process.tty = pts0", NULL, 0 },	/* absent: false */
 		{ "exec", "process.tty != pts0", NULL, 1 },	/* != is not (=) */
 	};
@@ -562,16 +562,22 @@ static void test_replay_basic(void **state)
 
 		assert_non_null(a);
 		assert_true(i < 5);
-		assert_string_equal(json_string_value(json_object_get(a, "rule")), want[i]);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(a, "rule"),
+									"name")), want[i]);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(a, "event"),
+									"kind")), "alert");
 		if (i == 0) {
-			assert_string_equal(json_string_value(json_object_get(a, "outcome")),
-					    "would have killed");
+			assert_string_equal(json_string_value(json_object_get(
+				json_object_get(a, "alert"), "outcome")), "would have killed");
 			assert_string_equal(json_string_value(json_object_get(a, "message")),
 					    "/tmp/payload run by uid 1000 (parent /usr/bin/bash)");
-			assert_non_null(json_object_get(a, "event"));
+			assert_string_equal(json_string_value(json_object_get(
+				json_object_get(a, "event"), "action")), "exec");
+			assert_non_null(json_object_get(a, "process"));
 		}
 		if (i == 2)
-			assert_int_equal(json_integer_value(json_object_get(a, "suppressed")), 2);
+			assert_int_equal(json_integer_value(json_object_get(
+				json_object_get(a, "alert"), "suppressed")), 2);
 		json_decref(a);
 	}
 	assert_int_equal(i, 5);
@@ -606,7 +612,7 @@ static void test_replay_real_trace(void **state)
 	assert_int_equal(st.alerts, 3);
 	assert_non_null(strstr(out_buf, "\"message\":\"/tmp/payload_x a b by /usr/bin/bash\""));
 	assert_non_null(strstr(out_buf, "\"message\":\"payload_x exited 0\""));
-	assert_non_null(strstr(out_buf, "\"rule\":\"sh_c\""));
+	assert_non_null(strstr(out_buf, "\"rule\":{\"name\":\"sh_c\""));
 	free(out_buf);
 	vg_policy_free(p);
 }
