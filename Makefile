@@ -21,7 +21,7 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	    -I src -I $(BUILD)/skel
-LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd
+LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lcurl
 HELPER_LDLIBS += -luring
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	    -Wno-unused-function -I $(BUILD) -I src -MMD -MP
@@ -30,8 +30,8 @@ BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 # User-space layers, each a folder; data flows lib/bpf -> sensors -> event ->
-# policy -> agent -> cli (docs/architecture.md).
-LAYERS    := lib sensors event policy agent cli
+# policy -> output -> agent -> cli (docs/architecture.md).
+LAYERS    := lib sensors event policy output agent cli
 SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 GEN_OBJS  := $(BUILD)/obj/default_policy.o
