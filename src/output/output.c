@@ -12,7 +12,6 @@
 #include <time.h>
 #include "lib/log.h"
 #include "output/output.h"
-#include "output/senders.h"
 
 static const char *const drop_names[VG_DROP_MAX] = {
 	"queue_full", "write_error", "rejected", "retry_expired", "shutdown",
@@ -328,17 +327,6 @@ static void *output_thread(void *arg)
 
 /* ---- the set ---- */
 
-static const struct vg_output_ops *ops_of(enum vg_out_type t)
-{
-	switch (t) {
-	case VG_OUT_FILE: return &vg_out_file_ops;
-	case VG_OUT_SYSLOG: return &vg_out_syslog_ops;
-	case VG_OUT_OTLP: return &vg_out_otlp_ops;
-	case VG_OUT_WEBHOOK: return &vg_out_webhook_ops;
-	default: return NULL;
-	}
-}
-
 int vg_outputs_init(struct vg_outputs *outs, const struct vg_output_cfg *cfgs, size_t n)
 {
 	size_t i;
@@ -359,7 +347,7 @@ int vg_outputs_init(struct vg_outputs *outs, const struct vg_output_cfg *cfgs, s
 			return -ENOMEM;
 		}
 		o->cfg = cfgs[i];
-		o->ops = ops_of(o->cfg.type);
+		o->ops = vg_output_ops_of(o->cfg.type);
 		pthread_mutex_init(&o->lock, NULL);
 		{
 			pthread_condattr_t ca;

@@ -109,6 +109,9 @@ struct vg_outputs {
 	_Atomic uint64_t worst_latency_ns;	/* file-like outputs: last delivery latency */
 };
 
+/* The sender of each output type (out_types.c). */
+const struct vg_output_ops *vg_output_ops_of(enum vg_out_type t);
+
 /* Builds the outputs @cfgs describe (not started). <0 after one error line. */
 int vg_outputs_init(struct vg_outputs *outs, const struct vg_output_cfg *cfgs, size_t n);
 int vg_outputs_start(struct vg_outputs *outs);
