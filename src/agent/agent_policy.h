@@ -9,6 +9,7 @@
 #ifndef VIGIL_AGENT_POLICY_H
 #define VIGIL_AGENT_POLICY_H
 
+#include "agent/eval_hist.h"
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@ struct vg_agent_policy {
 	_Atomic uint64_t generation;	/* 1 at start, +1 per reload; read by metrics */
 	_Atomic size_t n_rules;		/* of cur */
 	bool events_printed;		/* every event is printed: watch the default set too */
+	struct vg_eval_hist eval_time;	/* per event; read by metrics */
 };
 
 /* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */

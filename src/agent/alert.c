@@ -2,6 +2,7 @@
 /* Alert lines in the agent's output: JSON with the whole event, or one line of text. */
 #include <string.h>
 #include "agent/alert.h"
+#include "lib/timefmt.h"
 #include "policy/alert_json.h"
 
 void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a)
@@ -27,6 +28,21 @@ static void write_text(struct vg_alert_out *o, const struct vg_alert *al)
 		      al->suppressed ? ", more suppressed" : "");
 }
 
+/* The alert's JSON line (@json) to every output whose filter takes it. */
+static void push_outputs(struct vg_agent *a, const struct vg_alert *al,
+			 const struct vg_event_ctx *ev, const struct vg_buf *json)
+{
+	struct vg_out_record r = {
+		.line = json->data, .len = json->len,
+		.time_ns = vg_boot_to_realtime_ns(ev->rec->ts_boot_ns),
+		.severity = (uint8_t)al->severity, .alert = true,
+		.rule = al->rule_name, .tags = al->tags, .n_tags = al->n_tags,
+	};
+
+	if (r.line)
+		vg_outputs_push(a->outputs, &r);
+}
+
 void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
 			const struct vg_event_ctx *ev, const char *action_by, uint64_t generation)
 {
@@ -36,10 +52,14 @@ void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
 	vg_alert_counts_add(&o->counts, al->rule_name, vg_policy_severity_name(al->severity),
 			    al->outcome, al->suppressed);
 	vg_buf_reset(&o->line);
-	if (a->opts.json)
+	if (a->opts.json || a->outputs)
 		write_json(o, al, ev, action_by, generation);
-	else
+	if (a->outputs)
+		push_outputs(a, al, ev, &o->line);
+	if (!a->opts.json) {
+		vg_buf_reset(&o->line);
 		write_text(o, al);
+	}
 	vg_buf_append(&o->line, "\n", 1);
 	if (fwrite(o->line.data, 1, o->line.len, a->opts.out) != o->line.len)
 		a->write_errors++;
