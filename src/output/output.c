@@ -124,6 +124,7 @@ static void push_one(struct vg_output *o, const struct vg_out_record *r, uint64_
 {
 	struct vg_out_item *it = malloc(sizeof(*it) + r->len + 1);
 
+	o->queued++;	/* taken by the filter: it ends sent or dropped */
 	if (!it) {
 		o->dropped[VG_DROP_QUEUE_FULL]++;
 		return;
@@ -147,7 +148,6 @@ static void push_one(struct vg_output *o, const struct vg_out_record *r, uint64_
 	}
 	o->ring[(o->head + o->n) % o->cfg.queue] = it;
 	o->n++;
-	o->queued++;
 	pthread_cond_signal(&o->cond);
 	pthread_mutex_unlock(&o->lock);
 }
