@@ -11,8 +11,11 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
 # integration tests start on loopback, and the tools they drive.
+# rsyslog: the syslog output's receiver (tests start their own rsyslogd on a
+# loopback port; policy-rc.d keeps the package from starting the system one).
+# nodejs/npm: the OTLP test receiver, which decodes with npm packages (tests/otlp).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus"
+util-linux procps prometheus rsyslog"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
@@ -20,12 +23,28 @@ test) PKGS="$RUN_PKGS $TEST_PKGS" ;;
 *) echo "usage: scripts/deps.sh run|test" >&2; exit 64 ;;
 esac
 
+# Node may come from elsewhere (with its own npm): only ask apt when there is none.
+if [ "${1:-test}" = test ] && ! command -v npm >/dev/null 2>&1; then
+	PKGS="$PKGS nodejs npm"
+fi
+
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+# The OTLP receiver's npm packages (pinned in tests/otlp/package-lock.json).
+otlp_modules() {
+	[ "${1:-test}" = test ] || return 0
+	[ -d tests/otlp/node_modules/@opentelemetry/otlp-grpc-exporter-base ] && return 0
+	(cd tests/otlp && npm ci --no-audit --no-fund --silent) ||
+		echo "vigil: npm ci in tests/otlp failed: the OTLP tests will be skipped" >&2
+}
+
+if [ -z "$missing" ]; then
+	otlp_modules "${1:-test}"
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "vigil: missing Debian packages:$missing (run 'make deps' as root)" >&2
@@ -36,3 +55,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+otlp_modules "${1:-test}"
