@@ -100,6 +100,10 @@ $(BUILD)/obj/default_policy.o: $(BUILD)/gen/default_policy.c | $(BUILD)/obj
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# The commit vigil_build_info reports (only version.o sees it: no rebuild per commit).
+VG_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+$(BUILD)/obj/lib/version.o: CFLAGS += -DVG_COMMIT='"$(VG_COMMIT)"'
+
 $(BUILD)/libvigil.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^

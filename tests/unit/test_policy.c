@@ -15,6 +15,7 @@
 #include "policy/policy.h"
 #include "policy/policy_kernel.h"
 #include "event/proc_cache.h"
+#include "repo_file.h"
 
 static const char *EV_EXEC =
 	"{\"event\":{\"kind\":\"exec\"},\"process\":{\"pid\":100,\"name\":\"bash\","
@@ -501,26 +502,6 @@ static void test_record_view(void **state)
 }
 
 /* Opens @rel (from the repository root) wherever the test runs from: the cwd, or up from the binary. */
-static FILE *open_repo_file(const char *rel, const char *mode)
-{
-	char path[1024], exe[900];
-	ssize_t n;
-	FILE *f = fopen(rel, mode);
-	char *slash;
-
-	if (f)
-		return f;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	/* build/tests/test_policy -> the repository root is two levels above build/tests */
-	for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++)
-		*slash = '\0';
-	snprintf(path, sizeof(path), "%s/%s", exe, rel);
-	return fopen(path, mode);
-}
-
 static FILE *open_policy_file(const char *name, const char *mode)
 {
 	char rel[256];
