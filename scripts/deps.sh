@@ -15,7 +15,7 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # loopback port; policy-rc.d keeps the package from starting the system one).
 # nodejs/npm: the OTLP test receiver, which decodes with npm packages (tests/otlp).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus rsyslog"
+util-linux procps prometheus rsyslog python3-yaml"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

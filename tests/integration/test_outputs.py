@@ -179,6 +179,56 @@ class FileWebhookTest(OutputCase):
         self.assertEqual(len(read_lines(out)), 5)
 
 
+class MetricsWithOutputsTest(OutputCase):
+    def test_promtool_dashboard_bpf_stats_and_healthz(self):
+        hook = Webhook()
+        self.addCleanup(hook.stop)
+        out = os.path.join(self.dir, "alerts.json")
+        with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+            before = f.read()
+        with self.vigil("file:" + out, "webhook:%s,flush-ms=10" % hook.url,
+                        extra=("--bpf-stats",)):
+            self.mark("high", 3)
+            self.assertTrue(wait_until(lambda: self.settled("webhook") and self.settled("file")))
+            text = scrape(self.mport)[1]
+            r = urllib.request.urlopen("http://127.0.0.1:%d/healthz" % self.mport, timeout=5)
+            health = json.loads(r.read())
+        self.assertEqual(r.status, 200)
+        self.assertEqual(health["status"], "ok")
+        self.assertEqual(health["outputs"], {"file": "delivering", "webhook": "delivering"})
+        with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+            self.assertEqual(f.read(), before, "restored on exit")
+        p = subprocess.run(["promtool", "check", "metrics"], input=text.encode(),
+                           capture_output=True)
+        self.assertEqual(p.returncode, 0, p.stdout.decode() + p.stderr.decode())
+        m = {}
+        for line in text.splitlines():
+            match = SAMPLE.match(line)
+            if match:
+                m[match.group(1) + (match.group(2) or "")] = float(match.group(3))
+        self.assertEqual(m['vigil_output_sent_total{output="webhook"}'], 3)
+        self.assertEqual(m['vigil_alerts_total{rule="marker_high",severity="high",'
+                           'outcome="alerted"}'], 3)
+        self.assertTrue(any(k.startswith("vigil_build_info{version=") for k in m))
+        # BPF_ENABLE_STATS: the kernel counts while vigil holds the fd (the
+        # sysctl shows only its own setting, and is left as it was)
+        self.assertEqual(m["vigil_bpf_stats_enabled"], 1)
+        self.assertGreater(sum(v for k, v in m.items()
+                               if k.startswith("vigil_bpf_program_runs_total{")), 0)
+        self.assertGreater(sum(v for k, v in m.items()
+                               if k.startswith("vigil_bpf_program_run_seconds_total{")), 0)
+        self.assertGreater(m["vigil_agent_resident_memory_bytes"], 1 << 20)
+        self.assertGreater(m["vigil_rule_eval_seconds_count"], 0)
+        families = set(re.findall(r"^# TYPE (\S+) (\S+)", text, re.M))
+        names = {n for n, _ in families}
+        names |= {n + s for n, t in families if t == "histogram"
+                  for s in ("_bucket", "_sum", "_count")}
+        with open(os.path.join(os.path.dirname(VIGIL), "..", "deploy", "grafana",
+                               "vigil.json")) as f:
+            used = set(re.findall(r"\bvigil_[a-z_]+\b", f.read()))
+        self.assertEqual(sorted(used - names), [], "the dashboard names what vigil exports")
+
+
 class SlowWebhookTest(OutputCase):
     def test_slow_webhook_does_not_slow_the_file(self):
         hook = Webhook(delay=5.0)
