@@ -120,6 +120,11 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(HELPER_LDLIBS)
 
+# The output benchmark drives the output layer itself: it links the library.
+$(BUILD)/bench/output_bench: bench/output_bench.c $(BUILD)/libvigil.a | $(SKELS) $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libvigil.a -o $@ $(LDLIBS)
+
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
