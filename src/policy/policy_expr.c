@@ -574,6 +574,14 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 				return;
 			}
 		}
+		/* Rules see events: event.kind is "event" (policies written before it was event.action) */
+		if (!strcmp(a->field->name, "event.kind") &&
+		    !vg_strmap_get((struct vg_strmap *)&a->set, "event", 5, false)) {
+			vg_diag_at(p, false, pos, "what happened (exec, open, ...) is event.action",
+				"rule '%s' can never match: event.kind is 'event' for every event a rule sees",
+				r->name);
+			return;
+		}
 		if (a->field->type == VG_FT_STRLIST)
 			continue;
 		for (j = i + 1; j < n; j++) {

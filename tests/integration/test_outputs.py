@@ -229,6 +229,21 @@ class MetricsWithOutputsTest(OutputCase):
         self.assertEqual(sorted(used - names), [], "the dashboard names what vigil exports")
 
 
+class EventsOutputTest(OutputCase):
+    def test_events_true_sends_every_event(self):
+        out = os.path.join(self.dir, "events.json")
+        with Tracer("run", "--policy", self.policy, "--metrics", str(self.mport), "--output",
+                    "file:%s,events=true,min-severity=critical" % out):
+            pid = self.mark("high")[0]
+            self.assertTrue(wait_until(lambda: any(
+                get(e, "process.pid") == pid and get(e, "event.action") == "exit"
+                for e in read_lines(out))))
+        mine = [e for e in read_lines(out) if get(e, "process.pid") == pid]
+        self.assertEqual([get(e, "event.action") for e in mine], ["exec", "exit"])
+        self.assertEqual({get(e, "event.kind") for e in mine}, {"event"})  # the high alert: filtered
+        self.assertTrue(all(get(e, "host.name") == os.uname().nodename for e in mine))
+
+
 class SlowWebhookTest(OutputCase):
     def test_slow_webhook_does_not_slow_the_file(self):
         hook = Webhook(delay=5.0)

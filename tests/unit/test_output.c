@@ -14,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
@@ -147,24 +148,17 @@ static void test_falco_format(void **state)
 	free(it);
 }
 
-/* One alert through a real syslog output to a UDP socket of ours. */
-static void test_syslog_message(void **state)
+/* One alert through a real syslog output @spec, as the socket @fd receives it. */
+static void check_one_message(int fd, const char *spec)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	struct vg_output_cfg c;
 	struct vg_outputs outs;
 	struct vg_out_record r = rec(alert_line, 4);
 	struct timeval tv = { 5, 0 };
-	char spec[64], why[128], msg[2048];
+	char why[128], msg[2048];
 	ssize_t n;
 
-	(void)state;
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	getsockname(fd, (struct sockaddr *)&sin, &len);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	snprintf(spec, sizeof(spec), "syslog:udp://127.0.0.1:%u", ntohs(sin.sin_port));
 	assert_int_equal(vg_output_cfg_parse(&c, spec, why, sizeof(why)), 0);
 	vg_output_cfg_name_all(&c, 1);
 	assert_int_equal(vg_outputs_init(&outs, &c, 1), 0);
@@ -185,13 +179,44 @@ static void test_syslog_message(void **state)
 	close(fd);
 }
 
+static void test_syslog_udp(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char spec[64];
+
+	(void)state;
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	getsockname(fd, (struct sockaddr *)&sin, &len);
+	snprintf(spec, sizeof(spec), "syslog:udp://127.0.0.1:%u", ntohs(sin.sin_port));
+	check_one_message(fd, spec);
+}
+
+/* A local datagram socket, as /dev/log is, at a path of ours. */
+static void test_syslog_local_socket(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	char spec[128];
+
+	(void)state;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/vg-test-log-%d", (int)getpid());
+	unlink(sun.sun_path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	snprintf(spec, sizeof(spec), "syslog:%s", sun.sun_path);
+	check_one_message(fd, spec);
+	unlink(sun.sun_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_specs),
 		cmocka_unit_test(test_full_queue_keeps_high),
 		cmocka_unit_test(test_falco_format),
-		cmocka_unit_test(test_syslog_message),
+		cmocka_unit_test(test_syslog_udp),
+		cmocka_unit_test(test_syslog_local_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

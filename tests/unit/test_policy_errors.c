@@ -117,6 +117,10 @@ static const struct diag_case cases[] = {
 	{ R("exec", "event.action = open"),
 	  "t.yaml:4:16: warning: rule 'a' can never match: event.action is never one of its values here (hint: compare event.action with the rule's events)",
 	  true },
+	/* 31b: warning: event.kind compared with a kind (event.action names it now) */
+	{ R("exec", "event.kind = exec"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: event.kind is 'event' for every event a rule sees (hint: what happened (exec, open, ...) is event.action)",
+	  true },
 	/* 32: an undefined list inside a macro is reported in the macro */
 	{ "macros:\n  m: process.name in nolist\n" R("exec", "m"),
 	  "t.yaml:2:22: error: undefined list 'nolist' (hint: define it under 'lists:' or write in (a, b))", false },
