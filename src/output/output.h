@@ -74,6 +74,7 @@ struct vg_output_ops {
 struct vg_output_stats {
 	uint64_t queued, sent, retried, dropped[VG_DROP_MAX];
 	uint64_t depth, capacity, last_success_ns;	/* wall clock, 0: never */
+	uint64_t last_latency_ns;	/* queued -> delivered, last batch */
 	bool delivering;
 	char state[96];			/* why not delivering, for /healthz */
 };

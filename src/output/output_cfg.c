@@ -16,6 +16,8 @@ static const char *const facilities[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+/* An output's name is a metrics label and a JSON key: plain characters only. */
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 
 const char *vg_out_type_name(enum vg_out_type t)
 {
@@ -140,7 +142,8 @@ int vg_output_cfg_set(struct vg_output_cfg *c, const char *key, const char *val,
 	for (i = 0; key[i]; i++)
 		k[i] = key[i] == '_' ? '-' : key[i];
 	k[i] = '\0';
-	if (!strcmp(k, "name")) err = copy_str(c->name, sizeof(c->name), val);
+	if (!strcmp(k, "name")) err = val[strspn(val, NAME_CHARS)] || !*val ? -EINVAL :
+				      copy_str(c->name, sizeof(c->name), val);
 	else if (!strcmp(k, "path") || !strcmp(k, "url") || !strcmp(k, "address") ||
 		 !strcmp(k, "target")) err = copy_str(c->target, sizeof(c->target), val);
 	else if (!strcmp(k, "rules")) err = add_names(c->rules, &c->n_rules, val);

@@ -17,6 +17,7 @@ void vg_output_stats(struct vg_output *o, struct vg_output_stats *st)
 	for (r = 0; r < VG_DROP_MAX; r++)
 		st->dropped[r] = o->dropped[r];
 	st->last_success_ns = o->last_success_ns;
+	st->last_latency_ns = o->last_latency_ns;
 	st->capacity = o->cfg.queue;
 	pthread_mutex_lock(&o->lock);
 	st->depth = o->n;
@@ -39,11 +40,13 @@ static const struct family families[] = {
 	{ "vigil_output_last_success_timestamp_seconds", "gauge",
 	  "Wall-clock time of the output's last delivery; 0 if none yet." },
 	{ "vigil_output_up", "gauge", "1 while the output is delivering, 0 while it is failing." },
+	{ "vigil_output_delivery_latency_seconds", "gauge",
+	  "Time from queued to delivered of the output's last batch (its oldest record)." },
 };
 
 static void sample(struct vg_buf *b, const char *fam, const char *out, uint64_t v)
 {
-	struct vg_prom_label l[] = { { "output", out }, { "type", NULL } };
+	struct vg_prom_label l[] = { { "output", out } };
 
 	vg_prom_sample(b, fam, l, 1, v);
 }
@@ -76,7 +79,11 @@ void vg_outputs_metrics(struct vg_outputs *outs, struct vg_buf *b)
 				break;
 			case 6: sample(b, families[f].name, name, st.last_success_ns / 1000000000ull);
 				break;
-			default: sample(b, families[f].name, name, st.delivering); break;
+			case 7: sample(b, families[f].name, name, st.delivering); break;
+			default:
+				vg_buf_printf(b, "%s{output=\"%s\"} %.6f\n", families[f].name, name,
+					      st.last_latency_ns / 1e9);
+				break;
 			}
 		}
 	}

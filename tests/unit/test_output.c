@@ -66,6 +66,7 @@ static void test_specs(void **state)
 	BAD("file:/x,min-severity=huge", "bad value 'huge' for output key 'min-severity'");
 	BAD("webhook:http://x,header=X-A", "bad value 'X-A' for output key 'header'");
 	BAD("file:/x,keep", "'keep': expected KEY=VALUE");
+	BAD("file:/x,name=a\"b", "bad value 'a\"b' for output key 'name'");
 }
 
 static struct vg_out_record rec(const char *line, uint8_t sev)
