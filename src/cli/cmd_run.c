@@ -245,6 +245,7 @@ int vg_cmd_run(int argc, char **argv)
 	/* Before anything it reads goes away. */
 	vg_metrics_stop(st.metrics);
 	vg_outputs_stop(&st.outputs, OUTPUT_DRAIN_MS);
+	vg_outputs_summary(&st.outputs, stderr);
 	vg_self_metrics_fini(&st.self);
 	vg_agent_fini(agent);
 	vg_agent_policy_fini(ap);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "lib/json.h"
 #include "output/output_cfg.h"
 
@@ -127,6 +128,8 @@ void vg_outputs_fini(struct vg_outputs *outs);
 void vg_output_stats(struct vg_output *o, struct vg_output_stats *st);
 /* Prometheus families for every output. */
 void vg_outputs_metrics(struct vg_outputs *outs, struct vg_buf *b);
+/* One line per output on @f: sent, dropped, and dropped by reason. */
+void vg_outputs_summary(struct vg_outputs *outs, FILE *f);
 /* True when every output is delivering; else @why names the first that is not. */
 bool vg_outputs_healthy(struct vg_outputs *outs, struct vg_buf *why_json);
 

@@ -107,3 +107,23 @@ bool vg_outputs_healthy(struct vg_outputs *outs, struct vg_buf *why)
 	vg_json_obj_end(&j);
 	return ok;
 }
+
+void vg_outputs_summary(struct vg_outputs *outs, FILE *f)
+{
+	struct vg_output_stats st;
+	size_t i, r;
+
+	for (i = 0; i < outs->n; i++) {
+		uint64_t dropped = 0;
+
+		vg_output_stats(outs->v[i], &st);
+		for (r = 0; r < VG_DROP_MAX; r++)
+			dropped += st.dropped[r];
+		fprintf(f, "vigil: output %s: %" PRIu64 " sent, %" PRIu64 " dropped", outs->v[i]->cfg.name,
+			st.sent, dropped);
+		for (r = 0; r < VG_DROP_MAX; r++)
+			if (st.dropped[r])
+				fprintf(f, ", %s %" PRIu64, vg_drop_reason_name(r), st.dropped[r]);
+		fprintf(f, "\n");
+	}
+}

@@ -397,6 +397,8 @@ class FullDiskTest(OutputCase):
         self.assertGreater(dropped, 0)
         self.assertEqual(written + dropped, 60)
         self.assertEqual([r["process"]["pid"] for r in hook.records()], pids)
+        self.assertIn("vigil: output file: %d sent, %d dropped, write_error %d"
+                      % (written, dropped, dropped), t.stderr)
         lines = [l for l in t.stderr.splitlines() if "No space left on device" in l]
         self.assertEqual(len(lines), 1, t.stderr)
         self.assertIn("output file: write %s" % path, lines[0])
