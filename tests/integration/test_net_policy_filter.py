@@ -187,7 +187,7 @@ class NetPolicyFilterTest(VigilTestCase):
             p1.connect(M_WANTED)
             t.stop(settle=0.5)
         printed = [e for e in t.events if not is_alert(e)
-                   and get(e, "event.kind") == "connect"
+                   and get(e, "event.action") == "connect"
                    and get(e, "process.pid") == os.getpid()
                    and get(e, "destination.port") == p2.port]
         self.assertEqual(len(printed), 5)

@@ -239,7 +239,7 @@ class EventsOutputTest(OutputCase):
                 get(e, "process.pid") == pid and get(e, "event.action") == "exit"
                 for e in read_lines(out))))
         mine = [e for e in read_lines(out) if get(e, "process.pid") == pid]
-        self.assertEqual([get(e, "event.action") for e in mine], ["exec", "exit"])
+        self.assertEqual([get(e, "event.action") for e in mine], ["fork", "exec", "exit"])
         self.assertEqual({get(e, "event.kind") for e in mine}, {"event"})  # the high alert: filtered
         self.assertTrue(all(get(e, "host.name") == os.uname().nodename for e in mine))
 

@@ -399,7 +399,7 @@ class DefaultPolicyTest(VigilTestCase):
         self.assertEqual(a[0]["rule"]["severity"], "high")
         self.assertIn("T1204", a[0]["rule"]["tags"])
         # Without --alerts-only the events themselves are printed too.
-        execs = [e for e in t.events if get(e, "event.kind") == "exec"
+        execs = [e for e in t.events if not is_alert(e) and get(e, "event.action") == "exec"
                  and get(e, "process.executable.path") == binary]
         self.assertEqual(len(execs), 1)
 
