@@ -9,6 +9,7 @@
  * listed in docs/outputs.md.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include "lib/host.h"
 #include "lib/version.h"
@@ -180,16 +181,52 @@ static void flatten(struct vg_buf *rec, json_t *obj, char *path, size_t len, int
 	}
 }
 
-/* network.peer.*: the remote end, as the semantic conventions name it. */
-static void peer_attrs(struct vg_buf *rec, json_t *ev)
+/* process.command_line: argv joined by spaces (vigil prints the list, rules derive the line). */
+static void command_line(struct vg_buf *rec, json_t *ev)
+{
+	json_t *args = json_object_get(json_object_get(ev, "process"), "args"), *a, *line;
+	struct vg_buf b = { 0 };
+	size_t i;
+
+	if (!json_is_array(args))
+		return;
+	json_array_foreach(args, i, a) {
+		if (i)
+			vg_buf_append(&b, " ", 1);
+		if (json_is_string(a))
+			vg_buf_append(&b, json_string_value(a), json_string_length(a));
+	}
+	line = json_stringn(b.data ? b.data : "", b.len);
+	if (line)
+		key_value(rec, 6, "process.command_line", line, 0);
+	json_decref(line);
+	vg_buf_free(&b);
+}
+
+/*
+ * Semantic-convention names derived from ours: network.peer.* (the remote
+ * end), user.id (the acting user, a string there), process.command_line.
+ */
+static void derived_attrs(struct vg_buf *rec, json_t *ev)
 {
 	json_t *d = json_object_get(ev, "destination");
 	json_t *addr = json_object_get(d, "address"), *port = json_object_get(d, "port");
+	json_t *uid = json_object_get(json_object_get(json_object_get(ev, "process"), "user"), "id");
 
 	if (json_is_string(addr))
 		key_value(rec, 6, "network.peer.address", addr, 0);
 	if (json_is_integer(port))
 		key_value(rec, 6, "network.peer.port", port, 0);
+	if (json_is_integer(uid)) {
+		char n[24];
+		json_t *s;
+
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(uid));
+		s = json_string(n);
+		key_value(rec, 6, "user.id", s, 0);
+		json_decref(s);
+	}
+	command_line(rec, ev);
 }
 
 /* OpenTelemetry SeverityNumber for vigil's info .. critical: INFO, INFO2, WARN, ERROR, FATAL. */
@@ -214,7 +251,7 @@ static void log_record(struct vg_buf *b, const struct vg_out_item *it)
 	pb_sub(&rec, 5, &body);
 	if (ev) {
 		flatten(&rec, ev, path, 0, 0);	/* LogRecord.attributes = 6 */
-		peer_attrs(&rec, ev);
+		derived_attrs(&rec, ev);
 	}
 	vg_pb_fixed64(&rec, 11, vg_out_wall_ns());
 	pb_sub(b, 2, &rec);

@@ -319,6 +319,8 @@ class OtlpTest(OutputCase):
         self.assertEqual(a["process.executable.path"], os.path.join(self.dir, "vgmark_high"))
         self.assertEqual(a["process.command_args"], [os.path.join(self.dir, "vgmark_high")])
         self.assertEqual(a["process.user.id"], 0)
+        self.assertEqual(a["user.id"], "0")
+        self.assertEqual(a["process.command_line"], os.path.join(self.dir, "vgmark_high"))
         self.assertEqual(a["event.kind"], "alert")
         self.assertEqual(a["event.action"], "exec")
         self.assertEqual(a["rule.name"], "marker_high")
