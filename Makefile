@@ -43,7 +43,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps deps-run run test unit integration bench clean check-layout
+.PHONY: all deps deps-run run test unit integration bench clean check-layout fuzz fuzz-build
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
 # deps: everything, tests included; deps-run: only what building and running needs.
@@ -59,12 +59,18 @@ run: deps-run
 	$(BUILD)/vigil run $(ARGS)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all fuzz-build
 	$(Q)python3 tests/run.py $(TESTS)
 
 # Layers, include cycles, file and function sizes (docs/architecture.md); make test runs it too.
 check-layout:
 	$(Q)python3 scripts/check_layout.py
+
+# libFuzzer targets (tests/fuzz/): FUZZ_SECONDS each, in parallel; make test
+# replays their corpora and runs each for 30 s (tests/unit/test_fuzz.py).
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)python3 tests/fuzz/run.py --seconds $(or $(FUZZ_SECONDS),300)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -129,10 +135,40 @@ $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
+# Fuzz builds: clang, AddressSanitizer and UBSan on the code under test
+# (the lib, event and policy layers), libFuzzer linked into each target.
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -I src -I $(BUILD)/skel -Wall -Wextra -Werror \
+	       -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRCS := $(foreach l,lib event policy,$(wildcard src/$(l)/*.c)) $(BUILD)/gen/default_policy.c
+FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(patsubst $(BUILD)/%,%,$(FUZZ_SRCS)))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/seeds/.stamp
+
+$(BUILD)/fuzz/obj/%.o: $(BUILD)/%.c | $(SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf
+
+$(BUILD)/fuzz/seeds/.stamp: tests/fuzz/make_seeds.py bench/policy_gen.py policy/default.yaml \
+			    $(wildcard tests/policies/*)
+	$(call msg,SEEDS,$(@D))
+	$(Q)rm -rf $(@D) && python3 tests/fuzz/make_seeds.py $(@D) && touch $@
+
 $(BUILD) $(BUILD)/gen $(BUILD)/bpf $(BUILD)/skel $(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/bpf/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/bpf/*.d $(BUILD)/tests/*.d \
+	   $(BUILD)/fuzz/obj/src/*/*.d)

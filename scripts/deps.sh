@@ -10,12 +10,13 @@ RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-de
 libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev"
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
-# integration tests start on loopback, and the tools they drive.
+# integration tests start on loopback, and the tools they drive. libclang-rt-dev
+# is libFuzzer and the sanitizer runtimes (clang only recommends it).
 # rsyslog: the syslog output's receiver (tests start their own rsyslogd on a
 # loopback port; policy-rc.d keeps the package from starting the system one).
 # nodejs/npm: the OTLP test receiver, which decodes with npm packages (tests/otlp).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus rsyslog python3-yaml"
+util-linux procps prometheus libclang-rt-dev time rsyslog python3-yaml"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

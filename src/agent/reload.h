@@ -21,6 +21,8 @@ struct vg_reload {
 	_Atomic(struct vg_policy *) pending;	/* compiled, not yet in use */
 	int wake_fd;			/* eventfd: reload requested */
 	int inotify_fd;
+	int *watch_wd;			/* per path: its directory's watch */
+	bool *watch_dir;		/* per path: a directory (else one file) */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;

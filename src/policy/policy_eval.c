@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "policy/policy_eval.h"
 #include "policy/policy_expr.h"
+#include "policy/policy_node_eval.h"
 #include "policy/policy_model.h"
 
 /* ---- index ---- */

@@ -197,22 +197,27 @@ static void expect_refused(char *yaml, const char *want)
 
 /*
  * Conditions whose depth the input chooses are refused before the parser
- * or the compiler recurses that deep (these crashed the agent: stack overflow).
+ * or the compiler recurses that deep (these crashed the agent: stack
+ * overflow). The sizes stay under the 64 KiB bound on a condition's text,
+ * which refuses the issue's full-size reproducers first
+ * (tests/unit/test_policy_hostile.py).
  */
 static void test_deep_conditions_are_refused(void **state)
 {
-	char *parens = big_condition("", "(", 40000, "process.pid = 1");
-
 	(void)state;
 	/* The ')'s do not matter: the error comes at the 65th '('. */
-	expect_refused(parens, "t.yaml:4:80: error: condition nests deeper than 64 levels "
+	expect_refused(big_condition("", "(", 20000, "process.pid = 1"),
+		       "t.yaml:4:80: error: condition nests deeper than 64 levels "
 		       "(hint: flatten it, or name its parts as macros)");
-	expect_refused(big_condition("", "not ", 100000, "process.pid = 1"),
+	expect_refused(big_condition("", "not ", 10000, "process.pid = 1"),
 		       "t.yaml:4:272: error: condition nests deeper than 64 levels "
 		       "(hint: flatten it, or name its parts as macros)");
-	expect_refused(big_condition("", "process.pid = 1 and ", 500000, "process.pid = 2"),
+	expect_refused(big_condition("", "process.pid = 1 and ", 3000, "process.pid = 2"),
 		       "t.yaml:4:10256: error: condition has more than 1024 terms "
 		       "(hint: split it into macros or rules, or put values in a list)");
+	expect_refused(big_condition("", "(", 70000, "process.pid = 1"),
+		       "t.yaml:4:16: error: condition is longer than 65536 bytes "
+		       "(hint: name its parts as macros, or put values in a list)");
 }
 
 static void test_nesting_up_to_the_bound_compiles(void **state)
