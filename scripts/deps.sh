@@ -7,7 +7,7 @@ set -eu
 
 # Building and running: compilers, libbpf and the libraries the agent links.
 RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
-libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev"
+libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev libssl-dev"
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
 # integration tests start on loopback, and the tools they drive. libclang-rt-dev
@@ -16,7 +16,7 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # loopback port; policy-rc.d keeps the package from starting the system one).
 # nodejs/npm: the OTLP test receiver, which decodes with npm packages (tests/otlp).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus libclang-rt-dev time rsyslog python3-yaml"
+util-linux procps prometheus libclang-rt-dev time rsyslog rsyslog-openssl openssl python3-yaml"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

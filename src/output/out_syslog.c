@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Syslog output, RFC 5424 with structured data, over UDP (one datagram a
- * message), TCP (RFC 6587 octet counting: "LEN SP MSG") or a local socket
- * such as /dev/log. The SD-ID vigil@32473 uses the private enterprise
+ * message), TCP (RFC 6587 octet counting: "LEN SP MSG"), TLS (RFC 5425: the
+ * same framing inside TLS, the server's certificate verified) or a local
+ * socket such as /dev/log. The SD-ID vigil@32473 uses the private enterprise
  * number RFC 5612 reserves for documentation; docs/outputs.md.
  */
 #include <errno.h>
@@ -15,15 +16,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "output/senders.h"
+#include "output/tls_conn.h"
 
 #define SYSLOG_MAX_BYTES 8192	/* rsyslog's default maxMessageSize */
 #define SD_ID "vigil@32473"
 
-enum transport { T_UDP, T_TCP, T_UNIX };
+enum transport { T_UDP, T_TCP, T_TLS, T_UNIX };
 
 struct syslog_out {
 	enum transport t;
 	int fd;
+	struct vg_tls *tls;		/* T_TLS, once the handshake is done */
+	char host[256];			/* the target's host, for the certificate */
 	uint64_t batch_seq;		/* the batch a TCP send stopped in */
 	size_t batch_done;
 	struct vg_buf msg, frame;
@@ -32,16 +36,16 @@ struct syslog_out {
 /* vigil's severities (info .. critical) as syslog's: informational .. critical. */
 static const int syslog_sev[] = { 6, 5, 4, 3, 2 };
 
-static int connect_inet(struct vg_output *o, const char *hostport, int socktype)
+static int connect_inet(struct vg_output *o, const char *hostport, int socktype,
+			char host[256])
 {
-	char host[256];
 	const char *colon = strrchr(hostport, ':');
 	struct addrinfo hints = { .ai_socktype = socktype }, *res = NULL;
 	struct timeval tv = { o->cfg.timeout_ms / 1000, (o->cfg.timeout_ms % 1000) * 1000 };
 	size_t n;
 	int fd, err;
 
-	if (!colon || (n = colon - hostport) >= sizeof(host) || !n) {
+	if (!colon || (n = colon - hostport) >= 256 || !n || (hostport[0] == '[' && n < 3)) {
 		vg_output_fail(o, "%s: expected HOST:PORT", o->cfg.target);
 		return -EINVAL;
 	}
@@ -55,6 +59,7 @@ static int connect_inet(struct vg_output *o, const char *hostport, int socktype)
 	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
 	if (fd >= 0) {
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));	/* a TLS handshake */
 		if (connect(fd, res->ai_addr, res->ai_addrlen)) {
 			err = errno;
 			close(fd);
@@ -85,14 +90,33 @@ static int connect_unix(struct vg_output *o)
 	return fd;
 }
 
+static void syslog_disconnect(struct syslog_out *s)
+{
+	vg_tls_free(s->tls);
+	s->tls = NULL;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
 static int syslog_connect(struct vg_output *o)
 {
 	struct syslog_out *s = o->priv;
+	char why[320];
 
 	if (s->t == T_UNIX)
 		s->fd = connect_unix(o);
 	else
-		s->fd = connect_inet(o, o->cfg.target + 6, s->t == T_TCP ? SOCK_STREAM : SOCK_DGRAM);
+		s->fd = connect_inet(o, o->cfg.target + 6, s->t == T_UDP ? SOCK_DGRAM : SOCK_STREAM,
+				     s->host);
+	if (s->fd >= 0 && s->t == T_TLS) {
+		s->tls = vg_tls_connect(s->fd, s->host, o->cfg.ca_file[0] ? o->cfg.ca_file : NULL,
+					why, sizeof(why));
+		if (!s->tls) {
+			vg_output_fail(o, "%s: %s", o->cfg.target, why);
+			syslog_disconnect(s);
+		}
+	}
 	return s->fd < 0 ? -EIO : 0;
 }
 
@@ -106,7 +130,8 @@ static int syslog_open(struct vg_output *o)
 			return -ENOMEM;
 		s->fd = -1;
 		s->t = !strncmp(o->cfg.target, "udp://", 6) ? T_UDP :
-		       !strncmp(o->cfg.target, "tcp://", 6) ? T_TCP : T_UNIX;
+		       !strncmp(o->cfg.target, "tcp://", 6) ? T_TCP :
+		       !strncmp(o->cfg.target, "tls://", 6) ? T_TLS : T_UNIX;
 		o->priv = s;
 	}
 	return syslog_connect(o);
@@ -234,13 +259,14 @@ static enum vg_send_result syslog_send(struct vg_output *o, struct vg_out_item *
 	for (; i < n; i++) {
 		format_msg(o, items[i]);
 		vg_buf_reset(&s->frame);
-		if (s->t == T_TCP)
+		if (s->t == T_TCP || s->t == T_TLS)
 			vg_buf_printf(&s->frame, "%zu ", s->msg.len);
 		vg_buf_append(&s->frame, s->msg.data, s->msg.len);
-		if (send_all(s->fd, s->frame.data, s->frame.len)) {
-			vg_output_fail(o, "send %s: %s", o->cfg.target, strerror(errno));
-			close(s->fd);
-			s->fd = -1;
+		if (s->tls ? vg_tls_send(s->tls, s->frame.data, s->frame.len)
+			   : send_all(s->fd, s->frame.data, s->frame.len)) {
+			vg_output_fail(o, "send %s: %s", o->cfg.target,
+				       s->tls ? "TLS connection lost" : strerror(errno));
+			syslog_disconnect(s);
 			s->batch_seq = o->batch_seq;
 			s->batch_done = i;
 			return VG_SEND_RETRY;
@@ -252,11 +278,7 @@ static enum vg_send_result syslog_send(struct vg_output *o, struct vg_out_item *
 
 static void syslog_reopen(struct vg_output *o)
 {
-	struct syslog_out *s = o->priv;
-
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
+	syslog_disconnect(o->priv);
 	syslog_connect(o);
 }
 
@@ -266,8 +288,7 @@ static void syslog_close(struct vg_output *o)
 
 	if (!s)
 		return;
-	if (s->fd >= 0)
-		close(s->fd);
+	syslog_disconnect(s);
 	vg_buf_free(&s->msg);
 	vg_buf_free(&s->frame);
 	free(s);

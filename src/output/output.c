@@ -5,6 +5,7 @@
  * batches, with retry and exponential backoff on transient failures.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,8 +306,15 @@ static void *output_thread(void *arg)
 {
 	struct vg_output *o = arg;
 	struct vg_out_item **batch = calloc(o->cfg.batch, sizeof(*batch));
-	bool opened = batch && open_sender(o);
+	bool opened;
+	sigset_t pipe;
 	size_t n;
+
+	/* A peer gone mid-write is an error to count, not a signal to die of. */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
+	opened = batch && open_sender(o);
 
 	while (opened) {
 		handle_reopen(o);

@@ -160,6 +160,7 @@ int vg_output_cfg_set(struct vg_output_cfg *c, const char *key, const char *val,
 	else if (!strcmp(k, "timeout-ms")) err = set_u32_min(&c->timeout_ms, val, 1);
 	else if (!strcmp(k, "gzip")) err = parse_bool(val, &c->gzip);
 	else if (!strcmp(k, "token-file")) err = copy_str(c->token_file, sizeof(c->token_file), val);
+	else if (!strcmp(k, "ca-file")) err = copy_str(c->ca_file, sizeof(c->ca_file), val);
 	else err = set_misc(c, k, val);
 	if (err == -ENOENT)
 		snprintf(why, why_size, "unknown output key '%s'", key);
@@ -183,9 +184,9 @@ int vg_output_cfg_check(const struct vg_output_cfg *c, char *why, size_t why_siz
 		return -EINVAL;
 	}
 	if (c->type == VG_OUT_SYSLOG && t[0] != '/' && strncmp(t, "udp://", 6) &&
-	    strncmp(t, "tcp://", 6)) {
-		snprintf(why, why_size, "syslog output: '%s' is not udp://HOST:PORT, tcp://HOST:PORT "
-			 "or a socket path like /dev/log", t);
+	    strncmp(t, "tcp://", 6) && strncmp(t, "tls://", 6)) {
+		snprintf(why, why_size, "syslog output: '%s' is not udp://HOST:PORT, tcp://HOST:PORT, "
+			 "tls://HOST:PORT or a socket path like /dev/log", t);
 		return -EINVAL;
 	}
 	if (c->type == VG_OUT_FILE && t[0] != '/') {

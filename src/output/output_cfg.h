@@ -48,6 +48,7 @@ struct vg_output_cfg {
 	size_t n_headers;
 	/* syslog */
 	int facility;
+	char ca_file[256];		/* tls://: CA certificates; empty: the system's */
 };
 
 const char *vg_out_type_name(enum vg_out_type t);

@@ -109,15 +109,47 @@ input(type="imtcp" address="127.0.0.1" port="{tcp}")
 """
 
 
-class Rsyslog:
-    """rsyslogd -n on random loopback UDP and TCP ports, writing what it parsed to WORK/messages."""
+RSYSLOG_TLS_CONF = """\
+global(workDirectory="{work}" DefaultNetstreamDriver="ossl"
+       DefaultNetstreamDriverCAFile="{work}/ca.pem"
+       DefaultNetstreamDriverCertFile="{work}/server.pem"
+       DefaultNetstreamDriverKeyFile="{work}/server.key")
+module(load="imtcp" StreamDriver.Name="ossl" StreamDriver.Mode="1" StreamDriver.AuthMode="anon")
+input(type="imtcp" address="127.0.0.1" port="{tcp}")
+*.* action(type="omfile" file="{work}/messages" template="RSYSLOG_SyslogProtocol23Format")
+"""
 
-    def __init__(self, work):
+
+def make_certs(work):
+    """A CA (WORK/ca.pem) and a server certificate for 127.0.0.1 it signed (server.pem/.key)."""
+    def ssl(*args):
+        subprocess.run(["openssl", *args], cwd=work, check=True, capture_output=True)
+    ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=vigil test CA",
+        "-keyout", "ca.key", "-out", "ca.pem")
+    ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-keyout", "server.key", "-out", "server.csr")
+    with open(os.path.join(work, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    ssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem")
+    # a second CA that signed nothing: a client trusting only it must refuse the server
+    ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=other CA",
+        "-keyout", "other.key", "-out", "other.pem")
+
+
+class Rsyslog:
+    """rsyslogd -n on random loopback UDP and TCP ports (or one TLS port, tls=True),
+    writing what it parsed to WORK/messages."""
+
+    def __init__(self, work, tls=False):
         self.work = work
         self.udp, self.tcp = free_udp_port(), free_port()
         conf = os.path.join(work, "rsyslog.conf")
+        if tls:
+            make_certs(work)
         with open(conf, "w") as f:
-            f.write(RSYSLOG_CONF.format(work=work, udp=self.udp, tcp=self.tcp))
+            f.write((RSYSLOG_TLS_CONF if tls else RSYSLOG_CONF).format(
+                work=work, udp=self.udp, tcp=self.tcp))
         self.proc = subprocess.Popen(["rsyslogd", "-n", "-f", conf,
                                       "-i", os.path.join(work, "rsyslogd.pid")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -294,6 +294,27 @@ class SyslogTest(OutputCase):
                          sorted([10 * 8 + 5, 19 * 8 + 5]))       # .notice
 
 
+    def test_tls_to_rsyslog_with_the_certificate_checked(self):
+        work = os.path.join(self.dir, "rsyslog")
+        os.mkdir(work)
+        rs = Rsyslog(work, tls=True)
+        self.addCleanup(rs.stop)
+        good = "syslog:tls://127.0.0.1:%d,ca-file=%s/ca.pem,name=tls" % (rs.tcp, work)
+        bad = "syslog:tls://127.0.0.1:%d,ca-file=%s/other.pem,name=untrusted" % (rs.tcp, work)
+        with self.vigil(good, bad) as t:
+            pid = self.mark("high")[0]
+            self.assertTrue(wait_until(lambda: rs.messages()), t.stderr)
+            time.sleep(0.5)
+            self.assertEqual(self.out_metric("vigil_output_up", "untrusted"), 0)
+            self.assertEqual(self.out_metric("vigil_output_sent_total", "untrusted"), 0)
+        msgs = rs.messages()
+        self.assertEqual(len(msgs), 1, msgs)       # only the verified connection delivered
+        self.assertIn('rule="marker_high"', msgs[0])
+        self.assertTrue(msgs[0].endswith("high marker %d" % pid), msgs[0])
+        self.assertIn("output untrusted: tls://127.0.0.1:%d: TLS handshake: certificate verify "
+                      "failed" % rs.tcp, t.stderr)
+
+
 @unittest.skipUnless(otlp_available(), "node and tests/otlp/node_modules (scripts/deps.sh test)")
 class OtlpTest(OutputCase):
     def test_records_decode_with_semantic_convention_attributes(self):

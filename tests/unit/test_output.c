@@ -60,7 +60,7 @@ static void test_specs(void **state)
 	BAD("file:rel.json", "file output: 'rel.json' is not an absolute path");
 	BAD("webhook:ftp://x", "webhook output: 'ftp://x' is not an http:// or https:// URL");
 	BAD("syslog:127.0.0.1:514", "syslog output: '127.0.0.1:514' is not udp://HOST:PORT, "
-	    "tcp://HOST:PORT or a socket path like /dev/log");
+	    "tcp://HOST:PORT, tls://HOST:PORT or a socket path like /dev/log");
 	BAD("file:/x,colour=blue", "unknown output key 'colour'");
 	BAD("file:/x,queue=0", "bad value '0' for output key 'queue'");
 	BAD("file:/x,min-severity=huge", "bad value 'huge' for output key 'min-severity'");
