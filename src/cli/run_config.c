@@ -19,11 +19,13 @@ enum { OPT_OUTPUT = 1100, OPT_CONFIG, OPT_BPF_STATS };
 static const struct argp_option options[] = {
 	{ "output", OPT_OUTPUT, "TYPE:TARGET[,KEY=VALUE...]", 0,
 	  "send alerts to an output (repeatable): file:/PATH, syslog:udp://H:P, syslog:tcp://H:P, "
-	  "syslog:/dev/log, otlp:http://H:4318/v1/logs, webhook:URL; keys in docs/outputs.md", 0 },
+	  "syslog:tls://H:P, syslog:/dev/log, otlp:http://H:4318/v1/logs, webhook:URL; keys in "
+	  "docs/outputs.md", 0 },
 	{ "config", OPT_CONFIG, "FILE", 0,
 	  "settings file (default " VG_DEFAULT_CONFIG " if it exists)", 0 },
 	{ "bpf-stats", OPT_BPF_STATS, NULL, 0,
-	  "turn on kernel.bpf_stats_enabled while running, for per-program run time metrics", 0 },
+	  "have the kernel count each BPF program's run time while vigil runs (BPF_ENABLE_STATS; "
+	  "off again when vigil exits)", 0 },
 	{ 0 },
 };
 
