@@ -30,7 +30,7 @@
  * Layout: this file holds the configuration, the maps, the types its parts
  * share and the programs; what the programs do lives in sensor-local
  * headers, one per job, included after the maps (sensor_file_path, _watch,
- * _record, _open, _op and _exit.bpf.h). They all build into this one
+ * _record, _bind, _open, _op and _exit.bpf.h). They all build into this one
  * CO-RE object.
  */
 #include "vmlinux.h"
@@ -62,6 +62,14 @@ char LICENSE[] SEC("license") = "GPL";
 /* Union of every watch entry's mask: an access nobody watches is dropped
  * before any path work. Written by user space (also at run time). */
 __u32 file_any_mask = VG_FACC_ALL;
+/*
+ * Accesses reported through a bind mount by a task outside the initial
+ * mount namespace (containers' volumes and host paths), watched or not;
+ * 0 (the default) turns the check off. Written by user space when a rule
+ * asks for file.mount.bind, with the initial namespace's inode number.
+ */
+__u32 file_bind_mask = 0;
+__u32 file_init_mntns = 0;
 /* Set by the loader when the LSM variant reports opens. */
 bool file_opens_from_lsm = false;
 /*
@@ -213,6 +221,7 @@ struct opargs {
 #include "sensor_file_path.bpf.h"
 #include "sensor_file_watch.bpf.h"
 #include "sensor_file_record.bpf.h"
+#include "sensor_file_bind.bpf.h"
 #include "sensor_file_open.bpf.h"
 #include "sensor_file_op.bpf.h"
 #include "sensor_file_exit.bpf.h"
