@@ -87,6 +87,19 @@ static bool bind_rule(const struct vg_rule *r)
 	return false;
 }
 
+/* Whether condition @n reads a file.mount.* field anywhere (depth bounded by the parser). */
+static bool reads_bind(const struct node *n)
+{
+	size_t i;
+
+	if (n->kind == N_CMP)
+		return !strncmp(n->field->name, "file.mount.", 11);
+	for (i = 0; i < n->n_kids; i++)
+		if (reads_bind(n->kids[i]))
+			return true;
+	return false;
+}
+
 struct acc {
 	struct vg_strmap exact, prefix;
 	struct vg_ptrvec ex, pre;
@@ -370,7 +383,8 @@ int vg_prefilter_build(struct vg_policy *p)
 		for (k = 0; k < VG_K_MAX; k++)
 			if (r->kinds & VG_KB(k))
 				p->pre.sensor[vg_field_kind_sensor(k)].kinds |= VG_KB(k);
-		if ((r->kinds & VG_KB(VG_K_OPEN)) && bind_rule(r))
+		/* Any rule that reads the flag needs the kernel to set it. */
+		if ((r->kinds & VG_KB(VG_K_OPEN)) && reads_bind(r->cond))
 			p->pre.sensor[VG_SENSOR_FILE].bind_mounts = true;
 	}
 	p->pre.kernel_rules = vg_arena_alloc(&p->arena, (krules.n + 1) * sizeof(*p->pre.kernel_rules));
