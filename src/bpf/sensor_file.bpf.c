@@ -64,12 +64,22 @@ char LICENSE[] SEC("license") = "GPL";
 __u32 file_any_mask = VG_FACC_ALL;
 /*
  * Accesses reported through a bind mount by a task outside the initial
- * mount namespace (containers' volumes and host paths), watched or not;
- * 0 (the default) turns the check off. Written by user space when a rule
- * asks for file.mount.bind, with the initial namespace's inode number.
+ * mount namespace (containers' volumes and host paths), watched or not.
+ * A map, not a global: user space writes it after load (the loader does
+ * not map .bss back over the skeleton). All zero, the default: off.
  */
-__u32 file_bind_mask = 0;
-__u32 file_init_mntns = 0;
+struct file_bind_cfg {
+	__u32 mask;		/* VG_FACC_*; 0: the kernel does not look */
+	__u32 init_mntns;	/* inode number of the initial mount namespace */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file_bind_cfg);
+} file_bind SEC(".maps");
+
 /* Set by the loader when the LSM variant reports opens. */
 bool file_opens_from_lsm = false;
 /*

@@ -208,7 +208,7 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	if (err)
 		return err;
 	vg_env_capture_reset();
-	err = d->load ? d->load(s->skel) : bpf_object__load(s->obj);
+	err = bpf_object__load(s->obj);
 	if (err) {
 		vg_env_load_reason(s->reasons[vi], VG_REASON_BYTES);
 		return err;

@@ -38,12 +38,6 @@ struct vg_sensor_desc {
 	bool run_attach_at_load;
 	void *(*open)(void);		/* the skeleton's __open() */
 	struct bpf_object *(*object)(void *skel);
-	/*
-	 * The skeleton's __load(): unlike bpf_object__load() it also maps the
-	 * loaded .data/.bss over skel->data/bss (libbpf 1.1), so globals user
-	 * space writes after load reach the kernel. NULL: bpf_object__load().
-	 */
-	int (*load)(void *skel);
 	void (*destroy)(void *skel);
 	/* Before load (rodata, map sizes); may be NULL. */
 	int (*configure)(void *skel, const void *cfg);

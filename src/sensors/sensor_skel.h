@@ -21,10 +21,6 @@
 	{								\
 		return ((struct skel *)s)->obj;				\
 	}								\
-	static __attribute__((unused)) int skel##_load(void *s)		\
-	{								\
-		return skel##__load(s);					\
-	}								\
 	static void skel##_destroy(void *s)				\
 	{								\
 		skel##__destroy(s);					\
@@ -32,8 +28,7 @@
 	struct skel	/* takes the caller's semicolon */
 
 #define VG_SENSOR_SKEL_OPS(skel)					\
-	.open = skel##_open, .object = skel##_object, .load = skel##_load,	\
-	.destroy = skel##_destroy
+	.open = skel##_open, .object = skel##_object, .destroy = skel##_destroy
 
 /* .variants and .n_variants of a descriptor from one array. */
 #define VG_SENSOR_VARIANTS(v)						\
