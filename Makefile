@@ -13,8 +13,9 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 BUILD    := build
-# The package version; `vigil --version` adds the commit when built from git.
-VERSION  := 0.1.0
+# The package version (defined once, in src/lib/version.h); `vigil --version`
+# adds the commit when built from git.
+VERSION  := $(shell sed -n 's/^\#define VG_VERSION "\(.*\)"/\1/p' src/lib/version.h)
 GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null)
 FULL_VERSION := $(VERSION)$(if $(GIT_REV),+g$(GIT_REV))
 CC       ?= gcc
@@ -25,7 +26,7 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	    -I src -I $(BUILD)/skel
-LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lseccomp
+LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lseccomp -lcurl -lssl -lcrypto
 HELPER_LDLIBS += -luring
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	    -Wno-unused-function -I $(BUILD) -I src -MMD -MP
@@ -34,8 +35,8 @@ BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
 # User-space layers, each a folder; data flows lib/bpf -> seccomp, sensors -> event ->
-# policy -> agent -> cli (docs/architecture.md).
-LAYERS    := lib seccomp sensors event policy agent cli
+# policy -> output -> agent -> cli (docs/architecture.md).
+LAYERS    := lib seccomp sensors event policy output agent cli
 SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 GEN_OBJS  := $(BUILD)/obj/default_policy.o $(BUILD)/obj/containers_policy.o $(BUILD)/obj/version.o
@@ -117,9 +118,10 @@ $(BUILD)/gen/containers_policy.c: policy/containers.yaml scripts/embed.sh | $(BU
 	$(call msg,EMBED,$@)
 	$(Q)sh scripts/embed.sh $< vg_containers_policy_yaml > $@
 
-# vg_version: VERSION and the commit; rewritten only when it changes.
+# vg_version and vg_build_commit(): VERSION and the commit; rewritten only when it changes.
 $(BUILD)/gen/version.c: FORCE | $(BUILD)/gen
-	$(Q)printf 'const char vg_version[] = "%s";\n' "$(FULL_VERSION)" > $@.tmp
+	$(Q)printf 'const char vg_version[] = "%s";\nconst char *vg_build_commit(void);\nconst char *vg_build_commit(void) { return "%s"; }\n' \
+		"$(FULL_VERSION)" "$(or $(GIT_REV),unknown)" > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(BUILD)/obj/%.o: $(BUILD)/gen/%.c | $(BUILD)/obj
@@ -141,6 +143,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a | $(SKELS) $(BUILD)/tests
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(HELPER_LDLIBS)
+
+# The output benchmark drives the output layer itself: it links the library.
+$(BUILD)/bench/output_bench: bench/output_bench.c $(BUILD)/libvigil.a | $(SKELS) $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libvigil.a -o $@ $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(call msg,CC,$@)

@@ -13,6 +13,7 @@
 #include "event/fields.h"
 #include "lib/log.h"
 #include "lib/prom.h"
+#include "lib/timefmt.h"
 
 struct alert_ctx {
 	struct vg_agent_policy *ap;
@@ -151,6 +152,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	struct vg_agent_policy *ap = a->hook_arg;
 	static struct vg_event_view view;	/* large; worker thread only */
 	struct alert_ctx c = { ap, ev, NULL };
+	uint64_t t0;
 
 	swap_pending(ap);
 	report_fan(ap, ev->rec->ts_boot_ns);
@@ -159,7 +161,9 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
+	t0 = vg_boot_now_ns();
 	vg_policy_eval(ap->cur, &view, ev->rec->ts_boot_ns, on_alert, &c);
+	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);
 }
 
 static void on_idle(struct vg_agent *a)
@@ -256,4 +260,5 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	vg_prom_sample(out, "vigil_kills_total", agent_failed, 2, ap->kills.failed);
 	if (atomic_load(&ap->apply.fan_started))
 		vg_fan_metrics(&ap->apply.fan, out);
+	vg_eval_hist_metrics(&ap->eval_time, out);
 }

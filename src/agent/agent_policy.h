@@ -16,6 +16,7 @@
 #include "agent/actions.h"
 #include "agent/agent.h"
 #include "agent/alert.h"
+#include "agent/eval_hist.h"
 #include "agent/fan_report.h"
 #include "agent/policy_apply.h"
 #include "agent/reload.h"
@@ -35,6 +36,7 @@ struct vg_agent_policy {
 	/* `vigil policy show`: cur's sources as JSON, rewritten at each swap. */
 	pthread_mutex_t show_lock;
 	struct vg_buf show;
+	struct vg_eval_hist eval_time;	/* per event; read by metrics */
 };
 
 /* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */

@@ -18,11 +18,15 @@
 #include "cli/commands.h"
 #include "lib/log.h"
 #include "agent/metrics_agent.h"
+#include "agent/health.h"
 #include "agent/metrics_http.h"
+#include "agent/metrics_self.h"
+#include "cli/run_config.h"
 #include "sensors/sensors.h"
 
 #define MAX_POLICY_PATHS 32
 #define RELOAD_WAIT_MS 10000
+#define OUTPUT_DRAIN_MS 2000	/* at exit, time to deliver what is queued */
 
 struct run_args {
 	bool json;
@@ -31,6 +35,7 @@ struct run_args {
 	size_t n_policy;
 	const char *metrics;		/* --metrics ADDR */
 	const char *socket;		/* --socket PATH */
+	struct vg_run_config cfg;	/* outputs, --config, --bpf-stats */
 };
 
 /* What the metrics endpoint serves, and the server once started. */
@@ -40,6 +45,9 @@ struct run_state {
 	struct vg_metrics_server *metrics;	/* bound before the sensors load */
 	struct vg_control control;		/* bound first: one agent per socket */
 	struct vg_agent_status status;
+	struct vg_outputs outputs;
+	struct vg_self_metrics self;
+	struct vg_health health;
 };
 
 static const char doc[] =
@@ -54,7 +62,10 @@ static const char doc[] =
 	"  vigil run --events                     # every event too\n"
 	"  vigil run --json                       # JSON lines, for a pipe or a file\n"
 	"  vigil run --policy /etc/vigil/policy.d --json\n"
-	"  vigil run --metrics 9464               # Prometheus: http://127.0.0.1:9464/metrics\n";
+	"  vigil run --metrics 9464               # Prometheus: http://127.0.0.1:9464/metrics\n"
+	"  vigil run --output file:/var/log/vigil/alerts.json,max-size=100M,keep=5\n"
+	"  vigil run --output otlp:http://127.0.0.1:4318/v1/logs --output syslog:/dev/log\n"
+	"  vigil run --config /etc/vigil/vigil.yaml\n";
 
 enum { OPT_ALERTS_ONLY = 1000, OPT_EVENTS, OPT_METRICS, OPT_SOCKET };
 
@@ -105,6 +116,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_SOCKET:
 		a->socket = arg;
 		break;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->cfg;
+		break;
 	default:
 		return vg_cmd_other_key(key, arg, state);
 	}
@@ -122,6 +136,15 @@ static void collect_metrics(void *arg, struct vg_buf *out)
 
 	vg_agent_metrics(&st->agent, out);
 	vg_agent_policy_metrics(&st->ap, out);
+	vg_outputs_metrics(&st->outputs, out);
+	vg_self_metrics_write(&st->self, &st->agent, out);
+}
+
+static bool check_health(void *arg, struct vg_buf *body)
+{
+	struct run_state *st = arg;
+
+	return vg_health_check(&st->health, &st->agent, body);
 }
 
 static struct run_state *state_of(struct vg_agent *a)
@@ -167,7 +190,10 @@ static const struct vg_control_cmd control_cmds[] = {
 static int on_started(struct vg_agent *a)
 {
 	struct run_state *st = state_of(a);
-	int err = st->metrics ? vg_metrics_serve(st->metrics, collect_metrics, st) : 0;
+	int err;
+
+	vg_metrics_set_health(st->metrics, check_health);
+	err = st->metrics ? vg_metrics_serve(st->metrics, collect_metrics, st) : 0;
 
 	if (!err)
 		err = vg_control_start(&st->control, control_cmds, tick, st);
@@ -195,9 +221,56 @@ static int load_sensors(struct vg_agent *agent)
 	return err;
 }
 
+/* The config file's settings where no flag gave one. <0 after one line. */
+static int merge_config(struct run_args *a)
+{
+	struct vg_run_config *c = &a->cfg;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char why[160];
+	size_t i;
+
+	if (vg_run_config_load(c))
+		return -EINVAL;
+	if (!a->metrics && c->metrics[0]) {
+		if (vg_metrics_parse_addr(c->metrics, &ss, &len, why, sizeof(why))) {
+			vg_err("config: metrics: %s", why);
+			return -EINVAL;
+		}
+		a->metrics = c->metrics;
+	}
+	for (i = 0; !a->n_policy && i < c->n_policy; i++)
+		a->policy[i] = c->policy[i];
+	if (!a->n_policy)
+		a->n_policy = c->n_policy;
+	a->json |= c->json == 1;
+	if (c->alerts_only == 0)	/* alerts_only: false in the file prints every event */
+		a->events = true;
+	return 0;
+}
+
+/* The outputs' threads, before any alert; every output named in metrics. */
+static int start_outputs(struct run_state *st, struct vg_run_config *c)
+{
+	size_t i;
+	int err;
+
+	vg_health_init(&st->health);
+	vg_self_metrics_init(&st->self, c->bpf_stats);
+	err = vg_outputs_init(&st->outputs, c->outputs, c->n_outputs);
+	if (err || !c->n_outputs)
+		return err;
+	st->agent.outputs = &st->outputs;
+	for (i = 0; i < c->n_outputs; i++)
+		st->agent.outputs_take_events |= c->outputs[i].events;
+	return vg_outputs_start(&st->outputs);
+}
+
 int vg_cmd_run(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = {
+		{ &vg_run_config_argp, 0, "Outputs and settings:", 0 }, { 0 } };
+	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
 	static struct run_state st;	/* large; one per process */
 	struct vg_agent_policy *ap = &st.ap;
 	struct vg_agent *agent = &st.agent;
@@ -207,6 +280,8 @@ int vg_cmd_run(int argc, char **argv)
 
 	argv[0] = "vigil run";
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
+		return 2;
+	if (merge_config(&args))
 		return 2;
 	if (vg_control_open(&st.control, args.socket ? args.socket : vg_control_default_path()))
 		return 1;
@@ -221,6 +296,8 @@ int vg_cmd_run(int argc, char **argv)
 	st.status.policy_paths = args.policy;
 	st.status.n_policy_paths = args.n_policy;
 	st.status.metrics_addr = args.metrics;
+	if (!err)
+		err = start_outputs(&st, &args.cfg);
 	if (!err)
 		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy);
 	if (!err)
@@ -241,7 +318,11 @@ int vg_cmd_run(int argc, char **argv)
 	/* Before anything they read goes away. */
 	vg_control_close(&st.control);
 	vg_metrics_stop(st.metrics);
+	vg_outputs_stop(&st.outputs, OUTPUT_DRAIN_MS);
+	vg_outputs_summary(&st.outputs, stderr);
+	vg_self_metrics_fini(&st.self);
 	vg_agent_fini(agent);
 	vg_agent_policy_fini(ap);
+	vg_outputs_fini(&st.outputs);
 	return err ? 1 : 0;
 }

@@ -17,7 +17,7 @@ struct vg_rec_layout;
 
 struct vg_record_desc {
 	uint16_t type;
-	const char *kind;		/* event.kind in output: "exec", "open", ... */
+	const char *kind;		/* event.action in output: "exec", "open", ... */
 	uint32_t fixed_size;		/* sizeof the fixed struct */
 	uint8_t n_strs;
 	uint16_t str_offs[VG_MAX_RECORD_STRS];	/* offsetof each struct vg_str */

@@ -92,6 +92,7 @@ struct vg_event_view {
 	const void *json;		/* json_t *, NULL on the live path */
 	struct vg_proc_cache *cache;	/* other processes a record names (output only); may be NULL */
 	enum vg_kind kind;
+	bool alert;			/* printing an alert line: event.kind is "alert" */
 	char scratch[VG_MAX_ARGV_BYTES];	/* for values built on the fly (command line) */
 };
 
@@ -135,7 +136,7 @@ void vg_field_kinds_format(vg_kinds_t kinds, char *buf, size_t size);
 /* Fills @v for a live record (kind from the record). Returns 0 or -EINVAL. */
 int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
 		       const struct vg_proc *proc, const struct vg_proc *const *anc, size_t n_anc);
-/* Fills @v for a JSON event; kind from its "event.kind". Returns 0 or -EINVAL. */
+/* Fills @v for a JSON event; kind from its "event.action". Returns 0 or -EINVAL. */
 int vg_field_view_json(struct vg_event_view *v, const void *json);
 
 /* Replay helpers for derived fields: the values at a dotted @path of a JSON view. */

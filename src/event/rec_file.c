@@ -486,11 +486,11 @@ VG_GETTER(get_mem_exe)
 }
 
 static const struct vg_rec_field file_event[] = {
-	VG_GET("event.action", VG_FT_STR, get_action),
 	VG_GET("event.outcome", VG_FT_STR, get_outcome),
 };
 
 static const struct vg_rec_field file_body[] = {
+	VG_GET("syscall.name", VG_FT_STR, get_action),
 	VG_GET("file.path", VG_FT_STR, get_path,
 	       VG_KERNEL("path of the file acted on, from the kernel's struct file when possible")),
 	VG_GET("file.name", VG_FT_STR, get_name, .out = VG_OUT_NONE, .json_get = json_file_name,

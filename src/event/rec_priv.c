@@ -73,13 +73,6 @@ VG_WHEN(sys_fd)
 	return sys_of(v)->ret >= 0;
 }
 
-static const struct vg_rec_field syscall_fields[] = {
-	VG_GET("syscall.name", VG_FT_STR, get_call),
-	SYS(ret, "syscall.result"),
-	VG_GET("syscall.error", VG_FT_STR, get_sys_error, .when = sys_failed),
-	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
-};
-
 /* ---- credentials ---- */
 
 static const struct vg_cred *cred_of(const struct vg_event_view *v)
@@ -96,6 +89,14 @@ VG_GETTER(get_cred_args)
 			return true;
 	return false;
 }
+
+static const struct vg_rec_field syscall_fields[] = {
+	VG_GET("syscall.name", VG_FT_STR, get_call),
+	SYS(ret, "syscall.result"),
+	VG_GET("syscall.args", VG_FT_INT, get_cred_args, .kinds = KINDS_CRED, .out = VG_OUT_LIST),
+	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
+	VG_GET("error.code", VG_FT_STR, get_sys_error, .when = sys_failed),
+};
 
 VG_GETTER(get_changed)
 {
@@ -141,7 +142,6 @@ static const struct vg_rec_field cred_process_fields[] = {
 };
 
 static const struct vg_rec_field cred_fields[] = {
-	VG_GET("syscall_args", VG_FT_INT, get_cred_args, .out = VG_OUT_LIST),
 	CRED_SET("old", old_creds),
 	CRED_SET("new", new_creds),
 	VG_LIST("credentials.changed", get_changed),

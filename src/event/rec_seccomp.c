@@ -89,7 +89,7 @@ static void text_deny(struct vg_buf *b, const struct vg_event_ctx *ev)
 static const struct vg_rec_table deny_table =
 	VG_REC_TABLE(VG_KB(VG_K_SECCOMP_DENY), deny_fields);
 static const struct vg_rec_table *const deny_tables[] = {
-	&vg_rec_head, &vg_rec_process, &deny_table, NULL };
+	&vg_rec_head, &vg_rec_process, &deny_table, &vg_rec_container, NULL };
 static const struct vg_rec_layout deny_layout = { deny_tables, text_deny, NULL };
 
 static const struct vg_record_desc descs[] = {

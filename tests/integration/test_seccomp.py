@@ -184,7 +184,7 @@ class RunReportsDenialsTest(SeccompCase):
         with open(trap["_path"], "w") as f:
             json.dump({k: v for k, v in trap.items() if k != "_path"}, f)
         runs = {}
-        with Tracer("run") as t:
+        with Tracer("run", "--events") as t:   # events too: alerts only is the default
             for name, prof, cmd in (("ok", eperm, [SC_HELPER, "base"]),
                                     ("errno", eperm, [SC_HELPER, "extra", "500"]),
                                     ("kill", kill, [SC_HELPER, "extra"]),
@@ -216,9 +216,9 @@ class RunReportsDenialsTest(SeccompCase):
         trapped = self.denials(t.events, runs["trap"][0])
         self.assertEqual([get(e, "seccomp.action") for e in trapped], ["trap"])
         raised = [a for a in alerts(t.events, "seccomp_violation")
-                  if get(a, "event.process.pid") in (runs["errno"][0], runs["kill"][0])]
+                  if get(a, "process.pid") in (runs["errno"][0], runs["kill"][0])]
         self.assertEqual(len(raised), len(errno) + 1)
-        self.assertEqual({a["severity"] for a in raised}, {"medium"})
+        self.assertEqual({a["rule"]["severity"] for a in raised}, {"medium"})
 
 
     def test_trace_seccomp_filters_in_the_kernel(self):

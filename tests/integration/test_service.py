@@ -116,7 +116,7 @@ class ControlSocketTest(ServiceCase):
             self.assertEqual(s["policy"]["generation"], 1)
             self.assertEqual(s["policy"]["sources"], [self.policy])
             self.assertEqual(s["alerts_last_hour"]["high"], 1)
-            self.assertEqual([x["name"] for x in s["sensors"]], ["process", "priv", "file", "net"])
+            self.assertEqual([x["name"] for x in s["sensors"]], ["process", "priv", "file", "net", "seccomp"])
             self.assertTrue(all(x["hook"] for x in s["sensors"]))
             self.assertGreater(s["events_received"], 0)
             self.assertGreater(s["rss_bytes"], 1 << 20)

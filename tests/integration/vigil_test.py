@@ -135,12 +135,17 @@ def get(obj, dotted, default=None):
 
 
 def kind(ev):
-    return get(ev, "event.kind")
+    """What happened (exec, open, ...): event.action (docs/events.md)."""
+    return get(ev, "event.action")
+
+
+def is_alert(ev):
+    return get(ev, "event.kind") == "alert"
 
 
 def alerts(events, rule):
     """The alerts rule RULE raised, in order."""
-    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
+    return [e for e in events if is_alert(e) and get(e, "rule.name") == rule]
 
 
 def require_root(testcase):
