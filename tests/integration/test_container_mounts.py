@@ -10,13 +10,14 @@ import tempfile
 import time
 
 import test_containers as tc
-from vigil_test import Tracer, cgroup2_mount
+from vigil_test import Tracer, alerts, cgroup2_mount, get
 
 RULE = "container_wrote_host_mount"
 
 
 def rule_alerts(events):
-    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == RULE]
+    """The rule's alerts; an alert is its event plus the rule (docs/events.md)."""
+    return alerts(events, RULE)
 
 
 class PodmanMountTest(tc.PodmanCase):
@@ -35,20 +36,20 @@ class PodmanMountTest(tc.PodmanCase):
         self.assertEqual(t.returncode, 0, t.stderr)
         with open(os.path.join(host_dir, "x")) as f:
             self.assertEqual(f.read(), "a\n")  # it did write
-        mine = [a for a in rule_alerts(t.events) if a["event"]["container"]["id"] == cid]
-        self.assertEqual([a["event"]["file"]["path"] for a in mine], ["/data/x"],
+        mine = [a for a in rule_alerts(t.events) if a["container"]["id"] == cid]
+        self.assertEqual([a["file"]["path"] for a in mine], ["/data/x"],
                          [a.get("message") for a in rule_alerts(t.events)])
-        ev = mine[0]["event"]
+        ev = mine[0]
         self.assertEqual(ev["file"]["mount"]["source"], host_dir)
         self.assertTrue(ev["file"]["mount"]["bind"])
         self.assertEqual(ev["container"]["name"], name)
         self.assertIn(name, mine[0]["message"])
         self.assertIn("/data/x", mine[0]["message"])
         self.assertIn(host_dir, mine[0]["message"])
-        self.assertEqual(mine[0]["severity"], "medium")
+        self.assertEqual(get(mine[0], "rule.severity"), "medium")
         # Nothing for the host's own write into the same directory.
         self.assertFalse([a for a in rule_alerts(t.events)
-                          if "from-host" in a["event"]["file"]["path"]])
+                          if "from-host" in a["file"]["path"]])
 
 
 class NamespaceMountTest(tc.ContainerCase):
@@ -87,12 +88,12 @@ class NamespaceMountTest(tc.ContainerCase):
             time.sleep(0.2)
         self.assertEqual(t.returncode, 0, t.stderr)
         got = rule_alerts(t.events)
-        paths = sorted(a["event"]["file"]["path"] for a in got)
+        paths = sorted(a["file"]["path"] for a in got)
         self.assertEqual(paths, [d + "/target/x", d + "/target/y2"],
                          [a.get("message") for a in got])
         for a in got:
-            self.assertEqual(a["event"]["container"]["id"], self.cid)
-            self.assertEqual(a["event"]["file"]["mount"]["source"], d + "/host")
+            self.assertEqual(a["container"]["id"], self.cid)
+            self.assertEqual(a["file"]["mount"]["source"], d + "/host")
         self.assertTrue(os.path.exists(os.path.join(d, "host", "x")))
 
     def test_no_rule_no_bind_events(self):
@@ -107,12 +108,12 @@ class NamespaceMountTest(tc.ContainerCase):
                               % (d, d, d))
             time.sleep(0.2)
         self.assertEqual(t.returncode, 0, t.stderr)
-        binds = [e for e in t.events if e.get("file", {}).get("mount", {}).get("bind")]
+        binds = [e for e in t.events if get(e, "file.mount.bind")]
         self.assertEqual(binds, [])
         # The same write with the rule loaded is reported (the test can fail).
         with Tracer("run", "--events") as t:
             self.in_namespace("mount --bind %s/host %s/target && echo a > %s/target/x"
                               % (d, d, d))
             time.sleep(0.2)
-        binds = [e for e in t.events if e.get("file", {}).get("mount", {}).get("bind")]
+        binds = [e for e in t.events if get(e, "file.mount.bind")]
         self.assertTrue(binds, t.stderr)
