@@ -482,6 +482,9 @@ enum vg_file_syscall {
 #define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path not normalized: emitted unfiltered */
 #define VG_FILE_TARGET_RAW	(1u << 7)	/* target is the caller's string as given (symlink) */
 #define VG_FILE_NORMALIZED	(1u << 8)	/* "." "..", "//" resolved lexically in the kernel before matching */
+/* Opened through a bind mount (its root is not its filesystem's root) by a task
+ * outside the initial mount namespace: a container's volume or host path. */
+#define VG_FILE_BIND_MOUNT	(1u << 9)
 
 #define VG_FILE_AT_FDCWD	(-100)
 
@@ -502,7 +505,7 @@ struct vg_file {
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
-	struct vg_str extra;	/* reserved: empty */
+	struct vg_str extra;	/* VG_FILE_BIND_MOUNT: the mount's root within its filesystem */
 	__u8 tail[];
 };
 
