@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -206,11 +207,42 @@ static void wait_for_end(const struct advise_args *a, const struct vg_sc_recorde
  * `--merge app.json -o app.json` never leaves a half-written profile.
  * @json NULL only checks that the temporary file can be made (and removes it).
  */
+/*
+ * A device, pipe or socket (-o /dev/null, -o /dev/stdout) is written in
+ * place: renaming a file over /dev/null replaced the null device with a
+ * regular file for everyone on the host.
+ */
+static int write_in_place(const char *path, const char *json)
+{
+	FILE *f;
+	int bad;
+
+	if (!json) {	/* only the check before recording: opening a pipe would block */
+		if (!access(path, W_OK))
+			return 0;
+		vg_err("cannot write %s: %s", path, strerror(errno));
+		return 1;
+	}
+	f = fopen(path, "we");
+	if (!f) {
+		vg_err("cannot write %s: %s", path, strerror(errno));
+		return 1;
+	}
+	bad = fprintf(f, "%s\n", json) < 0;
+	bad |= fclose(f) != 0;
+	if (bad)
+		vg_err("cannot write %s: %s", path, strerror(errno));
+	return bad;
+}
+
 static int write_profile(const char *path, const char *json)
 {
 	char tmp[4096];
+	struct stat st;
 	FILE *f;
 
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return write_in_place(path, json);
 	if (snprintf(tmp, sizeof(tmp), "%s.vigil-%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
 		vg_err("%s: path too long", path);
 		return 1;

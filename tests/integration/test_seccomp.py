@@ -6,11 +6,14 @@ checks that one syscall more (sc_helper extra: personality) is refused (EPERM) o
 killed (SIGSYS) as the profile says. The profile's real consumer is runc (its
 own spec parsing and libseccomp), run on a bundle the test builds.
 """
+import glob
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
+import threading
 import tempfile
 import time
 import unittest
@@ -57,6 +60,24 @@ class SeccompCase(VigilTestCase):
 
 
 class AdviseSandboxTest(SeccompCase):
+    def test_output_to_a_device_is_written_in_place(self):
+        # Renaming a temporary file over -o /dev/null once replaced the null
+        # device with a regular file for the whole host.
+        fifo = self.path("out.fifo")
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+        reader.start()
+        for target in ("/dev/null", fifo):
+            res = subprocess.run([VIGIL, "advise", "seccomp", "-o", target, "--", "true"],
+                                 capture_output=True, text=True, timeout=120, cwd=self.tmp)
+            self.assertEqual(res.returncode, 0, res.stderr)
+        reader.join(timeout=30)
+        self.assertTrue(stat.S_ISCHR(os.stat("/dev/null").st_mode), "/dev/null is no device")
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertEqual(json.loads(got[0])["defaultAction"], "SCMP_ACT_ERRNO")
+        self.assertEqual(glob.glob("/dev/null.vigil-*"), [])
+
     def test_recorded_programs_run_under_their_own_profile(self):
         src = self.path("src")
         os.mkdir(src)
