@@ -12,7 +12,7 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
 # integration tests start on loopback, and the tools they drive.
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus"
+util-linux procps prometheus netcat-openbsd socat logrotate"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

@@ -264,6 +264,7 @@ struct vg_priv_sys {
 #define VG_PRIV_TARGET_VIGIL	(1u << 1)	/* the target is the vigil agent itself */
 #define VG_PRIV_STR_TRUNC	(1u << 2)	/* a string was cut at its bound */
 #define VG_PRIV_READ_FAULT	(1u << 3)	/* user memory could not be read at entry */
+#define VG_PRIV_ACTOR_VIGIL	(1u << 4)	/* the acting process is the vigil agent itself */
 
 struct vg_cred_set {
 	__u32 uid, euid, suid, fsuid;

@@ -57,6 +57,21 @@ bool vg_prefilter_leaf(const struct node *n)
 	}
 }
 
+/*
+ * The file sensor tests both names of a rename or link against the path
+ * trie, so a rule on those kinds alone may constrain the new name
+ * (file.target_path) instead: "moved into /etc/cron.d" keeps the filter.
+ */
+static bool two_name_leaf(const struct vg_rule *r, const struct vg_field *f,
+			  const struct node *n)
+{
+	const vg_kinds_t two = VG_KB(VG_K_RENAME) | VG_KB(VG_K_LINK);
+
+	return !strcmp(f->name, "file.path") && !(r->kinds & ~two) && n->kind == N_CMP &&
+	       !strcmp(n->field->name, "file.target_path") &&
+	       (n->op == OP_EQ || n->op == OP_STARTS);
+}
+
 static const struct node *constraint(const struct vg_rule *r, const struct vg_field *f)
 {
 	struct node *const *kids;
@@ -64,7 +79,8 @@ static const struct node *constraint(const struct vg_rule *r, const struct vg_fi
 
 	conjuncts(r, &kids, &n);
 	for (i = 0; i < n; i++)
-		if (kids[i]->kind == N_CMP && kids[i]->field == f && vg_prefilter_leaf(kids[i]))
+		if (kids[i]->kind == N_CMP && ((kids[i]->field == f && vg_prefilter_leaf(kids[i])) ||
+					       two_name_leaf(r, f, kids[i])))
 			return kids[i];
 	return NULL;
 }
