@@ -78,8 +78,8 @@ static const struct vg_rec_field syscall_fields[] = {
 	SYS(ret, "syscall.result"),
 	VG_GET("syscall.error", VG_FT_STR, get_sys_error, .when = sys_failed),
 	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
-	SYS_BIT(VG_PRIV_ACTOR_VIGIL, "process.is_vigil",
-		VG_POLICY("1 when the acting process is this vigil agent (by pid, not name)")),
+	SYS_BIT(VG_PRIV_ACTOR_VIGIL, "syscall.by_vigil",
+		VG_POLICY("1 when the caller is this vigil agent (by pid, never by name)")),
 };
 
 /* ---- credentials ---- */
