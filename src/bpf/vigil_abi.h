@@ -167,6 +167,7 @@ struct vg_str {
 #define VG_EXEC_FILENAME_TRUNC	(1u << 4)
 #define VG_EXEC_SECUREEXEC	(1u << 5)	/* setuid/setgid/file caps: privileges gained */
 #define VG_EXEC_ARGV_FAULT	(1u << 6)	/* argv could not be read at all */
+#define VG_EXEC_UNLINKED	(1u << 7)	/* the executable has no name on disk (memfd, deleted) */
 
 struct vg_exec {
 	struct vg_hdr hdr;
