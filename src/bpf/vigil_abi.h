@@ -483,8 +483,30 @@ enum vg_file_syscall {
 #define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path not normalized: emitted unfiltered */
 #define VG_FILE_TARGET_RAW	(1u << 7)	/* target is the caller's string as given (symlink) */
 #define VG_FILE_NORMALIZED	(1u << 8)	/* "." "..", "//" resolved lexically in the kernel before matching */
+#define VG_FILE_BY_INODE	(1u << 9)	/* the file is a watched one by identity (device, inode): watched holds its watched name */
 
 #define VG_FILE_AT_FDCWD	(-100)
+
+/*
+ * Watched files by identity: an open whose file has this (device, inode) is
+ * a watched file whatever name reached it (a hard link, a bind mount, a
+ * path in another mount namespace). Filled by user space from the policy's
+ * exact paths; dev is the kernel's encoding (s_dev).
+ */
+#define VG_INODE_WATCH_PATH_BYTES 128
+#define VG_INODE_WATCH_MAX 256
+
+struct vg_inode_watch_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct vg_inode_watch {
+	__u32 mask;		/* VG_FACC_* watched */
+	__u32 len;		/* bytes of path */
+	char path[VG_INODE_WATCH_PATH_BYTES];
+};
 
 struct vg_file {
 	struct vg_hdr hdr;
@@ -503,7 +525,7 @@ struct vg_file {
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
-	struct vg_str extra;	/* reserved: empty */
+	struct vg_str watched;	/* VG_FILE_BY_INODE: the watched name of this file (hard link, bind mount) */
 	__u8 tail[];
 };
 

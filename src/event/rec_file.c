@@ -331,9 +331,21 @@ static bool two_names(enum vg_kind k)
 	return k == VG_K_RENAME || k == VG_K_LINK;
 }
 
+VG_WHEN(by_inode)
+{
+	return file_of(v)->fflags & VG_FILE_BY_INODE;
+}
+
+VG_GETTER(get_watched)
+{
+	return vg_value_rec_str(v, &file_of(v)->watched, cb, ctx);
+}
+
+/* Another name for a watched file (hard link, bind mount) names the watched one too. */
 VG_GETTER(get_paths)
 {
-	return get_path(v, e, cb, ctx) || (two_names(v->kind) && get_target(v, e, cb, ctx));
+	return get_path(v, e, cb, ctx) || (two_names(v->kind) && get_target(v, e, cb, ctx)) ||
+	       (by_inode(v) && get_watched(v, e, cb, ctx));
 }
 
 static bool json_file_paths(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
@@ -344,7 +356,8 @@ static bool json_file_paths(struct vg_event_view *v, const struct vg_field *f, v
 
 	(void)f;
 	return vg_field_json_walk(v->json, "file.path", &str, cb, ctx) ||
-	       (two_names(v->kind) && vg_field_json_walk(v->json, "file.target_path", &str, cb, ctx));
+	       (two_names(v->kind) && vg_field_json_walk(v->json, "file.target_path", &str, cb, ctx)) ||
+	       vg_field_json_walk(v->json, "file.watched_path", &str, cb, ctx);
 }
 
 /* chmod, mknod and creating opens carry a mode. */
@@ -522,9 +535,11 @@ static const struct vg_rec_field file_body[] = {
 	       .policy_kinds = K(RENAME) | K(LINK) | K(SYMLINK) | K(MOUNT),
 	       VG_POLICY("new name (rename), link target (link, symlink), mount point (mount)")),
 	VG_GET("file.target_path_source", VG_FT_STR, get_target_source, .when = has_target_source),
+	VG_GET("file.watched_path", VG_FT_STR, get_watched, .when = by_inode),
 	VG_GET("file.paths", VG_FT_STRLIST, get_paths, .out = VG_OUT_NONE, .json_get = json_file_paths,
-	       VG_POLICY("file.path, and for rename and link also file.target_path: a rule on "
-			 "file.paths judges a file moved or linked into place by its new name")),
+	       VG_POLICY("every name of the file acted on: file.path; for rename and link also "
+			 "file.target_path; for another name of a watched file (hard link, bind "
+			 "mount) the watched name")),
 	VG_STR(vg_file, requested, "file.requested_path", .when = requested_differs),
 	VG_LIST("file.access", get_access,
 		VG_POLICY("what the event does, as words: open: read, write or read-write (path for "
@@ -603,7 +618,7 @@ static const struct vg_rec_table *const file_tables[] = {
 static const struct vg_rec_layout file_layout = { file_tables, text_file, NULL };
 
 #define STRS { offsetof(struct vg_file, path), offsetof(struct vg_file, target), \
-	       offsetof(struct vg_file, requested), offsetof(struct vg_file, extra) }
+	       offsetof(struct vg_file, requested), offsetof(struct vg_file, watched) }
 #define FILE_RECORD(type, kind) { type, kind, sizeof(struct vg_file), 4, STRS, &file_layout }
 
 /* One layout for every kind. */

@@ -515,6 +515,22 @@ VG_GETTER(get_user_source)
 	return vg_value_cstr("user", cb, ctx);
 }
 
+/* file.paths of an io_uring open: its one name, so file rules on file.paths apply. */
+VG_GETTER(get_uring_paths)
+{
+	return vg_value_rec_str(v, &((const struct vg_iouring *)v->rec)->path, cb, ctx);
+}
+
+static bool json_uring_paths(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			     void *ctx)
+{
+	static const struct vg_field str = { "file.path", VG_FT_STR, VG_KINDS_ALL, false, "",
+					     NULL, NULL };
+
+	(void)f;
+	return vg_field_json_walk(v->json, "file.path", &str, cb, ctx);
+}
+
 static const struct vg_rec_field iouring_fields[] = {
 	VG_GET("io_uring.operation", VG_FT_STR, get_uring_op, VG_POLICY("io_uring operation, e.g. OPENAT")),
 	VG_NUM(vg_iouring, opcode, "io_uring.opcode"),
@@ -522,6 +538,8 @@ static const struct vg_rec_field iouring_fields[] = {
 	VG_NUM(vg_iouring, user_data, "io_uring.user_data"),
 	VG_STR(vg_iouring, path, "file.path", .when = uring_open,
 	       VG_POLICY("path of an io_uring open, as submitted")),
+	VG_GET("file.paths", VG_FT_STRLIST, get_uring_paths, .out = VG_OUT_NONE,
+	       .json_get = json_uring_paths, .when = uring_open, VG_POLICY("file.path, as a list")),
 	VG_GET("file.path_source", VG_FT_STR, get_user_source, .when = uring_open),
 	VG_BIT(vg_iouring, flags, VG_PRIV_STR_TRUNC, "file.truncated", .when = uring_open),
 };

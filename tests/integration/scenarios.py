@@ -6,7 +6,7 @@ on EXIT). Its header says what must follow:
 
     # rule: read_credentials        the alert that must be raised (attacks)
     # exe: /usr/bin/cat             executable the alert must name (glob)
-    # file: /etc/shadow             file.path (or file.target_path) it must name (glob)
+    # file: /etc/shadow             file.path (or target_path, watched_path) it must name (glob)
     # peer: 127.0.0.1               destination.address it must name
     # evasion-of: 01_shadow_cat     the direct form this one sidesteps
     # known-miss: why               a gap vigil does not close yet (the test
@@ -147,7 +147,8 @@ def attribution_ok(alert, heads):
                                               heads["exe"].replace("$VG_HELPERS", HELPERS)):
         return False
     if "file" in heads:
-        names = [get(ev, "file.path") or "", get(ev, "file.target_path") or ""]
+        names = [get(ev, "file.path") or "", get(ev, "file.target_path") or "",
+                 get(ev, "file.watched_path") or ""]
         if not any(fnmatch.fnmatch(n, heads["file"]) for n in names):
             return False
     if "peer" in heads and get(ev, "destination.address") != heads["peer"]:
