@@ -68,6 +68,12 @@ VG_WHEN(read_fault)
 	return sys_of(v)->flags & VG_PRIV_READ_FAULT;
 }
 
+/* Only the agent's own calls say so: every other record stays as it was. */
+VG_WHEN(by_vigil)
+{
+	return sys_of(v)->flags & VG_PRIV_ACTOR_VIGIL;
+}
+
 VG_WHEN(sys_fd)
 {
 	return sys_of(v)->ret >= 0;
@@ -78,8 +84,8 @@ static const struct vg_rec_field syscall_fields[] = {
 	SYS(ret, "syscall.result"),
 	VG_GET("syscall.error", VG_FT_STR, get_sys_error, .when = sys_failed),
 	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
-	SYS_BIT(VG_PRIV_ACTOR_VIGIL, "syscall.by_vigil",
-		VG_POLICY("1 when the caller is this vigil agent (by pid, never by name)")),
+	SYS_BIT(VG_PRIV_ACTOR_VIGIL, "syscall.by_vigil", .when = by_vigil,
+		VG_POLICY("1 when the caller is this vigil agent (by pid, never by name); absent otherwise")),
 };
 
 /* ---- credentials ---- */

@@ -61,3 +61,46 @@ for _ in range(200):
 sys.exit(1)
 PY
 }
+
+# read_memory PID [BYTES]: read the start of PID's first mapping with process_vm_readv.
+read_memory() {
+	python3 - "$1" "${2:-64}" <<'PY'
+import ctypes, sys
+pid, size = int(sys.argv[1]), int(sys.argv[2])
+with open("/proc/%d/maps" % pid) as m:
+    start = int(m.readline().split("-")[0], 16)
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+buf = ctypes.create_string_buffer(size)
+libc = ctypes.CDLL(None, use_errno=True)
+n = libc.process_vm_readv(pid, ctypes.byref(iovec(ctypes.addressof(buf), size)), 1,
+                          ctypes.byref(iovec(start, size)), 1, 0)
+sys.exit(0 if n == size else 1)
+PY
+}
+
+# run_from_memfd PROGRAM: copy PROGRAM into a memfd and run it from there (fileless).
+run_from_memfd() {
+	python3 - "$1" <<'PY'
+import os, sys
+fd = os.memfd_create("payload")
+with open(sys.argv[1], "rb") as f:
+    os.write(fd, f.read())
+pid = os.fork()
+if pid == 0:
+    os.execv("/proc/self/fd/%d" % fd, ["payload"])
+_, st = os.waitpid(pid, 0)
+raise SystemExit(os.waitstatus_to_exitcode(st))
+PY
+}
+
+# trace_sleeper: priv_helper attaches to a sleeping helper with ptrace, pokes a
+# variable, detaches, then writes it with process_vm_writev.
+trace_sleeper() {
+	coproc SLEEPER { "$VG_HELPERS/priv_helper" sleeper; }
+	local pid addr
+	read -r pid addr <&"${SLEEPER[0]}"
+	"$VG_HELPERS/priv_helper" ptrace "$pid" "$addr"
+	exec {SLEEPER[1]}>&-
+	wait
+}

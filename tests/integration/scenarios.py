@@ -26,6 +26,7 @@ import pwd
 import grp
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import uuid
@@ -93,6 +94,21 @@ class Run:
         self.rc = None
         self.output = ""
         self.left = []
+        self.devnull_ok = True
+
+
+def devnull_ok():
+    """Whether /dev/null is still the null device (another job may have replaced it)."""
+    try:
+        return stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    except OSError:
+        return False
+
+
+def failure(run):
+    """The message for a scenario that exited non-zero."""
+    why = "" if run.devnull_ok else " (/dev/null was not the null device: another job replaced it)"
+    return "%s failed (%s)%s:\n%s" % (run.name, run.rc, why, run.output)
 
 
 def run_all(kind, timeout=60):
@@ -116,6 +132,7 @@ def run_all(kind, timeout=60):
                     os.killpg(p.pid, 9)
                     out, _ = p.communicate()
                 r.rc = p.returncode
+                r.devnull_ok = devnull_ok()
                 r.output = out.decode(errors="replace")
             finally:
                 shutil.rmtree(tmp, True)
@@ -159,3 +176,14 @@ def attribution_ok(alert, heads):
 def describe(alerts):
     return "\n".join("  %s %s: %s" % (a["rule"], a["severity"], a["message"]) for a in alerts) \
         or "  (none)"
+
+
+def add_tests(cls, kind):
+    """One test method per scenario of tests/KIND, each calling cls.check(name)."""
+    def make(name):
+        def test(self):
+            self.check(name)
+        test.__name__ = "test_" + name
+        return test
+    for name, _path, _heads in load(kind):
+        setattr(cls, "test_" + name, make(name))

@@ -24,7 +24,7 @@ class AttackScenarios(VigilTestCase):
         heads = run.heads
         mine = scenarios.of_run(self.alerts, run)
         self.assertEqual(run.left, [], "%s left behind: %s" % (name, run.left))
-        self.assertEqual(run.rc, 0, "%s failed (%s):\n%s" % (name, run.rc, run.output))
+        self.assertEqual(run.rc, 0, scenarios.failure(run))
         hits = [a for a in mine if a["rule"] == heads["rule"]]
         good = [a for a in hits if scenarios.attribution_ok(a, heads)]
         if "known-miss" in heads:
@@ -40,15 +40,7 @@ class AttackScenarios(VigilTestCase):
                              "an evasion must raise its direct form's rule")
 
 
-def _add(name):
-    def test(self):
-        self.check(name)
-    test.__name__ = "test_" + name
-    setattr(AttackScenarios, test.__name__, test)
-
-
-for _name, _path, _heads in scenarios.load("attacks"):
-    _add(_name)
+scenarios.add_tests(AttackScenarios, "attacks")
 
 if __name__ == "__main__":
     unittest.main()

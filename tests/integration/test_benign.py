@@ -38,7 +38,7 @@ class BenignWorkloads(VigilTestCase):
         run = self.runs[name]
         mine = scenarios.of_run(self.alerts, run)
         self.assertEqual(run.left, [], "%s left behind: %s" % (name, run.left))
-        self.assertEqual(run.rc, 0, "%s failed (%s):\n%s" % (name, run.rc, run.output))
+        self.assertEqual(run.rc, 0, scenarios.failure(run))
         serious = [a for a in mine if a["severity"] in SERIOUS]
         self.assertEqual(serious, [], "%s raised:\n%s" % (name, scenarios.describe(serious)))
         allowed = documented().get(name, set())
@@ -47,15 +47,7 @@ class BenignWorkloads(VigilTestCase):
                          % (name, scenarios.describe([a for a in mine if a["rule"] in undocumented])))
 
 
-def _add(name):
-    def test(self):
-        self.check(name)
-    test.__name__ = "test_" + name
-    setattr(BenignWorkloads, test.__name__, test)
-
-
-for _name, _path, _heads in scenarios.load("benign"):
-    _add(_name)
+scenarios.add_tests(BenignWorkloads, "benign")
 
 if __name__ == "__main__":
     unittest.main()
