@@ -12,6 +12,7 @@
 #include "policy/policy_eval.h"
 #include "policy/policy_expr.h"
 #include "policy/policy_model.h"
+#include "policy/policy_threshold.h"
 
 /* ---- index ---- */
 
@@ -460,6 +461,8 @@ static bool make_alert(struct vg_policy *p, struct vg_rule *r, struct vg_event_v
 		       uint64_t now_ns, struct vg_alert *a)
 {
 	memset(a, 0, offsetof(struct vg_alert, message));
+	if (!vg_threshold_reached(p, r, v, now_ns))
+		return false;
 	if (!throttle_pass(p, r, v, now_ns, &a->suppressed))
 		return false;
 	a->rule = r;
