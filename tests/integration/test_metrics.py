@@ -128,6 +128,37 @@ class MetricsTest(DeniedFileCase):
                       r.stderr.decode().splitlines()[0])
 
 
+THRESHOLD_POLICY = """
+rules:
+  - name: scan
+    event: connect
+    condition: destination.port = {port}
+    threshold: {{count: 3, per: 60s, key: process.pid}}
+"""
+
+
+class ThresholdMetricsTest(VigilTestCase):
+    def test_threshold_windows_are_counted(self):
+        """A threshold rule's windows show in vigil_policy_threshold_bytes."""
+        port, closed = free_port(), free_port()
+        d = tempfile.mkdtemp(prefix="vg-thd-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, d, True)
+        policy = os.path.join(d, "p.yaml")
+        with open(policy, "w") as f:
+            f.write(THRESHOLD_POLICY.format(port=closed))
+        with Tracer("run", "--policy", policy, "--alerts-only", "--metrics", str(port)) as t:
+            self.assertEqual(samples(scrape(port)[1])["vigil_policy_threshold_bytes"], 0)
+            for _ in range(3):
+                with socket.socket() as s:
+                    s.connect_ex(("127.0.0.1", closed))
+            deadline = time.monotonic() + 10
+            while samples(scrape(port)[1])["vigil_policy_threshold_bytes"] == 0:
+                self.assertLess(time.monotonic(), deadline, "no threshold window counted")
+                time.sleep(0.1)
+            t.stop()
+        self.assertEqual(len([e for e in t.events if e.get("rule") == "scan"]), 1)
+
+
 class PrometheusScrapeTest(VigilTestCase):
     """Debian's Prometheus, on loopback, scrapes the agent."""
 
