@@ -19,6 +19,18 @@ struct thd_ent {
 	char key[];
 };
 
+size_t vg_rule_key_format(struct vg_event_view *v, const struct vg_field *const *fields, size_t n,
+			  char *key, size_t size)
+{
+	size_t off = 0, i;
+
+	for (i = 0; i < n && off + 1 < size; i++) {
+		off += vg_field_format(v, fields[i], key + off, size - off);
+		key[off++] = '\x1f';	/* unit separator: "a b" + "c" differs from "a" + "b c" */
+	}
+	return off;
+}
+
 static uint64_t fnv1a(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -90,14 +102,11 @@ bool vg_threshold_reached(struct vg_policy *p, struct vg_rule *r, struct vg_even
 {
 	char key[1024];
 	struct thd_ent *e;
-	size_t off = 0, i;
+	size_t off;
 
 	if (!r->thd_count)
 		return true;
-	for (i = 0; i < r->n_thd_keys && off + 1 < sizeof(key); i++) {
-		off += vg_field_format(v, r->thd_keys[i], key + off, sizeof(key) - off);
-		key[off++] = '\x1f';
-	}
+	off = vg_rule_key_format(v, r->thd_keys, r->n_thd_keys, key, sizeof(key));
 	e = window_of(p, r, key, off, now_ns);
 	if (!e)
 		return true;	/* never drop an alert for lack of memory */

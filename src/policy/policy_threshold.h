@@ -18,6 +18,11 @@
 struct vg_policy;
 struct vg_rule;
 
+/* The values of @fields in @v, each followed by a unit separator, into @key:
+ * the window key of a throttle or threshold. Returns its length. */
+size_t vg_rule_key_format(struct vg_event_view *v, const struct vg_field *const *fields, size_t n,
+			  char *key, size_t size);
+
 /* Counts @v (matched by @r) at @now_ns; true when this match reaches the threshold.
  * A rule without a threshold always passes. */
 bool vg_threshold_reached(struct vg_policy *p, struct vg_rule *r, struct vg_event_view *v,
