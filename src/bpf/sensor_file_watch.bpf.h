@@ -127,12 +127,17 @@ static __noinline void reject_note(const struct reject_key *key, const struct de
 static __always_inline const struct vg_inode_watch *inode_watch_of(struct file *f)
 {
 	struct vg_inode_watch_key k = {};
+	const struct vg_inode_watch *iw;
 
 	if (!f)
 		return NULL;
 	k.ino = BPF_CORE_READ(f, f_inode, i_ino);
 	k.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
-	return bpf_map_lookup_elem(&inode_watch, &k);
+	iw = bpf_map_lookup_elem(&inode_watch, &k);
+	/* The watched file was replaced and its inode number reused by another. */
+	if (iw && iw->generation != BPF_CORE_READ(f, f_inode, i_generation))
+		return NULL;
+	return iw;
 }
 
 /* Marks the record as a watched file reached by identity, with the watched name. */

@@ -505,6 +505,8 @@ struct vg_inode_watch_key {
 struct vg_inode_watch {
 	__u32 mask;		/* VG_FACC_* watched */
 	__u32 len;		/* bytes of path */
+	__u32 generation;	/* i_generation: a freed and reused inode number is another file */
+	__u32 pad;
 	char path[VG_INODE_WATCH_PATH_BYTES];
 };
 

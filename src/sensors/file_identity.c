@@ -5,9 +5,11 @@
  * that an open through a hard link, a bind mount or another mount namespace
  * is reported as the watched file it is (vigil_abi.h, VG_FILE_BY_INODE).
  * A file replaced by a new inode (an editor's rename) is picked up at the
- * next policy load.
+ * next policy load; its old inode number, if reused, is told apart by its
+ * generation.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
@@ -16,6 +18,35 @@
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_prefilter.h"
 #include "sensor_file.skel.h"
+
+#define FILEID_INO32_GEN 1		/* <linux/exportfs.h>: u32 inode, u32 generation */
+#define FILEID_INO32_GEN_PARENT 2
+
+/*
+ * The inode's generation: with its number it names one file for good (a
+ * replaced /etc/group may get the old /etc/gshadow's number). Read from the
+ * file handle, so the sensitive file is never opened (an open of /etc/shadow
+ * by the agent would itself be an alert). Where the file system's handle
+ * does not carry it, 0, and the kernel's check then fails safe (no match).
+ */
+static __u32 generation_of(const char *path)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} h;
+	__u32 f[2];
+	int mount_id;
+
+	h.fh.handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, AT_SYMLINK_FOLLOW) < 0)
+		return 0;
+	if ((h.fh.handle_type != FILEID_INO32_GEN && h.fh.handle_type != FILEID_INO32_GEN_PARENT) ||
+	    h.fh.handle_bytes < sizeof(f))
+		return 0;
+	memcpy(f, h.fh.f_handle, sizeof(f));
+	return f[1];
+}
 
 static bool key_in(const struct vg_inode_watch_key *k, const struct vg_inode_watch_key *keys,
 		   size_t n)
@@ -67,6 +98,7 @@ int vg_file_identity_apply(struct vg_sensor *s, const char *const *paths, size_t
 		memset(&val, 0, sizeof(val));
 		val.mask = VG_FACC_ALL;
 		val.len = len;
+		val.generation = generation_of(paths[i]);
 		memcpy(val.path, paths[i], len);
 		if (bpf_map_update_elem(fd, &keys[nk], &val, BPF_ANY) < 0) {
 			int err = -errno;
