@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent/agent_policy.h"
 #include "event/decode.h"
 #include "event/fields.h"
 #include "lib/log.h"
 #include "lib/prom.h"
+#include "lib/timefmt.h"
 
 struct alert_ctx {
 	struct vg_agent_policy *ap;
@@ -49,6 +51,45 @@ static int apply_policy(void *ctx, const struct vg_policy *p)
 	return vg_policy_apply(&ap->apply, p, ap->events_printed);
 }
 
+/* Worker thread (or init): what `vigil policy show` answers for the policy now in use. */
+static void render_show(struct vg_agent_policy *ap)
+{
+	struct vg_buf b = { 0 };
+	struct vg_json j;
+	size_t i, len;
+	const char *name, *text;
+
+	vg_json_init(&j, &b);
+	vg_json_obj_begin(&j);
+	vg_json_key(&j, "generation");
+	vg_json_u64(&j, ap->generation);
+	vg_json_key(&j, "rules");
+	vg_json_u64(&j, vg_policy_n_rules(ap->cur));
+	vg_json_key(&j, "sources");
+	vg_json_arr_begin(&j);
+	for (i = 0; (name = vg_policy_source(ap->cur, i, &text, &len)); i++) {
+		vg_json_obj_begin(&j);
+		vg_json_key(&j, "name");
+		vg_json_cstr(&j, name);
+		vg_json_key(&j, "text");
+		vg_json_str(&j, text, len);
+		vg_json_obj_end(&j);
+	}
+	vg_json_arr_end(&j);
+	vg_json_obj_end(&j);
+	pthread_mutex_lock(&ap->show_lock);
+	vg_buf_free(&ap->show);
+	ap->show = b;
+	pthread_mutex_unlock(&ap->show_lock);
+}
+
+void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out)
+{
+	pthread_mutex_lock(&ap->show_lock);
+	vg_buf_append(out, ap->show.data ? ap->show.data : "{}", ap->show.data ? ap->show.len : 2);
+	pthread_mutex_unlock(&ap->show_lock);
+}
+
 /* Worker thread: take a freshly compiled policy between two events. */
 static void swap_pending(struct vg_agent_policy *ap)
 {
@@ -56,6 +97,7 @@ static void swap_pending(struct vg_agent_policy *ap)
 		return;
 	ap->generation++;
 	ap->n_rules = vg_policy_n_rules(ap->cur);
+	render_show(ap);
 	atomic_fetch_add(&ap->reload.ok, 1);
 	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_policy_n_rules(ap->cur),
 		ap->generation);
@@ -111,6 +153,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	static struct vg_event_view view;	/* large; worker thread only */
 	struct alert_ctx c = { ap, ev, NULL };
 	struct vg_policy_stats st;
+	uint64_t t0;
 
 	swap_pending(ap);
 	report_fan(ap, ev->rec->ts_boot_ns);
@@ -119,7 +162,9 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
+	t0 = vg_boot_now_ns();
 	vg_policy_eval(ap->cur, &view, ev->rec->ts_boot_ns, on_alert, &c);
+	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);
 	vg_policy_get_stats(ap->cur, &st);
 	atomic_store(&ap->threshold_bytes, st.threshold_bytes);
 }
@@ -134,6 +179,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 			 const char *const *paths, size_t n_paths)
 {
 	memset(ap, 0, sizeof(*ap));
+	pthread_mutex_init(&ap->show_lock, NULL);
 	ap->agent = a;
 	ap->apply.agent = a;
 	vg_alert_out_init(&ap->out, a);
@@ -143,6 +189,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 		return -EINVAL;
 	ap->generation = 1;
 	ap->n_rules = vg_policy_n_rules(ap->cur);
+	render_show(ap);
 	vg_info("policy: %zu rules from %s", vg_policy_n_rules(ap->cur),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
@@ -165,6 +212,22 @@ void vg_agent_policy_request_reload(struct vg_agent_policy *ap)
 	vg_reload_request(&ap->reload);
 }
 
+int vg_agent_policy_reload_wait(struct vg_agent_policy *ap, unsigned timeout_ms)
+{
+	uint64_t ok = atomic_load(&ap->reload.ok), failed = atomic_load(&ap->reload.failed);
+	unsigned waited;
+
+	vg_reload_request(&ap->reload);
+	for (waited = 0; waited < timeout_ms; waited += 20) {
+		if (atomic_load(&ap->reload.ok) != ok)
+			return 0;
+		if (atomic_load(&ap->reload.failed) != failed)
+			return -EINVAL;
+		usleep(20000);
+	}
+	return -ETIMEDOUT;
+}
+
 void vg_agent_policy_fini(struct vg_agent_policy *ap)
 {
 	if (!ap->agent)
@@ -173,6 +236,8 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 	vg_policy_apply_fini(&ap->apply);
 	vg_policy_free(ap->cur);
 	vg_alert_out_fini(&ap->out);
+	vg_buf_free(&ap->show);
+	pthread_mutex_destroy(&ap->show_lock);
 	memset(ap, 0, sizeof(*ap));
 }
 
@@ -200,4 +265,5 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	vg_prom_sample(out, "vigil_kills_total", agent_failed, 2, ap->kills.failed);
 	if (atomic_load(&ap->apply.fan_started))
 		vg_fan_metrics(&ap->apply.fan, out);
+	vg_eval_hist_metrics(&ap->eval_time, out);
 }

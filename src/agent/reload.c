@@ -4,6 +4,7 @@
 #include <libgen.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -31,8 +32,12 @@ struct vg_policy *vg_reload_compile(const struct vg_reload *r, bool report)
 
 	if (!p)
 		return NULL;
+	/* The agent enforces what these files say: only root may have written them. */
+	vg_policy_require_root_owned(p);
 	if (r->n_paths == 0)
 		err = vg_policy_add_string(p, "builtin:default.yaml", vg_default_policy_yaml);
+	if (r->n_paths == 0 && !err)
+		err = vg_policy_add_string(p, "builtin:containers.yaml", vg_containers_policy_yaml);
 	for (i = 0; !err && i < r->n_paths; i++)
 		err = vg_policy_add_path(p, r->paths[i]);
 	if (!err)
@@ -58,23 +63,72 @@ static void watch_paths(struct vg_reload *r)
 	size_t i;
 
 	r->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (r->inotify_fd < 0)
+	r->watch_wd = calloc(r->n_paths, sizeof(*r->watch_wd));
+	r->watch_dir = calloc(r->n_paths, sizeof(*r->watch_dir));
+	if (r->inotify_fd < 0 || !r->watch_wd || !r->watch_dir) {
+		vg_warn("cannot watch policy files for changes; reload with SIGHUP");
 		return;
+	}
 	for (i = 0; i < r->n_paths; i++) {
 		struct stat st;
 		char dir[4096];
 
 		snprintf(dir, sizeof(dir), "%s", r->paths[i]);
-		if (stat(r->paths[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+		r->watch_dir[i] = stat(r->paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+		r->watch_wd[i] = -1;
+		if (!r->watch_dir[i]) {
 			/* dirname() works in place or returns "."; never snprintf a string onto itself. */
 			const char *d = dirname(dir);
 
 			memmove(dir, d, strlen(d) + 1);
 		}
-		if (inotify_add_watch(r->inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-				      IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0)
+		r->watch_wd[i] = inotify_add_watch(r->inotify_fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+						   IN_CREATE | IN_DELETE | IN_MOVED_FROM);
+		if (r->watch_wd[i] < 0)
 			vg_warn("cannot watch %s for policy changes: %s", dir, strerror(errno));
 	}
+}
+
+/*
+ * Whether a change in a watched directory touches the policy: a policy
+ * file of a watched directory, or a watched file itself. Anything else
+ * written there (a log, an editor's swap file) reloads nothing.
+ */
+static bool touches_policy(const struct vg_reload *r, const struct inotify_event *ev)
+{
+	size_t i;
+
+	if (!ev->len)
+		return false;
+	for (i = 0; i < r->n_paths; i++) {
+		const char *base = strrchr(r->paths[i], '/');
+
+		if (r->watch_wd[i] != ev->wd)
+			continue;
+		if (r->watch_dir[i] ? vg_policy_file_name(ev->name) :
+		    !strcmp(ev->name, base ? base + 1 : r->paths[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Reads every pending change; true if one touches the policy. */
+static bool drain_changes(const struct vg_reload *r)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool touched = false;
+	ssize_t n;
+
+	while (r->inotify_fd >= 0 && (n = read(r->inotify_fd, buf, sizeof(buf))) > 0) {
+		const struct inotify_event *ev;
+		ssize_t off;
+
+		for (off = 0; off + (ssize_t)sizeof(*ev) <= n; off += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(buf + off);
+			touched |= touches_policy(r, ev);
+		}
+	}
+	return touched;
 }
 
 static void *reload_main(void *arg)
@@ -85,18 +139,22 @@ static void *reload_main(void *arg)
 
 	while (!atomic_load(&r->stop)) {
 		struct vg_policy *p, *old;
+		bool requested;
 		int n = poll(fds, r->inotify_fd >= 0 ? 2 : 1, 500);
 
 		if (n <= 0)
 			continue;
 		/* Let a burst of writes settle, then drain both sources. */
 		usleep(RELOAD_SETTLE_MS * 1000);
+		requested = false;
 		while (read(r->wake_fd, buf, sizeof(buf)) > 0)
-			;
-		while (r->inotify_fd >= 0 && read(r->inotify_fd, buf, sizeof(buf)) > 0)
-			;
+			requested = true;
+		if (drain_changes(r))
+			requested = true;
 		if (atomic_load(&r->stop))
 			break;
+		if (!requested)
+			continue;	/* nothing that is policy changed */
 		p = vg_reload_compile(r, false);
 		if (!p) {
 			atomic_fetch_add(&r->failed, 1);
@@ -163,6 +221,8 @@ void vg_reload_fini(struct vg_reload *r)
 		close(r->wake_fd);
 	if (r->inotify_fd >= 0)
 		close(r->inotify_fd);
+	free(r->watch_wd);
+	free(r->watch_dir);
 	vg_policy_free(atomic_exchange(&r->pending, NULL));
 	memset(r, 0, sizeof(*r));
 	r->wake_fd = r->inotify_fd = -1;

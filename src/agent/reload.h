@@ -21,6 +21,8 @@ struct vg_reload {
 	_Atomic(struct vg_policy *) pending;	/* compiled, not yet in use */
 	int wake_fd;			/* eventfd: reload requested */
 	int inotify_fd;
+	int *watch_wd;			/* per path: its directory's watch */
+	bool *watch_dir;		/* per path: a directory (else one file) */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
@@ -52,7 +54,10 @@ bool vg_reload_swap(struct vg_reload *r, struct vg_policy **cur, vg_reload_apply
 		    void *ctx);
 void vg_reload_fini(struct vg_reload *r);
 
-/* The built-in default policy (policy/default.yaml, embedded at build time). */
-extern const char vg_default_policy_yaml[];
+/*
+ * The built-in default policy, embedded at build time: policy/default.yaml
+ * and the rules for containers, policy/containers.yaml.
+ */
+extern const char vg_default_policy_yaml[], vg_containers_policy_yaml[];
 
 #endif

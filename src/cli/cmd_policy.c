@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/commands.h"
 #include "lib/log.h"
 #include "policy/policy.h"
@@ -101,6 +102,9 @@ static struct vg_policy *load(const struct policy_args *a)
 		vg_err("out of memory");
 		return NULL;
 	}
+	/* As root, check what the agent would load, ownership included. */
+	if (geteuid() == 0)
+		vg_policy_require_root_owned(p);
 	for (i_path = 0; i_path < a->n_paths && err != -ENOMEM; i_path++)
 		err = vg_policy_add_path(p, a->paths[i_path]);
 	/* Compile even after load errors: one run reports every problem. */

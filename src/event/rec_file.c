@@ -520,11 +520,11 @@ VG_GETTER(get_mem_exe)
 }
 
 static const struct vg_rec_field file_event[] = {
-	VG_GET("event.action", VG_FT_STR, get_action),
 	VG_GET("event.outcome", VG_FT_STR, get_outcome),
 };
 
 static const struct vg_rec_field file_body[] = {
+	VG_GET("syscall.name", VG_FT_STR, get_action),
 	VG_GET("file.path", VG_FT_STR, get_path,
 	       VG_KERNEL("path of the file acted on, from the kernel's struct file when possible")),
 	VG_GET("file.name", VG_FT_STR, get_name, .out = VG_OUT_NONE, .json_get = json_file_name,
@@ -614,7 +614,8 @@ static void text_file(struct vg_buf *b, const struct vg_event_ctx *ev)
 }
 
 static const struct vg_rec_table *const file_tables[] = {
-	&vg_rec_head, &file_event_table, &vg_rec_process, &file_body_table, NULL };
+	&vg_rec_head, &file_event_table, &vg_rec_process, &file_body_table,
+	&vg_rec_container, NULL };
 static const struct vg_rec_layout file_layout = { file_tables, text_file, NULL };
 
 #define STRS { offsetof(struct vg_file, path), offsetof(struct vg_file, target), \

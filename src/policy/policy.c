@@ -2,10 +2,13 @@
 /* Policy object: diagnostics, source positions, loading, compiling. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "lib/log.h"
+#include "lib/trusted_path.h"
 #include "policy/policy.h"
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
@@ -19,7 +22,7 @@ const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n)
 	size_t i;
 
 	free(mp->diags);
-	mp->diags = calloc(p->diags_v.n + 1, sizeof(*mp->diags));
+	mp->diags = calloc(p->diags_v.n + 2, sizeof(*mp->diags));
 	if (!mp->diags) {
 		*n = 0;
 		return NULL;
@@ -27,6 +30,15 @@ const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n)
 	for (i = 0; i < p->diags_v.n; i++)
 		mp->diags[i] = *(struct vg_diag *)p->diags_v.v[i];
 	*n = p->diags_v.n;
+	if (p->n_diags_dropped && !mp->dropped_note) {
+		char text[96];
+
+		snprintf(text, sizeof(text), "... and %zu more diagnostics not shown",
+			 p->n_diags_dropped);
+		mp->dropped_note = vg_arena_strndup(&mp->arena, text, strlen(text));
+	}
+	if (mp->dropped_note)
+		mp->diags[(*n)++] = (struct vg_diag){ .text = mp->dropped_note, .error = p->n_errors > 0 };
 	return mp->diags;
 }
 
@@ -38,6 +50,22 @@ size_t vg_policy_n_errors(const struct vg_policy *p)
 size_t vg_policy_n_rules(const struct vg_policy *p)
 {
 	return p->active.n;
+}
+
+size_t vg_policy_n_sources(const struct vg_policy *p)
+{
+	return p->files.n;
+}
+
+const char *vg_policy_source(const struct vg_policy *p, size_t i, const char **text, size_t *len)
+{
+	const struct src_file *f = i < p->files.n ? p->files.v[i] : NULL;
+
+	if (!f)
+		return NULL;
+	*text = f->text;
+	*len = f->len;
+	return f->name;
 }
 
 /* ---- public object ---- */
@@ -83,14 +111,23 @@ void vg_policy_free(struct vg_policy *p)
 
 int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text)
 {
+	return vg_policy_add_buffer(p, name, text, strlen(text));
+}
+
+int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text, size_t len)
+{
 	struct src_file *f = calloc(1, sizeof(*f));
 	int err = -ENOMEM;
 
 	if (!f)
 		return err;
 	f->name = strdup(name);
-	f->len = strlen(text);
-	f->text = strdup(text);
+	f->len = len;
+	f->text = malloc(len + 1);
+	if (f->text) {
+		memcpy(f->text, text, len);
+		f->text[len] = '\0';
+	}
 	if (!f->name || !f->text || vg_ptrvec_push(&p->files, f)) {
 		free(f->name);
 		free(f->text);
@@ -110,6 +147,10 @@ static int read_file(const char *path, char **out, size_t *len)
 	if (!f)
 		return -errno;
 	do {
+		if (n > VG_POLICY_MAX_FILE_BYTES) {
+			err = -EFBIG;
+			goto out;
+		}
 		if (cap - n < 4096) {
 			char *nb = realloc(buf, cap ? cap * 2 : 8192);
 
@@ -137,21 +178,57 @@ out:
 	return err;
 }
 
-static int add_file(struct vg_policy *p, const char *path)
+void vg_policy_require_root_owned(struct vg_policy *p)
 {
-	struct src_file *f = calloc(1, sizeof(*f));
+	p->root_owned_only = true;
+}
+
+/* Refuses, with the reason, a path someone other than root could have written. */
+static int check_trusted(struct vg_policy *p, const char *path)
+{
+	char why[PATH_MAX + 200];
+	struct pos pos = { path, 0, 0 };
 	int err;
 
+	if (!p->root_owned_only)
+		return 0;
+	err = vg_trusted_path(path, why, sizeof(why));
+	if (err)
+		vg_diag_at(p, true, pos, "policy files must be root-owned and writable by root only",
+			"refused: %s", why);
+	return err;
+}
+
+static int add_file(struct vg_policy *p, const char *path)
+{
+	struct src_file *f;
+	int err = check_trusted(p, path);
+
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
 	err = read_file(path, &f->text, &f->len);
 	if (err) {
 		struct pos pos = { path, 0, 0 };
 
-		vg_diag_at(p, true, pos, NULL, "cannot read: %s", strerror(-err));
+		if (err == -EFBIG)
+			vg_diag_at(p, true, pos, "split it into several files", "file is larger than %u MiB (limit)",
+				VG_POLICY_MAX_FILE_BYTES >> 20);
+		else
+			vg_diag_at(p, true, pos, NULL, "cannot read: %s", strerror(-err));
 		goto fail;
 	}
 	f->name = strdup(path);
+	if (p->files.n == VG_POLICY_MAX_FILES) {
+		struct pos pos = { path, 0, 0 };
+
+		vg_diag_at(p, true, pos, "merge some of them", "more than %d policy files (limit)",
+			VG_POLICY_MAX_FILES);
+		err = -EFBIG;
+		goto fail;
+	}
 	if (!f->name || vg_ptrvec_push(&p->files, f)) {
 		err = -ENOMEM;
 		goto fail;
@@ -164,14 +241,18 @@ fail:
 	return err;
 }
 
+bool vg_policy_file_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return false;	/* editors' swap and temporary files */
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
 static int yaml_name(const struct dirent *d)
 {
-	size_t n = strlen(d->d_name);
-
-	if (d->d_name[0] == '.')
-		return 0;
-	return (n > 5 && !strcmp(d->d_name + n - 5, ".yaml")) ||
-	       (n > 4 && !strcmp(d->d_name + n - 4, ".yml"));
+	return vg_policy_file_name(d->d_name);
 }
 
 int vg_policy_add_path(struct vg_policy *p, const char *path)
@@ -190,6 +271,8 @@ int vg_policy_add_path(struct vg_policy *p, const char *path)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return add_file(p, path);
+	if (check_trusted(p, path))
+		return 0;	/* reported; its files would be refused one by one */
 	n = scandir(path, &ents, yaml_name, alphasort);
 	if (n < 0) {
 		struct pos pos = { path, 0, 0 };
@@ -345,8 +428,11 @@ int vg_policy_compile(struct vg_policy *p)
 		char kinds[256];
 
 		p->cur_rule = r;
-		if (!r->kinds)
-			continue;	/* its event error is reported */
+		if (!r->kinds) {
+			if (!p->n_errors)	/* its event error is reported; never drop one silently */
+				vg_diag_at(p, true, r->pos, NULL, "rule '%s' has no event", r->name);
+			continue;
+		}
 		if (r->has_cond)
 			r->cond = vg_expr_compile(p, r);
 		else {
@@ -371,6 +457,12 @@ int vg_policy_compile(struct vg_policy *p)
 		if (r->action == VG_ACT_KILL && (r->kinds & VG_KB(VG_K_EXIT)))
 			vg_diag_at(p, true, r->act_pos, "the process is already gone",
 				"rule '%s': action 'kill' is not possible for event 'exit'", r->name);
+		/* A rule is kept or the policy fails: no rule is ever left out quietly. */
+		if (!r->cond && p->n_errors == before)
+			vg_diag_at(p, true, r->pos, "the host is short of memory",
+				"rule '%s' could not be compiled: out of memory", r->name);
+		if (p->over_policy_limit)
+			break;
 		if (p->n_errors == before && r->cond && r->enabled) {
 			r->index = p->active.n;
 			if (vg_ptrvec_push(&p->active, r))

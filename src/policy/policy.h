@@ -28,8 +28,18 @@ void vg_policy_free(struct vg_policy *p);
 
 /* Adds a YAML file, or every *.yaml / *.yml of a directory (sorted). Returns 0 or <0. */
 int vg_policy_add_path(struct vg_policy *p, const char *path);
+/*
+ * From now on, vg_policy_add_path() refuses files and directories that
+ * someone other than root could have written (lib/trusted_path.h): the
+ * agent sets it, so an unprivileged user cannot switch its rules off.
+ */
+void vg_policy_require_root_owned(struct vg_policy *p);
+/* Whether a directory entry named @name is a policy file (*.yaml, *.yml, not hidden). */
+bool vg_policy_file_name(const char *name);
 /* Adds YAML text; @name is used in diagnostics. */
 int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text);
+/* The same for @len bytes that may hold NULs (reported, with their position). */
+int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text, size_t len);
 
 /* Type-checks and compiles everything added. 0, or -EINVAL if any error was reported. */
 int vg_policy_compile(struct vg_policy *p);
@@ -37,5 +47,8 @@ int vg_policy_compile(struct vg_policy *p);
 const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n);
 size_t vg_policy_n_errors(const struct vg_policy *p);
 size_t vg_policy_n_rules(const struct vg_policy *p);	/* enabled, compiled rules */
+/* The files (and built-in texts) it was loaded from, in order: name, text, length. */
+size_t vg_policy_n_sources(const struct vg_policy *p);
+const char *vg_policy_source(const struct vg_policy *p, size_t i, const char **text, size_t *len);
 
 #endif

@@ -29,6 +29,13 @@ void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hin
 	for (i = 0; i < p->diags_v.n; i++)
 		if (!strcmp(((struct vg_diag *)p->diags_v.v[i])->text, line))
 			return;
+	/* Counted before it is stored: an error that cannot be kept still fails the policy. */
+	if (error)
+		p->n_errors++;
+	if (p->diags_v.n >= VG_POLICY_MAX_DIAGS) {
+		p->n_diags_dropped++;
+		return;
+	}
 	d = vg_arena_alloc(&p->arena, sizeof(*d));
 	if (!d || !(d->text = vg_arena_strndup(&p->arena, line, strlen(line))) ||
 	    vg_ptrvec_push(&p->diags_v, d)) {
@@ -36,8 +43,6 @@ void vg_diag_at(struct vg_policy *p, bool error, struct pos pos, const char *hin
 		return;
 	}
 	d->error = error;
-	if (error)
-		p->n_errors++;
 }
 
 /* ---- positions ---- */
@@ -68,7 +73,7 @@ static size_t esc_len(const char *s, size_t avail)
 struct pos vg_scalar_pos(const struct src_scalar *s, size_t off)
 {
 	struct pos pos = { s->file, s->line, s->col };
-	size_t si = s->start, vi = 0, i, ls;
+	size_t si = s->start, vi = 0, i;
 
 	if (!s->src || s->start >= s->src_len)
 		return pos;
@@ -104,14 +109,12 @@ struct pos vg_scalar_pos(const struct src_scalar *s, size_t off)
 		while (si < s->src_len && s->src[si] != s->val[vi] &&
 		       (s->src[si] == ' ' || s->src[si] == '\t' || s->src[si] == '\n'))
 			si++;
-	pos.line = 1;
-	ls = 0;
-	for (i = 0; i < si; i++)
+	/* Count from the node's own position: never rescan the file. */
+	for (i = s->start; i < si; i++) {
 		if (s->src[i] == '\n')
-			pos.line++, ls = i + 1;
-	pos.col = 1;
-	for (i = ls; i < si; i++)
-		if (((unsigned char)s->src[i] & 0xc0) != 0x80)
+			pos.line++, pos.col = 1;
+		else if (((unsigned char)s->src[i] & 0xc0) != 0x80)
 			pos.col++;
+	}
 	return pos;
 }

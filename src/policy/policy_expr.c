@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Conditions: a syntax tree (policy_parse.c) type-checked into matcher
- * nodes (macros expanded, lists resolved), and the nodes' evaluation.
+ * nodes, macros expanded and lists resolved within policy_limits.h.
+ * policy_node_eval.c evaluates the nodes.
  */
 #include <errno.h>
-#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
+#include "policy/policy_limits.h"
 #include "policy/policy_parse.h"
 
 /* ---- compile ---- */
@@ -59,9 +62,23 @@ static const char *suggest_name(const struct vg_strmap *m, const char *s, size_t
 	return best;
 }
 
-/* Appends the items of list @l, nested lists expanded; cycles reported at @pos. */
+/* Values of one comparison so far: -E2BIG or -EFBIG once the next would pass a bound. */
+static int items_room(const struct vg_policy *p, const struct lits *out)
+{
+	if (out->n >= VG_POLICY_MAX_LIST_ITEMS)
+		return -E2BIG;
+	if (p->total_items + out->n >= VG_POLICY_MAX_TOTAL_ITEMS)
+		return -EFBIG;
+	return 0;
+}
+
+/*
+ * Appends the items of list @l, nested lists expanded; cycles and nesting
+ * reported at @pos. Stops at the first value past a bound (items_room()),
+ * so a few bytes of lists naming lists cannot expand to gigabytes.
+ */
 static int expand_list(struct vg_policy *p, struct list_def *l, struct lits *out, struct pos pos,
-		       const char *via)
+		       const char *via, unsigned depth)
 {
 	size_t i;
 	int err = 0;
@@ -71,6 +88,11 @@ static int expand_list(struct vg_policy *p, struct list_def *l, struct lits *out
 			"list cycle: '%s' contains '%s'", via, l->name);
 		return -ELOOP;
 	}
+	if (depth == VG_POLICY_MAX_LIST_DEPTH) {
+		vg_diag_at(p, true, pos, "flatten the lists", "lists nest deeper than %d levels ('%s' in '%s')",
+			VG_POLICY_MAX_LIST_DEPTH, l->name, via);
+		return -ELOOP;
+	}
 	l->state = 1;
 	for (i = 0; i < l->n_items && !err; i++) {
 		const struct src_scalar *it = &l->items[i];
@@ -78,8 +100,8 @@ static int expand_list(struct vg_policy *p, struct list_def *l, struct lits *out
 			vg_strmap_get(&p->lists, it->val, it->len, false) : NULL;
 
 		if (sub)
-			err = expand_list(p, sub->val, out, vg_scalar_pos(it, 0), l->name);
-		else
+			err = expand_list(p, sub->val, out, vg_scalar_pos(it, 0), l->name, depth + 1);
+		else if (!(err = items_room(p, out)))
 			err = lits_push(out, it->val, it->len, it, 0);
 	}
 	l->state = 0;
@@ -167,31 +189,75 @@ static int parse_num(const char *s, size_t len, bool is_unsigned, int64_t *out)
 static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
 				const struct src_scalar *s);
 
-static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
-			 const struct src_scalar *s, enum ast_kind k, struct vg_ptrvec *kids)
+/* One term of an and/or chain; a macro that is itself such a chain joins this one. */
+static int add_chain_term(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
+			  const struct src_scalar *s, enum ast_kind k, struct vg_ptrvec *kids)
 {
-	struct node *n;
+	struct node *n = compile_ast(p, r, a, s);
+	size_t i;
 
-	if (a->kind == k) {
-		int e1 = collect_chain(p, r, a->l, s, k, kids);
-		int e2 = collect_chain(p, r, a->r, s, k, kids);
-
-		return e1 ? e1 : e2;
-	}
-	n = compile_ast(p, r, a, s);
 	if (!n)
 		return -EINVAL;
-	/* A macro that is itself an and/or chain joins this one: the index and the
-	 * pre-filter look at top-level conjuncts only. */
+	/* The index and the pre-filter look at top-level conjuncts only. */
 	if ((k == AST_AND && n->kind == N_AND) || (k == AST_OR && n->kind == N_OR)) {
-		size_t i;
-
 		for (i = 0; i < n->n_kids; i++)
 			if (vg_ptrvec_push(kids, n->kids[i]))
 				return -ENOMEM;
 		return 0;
 	}
 	return vg_ptrvec_push(kids, n);
+}
+
+/*
+ * The terms of a chain of one operator, left to right, with an explicit
+ * stack: a chain of a thousand 'and's must not be a thousand C frames.
+ * Goes on after a bad term so that one run reports every error.
+ */
+static int collect_chain(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
+			 const struct src_scalar *s, enum ast_kind k, struct vg_ptrvec *kids)
+{
+	struct vg_ptrvec right = { 0 };	/* right-hand sides still to visit */
+	int err = 0, e;
+
+	for (;;) {
+		for (; a->kind == k; a = a->l)
+			if (vg_ptrvec_push(&right, a->r)) {
+				err = -ENOMEM;
+				goto out;
+			}
+		e = add_chain_term(p, r, a, s, k, kids);
+		if (e && !err)
+			err = e;
+		if (err == -ENOMEM || p->over_limit || !right.n)
+			break;
+		a = right.v[--right.n];
+	}
+out:
+	vg_ptrvec_free(&right);
+	return err;
+}
+
+/*
+ * Reports a bound of policy_limits.h and stops the rule (or, for a bound on
+ * the whole policy, the compile). Inside macros the error points where the
+ * rule names the outermost one: that is the line its author can change.
+ */
+static struct node *bound_hit(struct vg_policy *p, const struct src_scalar *s, size_t off,
+			      bool policy_wide, const char *hint, const char *fmt, ...)
+{
+	char msg[300], via[200] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->n_macro_stack)
+		snprintf(via, sizeof(via), ", through macro '%s'", p->macro_stack[0]);
+	vg_diag_at(p, true, p->n_macro_stack ? p->macro_use : vg_scalar_pos(s, off), hint,
+		"rule '%s': %s%s", p->cur_rule ? p->cur_rule->name : "?", msg, via);
+	p->over_limit = true;
+	p->over_policy_limit |= policy_wide;
+	return NULL;
 }
 
 static struct node *compile_ref(struct vg_policy *p, struct vg_rule *r, const struct ast *a,
@@ -229,8 +295,13 @@ static struct node *compile_ref(struct vg_policy *p, struct vg_rule *r, const st
 			"macro cycle: %s", chain);
 		return NULL;
 	}
-	if (!m->ast || p->n_macro_stack == 32)
+	if (!m->ast)
 		return NULL;	/* its syntax error is already reported */
+	if (p->n_macro_stack == VG_POLICY_MAX_MACRO_DEPTH)
+		return bound_hit(p, s, a->off, false, "flatten the chain of macros",
+				 "macros nest deeper than %d levels", VG_POLICY_MAX_MACRO_DEPTH);
+	if (!p->n_macro_stack)
+		p->macro_use = vg_scalar_pos(s, a->off);
 	m->visiting = true;
 	p->macro_stack[p->n_macro_stack++] = m->name;
 	n = compile_ast(p, r, m->ast, &m->cond);
@@ -293,6 +364,21 @@ static const struct vg_field *cmp_field(struct vg_policy *p, struct vg_rule *r, 
 	return f;
 }
 
+static int report_items_bound(struct vg_policy *p, struct pos pos, const char *list, int err)
+{
+	if (err == -E2BIG)
+		vg_diag_at(p, true, pos, "split the values over several rules or lists",
+			"list '%s' expands to more than %u values (limit for one comparison)", list,
+			VG_POLICY_MAX_LIST_ITEMS);
+	else
+		vg_diag_at(p, true, pos, "the policy's lists, as used by its rules, are too large",
+			"the policy's comparisons expand to more than %u values in all (limit)",
+			VG_POLICY_MAX_TOTAL_ITEMS);
+	p->over_limit = true;
+	p->over_policy_limit = err == -EFBIG;
+	return -EINVAL;
+}
+
 /* The operands as literals: unquoted words naming a list stand for its items. */
 static int cmp_literals(struct vg_policy *p, const struct ast *a, const struct src_scalar *s,
 			struct lits *lits)
@@ -308,8 +394,13 @@ static int cmp_literals(struct vg_policy *p, const struct ast *a, const struct s
 		if (!o->quoted && list_op(a->op))
 			ls = vg_strmap_get(&p->lists, o->s, o->len, false);
 		if (ls) {
-			if (expand_list(p, ls->val, lits, opos, ((struct list_def *)ls->val)->name))
-				return -EINVAL;
+			const char *name = ((struct list_def *)ls->val)->name;
+			int err = expand_list(p, ls->val, lits, opos, name, 0);
+
+			if (err == -E2BIG || err == -EFBIG)
+				return report_items_bound(p, opos, name, err);
+			if (err)
+				return err == -ENOMEM ? err : -EINVAL;
 		} else if (a->op == OP_IN && !a->list_syntax) {
 			const char *sug = suggest_name(&p->lists, o->s, o->len);
 
@@ -462,6 +553,7 @@ static struct node *compile_cmp(struct vg_policy *p, struct vg_rule *r, const st
 
 	if (!f || cmp_literals(p, a, s, &lits))
 		goto out;
+	p->total_items += lits.n;
 	cmp = new_node(p, N_CMP);
 	if (!cmp)
 		goto out;
@@ -484,6 +576,20 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 	struct node *n = NULL, *kid;
 	int err;
 
+	if (p->over_limit)
+		return NULL;
+	if (++p->rule_terms > VG_POLICY_MAX_RULE_TERMS)
+		return bound_hit(p, s, a->off, false, "a macro used twice inside a macro used twice doubles each time",
+				 "condition expands to more than %d terms", VG_POLICY_MAX_RULE_TERMS);
+	if (++p->total_terms > VG_POLICY_MAX_TOTAL_TERMS)
+		return bound_hit(p, s, a->off, true, "the policy's conditions, macros expanded, are too large",
+				 "the policy's conditions expand to more than %u terms in all",
+				 VG_POLICY_MAX_TOTAL_TERMS);
+	if (p->depth == VG_POLICY_MAX_EXPANDED_DEPTH)
+		return bound_hit(p, s, a->off, false, "flatten it, or use fewer levels of macros",
+				 "condition nests deeper than %d levels once macros are expanded",
+				 VG_POLICY_MAX_EXPANDED_DEPTH);
+	p->depth++;
 	switch (a->kind) {
 	case AST_AND:
 	case AST_OR:
@@ -517,6 +623,7 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 		n = compile_ref(p, r, a, s);
 		break;
 	}
+	p->depth--;
 	vg_ptrvec_free(&kids);
 	return n;
 }
@@ -562,17 +669,25 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 
 		if (a->kind != N_CMP || a->op != OP_EQ)
 			continue;
-		if (!strcmp(a->field->name, "event.kind")) {
+		if (!strcmp(a->field->name, "event.action")) {
 			for (kk = 0; kk < VG_K_MAX; kk++)
 				if (vg_strmap_get((struct vg_strmap *)&a->set, vg_field_kind_name(kk),
 					       strlen(vg_field_kind_name(kk)), false))
 					k |= VG_KB(kk);
 			if (!(k & r->kinds)) {
-				vg_diag_at(p, false, pos, "compare event.kind with the rule's events",
-					"rule '%s' can never match: event.kind is never one of its values here",
+				vg_diag_at(p, false, pos, "compare event.action with the rule's events",
+					"rule '%s' can never match: event.action is never one of its values here",
 					r->name);
 				return;
 			}
+		}
+		/* Rules see events: event.kind is "event" (policies written before it was event.action) */
+		if (!strcmp(a->field->name, "event.kind") &&
+		    !vg_strmap_get((struct vg_strmap *)&a->set, "event", 5, false)) {
+			vg_diag_at(p, false, pos, "what happened (exec, open, ...) is event.action",
+				"rule '%s' can never match: event.kind is 'event' for every event a rule sees",
+				r->name);
+			return;
 		}
 		if (a->field->type == VG_FT_STRLIST)
 			continue;
@@ -601,108 +716,11 @@ struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r)
 	if (!a)
 		return NULL;
 	p->n_macro_stack = 0;
+	p->depth = 0;
+	p->rule_terms = 0;
+	p->over_limit = false;
 	r->cond = compile_ast(p, r, a, &r->cond_src);
 	if (r->cond)
 		warn_never(p, r);
 	return r->cond;
-}
-
-/* ---- evaluation ---- */
-
-static bool match_value(const struct vg_value *val, void *ctx)
-{
-	const struct node *n = ctx;
-	char buf[VG_MAX_PATH_BYTES];
-	size_t i, len;
-
-	switch (val->type) {
-	case VG_FT_STR:
-	case VG_FT_STRLIST:
-		switch (n->op) {
-		case OP_EQ:
-			return vg_strmap_get((struct vg_strmap *)&n->set, val->s.p, val->s.len, false);
-		case OP_STARTS:
-			for (i = 0; i < n->n_strs; i++)
-				if (val->s.len >= n->lens[i] && !memcmp(val->s.p, n->strs[i], n->lens[i]))
-					return true;
-			return false;
-		case OP_ENDS:
-			for (i = 0; i < n->n_strs; i++)
-				if (val->s.len >= n->lens[i] &&
-				    !memcmp(val->s.p + val->s.len - n->lens[i], n->strs[i], n->lens[i]))
-					return true;
-			return false;
-		case OP_CONTAINS:
-			for (i = 0; i < n->n_strs; i++)
-				if (memmem(val->s.p, val->s.len, n->strs[i], n->lens[i]))
-					return true;
-			return false;
-		case OP_GLOB:
-			len = val->s.len < sizeof(buf) ? val->s.len : sizeof(buf) - 1;
-			memcpy(buf, val->s.p, len);
-			buf[len] = '\0';
-			for (i = 0; i < n->n_strs; i++)
-				if (!fnmatch(n->strs[i], buf, 0))
-					return true;
-			return false;
-		default:
-			return false;
-		}
-	case VG_FT_INT:
-	case VG_FT_UINT: {
-		/* Literals of uint fields were checked non-negative: compare unsigned. */
-		bool u = val->type == VG_FT_UINT;
-		int64_t x = u ? (int64_t)val->u : val->i;
-
-#define CMPV(l) (u ? ((uint64_t)x > (uint64_t)(l)) - ((uint64_t)x < (uint64_t)(l)) : \
-		 (x > (l)) - (x < (l)))
-		if (n->op == OP_EQ) {
-			for (i = 0; i < n->n_nums; i++)
-				if (!CMPV(n->nums[i]))
-					return true;
-			return false;
-		}
-		if (!n->n_nums)
-			return false;
-		switch (n->op) {
-		case OP_LT: return CMPV(n->nums[0]) < 0;
-		case OP_LE: return CMPV(n->nums[0]) <= 0;
-		case OP_GT: return CMPV(n->nums[0]) > 0;
-		case OP_GE: return CMPV(n->nums[0]) >= 0;
-		default: return false;
-		}
-#undef CMPV
-	}
-	case VG_FT_IP:
-		for (i = 0; i < n->n_cidrs; i++)
-			if (vg_field_ip_in_cidr(&val->ip, &n->cidrs[i].net, n->cidrs[i].prefix))
-				return true;
-		return false;
-	}
-	return false;
-}
-
-bool vg_node_eval(const struct node *n, struct vg_event_view *v)
-{
-	size_t i;
-
-	switch (n->kind) {
-	case N_AND:
-		for (i = 0; i < n->n_kids; i++)
-			if (!vg_node_eval(n->kids[i], v))
-				return false;
-		return true;
-	case N_OR:
-		for (i = 0; i < n->n_kids; i++)
-			if (vg_node_eval(n->kids[i], v))
-				return true;
-		return false;
-	case N_NOT:
-		return !vg_node_eval(n->kids[0], v);
-	case N_CONST:
-		return n->value;
-	case N_CMP:
-		return vg_field_each(v, n->field, match_value, (void *)n);
-	}
-	return false;
 }

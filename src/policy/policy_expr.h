@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Conditions: a syntax tree type-checked into matcher nodes, and their evaluation. */
+/* Conditions: a syntax tree type-checked into matcher nodes. */
 #ifndef VIGIL_POLICY_EXPR_H
 #define VIGIL_POLICY_EXPR_H
 
@@ -8,7 +8,6 @@
 
 /* Compiles one rule's condition; NULL after an error. */
 struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r);
-bool vg_node_eval(const struct node *n, struct vg_event_view *v);
 
 /* Whether rule @r's events all have @f; reports an error at @pos if not. */
 bool vg_rule_field_usable(struct vg_policy *p, const struct vg_rule *r, const struct vg_field *f,

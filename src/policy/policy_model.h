@@ -15,6 +15,7 @@
 #include "lib/ptrvec.h"
 #include "lib/strmap.h"
 #include "event/fields.h"
+#include "policy/policy_limits.h"
 #include "policy/policy_types.h"
 
 /* ---- source positions ---- */
@@ -200,10 +201,19 @@ struct vg_policy {
 	uint64_t gen;
 	struct vg_ptrvec cands;		/* scratch of vg_policy_eval() */
 	bool compiled;
+	bool root_owned_only;		/* vg_policy_require_root_owned() */
 	/* while compiling a rule */
 	struct vg_rule *cur_rule;
-	const char *macro_stack[32];	/* for cycle messages */
+	const char *macro_stack[VG_POLICY_MAX_MACRO_DEPTH];	/* for cycle messages */
 	size_t n_macro_stack;
+	struct pos macro_use;		/* where the rule names its outermost macro */
+	unsigned depth;			/* compile_ast() frames open */
+	size_t rule_terms;		/* this rule's terms, expanded */
+	size_t total_terms, total_items;	/* all rules' terms and values, expanded */
+	bool over_limit;		/* a bound was hit and reported: stop this rule */
+	bool over_policy_limit;		/* ... a policy-wide one: stop compiling */
+	size_t n_diags_dropped;		/* beyond VG_POLICY_MAX_DIAGS */
+	char *dropped_note;		/* "... and N more", made once */
 };
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "policy/policy_diag.h"
+#include "policy/policy_limits.h"
 #include "policy/policy_parse.h"
 
 const char *const vg_op_names[OP_MAX] = { "=", "!=", "<", "<=", ">", ">=", "in", "startswith",
@@ -31,15 +32,9 @@ struct tok {
 	bool op_kw;
 };
 
-/*
- * Bounds on what one condition may hold. The parser and the compiler
- * recurse on nesting and on and/or chains, so the input must not choose
- * their depth: a policy of 40,000 '(' overflowed the stack and took the
- * agent down with it. Real conditions nest a handful of levels and hold
- * tens of terms; lists and macros carry anything larger.
- */
-#define MAX_NESTING 64		/* '(' and 'not', one inside the other */
-#define MAX_TERMS 1024		/* comparisons, macro names, and, or, not */
+/* The parser recurses on nesting: the bounds (policy_limits.h) are checked first. */
+#define MAX_NESTING VG_POLICY_MAX_NESTING
+#define MAX_TERMS VG_POLICY_MAX_TERMS
 
 struct parser {
 	struct vg_policy *p;
@@ -346,6 +341,9 @@ struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s)
 	struct ast *a;
 	char buf[64];
 
+	if (s->len > VG_POLICY_MAX_CONDITION_BYTES)
+		return fail(&ps, 0, "name its parts as macros, or put values in a list",
+			    "condition is longer than %d bytes", VG_POLICY_MAX_CONDITION_BYTES);
 	next(&ps);
 	if (ps.t.kind == T_END)
 		return fail(&ps, 0, "write a condition or leave the key out", "empty condition");

@@ -16,7 +16,13 @@ struct ydoc {
 	const char *file;
 	const char *src;
 	size_t len;
+	/* libyaml counts marks in characters; byte offsets of every
+	 * CHARS_PER_STEP-th character make each lookup a short walk. */
+	size_t *step_bytes;
+	size_t n_steps;
 };
+
+#define CHARS_PER_STEP 64
 
 static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
 {
@@ -29,19 +35,43 @@ static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
 	return pos;
 }
 
-/* Byte index of a libyaml mark (line, column in characters) in the source. */
+static bool is_utf8_lead(unsigned char c)
+{
+	return (c & 0xc0) != 0x80;
+}
+
+/* One pass over the source, so that resolving every mark stays linear. */
+static int index_chars(struct ydoc *y)
+{
+	size_t i, chars = 0, n = 0;
+
+	for (i = 0; i < y->len; i++)
+		chars += is_utf8_lead(y->src[i]);
+	y->step_bytes = malloc((chars / CHARS_PER_STEP + 1) * sizeof(size_t));
+	if (!y->step_bytes)
+		return -ENOMEM;
+	for (i = 0, chars = 0; i < y->len; i++) {
+		if (!is_utf8_lead(y->src[i]))
+			continue;
+		if (chars++ % CHARS_PER_STEP == 0)
+			y->step_bytes[n++] = i;
+	}
+	y->n_steps = n;
+	return 0;
+}
+
+/* Byte offset of a libyaml mark, whose index counts characters. */
 static size_t mark_index(const struct ydoc *y, const yaml_mark_t *m)
 {
-	size_t i = 0, line = 0, col = 0;
+	size_t step = m->index / CHARS_PER_STEP, i = 0, chars = 0;
 
-	while (i < y->len && line < m->line)
-		if (y->src[i++] == '\n')
-			line++;
-	while (i < y->len && col < m->column) {
+	if (step < y->n_steps)
+		i = y->step_bytes[step], chars = step * CHARS_PER_STEP;
+	while (i < y->len && chars < m->index) {
 		i++;
-		while (i < y->len && ((unsigned char)y->src[i] & 0xc0) == 0x80)
+		while (i < y->len && !is_utf8_lead(y->src[i]))
 			i++;
-		col++;
+		chars++;
 	}
 	return i;
 }
@@ -600,6 +630,47 @@ static int load_rule(struct ydoc *y, yaml_node_t *map)
 	return add_rule(y, r, name, event);
 }
 
+/*
+ * Refuses a node used twice (an alias of an anchor): a few bytes of
+ * aliases to one large list would make the loader copy it again for each.
+ * libyaml shares aliased nodes, so an alias is a node with two parents.
+ */
+static int refuse_aliases(struct ydoc *y)
+{
+	yaml_node_t *base = y->doc->nodes.start, *n;
+	size_t count = y->doc->nodes.top - base;
+	unsigned char *used = calloc(count + 1, 1);
+	int err = 0;
+
+	if (!used)
+		return -ENOMEM;
+	for (n = base; n < y->doc->nodes.top && !err; n++) {
+		yaml_node_item_t *it;
+		yaml_node_pair_t *pr;
+		int ids[2];
+		size_t k;
+
+		if (n->type == YAML_SEQUENCE_NODE) {
+			for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+				if (used[*it]++)
+					err = *it;
+		} else if (n->type == YAML_MAPPING_NODE) {
+			for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
+				ids[0] = pr->key, ids[1] = pr->value;
+				for (k = 0; k < 2; k++)
+					if (used[ids[k]]++)
+						err = ids[k];
+			}
+		}
+	}
+	free(used);
+	if (err > 0)
+		vg_diag_at(y->p, true, node_pos(y, yaml_document_get_node(y->doc, err)),
+			"write the values out, or use a named list or macro",
+			"YAML anchors and aliases are not allowed in a policy (this node is used twice)");
+	return err > 0 ? 1 : err;
+}
+
 static int load_root(struct ydoc *y, yaml_node_t *root)
 {
 	yaml_node_pair_t *pr;
@@ -642,6 +713,20 @@ static int load_root(struct ydoc *y, yaml_node_t *root)
 	return err;
 }
 
+static struct pos offset_pos(const char *name, const char *text, size_t len, size_t off)
+{
+	struct pos pos = { name, 1, 1 };
+	size_t i;
+
+	for (i = 0; i < off && i < len; i++) {
+		if (text[i] == '\n')
+			pos.line++, pos.col = 1;
+		else if (((unsigned char)text[i] & 0xc0) != 0x80)
+			pos.col++;
+	}
+	return pos;
+}
+
 int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t len)
 {
 	struct ydoc y = { .p = p, .file = name, .src = text, .len = len };
@@ -649,8 +734,12 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 	yaml_document_t doc;
 	int err = 0;
 
-	if (!yaml_parser_initialize(&parser))
+	if (index_chars(&y))
 		return -ENOMEM;
+	if (!yaml_parser_initialize(&parser)) {
+		free(y.step_bytes);
+		return -ENOMEM;
+	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	for (;;) {
 		yaml_node_t *root;
@@ -659,6 +748,13 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 			struct pos pos = { name, (int)parser.problem_mark.line + 1,
 					   (int)parser.problem_mark.column + 1 };
 
+			/* Bad bytes (invalid UTF-8, NUL) are reported by offset, not mark. */
+			if (parser.error == YAML_MEMORY_ERROR) {
+				err = -ENOMEM;
+				break;
+			}
+			if (parser.error == YAML_READER_ERROR)
+				pos = offset_pos(name, text, len, parser.problem_offset);
 			vg_diag_at(p, true, pos, parser.context, "YAML: %s",
 				parser.problem ? parser.problem : "syntax error");
 			break;
@@ -669,11 +765,16 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 			break;
 		}
 		y.doc = &doc;
-		err = load_root(&y, root);
+		err = refuse_aliases(&y);
+		if (!err)
+			err = load_root(&y, root);
+		else if (err > 0)
+			err = 0;	/* reported; the next document may still be read */
 		yaml_document_delete(&doc);
 		if (err)
 			break;
 	}
 	yaml_parser_delete(&parser);
+	free(y.step_bytes);
 	return err;
 }

@@ -113,9 +113,13 @@ static const struct diag_case cases[] = {
 	{ "lists:\n  none: []\n" R("exec", "process.name in none"),
 	  "t.yaml:6:29: warning: 'process.name in' with no values is always false (hint: an empty list matches nothing)",
 	  true },
-	/* 31: warning: event.kind the rule never sees */
-	{ R("exec", "event.kind = open"),
-	  "t.yaml:4:16: warning: rule 'a' can never match: event.kind is never one of its values here (hint: compare event.kind with the rule's events)",
+	/* 31: warning: event.action the rule never sees */
+	{ R("exec", "event.action = open"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: event.action is never one of its values here (hint: compare event.action with the rule's events)",
+	  true },
+	/* 31b: warning: event.kind compared with a kind (event.action names it now) */
+	{ R("exec", "event.kind = exec"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: event.kind is 'event' for every event a rule sees (hint: what happened (exec, open, ...) is event.action)",
 	  true },
 	/* 32: an undefined list inside a macro is reported in the macro */
 	{ "macros:\n  m: process.name in nolist\n" R("exec", "m"),
@@ -193,22 +197,27 @@ static void expect_refused(char *yaml, const char *want)
 
 /*
  * Conditions whose depth the input chooses are refused before the parser
- * or the compiler recurses that deep (these crashed the agent: stack overflow).
+ * or the compiler recurses that deep (these crashed the agent: stack
+ * overflow). The sizes stay under the 64 KiB bound on a condition's text,
+ * which refuses the issue's full-size reproducers first
+ * (tests/unit/test_policy_hostile.py).
  */
 static void test_deep_conditions_are_refused(void **state)
 {
-	char *parens = big_condition("", "(", 40000, "process.pid = 1");
-
 	(void)state;
 	/* The ')'s do not matter: the error comes at the 65th '('. */
-	expect_refused(parens, "t.yaml:4:80: error: condition nests deeper than 64 levels "
+	expect_refused(big_condition("", "(", 20000, "process.pid = 1"),
+		       "t.yaml:4:80: error: condition nests deeper than 64 levels "
 		       "(hint: flatten it, or name its parts as macros)");
-	expect_refused(big_condition("", "not ", 100000, "process.pid = 1"),
+	expect_refused(big_condition("", "not ", 10000, "process.pid = 1"),
 		       "t.yaml:4:272: error: condition nests deeper than 64 levels "
 		       "(hint: flatten it, or name its parts as macros)");
-	expect_refused(big_condition("", "process.pid = 1 and ", 500000, "process.pid = 2"),
+	expect_refused(big_condition("", "process.pid = 1 and ", 3000, "process.pid = 2"),
 		       "t.yaml:4:10256: error: condition has more than 1024 terms "
 		       "(hint: split it into macros or rules, or put values in a list)");
+	expect_refused(big_condition("", "(", 70000, "process.pid = 1"),
+		       "t.yaml:4:16: error: condition is longer than 65536 bytes "
+		       "(hint: name its parts as macros, or put values in a list)");
 }
 
 static void test_nesting_up_to_the_bound_compiles(void **state)
