@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import uuid
 
-from vigil_test import HELPERS, Tracer, free_port, get
+from vigil_test import HELPERS, Tracer, free_port, get, is_alert
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HEADER_RE = re.compile(r"^# ([a-z-]+): (.*)$")
@@ -139,13 +139,13 @@ def run_all(kind, timeout=60):
                 r.left = leftovers(tag)
                 sweep(r.left)
             runs[name] = r
-    alerts = [e for e in agent.events if e.get("kind") == "alert"]
+    alerts = [e for e in agent.events if is_alert(e)]
     return runs, alerts
 
 
 def belongs(alert, pid):
     """Whether ALERT was raised for pid PID or one of its descendants."""
-    ev = alert.get("event", {})
+    ev = alert
     if get(ev, "process.pid") == pid:
         return True
     return any(a.get("pid") == pid for a in get(ev, "process.ancestors", []) or [])
@@ -157,7 +157,7 @@ def of_run(alerts, run):
 
 def attribution_ok(alert, heads):
     """Whether ALERT carries the pid, parent, executable and file/peer the header asks."""
-    ev = alert["event"]
+    ev = alert
     if not get(ev, "process.pid") or get(ev, "process.parent.pid") is None:
         return False
     if "exe" in heads and not fnmatch.fnmatch(get(ev, "process.executable.path") or "",
@@ -173,8 +173,17 @@ def attribution_ok(alert, heads):
     return True
 
 
+def rule_of(alert):
+    return get(alert, "rule.name")
+
+
+def severity_of(alert):
+    return get(alert, "rule.severity")
+
+
 def describe(alerts):
-    return "\n".join("  %s %s: %s" % (a["rule"], a["severity"], a["message"]) for a in alerts) \
+    return "\n".join("  %s %s: %s" % (rule_of(a), severity_of(a), a.get("message"))
+                     for a in alerts) \
         or "  (none)"
 
 

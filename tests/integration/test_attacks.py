@@ -25,7 +25,7 @@ class AttackScenarios(VigilTestCase):
         mine = scenarios.of_run(self.alerts, run)
         self.assertEqual(run.left, [], "%s left behind: %s" % (name, run.left))
         self.assertEqual(run.rc, 0, scenarios.failure(run))
-        hits = [a for a in mine if a["rule"] == heads["rule"]]
+        hits = [a for a in mine if scenarios.rule_of(a) == heads["rule"]]
         good = [a for a in hits if scenarios.attribution_ok(a, heads)]
         if "known-miss" in heads:
             self.assertEqual(good, [], "%s is now detected: drop its known-miss line" % name)
@@ -33,7 +33,7 @@ class AttackScenarios(VigilTestCase):
         self.assertTrue(hits, "%s: no %s alert; its alerts:\n%s"
                         % (name, heads["rule"], scenarios.describe(mine)))
         self.assertTrue(good, "%s: %s alert lacks the attribution %s:\n%s"
-                        % (name, heads["rule"], heads, hits[0]["event"]))
+                        % (name, heads["rule"], heads, hits[0]))
         if "evasion-of" in heads:
             direct = self.runs[heads["evasion-of"]]
             self.assertEqual(direct.heads["rule"], heads["rule"],

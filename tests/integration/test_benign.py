@@ -39,12 +39,13 @@ class BenignWorkloads(VigilTestCase):
         mine = scenarios.of_run(self.alerts, run)
         self.assertEqual(run.left, [], "%s left behind: %s" % (name, run.left))
         self.assertEqual(run.rc, 0, scenarios.failure(run))
-        serious = [a for a in mine if a["severity"] in SERIOUS]
+        serious = [a for a in mine if scenarios.severity_of(a) in SERIOUS]
         self.assertEqual(serious, [], "%s raised:\n%s" % (name, scenarios.describe(serious)))
         allowed = documented().get(name, set())
-        undocumented = sorted({a["rule"] for a in mine} - allowed)
+        undocumented = sorted({scenarios.rule_of(a) for a in mine} - allowed)
         self.assertEqual(undocumented, [], "%s raised alerts docs/rules.md does not list:\n%s"
-                         % (name, scenarios.describe([a for a in mine if a["rule"] in undocumented])))
+                         % (name, scenarios.describe([a for a in mine
+                                                      if scenarios.rule_of(a) in undocumented])))
 
 
 scenarios.add_tests(BenignWorkloads, "benign")

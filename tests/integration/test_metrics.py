@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, free_port, scrape
+from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, alerts, free_port, scrape
 
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$')
 
@@ -157,7 +157,7 @@ class ThresholdMetricsTest(VigilTestCase):
                 self.assertLess(time.monotonic(), deadline, "no threshold window counted")
                 time.sleep(0.1)
             t.stop()
-        self.assertEqual(len([e for e in t.events if e.get("rule") == "scan"]), 1)
+        self.assertEqual(len(alerts(t.events, "scan")), 1)
 
 
 class PrometheusScrapeTest(VigilTestCase):
