@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/timefmt.h"
 #include "output/output.h"
 
 static const char line[] =
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	vg_output_cfg_name_all(&c, 1);
 	if (vg_outputs_init(&outs, &c, 1) || vg_outputs_start(&outs))
 		return 1;
-	r.time_ns = vg_out_wall_ns();
+	r.time_ns = vg_wall_now_ns();
 	t0 = now();
 	for (i = 0; i < n; i++)
 		vg_outputs_push(&outs, &r);

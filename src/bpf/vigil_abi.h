@@ -484,7 +484,10 @@ enum vg_file_syscall {
 #define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path not normalized: emitted unfiltered */
 #define VG_FILE_TARGET_RAW	(1u << 7)	/* target is the caller's string as given (symlink) */
 #define VG_FILE_NORMALIZED	(1u << 8)	/* "." "..", "//" resolved lexically in the kernel before matching */
-#define VG_FILE_BY_INODE	(1u << 9)	/* the file is a watched one by identity (device, inode): watched holds its watched name */
+/* Opened through a bind mount (its root is not its filesystem's root) by a task
+ * outside the initial mount namespace: a container's volume or host path. */
+#define VG_FILE_BIND_MOUNT	(1u << 9)
+#define VG_FILE_BY_INODE	(1u << 10)	/* the file is a watched one by identity (device, inode): watched holds its watched name */
 
 #define VG_FILE_AT_FDCWD	(-100)
 
@@ -528,6 +531,7 @@ struct vg_file {
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
+	struct vg_str extra;	/* VG_FILE_BIND_MOUNT: the mount's root within its filesystem */
 	struct vg_str watched;	/* VG_FILE_BY_INODE: the watched name of this file (hard link, bind mount) */
 	__u8 tail[];
 };
@@ -743,7 +747,7 @@ _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
 _Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
 _Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
-_Static_assert(sizeof(struct vg_file) == 64 + 72, "vg_file size is ABI");
+_Static_assert(sizeof(struct vg_file) == 64 + 80, "vg_file size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");
 _Static_assert(sizeof(struct vg_net_udp_flow) == 64 + 40 + 56, "vg_net_udp_flow size is ABI");

@@ -244,8 +244,9 @@ static int merge_config(struct run_args *a)
 	if (!a->n_policy)
 		a->n_policy = c->n_policy;
 	a->json |= c->json == 1;
-	if (c->alerts_only == 0)	/* alerts_only: false in the file prints every event */
-		a->events = true;
+	a->events |= c->events == 1;
+	if (!a->socket && c->socket[0])
+		a->socket = c->socket;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  * others, like a policy. Every error is one file:line:col line.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include <yaml.h>
 #include "cli/run_config.h"
 #include "lib/log.h"
+#include "lib/trusted_path.h"
 
 enum { OPT_OUTPUT = 1100, OPT_CONFIG, OPT_BPF_STATS };
 
@@ -49,7 +51,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		c->bpf_stats = true;
 		return 0;
 	case ARGP_KEY_INIT:
-		c->json = c->alerts_only = -1;
+		c->json = c->events = -1;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -188,33 +190,39 @@ static int load_key(struct cfg_file *f, yaml_node_t *k, yaml_node_t *v)
 		strcpy(c->metrics, vs);
 		return 0;
 	}
-	if (strcmp(ks, "json") && strcmp(ks, "alerts_only") && strcmp(ks, "bpf_stats"))
-		return fail_at(f, k, "unknown key '%s' (outputs, policy, metrics, json, "
-			       "alerts_only, bpf_stats)", ks);
+	if (!strcmp(ks, "socket")) {
+		if (!vs || !vs[0] || strlen(vs) >= sizeof(c->socket))
+			return fail_at(f, v, "expected the control socket's path%s", "");
+		strcpy(c->socket, vs);
+		return 0;
+	}
+	if (strcmp(ks, "json") && strcmp(ks, "events") && strcmp(ks, "alerts_only") &&
+	    strcmp(ks, "bpf_stats"))
+		return fail_at(f, k, "unknown key '%s' (outputs, policy, metrics, socket, json, "
+			       "events, bpf_stats)", ks);
 	err = bool_of(f, v, &b);
 	if (err)
 		return err;
 	if (!strcmp(ks, "json"))
 		c->json = b;
-	else if (!strcmp(ks, "alerts_only"))
-		c->alerts_only = b;
+	else if (!strcmp(ks, "events"))
+		c->events = b;
+	else if (!strcmp(ks, "alerts_only"))	/* the older spelling of events: false */
+		c->events = !b;
 	else
 		c->bpf_stats |= b;
 	return 0;
 }
 
-/* The file is trusted like a policy: owned by root or us, writable by no one else. */
-static int check_owner(const char *path, FILE *fp)
+/* Trusted like a policy (lib/trusted_path.h): root's, and every directory above it. */
+static int check_owner(const char *path)
 {
-	struct stat st;
+	char why[PATH_MAX + 200];
+	int err = vg_trusted_path(path, why, sizeof(why));
 
-	if (fstat(fileno(fp), &st))
-		return -errno;
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
-		vg_err("%s: must be owned by root and not writable by group or others", path);
-		return -EPERM;
-	}
-	return 0;
+	if (err)
+		vg_err("%s: refused: %s", path, why);
+	return err;
 }
 
 static int load_file(struct vg_run_config *c, const char *path, FILE *fp)
@@ -258,7 +266,7 @@ int vg_run_config_load(struct vg_run_config *c)
 		return -errno;
 	}
 	if (fp) {
-		err = check_owner(path, fp);
+		err = check_owner(path);
 		if (!err)
 			err = load_file(c, path, fp);
 		fclose(fp);

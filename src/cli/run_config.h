@@ -23,9 +23,10 @@ struct vg_run_config {
 	bool bpf_stats;			/* --bpf-stats or bpf_stats: true */
 	/* from the file, for what no flag set */
 	char metrics[128];
+	char socket[108];		/* sun_path's size */
 	char policy[VG_CONFIG_MAX_POLICY][256];
 	size_t n_policy;
-	int json, alerts_only;		/* -1: not in the file */
+	int json, events;		/* -1: not in the file */
 };
 
 extern const struct argp vg_run_config_argp;

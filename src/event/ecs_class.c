@@ -46,6 +46,7 @@ static const struct vg_ecs_class classes[VG_K_MAX] = {
 	[VG_K_NAMESPACE] = C1("process", "change"),
 	[VG_K_IO_URING_SETUP] = C1("process", "info"),
 	[VG_K_IO_URING] = C1("process", "info"),
+	[VG_K_SECCOMP_DENY] = C2("process", "access", "denied"),
 };
 
 const struct vg_ecs_class *vg_ecs_class_of(enum vg_kind k)

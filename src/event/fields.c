@@ -463,8 +463,9 @@ static bool json_leaf(const json_t *j, const struct vg_field *f, vg_value_cb cb,
 	case VG_FT_INT:
 		return json_is_integer(j) ? vg_value_int(json_integer_value(j), cb, ctx) : false;
 	case VG_FT_UINT:
-		if (json_is_boolean(j))	/* a flag printed as a bool reads back as 0/1 */
-			return vg_value_uint(json_is_true(j), cb, ctx);
+		/* Flags printed as booleans (file.mount.bind, container.privileged) read back as 1/0. */
+		if (json_is_boolean(j))
+			return vg_value_uint(json_is_true(j) ? 1 : 0, cb, ctx);
 		if (!json_is_integer(j) || json_integer_value(j) < 0)
 			return false;
 		return vg_value_uint((uint64_t)json_integer_value(j), cb, ctx);

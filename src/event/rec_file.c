@@ -448,6 +448,11 @@ VG_WHEN(is_mount)
 	return type_of(v) == VG_EV_FILE_MOUNT;
 }
 
+VG_WHEN(via_bind)
+{
+	return file_of(v)->fflags & VG_FILE_BIND_MOUNT;
+}
+
 VG_WHEN(failed)
 {
 	return file_of(v)->ret < 0;
@@ -569,6 +574,14 @@ static const struct vg_rec_field file_body[] = {
 	VG_GET("file.path_normalized", VG_FT_UINT, get_true, .out = VG_OUT_BOOL,
 	       .when = normalized),
 	VG_BIT(vg_file, fflags, VG_FILE_PATH_FAULT, "file.path_unreadable", .when = path_fault),
+	VG_BIT(vg_file, fflags, VG_FILE_BIND_MOUNT, "file.mount.bind", .kinds = K(OPEN),
+	       .when = via_bind,
+	       VG_POLICY("1: opened for writing, creating or truncating through a bind mount by a "
+			 "process outside the host's mount namespace (a container's volume or host "
+			 "path); absent otherwise, and only looked for when a rule requires it = 1")),
+	VG_STR(vg_file, extra, "file.mount.source", .kinds = K(OPEN), .when = via_bind,
+	       VG_POLICY("with file.mount.bind: the bind mount's source, as a path within its "
+			 "filesystem (the host path when that filesystem is the host's /)")),
 	VG_STR(vg_file, target, "mount.source", .when = is_mount),
 	VG_STR(vg_file, requested, "mount.fstype", .when = is_mount),
 	VG_GET("error.code", VG_FT_STR, get_errno_name, .when = failed),
@@ -619,8 +632,9 @@ static const struct vg_rec_table *const file_tables[] = {
 static const struct vg_rec_layout file_layout = { file_tables, text_file, NULL };
 
 #define STRS { offsetof(struct vg_file, path), offsetof(struct vg_file, target), \
-	       offsetof(struct vg_file, requested), offsetof(struct vg_file, watched) }
-#define FILE_RECORD(type, kind) { type, kind, sizeof(struct vg_file), 4, STRS, &file_layout }
+	       offsetof(struct vg_file, requested), offsetof(struct vg_file, extra), \
+	       offsetof(struct vg_file, watched) }
+#define FILE_RECORD(type, kind) { type, kind, sizeof(struct vg_file), 5, STRS, &file_layout }
 
 /* One layout for every kind. */
 static const struct vg_record_desc descs[] = {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "lib/host.h"
 #include "lib/version.h"
+#include "lib/timefmt.h"
 #include "output/otlp_pb.h"
 
 #define MAX_DEPTH 8
@@ -253,7 +254,7 @@ static void log_record(struct vg_buf *b, const struct vg_out_item *it)
 		flatten(&rec, ev, path, 0, 0);	/* LogRecord.attributes = 6 */
 		derived_attrs(&rec, ev);
 	}
-	vg_pb_fixed64(&rec, 11, vg_out_wall_ns());
+	vg_pb_fixed64(&rec, 11, vg_wall_now_ns());
 	pb_sub(b, 2, &rec);
 	json_decref(ev);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "lib/log.h"
+#include "lib/timefmt.h"
 #include "output/output.h"
 
 static const char *const drop_names[VG_DROP_MAX] = {
@@ -21,24 +22,6 @@ static const char *const drop_names[VG_DROP_MAX] = {
 const char *vg_drop_reason_name(enum vg_drop_reason r)
 {
 	return (unsigned)r < VG_DROP_MAX ? drop_names[r] : "?";
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-uint64_t vg_out_mono_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
-}
-
-uint64_t vg_out_wall_ns(void)
-{
-	return clock_ns(CLOCK_REALTIME);
 }
 
 void vg_output_fail(struct vg_output *o, const char *fmt, ...)
@@ -155,7 +138,7 @@ static void push_one(struct vg_output *o, const struct vg_out_record *r, uint64_
 
 void vg_outputs_push(struct vg_outputs *outs, const struct vg_out_record *r)
 {
-	uint64_t now = vg_out_mono_ns();
+	uint64_t now = vg_mono_now_ns();
 	size_t i;
 
 	for (i = 0; i < outs->n; i++)
@@ -230,7 +213,7 @@ static unsigned next_backoff(struct vg_output *o, unsigned cur)
 static void deliver(struct vg_output *o, struct vg_out_item **batch, size_t n,
 		    uint64_t stop_deadline)
 {
-	uint64_t first = vg_out_mono_ns();
+	uint64_t first = vg_mono_now_ns();
 	unsigned backoff = 0, sleep_ms;
 	enum vg_send_result r;
 	size_t i;
@@ -243,7 +226,7 @@ static void deliver(struct vg_output *o, struct vg_out_item **batch, size_t n,
 			break;
 		o->retried += n;
 		if (o->cfg.retry_max_s &&
-		    vg_out_mono_ns() - first > (uint64_t)o->cfg.retry_max_s * 1000000000ull) {
+		    vg_mono_now_ns() - first > (uint64_t)o->cfg.retry_max_s * 1000000000ull) {
 			r = VG_SEND_DROP;
 			o->drop_reason = VG_DROP_RETRY_EXPIRED;
 			break;
@@ -254,7 +237,7 @@ static void deliver(struct vg_output *o, struct vg_out_item **batch, size_t n,
 		wait_ms(o, sleep_ms);
 		pthread_mutex_unlock(&o->lock);
 		handle_reopen(o);
-		if (o->stop && vg_out_mono_ns() > stop_deadline) {
+		if (o->stop && vg_mono_now_ns() > stop_deadline) {
 			r = VG_SEND_DROP;
 			o->drop_reason = VG_DROP_SHUTDOWN;
 			break;
@@ -262,8 +245,8 @@ static void deliver(struct vg_output *o, struct vg_out_item **batch, size_t n,
 	}
 	if (r == VG_SEND_OK) {
 		o->sent += n;
-		o->last_success_ns = vg_out_wall_ns();
-		o->last_latency_ns = vg_out_mono_ns() - batch[0]->queued_ns;
+		o->last_success_ns = vg_wall_now_ns();
+		o->last_latency_ns = vg_mono_now_ns() - batch[0]->queued_ns;
 		vg_output_ok(o);
 	} else {
 		o->dropped[o->drop_reason] += n;
@@ -318,7 +301,7 @@ static void *output_thread(void *arg)
 
 	while (opened) {
 		handle_reopen(o);
-		if (o->stop && vg_out_mono_ns() > o->drain_deadline_ns)
+		if (o->stop && vg_mono_now_ns() > o->drain_deadline_ns)
 			break;
 		n = take_batch(o, batch);
 		if (!n && o->stop)
@@ -404,7 +387,7 @@ void vg_outputs_reopen(struct vg_outputs *outs)
 
 void vg_outputs_stop(struct vg_outputs *outs, unsigned drain_ms)
 {
-	uint64_t deadline = vg_out_mono_ns() + (uint64_t)drain_ms * 1000000ull;
+	uint64_t deadline = vg_mono_now_ns() + (uint64_t)drain_ms * 1000000ull;
 	size_t i;
 
 	for (i = 0; i < outs->n; i++) {

@@ -137,7 +137,4 @@ bool vg_outputs_healthy(struct vg_outputs *outs, struct vg_buf *why_json);
 void vg_output_fail(struct vg_output *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vg_output_ok(struct vg_output *o);
 
-uint64_t vg_out_mono_ns(void);
-uint64_t vg_out_wall_ns(void);
-
 #endif

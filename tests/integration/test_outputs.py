@@ -479,7 +479,7 @@ class ConfigFileTest(OutputCase):
         r = subprocess.run([VIGIL, "run", "--config", cfg], capture_output=True, text=True,
                            timeout=30)
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("not writable by group or others", r.stderr)
+        self.assertIn("refused: %s is writable by everyone (mode 0666" % cfg, r.stderr)
         r = subprocess.run([VIGIL, "run", "--output", "ftp:/x"], capture_output=True,
                            text=True, timeout=30)
         self.assertEqual(r.returncode, 64)     # argp's usage error
