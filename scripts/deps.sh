@@ -22,7 +22,7 @@ libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev
 # decodes with npm packages (tests/otlp).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
 util-linux procps prometheus libclang-rt-dev time python3-yaml podman busybox-static \
-dpkg-dev help2man man-db systemd runc rsyslog rsyslog-openssl openssl"
+dpkg-dev help2man man-db systemd runc rsyslog rsyslog-openssl openssl netcat-openbsd socat logrotate"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;

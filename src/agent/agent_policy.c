@@ -152,6 +152,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	struct vg_agent_policy *ap = a->hook_arg;
 	static struct vg_event_view view;	/* large; worker thread only */
 	struct alert_ctx c = { ap, ev, NULL };
+	struct vg_policy_stats st;
 	uint64_t t0;
 
 	swap_pending(ap);
@@ -164,6 +165,8 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	t0 = vg_boot_now_ns();
 	vg_policy_eval(ap->cur, &view, ev->rec->ts_boot_ns, on_alert, &c);
 	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);
+	vg_policy_get_stats(ap->cur, &st);
+	atomic_store(&ap->threshold_bytes, st.threshold_bytes);
 }
 
 static void on_idle(struct vg_agent *a)
@@ -248,6 +251,8 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	vg_prom_one(out, "vigil_policy_generation", "gauge",
 		    "The policy in use: 1 at start, +1 per successful reload.", ap->generation);
 	vg_prom_one(out, "vigil_policy_rules", "gauge", "Rules in the policy in use.", ap->n_rules);
+	vg_prom_one(out, "vigil_policy_threshold_bytes", "gauge",
+		    "Memory held by threshold rules' counting windows.", ap->threshold_bytes);
 	vg_prom_family(out, "vigil_policy_reloads_total", "counter",
 		       "Policy reloads, by result; a failed one leaves the running policy in place.");
 	vg_prom_sample(out, "vigil_policy_reloads_total", ok, 1, ap->reload.ok);

@@ -109,6 +109,14 @@ struct reject_val {
 	__u32 pad;
 };
 
+/* Watched files by identity (vigil_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VG_INODE_WATCH_MAX);
+	__type(key, struct vg_inode_watch_key);
+	__type(value, struct vg_inode_watch);
+} inode_watch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);

@@ -38,6 +38,7 @@ __noinline int file_emit_open(struct opargs *o)
 	struct file *f = NULL;
 	struct dentry_id id = {};
 	struct reject_key key = {};
+	const struct vg_inode_watch *iw = NULL;
 	__u64 gen = file_cache_gen;
 	struct vfsmount *bind = NULL;
 	int rc = -1;
@@ -59,8 +60,9 @@ __noinline int file_emit_open(struct opargs *o)
 		key.mnt = (__u64)fp.mnt;
 		if (file_via_bind(o->task, fp.mnt, o->acc))
 			bind = fp.mnt;
+		iw = inode_watch_of(f);
 		/* Cheap first check, before any slot: this very dentry was rejected before. */
-		rv = bpf_map_lookup_elem(&reject_cache, &key);
+		rv = iw ? NULL : bpf_map_lookup_elem(&reject_cache, &key);
 		if (!bind && rv && rv->gen == gen && rv->parent == id.parent &&
 		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
 		    !(rv->mask & o->acc)) {
@@ -82,9 +84,9 @@ __noinline int file_emit_open(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
-		mask = file_watch_mask(&p);
+		mask = file_watch_mask(&p) | (iw ? iw->mask : 0);
 		if (!(mask & o->acc) && !bind) {
-			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+			if (!iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
 				reject_note(&key, &id, gen, mask);
 			vg_count(VG_CNT_FILTERED);
 			goto out;
@@ -109,6 +111,8 @@ __noinline int file_emit_open(struct opargs *o)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	if (bind)
 		file_put_bind(&t, e, bind, p.slot);
+	if (iw)
+		put_watched(&t, e, iw);
 	vg_submit(NULL, &t);
 out:
 	vg_scratch_release(p.slot);
@@ -153,6 +157,7 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct vg_file *e;
 	struct vg_tail t;
+	const struct vg_inode_watch *iw;
 	struct fpath p = {};
 	struct vfsmount *bind = NULL;
 	__u32 flags, acc;
@@ -174,7 +179,9 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
 		return 0;
-	if (file_resolve((__u64)file, &p) < 0 || (!(file_watch_mask(&p) & acc) && !bind)) {
+	iw = inode_watch_of(file);
+	if (file_resolve((__u64)file, &p) < 0 ||
+	    (!((file_watch_mask(&p) | (iw ? iw->mask : 0)) & acc) && !bind)) {
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}
@@ -187,6 +194,8 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	e->fflags |= put_fpath(&t, &e->path, &p);
 	if (bind)
 		file_put_bind(&t, e, bind, p.slot);
+	if (iw)
+		put_watched(&t, e, iw);
 	vg_submit(ctx, &t);
 out:
 	vg_scratch_release(p.slot);

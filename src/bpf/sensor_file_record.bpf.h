@@ -67,6 +67,7 @@ static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_
 	e->target.off = e->target.len = 0;
 	e->requested.off = e->requested.len = 0;
 	e->extra.off = e->extra.len = 0;
+	e->watched.off = e->watched.len = 0;
 	return e;
 }
 

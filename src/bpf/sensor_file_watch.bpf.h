@@ -122,4 +122,34 @@ static __noinline void reject_note(const struct reject_key *key, const struct de
 	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
 }
 
+/* The watch entry of the opened file by identity, or NULL (the usual case): one
+ * hash lookup on the inode the open already holds. */
+static __always_inline const struct vg_inode_watch *inode_watch_of(struct file *f)
+{
+	struct vg_inode_watch_key k = {};
+	const struct vg_inode_watch *iw;
+
+	if (!f)
+		return NULL;
+	k.ino = BPF_CORE_READ(f, f_inode, i_ino);
+	k.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	iw = bpf_map_lookup_elem(&inode_watch, &k);
+	/* The watched file was replaced and its inode number reused by another. */
+	if (iw && iw->generation != BPF_CORE_READ(f, f_inode, i_generation))
+		return NULL;
+	return iw;
+}
+
+/* Marks the record as a watched file reached by identity, with the watched name. */
+static __always_inline void put_watched(struct vg_tail *t, struct vg_file *e,
+					const struct vg_inode_watch *iw)
+{
+	__u32 len = iw->len;
+
+	if (len > VG_INODE_WATCH_PATH_BYTES)
+		len = VG_INODE_WATCH_PATH_BYTES;
+	e->fflags |= VG_FILE_BY_INODE;
+	vg_tail_put_bytes(t, &e->watched, iw->path, len);
+}
+
 #endif /* SENSOR_FILE_WATCH_BPF_H */

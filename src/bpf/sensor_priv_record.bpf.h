@@ -59,6 +59,9 @@ static __always_inline void fill_sys(struct vg_priv_sys *s, const struct vg_pend
 {
 	s->call = p->call;
 	s->flags = p->flags;
+	/* by pid, not by name: a process may call itself anything */
+	if (vigil_tgid && (bpf_get_current_pid_tgid() >> 32) == vigil_tgid)
+		s->flags |= VG_PRIV_ACTOR_VIGIL;
 	s->ret = ret;
 }
 

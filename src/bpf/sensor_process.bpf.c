@@ -185,6 +185,9 @@ static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *tas
 	e->pad = 0;
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
 		e->flags |= VG_EXEC_SECUREEXEC;
+	/* Fileless: a memfd or a file deleted before exec has no link left. */
+	if (BPF_CORE_READ(bprm, file, f_inode, i_nlink) == 0)
+		e->flags |= VG_EXEC_UNLINKED;
 }
 
 /* The policy's kill rule on the new executable (key: its path), if any. */

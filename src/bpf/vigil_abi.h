@@ -167,6 +167,7 @@ struct vg_str {
 #define VG_EXEC_FILENAME_TRUNC	(1u << 4)
 #define VG_EXEC_SECUREEXEC	(1u << 5)	/* setuid/setgid/file caps: privileges gained */
 #define VG_EXEC_ARGV_FAULT	(1u << 6)	/* argv could not be read at all */
+#define VG_EXEC_UNLINKED	(1u << 7)	/* the executable has no name on disk (memfd, deleted) */
 
 struct vg_exec {
 	struct vg_hdr hdr;
@@ -265,6 +266,7 @@ struct vg_priv_sys {
 #define VG_PRIV_TARGET_VIGIL	(1u << 1)	/* the target is the vigil agent itself */
 #define VG_PRIV_STR_TRUNC	(1u << 2)	/* a string was cut at its bound */
 #define VG_PRIV_READ_FAULT	(1u << 3)	/* user memory could not be read at entry */
+#define VG_PRIV_ACTOR_VIGIL	(1u << 4)	/* the acting process is the vigil agent itself */
 
 struct vg_cred_set {
 	__u32 uid, euid, suid, fsuid;
@@ -485,8 +487,32 @@ enum vg_file_syscall {
 /* Opened through a bind mount (its root is not its filesystem's root) by a task
  * outside the initial mount namespace: a container's volume or host path. */
 #define VG_FILE_BIND_MOUNT	(1u << 9)
+#define VG_FILE_BY_INODE	(1u << 10)	/* the file is a watched one by identity (device, inode): watched holds its watched name */
 
 #define VG_FILE_AT_FDCWD	(-100)
+
+/*
+ * Watched files by identity: an open whose file has this (device, inode) is
+ * a watched file whatever name reached it (a hard link, a bind mount, a
+ * path in another mount namespace). Filled by user space from the policy's
+ * exact paths; dev is the kernel's encoding (s_dev).
+ */
+#define VG_INODE_WATCH_PATH_BYTES 128
+#define VG_INODE_WATCH_MAX 256
+
+struct vg_inode_watch_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct vg_inode_watch {
+	__u32 mask;		/* VG_FACC_* watched */
+	__u32 len;		/* bytes of path */
+	__u32 generation;	/* i_generation: a freed and reused inode number is another file */
+	__u32 pad;
+	char path[VG_INODE_WATCH_PATH_BYTES];
+};
 
 struct vg_file {
 	struct vg_hdr hdr;
@@ -506,6 +532,7 @@ struct vg_file {
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
 	struct vg_str extra;	/* VG_FILE_BIND_MOUNT: the mount's root within its filesystem */
+	struct vg_str watched;	/* VG_FILE_BY_INODE: the watched name of this file (hard link, bind mount) */
 	__u8 tail[];
 };
 
@@ -720,7 +747,7 @@ _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
 _Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
 _Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
-_Static_assert(sizeof(struct vg_file) == 64 + 72, "vg_file size is ABI");
+_Static_assert(sizeof(struct vg_file) == 64 + 80, "vg_file size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");
 _Static_assert(sizeof(struct vg_net_udp_flow) == 64 + 40 + 56, "vg_net_udp_flow size is ABI");

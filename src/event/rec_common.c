@@ -425,7 +425,9 @@ static const struct vg_rec_field process[] = {
 		VG_POLICY("last component of process.executable.path")),
 	DERIVED("process.command_line", VG_FT_STR, get_cmdline, .json_get = json_cmdline,
 		VG_POLICY("arguments joined by single spaces")),
-	VG_STR(vg_exec, filename, "process.executable.invoked_path", .kinds = K(EXEC)),
+	VG_STR(vg_exec, filename, "process.executable.invoked_path", .kinds = K(EXEC),
+	       VG_POLICY("the name given to execve (a script's own path; the kernel's "
+			 "executable is then its interpreter)")),
 	VG_BIT(vg_exec, flags, VG_EXEC_EXE_TRUNC, "process.executable.truncated", .kinds = K(EXEC)),
 	VG_LIST("process.args", get_args, .when = has_identity,
 		VG_POLICY("arguments, argv[0] first; a comparison matches if any argument does")),

@@ -321,6 +321,45 @@ VG_GETTER(get_access)
 	return vg_value_words(w, n, cb, ctx);
 }
 
+/*
+ * file.paths: every name the event acts on. A rename or link also lands on
+ * its new name, so a rule on file.paths judges "moved into /etc/cron.d"
+ * like a write there; the kernel's path filter tests both names too.
+ */
+static bool two_names(enum vg_kind k)
+{
+	return k == VG_K_RENAME || k == VG_K_LINK;
+}
+
+VG_WHEN(by_inode)
+{
+	return file_of(v)->fflags & VG_FILE_BY_INODE;
+}
+
+VG_GETTER(get_watched)
+{
+	return vg_value_rec_str(v, &file_of(v)->watched, cb, ctx);
+}
+
+/* Another name for a watched file (hard link, bind mount) names the watched one too. */
+VG_GETTER(get_paths)
+{
+	return get_path(v, e, cb, ctx) || (two_names(v->kind) && get_target(v, e, cb, ctx)) ||
+	       (by_inode(v) && get_watched(v, e, cb, ctx));
+}
+
+static bool json_file_paths(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			    void *ctx)
+{
+	static const struct vg_field str = { "file.path", VG_FT_STR, VG_KINDS_ALL, false, "",
+					     NULL, NULL };
+
+	(void)f;
+	return vg_field_json_walk(v->json, "file.path", &str, cb, ctx) ||
+	       (two_names(v->kind) && vg_field_json_walk(v->json, "file.target_path", &str, cb, ctx)) ||
+	       vg_field_json_walk(v->json, "file.watched_path", &str, cb, ctx);
+}
+
 /* chmod, mknod and creating opens carry a mode. */
 VG_WHEN(has_mode)
 {
@@ -501,6 +540,11 @@ static const struct vg_rec_field file_body[] = {
 	       .policy_kinds = K(RENAME) | K(LINK) | K(SYMLINK) | K(MOUNT),
 	       VG_POLICY("new name (rename), link target (link, symlink), mount point (mount)")),
 	VG_GET("file.target_path_source", VG_FT_STR, get_target_source, .when = has_target_source),
+	VG_GET("file.watched_path", VG_FT_STR, get_watched, .when = by_inode),
+	VG_GET("file.paths", VG_FT_STRLIST, get_paths, .out = VG_OUT_NONE, .json_get = json_file_paths,
+	       VG_POLICY("every name of the file acted on: file.path; for rename and link also "
+			 "file.target_path; for another name of a watched file (hard link, bind "
+			 "mount) the watched name")),
 	VG_STR(vg_file, requested, "file.requested_path", .when = requested_differs),
 	VG_LIST("file.access", get_access,
 		VG_POLICY("what the event does, as words: open: read, write or read-write (path for "
@@ -588,8 +632,9 @@ static const struct vg_rec_table *const file_tables[] = {
 static const struct vg_rec_layout file_layout = { file_tables, text_file, NULL };
 
 #define STRS { offsetof(struct vg_file, path), offsetof(struct vg_file, target), \
-	       offsetof(struct vg_file, requested), offsetof(struct vg_file, extra) }
-#define FILE_RECORD(type, kind) { type, kind, sizeof(struct vg_file), 4, STRS, &file_layout }
+	       offsetof(struct vg_file, requested), offsetof(struct vg_file, extra), \
+	       offsetof(struct vg_file, watched) }
+#define FILE_RECORD(type, kind) { type, kind, sizeof(struct vg_file), 5, STRS, &file_layout }
 
 /* One layout for every kind. */
 static const struct vg_record_desc descs[] = {

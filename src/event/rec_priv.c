@@ -68,6 +68,12 @@ VG_WHEN(read_fault)
 	return sys_of(v)->flags & VG_PRIV_READ_FAULT;
 }
 
+/* Only the agent's own calls say so: every other record stays as it was. */
+VG_WHEN(by_vigil)
+{
+	return sys_of(v)->flags & VG_PRIV_ACTOR_VIGIL;
+}
+
 VG_WHEN(sys_fd)
 {
 	return sys_of(v)->ret >= 0;
@@ -91,10 +97,12 @@ VG_GETTER(get_cred_args)
 }
 
 static const struct vg_rec_field syscall_fields[] = {
-	VG_GET("syscall.name", VG_FT_STR, get_call),
+	VG_GET("syscall.name", VG_FT_STR, get_call, VG_POLICY("the system call, e.g. setns, unshare, setuid")),
 	SYS(ret, "syscall.result"),
 	VG_GET("syscall.args", VG_FT_INT, get_cred_args, .kinds = KINDS_CRED, .out = VG_OUT_LIST),
 	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
+	SYS_BIT(VG_PRIV_ACTOR_VIGIL, "syscall.by_vigil", .when = by_vigil,
+		VG_POLICY("1 when the caller is this vigil agent (by pid, never by name); absent otherwise")),
 	VG_GET("error.code", VG_FT_STR, get_sys_error, .when = sys_failed),
 };
 
@@ -220,9 +228,10 @@ static const struct vg_rec_field target_fields[] = {
 	VG_GET("target.process.thread.id", VG_FT_INT, get_target_tid),
 	VG_GET("target.process.start_time", VG_FT_UINT, get_target_start, .when = target_known),
 	VG_GET("target.process.name", VG_FT_STR, get_target_name, .when = target_known),
-	VG_GET("target.process.executable.path", VG_FT_STR, get_target_exe),
+	VG_GET("target.process.executable.path", VG_FT_STR, get_target_exe,
+	       VG_POLICY("executable of the process traced, read/written or signalled")),
 	SYS_BIT(VG_PRIV_TARGET_KNOWN, "target.found"),
-	SYS_BIT(VG_PRIV_TARGET_VIGIL, "target.is_vigil"),
+	SYS_BIT(VG_PRIV_TARGET_VIGIL, "target.is_vigil", VG_POLICY("1 when the target is this vigil agent (by pid)")),
 };
 
 /* ---- per kind ---- */
@@ -236,7 +245,8 @@ VG_GETTER(get_request_name)
 
 static const struct vg_rec_field ptrace_fields[] = {
 	VG_NUM(vg_ptrace, request, "ptrace.request"),
-	VG_GET("ptrace.request_name", VG_FT_STR, get_request_name),
+	VG_GET("ptrace.request_name", VG_FT_STR, get_request_name,
+	       VG_POLICY("ptrace request, e.g. PTRACE_ATTACH, PTRACE_POKEDATA")),
 	VG_HEX(vg_ptrace, addr, "ptrace.address"),
 	VG_HEX(vg_ptrace, data, "ptrace.data"),
 };
@@ -247,7 +257,8 @@ VG_GETTER(get_vm_operation)
 }
 
 static const struct vg_rec_field process_vm_fields[] = {
-	VG_GET("process_vm.operation", VG_FT_STR, get_vm_operation),
+	VG_GET("process_vm.operation", VG_FT_STR, get_vm_operation,
+	       VG_POLICY("read (process_vm_readv) or write (process_vm_writev)")),
 	VG_NUM(vg_process_vm, local_iovcnt, "process_vm.local_iov_count"),
 	VG_NUM(vg_process_vm, remote_iovcnt, "process_vm.remote_iov_count"),
 };
@@ -428,8 +439,9 @@ VG_GETTER(get_option_name)
 
 static const struct vg_rec_field prctl_fields[] = {
 	VG_NUM(vg_prctl, option, "prctl.option"),
-	VG_GET("prctl.option_name", VG_FT_STR, get_option_name),
-	VG_CHARS(vg_prctl, name, "prctl.name", .when = set_name),
+	VG_GET("prctl.option_name", VG_FT_STR, get_option_name, VG_POLICY("prctl option, e.g. PR_SET_NAME")),
+	VG_CHARS(vg_prctl, name, "prctl.name", .when = set_name,
+		 VG_POLICY("name a process gave itself with PR_SET_NAME")),
 	VG_CHARS(vg_prctl, old_name, "prctl.old_name", .when = set_name),
 	VG_NUM(vg_prctl, arg2, "prctl.value", .when = not_set_name),
 };
@@ -525,12 +537,31 @@ VG_GETTER(get_user_source)
 	return vg_value_cstr("user", cb, ctx);
 }
 
+/* file.paths of an io_uring open: its one name, so file rules on file.paths apply. */
+VG_GETTER(get_uring_paths)
+{
+	return vg_value_rec_str(v, &((const struct vg_iouring *)v->rec)->path, cb, ctx);
+}
+
+static bool json_uring_paths(struct vg_event_view *v, const struct vg_field *f, vg_value_cb cb,
+			     void *ctx)
+{
+	static const struct vg_field str = { "file.path", VG_FT_STR, VG_KINDS_ALL, false, "",
+					     NULL, NULL };
+
+	(void)f;
+	return vg_field_json_walk(v->json, "file.path", &str, cb, ctx);
+}
+
 static const struct vg_rec_field iouring_fields[] = {
-	VG_GET("io_uring.operation", VG_FT_STR, get_uring_op),
+	VG_GET("io_uring.operation", VG_FT_STR, get_uring_op, VG_POLICY("io_uring operation, e.g. OPENAT")),
 	VG_NUM(vg_iouring, opcode, "io_uring.opcode"),
 	VG_NUM(vg_iouring, fd, "io_uring.fd"),
 	VG_NUM(vg_iouring, user_data, "io_uring.user_data"),
-	VG_STR(vg_iouring, path, "file.path", .when = uring_open),
+	VG_STR(vg_iouring, path, "file.path", .when = uring_open,
+	       VG_POLICY("path of an io_uring open, as submitted")),
+	VG_GET("file.paths", VG_FT_STRLIST, get_uring_paths, .out = VG_OUT_NONE,
+	       .json_get = json_uring_paths, .when = uring_open, VG_POLICY("file.path, as a list")),
 	VG_GET("file.path_source", VG_FT_STR, get_user_source, .when = uring_open),
 	VG_BIT(vg_iouring, flags, VG_PRIV_STR_TRUNC, "file.truncated", .when = uring_open),
 };

@@ -53,6 +53,8 @@ static const struct vg_rec_field exec_process[] = {
 	VG_HEX(vg_exec, cap_effective, "process.capabilities.effective"),
 	VG_HEX(vg_exec, cap_permitted, "process.capabilities.permitted"),
 	VG_BIT(vg_exec, flags, VG_EXEC_SECUREEXEC, "process.privileged_exec"),
+	VG_BIT(vg_exec, flags, VG_EXEC_UNLINKED, "process.fileless",
+	       VG_POLICY("1 when the executable had no name on disk at exec (memfd, deleted file)")),
 	VG_NUM(vg_exec, old_pid, "process.exec_thread_id"),
 	VG_BIT(vg_exec, flags, VG_EXEC_CWD_TRUNC, "process.working_directory_truncated"),
 };

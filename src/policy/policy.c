@@ -13,6 +13,7 @@
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
 #include "policy/policy_model.h"
+#include "policy/policy_threshold.h"
 #include "policy/policy_yaml.h"
 
 const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n)
@@ -81,8 +82,10 @@ void vg_policy_free(struct vg_policy *p)
 	if (!p)
 		return;
 	vg_index_free(p);
-	for (i = 0; i < p->rules.n; i++)
+	for (i = 0; i < p->rules.n; i++) {
 		vg_throttle_free(p->rules.v[i]);
+		vg_threshold_free(p, p->rules.v[i]);
+	}
 	for (i = 0; i < p->files.n; i++) {
 		struct src_file *f = p->files.v[i];
 
@@ -367,13 +370,15 @@ static int compile_template(struct vg_policy *p, struct vg_rule *r)
 	return 0;
 }
 
-static int compile_throttle_keys(struct vg_policy *p, struct vg_rule *r)
+/* The fields named by the @n scalars at @src (a throttle or threshold's @what) into @out. */
+static int compile_key_fields(struct vg_policy *p, struct vg_rule *r, const struct src_scalar *src,
+			      size_t n, const struct vg_field **out, const char *what)
 {
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < r->n_thr_keys; i++) {
-		const struct src_scalar *s = &r->thr_key_src[i];
+	for (i = 0; i < n; i++) {
+		const struct src_scalar *s = &src[i];
 		const struct vg_field *f = vg_field_lookup(s->val, s->len);
 
 		if (!f) {
@@ -382,15 +387,28 @@ static int compile_throttle_keys(struct vg_policy *p, struct vg_rule *r)
 
 			snprintf(hint, sizeof(hint), "did you mean '%s'?", sug ? sug : "");
 			vg_diag_at(p, true, vg_scalar_pos(s, 0), sug ? hint : "see 'vigil policy fields'",
-				"unknown field '%s' in throttle key", s->val);
+				"unknown field '%s' in %s", s->val, what);
 			err = -EINVAL;
 			continue;
 		}
 		if (!vg_rule_field_usable(p, r, f, vg_scalar_pos(s, 0)))
 			err = -EINVAL;
-		r->thr_keys[i] = f;
+		out[i] = f;
 	}
 	return err;
+}
+
+static int compile_throttle_keys(struct vg_policy *p, struct vg_rule *r)
+{
+	int err = compile_key_fields(p, r, r->thr_key_src, r->n_thr_keys, r->thr_keys,
+				     "throttle key");
+	int err2 = compile_key_fields(p, r, r->thd_key_src, r->n_thd_keys, r->thd_keys,
+				      "threshold key");
+
+	if (!err2 && r->has_thd_distinct)
+		err2 = compile_key_fields(p, r, &r->thd_distinct_src, 1, &r->thd_distinct,
+					  "threshold distinct");
+	return err ? err : err2;
 }
 
 static const vg_kinds_t deniable = VG_KB(VG_K_EXEC) | VG_KB(VG_K_OPEN) | VG_KB(VG_K_CONNECT) |

@@ -13,6 +13,7 @@
 #include "policy/policy_expr.h"
 #include "policy/policy_node_eval.h"
 #include "policy/policy_model.h"
+#include "policy/policy_threshold.h"
 
 /* ---- index ---- */
 
@@ -310,15 +311,12 @@ static bool throttle_pass(struct vg_policy *p, struct vg_rule *r, struct vg_even
 	char key[1024];
 	struct vg_strmap_slot *s;
 	struct throttle_ent *e;
-	size_t off = 0, i;
+	size_t off;
 
 	*suppressed = 0;
 	if (!r->thr_count)
 		return true;
-	for (i = 0; i < r->n_thr_keys && off + 1 < sizeof(key); i++) {
-		off += vg_field_format(v, r->thr_keys[i], key + off, sizeof(key) - off);
-		key[off++] = '\x1f';	/* unit separator: "a b" + "c" differs from "a" + "b c" */
-	}
+	off = vg_rule_key_format(v, r->thr_keys, r->n_thr_keys, key, sizeof(key));
 	s = vg_strmap_get(&r->thr, key, off, false);
 	if (!s && r->thr.n >= THROTTLE_MAX_KEYS) {
 		off = 0;	/* the shared overflow bucket */
@@ -461,6 +459,8 @@ static bool make_alert(struct vg_policy *p, struct vg_rule *r, struct vg_event_v
 		       uint64_t now_ns, struct vg_alert *a)
 {
 	memset(a, 0, offsetof(struct vg_alert, message));
+	if (!vg_threshold_reached(p, r, v, now_ns))
+		return false;
 	if (!throttle_pass(p, r, v, now_ns, &a->suppressed))
 		return false;
 	a->rule = r;

@@ -57,6 +57,24 @@ bool vg_prefilter_leaf(const struct node *n)
 	}
 }
 
+/*
+ * The file sensor tests both names of a rename or link against the path
+ * trie, so a rule may constrain file.paths (every name the event acts on),
+ * or on those two kinds alone the new name (file.target_path), and keep
+ * the filter: "moved into /etc/cron.d" is still a file.path prefix.
+ */
+static bool two_name_leaf(const struct vg_rule *r, const struct vg_field *f,
+			  const struct node *n)
+{
+	const vg_kinds_t two = VG_KB(VG_K_RENAME) | VG_KB(VG_K_LINK);
+
+	if (strcmp(f->name, "file.path") || n->kind != N_CMP ||
+	    (n->op != OP_EQ && n->op != OP_STARTS))
+		return false;
+	return !strcmp(n->field->name, "file.paths") ||
+	       (!(r->kinds & ~two) && !strcmp(n->field->name, "file.target_path"));
+}
+
 static const struct node *constraint(const struct vg_rule *r, const struct vg_field *f)
 {
 	struct node *const *kids;
@@ -64,7 +82,8 @@ static const struct node *constraint(const struct vg_rule *r, const struct vg_fi
 
 	conjuncts(r, &kids, &n);
 	for (i = 0; i < n; i++)
-		if (kids[i]->kind == N_CMP && kids[i]->field == f && vg_prefilter_leaf(kids[i]))
+		if (kids[i]->kind == N_CMP && ((kids[i]->field == f && vg_prefilter_leaf(kids[i])) ||
+					       two_name_leaf(r, f, kids[i])))
 			return kids[i];
 	return NULL;
 }
@@ -127,12 +146,14 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
 	size_t i, j;
 	int err = 0;
 
-	if (c->field->type == VG_FT_STR && c->op == OP_EQ) {
+	bool str = c->field->type == VG_FT_STR || c->field->type == VG_FT_STRLIST;
+
+	if (str && c->op == OP_EQ) {
 		for (i = 0; i < c->set.cap && !err; i++)
 			if (c->set.slots[i].key)
 				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
 					      c->set.slots[i].len);
-	} else if (c->field->type == VG_FT_STR) {
+	} else if (str) {
 		for (i = 0; i < c->n_strs && !err; i++)
 			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i]);
 	} else if (c->field->type == VG_FT_IP) {

@@ -141,6 +141,15 @@ struct vg_rule {
 	const struct vg_field **thr_keys;
 	size_t n_thr_keys;
 	struct vg_strmap thr;		/* key text -> struct throttle_ent * (malloc'd) */
+	/* threshold: count 0 = none (policy_threshold.c) */
+	uint64_t thd_count, thd_per_ns;
+	const struct vg_field **thd_keys;
+	size_t n_thd_keys;
+	const struct vg_field *thd_distinct;	/* NULL: count events, not values */
+	struct src_scalar *thd_key_src;
+	struct src_scalar thd_distinct_src;
+	bool has_thd_distinct;
+	struct vg_strmap thd;		/* key text -> struct thd_ent * (malloc'd) */
 	struct pos pos;			/* of its name */
 	struct pos act_pos;		/* of its action */
 	/* raw, before compile */

@@ -54,6 +54,8 @@ struct vg_policy_stats {
 	uint64_t rule_evals;		/* rule conditions evaluated (the index keeps this low) */
 	uint64_t alerts;
 	uint64_t suppressed;
+	uint64_t threshold_keys;	/* windows held by threshold rules */
+	uint64_t threshold_bytes;	/* their memory */
 };
 
 /* ---- kernel pre-filter, as the policy compiles it ---- */

@@ -6,6 +6,7 @@
 #include <yaml.h>
 #include "policy/policy_diag.h"
 #include "policy/policy_model.h"
+#include "policy/policy_threshold.h"
 #include "policy/policy_parse.h"
 #include "policy/policy_yaml.h"
 
@@ -343,10 +344,42 @@ static int load_event(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 	return 0;
 }
 
+/* key: FIELD or [FIELD, ...] of a throttle or threshold (@what), as source scalars. */
+static int load_key_fields(struct ydoc *y, yaml_node_t *val, const char *what,
+			   struct src_scalar **src, const struct vg_field ***fields, size_t *n_out)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *items[16];
+	size_t n = 0, i;
+
+	if (is_scalar(val)) {
+		items[n++] = val;
+	} else if (val && val->type == YAML_SEQUENCE_NODE) {
+		for (it = val->data.sequence.items.start;
+		     it < val->data.sequence.items.top && n < 16; it++)
+			items[n++] = yaml_document_get_node(y->doc, *it);
+	} else {
+		vg_diag_at(y->p, true, node_pos(y, val), NULL,
+			   "%s key is a field or a list of fields", what);
+		return 0;
+	}
+	*src = vg_arena_alloc(&y->p->arena, (n + 1) * sizeof(**src));
+	*fields = vg_arena_alloc(&y->p->arena, (n + 1) * sizeof(**fields));
+	if (!*src || !*fields)
+		return -ENOMEM;
+	*n_out = 0;
+	for (i = 0; i < n; i++) {
+		if (!expect(y, items[i], YAML_SCALAR_NODE, "a key is a field name"))
+			continue;
+		if (to_scalar(y, items[i], &(*src)[(*n_out)++]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int load_throttle(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 {
 	yaml_node_pair_t *pr;
-	size_t i;
 
 	if (!expect(y, v, YAML_MAPPING_NODE, "throttle is {count: N, per: 60s, key: [fields]}"))
 		return 0;
@@ -365,32 +398,9 @@ static int load_throttle(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 				vg_diag_at(y->p, true, node_pos(y, val), "e.g. 500ms, 60s, 5m, 1h",
 					"bad throttle interval");
 		} else if (!strcmp(key, "key")) {
-			yaml_node_item_t *it;
-			yaml_node_t *items[16];
-			size_t n = 0;
-
-			if (is_scalar(val)) {
-				items[n++] = val;
-			} else if (val && val->type == YAML_SEQUENCE_NODE) {
-				for (it = val->data.sequence.items.start;
-				     it < val->data.sequence.items.top && n < 16; it++)
-					items[n++] = yaml_document_get_node(y->doc, *it);
-			} else {
-				vg_diag_at(y->p, true, node_pos(y, val), NULL,
-					"throttle key is a field or a list of fields");
-				continue;
-			}
-			r->thr_key_src = vg_arena_alloc(&y->p->arena, (n + 1) * sizeof(*r->thr_key_src));
-			r->thr_keys = vg_arena_alloc(&y->p->arena, (n + 1) * sizeof(*r->thr_keys));
-			if (!r->thr_key_src || !r->thr_keys)
+			if (load_key_fields(y, val, "throttle", &r->thr_key_src, &r->thr_keys,
+					    &r->n_thr_keys))
 				return -ENOMEM;
-			r->n_thr_keys = 0;
-			for (i = 0; i < n; i++) {
-				if (!expect(y, items[i], YAML_SCALAR_NODE, "a throttle key is a field name"))
-					continue;
-				if (to_scalar(y, items[i], &r->thr_key_src[r->n_thr_keys++]))
-					return -ENOMEM;
-			}
 		} else {
 			vg_diag_at(y->p, true, node_pos(y, k), "throttle keys are count, per and key",
 				"unknown throttle key '%s'", key);
@@ -402,8 +412,57 @@ static int load_throttle(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 	return 0;
 }
 
+/*
+ * threshold: {count: N, per: D, key: FIELD(S), distinct: FIELD}: the rule
+ * alerts once per window of D when N matches (or N distinct values of the
+ * distinct field) share a key (policy_threshold.c).
+ */
+static int load_threshold(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
+{
+	yaml_node_pair_t *pr;
+
+	if (!expect(y, v, YAML_MAPPING_NODE,
+		    "threshold is {count: N, per: 5s, key: [fields], distinct: field}"))
+		return 0;
+	for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key = is_scalar(k) ? scalar_str(k) : "";
+
+		if (!strcmp(key, "count")) {
+			if (!is_scalar(val) || parse_uint(scalar_str(val), &r->thd_count) ||
+			    !r->thd_count || r->thd_count > VG_THRESHOLD_MAX_COUNT)
+				vg_diag_at(y->p, true, node_pos(y, val), "e.g. count: 20",
+					   "threshold count must be 1 to %d", VG_THRESHOLD_MAX_COUNT);
+		} else if (!strcmp(key, "per")) {
+			if (!is_scalar(val) || parse_duration(scalar_str(val), &r->thd_per_ns))
+				vg_diag_at(y->p, true, node_pos(y, val), "e.g. 500ms, 5s, 5m",
+					   "bad threshold interval");
+		} else if (!strcmp(key, "key")) {
+			if (load_key_fields(y, val, "threshold", &r->thd_key_src, &r->thd_keys,
+					    &r->n_thd_keys))
+				return -ENOMEM;
+		} else if (!strcmp(key, "distinct")) {
+			if (!expect(y, val, YAML_SCALAR_NODE, "distinct is one field name"))
+				continue;
+			if (to_scalar(y, val, &r->thd_distinct_src))
+				return -ENOMEM;
+			r->has_thd_distinct = true;
+		} else {
+			vg_diag_at(y->p, true, node_pos(y, k),
+				   "threshold keys are count, per, key and distinct",
+				   "unknown threshold key '%s'", key);
+		}
+	}
+	if (!r->thd_count || !r->thd_per_ns)
+		vg_diag_at(y->p, true, node_pos(y, v), "e.g. threshold: {count: 20, per: 5s}",
+			   "threshold needs count and per");
+	return 0;
+}
+
 static const char *const rule_keys[] = { "name", "description", "event", "condition", "severity",
-					 "tags", "output", "action", "mode", "throttle", "enabled" };
+					 "tags", "output", "action", "mode", "throttle", "threshold",
+					 "enabled" };
 #define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
 static int load_tags(struct ydoc *y, struct vg_rule *r, yaml_node_t *val)
@@ -500,6 +559,8 @@ static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml
 			r->mode = v;
 	} else if (!strcmp(key, "throttle")) {
 		return load_throttle(y, r, val);
+	} else if (!strcmp(key, "threshold")) {
+		return load_threshold(y, r, val);
 	} else if (!strcmp(key, "enabled")) {
 		if ((v = pick(y, val, "boolean", yesno, 4)) >= 0)
 			r->enabled = v & 1;

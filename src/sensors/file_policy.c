@@ -88,8 +88,15 @@ static int apply_watch(struct vg_sensor *s, const struct vg_kernel_spec *spec)
 int vg_file_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			 struct vg_rule_set *decided)
 {
+	const struct vg_sensor_spec *fs = &spec->sensor[VG_SENSOR_FILE];
+	const struct vg_spec_values *path = &fs->field[VG_SPEC_FILE_PATH];
+	bool exact = fs->used && path->on;
 	int err = apply_watch(s, spec);
 
 	(void)decided;
+	/* The exact paths are sensitive files: another name for one is the same file. */
+	if (!err)
+		err = vg_file_identity_apply(s, exact ? path->exact : NULL,
+					     exact ? path->n_exact : 0);
 	return err ? err : vg_pf_apply(s, VG_SENSOR_FILE, spec);
 }

@@ -77,6 +77,8 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
  * the policy engine). Entries are added before stale ones are removed.
  */
 int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg);
+/* Watches the files at @paths by identity too (file_identity.c); replaces the previous set. */
+int vg_file_identity_apply(struct vg_sensor *s, const char *const *paths, size_t n);
 
 extern const struct vg_sensor_desc vg_file_sensor;
 

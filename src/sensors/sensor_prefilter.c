@@ -130,8 +130,7 @@ static int clear_trie(int fd)
 	return 0;
 }
 
-/* The kernel's dev_t encoding (MKDEV: 12-bit major, 20-bit minor) of a stat st_dev. */
-static __u32 kernel_dev(dev_t d)
+__u32 vg_kernel_dev(dev_t d)
 {
 	return (__u32)(major(d) << 20 | minor(d));
 }
@@ -162,7 +161,7 @@ static int seed_processes(int fd, const struct vg_exe_filter *f, uint32_t gen)
 			continue;
 		exe[len] = '\0';
 		pe.ino = st.st_ino;
-		pe.dev = kernel_dev(st.st_dev);
+		pe.dev = vg_kernel_dev(st.st_dev);
 		pe.gen = gen;
 		pe.bits = vg_exe_filter_bits(f, exe);
 		/* An exec since the readlink leaves an entry whose inode no longer matches. */

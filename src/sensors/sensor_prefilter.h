@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <linux/types.h>
 #include "lib/kernel_spec.h"
 #include "sensors/sensor.h"
 
@@ -46,5 +48,8 @@ int vg_pf_apply_types(struct vg_sensor *s, const struct vg_kernel_spec *spec);
  * every event is wanted).
  */
 int vg_pf_apply(struct vg_sensor *s, enum vg_sensor_id id, const struct vg_kernel_spec *spec);
+
+/* The kernel's dev_t encoding (MKDEV: 12-bit major, 20-bit minor) of a stat st_dev. */
+__u32 vg_kernel_dev(dev_t d);
 
 #endif

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, free_port, scrape
+from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, alerts, free_port, scrape
 
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$')
 
@@ -127,6 +127,37 @@ class MetricsTest(DeniedFileCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("--metrics: 'localhost:99' is not PORT, HOST:PORT or [V6]:PORT",
                       r.stderr.decode().splitlines()[0])
+
+
+THRESHOLD_POLICY = """
+rules:
+  - name: scan
+    event: connect
+    condition: destination.port = {port}
+    threshold: {{count: 3, per: 60s, key: process.pid}}
+"""
+
+
+class ThresholdMetricsTest(VigilTestCase):
+    def test_threshold_windows_are_counted(self):
+        """A threshold rule's windows show in vigil_policy_threshold_bytes."""
+        port, closed = free_port(), free_port()
+        d = tempfile.mkdtemp(prefix="vg-thd-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, d, True)
+        policy = os.path.join(d, "p.yaml")
+        with open(policy, "w") as f:
+            f.write(THRESHOLD_POLICY.format(port=closed))
+        with Tracer("run", "--policy", policy, "--alerts-only", "--metrics", str(port)) as t:
+            self.assertEqual(samples(scrape(port)[1])["vigil_policy_threshold_bytes"], 0)
+            for _ in range(3):
+                with socket.socket() as s:
+                    s.connect_ex(("127.0.0.1", closed))
+            deadline = time.monotonic() + 10
+            while samples(scrape(port)[1])["vigil_policy_threshold_bytes"] == 0:
+                self.assertLess(time.monotonic(), deadline, "no threshold window counted")
+                time.sleep(0.1)
+            t.stop()
+        self.assertEqual(len(alerts(t.events, "scan")), 1)
 
 
 class PrometheusScrapeTest(VigilTestCase):

@@ -100,6 +100,7 @@ static size_t file_rec(struct rec *r, uint16_t type, const char *path, const cha
 	rec_str(r, &r->file.target, target);
 	rec_str(r, &r->file.requested, NULL);
 	rec_str(r, &r->file.extra, NULL);
+	rec_str(r, &r->file.watched, NULL);
 	return rec_done(r);
 }
 
