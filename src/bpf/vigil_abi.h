@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 2
+#define VG_ABI_VERSION 3	/* 3: vg_file carries the bind-mount and watched-identity strings */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
