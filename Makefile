@@ -21,7 +21,7 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	    -I src -I $(BUILD)/skel
-LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd
+LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lsodium
 HELPER_LDLIBS += -luring
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	    -Wno-unused-function -I $(BUILD) -I src -MMD -MP

@@ -21,6 +21,9 @@ int vg_cmd_policy_check(int argc, char **argv);
 int vg_cmd_policy_test(int argc, char **argv);
 int vg_cmd_policy_explain(int argc, char **argv);
 int vg_cmd_policy_fields(int argc, char **argv);
+int vg_cmd_policy_keygen(int argc, char **argv);
+int vg_cmd_policy_sign(int argc, char **argv);
+int vg_cmd_policy_verify(int argc, char **argv);
 
 /*
  * The default case of a command's argp parser: -v (--verbose) turns on

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "lib/log.h"
+#include "lib/file_read.h"
 #include "lib/trusted_path.h"
 #include "policy/policy.h"
 #include "policy/policy_diag.h"
@@ -118,45 +119,19 @@ int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text
 	return vg_yaml_load(p, f->name, f->text, f->len);
 }
 
-static int read_file(const char *path, char **out, size_t *len)
+size_t vg_policy_n_sources(const struct vg_policy *p)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	int err = 0;
+	return p->files.n;
+}
 
-	if (!f)
-		return -errno;
-	do {
-		if (n > VG_POLICY_MAX_FILE_BYTES) {
-			err = -EFBIG;
-			goto out;
-		}
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
+void vg_policy_source(const struct vg_policy *p, size_t i, const char **name, const char **text,
+		      size_t *len)
+{
+	const struct src_file *f = p->files.v[i];
 
-			if (!nb) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got);
-	if (ferror(f)) {
-		err = -EIO;
-		goto out;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-out:
-	free(buf);
-	fclose(f);
-	return err;
+	*name = f->name;
+	*text = f->text;
+	*len = f->len;
 }
 
 void vg_policy_require_root_owned(struct vg_policy *p)
@@ -190,7 +165,7 @@ static int add_file(struct vg_policy *p, const char *path)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	err = read_file(path, &f->text, &f->len);
+	err = vg_file_read(path, VG_POLICY_MAX_FILE_BYTES, &f->text, &f->len);
 	if (err) {
 		struct pos pos = { path, 0, 0 };
 

@@ -41,6 +41,11 @@ int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text
 /* The same for @len bytes that may hold NULs (reported, with their position). */
 int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text, size_t len);
 
+/* The files added, as read (the bytes compiled): for the last-known-good store. */
+size_t vg_policy_n_sources(const struct vg_policy *p);
+void vg_policy_source(const struct vg_policy *p, size_t i, const char **name, const char **text,
+		      size_t *len);
+
 /* Type-checks and compiles everything added. 0, or -EINVAL if any error was reported. */
 int vg_policy_compile(struct vg_policy *p);
 
