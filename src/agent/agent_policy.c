@@ -42,25 +42,6 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	return 0;
 }
 
-static int apply_policy(void *ctx, const struct vg_policy *p)
-{
-	struct vg_agent_policy *ap = ctx;
-
-	return vg_policy_apply(&ap->apply, p, ap->events_printed);
-}
-
-/* Worker thread: take a freshly compiled policy between two events. */
-static void swap_pending(struct vg_agent_policy *ap)
-{
-	if (!vg_reload_swap(&ap->reload, &ap->cur, apply_policy, ap))
-		return;
-	ap->generation++;
-	ap->n_rules = vg_policy_n_rules(ap->cur);
-	atomic_fetch_add(&ap->reload.ok, 1);
-	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_policy_n_rules(ap->cur),
-		ap->generation);
-}
-
 /*
  * The net sensor denied a connection (and, for a kill rule, sent SIGKILL
  * as the call returned) for one of our rules: the rule's alert, from the
@@ -75,7 +56,7 @@ static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ct
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
-	vg_policy_alert_rule(ap->cur, d->rule_id, &view, ev->rec->ts_boot_ns,
+	vg_policy_alert_rule(ap->cur->p, d->rule_id, &view, ev->rec->ts_boot_ns,
 			  (ev->rec->flags & VG_HF_KILLED) ? "killed in kernel" : "denied in kernel",
 			  on_alert, &c);
 }
@@ -95,7 +76,7 @@ static void report_one_fan(void *ctx, const struct vg_fan_report *r)
 	vg_event_ctx_fill(&ev, a->cache, rec, size);
 	if (vg_field_view_record(&view, ev.rec, size, ev.proc, ev.ancestors, ev.n_ancestors) < 0)
 		return;
-	vg_policy_alert_rule(ap->cur, r->rule_id, &view, r->boot_ns,
+	vg_policy_alert_rule(ap->cur->p, r->rule_id, &view, r->boot_ns,
 			  vg_fan_outcome_str(r->outcome), on_alert, &c);
 }
 
@@ -111,43 +92,60 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	static struct vg_event_view view;	/* large; worker thread only */
 	struct alert_ctx c = { ap, ev, NULL };
 
-	swap_pending(ap);
+	vg_policy_stage_poll(ap);
 	report_fan(ap, ev->rec->ts_boot_ns);
 	if (ev->rec->type == VG_EV_NET_DENY)
 		report_net_deny(ap, ev);
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
-	vg_policy_eval(ap->cur, &view, ev->rec->ts_boot_ns, on_alert, &c);
+	vg_policy_stage_eval_running(ap, &view, ev, on_alert, &c);
+	vg_policy_stage_eval(ap, &view, ev);
 }
 
 static void on_idle(struct vg_agent *a)
 {
-	swap_pending(a->hook_arg);
+	vg_policy_stage_poll(a->hook_arg);
 	report_fan(a->hook_arg, UINT64_MAX);
 }
 
 int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
-			 const char *const *paths, size_t n_paths)
+			 const char *const *paths, size_t n_paths,
+			 const struct vg_agent_policy_opts *o)
 {
 	memset(ap, 0, sizeof(*ap));
 	ap->agent = a;
+	ap->opts = *o;
 	ap->apply.agent = a;
 	vg_alert_out_init(&ap->out, a);
+	vg_alert_out_init(&ap->canary_out, a);
+	ap->canary_out.stage = "canary";
+	vg_canary_init(&ap->canary, &o->gates);
 	vg_reload_init(&ap->reload, paths, n_paths);
+	ap->reload.trust.keys = o->keys;
+	ap->reload.trust.host_id = o->host_id;
+	ap->reload.trust.allow_downgrade = o->allow_downgrade;
 	ap->cur = vg_reload_compile(&ap->reload, true);
+	if (ap->cur && ap->cur->status != VG_LOAD_OK) {
+		vg_loaded_free(ap->cur);
+		ap->cur = NULL;
+	}
 	if (!ap->cur)
 		return -EINVAL;
+	if (ap->cur->bundle) {
+		ap->version = ap->cur->info.version;
+		atomic_store(&ap->reload.trust.running_version, ap->version);
+	}
 	ap->generation = 1;
-	ap->n_rules = vg_policy_n_rules(ap->cur);
-	vg_info("policy: %zu rules from %s", vg_policy_n_rules(ap->cur),
+	ap->n_rules = vg_policy_n_rules(ap->cur->p);
+	vg_info("policy: %zu rules from %s", vg_policy_n_rules(ap->cur->p),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
 }
 
 int vg_agent_policy_start(struct vg_agent_policy *ap)
 {
-	int err = vg_policy_apply(&ap->apply, ap->cur, ap->events_printed);
+	int err = vg_policy_apply(&ap->apply, ap->cur->p, ap->events_printed);
 
 	if (err)
 		return err;
@@ -168,8 +166,10 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 		return;
 	vg_reload_fini(&ap->reload);
 	vg_policy_apply_fini(&ap->apply);
-	vg_policy_free(ap->cur);
+	vg_loaded_free(ap->cur);
+	vg_loaded_free(ap->cand);
 	vg_alert_out_fini(&ap->out);
+	vg_alert_out_fini(&ap->canary_out);
 	memset(ap, 0, sizeof(*ap));
 }
 
@@ -187,6 +187,14 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 		       "Policy reloads, by result; a failed one leaves the running policy in place.");
 	vg_prom_sample(out, "vigil_policy_reloads_total", ok, 1, ap->reload.ok);
 	vg_prom_sample(out, "vigil_policy_reloads_total", failed, 1, ap->reload.failed);
+	vg_prom_one(out, "vigil_policy_bundle_version", "gauge",
+		    "The signed bundle in use (manifest version); 0: plain policy files.", ap->version);
+	vg_prom_one(out, "vigil_policy_refused_total", "counter",
+		    "New policies refused: unsigned, wrongly signed, tampered or a downgrade.",
+		    ap->refused);
+	vg_prom_one(out, "vigil_policy_rollout_skipped_total", "counter",
+		    "New bundles this host skipped: outside their rollout percentage.", ap->skipped);
+	vg_canary_metrics(&ap->canary, out);
 	vg_alert_counts_render(&ap->out.counts, out);
 	vg_prom_family(out, "vigil_kills_total", "counter",
 		       "SIGKILLs by kill rules: sent from the kernel hook or by the agent.");

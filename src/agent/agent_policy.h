@@ -15,14 +15,30 @@
 #include "agent/actions.h"
 #include "agent/agent.h"
 #include "agent/alert.h"
+#include "agent/canary.h"
 #include "agent/fan_report.h"
 #include "agent/policy_apply.h"
 #include "agent/reload.h"
 #include "policy/policy.h"
 
+/* How the agent takes a new policy (docs/safe-change.md). */
+struct vg_agent_policy_opts {
+	const struct vg_trusted_keys *keys;	/* NULL: plain policy files */
+	const char *host_id;			/* for the rollout wave */
+	bool allow_downgrade;
+	struct vg_canary_gates gates;		/* window 0: a new policy acts at once */
+};
+
 struct vg_agent_policy {
 	struct vg_agent *agent;
-	struct vg_policy *cur;		/* worker thread only */
+	struct vg_agent_policy_opts opts;
+	struct vg_loaded *cur;		/* worker thread only */
+	struct vg_loaded *cand;		/* in its canary window; worker thread only */
+	struct vg_canary canary;
+	struct vg_alert_out canary_out;	/* the candidate's alerts, marked canary */
+	uint64_t next_check_ns;		/* of the canary's gates */
+	_Atomic uint64_t version;	/* of the bundle in use; 0: not a bundle */
+	_Atomic uint64_t refused, skipped;	/* new policies not taken */
 	struct vg_reload reload;
 	struct vg_policy_apply apply;	/* cur's kernel share, and the fanotify guard */
 	struct vg_alert_out out;
@@ -35,11 +51,23 @@ struct vg_agent_policy {
 
 /* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */
 int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
-			 const char *const *paths, size_t n_paths);
+			 const char *const *paths, size_t n_paths,
+			 const struct vg_agent_policy_opts *o);
 /* After the sensors are loaded: kernel rules, event hook, reload thread. */
 int vg_agent_policy_start(struct vg_agent_policy *ap);
 /* Asks for a reload (SIGHUP). Safe from any thread. */
 void vg_agent_policy_request_reload(struct vg_agent_policy *ap);
+/*
+ * Worker thread (policy_stage.c): takes what the reload thread made, runs
+ * a candidate's canary window, promotes or rolls it back.
+ */
+void vg_policy_stage_poll(struct vg_agent_policy *ap);
+/* Worker thread: the candidate's verdict on an event (nothing if none). */
+void vg_policy_stage_eval(struct vg_agent_policy *ap, struct vg_event_view *v,
+			  const struct vg_event_ctx *ev);
+/* The running policy's evaluation, timed while a canary compares against it. */
+void vg_policy_stage_eval_running(struct vg_agent_policy *ap, struct vg_event_view *v,
+				  const struct vg_event_ctx *ev, vg_alert_cb cb, void *ctx);
 /* Safe on a zeroed struct (init never called). */
 void vg_agent_policy_fini(struct vg_agent_policy *ap);
 /* Alerts, actions, reloads and the fanotify guard as Prometheus metrics; any thread. */

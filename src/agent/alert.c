@@ -55,6 +55,12 @@ static void write_json(struct vg_alert_out *o, const struct vg_alert *al,
 	vg_json_bool(&j, al->kernel_decidable);
 	json_u64(&j, "suppressed", al->suppressed);
 	json_u64(&j, "policy_generation", generation);
+	if (o->stage) {
+		vg_json_key(&j, "policy");
+		vg_json_obj_begin(&j);
+		json_str(&j, "stage", o->stage);
+		vg_json_obj_end(&j);
+	}
 	vg_json_key(&j, "event");
 	vg_json_raw(&j, event.data ? event.data : "null", event.data ? event.len : 4);
 	vg_json_obj_end(&j);
@@ -63,7 +69,8 @@ static void write_json(struct vg_alert_out *o, const struct vg_alert *al,
 
 static void write_text(struct vg_alert_out *o, const struct vg_alert *al)
 {
-	vg_buf_printf(&o->line, "ALERT [%s] %s: %s (%s%s)", vg_policy_severity_name(al->severity),
+	vg_buf_printf(&o->line, "%s [%s] %s: %s (%s%s)", o->stage ? "CANARY ALERT" : "ALERT",
+		      vg_policy_severity_name(al->severity),
 		      al->rule_name, al->message, al->outcome,
 		      al->suppressed ? ", more suppressed" : "");
 }

@@ -14,6 +14,7 @@ struct vg_alert_out {
 	struct vg_buf line;		/* worker thread only */
 	_Atomic uint64_t alerts;	/* read by metrics */
 	struct vg_alert_counts counts;	/* by rule, severity and outcome */
+	const char *stage;		/* NULL: the running policy's; "canary": a candidate's */
 };
 
 void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a);

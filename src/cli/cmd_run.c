@@ -11,6 +11,7 @@
 #include "agent/agent_policy.h"
 #include "lib/parse_num.h"
 #include "cli/commands.h"
+#include "cli/run_safe_change.h"
 #include "lib/log.h"
 #include "agent/metrics_agent.h"
 #include "agent/metrics_http.h"
@@ -24,6 +25,7 @@ struct run_args {
 	const char *policy[MAX_POLICY_PATHS];
 	size_t n_policy;
 	const char *metrics;		/* --metrics ADDR */
+	struct vg_run_safe_change safe;	/* its own options (run_safe_change.c) */
 };
 
 /* What the metrics endpoint serves, and the server once started. */
@@ -62,6 +64,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct run_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->safe;
+		break;
 	case 'j':
 		a->json = true;
 		break;
@@ -135,24 +140,28 @@ static int load_sensors(struct vg_agent *agent)
 
 int vg_cmd_run(int argc, char **argv)
 {
-	static const struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = { { &vg_run_safe_change_argp, 0, NULL, 0 }, { 0 } };
+	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
 	static struct run_state st;	/* large; one per process */
 	struct vg_agent_policy *ap = &st.ap;
 	struct vg_agent *agent = &st.agent;
-	struct run_args args = { 0 };
+	static struct run_args args;
 	struct vg_agent_opts opts = { 0 };
 	int err;
 
 	argv[0] = "vigil run";
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
+	if (vg_run_safe_change_ready(&args.safe))
+		return 1;
 	opts.json = args.json;
 	opts.quiet_header = args.alerts_only;
 	if (args.metrics && !(st.metrics = vg_metrics_bind(args.metrics)))
 		return 1;
 	err = vg_agent_init(agent, &opts);
 	if (!err)
-		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy);
+		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy,
+					   &args.safe.policy);
 	if (!err)
 		err = load_sensors(agent);
 	if (!err) {

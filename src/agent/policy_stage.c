@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Staged policy change on the worker thread: a new policy from the reload
+ * thread is refused, skipped, adopted at once (no canary window), or run
+ * in shadow beside the running one until the canary gates promote or roll
+ * it back. Every state change is one line on the agent's output.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "agent/agent_policy.h"
+#include "lib/log.h"
+#include "lib/timefmt.h"
+
+#define CHECK_EVERY_NS (50ULL * 1000000ULL)
+
+struct state_note {
+	enum vg_policy_state state;
+	const struct vg_loaded *l;	/* the policy it is about */
+	enum vg_gate gate;		/* rolled back: which, with value and limit */
+	const char *why;
+};
+
+static void note_json(struct vg_json *j, const struct state_note *n, const struct vg_canary *c)
+{
+	vg_json_key(j, "state");
+	vg_json_cstr(j, vg_policy_state_name(n->state));
+	vg_json_key(j, "policy");
+	vg_json_obj_begin(j);
+	vg_json_key(j, "digest");
+	vg_json_cstr(j, n->l && n->l->digest_hex[0] ? n->l->digest_hex : NULL);
+	if (n->l && n->l->bundle) {
+		vg_json_key(j, "version");
+		vg_json_u64(j, n->l->info.version);
+	}
+	vg_json_obj_end(j);
+	if (n->gate != VG_GATE_NONE) {
+		vg_json_key(j, "gate");
+		vg_json_cstr(j, vg_gate_name(n->gate));
+		vg_json_key(j, "value");
+		vg_json_u64(j, c->last_value);
+		vg_json_key(j, "limit");
+		vg_json_u64(j, c->last_limit);
+	}
+	if (n->state == VG_PST_CANARY) {
+		vg_json_key(j, "window_ms");
+		vg_json_u64(j, c->window_ns / 1000000);
+	}
+	if (n->why) {
+		vg_json_key(j, "reason");
+		vg_json_cstr(j, n->why);
+	}
+}
+
+/* One line: a policy_state event, and for a rollback an alert too. */
+static void write_note(struct vg_agent_policy *ap, const struct state_note *n, bool alert)
+{
+	struct vg_agent *a = ap->agent;
+	struct vg_buf *line = &ap->canary_out.line;
+	char ts[48], msg[256];
+	struct vg_json j;
+
+	snprintf(msg, sizeof(msg), "candidate policy rolled back: gate %s: %" PRIu64 " > limit %" PRIu64,
+		 vg_gate_name(n->gate), ap->canary.last_value, ap->canary.last_limit);
+	vg_buf_reset(line);
+	if (a->opts.json) {
+		vg_json_init(&j, line);
+		vg_json_obj_begin(&j);
+		vg_format_rfc3339(vg_boot_to_realtime_ns(vg_boot_now_ns()), ts, sizeof(ts));
+		vg_json_key(&j, "@timestamp");
+		vg_json_cstr(&j, ts);
+		vg_json_key(&j, "kind");
+		vg_json_cstr(&j, alert ? "alert" : "policy_state");
+		if (alert) {
+			vg_json_key(&j, "rule");
+			vg_json_cstr(&j, "vigil_policy_rolled_back");
+			vg_json_key(&j, "severity");
+			vg_json_cstr(&j, "high");
+			vg_json_key(&j, "message");
+			vg_json_cstr(&j, msg);
+		}
+		note_json(&j, n, &ap->canary);
+		vg_json_obj_end(&j);
+	} else {
+		vg_buf_printf(line, "%s %s", alert ? "ALERT [high] vigil_policy_rolled_back:" : "POLICY",
+			      alert ? msg : vg_policy_state_name(n->state));
+	}
+	vg_buf_append(line, "\n", 1);
+	if (fwrite(line->data, 1, line->len, a->opts.out) != line->len)
+		a->write_errors++;
+}
+
+static void note(struct vg_agent_policy *ap, enum vg_policy_state s, const struct vg_loaded *l,
+		 enum vg_gate gate, const char *why)
+{
+	struct state_note n = { s, l, gate, why };
+
+	write_note(ap, &n, false);
+	if (s == VG_PST_ROLLED_BACK)
+		write_note(ap, &n, true);
+}
+
+static int apply_policy(void *ctx, const struct vg_policy *p)
+{
+	struct vg_agent_policy *ap = ctx;
+
+	return vg_policy_apply(&ap->apply, p, ap->events_printed);
+}
+
+/* @next replaces the running policy now. */
+static void adopt(struct vg_agent_policy *ap, struct vg_loaded *next)
+{
+	if (!vg_reload_adopt(&ap->reload, &ap->cur, next, apply_policy, ap))
+		return;
+	ap->generation++;
+	ap->n_rules = vg_policy_n_rules(ap->cur->p);
+	if (ap->cur->bundle)
+		ap->version = ap->cur->info.version;
+	atomic_fetch_add(&ap->reload.ok, 1);
+	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_policy_n_rules(ap->cur->p),
+		ap->generation);
+}
+
+static void lost_and_full(struct vg_agent_policy *ap, uint64_t *lost, uint64_t *full)
+{
+	struct vg_agent_totals t;
+
+	vg_agent_totals(ap->agent, &t);
+	*lost = t.lost;
+	*full = t.kernel[VG_CNT_MAP_FULL];
+}
+
+/* The running policy again, with its own kernel filters; the candidate goes. */
+static void end_canary(struct vg_agent_policy *ap, enum vg_gate gate)
+{
+	struct vg_loaded *cand = ap->cand;
+
+	ap->cand = NULL;
+	vg_canary_end(&ap->canary, gate);
+	if (gate == VG_GATE_NONE) {
+		vg_info("policy canary passed: promoting (%zu rules)", vg_policy_n_rules(cand->p));
+		note(ap, VG_PST_PROMOTED, cand, gate, NULL);
+		adopt(ap, cand);
+		return;
+	}
+	vg_err("policy canary failed: gate %s: %" PRIu64 " > limit %" PRIu64
+	       "; rolled back, the running policy stays", vg_gate_name(gate), ap->canary.last_value,
+	       ap->canary.last_limit);
+	note(ap, VG_PST_ROLLED_BACK, cand, gate, NULL);
+	apply_policy(ap, ap->cur->p);
+	vg_loaded_free(cand);
+}
+
+static void begin_canary(struct vg_agent_policy *ap, struct vg_loaded *l)
+{
+	double window = ap->opts.gates.window_s;
+	uint64_t lost, full;
+
+	if (l->bundle && l->info.canary_window_s >= 0)
+		window = l->info.canary_window_s;
+	if (ap->cand) {
+		vg_info("policy: a newer candidate replaces the one in its canary window");
+		vg_loaded_free(ap->cand);
+		ap->cand = NULL;
+		ap->canary.active = false;
+	}
+	if (window <= 0) {
+		note(ap, VG_PST_PROMOTED, l, VG_GATE_NONE, NULL);
+		adopt(ap, l);
+		return;
+	}
+	/* The candidate must see every event the running policy's filters would drop. */
+	if (vg_policy_apply(&ap->apply, ap->cur->p, true) < 0) {
+		vg_err("policy canary: cannot widen the kernel filters; keeping the running policy");
+		apply_policy(ap, ap->cur->p);
+		vg_loaded_free(l);
+		return;
+	}
+	lost_and_full(ap, &lost, &full);
+	ap->cand = l;
+	vg_canary_begin(&ap->canary, window, lost, full);
+	vg_info("policy canary: %zu rules in shadow for %.0fs", vg_policy_n_rules(l->p), window);
+	note(ap, VG_PST_CANARY, l, VG_GATE_NONE, NULL);
+}
+
+static void take_pending(struct vg_agent_policy *ap, struct vg_loaded *l)
+{
+	if (l->status == VG_LOAD_REFUSED) {
+		atomic_fetch_add(&ap->refused, 1);
+		atomic_store(&ap->canary.state, VG_PST_REFUSED);
+		note(ap, VG_PST_REFUSED, l, VG_GATE_NONE, l->why);
+		vg_loaded_free(l);
+	} else if (l->status == VG_LOAD_SKIPPED) {
+		atomic_fetch_add(&ap->skipped, 1);
+		atomic_store(&ap->canary.state, VG_PST_SKIPPED);
+		note(ap, VG_PST_SKIPPED, l, VG_GATE_NONE, l->why);
+		vg_loaded_free(l);
+	} else {
+		begin_canary(ap, l);
+	}
+}
+
+void vg_policy_stage_poll(struct vg_agent_policy *ap)
+{
+	struct vg_loaded *l = vg_reload_take(&ap->reload);
+	uint64_t now, lost, full;
+	enum vg_gate gate;
+	bool done;
+
+	if (l)
+		take_pending(ap, l);
+	if (!ap->cand)
+		return;
+	now = vg_boot_now_ns();
+	if (now < ap->next_check_ns)
+		return;
+	ap->next_check_ns = now + CHECK_EVERY_NS;
+	lost_and_full(ap, &lost, &full);
+	gate = vg_canary_check(&ap->canary, now, lost, full, &done);
+	if (gate != VG_GATE_NONE || done)
+		end_canary(ap, gate);
+}
+
+struct canary_ctx {
+	struct vg_agent_policy *ap;
+	const struct vg_event_ctx *ev;
+};
+
+/* A candidate's alert: written marked canary; its action only reported. */
+static int on_canary_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
+{
+	struct canary_ctx *c = arg;
+
+	(void)v;
+	if (al->action == VG_ACT_KILL || al->action == VG_ACT_DENY) {
+		al->outcome = al->action == VG_ACT_KILL ? "would have killed" : "would have denied";
+		vg_canary_note_would_act(&c->ap->canary, c->ev->proc ? c->ev->proc->exe : NULL);
+	} else if (!al->outcome) {
+		al->outcome = "alerted";
+	}
+	vg_alert_out_write(&c->ap->canary_out, al, c->ev, NULL, c->ap->generation + 1);
+	return 0;
+}
+
+void vg_policy_stage_eval(struct vg_agent_policy *ap, struct vg_event_view *v,
+			  const struct vg_event_ctx *ev)
+{
+	struct canary_ctx c = { ap, ev };
+	uint64_t t0;
+	int n;
+
+	if (!ap->cand)
+		return;
+	t0 = vg_boot_now_ns();
+	n = vg_policy_eval(ap->cand->p, v, ev->rec->ts_boot_ns, on_canary_alert, &c);
+	vg_canary_note_eval(&ap->canary, true, vg_boot_now_ns() - t0, n);
+}
+
+void vg_policy_stage_eval_running(struct vg_agent_policy *ap, struct vg_event_view *v,
+				  const struct vg_event_ctx *ev, vg_alert_cb cb, void *ctx)
+{
+	uint64_t t0;
+	int n;
+
+	if (!ap->cand) {
+		vg_policy_eval(ap->cur->p, v, ev->rec->ts_boot_ns, cb, ctx);
+		return;
+	}
+	t0 = vg_boot_now_ns();
+	n = vg_policy_eval(ap->cur->p, v, ev->rec->ts_boot_ns, cb, ctx);
+	vg_canary_note_eval(&ap->canary, false, vg_boot_now_ns() - t0, n);
+}
