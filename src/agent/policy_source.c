@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agent/policy_source.h"
-#include "agent/reload.h"
 
 void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *hex)
 {

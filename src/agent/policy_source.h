@@ -45,4 +45,7 @@ int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t 
 void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *hex);
 void vg_loaded_free(struct vg_loaded *l);
 
+/* The built-in default policy (policy/default.yaml, embedded at build time). */
+extern const char vg_default_policy_yaml[];
+
 #endif

@@ -60,7 +60,4 @@ bool vg_reload_adopt(struct vg_reload *r, struct vg_loaded **cur, struct vg_load
 		     vg_reload_apply_fn apply, void *ctx);
 void vg_reload_fini(struct vg_reload *r);
 
-/* The built-in default policy (policy/default.yaml, embedded at build time). */
-extern const char vg_default_policy_yaml[];
-
 #endif

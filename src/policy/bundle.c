@@ -12,7 +12,6 @@
 #include "lib/file_read.h"
 #include "lib/trusted_path.h"
 #include "policy/bundle.h"
-#include "policy/bundle_files.h"
 
 int vg_hex_decode(const char *hex, size_t hex_len, unsigned char *out, size_t n)
 {

@@ -14,10 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "policy/bundle_files.h"
 #include "policy/policy.h"
 
-#define VG_BUNDLE_MANIFEST "manifest.json"
-#define VG_BUNDLE_SIG "manifest.sig"
 #define VG_BUNDLE_FORMAT "vigil-policy-bundle/1"
 #define VG_BUNDLE_MAX_KEYS 64
 #define VG_BUNDLE_MAX_MANIFEST (1u << 20)

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/file_read.h"
-#include "policy/bundle.h"
 #include "policy/bundle_files.h"
+#include "policy/policy.h"
 
 #define TAR_BLOCK 512
 

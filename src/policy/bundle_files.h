@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define VG_BUNDLE_MANIFEST "manifest.json"
+#define VG_BUNDLE_SIG "manifest.sig"
 #define VG_BUNDLE_MAX_FILES 1024
 #define VG_BUNDLE_MAX_BYTES (64u << 20)
 

@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include "lib/file_read.h"
 #include "policy/bundle.h"
-#include "policy/bundle_files.h"
 #include "policy/bundle_sign.h"
 
 /* Writes @text to @path through a temporary file and a rename. */
