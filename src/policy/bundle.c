@@ -280,7 +280,7 @@ static int read_bundle(struct vg_bundle_files *b, const char *path, bool root_ow
 		snprintf(why, size, "%s", strerror(errno));
 		return -errno;
 	}
-	return S_ISDIR(st.st_mode) ? vg_bundle_files_dir(b, path, why, size)
+	return S_ISDIR(st.st_mode) ? vg_bundle_files_dir(b, path, root_owned, why, size)
 				   : vg_bundle_files_tar(b, path, why, size);
 }
 

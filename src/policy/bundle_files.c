@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/file_read.h"
+#include "lib/trusted_path.h"
 #include "policy/bundle_files.h"
 #include "policy/policy.h"
 
@@ -47,7 +48,8 @@ static int add(struct vg_bundle_files *b, const char *name, char *data, size_t l
 	return 0;
 }
 
-int vg_bundle_files_dir(struct vg_bundle_files *b, const char *dir, char *why, size_t size)
+int vg_bundle_files_dir(struct vg_bundle_files *b, const char *dir, bool root_owned, char *why,
+			size_t size)
 {
 	struct dirent **ents = NULL;
 	int n, i, err = 0;
@@ -63,11 +65,11 @@ int vg_bundle_files_dir(struct vg_bundle_files *b, const char *dir, char *why, s
 
 		if (!err && ents[i]->d_name[0] != '.' && wanted(ents[i]->d_name)) {
 			snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-			err = vg_file_read(path, VG_BUNDLE_MAX_BYTES, &data, &len);
-			if (err)
+			err = root_owned ? vg_trusted_path(path, why, size) : 0;
+			if (!err && (err = vg_file_read(path, VG_BUNDLE_MAX_BYTES, &data, &len)))
 				snprintf(why, size, "%s: cannot read: %s", ents[i]->d_name,
 					 strerror(-err));
-			else
+			else if (!err)
 				err = add(b, ents[i]->d_name, data, len, why, size);
 		}
 		free(ents[i]);

@@ -25,8 +25,12 @@ struct vg_bundle_files {
 
 /* Whether @name may be in a bundle: a plain base name, not hidden. */
 bool vg_bundle_name_ok(const char *name);
-/* Reads the manifest, signature and policy files of directory @dir. 0 or <0, @why. */
-int vg_bundle_files_dir(struct vg_bundle_files *b, const char *dir, char *why, size_t size);
+/*
+ * Reads the manifest, signature and policy files of directory @dir, each
+ * root-owned (lib/trusted_path.h) when @root_owned. 0 or <0, @why.
+ */
+int vg_bundle_files_dir(struct vg_bundle_files *b, const char *dir, bool root_owned, char *why,
+			size_t size);
 /* Reads the regular files of tar @path (one directory level allowed). 0 or <0, @why. */
 int vg_bundle_files_tar(struct vg_bundle_files *b, const char *path, char *why, size_t size);
 const struct vg_bundle_file *vg_bundle_files_get(const struct vg_bundle_files *b,

@@ -161,7 +161,7 @@ int vg_bundle_sign(const char *dir, const char *key_path, const struct vg_bundle
 	if (err)
 		return err;
 	b = calloc(1, sizeof(*b));
-	err = b ? vg_bundle_files_dir(b, dir, why, size) : -ENOMEM;
+	err = b ? vg_bundle_files_dir(b, dir, false, why, size) : -ENOMEM;
 	if (!err)
 		err = sign_files(dir, b, sk, o, why, size);
 	sodium_memzero(sk, sizeof(sk));
