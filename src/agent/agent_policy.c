@@ -125,7 +125,8 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	ap->reload.trust.keys = o->keys;
 	ap->reload.trust.host_id = o->host_id;
 	ap->reload.trust.allow_downgrade = o->allow_downgrade;
-	ap->cur = vg_reload_compile(&ap->reload, true);
+	ap->cur = vg_fallback_start(&ap->fb, &ap->reload, o->state_dir, o->crash_max,
+				    o->crash_window_s);
 	if (ap->cur && ap->cur->status != VG_LOAD_OK) {
 		vg_loaded_free(ap->cur);
 		ap->cur = NULL;
@@ -149,6 +150,7 @@ int vg_agent_policy_start(struct vg_agent_policy *ap)
 
 	if (err)
 		return err;
+	vg_fallback_running(&ap->fb, ap->cur, ap->opts.gates.window_s > 0 ? ap->opts.gates.window_s : 5);
 	ap->agent->hook = on_event;
 	ap->agent->idle_hook = on_idle;
 	ap->agent->hook_arg = ap;
@@ -165,6 +167,7 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 	if (!ap->agent)
 		return;
 	vg_reload_fini(&ap->reload);
+	vg_fallback_fini(&ap->fb);
 	vg_policy_apply_fini(&ap->apply);
 	vg_loaded_free(ap->cur);
 	vg_loaded_free(ap->cand);

@@ -18,6 +18,7 @@
 #include "agent/canary.h"
 #include "agent/fan_report.h"
 #include "agent/policy_apply.h"
+#include "agent/policy_fallback.h"
 #include "agent/reload.h"
 #include "policy/policy.h"
 
@@ -27,6 +28,9 @@ struct vg_agent_policy_opts {
 	const char *host_id;			/* for the rollout wave */
 	bool allow_downgrade;
 	struct vg_canary_gates gates;		/* window 0: a new policy acts at once */
+	const char *state_dir;			/* last-known-good and crash journal; NULL: none */
+	unsigned crash_max;			/* abnormal exits ... */
+	long crash_window_s;			/* ... this soon after a change: last-known-good */
 };
 
 struct vg_agent_policy {
@@ -36,6 +40,7 @@ struct vg_agent_policy {
 	struct vg_loaded *cand;		/* in its canary window; worker thread only */
 	struct vg_canary canary;
 	struct vg_alert_out canary_out;	/* the candidate's alerts, marked canary */
+	struct vg_policy_fallback fb;	/* last-known-good and the crash journal */
 	uint64_t next_check_ns;		/* of the canary's gates */
 	_Atomic uint64_t version;	/* of the bundle in use; 0: not a bundle */
 	_Atomic uint64_t refused, skipped;	/* new policies not taken */

@@ -106,11 +106,15 @@ static int apply_policy(void *ctx, const struct vg_policy *p)
 	return vg_policy_apply(&ap->apply, p, ap->events_printed);
 }
 
-/* @next replaces the running policy now. */
-static void adopt(struct vg_agent_policy *ap, struct vg_loaded *next)
+/* @next replaces the running policy now; @proven: after a clean canary window. */
+static void adopt(struct vg_agent_policy *ap, struct vg_loaded *next, bool proven)
 {
 	if (!vg_reload_adopt(&ap->reload, &ap->cur, next, apply_policy, ap))
 		return;
+	if (proven)
+		vg_fallback_promoted(&ap->fb, ap->cur);
+	else
+		vg_fallback_running(&ap->fb, ap->cur, 5);
 	ap->generation++;
 	ap->n_rules = vg_policy_n_rules(ap->cur->p);
 	if (ap->cur->bundle)
@@ -139,7 +143,7 @@ static void end_canary(struct vg_agent_policy *ap, enum vg_gate gate)
 	if (gate == VG_GATE_NONE) {
 		vg_info("policy canary passed: promoting (%zu rules)", vg_policy_n_rules(cand->p));
 		note(ap, VG_PST_PROMOTED, cand, gate, NULL);
-		adopt(ap, cand);
+		adopt(ap, cand, true);
 		return;
 	}
 	vg_err("policy canary failed: gate %s: %" PRIu64 " > limit %" PRIu64
@@ -165,7 +169,7 @@ static void begin_canary(struct vg_agent_policy *ap, struct vg_loaded *l)
 	}
 	if (window <= 0) {
 		note(ap, VG_PST_PROMOTED, l, VG_GATE_NONE, NULL);
-		adopt(ap, l);
+		adopt(ap, l, false);
 		return;
 	}
 	/* The candidate must see every event the running policy's filters would drop. */
@@ -208,6 +212,7 @@ void vg_policy_stage_poll(struct vg_agent_policy *ap)
 
 	if (l)
 		take_pending(ap, l);
+	vg_fallback_tick(&ap->fb, ap->cur);
 	if (!ap->cand)
 		return;
 	now = vg_boot_now_ns();

@@ -7,6 +7,7 @@
 
 enum {
 	OPT_KEYS = 0x300, OPT_DOWNGRADE, OPT_HOST_ID, OPT_WINDOW, OPT_GATES, OPT_STATE_DIR,
+	OPT_CRASH_LOOP,
 };
 
 static const struct argp_option options[] = {
@@ -23,6 +24,9 @@ static const struct argp_option options[] = {
 	  "eval_floor_ms, cpu_ratio, cpu_floor, drops, map_full", 10 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "last-known-good policy and crash journal (default /var/lib/vigil)", 10 },
+	{ "crash-loop", OPT_CRASH_LOOP, "N,MINUTES", 0,
+	  "after N abnormal exits within MINUTES of a policy change, start with the "
+	  "last-known-good policy (default 3,10)", 10 },
 	{ 0 },
 };
 
@@ -34,8 +38,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		vg_canary_gates_default(&s->policy.gates);
-		s->state_dir = "/var/lib/vigil";
+		s->policy.state_dir = "/var/lib/vigil";
+		s->policy.crash_max = 3;
+		s->policy.crash_window_s = 600;
 		break;
+	case OPT_CRASH_LOOP: {
+		unsigned n;
+		long m;
+		char end;
+
+		if (sscanf(arg, "%u,%ld%c", &n, &m, &end) != 2 || !n || m <= 0 || m > 100000)
+			argp_error(state, "--crash-loop: N,MINUTES (like 3,10), not '%s'", arg);
+		s->policy.crash_max = n;
+		s->policy.crash_window_s = m * 60;
+		break;
+	}
 	case OPT_KEYS:
 		s->keys_dir = arg;
 		break;
@@ -57,7 +74,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--canary-gates: %s", why);
 		break;
 	case OPT_STATE_DIR:
-		s->state_dir = arg;
+		s->policy.state_dir = arg;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

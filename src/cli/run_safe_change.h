@@ -9,7 +9,6 @@
 struct vg_run_safe_change {
 	struct vg_agent_policy_opts policy;
 	const char *keys_dir;
-	const char *state_dir;		/* last-known-good store and crash journal */
 	char host_id[256];
 	struct vg_trusted_keys keys;
 };
