@@ -148,7 +148,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(SKELS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf -lsodium
 
 $(BUILD)/fuzz/seeds/.stamp: tests/fuzz/make_seeds.py bench/policy_gen.py policy/default.yaml \
 			    $(wildcard tests/policies/*)
