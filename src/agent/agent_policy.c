@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "agent/agent_policy.h"
+#include "agent/self_defense.h"
 #include "event/decode.h"
 #include "event/fields.h"
 #include "lib/log.h"
@@ -125,6 +126,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	ap->reload.trust.keys = o->keys;
 	ap->reload.trust.host_id = o->host_id;
 	ap->reload.trust.allow_downgrade = o->allow_downgrade;
+	vg_self_defense_configure(paths, n_paths, o->keys_dir);
 	ap->cur = vg_fallback_start(&ap->fb, &ap->reload, o->state_dir, o->crash_max,
 				    o->crash_window_s);
 	if (ap->cur && ap->cur->status != VG_LOAD_OK) {
@@ -198,6 +200,7 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	vg_prom_one(out, "vigil_policy_rollout_skipped_total", "counter",
 		    "New bundles this host skipped: outside their rollout percentage.", ap->skipped);
 	vg_canary_metrics(&ap->canary, out);
+	vg_self_check_metrics(&ap->self, out);
 	vg_alert_counts_render(&ap->out.counts, out);
 	vg_prom_family(out, "vigil_kills_total", "counter",
 		       "SIGKILLs by kill rules: sent from the kernel hook or by the agent.");

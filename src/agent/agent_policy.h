@@ -20,11 +20,13 @@
 #include "agent/policy_apply.h"
 #include "agent/policy_fallback.h"
 #include "agent/reload.h"
+#include "agent/self_check.h"
 #include "policy/policy.h"
 
 /* How the agent takes a new policy (docs/safe-change.md). */
 struct vg_agent_policy_opts {
 	const struct vg_trusted_keys *keys;	/* NULL: plain policy files */
+	const char *keys_dir;			/* where they are (protected) */
 	const char *host_id;			/* for the rollout wave */
 	bool allow_downgrade;
 	struct vg_canary_gates gates;		/* window 0: a new policy acts at once */
@@ -41,6 +43,7 @@ struct vg_agent_policy {
 	struct vg_canary canary;
 	struct vg_alert_out canary_out;	/* the candidate's alerts, marked canary */
 	struct vg_policy_fallback fb;	/* last-known-good and the crash journal */
+	struct vg_self_check self;	/* our BPF links, checked now and then */
 	uint64_t next_check_ns;		/* of the canary's gates */
 	_Atomic uint64_t version;	/* of the bundle in use; 0: not a bundle */
 	_Atomic uint64_t refused, skipped;	/* new policies not taken */

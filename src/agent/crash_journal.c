@@ -69,6 +69,8 @@ void vg_crash_journal_open(struct vg_crash_journal *j, const char *state_dir)
 	text[strcspn(text, "\n")] = '\0';
 	vg_warn("the last run ended abnormally (%s); noted in %s", text, j->crashes);
 	add_crash(j, text);
+	snprintf(j->last, sizeof(j->last), "%s", text);
+	j->found = true;
 	free(text);
 }
 

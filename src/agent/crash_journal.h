@@ -16,6 +16,8 @@
 struct vg_crash_journal {
 	char running[4200], crashes[4200];
 	bool ok;
+	bool found;			/* the last run died: report it once */
+	char last[128];			/* its marker: start time and policy digest */
 };
 
 /* At start: files a leftover STATE/running as a crash. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "agent/lkg_store.h"
+#include "agent/self_defense.h"
 #include "lib/file_read.h"
 #include "lib/log.h"
 #include "lib/trusted_path.h"
@@ -88,6 +89,8 @@ static int write_dir(const char *dir, const struct vg_loaded *l)
 		size_t len;
 
 		vg_policy_source(l->p, i, &name, &text, &len);
+		if (vg_self_defense_source(name))
+			continue;	/* names this run's pid; every run adds its own */
 		stored_name(path, sizeof(path), dir, i, name);
 		err = write_all(path, text, len);
 	}
@@ -171,6 +174,8 @@ struct vg_loaded *vg_lkg_load(struct vg_lkg_store *s)
 	}
 	vg_policy_require_root_owned(l->p);
 	err = vg_policy_add_path(l->p, s->dir);
+	if (!err)
+		err = vg_self_defense_add(l->p);
 	if (!err)
 		err = vg_policy_compile(l->p);
 	if (err || vg_policy_n_errors(l->p)) {

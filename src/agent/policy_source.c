@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agent/policy_source.h"
+#include "agent/self_defense.h"
 
 void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *hex)
 {
@@ -19,6 +20,8 @@ void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *
 		size_t len;
 
 		vg_policy_source(p, i, &name, &text, &len);
+		if (vg_self_defense_source(name))
+			continue;	/* names this run's pid */
 		crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name) + 1);
 		crypto_hash_sha256_update(&st, (const unsigned char *)text, len);
 	}
@@ -72,7 +75,8 @@ static int load_bundle(struct vg_loaded *l, const char *const *paths, size_t n_p
 	l->bundle = true;
 	memcpy(l->digest, l->info.digest, sizeof(l->digest));
 	memcpy(l->digest_hex, l->info.digest_hex, sizeof(l->digest_hex));
-	return admit(l, paths[0], t);
+	err = admit(l, paths[0], t);
+	return err ? err : vg_self_defense_add(l->p);
 }
 
 int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t n_paths,
@@ -88,7 +92,7 @@ int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t 
 	for (i = 0; !err && i < n_paths; i++)
 		err = vg_policy_add_path(l->p, paths[i]);
 	vg_policy_source_digest(l->p, l->digest, l->digest_hex);
-	return err;
+	return err ? err : vg_self_defense_add(l->p);
 }
 
 void vg_loaded_free(struct vg_loaded *l)

@@ -51,16 +51,19 @@ static void note_json(struct vg_json *j, const struct state_note *n, const struc
 	}
 }
 
-/* One line: a policy_state event, and for a rollback an alert too. */
-static void write_note(struct vg_agent_policy *ap, const struct state_note *n, bool alert)
+struct agent_alert {
+	const char *rule, *severity, *message;
+};
+
+/* One line: a policy_state event (@n), or the agent's own alert (@al, with @n if set). */
+static void write_line(struct vg_agent_policy *ap, const struct state_note *n,
+		       const struct agent_alert *al)
 {
 	struct vg_agent *a = ap->agent;
 	struct vg_buf *line = &ap->canary_out.line;
-	char ts[48], msg[256];
+	char ts[48];
 	struct vg_json j;
 
-	snprintf(msg, sizeof(msg), "candidate policy rolled back: gate %s: %" PRIu64 " > limit %" PRIu64,
-		 vg_gate_name(n->gate), ap->canary.last_value, ap->canary.last_limit);
 	vg_buf_reset(line);
 	if (a->opts.json) {
 		vg_json_init(&j, line);
@@ -69,20 +72,22 @@ static void write_note(struct vg_agent_policy *ap, const struct state_note *n, b
 		vg_json_key(&j, "@timestamp");
 		vg_json_cstr(&j, ts);
 		vg_json_key(&j, "kind");
-		vg_json_cstr(&j, alert ? "alert" : "policy_state");
-		if (alert) {
+		vg_json_cstr(&j, al ? "alert" : "policy_state");
+		if (al) {
 			vg_json_key(&j, "rule");
-			vg_json_cstr(&j, "vigil_policy_rolled_back");
+			vg_json_cstr(&j, al->rule);
 			vg_json_key(&j, "severity");
-			vg_json_cstr(&j, "high");
+			vg_json_cstr(&j, al->severity);
 			vg_json_key(&j, "message");
-			vg_json_cstr(&j, msg);
+			vg_json_cstr(&j, al->message);
 		}
-		note_json(&j, n, &ap->canary);
+		if (n)
+			note_json(&j, n, &ap->canary);
 		vg_json_obj_end(&j);
+	} else if (al) {
+		vg_buf_printf(line, "ALERT [%s] %s: %s", al->severity, al->rule, al->message);
 	} else {
-		vg_buf_printf(line, "%s %s", alert ? "ALERT [high] vigil_policy_rolled_back:" : "POLICY",
-			      alert ? msg : vg_policy_state_name(n->state));
+		vg_buf_printf(line, "POLICY %s", vg_policy_state_name(n->state));
 	}
 	vg_buf_append(line, "\n", 1);
 	if (fwrite(line->data, 1, line->len, a->opts.out) != line->len)
@@ -93,10 +98,35 @@ static void note(struct vg_agent_policy *ap, enum vg_policy_state s, const struc
 		 enum vg_gate gate, const char *why)
 {
 	struct state_note n = { s, l, gate, why };
+	char msg[256];
+	struct agent_alert al = { "vigil_policy_rolled_back", "high", msg };
 
-	write_note(ap, &n, false);
-	if (s == VG_PST_ROLLED_BACK)
-		write_note(ap, &n, true);
+	write_line(ap, &n, NULL);
+	if (s != VG_PST_ROLLED_BACK)
+		return;
+	snprintf(msg, sizeof(msg), "candidate policy rolled back: gate %s: %" PRIu64 " > limit %" PRIu64,
+		 vg_gate_name(gate), ap->canary.last_value, ap->canary.last_limit);
+	write_line(ap, &n, &al);
+}
+
+/* A health failure only the next run can see: the last one was killed or crashed. */
+static void report_last_crash(struct vg_agent_policy *ap)
+{
+	char msg[256];
+	struct agent_alert al = { "vigil_self_abnormal_exit", "critical", msg };
+
+	ap->fb.journal.found = false;
+	snprintf(msg, sizeof(msg), "the previous vigil run ended abnormally (killed or crashed; "
+		 "started at %.120s)", ap->fb.journal.last);
+	write_line(ap, NULL, &al);
+}
+
+static void self_check_failed(void *ctx, const char *why)
+{
+	struct agent_alert al = { "vigil_self_check_failed", "critical", why };
+
+	vg_err("%s", why);
+	write_line(ctx, NULL, &al);
 }
 
 static int apply_policy(void *ctx, const struct vg_policy *p)
@@ -212,7 +242,10 @@ void vg_policy_stage_poll(struct vg_agent_policy *ap)
 
 	if (l)
 		take_pending(ap, l);
+	if (ap->fb.journal.found)
+		report_last_crash(ap);
 	vg_fallback_tick(&ap->fb, ap->cur);
+	vg_self_check_run(&ap->self, ap->agent, self_check_failed, ap);
 	if (!ap->cand)
 		return;
 	now = vg_boot_now_ns();

@@ -55,6 +55,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case OPT_KEYS:
 		s->keys_dir = arg;
+		s->policy.keys_dir = arg;
 		break;
 	case OPT_DOWNGRADE:
 		s->policy.allow_downgrade = true;
