@@ -278,6 +278,7 @@ int vg_agent_run(struct vg_agent *a)
 			a->sighup_hook(a);
 	}
 	/* Detach first so nothing new arrives, then drain what is queued. */
+	atomic_store(&a->stopping, true);
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_detach(&a->sensors[i]);
 	vg_pipeline_stop(a->pipe);

@@ -140,8 +140,8 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 		atomic_store(&ap->reload.trust.running_version, ap->version);
 	}
 	ap->generation = 1;
-	ap->n_rules = vg_policy_n_rules(ap->cur->p);
-	vg_info("policy: %zu rules from %s", vg_policy_n_rules(ap->cur->p),
+	ap->n_rules = vg_loaded_n_rules(ap->cur);
+	vg_info("policy: %zu rules from %s", vg_loaded_n_rules(ap->cur),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
 }

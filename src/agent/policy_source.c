@@ -102,3 +102,10 @@ void vg_loaded_free(struct vg_loaded *l)
 	vg_policy_free(l->p);
 	free(l);
 }
+
+size_t vg_loaded_n_rules(const struct vg_loaded *l)
+{
+	size_t n = vg_policy_n_rules(l->p), own = vg_self_defense_rules();
+
+	return n > own ? n - own : 0;
+}

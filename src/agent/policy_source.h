@@ -44,6 +44,8 @@ int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t 
 /* SHA-256 of a policy's files (names and bytes), hex too. */
 void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *hex);
 void vg_loaded_free(struct vg_loaded *l);
+/* The policy's own rules, not counting the agent's self-defense ones. */
+size_t vg_loaded_n_rules(const struct vg_loaded *l);
 
 /* The built-in default policy (policy/default.yaml, embedded at build time). */
 extern const char vg_default_policy_yaml[];

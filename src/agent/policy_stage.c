@@ -146,11 +146,11 @@ static void adopt(struct vg_agent_policy *ap, struct vg_loaded *next, bool prove
 	else
 		vg_fallback_running(&ap->fb, ap->cur, 5);
 	ap->generation++;
-	ap->n_rules = vg_policy_n_rules(ap->cur->p);
+	ap->n_rules = vg_loaded_n_rules(ap->cur);
 	if (ap->cur->bundle)
 		ap->version = ap->cur->info.version;
 	atomic_fetch_add(&ap->reload.ok, 1);
-	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_policy_n_rules(ap->cur->p),
+	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_loaded_n_rules(ap->cur),
 		ap->generation);
 }
 
@@ -171,7 +171,7 @@ static void end_canary(struct vg_agent_policy *ap, enum vg_gate gate)
 	ap->cand = NULL;
 	vg_canary_end(&ap->canary, gate);
 	if (gate == VG_GATE_NONE) {
-		vg_info("policy canary passed: promoting (%zu rules)", vg_policy_n_rules(cand->p));
+		vg_info("policy canary passed: promoting (%zu rules)", vg_loaded_n_rules(cand));
 		note(ap, VG_PST_PROMOTED, cand, gate, NULL);
 		adopt(ap, cand, true);
 		return;
@@ -212,7 +212,7 @@ static void begin_canary(struct vg_agent_policy *ap, struct vg_loaded *l)
 	lost_and_full(ap, &lost, &full);
 	ap->cand = l;
 	vg_canary_begin(&ap->canary, window, lost, full);
-	vg_info("policy canary: %zu rules in shadow for %.0fs", vg_policy_n_rules(l->p), window);
+	vg_info("policy canary: %zu rules in shadow for %.0fs", vg_loaded_n_rules(l), window);
 	note(ap, VG_PST_CANARY, l, VG_GATE_NONE, NULL);
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "agent/self_check.h"
@@ -35,14 +36,21 @@ static void record(struct vg_self_check *c, struct vg_agent *a)
 	atomic_store(&c->healthy, true);
 }
 
-/* NULL if @l is as we attached it, else what changed. */
+/*
+ * NULL if @l is as we attached it, else what changed. Looked up by id, not
+ * through the sensor's fd: that one closes when the agent detaches.
+ */
 static const char *changed(const struct vg_self_link *l, char *buf, size_t size)
 {
 	struct bpf_link_info info = { 0 };
 	__u32 len = sizeof(info);
+	int fd = bpf_link_get_fd_by_id(l->link_id), err;
 
-	if (bpf_obj_get_info_by_fd(l->fd, &info, &len)) {
-		snprintf(buf, size, "cannot be queried: %s", strerror(errno));
+	err = fd < 0 ? -errno : bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		snprintf(buf, size, "is gone: %s", strerror(-err));
 		return buf;
 	}
 	if (info.prog_id != l->prog_id) {
@@ -64,7 +72,7 @@ void vg_self_check_run(struct vg_self_check *c, struct vg_agent *a,
 	char buf[128], why[256];
 	size_t i;
 
-	if (now < c->next_ns)
+	if (now < c->next_ns || atomic_load(&a->stopping))
 		return;
 	c->next_ns = now + CHECK_EVERY_NS;
 	if (!c->recorded) {
@@ -77,6 +85,8 @@ void vg_self_check_run(struct vg_self_check *c, struct vg_agent *a,
 
 		if (c->l[i].failed || !(what = changed(&c->l[i], buf, sizeof(buf))))
 			continue;
+		if (atomic_load(&a->stopping))
+			return;		/* detached by us, while we looked */
 		c->l[i].failed = true;
 		atomic_fetch_add(&c->failures, 1);
 		atomic_store(&c->healthy, false);

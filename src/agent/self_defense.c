@@ -9,6 +9,7 @@
 #include "lib/json.h"
 
 static struct vg_buf yaml;	/* built once, before any thread reads it */
+static size_t n_rules;
 
 static const char rules_fmt[] =
 	"rules:\n"
@@ -66,8 +67,11 @@ void vg_self_defense_configure(const char *const *policy_paths, size_t n, const 
 	if (any)
 		vg_buf_printf(&yaml, "lists:\n  vigil_own_paths: [%s]\n", paths.data);
 	vg_buf_printf(&yaml, rules_fmt, (int)getpid(), (int)getpid());
-	if (any)
+	n_rules = 2;
+	if (any) {
 		vg_buf_printf(&yaml, "%s", files_rule);
+		n_rules++;
+	}
 	vg_buf_free(&paths);
 }
 
@@ -76,6 +80,11 @@ int vg_self_defense_add(struct vg_policy *p)
 	if (!yaml.len)
 		return 0;
 	return vg_policy_add_buffer(p, VG_SELF_DEFENSE_NAME, yaml.data, yaml.len);
+}
+
+size_t vg_self_defense_rules(void)
+{
+	return n_rules;
 }
 
 bool vg_self_defense_source(const char *name)

@@ -19,6 +19,8 @@
 void vg_self_defense_configure(const char *const *policy_paths, size_t n, const char *keys_dir);
 /* Adds the rules to @p (nothing if never configured). 0 or <0. */
 int vg_self_defense_add(struct vg_policy *p);
+/* How many rules it adds: left out of the counts the agent reports. */
+size_t vg_self_defense_rules(void);
 /* Whether a policy source of this name is those rules. */
 bool vg_self_defense_source(const char *name);
 
