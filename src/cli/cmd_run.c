@@ -38,8 +38,9 @@ struct run_state {
 static const char doc[] =
 	"Run the vigil agent: every sensor this kernel allows, the policy and its actions.\v"
 	"Without --policy the built-in default policy (policy/default.yaml) is used.\n"
-	"SIGHUP, or a change to a policy file, reloads the policy; a policy that\n"
-	"fails to load leaves the running one in place.\n\n"
+	"SIGHUP, or a change to a policy file, reloads the policy; the new one runs in\n"
+	"shadow for the canary window (--canary-window) before it acts, and a policy\n"
+	"that fails to load, or a health gate, leaves the running one in place.\n\n"
 	"EXAMPLES:\n"
 	"  vigil run                              # columns on the terminal\n"
 	"  vigil run --json                       # JSON lines, for a pipe or a file\n"
