@@ -126,7 +126,12 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	ap->reload.trust.keys = o->keys;
 	ap->reload.trust.host_id = o->host_id;
 	ap->reload.trust.allow_downgrade = o->allow_downgrade;
-	vg_self_defense_configure(paths, n_paths, o->keys_dir);
+	if (vg_self_confine(&ap->confine, o->memory_max, o->cpu_millis))
+		vg_warn("not confined: %s", ap->confine.why);
+	else if (ap->confine.confined)
+		vg_info("confined in %s: memory.max %" PRIu64 " bytes, cpu.max %u.%03u CPUs",
+			ap->confine.dir, o->memory_max, o->cpu_millis / 1000, o->cpu_millis % 1000);
+	vg_self_defense_configure(paths, n_paths, o->keys_dir, o->watch_own_files);
 	ap->cur = vg_fallback_start(&ap->fb, &ap->reload, o->state_dir, o->crash_max,
 				    o->crash_window_s);
 	if (ap->cur && ap->cur->status != VG_LOAD_OK) {
@@ -170,6 +175,7 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 		return;
 	vg_reload_fini(&ap->reload);
 	vg_fallback_fini(&ap->fb);
+	vg_self_confine_fini(&ap->confine);
 	vg_policy_apply_fini(&ap->apply);
 	vg_loaded_free(ap->cur);
 	vg_loaded_free(ap->cand);
@@ -201,6 +207,7 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 		    "New bundles this host skipped: outside their rollout percentage.", ap->skipped);
 	vg_canary_metrics(&ap->canary, out);
 	vg_self_check_metrics(&ap->self, out);
+	vg_self_confine_metrics(&ap->confine, out);
 	vg_alert_counts_render(&ap->out.counts, out);
 	vg_prom_family(out, "vigil_kills_total", "counter",
 		       "SIGKILLs by kill rules: sent from the kernel hook or by the agent.");

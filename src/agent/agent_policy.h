@@ -21,18 +21,22 @@
 #include "agent/policy_fallback.h"
 #include "agent/reload.h"
 #include "agent/self_check.h"
+#include "agent/self_confine.h"
 #include "policy/policy.h"
 
 /* How the agent takes a new policy (docs/safe-change.md). */
 struct vg_agent_policy_opts {
 	const struct vg_trusted_keys *keys;	/* NULL: plain policy files */
 	const char *keys_dir;			/* where they are (protected) */
+	bool watch_own_files;			/* alert on changes to our files */
 	const char *host_id;			/* for the rollout wave */
 	bool allow_downgrade;
 	struct vg_canary_gates gates;		/* window 0: a new policy acts at once */
 	const char *state_dir;			/* last-known-good and crash journal; NULL: none */
 	unsigned crash_max;			/* abnormal exits ... */
 	long crash_window_s;			/* ... this soon after a change: last-known-good */
+	uint64_t memory_max;			/* the agent's own cgroup limits; 0: none */
+	uint32_t cpu_millis;
 };
 
 struct vg_agent_policy {
@@ -44,6 +48,7 @@ struct vg_agent_policy {
 	struct vg_alert_out canary_out;	/* the candidate's alerts, marked canary */
 	struct vg_policy_fallback fb;	/* last-known-good and the crash journal */
 	struct vg_self_check self;	/* our BPF links, checked now and then */
+	struct vg_self_confine confine;	/* our own cgroup and its limits */
 	uint64_t next_check_ns;		/* of the canary's gates */
 	_Atomic uint64_t version;	/* of the bundle in use; 0: not a bundle */
 	_Atomic uint64_t refused, skipped;	/* new policies not taken */

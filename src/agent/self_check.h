@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The agent's periodic self-check: each BPF link it attached must still be
- * attached and still run the program it loaded (same program id and tag).
+ * attached and still run the program it loaded (same program id; a program
+ * id is not reused while the agent holds the program).
  * A link detached (bpftool link detach), replaced (BPF_LINK_UPDATE) or gone
  * is a critical alert and a health failure.
  */
@@ -19,7 +20,6 @@
 struct vg_self_link {
 	int fd;
 	uint32_t link_id, prog_id, type;
-	uint8_t tag[8];
 	const char *sensor;
 	bool failed;			/* reported once */
 };

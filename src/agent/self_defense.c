@@ -53,17 +53,22 @@ static bool add_path(struct vg_buf *b, const char *path, bool first)
 	return true;
 }
 
-void vg_self_defense_configure(const char *const *policy_paths, size_t n, const char *keys_dir)
+void vg_self_defense_configure(const char *const *policy_paths, size_t n, const char *keys_dir,
+			       bool files)
 {
 	struct vg_buf paths = { 0 };
 	bool any = false;
 	size_t i;
 
 	vg_buf_reset(&yaml);
-	any |= add_path(&paths, "/proc/self/exe", !any);
+	if (!files)
+		n = 0;
+	if (files)
+		any |= add_path(&paths, "/proc/self/exe", !any);
 	for (i = 0; i < n; i++)
 		any |= add_path(&paths, policy_paths[i], !any);
-	any |= add_path(&paths, keys_dir, !any);
+	if (files)
+		any |= add_path(&paths, keys_dir, !any);
 	if (any)
 		vg_buf_printf(&yaml, "lists:\n  vigil_own_paths: [%s]\n", paths.data);
 	vg_buf_printf(&yaml, rules_fmt, (int)getpid(), (int)getpid());

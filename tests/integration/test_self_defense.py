@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import VIGIL, Tracer, free_port, scrape
+from vigil_test import VIGIL, Tracer, cgroup2_mount, free_port, scrape
 
 PTRACE_DETACH, PTRACE_SEIZE = 17, 0x4206
 
@@ -44,7 +44,7 @@ class SelfDefenseTest(SafeChangeCase):
                                       and a.get("severity") == "critical"], rule)
 
     def test_signal_ptrace_and_file_write_alert(self):
-        with self.agent() as t:
+        with self.agent("--watch-own-files") as t:
             pid = t.proc.pid
             subprocess.run(["kill", "-STOP", str(pid)], check=True)
             time.sleep(0.2)
@@ -100,3 +100,25 @@ class SelfDefenseTest(SafeChangeCase):
             self.assertIn("the last run ended abnormally", self.stderr(t))
             alert = self.critical(t, "vigil_self_abnormal_exit")[0]
             self.assertIn("ended abnormally", alert["message"])
+
+    def test_own_cgroup_limits_or_the_reason(self):
+        port = free_port()
+        mount = cgroup2_mount()
+        with self.agent("--metrics", str(port), "--self-limits", "memory=512,cpu=500") as t:
+            _, text = scrape(port)
+            confined = re.search(r"(?m)^vigil_self_confined (\d)$", text).group(1)
+            cgdir = "%s/vigil-%d" % (mount, t.proc.pid)
+            if confined == "1":
+                with open("/proc/%d/cgroup" % t.proc.pid) as f:
+                    self.assertIn("0::/vigil-%d" % t.proc.pid, f.read())
+                with open(cgdir + "/memory.max") as f:
+                    self.assertEqual(int(f.read()), 512 << 20)
+                with open(cgdir + "/cpu.max") as f:
+                    self.assertEqual(f.read().split(), ["50000", "100000"])
+                self.assertRegex(text, r"(?m)^vigil_self_memory_max_bytes %d$" % (512 << 20))
+            else:
+                # This host's cgroup v2 lacks the controllers (v1 or hybrid): said once, nothing set.
+                self.assertIn("not confined: ", self.stderr(t))
+                self.assertRegex(text, r"(?m)^vigil_self_memory_max_bytes 0$")
+                self.assertFalse(os.path.exists(cgdir))
+        self.assertFalse(os.path.exists(cgdir))     # left and removed at exit
