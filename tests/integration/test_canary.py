@@ -73,8 +73,12 @@ class CanaryTest(SafeChangeCase):
             self.wait_stderr(t, "policy canary: 2 rules in shadow")
             # 500 execs the running policy does not alert on.
             busy = self.program("busy")
+            began = time.monotonic()
             subprocess.run(["sh", "-c", 'for i in $(seq 500); do "$0"; done', busy])
+            ran = time.monotonic() - began
             self.wait_stderr(t, "policy canary failed: gate alert_rate")
+            print("\n   500 execs took %.2f s; rolled back %.2f s after the first"
+                  % (ran, time.monotonic() - began))
             self.assertEqual(self.metric('vigil_policy_rollbacks_total{gate="alert_rate"}'), 1)
             self.assertEqual(self.metric("vigil_policy_generation"), 1)
             self.fires(t, "base", self.marker)
