@@ -28,6 +28,16 @@ static const char rules_fmt[] =
 	"    output: \"{process.executable.path} (pid {process.pid}) traced or read the memory of "
 	"the vigil agent\"\n";
 
+/* The agent's view of its programs' cost (bpf_stats) is host-wide: a change is worth a look. */
+static const char sysctl_rule[] =
+	"  - name: vigil_self_bpf_stats\n"
+	"    event: open\n"
+	"    condition: file.path = /proc/sys/kernel/bpf_stats_enabled and file.access contains write\n"
+	"    severity: critical\n"
+	"    tags: [vigil, self-defense]\n"
+	"    output: \"{process.executable.path} (pid {process.pid}) opened "
+	"kernel.bpf_stats_enabled for writing\"\n";
+
 static const char files_rule[] =
 	"  - name: vigil_self_files\n"
 	"    event: [open, unlink, rename, chmod, chown, truncate, link, symlink, utimes]\n"
@@ -75,6 +85,10 @@ void vg_self_defense_configure(const char *const *policy_paths, size_t n, const 
 	n_rules = 2;
 	if (any) {
 		vg_buf_printf(&yaml, "%s", files_rule);
+		n_rules++;
+	}
+	if (files) {
+		vg_buf_printf(&yaml, "%s", sysctl_rule);
 		n_rules++;
 	}
 	vg_buf_free(&paths);

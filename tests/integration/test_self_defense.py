@@ -57,6 +57,13 @@ class SelfDefenseTest(SafeChangeCase):
                 f.write("not a policy\n")
             files = self.critical(t, "vigil_self_files")
             self.assertTrue(any("notes.txt" in a["message"] for a in files))
+            # The same value written back: nothing changes for anyone else on the host.
+            stats = "/proc/sys/kernel/bpf_stats_enabled"
+            with open(stats) as f:
+                value = f.read()
+            with open(stats, "w") as f:
+                f.write(value)
+            self.critical(t, "vigil_self_bpf_stats")
             self.fires(t, "base", self.marker)      # and it still works
 
     def test_link_detach_fails_the_self_check(self):

@@ -102,6 +102,15 @@ class SignedPolicyTest(SafeChangeCase):
         self.assertEqual(res.returncode, 1)
         self.assertIn("tampered", res.stderr)
 
+    def test_agent_runs_a_tar_bundle(self):
+        self.sign(self.base(), 2)
+        tar = self.path("bundle.tar")
+        subprocess.run(["tar", "-cf", tar, "-C", self.bundle, "."], check=True)
+        os.chmod(tar, 0o644)
+        with Tracer("run", "--policy", tar, "--trusted-keys", self.keys, "--alerts-only") as t:
+            self.assertIn("policy: 1 rules from " + tar, self.stderr(t))
+            self.fires(t, "base", self.marker)
+
     def bucket_line(self, host):
         res = self.vigil("policy", "verify", "--trusted-keys", self.keys, "--host-id", host,
                          self.bundle)
