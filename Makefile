@@ -13,6 +13,11 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 BUILD    := build
+# The package version (defined once, in src/lib/version.h); `vigil --version`
+# adds the commit when built from git.
+VERSION  := $(shell sed -n 's/^\#define VG_VERSION "\(.*\)"/\1/p' src/lib/version.h)
+GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null)
+FULL_VERSION := $(VERSION)$(if $(GIT_REV),+g$(GIT_REV))
 CC       ?= gcc
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
@@ -21,7 +26,7 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	    -I src -I $(BUILD)/skel
-LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lsodium
+LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lseccomp -lcurl -lssl -lcrypto -lsodium
 HELPER_LDLIBS += -luring
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	    -Wno-unused-function -I $(BUILD) -I src -MMD -MP
@@ -29,12 +34,12 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst src/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst src/bpf/%.bpf.c,$(BUILD)/skel/%.skel.h,$(BPF_SRCS))
-# User-space layers, each a folder; data flows lib/bpf -> sensors -> event ->
-# policy -> agent -> cli (docs/architecture.md).
-LAYERS    := lib sensors event policy agent cli
+# User-space layers, each a folder; data flows lib/bpf -> seccomp, sensors -> event ->
+# policy -> output -> agent -> cli (docs/architecture.md).
+LAYERS    := lib seccomp sensors event policy output agent cli
 SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
-GEN_OBJS  := $(BUILD)/obj/default_policy.o
+GEN_OBJS  := $(BUILD)/obj/default_policy.o $(BUILD)/obj/containers_policy.o $(BUILD)/obj/version.o
 LIB_OBJS  := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS)) $(GEN_OBJS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -43,7 +48,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps deps-run run test unit integration bench clean check-layout fuzz fuzz-build
+.PHONY: FORCE all deps deps-run run test deb unit integration bench clean check-layout fuzz fuzz-build
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
 # deps: everything, tests included; deps-run: only what building and running needs.
@@ -61,6 +66,12 @@ run: deps-run
 test: deps
 	$(Q)$(MAKE) --no-print-directory all fuzz-build
 	$(Q)python3 tests/run.py $(TESTS)
+
+# The Debian package: binary, policy and config as conffiles, unit, man pages, completion.
+DEB := $(BUILD)/vigil_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || echo amd64).deb
+deb: $(BUILD)/vigil
+	$(call msg,DEB,$(DEB))
+	$(Q)sh scripts/mkdeb.sh $(VERSION) $(DEB) >/dev/null
 
 # Layers, include cycles, file and function sizes (docs/architecture.md); make test runs it too.
 check-layout:
@@ -102,7 +113,18 @@ $(BUILD)/gen/default_policy.c: policy/default.yaml scripts/embed.sh | $(BUILD)/g
 	$(call msg,EMBED,$@)
 	$(Q)sh scripts/embed.sh $< vg_default_policy_yaml > $@
 
-$(BUILD)/obj/default_policy.o: $(BUILD)/gen/default_policy.c | $(BUILD)/obj
+# Rules for containers only: a file of their own, loaded with the default.
+$(BUILD)/gen/containers_policy.c: policy/containers.yaml scripts/embed.sh | $(BUILD)/gen
+	$(call msg,EMBED,$@)
+	$(Q)sh scripts/embed.sh $< vg_containers_policy_yaml > $@
+
+# vg_version and vg_build_commit(): VERSION and the commit; rewritten only when it changes.
+$(BUILD)/gen/version.c: FORCE | $(BUILD)/gen
+	$(Q)printf 'const char vg_version[] = "%s";\nconst char *vg_build_commit(void);\nconst char *vg_build_commit(void) { return "%s"; }\n' \
+		"$(FULL_VERSION)" "$(or $(GIT_REV),unknown)" > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/%.o: $(BUILD)/gen/%.c | $(BUILD)/obj
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
@@ -121,6 +143,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvigil.a | $(SKELS) $(BUILD)/tests
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(HELPER_LDLIBS)
+
+# The output benchmark drives the output layer itself: it links the library.
+$(BUILD)/bench/output_bench: bench/output_bench.c $(BUILD)/libvigil.a | $(SKELS) $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libvigil.a -o $@ $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c | $(BUILD)/bench
 	$(call msg,CC,$@)
@@ -148,7 +175,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(SKELS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf -lsodium
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf -lseccomp -lsodium
 
 $(BUILD)/fuzz/seeds/.stamp: tests/fuzz/make_seeds.py bench/policy_gen.py policy/default.yaml \
 			    $(wildcard tests/policies/*)

@@ -11,3 +11,10 @@ bench_run "open+close outside the watch set" "$ROUNDS" "build/bench/file_loop $S
 	"no-agent" "" \
 	"floor-empty-tp_btf-sys_exit" "$VIGIL floor file" \
 	"vigil-trace-file-json" "$VIGIL trace file --json"
+# Write-opens on the host (not in a container) with the default rules with and
+# without container_wrote_host_mount: what its kernel check (mount namespace of
+# the writer) costs a host that never matches it.
+bench_run "write-open+close on the host" "$ROUNDS" "build/bench/file_loop $SECS /var/tmp write" -- \
+	"no-agent" "" \
+	"vigil-run-default-yaml-only" "$VIGIL run --policy policy/default.yaml" \
+	"vigil-run-default+containers" "$VIGIL run --policy policy"

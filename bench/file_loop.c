@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * file_loop SECONDS [DIR]: open + close of one file outside vigil's default
- * watch set (DIR/vigil-bench-XXXXXX/data/file.txt, DIR defaults to
- * /var/tmp), in a loop; prints ops/s. Removes what it created.
+ * file_loop SECONDS [DIR [write]]: open + close of one file outside vigil's
+ * default watch set (DIR/vigil-bench-XXXXXX/data/file.txt, DIR defaults to
+ * /var/tmp), in a loop; prints ops/s. "write" opens it O_WRONLY (what the
+ * bind-mount check looks at) instead of O_RDONLY. Removes what it created.
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@ int main(int argc, char **argv)
 	char dir[256], sub[300], file[340];
 	long ops = 0;
 	int fd, i, rc = 0;
+	int how = argc > 3 && !strcmp(argv[3], "write") ? O_WRONLY : O_RDONLY;
 
 	snprintf(dir, sizeof(dir), "%s/vigil-bench-XXXXXX", argc > 2 ? argv[2] : "/var/tmp");
 	if (!mkdtemp(dir))
@@ -39,7 +42,7 @@ int main(int argc, char **argv)
 	start = now();
 	do {
 		for (i = 0; i < 1000; i++) {
-			fd = open(file, O_RDONLY);
+			fd = open(file, how);
 			if (fd < 0) {
 				rc = 1;
 				goto out;

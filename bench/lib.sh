@@ -10,6 +10,10 @@
 # comparison in one run, where the machine's noise hits both alike.
 VIGIL=${VIGIL:-build/vigil}
 VIGIL_BASE=${VIGIL_BASE:-}
+# A control socket of the benchmark's own: a vigil service running on the
+# host holds /run/vigil/vigil.sock, and one socket keeps one agent.
+VIGIL_SOCKET=${VIGIL_SOCKET:-$(mktemp -u /tmp/vigil-bench-XXXXXX.sock)}
+export VIGIL_SOCKET
 
 bench_start() {	# $1: command; sets BENCH_PID
 	BENCH_PID=

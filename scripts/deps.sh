@@ -7,14 +7,23 @@ set -eu
 
 # Building and running: compilers, libbpf and the libraries the agent links.
 RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
-libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev \
+libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev libssl-dev \
 libsodium-dev"
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
 # integration tests start on loopback, and the tools they drive. libclang-rt-dev
-# is libFuzzer and the sanitizer runtimes (clang only recommends it).
+# is libFuzzer and the sanitizer runtimes (clang only recommends it). podman and
+# busybox-static: a real container from an image built here; dpkg-dev and
+# help2man: make deb and its man pages; man-db and systemd: systemd-analyze
+# verify, which opens the unit's man: links (systemd is never run as PID 1);
+# python3-yaml: the deploy/ manifests' check; runc: a real OCI runtime taking
+# a profile vigil advise wrote. rsyslog: the syslog output's receiver (tests
+# start their own rsyslogd on a loopback port; policy-rc.d keeps the package
+# from starting the system one). nodejs/npm: the OTLP test receiver, which
+# decodes with npm packages (tests/otlp).
 TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
-util-linux procps prometheus libclang-rt-dev time"
+util-linux procps prometheus libclang-rt-dev time python3-yaml podman busybox-static \
+dpkg-dev help2man man-db systemd runc rsyslog rsyslog-openssl openssl"
 
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
@@ -22,12 +31,28 @@ test) PKGS="$RUN_PKGS $TEST_PKGS" ;;
 *) echo "usage: scripts/deps.sh run|test" >&2; exit 64 ;;
 esac
 
+# Node may come from elsewhere (with its own npm): only ask apt when there is none.
+if [ "${1:-test}" = test ] && ! command -v npm >/dev/null 2>&1; then
+	PKGS="$PKGS nodejs npm"
+fi
+
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+# The OTLP receiver's npm packages (pinned in tests/otlp/package-lock.json).
+otlp_modules() {
+	[ "${1:-test}" = test ] || return 0
+	[ -d tests/otlp/node_modules/@opentelemetry/otlp-grpc-exporter-base ] && return 0
+	(cd tests/otlp && npm ci --no-audit --no-fund --silent) ||
+		echo "vigil: npm ci in tests/otlp failed: the OTLP tests will be skipped" >&2
+}
+
+if [ -z "$missing" ]; then
+	otlp_modules "${1:-test}"
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "vigil: missing Debian packages:$missing (run 'make deps' as root)" >&2
@@ -38,3 +63,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+otlp_modules "${1:-test}"

@@ -15,7 +15,7 @@
 #define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
 
 /*
- * SIGINT, SIGTERM and SIGHUP are taken by vg_agent_run's sigwait only.
+ * SIGINT, SIGTERM, SIGHUP and SIGUSR1 are taken by vg_agent_run's sigwait only.
  * Blocked here, before the first thread (policy reload, fanotify guard...)
  * is made, so that every thread inherits the mask: a signal let through to
  * one of them would take its default action and end the agent.
@@ -26,6 +26,7 @@ static void control_signals(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 }
 
@@ -46,9 +47,11 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	a->cache = vg_proc_cache_new(opts->cache_entries ? opts->cache_entries
 							 : DEFAULT_CACHE_ENTRIES,
 				     PROC_GRACE_NS, 0);
-	if (!a->cache)
+	a->containers = vg_containers_new(NULL, "/proc");
+	if (!a->cache || !a->containers)
 		return -ENOMEM;
-	/* Processes older than us get ancestry too. */
+	vg_proc_cache_set_containers(a->cache, a->containers);
+	/* Processes older than us get ancestry (and containers) too. */
 	err = vg_proc_cache_seed(a->cache, "/proc");
 	if (err < 0)
 		vg_warn("cannot seed the process cache from /proc: %s", strerror(-err));
@@ -136,6 +139,20 @@ void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st)
 	pthread_mutex_unlock(&a->cache_st_lock);
 }
 
+/* Every event to the outputs that take events: JSON, whatever stdout prints. */
+static void push_event(struct vg_agent *a, const struct vg_event_ctx *ev)
+{
+	struct vg_out_record r = { 0 };
+
+	vg_buf_reset(&a->out_line);
+	vg_event_to_json(&a->out_line, ev);
+	r.line = a->out_line.data;
+	r.len = a->out_line.len;
+	r.time_ns = vg_boot_to_realtime_ns(ev->rec->ts_boot_ns);
+	if (r.line)
+		vg_outputs_push(a->outputs, &r);
+}
+
 static void on_record(void *arg, const void *rec, size_t size)
 {
 	struct vg_agent *a = arg;
@@ -157,6 +174,8 @@ static void on_record(void *arg, const void *rec, size_t size)
 			a->write_errors++;
 		a->printed++;
 	}
+	if (a->outputs_take_events)
+		push_event(a, &ev);
 	/* Exit last: the exit event itself still resolves its ancestry. */
 	if (h->type == VG_EV_EXIT)
 		vg_proc_cache_on_exit(a->cache, rec);
@@ -257,8 +276,9 @@ int vg_agent_run(struct vg_agent *a)
 			return err;
 		}
 	}
-	if (!a->opts.json && !a->opts.quiet_header) {
-		fprintf(a->opts.out, "%s\n", vg_event_text_header());
+	if (!a->opts.json) {
+		fprintf(a->opts.out, "%s\n",
+			a->opts.header ? a->opts.header : vg_event_text_header());
 		fflush(a->opts.out);
 	}
 	err = vg_pipeline_start(a->pipe);
@@ -272,15 +292,16 @@ int vg_agent_run(struct vg_agent *a)
 	if (!err)
 		vg_info("ready");
 	while (!err) {
-		if (sigwait(&set, &sig) || sig != SIGHUP)
+		if (sigwait(&set, &sig) || (sig != SIGHUP && sig != SIGUSR1))
 			break;
-		if (a->sighup_hook)
+		if (sig == SIGUSR1 && a->outputs)
+			vg_outputs_reopen(a->outputs);	/* after an external logrotate */
+		else if (sig == SIGHUP && a->sighup_hook)
 			a->sighup_hook(a);
 	}
 	/* Detach first so nothing new arrives, then drain what is queued. */
 	atomic_store(&a->stopping, true);
-	for (i = 0; i < a->n_sensors; i++)
-		vg_sensor_detach(&a->sensors[i]);
+	vg_sensors_detach(a->sensors, a->n_sensors);
 	vg_pipeline_stop(a->pipe);
 	print_summary(a);
 	write_errors = atomic_load(&a->write_errors);
@@ -300,7 +321,9 @@ void vg_agent_fini(struct vg_agent *a)
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_unload(&a->sensors[i]);
 	vg_proc_cache_free(a->cache);
+	vg_containers_free(a->containers);	/* after the cache: it holds references */
 	vg_buf_free(&a->line);
+	vg_buf_free(&a->out_line);
 	pthread_mutex_destroy(&a->cache_st_lock);
 	memset(a, 0, sizeof(*a));
 }

@@ -14,6 +14,7 @@
 #include "event/event_format.h"
 #include "lib/json.h"
 #include "agent/pipeline.h"
+#include "output/output.h"
 #include "event/proc_cache.h"
 #include "sensors/sensor.h"
 
@@ -26,7 +27,7 @@ typedef void (*vg_event_hook)(struct vg_agent *a, const struct vg_event_ctx *ev)
 
 struct vg_agent_opts {
 	bool json;		/* JSON lines, else text columns */
-	bool quiet_header;	/* no text header */
+	const char *header;	/* the text header; NULL: the events' columns */
 	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
@@ -38,6 +39,7 @@ struct vg_agent {
 	struct vg_sensor sensors[VG_AGENT_MAX_SENSORS];
 	int n_sensors;
 	struct vg_proc_cache *cache;
+	struct vg_containers *containers;	/* the cache's processes' containers */
 	struct vg_pipeline *pipe;
 	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
 	vg_event_hook hook;
@@ -46,7 +48,9 @@ struct vg_agent {
 	/* main thread, once records flow, before "ready"; <0 stops the agent */
 	int (*started_hook)(struct vg_agent *a);
 	void *hook_arg;
-	struct vg_buf line;
+	struct vg_outputs *outputs;	/* exporters (NULL: none); SIGUSR1 reopens them */
+	bool outputs_take_events;	/* some output wants every event, not only alerts */
+	struct vg_buf line, out_line;
 	uint64_t printed;
 	uint64_t records_seen;		/* worker thread */
 	_Atomic uint64_t write_errors;	/* read by the metrics thread */

@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent/agent_policy.h"
 #include "agent/self_defense.h"
 #include "event/decode.h"
 #include "event/fields.h"
 #include "lib/log.h"
 #include "lib/prom.h"
+#include "lib/timefmt.h"
 
 struct alert_ctx {
 	struct vg_agent_policy *ap;
@@ -41,6 +43,51 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 		ap->kills.kernel++;
 	vg_alert_out_write(&ap->out, al, c->ev, c->action_by, ap->generation);
 	return 0;
+}
+
+/* Worker thread (or init): what `vigil policy show` answers for the policy now in use. */
+void vg_agent_policy_render_show(struct vg_agent_policy *ap)
+{
+	struct vg_buf b = { 0 };
+	struct vg_json j;
+	size_t i, len;
+	const char *name, *text;
+
+	vg_json_init(&j, &b);
+	vg_json_obj_begin(&j);
+	vg_json_key(&j, "generation");
+	vg_json_u64(&j, ap->generation);
+	vg_json_key(&j, "stage");
+	vg_json_cstr(&j, vg_policy_state_name(atomic_load(&ap->canary.state)));
+	if (ap->version) {
+		vg_json_key(&j, "version");
+		vg_json_u64(&j, ap->version);
+	}
+	vg_json_key(&j, "rules");
+	vg_json_u64(&j, vg_loaded_n_rules(ap->cur));
+	vg_json_key(&j, "sources");
+	vg_json_arr_begin(&j);
+	for (i = 0; (name = vg_policy_source(ap->cur->p, i, &text, &len)); i++) {
+		vg_json_obj_begin(&j);
+		vg_json_key(&j, "name");
+		vg_json_cstr(&j, name);
+		vg_json_key(&j, "text");
+		vg_json_str(&j, text, len);
+		vg_json_obj_end(&j);
+	}
+	vg_json_arr_end(&j);
+	vg_json_obj_end(&j);
+	pthread_mutex_lock(&ap->show_lock);
+	vg_buf_free(&ap->show);
+	ap->show = b;
+	pthread_mutex_unlock(&ap->show_lock);
+}
+
+void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out)
+{
+	pthread_mutex_lock(&ap->show_lock);
+	vg_buf_append(out, ap->show.data ? ap->show.data : "{}", ap->show.data ? ap->show.len : 2);
+	pthread_mutex_unlock(&ap->show_lock);
 }
 
 /*
@@ -92,6 +139,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	struct vg_agent_policy *ap = a->hook_arg;
 	static struct vg_event_view view;	/* large; worker thread only */
 	struct alert_ctx c = { ap, ev, NULL };
+	uint64_t t0;
 
 	vg_policy_stage_poll(ap);
 	report_fan(ap, ev->rec->ts_boot_ns);
@@ -100,7 +148,9 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
+	t0 = vg_boot_now_ns();
 	vg_policy_stage_eval_running(ap, &view, ev, on_alert, &c);
+	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);
 	vg_policy_stage_eval(ap, &view, ev);
 }
 
@@ -115,6 +165,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 			 const struct vg_agent_policy_opts *o)
 {
 	memset(ap, 0, sizeof(*ap));
+	pthread_mutex_init(&ap->show_lock, NULL);
 	ap->agent = a;
 	ap->opts = *o;
 	ap->apply.agent = a;
@@ -146,6 +197,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	}
 	ap->generation = 1;
 	ap->n_rules = vg_loaded_n_rules(ap->cur);
+	vg_agent_policy_render_show(ap);
 	vg_info("policy: %zu rules from %s", vg_loaded_n_rules(ap->cur),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
@@ -169,6 +221,32 @@ void vg_agent_policy_request_reload(struct vg_agent_policy *ap)
 	vg_reload_request(&ap->reload);
 }
 
+int vg_agent_policy_reload_wait(struct vg_agent_policy *ap, unsigned timeout_ms)
+{
+	uint64_t ok = atomic_load(&ap->reload.ok), failed = atomic_load(&ap->reload.failed);
+	uint64_t taken = atomic_load(&ap->taken);
+	unsigned waited;
+
+	vg_reload_request(&ap->reload);
+	for (waited = 0; waited < timeout_ms; waited += 20) {
+		/* taken first: ok and failed move before it does */
+		bool done = atomic_load(&ap->taken) != taken;
+		int state;
+
+		if (atomic_load(&ap->reload.ok) != ok)
+			return 0;
+		if (atomic_load(&ap->reload.failed) != failed)
+			return -EINVAL;
+		state = atomic_load(&ap->canary.state);
+		if (done && (state == VG_PST_CANARY || state == VG_PST_SKIPPED))
+			return state;
+		if (done)
+			return -EINVAL;
+		usleep(20000);
+	}
+	return -ETIMEDOUT;
+}
+
 void vg_agent_policy_fini(struct vg_agent_policy *ap)
 {
 	if (!ap->agent)
@@ -181,6 +259,8 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 	vg_loaded_free(ap->cand);
 	vg_alert_out_fini(&ap->out);
 	vg_alert_out_fini(&ap->canary_out);
+	vg_buf_free(&ap->show);
+	pthread_mutex_destroy(&ap->show_lock);
 	memset(ap, 0, sizeof(*ap));
 }
 
@@ -216,4 +296,5 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	vg_prom_sample(out, "vigil_kills_total", agent_failed, 2, ap->kills.failed);
 	if (atomic_load(&ap->apply.fan_started))
 		vg_fan_metrics(&ap->apply.fan, out);
+	vg_eval_hist_metrics(&ap->eval_time, out);
 }

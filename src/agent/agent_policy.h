@@ -9,6 +9,7 @@
 #ifndef VIGIL_AGENT_POLICY_H
 #define VIGIL_AGENT_POLICY_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "agent/agent.h"
 #include "agent/alert.h"
 #include "agent/canary.h"
+#include "agent/eval_hist.h"
 #include "agent/fan_report.h"
 #include "agent/policy_apply.h"
 #include "agent/policy_fallback.h"
@@ -52,6 +54,7 @@ struct vg_agent_policy {
 	uint64_t next_check_ns;		/* of the canary's gates */
 	_Atomic uint64_t version;	/* of the bundle in use; 0: not a bundle */
 	_Atomic uint64_t refused, skipped;	/* new policies not taken */
+	_Atomic uint64_t taken;		/* reload results the worker has dealt with */
 	struct vg_reload reload;
 	struct vg_policy_apply apply;	/* cur's kernel share, and the fanotify guard */
 	struct vg_alert_out out;
@@ -60,6 +63,10 @@ struct vg_agent_policy {
 	_Atomic uint64_t generation;	/* 1 at start, +1 per reload; read by metrics */
 	_Atomic size_t n_rules;		/* of cur */
 	bool events_printed;		/* every event is printed: watch the default set too */
+	/* `vigil policy show`: cur's sources as JSON, rewritten at each swap. */
+	pthread_mutex_t show_lock;
+	struct vg_buf show;
+	struct vg_eval_hist eval_time;	/* per event; read by metrics */
 };
 
 /* Loads and compiles the policy; prints every diagnostic; <0 if it has errors. */
@@ -81,8 +88,19 @@ void vg_policy_stage_eval(struct vg_agent_policy *ap, struct vg_event_view *v,
 /* The running policy's evaluation, timed while a canary compares against it. */
 void vg_policy_stage_eval_running(struct vg_agent_policy *ap, struct vg_event_view *v,
 				  const struct vg_event_ctx *ev, vg_alert_cb cb, void *ctx);
+/*
+ * Asks for a reload and waits for its end: 0 when the new policy is in
+ * use, -EINVAL if it failed or was refused (the running one stays),
+ * -ETIMEDOUT, or VG_PST_CANARY / VG_PST_SKIPPED when the worker took it
+ * but it does not act yet (in its canary window, outside the rollout).
+ */
+int vg_agent_policy_reload_wait(struct vg_agent_policy *ap, unsigned timeout_ms);
+/* Worker thread (or init): rewrites what `vigil policy show` answers, after a swap. */
+void vg_agent_policy_render_show(struct vg_agent_policy *ap);
 /* Safe on a zeroed struct (init never called). */
 void vg_agent_policy_fini(struct vg_agent_policy *ap);
+/* The running policy (generation, rules, each source's text) as JSON; any thread. */
+void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out);
 /* Alerts, actions, reloads and the fanotify guard as Prometheus metrics; any thread. */
 void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out);
 

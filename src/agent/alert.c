@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Alert lines in the agent's output: JSON with the whole event, or one line of text. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "agent/alert.h"
 #include "lib/timefmt.h"
+#include "policy/alert_json.h"
 
 void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a)
 {
@@ -11,68 +16,67 @@ void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a)
 	vg_alert_counts_init(&o->counts);
 }
 
-static void json_str(struct vg_json *j, const char *key, const char *val)
-{
-	vg_json_key(j, key);
-	vg_json_cstr(j, val);
-}
-
-static void json_u64(struct vg_json *j, const char *key, uint64_t val)
-{
-	vg_json_key(j, key);
-	vg_json_u64(j, val);
-}
-
+/* The event's JSON with event.kind "alert" and the rule's keys after it. */
 static void write_json(struct vg_alert_out *o, const struct vg_alert *al,
 		       const struct vg_event_ctx *ev, const char *action_by, uint64_t generation)
 {
-	struct vg_buf event = { 0 };
-	struct vg_json j;
-	char ts[48];
-	size_t i;
+	struct vg_alert_json aj = { al, action_by, generation, o->stage };
 
-	vg_event_to_json(&event, ev);
-	vg_json_init(&j, &o->line);
-	vg_json_obj_begin(&j);
-	vg_format_rfc3339(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
-	json_str(&j, "@timestamp", ts);
-	json_str(&j, "kind", "alert");
-	json_str(&j, "rule", al->rule_name);
-	json_str(&j, "severity", vg_policy_severity_name(al->severity));
-	vg_json_key(&j, "tags");
-	vg_json_arr_begin(&j);
-	for (i = 0; i < al->n_tags; i++)
-		vg_json_cstr(&j, al->tags[i]);
-	vg_json_arr_end(&j);
-	json_str(&j, "message", al->message);
-	json_str(&j, "mode", vg_policy_mode_name(al->mode));
-	json_str(&j, "action", vg_policy_action_name(al->action));
-	json_str(&j, "outcome", al->outcome);
-	if (action_by)
-		json_str(&j, "action_by", action_by);
-	json_u64(&j, "action_latency_ns", al->action_latency_ns);
-	vg_json_key(&j, "kernel_decidable");
-	vg_json_bool(&j, al->kernel_decidable);
-	json_u64(&j, "suppressed", al->suppressed);
-	json_u64(&j, "policy_generation", generation);
-	if (o->stage) {
-		vg_json_key(&j, "policy");
-		vg_json_obj_begin(&j);
-		json_str(&j, "stage", o->stage);
-		vg_json_obj_end(&j);
-	}
-	vg_json_key(&j, "event");
-	vg_json_raw(&j, event.data ? event.data : "null", event.data ? event.len : 4);
-	vg_json_obj_end(&j);
-	vg_buf_free(&event);
+	vg_event_to_json_with(&o->line, ev, vg_alert_json_keys, &aj);
 }
 
-static void write_text(struct vg_alert_out *o, const struct vg_alert *al)
+#define TEXT_COLUMNS "%-15s %-8s %-28s %-7s %-32s "
+
+const char *vg_alert_text_header(void)
 {
-	vg_buf_printf(&o->line, "%s [%s] %s: %s (%s%s)", o->stage ? "CANARY ALERT" : "ALERT",
-		      vg_policy_severity_name(al->severity),
-		      al->rule_name, al->message, al->outcome,
-		      al->suppressed ? ", more suppressed" : "");
+	static char header[128];
+
+	snprintf(header, sizeof(header), TEXT_COLUMNS "MESSAGE", "TIME", "SEVERITY", "RULE", "PID",
+		 "EXECUTABLE");
+	return header;
+}
+
+/* The acting process's executable: its cache entry, else its command name. */
+static const char *executable(const struct vg_event_ctx *ev)
+{
+	return ev->proc && ev->proc->exe && ev->proc->exe[0] ? ev->proc->exe : ev->rec->comm;
+}
+
+/* One line: time, severity, rule, pid, executable, message (and outcome unless plain). */
+static void write_text(struct vg_alert_out *o, const struct vg_alert *al,
+		       const struct vg_event_ctx *ev)
+{
+	char ts[32], sev[16], pid[16];
+	size_t i;
+
+	vg_format_clock(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
+	snprintf(sev, sizeof(sev), "%s", vg_policy_severity_name(al->severity));
+	for (i = 0; sev[i]; i++)
+		sev[i] = (char)toupper((unsigned char)sev[i]);
+	snprintf(pid, sizeof(pid), "%u", ev->rec->tgid);
+	vg_buf_printf(&o->line, TEXT_COLUMNS "%s", ts, sev, al->rule_name, pid, executable(ev),
+		      al->message);
+	if (al->outcome && strcmp(al->outcome, "alerted"))
+		vg_buf_printf(&o->line, " (%s)", al->outcome);
+	if (al->suppressed)
+		vg_buf_printf(&o->line, " (+%" PRIu64 " suppressed)", al->suppressed);
+	if (o->stage)
+		vg_buf_printf(&o->line, " [%s]", o->stage);
+}
+
+/* The alert's JSON line (@json) to every output whose filter takes it. */
+static void push_outputs(struct vg_agent *a, const struct vg_alert *al,
+			 const struct vg_event_ctx *ev, const struct vg_buf *json)
+{
+	struct vg_out_record r = {
+		.line = json->data, .len = json->len,
+		.time_ns = vg_boot_to_realtime_ns(ev->rec->ts_boot_ns),
+		.severity = (uint8_t)al->severity, .alert = true,
+		.rule = al->rule_name, .tags = al->tags, .n_tags = al->n_tags,
+	};
+
+	if (r.line)
+		vg_outputs_push(a->outputs, &r);
 }
 
 void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
@@ -83,11 +87,16 @@ void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
 	o->alerts++;
 	vg_alert_counts_add(&o->counts, al->rule_name, vg_policy_severity_name(al->severity),
 			    al->outcome, al->suppressed);
+	vg_alert_hour_add(&o->hour, al->severity, (uint64_t)time(NULL));
 	vg_buf_reset(&o->line);
-	if (a->opts.json)
+	if (a->opts.json || a->outputs)
 		write_json(o, al, ev, action_by, generation);
-	else
-		write_text(o, al);
+	if (a->outputs)
+		push_outputs(a, al, ev, &o->line);
+	if (!a->opts.json) {
+		vg_buf_reset(&o->line);
+		write_text(o, al, ev);
+	}
 	vg_buf_append(&o->line, "\n", 1);
 	if (fwrite(o->line.data, 1, o->line.len, a->opts.out) != o->line.len)
 		a->write_errors++;

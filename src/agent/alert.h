@@ -14,6 +14,7 @@ struct vg_alert_out {
 	struct vg_buf line;		/* worker thread only */
 	_Atomic uint64_t alerts;	/* read by metrics */
 	struct vg_alert_counts counts;	/* by rule, severity and outcome */
+	struct vg_alert_hour hour;	/* by severity, last hour */
 	const char *stage;		/* NULL: the running policy's; "canary": a candidate's */
 };
 
@@ -24,6 +25,8 @@ void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a);
  */
 void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
 			const struct vg_event_ctx *ev, const char *action_by, uint64_t generation);
+/* The column header of text alert lines. */
+const char *vg_alert_text_header(void);
 void vg_alert_out_fini(struct vg_alert_out *o);
 
 #endif

@@ -105,3 +105,34 @@ void vg_alert_counts_fini(struct vg_alert_counts *c)
 	pthread_mutex_destroy(&c->lock);
 	memset(c, 0, sizeof(*c));
 }
+
+void vg_alert_hour_add(struct vg_alert_hour *h, unsigned severity, uint64_t now_s)
+{
+	uint64_t minute = now_s / 60;
+	size_t b = minute % VG_ALERT_HOUR_MINUTES, s;
+
+	if (severity >= VG_ALERT_SEVERITIES)
+		return;
+	if (atomic_load(&h->minute[b]) != minute) {
+		for (s = 0; s < VG_ALERT_SEVERITIES; s++)
+			atomic_store(&h->n[b][s], 0);
+		atomic_store(&h->minute[b], minute);
+	}
+	atomic_fetch_add(&h->n[b][severity], 1);
+}
+
+void vg_alert_hour_sum(struct vg_alert_hour *h, uint64_t now_s, uint64_t *out)
+{
+	uint64_t minute = now_s / 60;
+	size_t b, s;
+
+	memset(out, 0, VG_ALERT_SEVERITIES * sizeof(*out));
+	for (b = 0; b < VG_ALERT_HOUR_MINUTES; b++) {
+		uint64_t m = atomic_load(&h->minute[b]);
+
+		if (m + VG_ALERT_HOUR_MINUTES <= minute || m > minute)
+			continue;
+		for (s = 0; s < VG_ALERT_SEVERITIES; s++)
+			out[s] += atomic_load(&h->n[b][s]);
+	}
+}

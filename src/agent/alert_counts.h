@@ -8,6 +8,7 @@
 #define VIGIL_ALERT_COUNTS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include "lib/json.h"
 
@@ -24,6 +25,22 @@ struct vg_alert_counts {
 	size_t n, cap;
 	uint64_t overflow;
 };
+
+/*
+ * Alerts by severity over the last hour, in one-minute buckets: the worker
+ * adds, `vigil status` reads (a count may be off by the alert in flight).
+ */
+#define VG_ALERT_HOUR_MINUTES 60
+#define VG_ALERT_SEVERITIES 5
+
+struct vg_alert_hour {
+	_Atomic uint64_t minute[VG_ALERT_HOUR_MINUTES];	/* which minute a bucket holds */
+	_Atomic uint64_t n[VG_ALERT_HOUR_MINUTES][VG_ALERT_SEVERITIES];
+};
+
+void vg_alert_hour_add(struct vg_alert_hour *h, unsigned severity, uint64_t now_s);
+/* Sums the buckets of the hour before @now_s into @out[VG_ALERT_SEVERITIES]. */
+void vg_alert_hour_sum(struct vg_alert_hour *h, uint64_t now_s, uint64_t *out);
 
 void vg_alert_counts_init(struct vg_alert_counts *c);
 /* One alert, and the @suppressed ones throttling folded into it. */

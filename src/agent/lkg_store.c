@@ -88,7 +88,7 @@ static int write_dir(const char *dir, const struct vg_loaded *l)
 		const char *name, *text;
 		size_t len;
 
-		vg_policy_source(l->p, i, &name, &text, &len);
+		name = vg_policy_source(l->p, i, &text, &len);
 		if (vg_self_defense_source(name))
 			continue;	/* names this run's pid; every run adds its own */
 		stored_name(path, sizeof(path), dir, i, name);

@@ -20,6 +20,7 @@ struct vg_metrics_server {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	vg_metrics_fn fn;
+	vg_health_fn health;
 	void *arg;
 };
 
@@ -126,11 +127,26 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, cons
 	return ret;
 }
 
+/* 200 with {"status":"ok"}; 503 with what is not ok. */
+static enum MHD_Result reply_health(struct MHD_Connection *c, struct vg_metrics_server *s)
+{
+	struct vg_buf b = { 0 };
+	bool ok = s->health(s->arg, &b);
+
+	if (b.oom || !b.data) {
+		vg_buf_free(&b);
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", "out of memory\n",
+			     14, MHD_RESPMEM_PERSISTENT);
+	}
+	return reply(c, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, "application/json",
+		     b.data, b.len, MHD_RESPMEM_MUST_FREE);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **state)
 {
-	static char not_found[] = "vigil: metrics are at /metrics\n";
+	static char not_found[] = "vigil: metrics are at /metrics, health at /healthz\n";
 	static char bad_method[] = "vigil: GET or HEAD only\n";
 	struct vg_metrics_server *s = cls;
 	struct vg_buf b = { 0 };
@@ -143,6 +159,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			     strlen(bad_method), MHD_RESPMEM_PERSISTENT);
 	if (*upload_size)
 		return MHD_NO;
+	if (!strcmp(url, "/healthz") && s->health)
+		return reply_health(c, s);
 	if (strcmp(url, "/metrics"))
 		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", not_found, strlen(not_found),
 			     MHD_RESPMEM_PERSISTENT);
@@ -181,6 +199,12 @@ struct vg_metrics_server *vg_metrics_bind(const char *spec)
 		return NULL;
 	}
 	return s;
+}
+
+void vg_metrics_set_health(struct vg_metrics_server *s, vg_health_fn fn)
+{
+	if (s)
+		s->health = fn;
 }
 
 int vg_metrics_serve(struct vg_metrics_server *s, vg_metrics_fn fn, void *arg)

@@ -7,6 +7,7 @@
 #ifndef VIGIL_METRICS_HTTP_H
 #define VIGIL_METRICS_HTTP_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include "lib/json.h"
 
@@ -14,6 +15,9 @@
 
 /* Appends every metric, Prometheus text format, to @out. */
 typedef void (*vg_metrics_fn)(void *arg, struct vg_buf *out);
+
+/* /healthz: true for 200, false for 503; a JSON object saying why into @body. */
+typedef bool (*vg_health_fn)(void *arg, struct vg_buf *body);
 
 struct vg_metrics_server;
 
@@ -26,6 +30,8 @@ int vg_metrics_parse_addr(const char *spec, struct sockaddr_storage *ss, socklen
 
 /* Binds @spec (early: a busy port fails before any work); NULL after one error line. */
 struct vg_metrics_server *vg_metrics_bind(const char *spec);
+/* Serves /healthz too, with @fn and the arg given to vg_metrics_serve (before it). */
+void vg_metrics_set_health(struct vg_metrics_server *s, vg_health_fn fn);
 /* Starts answering, with @fn filling each response; <0 after one error line. */
 int vg_metrics_serve(struct vg_metrics_server *s, vg_metrics_fn fn, void *arg);
 void vg_metrics_stop(struct vg_metrics_server *s);

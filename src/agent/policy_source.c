@@ -19,7 +19,7 @@ void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *
 		const char *name, *text;
 		size_t len;
 
-		vg_policy_source(p, i, &name, &text, &len);
+		name = vg_policy_source(p, i, &text, &len);
 		if (vg_self_defense_source(name))
 			continue;	/* names this run's pid */
 		crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name) + 1);
@@ -89,6 +89,8 @@ int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t 
 		return load_bundle(l, paths, n_paths, t);
 	if (n_paths == 0)
 		err = vg_policy_add_string(l->p, "builtin:default.yaml", vg_default_policy_yaml);
+	if (n_paths == 0 && !err)
+		err = vg_policy_add_string(l->p, "builtin:containers.yaml", vg_containers_policy_yaml);
 	for (i = 0; !err && i < n_paths; i++)
 		err = vg_policy_add_path(l->p, paths[i]);
 	vg_policy_source_digest(l->p, l->digest, l->digest_hex);

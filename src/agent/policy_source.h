@@ -47,7 +47,10 @@ void vg_loaded_free(struct vg_loaded *l);
 /* The policy's own rules, not counting the agent's self-defense ones. */
 size_t vg_loaded_n_rules(const struct vg_loaded *l);
 
-/* The built-in default policy (policy/default.yaml, embedded at build time). */
-extern const char vg_default_policy_yaml[];
+/*
+ * The built-in default policy, embedded at build time: policy/default.yaml
+ * and the rules for containers, policy/containers.yaml.
+ */
+extern const char vg_default_policy_yaml[], vg_containers_policy_yaml[];
 
 #endif

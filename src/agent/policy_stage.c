@@ -10,6 +10,7 @@
 #include "agent/agent_policy.h"
 #include "lib/log.h"
 #include "lib/timefmt.h"
+#include "output/output.h"
 
 #define CHECK_EVERY_NS (50ULL * 1000000ULL)
 
@@ -52,8 +53,48 @@ static void note_json(struct vg_json *j, const struct state_note *n, const struc
 }
 
 struct agent_alert {
-	const char *rule, *severity, *message;
+	const char *rule;
+	enum vg_severity severity;
+	const char *message;
 };
+
+/* The shape of docs/events.md: event.kind, event.action, then rule.*, message, alert.*. */
+static void write_json(struct vg_json *j, const struct state_note *n, const struct agent_alert *al,
+		       const struct vg_canary *c)
+{
+	char ts[48];
+
+	vg_json_obj_begin(j);
+	vg_format_rfc3339(vg_boot_to_realtime_ns(vg_boot_now_ns()), ts, sizeof(ts));
+	vg_json_key(j, "@timestamp");
+	vg_json_cstr(j, ts);
+	vg_json_key(j, "event");
+	vg_json_obj_begin(j);
+	vg_json_key(j, "kind");
+	vg_json_cstr(j, al ? "alert" : "event");
+	vg_json_key(j, "action");
+	vg_json_cstr(j, n ? "policy_state" : "self_check");
+	vg_json_obj_end(j);
+	if (al) {
+		vg_json_key(j, "rule");
+		vg_json_obj_begin(j);
+		vg_json_key(j, "name");
+		vg_json_cstr(j, al->rule);
+		vg_json_key(j, "severity");
+		vg_json_cstr(j, vg_policy_severity_name(al->severity));
+		vg_json_obj_end(j);
+		vg_json_key(j, "message");
+		vg_json_cstr(j, al->message);
+		vg_json_key(j, "alert");
+		vg_json_obj_begin(j);
+		vg_json_key(j, "outcome");
+		vg_json_cstr(j, "alerted");
+		vg_json_obj_end(j);
+	}
+	if (n)
+		note_json(j, n, c);
+	vg_json_obj_end(j);
+}
 
 /* One line: a policy_state event (@n), or the agent's own alert (@al, with @n if set). */
 static void write_line(struct vg_agent_policy *ap, const struct state_note *n,
@@ -61,33 +102,30 @@ static void write_line(struct vg_agent_policy *ap, const struct state_note *n,
 {
 	struct vg_agent *a = ap->agent;
 	struct vg_buf *line = &ap->canary_out.line;
-	char ts[48];
 	struct vg_json j;
 
 	vg_buf_reset(line);
-	if (a->opts.json) {
+	if (a->opts.json || (al && a->outputs)) {
 		vg_json_init(&j, line);
-		vg_json_obj_begin(&j);
-		vg_format_rfc3339(vg_boot_to_realtime_ns(vg_boot_now_ns()), ts, sizeof(ts));
-		vg_json_key(&j, "@timestamp");
-		vg_json_cstr(&j, ts);
-		vg_json_key(&j, "kind");
-		vg_json_cstr(&j, al ? "alert" : "policy_state");
-		if (al) {
-			vg_json_key(&j, "rule");
-			vg_json_cstr(&j, al->rule);
-			vg_json_key(&j, "severity");
-			vg_json_cstr(&j, al->severity);
-			vg_json_key(&j, "message");
-			vg_json_cstr(&j, al->message);
-		}
-		if (n)
-			note_json(&j, n, &ap->canary);
-		vg_json_obj_end(&j);
-	} else if (al) {
-		vg_buf_printf(line, "ALERT [%s] %s: %s", al->severity, al->rule, al->message);
-	} else {
-		vg_buf_printf(line, "POLICY %s", vg_policy_state_name(n->state));
+		write_json(&j, n, al, &ap->canary);
+	}
+	if (al && a->outputs && line->data) {
+		/* the agent's own alerts reach the exporters as a rule's do */
+		struct vg_out_record r = {
+			.line = line->data, .len = line->len,
+			.time_ns = vg_boot_to_realtime_ns(vg_boot_now_ns()),
+			.severity = (uint8_t)al->severity, .alert = true, .rule = al->rule,
+		};
+
+		vg_outputs_push(a->outputs, &r);
+	}
+	if (!a->opts.json) {
+		vg_buf_reset(line);
+		if (al)
+			vg_buf_printf(line, "ALERT [%s] %s: %s", vg_policy_severity_name(al->severity),
+				      al->rule, al->message);
+		else
+			vg_buf_printf(line, "POLICY %s", vg_policy_state_name(n->state));
 	}
 	vg_buf_append(line, "\n", 1);
 	if (fwrite(line->data, 1, line->len, a->opts.out) != line->len)
@@ -99,7 +137,7 @@ static void note(struct vg_agent_policy *ap, enum vg_policy_state s, const struc
 {
 	struct state_note n = { s, l, gate, why };
 	char msg[256];
-	struct agent_alert al = { "vigil_policy_rolled_back", "high", msg };
+	struct agent_alert al = { "vigil_policy_rolled_back", VG_SEV_HIGH, msg };
 
 	write_line(ap, &n, NULL);
 	if (s != VG_PST_ROLLED_BACK)
@@ -113,7 +151,7 @@ static void note(struct vg_agent_policy *ap, enum vg_policy_state s, const struc
 static void report_last_crash(struct vg_agent_policy *ap)
 {
 	char msg[256];
-	struct agent_alert al = { "vigil_self_abnormal_exit", "critical", msg };
+	struct agent_alert al = { "vigil_self_abnormal_exit", VG_SEV_CRITICAL, msg };
 
 	ap->fb.journal.found = false;
 	snprintf(msg, sizeof(msg), "the previous vigil run ended abnormally (killed or crashed; "
@@ -123,7 +161,7 @@ static void report_last_crash(struct vg_agent_policy *ap)
 
 static void self_check_failed(void *ctx, const char *why)
 {
-	struct agent_alert al = { "vigil_self_check_failed", "critical", why };
+	struct agent_alert al = { "vigil_self_check_failed", VG_SEV_CRITICAL, why };
 
 	vg_err("%s", why);
 	write_line(ctx, NULL, &al);
@@ -149,6 +187,7 @@ static void adopt(struct vg_agent_policy *ap, struct vg_loaded *next, bool prove
 	ap->n_rules = vg_loaded_n_rules(ap->cur);
 	if (ap->cur->bundle)
 		ap->version = ap->cur->info.version;
+	vg_agent_policy_render_show(ap);
 	atomic_fetch_add(&ap->reload.ok, 1);
 	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_loaded_n_rules(ap->cur),
 		ap->generation);
@@ -231,6 +270,7 @@ static void take_pending(struct vg_agent_policy *ap, struct vg_loaded *l)
 	} else {
 		begin_canary(ap, l);
 	}
+	atomic_fetch_add(&ap->taken, 1);	/* after ok/failed: reload_wait reads it first */
 }
 
 void vg_policy_stage_poll(struct vg_agent_policy *ap)

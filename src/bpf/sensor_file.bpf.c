@@ -30,7 +30,7 @@
  * Layout: this file holds the configuration, the maps, the types its parts
  * share and the programs; what the programs do lives in sensor-local
  * headers, one per job, included after the maps (sensor_file_path, _watch,
- * _record, _open, _op and _exit.bpf.h). They all build into this one
+ * _record, _bind, _open, _op and _exit.bpf.h). They all build into this one
  * CO-RE object.
  */
 #include "vmlinux.h"
@@ -62,6 +62,24 @@ char LICENSE[] SEC("license") = "GPL";
 /* Union of every watch entry's mask: an access nobody watches is dropped
  * before any path work. Written by user space (also at run time). */
 __u32 file_any_mask = VG_FACC_ALL;
+/*
+ * Accesses reported through a bind mount by a task outside the initial
+ * mount namespace (containers' volumes and host paths), watched or not.
+ * A map, not a global: user space writes it after load (the loader does
+ * not map .bss back over the skeleton). All zero, the default: off.
+ */
+struct file_bind_cfg {
+	__u32 mask;		/* VG_FACC_*; 0: the kernel does not look */
+	__u32 init_mntns;	/* inode number of the initial mount namespace */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file_bind_cfg);
+} file_bind SEC(".maps");
+
 /* Set by the loader when the LSM variant reports opens. */
 bool file_opens_from_lsm = false;
 /*
@@ -213,6 +231,7 @@ struct opargs {
 #include "sensor_file_path.bpf.h"
 #include "sensor_file_watch.bpf.h"
 #include "sensor_file_record.bpf.h"
+#include "sensor_file_bind.bpf.h"
 #include "sensor_file_open.bpf.h"
 #include "sensor_file_op.bpf.h"
 #include "sensor_file_exit.bpf.h"

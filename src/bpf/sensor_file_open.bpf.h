@@ -39,6 +39,7 @@ __noinline int file_emit_open(struct opargs *o)
 	struct dentry_id id = {};
 	struct reject_key key = {};
 	__u64 gen = file_cache_gen;
+	struct vfsmount *bind = NULL;
 	int rc = -1;
 
 	if (!o)
@@ -56,9 +57,11 @@ __noinline int file_emit_open(struct opargs *o)
 		}
 		key.dentry = (__u64)fp.dentry;
 		key.mnt = (__u64)fp.mnt;
+		if (file_via_bind(o->task, fp.mnt, o->acc))
+			bind = fp.mnt;
 		/* Cheap first check, before any slot: this very dentry was rejected before. */
 		rv = bpf_map_lookup_elem(&reject_cache, &key);
-		if (rv && rv->gen == gen && rv->parent == id.parent &&
+		if (!bind && rv && rv->gen == gen && rv->parent == id.parent &&
 		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
 		    !(rv->mask & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
@@ -80,7 +83,7 @@ __noinline int file_emit_open(struct opargs *o)
 			goto out;
 		}
 		mask = file_watch_mask(&p);
-		if (!(mask & o->acc)) {
+		if (!(mask & o->acc) && !bind) {
 			if (!(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
 				reject_note(&key, &id, gen, mask);
 			vg_count(VG_CNT_FILTERED);
@@ -104,6 +107,8 @@ __noinline int file_emit_open(struct opargs *o)
 		goto out;
 	if (o->ustr)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
+	if (bind)
+		file_put_bind(&t, e, bind, p.slot);
 	vg_submit(NULL, &t);
 out:
 	vg_scratch_release(p.slot);
@@ -149,6 +154,7 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	struct vg_file *e;
 	struct vg_tail t;
 	struct fpath p = {};
+	struct vfsmount *bind = NULL;
 	__u32 flags, acc;
 
 	if (vg_task_filtered_out(task)) {
@@ -157,7 +163,9 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	}
 	flags = BPF_CORE_READ(file, f_flags);
 	acc = open_access(flags, 0);
-	if (!(acc & file_any_mask)) {
+	if (file_via_bind((__u64)task, BPF_CORE_READ(file, f_path.mnt), acc))
+		bind = BPF_CORE_READ(file, f_path.mnt);
+	if (!(acc & file_any_mask) && !bind) {
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
@@ -166,7 +174,7 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
 		return 0;
-	if (file_resolve((__u64)file, &p) < 0 || !(file_watch_mask(&p) & acc)) {
+	if (file_resolve((__u64)file, &p) < 0 || (!(file_watch_mask(&p) & acc) && !bind)) {
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}
@@ -177,6 +185,8 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	e->access = acc;
 	e->fflags = p.fflags;
 	e->fflags |= put_fpath(&t, &e->path, &p);
+	if (bind)
+		file_put_bind(&t, e, bind, p.slot);
 	vg_submit(ctx, &t);
 out:
 	vg_scratch_release(p.slot);

@@ -228,6 +228,7 @@ enum vg_priv_event_type {
 	VG_EV_NAMESPACE = 90,		/* unshare / setns / clone with CLONE_NEW* */
 	VG_EV_IOURING_SETUP = 91,	/* io_uring_setup: a ring was created */
 	VG_EV_IOURING = 92,		/* an operation submitted to an io_uring */
+	VG_EV_SECCOMP_DENY = 93,	/* a seccomp filter killed, trapped or refused a syscall */
 };
 
 /* Which system call a priv record is about (syscall.name in output). */
@@ -481,6 +482,9 @@ enum vg_file_syscall {
 #define VG_FILE_UNCHECKED	(1u << 6)	/* "." or ".." in a user path not normalized: emitted unfiltered */
 #define VG_FILE_TARGET_RAW	(1u << 7)	/* target is the caller's string as given (symlink) */
 #define VG_FILE_NORMALIZED	(1u << 8)	/* "." "..", "//" resolved lexically in the kernel before matching */
+/* Opened through a bind mount (its root is not its filesystem's root) by a task
+ * outside the initial mount namespace: a container's volume or host path. */
+#define VG_FILE_BIND_MOUNT	(1u << 9)
 
 #define VG_FILE_AT_FDCWD	(-100)
 
@@ -501,7 +505,7 @@ struct vg_file {
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
-	struct vg_str extra;	/* reserved: empty */
+	struct vg_str extra;	/* VG_FILE_BIND_MOUNT: the mount's root within its filesystem */
 	__u8 tail[];
 };
 
@@ -628,7 +632,7 @@ struct vg_net_cidr_key {
 };
 
 /*
- * Policy pre-filter (vigil run --alerts-only), rewritten at every reload:
+ * Policy pre-filter (vigil run without --events), rewritten at every reload:
  * policy_dims[0] says which dims are in force (0: none, all pass);
  * policy_ports[VG_NET_PF_SET_*] are port bitmaps; policy_cidrs is an LPM
  * trie of struct vg_net_cidr_key. A record passes if its tuple is in
@@ -643,6 +647,34 @@ struct vg_net_cidr_key {
 
 struct vg_net_port_set {
 	__u8 bits[65536 / 8];	/* bit p: port p (host order) */
+};
+
+/*
+ * ---- seccomp monitor (sensor_seccomp.bpf.c) ----
+ * VG_EV_SECCOMP_DENY: a seccomp filter stopped a syscall. Kills and traps
+ * are seen as the SIGSYS the kernel raises; errno denials as a syscall that
+ * left without ever entering (the filter runs before sys_enter). The same
+ * (process, syscall, action) is sent at most once per VG_SC_DENY_EVERY_NS;
+ * the record carries how many were folded into it.
+ */
+enum vg_sc_deny_action {
+	VG_SC_DENY_KILL = 1,	/* SECCOMP_RET_KILL_PROCESS / KILL_THREAD (SIGSYS) */
+	VG_SC_DENY_TRAP = 2,	/* SECCOMP_RET_TRAP: SIGSYS the process may handle */
+	VG_SC_DENY_ERRNO = 3,	/* SECCOMP_RET_ERRNO: the call failed with errno_ret */
+};
+
+#define VG_SC_DENY_EVERY_NS	1000000000ULL
+#define VG_SC_DENY_KEYS		4096	/* (process, syscall, action) rate-limit entries */
+
+struct vg_seccomp_deny {
+	struct vg_hdr hdr;
+	__u32 syscall_nr;
+	__u32 arch;		/* AUDIT_ARCH_* of the call, also libseccomp's arch token */
+	__s32 errno_ret;	/* ERRNO: the errno returned; TRAP: the filter's data */
+	__u8 action;		/* enum vg_sc_deny_action */
+	__u8 pad[3];
+	__u32 repeats;		/* the same denial since the last record, folded into this one */
+	__u32 pad2;
 };
 
 /*
@@ -698,6 +730,7 @@ _Static_assert(sizeof(struct vg_net_shell) == 64 + 40 + 8, "vg_net_shell size is
 _Static_assert(sizeof(struct vg_net_deny_key) == 24, "vg_net_deny_key size is ABI");
 _Static_assert(sizeof(struct vg_net_deny_val) == 24, "vg_net_deny_val size is ABI");
 _Static_assert(sizeof(struct vg_net_port_set) == 8192, "vg_net_port_set size is ABI");
+_Static_assert(sizeof(struct vg_seccomp_deny) == 64 + 24, "vg_seccomp_deny size is ABI");
 #endif
 
 #endif /* VIGIL_ABI_H */

@@ -52,6 +52,7 @@ struct vg_walk {
 	bool truncated;
 	bool done;
 	bool fault;
+	bool fs_only;		/* stop at mnt_root: the path within its filesystem */
 };
 
 /* d_parent and d_name, adjacent in struct dentry: one read per step. */
@@ -82,6 +83,10 @@ static long vg_walk_step(__u32 index, void *data)
 	bool last = false;
 
 	if (dentry == w->mnt_root) {
+		if (w->fs_only) {
+			w->done = true;
+			return 1;
+		}
 		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 		/* Root of the topmost mount, or a detached one: done. */
 		if (mnt == mnt_parent) {
@@ -127,6 +132,39 @@ static long vg_walk_step(__u32 index, void *data)
 	return 0;
 }
 
+/* Ends a walk: the path written so far, marked and counted when cut. */
+static __always_inline int vg_walk_finish(struct vg_walk *w, struct vg_path_res *res)
+{
+	__u32 pos;
+
+	if (w->fault) {
+		vg_count(VG_CNT_READ_FAIL);
+		return -1;
+	}
+	if (!w->done)
+		w->truncated = true;
+	pos = w->pos;
+	if (pos > VG_MAX_PATH_BYTES)
+		return -1;
+	if (pos == VG_MAX_PATH_BYTES) {
+		pos -= 1;
+		w->pb->buf[pos & VG_PATH_MASK] = '/';
+	}
+	if (w->truncated) {
+		if (pos >= 3) {
+			pos -= 3;
+			w->pb->buf[(pos + 0) & VG_PATH_MASK] = '.';
+			w->pb->buf[(pos + 1) & VG_PATH_MASK] = '.';
+			w->pb->buf[(pos + 2) & VG_PATH_MASK] = '.';
+		}
+		vg_count(VG_CNT_TRUNCATED);
+	}
+	res->truncated = w->truncated;
+	res->str = &w->pb->buf[pos & VG_PATH_MASK];
+	res->len = VG_MAX_PATH_BYTES - pos;
+	return 0;
+}
+
 /*
  * Resolves @path into @res. Returns 0 on success (res->str valid), <0 if
  * nothing could be read. Components are written right to left ending at
@@ -140,7 +178,6 @@ static __always_inline int vg_path_resolve(const struct path *path,
 {
 	struct vg_walk w = {};
 	struct vfsmount *vfsmnt;
-	__u32 pos;
 
 	res->str = NULL;
 	res->len = 0;
@@ -155,34 +192,32 @@ static __always_inline int vg_path_resolve(const struct path *path,
 	w.mnt = container_of(vfsmnt, struct mount, mnt);
 	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 	w.pos = VG_MAX_PATH_BYTES;
-
 	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);
-	if (w.fault) {
-		vg_count(VG_CNT_READ_FAIL);
+	return vg_walk_finish(&w, res);
+}
+
+/*
+ * Resolves @dentry into @res as a path within its own filesystem (up to
+ * @fs_root, its superblock's root; no mount is crossed): what a bind
+ * mount's root is on the filesystem it was taken from.
+ */
+static __always_inline int vg_fs_path_resolve(struct dentry *dentry, struct dentry *fs_root,
+					      struct vg_path_res *res, int slot)
+{
+	struct vg_walk w = {};
+
+	res->str = NULL;
+	res->len = 0;
+	res->truncated = false;
+	w.pb = vg_path_buf(slot);
+	if (!w.pb || !dentry || !fs_root)
 		return -1;
-	}
-	if (!w.done)
-		w.truncated = true;
-	pos = w.pos;
-	if (pos > VG_MAX_PATH_BYTES)
-		return -1;
-	if (pos == VG_MAX_PATH_BYTES) {
-		pos -= 1;
-		w.pb->buf[pos & VG_PATH_MASK] = '/';
-	}
-	if (w.truncated) {
-		if (pos >= 3) {
-			pos -= 3;
-			w.pb->buf[(pos + 0) & VG_PATH_MASK] = '.';
-			w.pb->buf[(pos + 1) & VG_PATH_MASK] = '.';
-			w.pb->buf[(pos + 2) & VG_PATH_MASK] = '.';
-		}
-		vg_count(VG_CNT_TRUNCATED);
-	}
-	res->truncated = w.truncated;
-	res->str = &w.pb->buf[pos & VG_PATH_MASK];
-	res->len = VG_MAX_PATH_BYTES - pos;
-	return 0;
+	w.dentry = dentry;
+	w.mnt_root = fs_root;
+	w.fs_only = true;
+	w.pos = VG_MAX_PATH_BYTES;
+	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);
+	return vg_walk_finish(&w, res);
 }
 
 /*

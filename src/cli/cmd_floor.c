@@ -15,6 +15,7 @@
 #include "floor_priv.skel.h"
 #include "floor_file.skel.h"
 #include "floor_net.skel.h"
+#include "floor_seccomp.skel.h"
 
 #define FLOOR_DESC(nm, skel, progs_)						\
 	VG_SENSOR_SKEL(skel);							\
@@ -41,12 +42,16 @@ static const char *const net_progs[] = {
 };
 FLOOR_DESC(net, floor_net_bpf, net_progs);
 
+static const char *const seccomp_progs[] = { "floor_sys_enter", NULL };
+FLOOR_DESC(seccomp, floor_seccomp_bpf, seccomp_progs);
+
 /* One row per sensor with a benchmark. */
 static const struct vg_sensor_desc *const floors[] = {
 	&exec_desc,
 	&priv_desc,
 	&file_desc,
 	&net_desc,
+	&seccomp_desc,
 };
 
 int vg_cmd_floor(int argc, char **argv)

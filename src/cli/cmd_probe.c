@@ -484,6 +484,7 @@ int vg_cmd_probe(int argc, char **argv)
 	int err;
 
 	argp_err_exit_status = 2;
+	argv[0] = "vigil probe";
 	err = argp_parse(&argp, argc, argv, 0, NULL, &o);
 	if (err)
 		return 2;

@@ -23,6 +23,7 @@ static const struct vg_trace_cmd *const traces[] = {
 	&vg_trace_priv,
 	&vg_trace_file,
 	&vg_trace_net,
+	&vg_trace_seccomp,
 };
 
 enum { OPT_CGROUP = 2000, OPT_RINGBUF };

@@ -17,6 +17,8 @@ int vg_cmd_trace(int argc, char **argv);	/* argv[0]: the sensor ("exec") */
 int vg_cmd_bpf(int argc, char **argv);
 int vg_cmd_floor(int argc, char **argv);
 int vg_cmd_probe(int argc, char **argv);
+int vg_cmd_advise_seccomp(int argc, char **argv);
+int vg_cmd_sandbox(int argc, char **argv);
 int vg_cmd_policy_check(int argc, char **argv);
 int vg_cmd_policy_test(int argc, char **argv);
 int vg_cmd_policy_explain(int argc, char **argv);
@@ -24,6 +26,9 @@ int vg_cmd_policy_fields(int argc, char **argv);
 int vg_cmd_policy_keygen(int argc, char **argv);
 int vg_cmd_policy_sign(int argc, char **argv);
 int vg_cmd_policy_verify(int argc, char **argv);
+int vg_cmd_policy_show(int argc, char **argv);
+int vg_cmd_status(int argc, char **argv);	/* cmd_ctl.c: ask the running agent */
+int vg_cmd_reload(int argc, char **argv);
 
 /*
  * The default case of a command's argp parser: -v (--verbose) turns on

@@ -57,5 +57,6 @@ extern const struct vg_trace_cmd vg_trace_exec;
 extern const struct vg_trace_cmd vg_trace_priv;
 extern const struct vg_trace_cmd vg_trace_file;
 extern const struct vg_trace_cmd vg_trace_net;
+extern const struct vg_trace_cmd vg_trace_seccomp;
 
 #endif

@@ -20,7 +20,7 @@ static const char doc[] =
 	"  vigil trace exec --json           # JSON lines\n"
 	"  vigil trace exec --uid 1000       # one user's processes\n"
 	"  vigil trace exec --comm curl      # only processes named curl\n"
-	"  vigil trace exec --cgroup /sys/fs/cgroup/unified/system.slice\n"
+	"  vigil trace exec --cgroup \"$(findmnt -nt cgroup2 -o TARGET)/system.slice\"\n"
 	"  vigil trace exec --kill-exe '/tmp/*'   # no binary under /tmp may run\n";
 
 enum { OPT_FORKS = 1000, OPT_KILL, OPT_AUDIT };

@@ -6,18 +6,33 @@
 
 static const struct vg_record_family *const families[] = {
 	&vg_rec_process_family, &vg_rec_file_family, &vg_rec_net_family, &vg_rec_priv_family,
+	&vg_rec_seccomp_family,
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];
 static pthread_once_t by_type_once = PTHREAD_ONCE_INIT;
+
+static int kind_width;
 
 static void index_descs(void)
 {
 	size_t f, i;
 
 	for (f = 0; f < sizeof(families) / sizeof(families[0]); f++)
-		for (i = 0; i < families[f]->n; i++)
-			by_type[families[f]->descs[i].type] = &families[f]->descs[i];
+		for (i = 0; i < families[f]->n; i++) {
+			const struct vg_record_desc *d = &families[f]->descs[i];
+			int len = (int)strlen(d->kind);
+
+			by_type[d->type] = d;
+			if (len > kind_width)
+				kind_width = len;
+		}
+}
+
+int vg_record_kind_width(void)
+{
+	pthread_once(&by_type_once, index_descs);
+	return kind_width;
 }
 
 const struct vg_record_desc *vg_record_desc(uint16_t type)

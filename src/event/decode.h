@@ -17,7 +17,7 @@ struct vg_rec_layout;
 
 struct vg_record_desc {
 	uint16_t type;
-	const char *kind;		/* event.kind in output: "exec", "open", ... */
+	const char *kind;		/* event.action in output: "exec", "open", ... */
 	uint32_t fixed_size;		/* sizeof the fixed struct */
 	uint8_t n_strs;
 	uint16_t str_offs[VG_MAX_RECORD_STRS];	/* offsetof each struct vg_str */
@@ -31,7 +31,7 @@ struct vg_record_family {
 };
 
 extern const struct vg_record_family vg_rec_process_family, vg_rec_file_family,
-	vg_rec_net_family, vg_rec_priv_family;
+	vg_rec_net_family, vg_rec_priv_family, vg_rec_seccomp_family;
 
 enum vg_decode_error {
 	VG_DEC_OK = 0,
@@ -54,6 +54,9 @@ enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_de
 
 /* The descriptor of a known type, or NULL. */
 const struct vg_record_desc *vg_record_desc(uint16_t type);
+
+/* The length of the longest event.kind: the width of the text EVENT column. */
+int vg_record_kind_width(void);
 
 const char *vg_decode_error_name(enum vg_decode_error e);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "event/event_format.h"
+#include "lib/host.h"
 #include "lib/timefmt.h"
 
 void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
@@ -108,7 +109,8 @@ static void tree_key(struct tree *t, const char *path)
 }
 
 struct put {
-	struct vg_json *j;
+	struct tree *t;
+	const char *path;	/* a scalar's key, written with its first value */
 	uint8_t out;
 	unsigned n;
 };
@@ -116,64 +118,71 @@ struct put {
 static bool put_value(const struct vg_value *val, void *arg)
 {
 	struct put *p = arg;
+	struct vg_json *j = p->t->j;
 	char buf[INET6_ADDRSTRLEN + 24];
 
+	if (p->path && !p->n)
+		tree_key(p->t, p->path);
 	switch (val->type) {
 	case VG_FT_STR:
 	case VG_FT_STRLIST:
-		vg_json_str(p->j, val->s.p, val->s.len);
+		vg_json_str(j, val->s.p, val->s.len);
 		break;
 	case VG_FT_INT:
-		vg_json_i64(p->j, val->i);
+		vg_json_i64(j, val->i);
 		break;
 	case VG_FT_UINT:
 		if (p->out == VG_OUT_BOOL) {
-			vg_json_bool(p->j, val->u != 0);
+			vg_json_bool(j, val->u != 0);
 			break;
 		}
 		if (p->out != VG_OUT_HEX) {
-			vg_json_u64(p->j, val->u);
+			vg_json_u64(j, val->u);
 			break;
 		}
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, val->u);
-		vg_json_cstr(p->j, buf);
+		vg_json_cstr(j, buf);
 		break;
 	case VG_FT_IP:
 		if (val->ip.v4)
 			inet_ntop(AF_INET, val->ip.addr + 12, buf, sizeof(buf));
 		else
 			inet_ntop(AF_INET6, val->ip.addr, buf, sizeof(buf));
-		vg_json_cstr(p->j, buf);
+		vg_json_cstr(j, buf);
 		break;
 	}
 	p->n++;
 	return p->out != VG_OUT_LIST;	/* a scalar takes the first value */
 }
 
+/* A list is printed even when empty; a scalar with no value is left out (never null). */
 static void write_entry(struct tree *t, struct vg_event_view *v, const struct vg_rec_field *e,
 			vg_kinds_t table_kinds)
 {
-	struct put p = { t->j, e->out, 0 };
+	struct put p = { t, NULL, e->out, 0 };
 
 	if (e->out == VG_OUT_NONE || !vg_rec_field_has(v, e, table_kinds))
 		return;
-	tree_key(t, e->path);
 	if (e->out == VG_OUT_OBJS) {
+		tree_key(t, e->path);
 		e->write(t->j, v);
 		return;
 	}
-	if (e->out == VG_OUT_LIST)
+	if (e->out == VG_OUT_LIST) {
+		tree_key(t, e->path);
 		vg_json_arr_begin(t->j);
+	} else {
+		p.path = e->path;
+	}
 	vg_rec_field_get(v, e, put_value, &p);
 	if (e->out == VG_OUT_LIST)
 		vg_json_arr_end(t->j);
-	else if (!p.n)
-		vg_json_null(t->j);	/* there, but unknown */
 }
 
-/* A record without a table (never validated): its time and kind only. */
+/* A record without a table (never validated): its time, kind and host only. */
 static void write_unknown(struct vg_json *j, const struct vg_event_ctx *ev)
 {
+	const struct vg_host *h = vg_host_get();
 	char ts[48];
 
 	vg_format_rfc3339(vg_boot_to_realtime_ns(ev->rec->ts_boot_ns), ts, sizeof(ts));
@@ -182,11 +191,21 @@ static void write_unknown(struct vg_json *j, const struct vg_event_ctx *ev)
 	vg_json_key(j, "event");
 	vg_json_obj_begin(j);
 	vg_json_key(j, "kind");
+	vg_json_cstr(j, "event");
+	vg_json_key(j, "action");
 	vg_json_cstr(j, "unknown");
+	vg_json_obj_end(j);
+	vg_json_key(j, "host");
+	vg_json_obj_begin(j);
+	vg_json_key(j, "name");
+	vg_json_cstr(j, h->name);
+	vg_json_key(j, "id");
+	vg_json_cstr(j, h->id);
 	vg_json_obj_end(j);
 }
 
-void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
+void vg_event_to_json_with(struct vg_buf *b, const struct vg_event_ctx *ev,
+			   vg_json_extra_fn extra, const void *arg)
 {
 	struct vg_event_view v;
 	const struct vg_rec_table *const *t;
@@ -199,25 +218,39 @@ void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
 	if (!ev->desc || !ev->desc->layout ||
 	    vg_field_view_record(&v, ev->rec, ev->size, ev->proc, ev->ancestors, ev->n_ancestors)) {
 		write_unknown(&j, ev);
+		if (extra)
+			extra(&j, arg);
 		vg_json_obj_end(&j);
 		return;
 	}
 	v.cache = ev->cache;
+	v.alert = extra != NULL;
 	for (t = ev->desc->layout->tables; *t; t++)
 		for (i = 0; i < (*t)->n; i++)
 			write_entry(&tr, &v, &(*t)->fields[i], (*t)->kinds);
 	for (; tr.depth > 0; tr.depth--)
 		vg_json_obj_end(&j);
+	if (extra)
+		extra(&j, arg);
 	vg_json_obj_end(&j);
 	if (ev->desc->layout->printed)
 		ev->desc->layout->printed(ev);
+}
+
+void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev)
+{
+	vg_event_to_json_with(b, ev, NULL, NULL);
 }
 
 /* ---- text ---- */
 
 const char *vg_event_text_header(void)
 {
-	return "TIME            EVENT   PID     PPID    UID    COMM             DETAILS";
+	static char header[160];
+
+	snprintf(header, sizeof(header), "%-15s %-*s %-7s %-7s %-6s %-16s DETAILS", "TIME",
+		 vg_record_kind_width(), "EVENT", "PID", "PPID", "UID", "COMM");
+	return header;
 }
 
 void vg_text_args(struct vg_buf *b, const char *args, size_t len)
@@ -270,7 +303,8 @@ void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev)
 		uid = ev->proc->uid;
 	}
 	vg_format_clock(vg_boot_to_realtime_ns(h->ts_boot_ns), ts, sizeof(ts));
-	vg_buf_printf(b, "%-15s %-7s %-7u ", ts, ev->desc ? ev->desc->kind : "?", h->tgid);
+	vg_buf_printf(b, "%-15s %-*s %-7u ", ts, vg_record_kind_width(),
+		      ev->desc ? ev->desc->kind : "?", h->tgid);
 	if (ppid >= 0)
 		vg_buf_printf(b, "%-7ld %-6ld ", ppid, uid);
 	else

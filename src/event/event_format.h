@@ -16,6 +16,9 @@
 #include "event/proc_cache.h"
 
 #define VG_MAX_ANCESTORS 12
+/* What each ancestor's printed argv keeps (docs/events.md). */
+#define VG_ANCESTOR_ARGS_MAX 4
+#define VG_ANCESTOR_ARGV_BYTES 256
 
 /* A validated record with what the agent knows about its process. */
 struct vg_event_ctx {
@@ -34,13 +37,23 @@ void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 
 /* Appends one JSON object (no newline) for the event. */
 void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev);
+/*
+ * The same object as an alert line: event.kind is "alert", and @extra
+ * writes further top-level keys (the rule) before it closes.
+ */
+typedef void (*vg_json_extra_fn)(struct vg_json *j, const void *arg);
+void vg_event_to_json_with(struct vg_buf *b, const struct vg_event_ctx *ev,
+			   vg_json_extra_fn extra, const void *arg);
 
 /* Column header and one text line (no newline). */
 const char *vg_event_text_header(void);
 void vg_event_to_text(struct vg_buf *b, const struct vg_event_ctx *ev);
 
-/* Every record's first keys (@timestamp, event.*) and its process (rec_common.c). */
-extern const struct vg_rec_table vg_rec_head, vg_rec_process;
+/*
+ * Every record's first keys (@timestamp, event.*), its process (rec_common.c)
+ * and the process's container (rec_container.c).
+ */
+extern const struct vg_rec_table vg_rec_head, vg_rec_process, vg_rec_container;
 
 /* Helpers shared by the record families. */
 void vg_json_args(struct vg_json *j, const char *args, size_t len);

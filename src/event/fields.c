@@ -15,7 +15,7 @@
 #include "event/decode.h"
 #include "event/fields.h"
 
-/* The records' kind names (their descriptors in src/event/rec_*.c), which `event.kind` prints. */
+/* The records' kind names (their descriptors in src/event/rec_*.c), which `event.action` prints. */
 static const char *const kind_names[VG_K_MAX] = {
 	[VG_K_EXEC] = "exec", [VG_K_EXIT] = "exit", [VG_K_FORK] = "fork",
 	[VG_K_OPEN] = "open", [VG_K_UNLINK] = "unlink", [VG_K_RENAME] = "rename",
@@ -30,7 +30,7 @@ static const char *const kind_names[VG_K_MAX] = {
 	[VG_K_PROCESS_VM] = "process_vm", [VG_K_BPF] = "bpf", [VG_K_MODULE] = "module",
 	[VG_K_PRCTL] = "prctl", [VG_K_SECCOMP] = "seccomp", [VG_K_SIGNAL] = "signal",
 	[VG_K_NAMESPACE] = "namespace", [VG_K_IO_URING_SETUP] = "io_uring_setup",
-	[VG_K_IO_URING] = "io_uring",
+	[VG_K_IO_URING] = "io_uring", [VG_K_SECCOMP_DENY] = "seccomp_deny",
 };
 
 /* ---- value helpers ---- */
@@ -277,9 +277,9 @@ static void registry_build(void)
 		for (t = d->layout->tables; kind >= 0 && *t; t++)
 			registry_add(*t, kind);
 	}
-	/* A replayed line's kind is the view's, already parsed from its "event.kind". */
+	/* A replayed line's action is the view's kind, already parsed from its "event.action". */
 	for (size_t i = 0; i < n_fields; i++)
-		if (!strcmp(table[i].name, "event.kind"))
+		if (!strcmp(table[i].name, "event.action"))
 			table[i].json_get = get_kind;
 }
 
@@ -463,6 +463,9 @@ static bool json_leaf(const json_t *j, const struct vg_field *f, vg_value_cb cb,
 	case VG_FT_INT:
 		return json_is_integer(j) ? vg_value_int(json_integer_value(j), cb, ctx) : false;
 	case VG_FT_UINT:
+		/* Flags printed as booleans (file.mount.bind, container.privileged) read back as 1/0. */
+		if (json_is_boolean(j))
+			return vg_value_uint(json_is_true(j) ? 1 : 0, cb, ctx);
 		if (!json_is_integer(j) || json_integer_value(j) < 0)
 			return false;
 		return vg_value_uint((uint64_t)json_integer_value(j), cb, ctx);
@@ -597,16 +600,21 @@ bool vg_field_json_base(struct vg_event_view *v, const char *path, vg_value_cb c
 
 int vg_field_view_json(struct vg_event_view *v, const void *json)
 {
-	static const struct vg_field kind_field = { "event.kind", VG_FT_STR, VG_KINDS_ALL, false, "",
-						    NULL, NULL };
+	static const struct vg_field action_field = { "event.action", VG_FT_STR, VG_KINDS_ALL, false,
+						      "", NULL, NULL };
+	/* Lines recorded before event.action named the kind carry it in event.kind. */
+	static const struct vg_field old_field = { "event.kind", VG_FT_STR, VG_KINDS_ALL, false, "",
+						   NULL, NULL };
 	struct vg_value val;
-	int k;
+	int k = -ENOENT;
 
 	memset(v, 0, offsetof(struct vg_event_view, scratch));
-	if (!json_is_object((const json_t *)json) ||
-	    !json_walk(json, kind_field.name, &kind_field, first_str, &val))
+	if (!json_is_object((const json_t *)json))
 		return -EINVAL;
-	k = vg_field_kind_lookup(val.s.p, val.s.len);
+	if (json_walk(json, action_field.name, &action_field, first_str, &val))
+		k = vg_field_kind_lookup(val.s.p, val.s.len);
+	if (k < 0 && json_walk(json, old_field.name, &old_field, first_str, &val))
+		k = vg_field_kind_lookup(val.s.p, val.s.len);
 	if (k < 0)
 		return -EINVAL;
 	v->json = json;

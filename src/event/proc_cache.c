@@ -17,6 +17,7 @@ struct vg_proc_cache {
 	uint64_t tick_ns;
 	struct vg_proc *lru_head, *lru_tail;	/* head: most recently used */
 	struct vg_proc_cache_stats st;
+	struct vg_containers *containers;	/* NULL: containers are not resolved */
 };
 
 /* Hashed by tgid alone: entries sharing a tgid are rare (pid reuse). */
@@ -62,8 +63,10 @@ struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint
 	return c;
 }
 
-static void proc_free(struct vg_proc *p)
+static void proc_free(struct vg_proc_cache *c, struct vg_proc *p)
 {
+	if (c->containers)
+		vg_container_put(c->containers, p->container);
 	free(p->exe);
 	free(p->args);
 	free(p);
@@ -77,7 +80,7 @@ void vg_proc_cache_free(struct vg_proc_cache *c)
 		return;
 	for (p = c->lru_head; p; p = next) {
 		next = p->lru_next;
-		proc_free(p);
+		proc_free(c, p);
 	}
 	free(c->buckets);
 	free(c);
@@ -166,7 +169,7 @@ static void remove_entry(struct vg_proc_cache *c, struct vg_proc *p)
 	}
 	hash_unlink(c, p);
 	lru_unlink(c, p);
-	proc_free(p);
+	proc_free(c, p);
 	c->st.entries--;
 }
 
@@ -288,6 +291,20 @@ void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e)
 	vg_proc_set_args(p, tail + e->argv.off, e->argv.len,
 			 (e->flags & VG_EXEC_ARGV_TRUNC) != 0);
 	p->seeded = false;
+	if (c->containers) {
+		/* Runtimes move a process into the container before it execs. */
+		struct vg_container *k = vg_containers_of(c->containers, e->hdr.cgroup_id,
+							  tail + e->cgroup.off, e->cgroup.len,
+							  e->hdr.tgid);
+
+		vg_container_put(c->containers, p->container);
+		p->container = k;
+	}
+}
+
+void vg_proc_cache_set_containers(struct vg_proc_cache *c, struct vg_containers *k)
+{
+	c->containers = k;
 }
 
 void vg_proc_cache_on_fork(struct vg_proc_cache *c, const struct vg_fork *f)
@@ -312,6 +329,8 @@ void vg_proc_cache_on_fork(struct vg_proc_cache *c, const struct vg_fork *f)
 			vg_proc_set_exe(p, parent->exe, strlen(parent->exe));
 		if (parent->args && !p->args)
 			vg_proc_set_args(p, parent->args, parent->args_len, parent->args_truncated);
+		if (!p->container)
+			p->container = vg_container_get(parent->container);
 	}
 }
 
@@ -480,6 +499,8 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 		snprintf(path, sizeof(path), "%s/%s/status", procfs, de->d_name);
 		if (read_file(path, buf, sizeof(buf)) > 0)
 			seed_ids(p, buf);
+		if (c->containers && !p->container)
+			p->container = vg_containers_of(c->containers, 0, NULL, 0, s.tgid);
 		if (n == cap) {
 			struct seed *ns = realloc(seeds, (cap = cap ? cap * 2 : 256) * sizeof(*seeds));
 

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "bpf/vigil_abi.h"
+#include "event/container.h"
 
 struct vg_proc {
 	uint32_t tgid;
@@ -30,6 +31,7 @@ struct vg_proc {
 	bool args_truncated;
 	uint64_t exit_ns;		/* 0 while alive */
 	bool seeded;			/* learnt from /proc, not from an event */
+	struct vg_container *container;	/* a reference; NULL: on the host (or unknown) */
 	/* cache internals */
 	uint64_t seed_tick_ns;		/* seeded: start floored to the /proc tick; else 0 */
 	uint32_t live_children;
@@ -45,6 +47,11 @@ struct vg_proc_cache;
 /* @tick_ns: length of a /proc clock tick (1e9 / CLK_TCK); 0 picks it. */
 struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint64_t tick_ns);
 void vg_proc_cache_free(struct vg_proc_cache *c);
+/*
+ * Resolve each process's container with @k from now on (before seeding);
+ * @k must outlive the cache.
+ */
+void vg_proc_cache_set_containers(struct vg_proc_cache *c, struct vg_containers *k);
 
 struct vg_proc *vg_proc_cache_lookup(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns);
 /* The latest process with @tgid (for a pid reported without its start time); NULL if none. */

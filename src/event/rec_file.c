@@ -409,6 +409,11 @@ VG_WHEN(is_mount)
 	return type_of(v) == VG_EV_FILE_MOUNT;
 }
 
+VG_WHEN(via_bind)
+{
+	return file_of(v)->fflags & VG_FILE_BIND_MOUNT;
+}
+
 VG_WHEN(failed)
 {
 	return file_of(v)->ret < 0;
@@ -481,11 +486,11 @@ VG_GETTER(get_mem_exe)
 }
 
 static const struct vg_rec_field file_event[] = {
-	VG_GET("event.action", VG_FT_STR, get_action),
 	VG_GET("event.outcome", VG_FT_STR, get_outcome),
 };
 
 static const struct vg_rec_field file_body[] = {
+	VG_GET("syscall.name", VG_FT_STR, get_action),
 	VG_GET("file.path", VG_FT_STR, get_path,
 	       VG_KERNEL("path of the file acted on, from the kernel's struct file when possible")),
 	VG_GET("file.name", VG_FT_STR, get_name, .out = VG_OUT_NONE, .json_get = json_file_name,
@@ -525,6 +530,14 @@ static const struct vg_rec_field file_body[] = {
 	VG_GET("file.path_normalized", VG_FT_UINT, get_true, .out = VG_OUT_BOOL,
 	       .when = normalized),
 	VG_BIT(vg_file, fflags, VG_FILE_PATH_FAULT, "file.path_unreadable", .when = path_fault),
+	VG_BIT(vg_file, fflags, VG_FILE_BIND_MOUNT, "file.mount.bind", .kinds = K(OPEN),
+	       .when = via_bind,
+	       VG_POLICY("1: opened for writing, creating or truncating through a bind mount by a "
+			 "process outside the host's mount namespace (a container's volume or host "
+			 "path); absent otherwise, and only looked for when a rule requires it = 1")),
+	VG_STR(vg_file, extra, "file.mount.source", .kinds = K(OPEN), .when = via_bind,
+	       VG_POLICY("with file.mount.bind: the bind mount's source, as a path within its "
+			 "filesystem (the host path when that filesystem is the host's /)")),
 	VG_STR(vg_file, target, "mount.source", .when = is_mount),
 	VG_STR(vg_file, requested, "mount.fstype", .when = is_mount),
 	VG_GET("error.code", VG_FT_STR, get_errno_name, .when = failed),
@@ -570,7 +583,8 @@ static void text_file(struct vg_buf *b, const struct vg_event_ctx *ev)
 }
 
 static const struct vg_rec_table *const file_tables[] = {
-	&vg_rec_head, &file_event_table, &vg_rec_process, &file_body_table, NULL };
+	&vg_rec_head, &file_event_table, &vg_rec_process, &file_body_table,
+	&vg_rec_container, NULL };
 static const struct vg_rec_layout file_layout = { file_tables, text_file, NULL };
 
 #define STRS { offsetof(struct vg_file, path), offsetof(struct vg_file, target), \

@@ -120,11 +120,6 @@ static uint16_t type_of(const struct vg_event_view *v)
 	return v->rec->type;
 }
 
-VG_GETTER(get_denied)
-{
-	return vg_value_cstr("denied", cb, ctx);
-}
-
 VG_GETTER(get_outcome)
 {
 	return vg_value_cstr(type_of(v) == VG_EV_NET_DENY || conn_of(v)->error ? "failure" :
@@ -363,9 +358,7 @@ VG_GETTER(get_dns_answers)
 }
 
 static const struct vg_rec_field net_event[] = {
-	VG_GET("event.action", VG_FT_STR, get_denied, .kinds = K(DENY)),
 	VG_GET("event.outcome", VG_FT_STR, get_outcome, .kinds = K(CONNECT) | K(DENY)),
-	VG_GET("event.type", VG_FT_STR, get_flow_event, .kinds = K(UDP_FLOW)),
 	VG_GET("event.duration", VG_FT_UINT, get_duration,
 	       .kinds = K(CONNECT) | K(CLOSE) | K(UDP_FLOW), .when = has_duration),
 };
@@ -393,6 +386,7 @@ static const struct vg_rec_field net_body[] = {
 	VG_NUM(vg_net_udp_flow, packets_received, "network.packets_received",
 	       .kinds = K(UDP_FLOW)),
 	VG_GET("network.flow_state", VG_FT_STR, get_flow_state, .kinds = K(UDP_FLOW)),
+	VG_GET("network.flow_event", VG_FT_STR, get_flow_event, .kinds = K(UDP_FLOW)),
 	VG_NUM(vg_net_deny, rule_id, "network.deny_rule_id", .kinds = K(DENY)),
 	VG_GET("network.deny_hook", VG_FT_STR, get_deny_hook, .kinds = K(DENY)),
 	VG_GET("network.shell_trigger", VG_FT_STR, get_shell_trigger, .kinds = K(SHELL_ON_SOCKET)),
@@ -503,7 +497,7 @@ static void dns_printed(const struct vg_event_ctx *ev)
 
 static const struct vg_rec_table *const net_tables[] = {
 	&vg_rec_head, &net_event_table, &vg_rec_process, &net_process_table, &net_body_table,
-	&dns_table, NULL };
+	&dns_table, &vg_rec_container, NULL };
 static const struct vg_rec_layout net_layout = { net_tables, text_net, NULL };
 static const struct vg_rec_layout dns_layout = { net_tables, text_net, dns_printed };
 

@@ -73,13 +73,6 @@ VG_WHEN(sys_fd)
 	return sys_of(v)->ret >= 0;
 }
 
-static const struct vg_rec_field syscall_fields[] = {
-	VG_GET("syscall.name", VG_FT_STR, get_call),
-	SYS(ret, "syscall.result"),
-	VG_GET("syscall.error", VG_FT_STR, get_sys_error, .when = sys_failed),
-	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
-};
-
 /* ---- credentials ---- */
 
 static const struct vg_cred *cred_of(const struct vg_event_view *v)
@@ -96,6 +89,14 @@ VG_GETTER(get_cred_args)
 			return true;
 	return false;
 }
+
+static const struct vg_rec_field syscall_fields[] = {
+	VG_GET("syscall.name", VG_FT_STR, get_call),
+	SYS(ret, "syscall.result"),
+	VG_GET("syscall.args", VG_FT_INT, get_cred_args, .kinds = KINDS_CRED, .out = VG_OUT_LIST),
+	SYS_BIT(VG_PRIV_READ_FAULT, "syscall.argument_read_fault", .when = read_fault),
+	VG_GET("error.code", VG_FT_STR, get_sys_error, .when = sys_failed),
+};
 
 VG_GETTER(get_changed)
 {
@@ -141,7 +142,6 @@ static const struct vg_rec_field cred_process_fields[] = {
 };
 
 static const struct vg_rec_field cred_fields[] = {
-	VG_GET("syscall_args", VG_FT_INT, get_cred_args, .out = VG_OUT_LIST),
 	CRED_SET("old", old_creds),
 	CRED_SET("new", new_creds),
 	VG_LIST("credentials.changed", get_changed),
@@ -434,6 +434,19 @@ static const struct vg_rec_field prctl_fields[] = {
 	VG_NUM(vg_prctl, arg2, "prctl.value", .when = not_set_name),
 };
 
+/* seccomp(SET_MODE_STRICT or SET_MODE_FILTER) that worked: the process now runs under a filter. */
+VG_WHEN(now_filtered)
+{
+	const struct vg_seccomp *sc = (const struct vg_seccomp *)v->rec;
+
+	return sc->sys.ret >= 0 && sc->op <= 1;
+}
+
+VG_GETTER(get_now_filtered)
+{
+	return vg_value_uint(1, cb, ctx);
+}
+
 VG_GETTER(get_seccomp_op)
 {
 	return vg_value_cstr(vg_seccomp_op_name(((const struct vg_seccomp *)v->rec)->op), cb, ctx);
@@ -441,6 +454,9 @@ VG_GETTER(get_seccomp_op)
 
 static const struct vg_rec_field seccomp_fields[] = {
 	VG_GET("seccomp.operation", VG_FT_STR, get_seccomp_op),
+	VG_GET("seccomp.process_filtered", VG_FT_UINT, get_now_filtered, .out = VG_OUT_BOOL,
+	       .when = now_filtered, VG_POLICY("the call worked and the process (with TSYNC: every thread) now runs "
+			 "under a seccomp filter")),
 	VG_HEX(vg_seccomp, sc_flags, "seccomp.flags"),
 	VG_NUM(vg_seccomp, filter_len, "seccomp.filter_instruction_count"),
 };
@@ -682,7 +698,7 @@ TABLE(iouring, K(IO_URING));
 /* A syscall record: the head, its process, its syscall, then its own tables. */
 #define LAYOUT(name, ...) \
 	static const struct vg_rec_table *const name##_tables[] = { \
-		&vg_rec_head, &vg_rec_process, __VA_ARGS__, NULL }; \
+		&vg_rec_head, &vg_rec_process, __VA_ARGS__, &vg_rec_container, NULL }; \
 	static const struct vg_rec_layout name##_layout = { name##_tables, text_priv, NULL }
 
 LAYOUT(cred, &cred_process_table, &syscall_table, &cred_table);

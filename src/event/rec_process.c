@@ -154,10 +154,11 @@ static void text_exit(struct vg_buf *b, const struct vg_event_ctx *ev)
 /* ---- the records ---- */
 
 static const struct vg_rec_table *const exec_tables[] = {
-	&vg_rec_head, &vg_rec_process, &exec_table, NULL };
-static const struct vg_rec_table *const fork_tables[] = { &vg_rec_head, &vg_rec_process, NULL };
+	&vg_rec_head, &vg_rec_process, &exec_table, &vg_rec_container, NULL };
+static const struct vg_rec_table *const fork_tables[] = { &vg_rec_head, &vg_rec_process,
+							 &vg_rec_container, NULL };
 static const struct vg_rec_table *const exit_tables[] = {
-	&vg_rec_head, &vg_rec_process, &exit_table, NULL };
+	&vg_rec_head, &vg_rec_process, &exit_table, &vg_rec_container, NULL };
 
 static const struct vg_rec_layout exec_layout = { exec_tables, text_exec, NULL };
 static const struct vg_rec_layout fork_layout = { fork_tables, text_fork, NULL };

@@ -60,6 +60,8 @@ enum vg_spec_field {
 struct vg_sensor_spec {
 	bool used;			/* some rule reads this sensor's records */
 	struct vg_spec_values field[VG_SPEC_FIELDS];
+	/* File sensor: send writes through a container's bind mounts, watched or not. */
+	bool bind_mounts;
 };
 
 /*

@@ -16,6 +16,16 @@ uint64_t vg_boot_now_ns(void)
 	return clock_ns(CLOCK_BOOTTIME);
 }
 
+uint64_t vg_mono_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t vg_wall_now_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
 uint64_t vg_boot_to_realtime_ns(uint64_t boot_ns)
 {
 	uint64_t real = clock_ns(CLOCK_REALTIME);

@@ -8,6 +8,9 @@
 
 /* Current CLOCK_BOOTTIME in ns (the clock of bpf_ktime_get_boot_ns). */
 uint64_t vg_boot_now_ns(void);
+/* CLOCK_MONOTONIC (intervals, deadlines) and CLOCK_REALTIME, in ns. */
+uint64_t vg_mono_now_ns(void);
+uint64_t vg_wall_now_ns(void);
 
 /*
  * Wall-clock ns for a boot-clock timestamp. The offset is taken now, so a

@@ -52,6 +52,22 @@ size_t vg_policy_n_rules(const struct vg_policy *p)
 	return p->active.n;
 }
 
+size_t vg_policy_n_sources(const struct vg_policy *p)
+{
+	return p->files.n;
+}
+
+const char *vg_policy_source(const struct vg_policy *p, size_t i, const char **text, size_t *len)
+{
+	const struct src_file *f = i < p->files.n ? p->files.v[i] : NULL;
+
+	if (!f)
+		return NULL;
+	*text = f->text;
+	*len = f->len;
+	return f->name;
+}
+
 /* ---- public object ---- */
 
 struct vg_policy *vg_policy_new(void)
@@ -117,21 +133,6 @@ int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text
 		return err;
 	}
 	return vg_yaml_load(p, f->name, f->text, f->len);
-}
-
-size_t vg_policy_n_sources(const struct vg_policy *p)
-{
-	return p->files.n;
-}
-
-void vg_policy_source(const struct vg_policy *p, size_t i, const char **name, const char **text,
-		      size_t *len)
-{
-	const struct src_file *f = p->files.v[i];
-
-	*name = f->name;
-	*text = f->text;
-	*len = f->len;
 }
 
 void vg_policy_require_root_owned(struct vg_policy *p)

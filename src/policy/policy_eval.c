@@ -27,7 +27,7 @@ static int anchor_score(const struct node *n)
 	size_t i;
 	int bonus;
 
-	if (n->kind != N_CMP || !strcmp(n->field->name, "event.kind"))
+	if (n->kind != N_CMP || !strcmp(n->field->name, "event.action"))
 		return -1;
 	if (n->field->type == VG_FT_INT || n->field->type == VG_FT_UINT)
 		return n->op == OP_EQ && n->n_nums ? 50 - (int)(n->n_nums < 40 ? n->n_nums : 40) : -1;

@@ -169,6 +169,9 @@ void vg_policy_explain(const struct vg_policy *p, FILE *out)
 		if (s == VG_SENSOR_NETWORK && net_ports_or_addresses(sf))
 			fprintf(out, "    (ports and addresses: not on dns records, which name the peers "
 				"of every connection, nor deny records)\n");
+		if (sf->bind_mounts)
+			fprintf(out, "    plus opens for write, create or truncate through a bind mount "
+				"outside the host's mount namespace, any path (file.mount.bind)\n");
 	}
 	fprintf(out, "rules:\n");
 	for (i = 0; i < p->active.n; i++) {

@@ -669,17 +669,25 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 
 		if (a->kind != N_CMP || a->op != OP_EQ)
 			continue;
-		if (!strcmp(a->field->name, "event.kind")) {
+		if (!strcmp(a->field->name, "event.action")) {
 			for (kk = 0; kk < VG_K_MAX; kk++)
 				if (vg_strmap_get((struct vg_strmap *)&a->set, vg_field_kind_name(kk),
 					       strlen(vg_field_kind_name(kk)), false))
 					k |= VG_KB(kk);
 			if (!(k & r->kinds)) {
-				vg_diag_at(p, false, pos, "compare event.kind with the rule's events",
-					"rule '%s' can never match: event.kind is never one of its values here",
+				vg_diag_at(p, false, pos, "compare event.action with the rule's events",
+					"rule '%s' can never match: event.action is never one of its values here",
 					r->name);
 				return;
 			}
+		}
+		/* Rules see events: event.kind is "event" (policies written before it was event.action) */
+		if (!strcmp(a->field->name, "event.kind") &&
+		    !vg_strmap_get((struct vg_strmap *)&a->set, "event", 5, false)) {
+			vg_diag_at(p, false, pos, "what happened (exec, open, ...) is event.action",
+				"rule '%s' can never match: event.kind is 'event' for every event a rule sees",
+				r->name);
+			return;
 		}
 		if (a->field->type == VG_FT_STRLIST)
 			continue;

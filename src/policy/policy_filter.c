@@ -69,6 +69,37 @@ static const struct node *constraint(const struct vg_rule *r, const struct vg_fi
 	return NULL;
 }
 
+/*
+ * Whether rule @r asks for bind-mount accesses only (a top-level
+ * file.mount.bind = 1): the kernel sends those whatever their path, so
+ * the rule leaves the file.path dim as the other rules set it.
+ */
+static bool bind_rule(const struct vg_rule *r)
+{
+	struct node *const *kids;
+	size_t n, i;
+
+	conjuncts(r, &kids, &n);
+	for (i = 0; i < n; i++)
+		if (kids[i]->kind == N_CMP && !strcmp(kids[i]->field->name, "file.mount.bind") &&
+		    kids[i]->op == OP_EQ && kids[i]->n_nums == 1 && kids[i]->nums[0] == 1)
+			return true;
+	return false;
+}
+
+/* Whether condition @n reads a file.mount.* field anywhere (depth bounded by the parser). */
+static bool reads_bind(const struct node *n)
+{
+	size_t i;
+
+	if (n->kind == N_CMP)
+		return !strncmp(n->field->name, "file.mount.", 11);
+	for (i = 0; i < n->n_kids; i++)
+		if (reads_bind(n->kids[i]))
+			return true;
+	return false;
+}
+
 struct acc {
 	struct vg_strmap exact, prefix;
 	struct vg_ptrvec ex, pre;
@@ -159,6 +190,9 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 		const struct node *c;
 
 		if (!(r->kinds & kinds))
+			continue;
+		if (sid == VG_SENSOR_FILE && !strcmp(d->field->name, "file.path") &&
+		    r->kinds == (r->kinds & VG_KB(VG_K_OPEN)) && bind_rule(r))
 			continue;
 		c = constraint(r, d->field);
 		if (!c) {
@@ -349,6 +383,9 @@ int vg_prefilter_build(struct vg_policy *p)
 		for (k = 0; k < VG_K_MAX; k++)
 			if (r->kinds & VG_KB(k))
 				p->pre.sensor[vg_field_kind_sensor(k)].kinds |= VG_KB(k);
+		/* Any rule that reads the flag needs the kernel to set it. */
+		if ((r->kinds & VG_KB(VG_K_OPEN)) && reads_bind(r->cond))
+			p->pre.sensor[VG_SENSOR_FILE].bind_mounts = true;
 	}
 	p->pre.kernel_rules = vg_arena_alloc(&p->arena, (krules.n + 1) * sizeof(*p->pre.kernel_rules));
 	if (!p->pre.kernel_rules) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
+#include "policy/alert_json.h"
 #include "policy/policy_eval.h"
 #include "policy/policy_replay.h"
 
@@ -23,34 +24,43 @@ static const char *replay_outcome(const struct vg_alert *a)
 	return a->mode == VG_MODE_AUDIT ? "would have denied" : "would have denied (replay)";
 }
 
+/* The alert's own keys as a jansson object (the same writer `vigil run` uses). */
+static json_t *alert_keys(const struct vg_alert *a)
+{
+	struct vg_alert_json aj = { .alert = a };
+	struct vg_buf b = { 0 };
+	struct vg_json j;
+	json_t *o;
+
+	vg_json_init(&j, &b);
+	vg_json_obj_begin(&j);
+	vg_alert_json_keys(&j, &aj);
+	vg_json_obj_end(&j);
+	o = b.data ? json_loadb(b.data, b.len, 0, NULL) : NULL;
+	vg_buf_free(&b);
+	return o;
+}
+
+/* The replayed event as an alert line: event.kind "alert", then the rule's keys. */
 static int emit_alert(struct vg_alert *a, struct vg_event_view *v, void *arg)
 {
 	struct replay_ctx *c = arg;
-	json_t *o, *tags;
-	size_t i;
-	char *line;
+	json_t *o, *keys, *ev;
+	char *line = NULL;
 
 	(void)v;
 	a->outcome = replay_outcome(a);
-	tags = json_array();
-	for (i = 0; tags && i < a->n_tags; i++)
-		json_array_append_new(tags, json_string(a->tags[i]));
-	o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:b, s:I, s:O}",
-		      "rule", a->rule_name,
-		      "severity", vg_policy_severity_name(a->severity),
-		      "tags", tags ? tags : json_array(),
-		      "message", a->message,
-		      "mode", vg_policy_mode_name(a->mode),
-		      "action", vg_policy_action_name(a->action),
-		      "outcome", a->outcome,
-		      "kernel_decidable", a->kernel_decidable,
-		      "suppressed", (json_int_t)a->suppressed,
-		      "event", c->event);
-	if (!o) {
-		c->err = -ENOMEM;
-		return 1;
+	o = json_deep_copy(c->event);
+	keys = alert_keys(a);
+	ev = o ? json_object_get(o, "event") : NULL;
+	if (!json_is_object(ev) && o) {
+		ev = json_object();
+		json_object_set_new(o, "event", ev);
 	}
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (o && keys && ev && !json_object_set_new(ev, "kind", json_string("alert")) &&
+	    !json_object_update(o, keys))
+		line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(keys);
 	json_decref(o);
 	if (!line) {
 		c->err = -ENOMEM;
@@ -100,7 +110,7 @@ int vg_policy_replay(struct vg_policy *p, FILE *in, const char *in_name, FILE *o
 			continue;
 		}
 		if (vg_field_view_json(v, ev)) {
-			vg_warn("%s:%llu: skipped: no known event.kind", in_name,
+			vg_warn("%s:%llu: skipped: no known event.action", in_name,
 				(unsigned long long)st->lines);
 			st->skipped++;
 			json_decref(ev);

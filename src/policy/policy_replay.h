@@ -14,7 +14,7 @@ struct vg_replay_stats {
 
 /*
  * Reads JSON lines from @in, evaluates each event, writes one JSON alert per
- * line to @out. Unparsable lines or events without a known event.kind are
+ * line to @out. Unparsable lines or events without a known event.action are
  * skipped and counted (and logged with their line number).
  */
 int vg_policy_replay(struct vg_policy *p, FILE *in, const char *in_name, FILE *out,

@@ -66,6 +66,7 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 	size_t i, k;
 
 	out->used = sf->kinds != 0;
+	out->bind_mounts = sf->bind_mounts;
 	for (i = 0; out->used && i < sf->n_dims; i++) {
 		const struct vg_filter_dim *d = &sf->dims[i];
 		struct vg_spec_values *v;

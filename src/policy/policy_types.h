@@ -84,6 +84,13 @@ struct vg_sensor_filter {
 	size_t n_rules;
 	struct vg_filter_dim dims[VG_FILTER_MAX_DIMS];
 	size_t n_dims;
+	/*
+	 * File sensor: some rule reads file.mount.*, so the kernel sets the flag.
+	 * A rule that requires file.mount.bind = 1 (a top-level conjunct) does
+	 * not open the file.path dim: the kernel sends bind-mount writes by a
+	 * container whatever their path (see sensor_file_bind.bpf.h).
+	 */
+	bool bind_mounts;
 };
 
 /*

@@ -69,6 +69,8 @@ static int apply_watch(struct vg_sensor *s, const struct vg_kernel_spec *spec)
 	vg_file_cfg_init(&cfg);
 	cfg.watch = n ? w : &everything;
 	cfg.n_watch = n;
+	if (fs->bind_mounts)
+		cfg.bind_mask = VG_FILE_BIND_ACCESS;
 	err = vg_file_watch_apply(s, &cfg);
 	if (err && n) {
 		vg_warn("the policy's file paths do not fit the kernel watch set: watching every path");

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "sensors/bpf_env.h"
 #include "lib/log.h"
+#include "sensors/link_teardown.h"
 #include "sensors/sensor.h"
 #include "sensors/task_filter.h"
 
@@ -152,14 +153,32 @@ int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link)
 
 void vg_sensor_detach(struct vg_sensor *s)
 {
-	int i;
+	vg_sensors_detach(s, 1);
+}
 
-	if (s->n_links && s->desc && s->desc->before_detach)
-		s->desc->before_detach(s);
+void vg_sensors_detach(struct vg_sensor *s, int n)
+{
+	struct bpf_link **all;
+	int i, j, total = 0;
 
-	for (i = 0; i < s->n_links; i++)
-		bpf_link__destroy(s->links[i]);
-	s->n_links = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i].n_links && s[i].desc && s[i].desc->before_detach)
+			s[i].desc->before_detach(&s[i]);
+		total += s[i].n_links;
+	}
+	/* All sensors' links in one batch, so that every close overlaps. */
+	all = total ? calloc(total, sizeof(*all)) : NULL;
+	for (i = 0, total = 0; i < n; i++) {
+		if (all)
+			for (j = 0; j < s[i].n_links; j++)
+				all[total++] = s[i].links[j];
+		else
+			vg_links_destroy(s[i].links, s[i].n_links);
+		s[i].n_links = 0;
+	}
+	if (all)
+		vg_links_destroy(all, total);
+	free(all);
 }
 
 static void drop_object(struct vg_sensor *s)

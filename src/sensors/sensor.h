@@ -85,6 +85,8 @@ int vg_sensor_add_link(struct vg_sensor *s, struct bpf_link *link);
 
 /* Detaches every program (the maps stay readable for counters). */
 void vg_sensor_detach(struct vg_sensor *s);
+/* The same for @n sensors, their links closed together (link_teardown.h). */
+void vg_sensors_detach(struct vg_sensor *s, int n);
 
 /* Detaches and frees everything; safe on a sensor that failed to load. */
 void vg_sensor_unload(struct vg_sensor *s);

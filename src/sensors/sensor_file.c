@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib/log.h"
@@ -196,6 +198,54 @@ static void drop_stale(int fd, const struct vg_watch_entry *keep, int n, bool ho
 	}
 }
 
+/*
+ * The initial mount namespace's inode number, which bind-mount accesses
+ * are never reported from; 0 (unknown) turns that report off. kthreadd
+ * (pid 2 in the host's pid namespace, where the agent runs) is a kernel
+ * thread, so it holds the initial namespaces; init (pid 1) may be denied
+ * to root without CAP_SYS_PTRACE (as on this project's test machines).
+ */
+static __u32 init_mntns(void)
+{
+	char comm[32] = "";
+	struct stat st;
+	FILE *f = fopen("/proc/2/comm", "r");
+
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	if (!strcmp(comm, "kthreadd\n") && stat("/proc/2/ns/mnt", &st) == 0)
+		return (__u32)st.st_ino;
+	if (stat("/proc/1/ns/mnt", &st) == 0)
+		return (__u32)st.st_ino;
+	vg_warn("file sensor: /proc/1/ns/mnt: %s: bind-mount writes are not reported",
+		strerror(errno));
+	return 0;
+}
+
+/* Turns the bind-mount report on for @mask (0: off); the namespace is read once. */
+static int bind_apply(struct vg_sensor *s, __u32 mask)
+{
+	struct sensor_file_bpf *skel = s->skel;
+	struct { __u32 mask, init_mntns; } v = { 0, 0 };
+	static __u32 ns;
+	__u32 zero = 0;
+
+	if (mask && !ns)
+		ns = init_mntns();
+	v.mask = ns ? mask : 0;
+	v.init_mntns = ns;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.file_bind), &zero, &v, BPF_ANY) < 0) {
+		int err = -errno;
+
+		vg_err("file sensor: cannot set the bind-mount report: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 {
 	struct sensor_file_bpf *skel = s->skel;
@@ -226,6 +276,10 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 		any |= e[i].mask;
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
+	any |= c.bind_mask;
+	err = bind_apply(s, c.bind_mask);
+	if (err)
+		goto cleanup;
 	skel->data->file_any_mask |= any;
 	drop_stale(watch_fd, e, n, false);
 	drop_stale(home_fd, e, n, true);

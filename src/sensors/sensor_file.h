@@ -32,7 +32,16 @@ struct vg_file_cfg {
 	const struct vg_file_watch *watch;	/* NULL: the built-in default set */
 	size_t n_watch;
 	__u32 access_mask;	/* VG_FACC_* applied to every entry (VG_FACC_MODIFY: --write-only) */
+	/*
+	 * VG_FACC_* of opens reported through a bind mount by a task outside
+	 * the initial mount namespace, watched path or not (file.mount.bind);
+	 * 0: none, the kernel does not look.
+	 */
+	__u32 bind_mask;
 };
+
+/* The opens a file.mount.bind rule needs: writing, creating, truncating. */
+#define VG_FILE_BIND_ACCESS (VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE)
 
 /* Every field at its default: every process, default watch set, all accesses. */
 void vg_file_cfg_init(struct vg_file_cfg *cfg);

@@ -45,7 +45,7 @@ int vg_net_deny_add(struct vg_sensor *s, const struct vg_net_deny_rule *r, uint3
 /* Removes every deny rule. */
 int vg_net_deny_clear(struct vg_sensor *s);
 /*
- * The policy's pre-filter (vigil run --alerts-only): a connection, UDP
+ * The policy's pre-filter (vigil run without --events): a connection, UDP
  * flow or shell record leaves the kernel only if its tuple is in every set
  * turned on. DNS and deny records always do.
  */

@@ -4,6 +4,7 @@
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_net.h"
 #include "sensors/sensor_process.h"
+#include "sensors/sensor_seccomp.h"
 #include "sensors/sensors.h"
 
 const struct vg_sensor_desc *const vg_all_sensors[] = {
@@ -11,6 +12,7 @@ const struct vg_sensor_desc *const vg_all_sensors[] = {
 	&vg_priv_sensor,
 	&vg_file_sensor,
 	&vg_net_sensor,
+	&vg_seccomp_sensor,
 };
 
 const int vg_n_sensors = sizeof(vg_all_sensors) / sizeof(vg_all_sensors[0]);

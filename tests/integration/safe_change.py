@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import VIGIL, VigilTestCase, alerts
+from vigil_test import VIGIL, VigilTestCase, alerts, get
 
 RULE = """
   - name: {name}
@@ -90,7 +90,7 @@ class SafeChangeCase(VigilTestCase):
         return len(alerts(self.output(t), rule))
 
     def states(self, t, state):
-        return [e for e in self.output(t) if e.get("kind") == "policy_state" and e.get("state") == state]
+        return [e for e in self.output(t) if get(e, "event.action") == "policy_state" and e.get("state") == state]
 
     def wait_for(self, fn, what, timeout=20):
         deadline = time.time() + timeout

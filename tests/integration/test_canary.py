@@ -2,13 +2,14 @@
 one; its kill rule only reports "would have killed" and a gate rolls it back;
 an alert storm is rolled back; a benign candidate is promoted after the
 window and its kill rule then acts. Each says which gate in a metric."""
+import json
 import os
 import re
 import subprocess
 import time
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import Tracer, free_port, scrape
+from vigil_test import VIGIL, Tracer, free_port, get, is_alert, scrape
 
 KILL = "    action: kill\n"
 
@@ -27,14 +28,18 @@ class CanaryTest(SafeChangeCase):
         return Tracer("run", "--policy", self.pdir, "--alerts-only", "--canary-window", str(window),
                       "--metrics", str(self.port))
 
+    def ctl(self, t, *args):
+        return subprocess.run([VIGIL, *args, "--socket", t.socket], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, timeout=30)
+
     def metric(self, name):
         _, text = scrape(self.port)
         m = re.search(r"^%s (\d+)" % re.escape(name), text, re.M)
         return int(m.group(1)) if m else None
 
     def canary_alerts(self, t, rule):
-        return [e for e in self.output(t) if e.get("kind") == "alert" and e.get("rule") == rule
-                and e.get("policy", {}).get("stage") == "canary"]
+        return [e for e in self.output(t) if is_alert(e) and get(e, "rule.name") == rule
+                and get(e, "policy.stage") == "canary"]
 
     def test_would_kill_gate_rolls_the_candidate_back(self):
         with self.agent(60) as t:
@@ -52,7 +57,7 @@ class CanaryTest(SafeChangeCase):
             self.assertTrue(all(c == 0 for c in codes), codes)      # nothing was killed
             would = self.canary_alerts(t, "kill_victim")
             self.assertGreaterEqual(len(would), 10)
-            self.assertTrue(all(a["outcome"] == "would have killed" for a in would))
+            self.assertTrue(all(a["alert"]["outcome"] == "would have killed" for a in would))
             self.wait_for(lambda: self.states(t, "rolled_back"), "a rolled_back event")
             rb = self.states(t, "rolled_back")[0]
             self.assertEqual((rb["gate"], rb["limit"]), ("would_act", 10))
@@ -89,11 +94,22 @@ class CanaryTest(SafeChangeCase):
             self._t = t
             changed = time.monotonic()
             self.write(self.main, rules(("base", self.marker, ""), ("kill_victim", self.victim, KILL)))
+            self.wait_stderr(t, "policy canary: 2 rules in shadow")
+            # vigil status and vigil reload (#17) see the candidate's stage.
+            status = json.loads(self.ctl(t, "status", "--json").stdout)
+            self.assertEqual(status["policy"]["stage"], "canary")
+            self.assertEqual(status["policy"]["generation"], 1)
+            r = self.ctl(t, "reload")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, "policy in its canary window: generation 1 still in use\n")
             self.wait_stderr(t, "policy canary passed: promoting", timeout=window + 20)
             promote_s = time.monotonic() - changed
             self.wait_stderr(t, "policy reloaded")
             self.assertEqual(self.metric("vigil_policy_promotions_total"), 1)
             self.assertEqual(self.metric('vigil_policy_state{state="promoted"}'), 1)
             self.assertEqual(subprocess.run([self.victim]).returncode, -9)
+            status = json.loads(self.ctl(t, "status", "--json").stdout)
+            self.assertEqual((status["policy"]["stage"], status["policy"]["generation"]),
+                             ("promoted", 2))
             self.assertGreaterEqual(promote_s, window)
             print("\n   file change to promotion: %.2f s (window %d s)" % (promote_s, window))

@@ -33,8 +33,8 @@ class ExecKillTest(VigilTestCase):
         self.assertEqual(ok.stdout, b"alive\n")
         ev = [e for e in t.events if kind(e) == "exec" and get(e, "process.executable.path") == self.victim]
         self.assertEqual(len(ev), 1)
-        self.assertEqual(get(ev[0], "event.action"), "killed")
-        self.assertEqual(get(ev[0], "event.action_by"), "kernel")
+        self.assertEqual(get(ev[0], "vigil.kernel_action"), "killed")
+        self.assertIsInstance(get(ev[0], "vigil.kernel_rule_id"), int)
         ex = [e for e in t.events if kind(e) == "exit" and get(e, "process.pid") == get(ev[0], "process.pid")]
         self.assertEqual(get(ex[0], "process.exit.signal"), signal.SIGKILL)
 
@@ -55,7 +55,7 @@ class ExecKillTest(VigilTestCase):
         self.assertEqual(res.stdout, b"alive\n")
         self.assertEqual(res.returncode, 0)
         ev = [e for e in t.events if kind(e) == "exec" and get(e, "process.executable.path") == self.victim]
-        self.assertEqual(get(ev[0], "event.action"), "would_kill")
+        self.assertEqual(get(ev[0], "vigil.kernel_action"), "would_kill")
 
     def test_relative_kill_path_is_refused(self):
         from vigil_test import VIGIL

@@ -70,12 +70,12 @@ class FanWatchdogTest(DeniedFileCase):
 
         self.assertIn("1 allowed by the watchdog", t.stderr)
         a = alerts(t.events, "no_secret")
-        self.assertEqual([x["outcome"] for x in a],
+        self.assertEqual([x["alert"]["outcome"] for x in a],
                          ["denied", "allowed by the watchdog (agent stalled)", "denied"], a)
         late = a[1]
-        self.assertEqual(late["mode"], "enforce")
-        self.assertEqual(get(late["event"], "process.pid"), stalled_pid)
-        self.assertEqual(get(late["event"], "file.path"), self.secret)
+        self.assertEqual(late["rule"]["mode"], "enforce")
+        self.assertEqual(get(late, "process.pid"), stalled_pid)
+        self.assertEqual(get(late, "file.path"), self.secret)
 
     def test_watchdog_leaves_with_the_agent(self):
         with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
@@ -134,5 +134,5 @@ class FanWatchdogTest(DeniedFileCase):
             self.assertEqual((rc, out), (0, b"data\n"))
             self.assertLess(took, DEADLINE_S + 1.5)
             t.stop(settle=0.5)
-        outcomes = [a["outcome"] for a in alerts(t.events, "no_secret")]
+        outcomes = [a["alert"]["outcome"] for a in alerts(t.events, "no_secret")]
         self.assertEqual(outcomes, ["denied", "allowed by the watchdog (agent stalled)"])

@@ -120,12 +120,12 @@ class FileDenyTreeTest(VigilTestCase):
             self.assert_readable(self.near)
             t.stop(settle=0.5)
         got = alerts(t.events, "no_secret")
-        paths = {a["event"]["file"]["path"] for a in got}
+        paths = {a["file"]["path"] for a in got}
         self.assertIn(self.deep, paths)
         self.assertIn(later, paths)
         self.assertIn(moved, paths)
         self.assertFalse({self.outside, self.near} & paths)
-        self.assertEqual({a["outcome"] for a in got}, {"denied"})
+        self.assertEqual({a["alert"]["outcome"] for a in got}, {"denied"})
         # The exit summary counts the watchdog's answers (the "never hang" metric).
         self.assertRegex(t.stderr, r"\d+ allowed by the watchdog")
         # No mark outlives the agent.
@@ -145,11 +145,11 @@ class FileDenyTreeTest(VigilTestCase):
             self.assert_readable(self.outside)
             t.stop(settle=0.5)
         got = alerts(t.events, "no_secret")
-        paths = {a["event"]["file"]["path"] for a in got}
+        paths = {a["file"]["path"] for a in got}
         self.assertIn(self.deep, paths)
         self.assertIn(later, paths)
         self.assertNotIn(self.outside, paths)
-        self.assertEqual({a["outcome"] for a in got}, {"would have denied"})
+        self.assertEqual({a["alert"]["outcome"] for a in got}, {"would have denied"})
         # The guard itself decided (the file sensor's events alert in audit mode too).
         m = re.search(r"fanotify guard: \d+ permission events, 0 denied, (\d+) would deny",
                       t.stderr)
@@ -187,7 +187,7 @@ class FileDenyTreeTest(VigilTestCase):
             os.mknod(again, 0o644)
             self.assert_denied(again)
             t.stop(settle=0.5)
-        paths = {a["event"]["file"]["path"] for a in alerts(t.events, "no_later")}
+        paths = {a["file"]["path"] for a in alerts(t.events, "no_later")}
         self.assertEqual(paths, {first, renamed, again})
 
     def test_byte_prefix_not_ending_in_slash(self):
@@ -210,7 +210,7 @@ class FileDenyTreeTest(VigilTestCase):
             self.assert_readable(self.outside)
             self.assert_readable(self.deep)
             t.stop(settle=0.5)
-        paths = {a["event"]["file"]["path"] for a in alerts(t.events, "no_cron")}
+        paths = {a["file"]["path"] for a in alerts(t.events, "no_cron")}
         self.assertEqual(paths, {crontab, crond, weekly})
 
     def test_exec_deny_on_prefix_two_levels_deep(self):
@@ -231,13 +231,13 @@ class FileDenyTreeTest(VigilTestCase):
             t.stop(settle=0.5)
         got = alerts(t.events, "no_exec_in_bin")
         self.assertEqual(len(got), 1, got)
-        ev = got[0]["event"]
+        ev = got[0]
         self.assertEqual(ev["process"]["executable"]["path"], prog)
-        self.assertEqual(ev["event"]["kind"], "exec")
-        self.assertEqual(got[0]["outcome"], "denied")
-        self.assertEqual(got[0]["action_by"], "fanotify")
+        self.assertEqual(ev["event"]["action"], "exec")
+        self.assertEqual(got[0]["alert"]["outcome"], "denied")
+        self.assertEqual(got[0]["alert"]["action_by"], "fanotify")
         # The engine's alert: the rule's severity and the caller's context.
-        self.assertEqual(got[0]["severity"], "high")
+        self.assertEqual(got[0]["rule"]["severity"], "high")
         # The caller is the forked child that tried to exec, a child of this test.
         self.assertEqual(ev["process"]["parent"]["pid"], os.getpid())
         self.assertTrue(ev["process"]["ancestors"], "ancestry of the caller")

@@ -16,7 +16,7 @@ import urllib.request
 
 from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, free_port, scrape
 
-SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\d+)$')
+SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$')
 
 
 def samples(text):
@@ -27,7 +27,8 @@ def samples(text):
             continue
         m = SAMPLE.match(line)
         assert m, "not a sample line: %r" % line
-        out[m.group(1) + (m.group(2) or "")] = int(m.group(3))
+        v = float(m.group(3))
+        out[m.group(1) + (m.group(2) or "")] = int(v) if v.is_integer() else v
     return out
 
 
@@ -185,4 +186,4 @@ class PrometheusScrapeTest(VigilTestCase):
             log = f.read()[-2000:]
         self.assertTrue(up and up[0]["value"][1] == "1", "target not up: %r\n%s" % (up, log))
         self.assertEqual(sorted(h["metric"]["sensor"] for h in hooks),
-                         ["file", "net", "priv", "process"])
+                         ["file", "net", "priv", "process", "seccomp"])

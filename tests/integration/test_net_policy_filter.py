@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 
-from vigil_test import Tracer, VigilTestCase, get
+from vigil_test import Tracer, VigilTestCase, get, is_alert
 
 N_UNWANTED = 1000  # connections no rule wants
 M_WANTED = 3      # connections the rule wants
@@ -117,8 +117,8 @@ class NetPolicyFilterTest(VigilTestCase):
         os.rename(tmp, self.policy)
 
     def my_alerts(self, events, rule):
-        return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule
-                and get(e["event"], "process.pid") == os.getpid()]
+        return [e for e in events if is_alert(e) and get(e, "rule.name") == rule
+                and get(e, "process.pid") == os.getpid()]
 
     def assert_kept_in_kernel(self, t, unwanted):
         sent, filtered = net_counts(t.stderr)
@@ -136,8 +136,8 @@ class NetPolicyFilterTest(VigilTestCase):
         a = self.my_alerts(t.events, "to_p1")
         self.assertEqual(len(a), M_WANTED)
         for x in a:
-            self.assertEqual(get(x["event"], "destination.port"), p1.port)
-            self.assertEqual(get(x["event"], "event.kind"), "connect")
+            self.assertEqual(get(x, "destination.port"), p1.port)
+            self.assertEqual(get(x, "event.action"), "connect")
         self.assert_kept_in_kernel(t, N_UNWANTED)
 
     def test_cidr_rule_keeps_other_addresses_in_kernel(self):
@@ -150,8 +150,8 @@ class NetPolicyFilterTest(VigilTestCase):
         a = self.my_alerts(t.events, "to_dot2")
         self.assertEqual(len(a), M_WANTED)
         for x in a:
-            self.assertEqual(get(x["event"], "destination.address"), "127.0.0.2")
-            self.assertEqual(get(x["event"], "destination.port"), far.port)
+            self.assertEqual(get(x, "destination.address"), "127.0.0.2")
+            self.assertEqual(get(x, "destination.port"), far.port)
         self.assert_kept_in_kernel(t, N_UNWANTED)
 
     def test_reload_moves_the_filter_to_the_new_port(self):
@@ -174,20 +174,20 @@ class NetPolicyFilterTest(VigilTestCase):
             p2.connect(M_WANTED)
             t.stop(settle=0.5)
         a = self.my_alerts(t.events, "watched")
-        ports = [get(x["event"], "destination.port") for x in a]
+        ports = [get(x, "destination.port") for x in a]
         self.assertEqual(ports, [p1.port] * M_WANTED + [p2.port] * M_WANTED)
-        self.assertEqual([x["policy_generation"] for x in a], [1] * M_WANTED + [2] * M_WANTED)
+        self.assertEqual([x["alert"]["policy_generation"] for x in a], [1] * M_WANTED + [2] * M_WANTED)
         self.assert_kept_in_kernel(t, 2 * N_UNWANTED)
 
     def test_printing_events_turns_the_filter_off(self):
         p1, p2 = self.listener(), self.listener()
         self.write_policy(PORT_POLICY.format(name="to_p1", port=p1.port))
-        with Tracer("run", "--policy", self.policy) as t:
+        with Tracer("run", "--policy", self.policy, "--events") as t:
             p2.connect(5)
             p1.connect(M_WANTED)
             t.stop(settle=0.5)
-        printed = [e for e in t.events if e.get("kind") != "alert"
-                   and get(e, "event.kind") == "connect"
+        printed = [e for e in t.events if not is_alert(e)
+                   and get(e, "event.action") == "connect"
                    and get(e, "process.pid") == os.getpid()
                    and get(e, "destination.port") == p2.port]
         self.assertEqual(len(printed), 5)
@@ -210,5 +210,5 @@ class NetPolicyFilterTest(VigilTestCase):
             t.stop(settle=0.5)
         a = self.my_alerts(t.events, "asks_name")
         self.assertEqual(len(a), 1)
-        self.assertEqual(get(a[0]["event"], "dns.question.name"), name)
+        self.assertEqual(get(a[0], "dns.question.name"), name)
         self.assertEqual(len(self.my_alerts(t.events, "to_p1")), M_WANTED)

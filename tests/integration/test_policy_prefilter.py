@@ -111,7 +111,7 @@ class PrefilterTest(VigilTestCase):
             t.stop()
         got = alerts(t.events, "watched_open")
         self.assertEqual(len(got), 3, "three opens by mysh, one of them in a forked subshell")
-        self.assertEqual({get(a["event"], "process.executable.path") for a in got}, {self.mysh})
+        self.assertEqual({get(a, "process.executable.path") for a in got}, {self.mysh})
         sent, filtered = file_counts(t.stderr)
         self.assertEqual(sent, 3, "dash's three opens stay in the kernel" + tail(t.stderr))
         self.assertGreaterEqual(filtered, 3)
@@ -131,7 +131,7 @@ class PrefilterTest(VigilTestCase):
             self.run_cmd([self.mycat, self.data])
             self.run_cmd(["head", "-c1", self.data])
             t.stop()
-        got = [get(a["event"], "process.executable.path") for a in alerts(t.events, "watched_open")]
+        got = [get(a, "process.executable.path") for a in alerts(t.events, "watched_open")]
         self.assertEqual(got, [self.mycat, "/usr/bin/head"])
         sent, _ = file_counts(t.stderr)
         self.assertEqual(sent, 2, "head before the reload and mycat after it stay in the kernel" +
@@ -155,7 +155,7 @@ class PrefilterTest(VigilTestCase):
             os.rmdir(cg)
         got = alerts(t.events, "watched_open")
         self.assertEqual(len(got), 1)
-        self.assertEqual(get(got[0]["event"], "process.cgroup.id"), cgid)
+        self.assertEqual(get(got[0], "process.cgroup.id"), cgid)
         sent, filtered = file_counts(t.stderr)
         self.assertEqual(sent, 1, tail(t.stderr))
         self.assertGreaterEqual(filtered, 20)

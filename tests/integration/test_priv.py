@@ -118,7 +118,7 @@ class TestCredentials(PrivTestBase):
         self.assertEqual(len(creds), 1, t.events)
         c = creds[0]
         self.assertEqual(get(c, "syscall.name"), "setuid")
-        self.assertEqual(c["syscall_args"][0], 0)
+        self.assertEqual(c["syscall"]["args"][0], 0)
         self.assertEqual(get(c, "credentials.old.uid"), uid)
         self.assertEqual(get(c, "credentials.old.euid"), uid)
         self.assertEqual(get(c, "credentials.new.uid"), 0)

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import time
 
-from vigil_test import DENY_POLICY, VIGIL, Tracer, VigilTestCase, alerts, cgroup2_mount, get, helper
+from vigil_test import DENY_POLICY, VIGIL, Tracer, VigilTestCase, alerts, cgroup2_mount, get, helper, is_alert
 
 KILL_POLICY = """
 rules:
@@ -61,12 +61,12 @@ class RunPolicyTest(VigilTestCase):
         self.assertEqual(res.returncode, -signal.SIGKILL)
         a = alerts(t.events, "no_exec_from_dir")
         self.assertEqual(len(a), 1)
-        self.assertEqual(a[0]["outcome"], "killed in kernel")
-        self.assertEqual(a[0]["severity"], "critical")
+        self.assertEqual(a[0]["alert"]["outcome"], "killed in kernel")
+        self.assertEqual(a[0]["rule"]["severity"], "critical")
         self.assertEqual(a[0]["message"], "blocked " + self.victim)
-        self.assertEqual(get(a[0]["event"], "process.executable.path"), self.victim)
-        self.assertEqual(get(a[0]["event"], "event.action"), "killed")
-        self.assertTrue(a[0]["kernel_decidable"])
+        self.assertEqual(get(a[0], "process.executable.path"), self.victim)
+        self.assertEqual(get(a[0], "vigil.kernel_action"), "killed")
+        self.assertTrue(a[0]["alert"]["kernel_decidable"])
 
     def test_audit_mode_lets_it_run_and_says_would_have(self):
         self.write_policy(KILL_POLICY.format(dir=self.dir, mode="audit"))
@@ -77,8 +77,8 @@ class RunPolicyTest(VigilTestCase):
         self.assertEqual(res.returncode, 0)
         a = alerts(t.events, "no_exec_from_dir")
         self.assertEqual(len(a), 1)
-        self.assertTrue(a[0]["outcome"].startswith("would have killed"), a[0]["outcome"])
-        self.assertEqual(a[0]["mode"], "audit")
+        self.assertTrue(a[0]["alert"]["outcome"].startswith("would have killed"), a[0]["alert"]["outcome"])
+        self.assertEqual(a[0]["rule"]["mode"], "audit")
 
     def test_kill_rule_with_a_uid_kills_only_that_uid_in_the_kernel(self):
         os.chmod(self.dir, 0o755)  # nobody must be able to run the victim
@@ -101,9 +101,9 @@ rules:
         self.assertEqual(nobody.returncode, 0)
         a = alerts(t.events, "no_root_exec_from_dir")
         self.assertEqual(len(a), 1, a)
-        self.assertEqual(a[0]["outcome"], "killed in kernel")
-        self.assertTrue(a[0]["kernel_decidable"])
-        self.assertEqual(get(a[0]["event"], "process.user.id"), 0)
+        self.assertEqual(a[0]["alert"]["outcome"], "killed in kernel")
+        self.assertTrue(a[0]["alert"]["kernel_decidable"])
+        self.assertEqual(get(a[0], "process.user.id"), 0)
 
     def test_other_uids_fall_back_to_the_audit_rule_on_the_path_in_the_kernel(self):
         os.chmod(self.dir, 0o755)
@@ -127,11 +127,11 @@ rules:
         self.assertEqual((root.returncode, root.stdout), (-signal.SIGKILL, b""))
         self.assertEqual((nobody.returncode, nobody.stdout), (0, b"alive\n"))
         kill = alerts(t.events, "no_root_exec_from_dir")
-        self.assertEqual([a["outcome"] for a in kill], ["killed in kernel"])
+        self.assertEqual([a["alert"]["outcome"] for a in kill], ["killed in kernel"])
         # uid 65534: the one hook entry on the path answers with the audit rule
         audit = [a for a in alerts(t.events, "watch_dir")
-                 if get(a["event"], "process.user.id") == 65534]
-        self.assertEqual([a["outcome"] for a in audit], ["would have killed (kernel, audit)"])
+                 if get(a, "process.user.id") == 65534]
+        self.assertEqual([a["alert"]["outcome"] for a in audit], ["would have killed (kernel, audit)"])
 
     def test_kill_rule_with_a_cgroup_kills_only_in_that_cgroup_in_the_kernel(self):
         mnt = cgroup2_mount()
@@ -157,8 +157,8 @@ rules:
         self.assertEqual(free.stdout, b"alive\n")
         a = alerts(t.events, "no_exec_in_cgroup")
         self.assertEqual(len(a), 1, a)
-        self.assertEqual(a[0]["outcome"], "killed in kernel")
-        self.assertEqual(get(a[0]["event"], "process.cgroup.id"), cgroup_id)
+        self.assertEqual(a[0]["alert"]["outcome"], "killed in kernel")
+        self.assertEqual(get(a[0], "process.cgroup.id"), cgroup_id)
 
     def test_sighup_while_starting_is_a_reload_not_the_end(self):
         self.write_policy(KILL_POLICY.format(dir=self.dir, mode="audit"))
@@ -203,9 +203,9 @@ rules:
         self.assertLess(elapsed, 10)
         a = alerts(t.events, "kill_marked_shell")
         self.assertEqual(len(a), 1)
-        self.assertEqual(a[0]["outcome"], "killed by agent")
-        self.assertFalse(a[0]["kernel_decidable"])
-        self.assertGreater(a[0]["action_latency_ns"], 0)
+        self.assertEqual(a[0]["alert"]["outcome"], "killed by agent")
+        self.assertFalse(a[0]["alert"]["kernel_decidable"])
+        self.assertGreater(a[0]["alert"]["action_latency_ns"], 0)
 
     def test_invalid_policy_at_start_is_refused_with_position(self):
         with open(self.policy, "w") as f:
@@ -237,7 +237,7 @@ rules:
             t.stop(settle=1.0)
         got = alerts(t.events, "marker_exec")
         self.assertEqual(len(got), runs, "one alert per triggering exec, none lost or doubled")
-        self.assertEqual(len({a["event"]["process"]["pid"] for a in got}), runs)
+        self.assertEqual(len({a["process"]["pid"] for a in got}), runs)
         self.assertGreater(t.stderr.count("policy reloaded"), 5)
         self.assertGreater(t.stderr.count("policy reload failed"), 5)
         # A failed load never replaced the running policy: generations only grow
@@ -278,7 +278,7 @@ rules:
         # The old entry is gone from the hook, the new one is there.
         self.assertEqual((a_after.returncode, a_after.stdout), (0, b"alive\n"))
         self.assertEqual((b_after.returncode, b_after.stdout), (-signal.SIGKILL, b""))
-        self.assertEqual([a["outcome"] for a in alerts(t.events, "kill_it")],
+        self.assertEqual([a["alert"]["outcome"] for a in alerts(t.events, "kill_it")],
                          ["killed in kernel", "killed in kernel"])
 
     def test_reload_keeps_throttle_windows(self):
@@ -307,7 +307,7 @@ rules:
             self.wait_stderr(t, "policy reloaded", 2)
             subprocess.run([marker], check=True)
             t.stop(settle=0.5)
-        got = [a["suppressed"] for a in alerts(t.events, "throttled_exec")]
+        got = [a["alert"]["suppressed"] for a in alerts(t.events, "throttled_exec")]
         self.assertEqual(got, [0, 0, 4, 0, 0], t.stderr)
         self.assertEqual(t.stderr.count("throttle changed"), 1, t.stderr)
         self.assertIn("rule 'throttled_exec': throttle changed from {count: 2, per: 6000ms",
@@ -365,13 +365,13 @@ class FileDenyTest(VigilTestCase):
         self.assertEqual(other.stdout, b"data\n")
         a = alerts(t.events, "no_secret")
         self.assertEqual(len(a), 1, a)
-        self.assertEqual(a[0]["outcome"], "denied")
-        self.assertEqual(a[0]["action_by"], "fanotify")
-        self.assertEqual(a[0]["severity"], "high")
-        self.assertEqual(a[0]["event"]["file"]["path"], self.secret)
+        self.assertEqual(a[0]["alert"]["outcome"], "denied")
+        self.assertEqual(a[0]["alert"]["action_by"], "fanotify")
+        self.assertEqual(a[0]["rule"]["severity"], "high")
+        self.assertEqual(a[0]["file"]["path"], self.secret)
         # The process context the issue asks every alert to carry.
-        self.assertEqual(get(a[0]["event"], "process.executable.path"), "/usr/bin/cat")
-        self.assertEqual(get(a[0]["event"], "process.parent.pid"), os.getpid())
+        self.assertEqual(get(a[0], "process.executable.path"), "/usr/bin/cat")
+        self.assertEqual(get(a[0], "process.parent.pid"), os.getpid())
         # Once vigil is gone the file opens again: no mark outlives the agent.
         self.assertEqual(self.cat(self.secret).stdout, b"data\n")
 
@@ -381,7 +381,7 @@ class FileDenyTest(VigilTestCase):
         a = alerts(t.events, "no_secret")
         # One open, one report: the guard's, not the guard's and the engine's.
         self.assertEqual(len(a), 1, a)
-        self.assertEqual(a[0]["outcome"], "would have denied")
+        self.assertEqual(a[0]["alert"]["outcome"], "would have denied")
 
 
 class DefaultPolicyTest(VigilTestCase):
@@ -390,20 +390,20 @@ class DefaultPolicyTest(VigilTestCase):
         try:
             binary = os.path.join(d, "dropper")
             shutil.copy("/bin/true", binary)
-            with Tracer("run") as t:
+            with Tracer("run", "--events") as t:
                 subprocess.run([binary], check=True, timeout=10)
                 t.stop()
         finally:
             shutil.rmtree(d, ignore_errors=True)
         self.assertIn("rules from the built-in default", t.stderr)
         a = alerts(t.events, "exec_from_writable_dir")
-        a = [x for x in a if get(x["event"], "process.executable.path") == binary]
+        a = [x for x in a if get(x, "process.executable.path") == binary]
         self.assertEqual(len(a), 1)
-        self.assertEqual(a[0]["outcome"], "alerted")
-        self.assertEqual(a[0]["severity"], "high")
-        self.assertIn("T1204", a[0]["tags"])
-        # Without --alerts-only the events themselves are printed too.
-        execs = [e for e in t.events if get(e, "event.kind") == "exec"
+        self.assertEqual(a[0]["alert"]["outcome"], "alerted")
+        self.assertEqual(a[0]["rule"]["severity"], "high")
+        self.assertIn("T1204", a[0]["rule"]["tags"])
+        # With --events the events themselves are printed too.
+        execs = [e for e in t.events if not is_alert(e) and get(e, "event.action") == "exec"
                  and get(e, "process.executable.path") == binary]
         self.assertEqual(len(execs), 1)
 
@@ -466,8 +466,8 @@ class NetDenyTest(VigilTestCase):
         self.assertEqual(r_other, "ok")
         a = alerts(t.events, "no_port_%d" % self.ports[0])
         self.assertEqual(len(a), 1, a)
-        self.assertEqual(a[0]["outcome"], "denied in kernel")
-        self.assertEqual(get(a[0]["event"], "destination.port"), self.ports[0])
+        self.assertEqual(a[0]["alert"]["outcome"], "denied in kernel")
+        self.assertEqual(get(a[0], "destination.port"), self.ports[0])
         # The cgroup programs left with the agent.
         out = subprocess.run(["bpftool", "cgroup", "tree"], stdout=subprocess.PIPE).stdout.decode()
         self.assertNotIn("vg_", out)
@@ -491,21 +491,21 @@ class NetDenyTest(VigilTestCase):
             self.servers[0].accept()    # no connection ever reached the server
         a = alerts(t.events, "no_port_%d" % port)
         self.assertEqual(len(a), 1, a)
-        self.assertEqual(a[0]["outcome"], "killed in kernel")
-        self.assertEqual(a[0]["action"], "kill")
-        self.assertEqual(a[0]["action_by"], "kernel")
-        self.assertEqual(a[0]["severity"], "high")
+        self.assertEqual(a[0]["alert"]["outcome"], "killed in kernel")
+        self.assertEqual(a[0]["rule"]["action"], "kill")
+        self.assertEqual(a[0]["alert"]["action_by"], "kernel")
+        self.assertEqual(a[0]["rule"]["severity"], "high")
         self.assertEqual(a[0]["message"], "python3 to port %d" % port)
-        self.assertTrue(a[0]["kernel_decidable"])
-        self.assertEqual(get(a[0]["event"], "destination.port"), port)
-        self.assertEqual(get(a[0]["event"], "process.parent.pid"), os.getpid())
+        self.assertTrue(a[0]["alert"]["kernel_decidable"])
+        self.assertEqual(get(a[0], "destination.port"), port)
+        self.assertEqual(get(a[0], "process.parent.pid"), os.getpid())
 
     def test_audit_mode_lets_it_connect_and_says_would_have(self):
         t, r_denied, r_other, _ = self.run_with("audit")
         self.assertEqual(r_denied, "ok")
         a = alerts(t.events, "no_port_%d" % self.ports[0])
         self.assertGreaterEqual(len(a), 1)
-        self.assertEqual(a[0]["outcome"], "would have denied")
+        self.assertEqual(a[0]["alert"]["outcome"], "would have denied")
 
 
 class KernelGatingTest(VigilTestCase):
@@ -533,7 +533,7 @@ class KernelGatingTest(VigilTestCase):
         filtered = int(re.search(r"(\d+) filtered in kernel", t.stderr).group(1))
         # connect + close for each of 100 connections at least, none of them sent up.
         self.assertGreaterEqual(filtered, 200)
-        self.assertEqual([e for e in t.events if e.get("kind") == "alert"], [])
+        self.assertEqual([e for e in t.events if is_alert(e)], [])
 
 
 class LiveFileRuleTest(VigilTestCase):
@@ -557,7 +557,7 @@ class LiveFileRuleTest(VigilTestCase):
         a = alerts(t.events, "cfg_written")
         self.assertEqual(len(a), 1, "the write alerts, the read does not")
         self.assertEqual(a[0]["message"], "sh wrote " + target)
-        self.assertEqual(get(a[0]["event"], "file.path"), target)
+        self.assertEqual(get(a[0], "file.path"), target)
 
 
 class NamespaceRuleTest(VigilTestCase):
@@ -579,9 +579,9 @@ class NamespaceRuleTest(VigilTestCase):
             shutil.rmtree(d, ignore_errors=True)
         self.assertEqual(p.returncode, 0)
         mine = lambda rule: [a for a in alerts(t.events, rule)
-                             if get(a["event"], "process.pid") == p.pid]
+                             if get(a, "process.pid") == p.pid]
         a = mine("ns_mnt")
         self.assertEqual(len(a), 1, t.events)
         self.assertEqual(a[0]["message"], "entered mnt uts")
-        self.assertEqual(get(a[0]["event"], "namespace.type"), ["mnt", "uts"])
+        self.assertEqual(get(a[0], "namespace.type"), ["mnt", "uts"])
         self.assertEqual(mine("ns_net"), [])

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import VIGIL, Tracer, cgroup2_mount, free_port, scrape
+from vigil_test import VIGIL, Tracer, cgroup2_mount, free_port, get, is_alert, scrape
 
 PTRACE_DETACH, PTRACE_SEIZE = 17, 0x4206
 
@@ -40,8 +40,9 @@ class SelfDefenseTest(SafeChangeCase):
 
     def critical(self, t, rule):
         self._t = t
-        return self.wait_for(lambda: [a for a in self.output(t) if a.get("rule") == rule
-                                      and a.get("severity") == "critical"], rule)
+        return self.wait_for(lambda: [a for a in self.output(t) if is_alert(a)
+                                      and get(a, "rule.name") == rule
+                                      and get(a, "rule.severity") == "critical"], rule)
 
     def test_signal_ptrace_and_file_write_alert(self):
         with self.agent("--watch-own-files") as t:
@@ -50,7 +51,7 @@ class SelfDefenseTest(SafeChangeCase):
             time.sleep(0.2)
             subprocess.run(["kill", "-CONT", str(pid)], check=True)
             sig = self.critical(t, "vigil_self_signal")
-            self.assertIn(19, [a["event"]["signal"]["number"] for a in sig])
+            self.assertIn(19, [get(a, "signal.number") for a in sig])
             self.assertTrue(seize_and_detach(pid))
             self.critical(t, "vigil_self_ptrace")
             with open(os.path.join(self.pdir, "notes.txt"), "w") as f:

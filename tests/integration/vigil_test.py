@@ -4,6 +4,8 @@ Tracer starts a real `vigil trace ...` (or `vigil run`) with --json, waits until
 its programs are attached, lets the test run its workload, then stops it with
 SIGINT and returns the parsed events and the exit summary.
 """
+import atexit
+import itertools
 import json
 import os
 import re
@@ -22,6 +24,20 @@ VIGIL = os.path.join(ROOT, "build", "vigil")
 HELPERS = os.path.join(ROOT, "build", "tests", "helpers")
 
 SUMMARY_RE = re.compile(r"(\d+) events received, (\d+) lost")
+
+# Every `vigil run` a test starts binds a control socket; one host keeps one
+# agent per socket, so tests (and other checkouts testing at the same time)
+# never use /run/vigil/vigil.sock: each run gets its own under SOCKET_DIR.
+SOCKET_DIR = tempfile.mkdtemp(prefix="vg-sock-", dir="/tmp")
+os.chmod(SOCKET_DIR, 0o755)
+atexit.register(shutil.rmtree, SOCKET_DIR, True)
+os.environ["VIGIL_SOCKET"] = os.path.join(SOCKET_DIR, "vigil.sock")
+_socket_seq = itertools.count()
+
+
+def new_socket_path():
+    """A control socket path no other agent of this test run uses."""
+    return os.path.join(SOCKET_DIR, "run-%d.sock" % next(_socket_seq))
 
 
 def free_port():
@@ -56,10 +72,14 @@ class Tracer:
             if not any(a.startswith("--state-dir") for a in args):
                 self.state_dir = tempfile.mkdtemp(prefix="vg-state-")
                 self.args += ["--state-dir", self.state_dir]
+        self.json_output = json_output
+        self.text = ""
         if json_output:
             self.args.append("--json")
         self.ready_timeout = ready_timeout
-        self.env = dict(os.environ, **(extra_env or {}))
+        self.socket = new_socket_path()
+        self.env = dict(os.environ, VIGIL_SOCKET=self.socket)
+        self.env.update(extra_env or {})
         self.events = []
         self.stderr = ""
         self.returncode = None
@@ -95,8 +115,9 @@ class Tracer:
             self.returncode = self.proc.wait()
         self._out.seek(0)
         raw = self._out.read().decode("utf-8")
+        self.text = raw
         self.events = []
-        for line in raw.splitlines():
+        for line in raw.splitlines() if self.json_output else []:
             if line.strip():
                 self.events.append(json.loads(line))  # every line must be valid JSON
         with open(self._err.name, "r", errors="replace") as f:
@@ -125,12 +146,17 @@ def get(obj, dotted, default=None):
 
 
 def kind(ev):
-    return get(ev, "event.kind")
+    """What happened (exec, open, ...): event.action (docs/events.md)."""
+    return get(ev, "event.action")
+
+
+def is_alert(ev):
+    return get(ev, "event.kind") == "alert"
 
 
 def alerts(events, rule):
     """The alerts rule RULE raised, in order."""
-    return [e for e in events if e.get("kind") == "alert" and e.get("rule") == rule]
+    return [e for e in events if is_alert(e) and get(e, "rule.name") == rule]
 
 
 def require_root(testcase):

@@ -576,7 +576,7 @@ static void test_new_kinds_reach_rules(void **state)
 	r.ring.sys.call = VG_PC_IO_URING_SETUP;
 	r.ring.entries = 8;
 	s = rec_done(&r);
-	MATCH("io_uring_setup", "event.kind = io_uring_setup", &r, s);
+	MATCH("io_uring_setup", "event.action = io_uring_setup", &r, s);
 
 	rec_init(&r, VG_EV_NET_SHELL);
 	r.shell.t.family = 2;

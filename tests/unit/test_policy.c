@@ -15,6 +15,7 @@
 #include "policy/policy.h"
 #include "policy/policy_kernel.h"
 #include "event/proc_cache.h"
+#include "repo_file.h"
 
 static const char *EV_EXEC =
 	"{\"event\":{\"kind\":\"exec\"},\"process\":{\"pid\":100,\"name\":\"bash\","
@@ -151,7 +152,7 @@ static void test_string_ops(void **state)
 		{ "exec", "process.executable.path glob \"/usr/*/ba?h\"", NULL, 1 },
 		{ "exec", "process.executable.path glob \"/usr/[!b]*\"", NULL, 0 },
 		{ "exec", "process.executable.path glob (/opt/*, /usr/bin/*)", NULL, 1 },
-		{ "exec", "event.kind = exec", NULL, 1 },
+		{ "exec", "event.action = exec", NULL, 1 },
 		{ "exec", "process.tty = pts0", NULL, 0 },	/* absent: false */
 		{ "exec", "process.tty != pts0", NULL, 1 },	/* != is not (=) */
 	};
@@ -501,26 +502,6 @@ static void test_record_view(void **state)
 }
 
 /* Opens @rel (from the repository root) wherever the test runs from: the cwd, or up from the binary. */
-static FILE *open_repo_file(const char *rel, const char *mode)
-{
-	char path[1024], exe[900];
-	ssize_t n;
-	FILE *f = fopen(rel, mode);
-	char *slash;
-
-	if (f)
-		return f;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	/* build/tests/test_policy -> the repository root is two levels above build/tests */
-	for (int up = 0; up < 3 && (slash = strrchr(exe, '/')); up++)
-		*slash = '\0';
-	snprintf(path, sizeof(path), "%s/%s", exe, rel);
-	return fopen(path, mode);
-}
-
 static FILE *open_policy_file(const char *name, const char *mode)
 {
 	char rel[256];
@@ -562,16 +543,22 @@ static void test_replay_basic(void **state)
 
 		assert_non_null(a);
 		assert_true(i < 5);
-		assert_string_equal(json_string_value(json_object_get(a, "rule")), want[i]);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(a, "rule"),
+									"name")), want[i]);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(a, "event"),
+									"kind")), "alert");
 		if (i == 0) {
-			assert_string_equal(json_string_value(json_object_get(a, "outcome")),
-					    "would have killed");
+			assert_string_equal(json_string_value(json_object_get(
+				json_object_get(a, "alert"), "outcome")), "would have killed");
 			assert_string_equal(json_string_value(json_object_get(a, "message")),
 					    "/tmp/payload run by uid 1000 (parent /usr/bin/bash)");
-			assert_non_null(json_object_get(a, "event"));
+			assert_string_equal(json_string_value(json_object_get(
+				json_object_get(a, "event"), "action")), "exec");
+			assert_non_null(json_object_get(a, "process"));
 		}
 		if (i == 2)
-			assert_int_equal(json_integer_value(json_object_get(a, "suppressed")), 2);
+			assert_int_equal(json_integer_value(json_object_get(
+				json_object_get(a, "alert"), "suppressed")), 2);
 		json_decref(a);
 	}
 	assert_int_equal(i, 5);
@@ -606,7 +593,7 @@ static void test_replay_real_trace(void **state)
 	assert_int_equal(st.alerts, 3);
 	assert_non_null(strstr(out_buf, "\"message\":\"/tmp/payload_x a b by /usr/bin/bash\""));
 	assert_non_null(strstr(out_buf, "\"message\":\"payload_x exited 0\""));
-	assert_non_null(strstr(out_buf, "\"rule\":\"sh_c\""));
+	assert_non_null(strstr(out_buf, "\"rule\":{\"name\":\"sh_c\""));
 	free(out_buf);
 	vg_policy_free(p);
 }

@@ -113,9 +113,13 @@ static const struct diag_case cases[] = {
 	{ "lists:\n  none: []\n" R("exec", "process.name in none"),
 	  "t.yaml:6:29: warning: 'process.name in' with no values is always false (hint: an empty list matches nothing)",
 	  true },
-	/* 31: warning: event.kind the rule never sees */
-	{ R("exec", "event.kind = open"),
-	  "t.yaml:4:16: warning: rule 'a' can never match: event.kind is never one of its values here (hint: compare event.kind with the rule's events)",
+	/* 31: warning: event.action the rule never sees */
+	{ R("exec", "event.action = open"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: event.action is never one of its values here (hint: compare event.action with the rule's events)",
+	  true },
+	/* 31b: warning: event.kind compared with a kind (event.action names it now) */
+	{ R("exec", "event.kind = exec"),
+	  "t.yaml:4:16: warning: rule 'a' can never match: event.kind is 'event' for every event a rule sees (hint: what happened (exec, open, ...) is event.action)",
 	  true },
 	/* 32: an undefined list inside a macro is reported in the macro */
 	{ "macros:\n  m: process.name in nolist\n" R("exec", "m"),

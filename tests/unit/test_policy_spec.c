@@ -177,6 +177,51 @@ static void test_spec_needs_a_compiled_policy(void **state)
 	vg_policy_free(p);
 }
 
+/*
+ * A rule on bind-mount writes (file.mount.bind = 1) asks the file sensor for
+ * them and leaves the file.path filter as the other rules set it; a rule
+ * without it on open paths opens the filter, and no such rule asks nothing.
+ */
+static void test_spec_bind_mounts(void **state)
+{
+	static const char *bind =
+		"rules:\n"
+		"  - name: etc\n    event: open\n    condition: file.path startswith /etc/\n"
+		"  - name: vol\n    event: open\n"
+		"    condition: file.mount.bind = 1 and container.id != \"\"\n";
+	static const char *bind_or =
+		"rules:\n"
+		"  - name: etc\n    event: open\n    condition: file.path startswith /etc/\n"
+		"  - name: vol\n    event: open\n"
+		"    condition: file.mount.bind = 1 or file.path = /x\n";
+	struct vg_policy *p = compile(bind);
+	struct vg_kernel_spec spec;
+	const struct vg_spec_values *path;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_true(spec.sensor[VG_SENSOR_FILE].bind_mounts);
+	path = &spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH];
+	assert_true(path->on);
+	assert_int_equal(path->n_prefixes, 1);
+	assert_string_equal(path->prefixes[0], "/etc/");
+	assert_false(spec.sensor[VG_SENSOR_NETWORK].bind_mounts);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+	/* Not required (an "or"): the flag is still set, but every path is sent. */
+	p = compile(bind_or);
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_true(spec.sensor[VG_SENSOR_FILE].bind_mounts);
+	assert_false(spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH].on);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+	p = compile(POLICY);
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_false(spec.sensor[VG_SENSOR_FILE].bind_mounts);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_spec_decided_rules),
 		cmocka_unit_test(test_rule_set),
 		cmocka_unit_test(test_spec_needs_a_compiled_policy),
+		cmocka_unit_test(test_spec_bind_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,15 +63,15 @@ static void test_setuid_to_root_gains(void **state)
 	ids(&o, 1000, 0, 0);
 	ids(&n, 0, 0, 0);
 	j = cred_json(VG_EV_CRED, VG_PC_SETUID, &o, &n, &b);
-	assert_non_null(strstr(j, "\"kind\":\"setuid\""));
-	assert_non_null(strstr(j, "\"syscall\":{\"name\":\"setuid\",\"result\":0}"));
+	assert_non_null(strstr(j, "\"kind\":\"event\",\"action\":\"setuid\""));
+	assert_non_null(strstr(j, "\"syscall\":{\"name\":\"setuid\",\"result\":0,\"args\":["));
 	assert_non_null(strstr(j, "\"new_user\":{\"id\":0}"));
 	assert_non_null(strstr(j, "\"changed\":[\"uid\"]"));
 	/* euid was already 0: nothing gained by this call */
 	assert_non_null(strstr(j, "\"gained_privileges\":false"));
 	ids(&o, 1000, 1000, 0);
 	j = cred_json(VG_EV_PRIV_EXEC, VG_PC_EXECVE, &o, &n, &b);
-	assert_non_null(strstr(j, "\"kind\":\"privileged_exec\""));
+	assert_non_null(strstr(j, "\"action\":\"privileged_exec\""));
 	assert_non_null(strstr(j, "\"gained_privileges\":true"));
 	vg_buf_free(&b);
 }
@@ -134,7 +134,7 @@ static void test_bpf_prog_load(void **state)
 	assert_non_null(strstr(j, "\"fd\":5}"));
 	r.sys.ret = -1;
 	j = to_json(&r, sizeof(r), &b);
-	assert_non_null(strstr(j, "\"error\":\"EPERM\""));
+	assert_non_null(strstr(j, "\"error\":{\"code\":\"EPERM\"}"));
 	assert_null(strstr(j, "\"fd\":"));
 	vg_buf_free(&b);
 }

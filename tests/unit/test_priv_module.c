@@ -85,8 +85,8 @@ static void test_finit_module_denied(void **state)
 	r.m.mod_flags = 2;
 	assert_int_equal(vg_decode_check(&r, size, NULL), VG_DEC_OK);
 	j = to_json(&r, size, &b);
-	assert_non_null(strstr(j, "\"event\":{\"kind\":\"module\""));
-	assert_non_null(strstr(j, "\"syscall\":{\"name\":\"finit_module\",\"result\":-1,\"error\":\"EPERM\"}"));
+	assert_non_null(strstr(j, "\"event\":{\"kind\":\"event\",\"action\":\"module\""));
+	assert_non_null(strstr(j, "\"syscall\":{\"name\":\"finit_module\",\"result\":-1},\"error\":{\"code\":\"EPERM\"}"));
 	assert_non_null(strstr(j, "\"module\":{\"operation\":\"load\",\"parameters\":\"hide=1\",\"flags\":\"0x2\",\"truncated\":false}"));
 	assert_non_null(strstr(j, "\"file\":{\"path\":\"/tmp/rootkit.ko\",\"descriptor\":3}"));
 	assert_null(strstr(j, "\"image_size\""));
@@ -126,7 +126,7 @@ static void test_delete_module(void **state)
 	r.m.sys.flags = VG_PRIV_STR_TRUNC;
 	assert_int_equal(vg_decode_check(&r, size, NULL), VG_DEC_OK);
 	j = to_json(&r, size, &b);
-	assert_non_null(strstr(j, "\"syscall\":{\"name\":\"delete_module\",\"result\":-2,\"error\":\"ENOENT\"}"));
+	assert_non_null(strstr(j, "\"syscall\":{\"name\":\"delete_module\",\"result\":-2},\"error\":{\"code\":\"ENOENT\"}"));
 	assert_non_null(strstr(j, "\"module\":{\"operation\":\"unload\",\"name\":\"evil_mod\",\"flags\":\"0x800\",\"truncated\":true}"));
 	j = to_text(&r, size, &b);
 	assert_non_null(strstr(j, "delete_module evil_mod = ENOENT"));

@@ -1,0 +1,152 @@
+"""Containers as containers: a real podman container (image imported from a
+busybox-static root filesystem built here, nothing pulled) and, always, a
+cgroup the test makes with a runtime-shaped path (the fallback where podman
+cannot run)."""
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import time
+
+from vigil_test import VIGIL, Tracer, VigilTestCase, alerts, cgroup2_mount
+
+POLICY = """
+rules:
+  - name: in_container
+    event: exec
+    condition: container.id != "" and process.command_line contains {marker}
+    output: "{{container.id}}"
+  - name: on_host
+    event: exec
+    condition: container.id = "" and process.command_line contains {marker}
+"""
+
+# This machine's root lacks CAP_SYS_RESOURCE: runc cannot raise the rlimits
+# podman asks for by default, so the test asks for limits below the current ones.
+ULIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000"]
+
+
+def podman(*args, check=True, timeout=120):
+    return subprocess.run(["podman", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, timeout=timeout, check=check)
+
+
+class ContainerCase(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-ctr-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.marker = "vg-ctr-marker-%d" % os.getpid()
+        self.policy = os.path.join(self.dir, "policy.yaml")
+        with open(self.policy, "w") as f:
+            f.write(POLICY.format(marker=self.marker))
+
+    def mine(self, events, rule):
+        return alerts(events, rule)
+
+
+class PodmanCase(ContainerCase):
+    """Debian's podman, runc, an image imported from /bin/busybox (no test of its own:
+    the base of the podman tests here and in test_container_mounts.py)."""
+
+    def setUp(self):
+        super().setUp()
+        if not shutil.which("podman") or not os.path.exists("/bin/busybox"):
+            self.skipTest("podman or busybox-static is not installed (make deps)")
+        self.tag = "localhost/vigil-test-busybox:%d" % os.getpid()
+        self.names = []
+        rootfs = os.path.join(self.dir, "rootfs.tar")
+        with tarfile.open(rootfs, "w") as t:
+            t.add("/bin/busybox", "bin/busybox")
+            for applet in ("sh", "sleep", "true", "cat"):
+                info = tarfile.TarInfo("bin/" + applet)
+                info.type, info.linkname = tarfile.SYMTYPE, "busybox"
+                t.addfile(info)
+        podman("import", rootfs, self.tag)
+        self.addCleanup(podman, "rmi", "-f", self.tag, check=False)
+        probe = self.run_container("true", check=False)
+        if probe.returncode != 0:
+            self.skipTest("podman cannot run a container here: " + probe.stderr.strip()[-300:])
+
+    def run_container(self, *cmd, detach=False, extra=(), check=True):
+        name = "vg-test-%d-%d" % (os.getpid(), len(self.names))
+        self.names.append(name)
+        self.addCleanup(podman, "rm", "-f", "-t", "0", name, check=False)
+        args = ["run", "--name", name, *ULIMITS, *extra]
+        args += ["-d"] if detach else ["--rm"]
+        r = podman(*args, self.tag, *cmd, check=check)
+        r.name = name
+        return r
+
+
+class PodmanTest(PodmanCase):
+    """Container fields and the default exec rules, with real containers."""
+
+    def test_events_carry_what_podman_inspect_says(self):
+        c = self.run_container("sleep", "60", detach=True)
+        info = json.loads(podman("inspect", c.name).stdout)[0]
+        with Tracer("run", "--policy", self.policy) as t:
+            podman("exec", c.name, "sh", "-c", "true " + self.marker)
+            subprocess.run(["sh", "-c", "true " + self.marker], timeout=10)
+        self.assertEqual(t.returncode, 0, t.stderr)
+        inside = self.mine(t.events, "in_container")
+        self.assertGreaterEqual(len(inside), 1, t.stderr)
+        ev = inside[0]   # an alert is its event plus the rule (docs/events.md)
+        self.assertEqual(ev["container"]["id"], info["Id"])
+        self.assertEqual(ev["container"]["runtime"], "podman")
+        self.assertEqual(ev["container"]["name"], info["Name"])
+        self.assertEqual(ev["container"]["image"]["name"], info["ImageName"])
+        self.assertEqual(ev["container"]["privileged"], False)
+        self.assertEqual(inside[0]["message"], info["Id"])
+        host = self.mine(t.events, "on_host")
+        self.assertGreaterEqual(len(host), 1)
+        self.assertNotIn("container", host[0])
+
+    def test_default_container_rules(self):
+        c = self.run_container("sleep", "60", detach=True)
+        with Tracer("run") as t:  # the built-in default policy
+            podman("exec", c.name, "sh", "-c", "true")
+            self.run_container("sh", "-c", "true", extra=["--privileged"])
+        self.assertEqual(t.returncode, 0, t.stderr)
+        shells = [a for a in self.mine(t.events, "shell_in_container")
+                  if a["container"]["name"] == c.name]
+        self.assertEqual(len(shells), 1, [a["message"] for a in t.events if "message" in a])
+        priv = [a for a in self.mine(t.events, "privileged_container_started")
+                if a["container"]["name"] == self.names[-1]]
+        self.assertEqual(len(priv), 1)
+        self.assertTrue(priv[0]["container"]["privileged"])
+        # The unprivileged container's entrypoint is neither.
+        self.assertFalse([a for a in self.mine(t.events, "privileged_container_started")
+                          if a["container"]["name"] == c.name])
+
+
+class CgroupPathTest(ContainerCase):
+    """A cgroup v2 directory named as podman names one: what the kernel reports
+    for a process in it is read as a container, without any runtime."""
+
+    def test_runtime_shaped_cgroup(self):
+        mount = cgroup2_mount()
+        if not mount:
+            self.skipTest("no cgroup2 mount")
+        cid = ("%016x" % os.getpid()) * 4
+        parent = os.path.join(mount, "vigil-test-%d" % os.getpid())
+        cg = os.path.join(parent, "libpod-%s.scope" % cid)
+        os.makedirs(cg)
+        self.addCleanup(os.rmdir, parent)
+        self.addCleanup(os.rmdir, cg)
+        procs = os.path.join(cg, "cgroup.procs")
+        with Tracer("run", "--policy", self.policy) as t:
+            # The marker only in the command that runs inside the cgroup.
+            script = "echo $$ > %s && exec sh -c \"true $M\"" % procs
+            subprocess.run(["sh", "-c", script], timeout=10, check=True,
+                           env=dict(os.environ, M=self.marker))
+            time.sleep(0.2)
+        self.assertEqual(t.returncode, 0, t.stderr)
+        inside = self.mine(t.events, "in_container")
+        self.assertEqual(len(inside), 1, t.stderr)
+        self.assertEqual(inside[0]["container"]["id"], cid)
+        self.assertEqual(inside[0]["container"]["runtime"], "podman")
+        self.assertNotIn("name", inside[0]["container"])  # no state files
+        self.assertEqual(len(self.mine(t.events, "on_host")), 0)
