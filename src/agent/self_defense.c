@@ -15,7 +15,7 @@ static const char rules_fmt[] =
 	"rules:\n"
 	"  - name: vigil_self_signal\n"
 	"    event: signal\n"
-	"    condition: target.process.pid = %d and not signal.number in (1, 2, 15)\n"
+	"    condition: target.process.pid = %d and not signal.number in (1, 2, 10, 15)\n"
 	"    severity: critical\n"
 	"    tags: [vigil, self-defense]\n"
 	"    output: \"{process.executable.path} (pid {process.pid}) sent signal {signal.number} "
