@@ -26,7 +26,7 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	    -I src -I $(BUILD)/skel
-LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lseccomp -lcurl -lssl -lcrypto
+LDLIBS   := -lbpf -lelf -lz -lpthread -lyaml -ljansson -lmicrohttpd -lseccomp -lcurl -lssl -lcrypto -lsodium
 HELPER_LDLIBS += -luring
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	    -Wno-unused-function -I $(BUILD) -I src -MMD -MP
@@ -175,7 +175,7 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(SKELS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	$(call msg,FUZZ-LD,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf -lseccomp
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ -lyaml -ljansson -lbpf -lseccomp -lsodium
 
 $(BUILD)/fuzz/seeds/.stamp: tests/fuzz/make_seeds.py bench/policy_gen.py policy/default.yaml \
 			    $(wildcard tests/policies/*)

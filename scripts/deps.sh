@@ -7,7 +7,8 @@ set -eu
 
 # Building and running: compilers, libbpf and the libraries the agent links.
 RUN_PKGS="make clang llvm gcc pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
-libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev libssl-dev"
+libyaml-dev libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libseccomp-dev libssl-dev \
+libsodium-dev"
 
 # Tests only: the unit-test framework, test helpers' libraries, the servers the
 # integration tests start on loopback, and the tools they drive. libclang-rt-dev

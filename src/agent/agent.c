@@ -300,6 +300,7 @@ int vg_agent_run(struct vg_agent *a)
 			a->sighup_hook(a);
 	}
 	/* Detach first so nothing new arrives, then drain what is queued. */
+	atomic_store(&a->stopping, true);
 	vg_sensors_detach(a->sensors, a->n_sensors);
 	vg_pipeline_stop(a->pipe);
 	print_summary(a);

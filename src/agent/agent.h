@@ -54,6 +54,7 @@ struct vg_agent {
 	uint64_t printed;
 	uint64_t records_seen;		/* worker thread */
 	_Atomic uint64_t write_errors;	/* read by the metrics thread */
+	atomic_bool stopping;		/* the links are being detached: stop checking them */
 	/* The worker's process cache counters, as last published for metrics. */
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "agent/agent_policy.h"
+#include "agent/self_defense.h"
 #include "event/decode.h"
 #include "event/fields.h"
 #include "lib/log.h"
@@ -44,15 +45,8 @@ static int on_alert(struct vg_alert *al, struct vg_event_view *v, void *arg)
 	return 0;
 }
 
-static int apply_policy(void *ctx, const struct vg_policy *p)
-{
-	struct vg_agent_policy *ap = ctx;
-
-	return vg_policy_apply(&ap->apply, p, ap->events_printed);
-}
-
 /* Worker thread (or init): what `vigil policy show` answers for the policy now in use. */
-static void render_show(struct vg_agent_policy *ap)
+void vg_agent_policy_render_show(struct vg_agent_policy *ap)
 {
 	struct vg_buf b = { 0 };
 	struct vg_json j;
@@ -63,11 +57,17 @@ static void render_show(struct vg_agent_policy *ap)
 	vg_json_obj_begin(&j);
 	vg_json_key(&j, "generation");
 	vg_json_u64(&j, ap->generation);
+	vg_json_key(&j, "stage");
+	vg_json_cstr(&j, vg_policy_state_name(atomic_load(&ap->canary.state)));
+	if (ap->version) {
+		vg_json_key(&j, "version");
+		vg_json_u64(&j, ap->version);
+	}
 	vg_json_key(&j, "rules");
-	vg_json_u64(&j, vg_policy_n_rules(ap->cur));
+	vg_json_u64(&j, vg_loaded_n_rules(ap->cur));
 	vg_json_key(&j, "sources");
 	vg_json_arr_begin(&j);
-	for (i = 0; (name = vg_policy_source(ap->cur, i, &text, &len)); i++) {
+	for (i = 0; (name = vg_policy_source(ap->cur->p, i, &text, &len)); i++) {
 		vg_json_obj_begin(&j);
 		vg_json_key(&j, "name");
 		vg_json_cstr(&j, name);
@@ -90,19 +90,6 @@ void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out)
 	pthread_mutex_unlock(&ap->show_lock);
 }
 
-/* Worker thread: take a freshly compiled policy between two events. */
-static void swap_pending(struct vg_agent_policy *ap)
-{
-	if (!vg_reload_swap(&ap->reload, &ap->cur, apply_policy, ap))
-		return;
-	ap->generation++;
-	ap->n_rules = vg_policy_n_rules(ap->cur);
-	render_show(ap);
-	atomic_fetch_add(&ap->reload.ok, 1);
-	vg_info("policy reloaded: %zu rules (generation %" PRIu64 ")", vg_policy_n_rules(ap->cur),
-		ap->generation);
-}
-
 /*
  * The net sensor denied a connection (and, for a kill rule, sent SIGKILL
  * as the call returned) for one of our rules: the rule's alert, from the
@@ -117,7 +104,7 @@ static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ct
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
-	vg_policy_alert_rule(ap->cur, d->rule_id, &view, ev->rec->ts_boot_ns,
+	vg_policy_alert_rule(ap->cur->p, d->rule_id, &view, ev->rec->ts_boot_ns,
 			  (ev->rec->flags & VG_HF_KILLED) ? "killed in kernel" : "denied in kernel",
 			  on_alert, &c);
 }
@@ -137,7 +124,7 @@ static void report_one_fan(void *ctx, const struct vg_fan_report *r)
 	vg_event_ctx_fill(&ev, a->cache, rec, size);
 	if (vg_field_view_record(&view, ev.rec, size, ev.proc, ev.ancestors, ev.n_ancestors) < 0)
 		return;
-	vg_policy_alert_rule(ap->cur, r->rule_id, &view, r->boot_ns,
+	vg_policy_alert_rule(ap->cur->p, r->rule_id, &view, r->boot_ns,
 			  vg_fan_outcome_str(r->outcome), on_alert, &c);
 }
 
@@ -155,7 +142,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	struct vg_policy_stats st;
 	uint64_t t0;
 
-	swap_pending(ap);
+	vg_policy_stage_poll(ap);
 	report_fan(ap, ev->rec->ts_boot_ns);
 	if (ev->rec->type == VG_EV_NET_DENY)
 		report_net_deny(ap, ev);
@@ -163,44 +150,69 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 			       ev->n_ancestors) < 0)
 		return;
 	t0 = vg_boot_now_ns();
-	vg_policy_eval(ap->cur, &view, ev->rec->ts_boot_ns, on_alert, &c);
+	vg_policy_stage_eval_running(ap, &view, ev, on_alert, &c);
 	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);
-	vg_policy_get_stats(ap->cur, &st);
+	vg_policy_get_stats(ap->cur->p, &st);
 	atomic_store(&ap->threshold_bytes, st.threshold_bytes);
+	vg_policy_stage_eval(ap, &view, ev);
 }
 
 static void on_idle(struct vg_agent *a)
 {
-	swap_pending(a->hook_arg);
+	vg_policy_stage_poll(a->hook_arg);
 	report_fan(a->hook_arg, UINT64_MAX);
 }
 
 int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
-			 const char *const *paths, size_t n_paths)
+			 const char *const *paths, size_t n_paths,
+			 const struct vg_agent_policy_opts *o)
 {
 	memset(ap, 0, sizeof(*ap));
 	pthread_mutex_init(&ap->show_lock, NULL);
 	ap->agent = a;
+	ap->opts = *o;
 	ap->apply.agent = a;
 	vg_alert_out_init(&ap->out, a);
+	vg_alert_out_init(&ap->canary_out, a);
+	ap->canary_out.stage = "canary";
+	vg_canary_init(&ap->canary, &o->gates);
 	vg_reload_init(&ap->reload, paths, n_paths);
-	ap->cur = vg_reload_compile(&ap->reload, true);
+	ap->reload.trust.keys = o->keys;
+	ap->reload.trust.host_id = o->host_id;
+	ap->reload.trust.allow_downgrade = o->allow_downgrade;
+	if (vg_self_confine(&ap->confine, o->memory_max, o->cpu_millis))
+		vg_warn("not confined: %s", ap->confine.why);
+	else if (ap->confine.confined)
+		vg_info("confined in %s: memory.max %" PRIu64 " bytes, cpu.max %u.%03u CPUs",
+			ap->confine.dir, o->memory_max, o->cpu_millis / 1000, o->cpu_millis % 1000);
+	vg_self_defense_configure(paths, n_paths, o->keys_dir, o->watch_own_files);
+	ap->cur = vg_fallback_start(&ap->fb, &ap->reload, o->state_dir, o->crash_max,
+				    o->crash_window_s);
+	if (ap->cur && ap->cur->status != VG_LOAD_OK) {
+		vg_loaded_free(ap->cur);
+		ap->cur = NULL;
+	}
 	if (!ap->cur)
 		return -EINVAL;
+	if (ap->cur->bundle) {
+		ap->version = ap->cur->info.version;
+		atomic_store(&ap->reload.trust.running_version, ap->version);
+	}
 	ap->generation = 1;
-	ap->n_rules = vg_policy_n_rules(ap->cur);
-	render_show(ap);
-	vg_info("policy: %zu rules from %s", vg_policy_n_rules(ap->cur),
+	ap->n_rules = vg_loaded_n_rules(ap->cur);
+	vg_agent_policy_render_show(ap);
+	vg_info("policy: %zu rules from %s", vg_loaded_n_rules(ap->cur),
 		n_paths ? paths[0] : "the built-in default");
 	return 0;
 }
 
 int vg_agent_policy_start(struct vg_agent_policy *ap)
 {
-	int err = vg_policy_apply(&ap->apply, ap->cur, ap->events_printed);
+	int err = vg_policy_apply(&ap->apply, ap->cur->p, ap->events_printed);
 
 	if (err)
 		return err;
+	vg_fallback_running(&ap->fb, ap->cur, ap->opts.gates.window_s > 0 ? ap->opts.gates.window_s : 5);
 	ap->agent->hook = on_event;
 	ap->agent->idle_hook = on_idle;
 	ap->agent->hook_arg = ap;
@@ -215,13 +227,23 @@ void vg_agent_policy_request_reload(struct vg_agent_policy *ap)
 int vg_agent_policy_reload_wait(struct vg_agent_policy *ap, unsigned timeout_ms)
 {
 	uint64_t ok = atomic_load(&ap->reload.ok), failed = atomic_load(&ap->reload.failed);
+	uint64_t taken = atomic_load(&ap->taken);
 	unsigned waited;
 
 	vg_reload_request(&ap->reload);
 	for (waited = 0; waited < timeout_ms; waited += 20) {
+		/* taken first: ok and failed move before it does */
+		bool done = atomic_load(&ap->taken) != taken;
+		int state;
+
 		if (atomic_load(&ap->reload.ok) != ok)
 			return 0;
 		if (atomic_load(&ap->reload.failed) != failed)
+			return -EINVAL;
+		state = atomic_load(&ap->canary.state);
+		if (done && (state == VG_PST_CANARY || state == VG_PST_SKIPPED))
+			return state;
+		if (done)
 			return -EINVAL;
 		usleep(20000);
 	}
@@ -233,9 +255,13 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap)
 	if (!ap->agent)
 		return;
 	vg_reload_fini(&ap->reload);
+	vg_fallback_fini(&ap->fb);
+	vg_self_confine_fini(&ap->confine);
 	vg_policy_apply_fini(&ap->apply);
-	vg_policy_free(ap->cur);
+	vg_loaded_free(ap->cur);
+	vg_loaded_free(ap->cand);
 	vg_alert_out_fini(&ap->out);
+	vg_alert_out_fini(&ap->canary_out);
 	vg_buf_free(&ap->show);
 	pthread_mutex_destroy(&ap->show_lock);
 	memset(ap, 0, sizeof(*ap));
@@ -257,6 +283,16 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 		       "Policy reloads, by result; a failed one leaves the running policy in place.");
 	vg_prom_sample(out, "vigil_policy_reloads_total", ok, 1, ap->reload.ok);
 	vg_prom_sample(out, "vigil_policy_reloads_total", failed, 1, ap->reload.failed);
+	vg_prom_one(out, "vigil_policy_bundle_version", "gauge",
+		    "The signed bundle in use (manifest version); 0: plain policy files.", ap->version);
+	vg_prom_one(out, "vigil_policy_refused_total", "counter",
+		    "New policies refused: unsigned, wrongly signed, tampered or a downgrade.",
+		    ap->refused);
+	vg_prom_one(out, "vigil_policy_rollout_skipped_total", "counter",
+		    "New bundles this host skipped: outside their rollout percentage.", ap->skipped);
+	vg_canary_metrics(&ap->canary, out);
+	vg_self_check_metrics(&ap->self, out);
+	vg_self_confine_metrics(&ap->confine, out);
 	vg_alert_counts_render(&ap->out.counts, out);
 	vg_prom_family(out, "vigil_kills_total", "counter",
 		       "SIGKILLs by kill rules: sent from the kernel hook or by the agent.");

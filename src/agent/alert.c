@@ -20,7 +20,7 @@ void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a)
 static void write_json(struct vg_alert_out *o, const struct vg_alert *al,
 		       const struct vg_event_ctx *ev, const char *action_by, uint64_t generation)
 {
-	struct vg_alert_json aj = { al, action_by, generation };
+	struct vg_alert_json aj = { al, action_by, generation, o->stage };
 
 	vg_event_to_json_with(&o->line, ev, vg_alert_json_keys, &aj);
 }
@@ -60,6 +60,8 @@ static void write_text(struct vg_alert_out *o, const struct vg_alert *al,
 		vg_buf_printf(&o->line, " (%s)", al->outcome);
 	if (al->suppressed)
 		vg_buf_printf(&o->line, " (+%" PRIu64 " suppressed)", al->suppressed);
+	if (o->stage)
+		vg_buf_printf(&o->line, " [%s]", o->stage);
 }
 
 /* The alert's JSON line (@json) to every output whose filter takes it. */

@@ -15,6 +15,7 @@ struct vg_alert_out {
 	_Atomic uint64_t alerts;	/* read by metrics */
 	struct vg_alert_counts counts;	/* by rule, severity and outcome */
 	struct vg_alert_hour hour;	/* by severity, last hour */
+	const char *stage;		/* NULL: the running policy's; "canary": a candidate's */
 };
 
 void vg_alert_out_init(struct vg_alert_out *o, struct vg_agent *a);

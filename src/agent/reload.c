@@ -23,38 +23,53 @@ void vg_reload_init(struct vg_reload *r, const char *const *paths, size_t n_path
 	r->wake_fd = r->inotify_fd = -1;
 }
 
-struct vg_policy *vg_reload_compile(const struct vg_reload *r, bool report)
+static void report_diags(const struct vg_policy *p, bool report, int err)
 {
-	struct vg_policy *p = vg_policy_new();
 	const struct vg_diag *d;
 	size_t i, n;
-	int err = 0;
 
-	if (!p)
-		return NULL;
-	/* The agent enforces what these files say: only root may have written them. */
-	vg_policy_require_root_owned(p);
-	if (r->n_paths == 0)
-		err = vg_policy_add_string(p, "builtin:default.yaml", vg_default_policy_yaml);
-	if (r->n_paths == 0 && !err)
-		err = vg_policy_add_string(p, "builtin:containers.yaml", vg_containers_policy_yaml);
-	for (i = 0; !err && i < r->n_paths; i++)
-		err = vg_policy_add_path(p, r->paths[i]);
-	if (!err)
-		err = vg_policy_compile(p);
 	d = vg_policy_diags(p, &n);
 	/* Diagnostics are already "file:line:col: error: ..." lines. */
 	for (i = 0; report && i < n; i++)
 		fprintf(stderr, "%s\n", d[i].text);
-	if (err || vg_policy_n_errors(p)) {
-		if (!report && n)
-			vg_err("policy reload failed, keeping the running policy: %s", d[0].text);
-		else if (!report)
-			vg_err("policy reload failed, keeping the running policy: %s", strerror(-err));
-		vg_policy_free(p);
+	if (!report && n)
+		vg_err("policy reload failed, keeping the running policy: %s", d[0].text);
+	else if (!report)
+		vg_err("policy reload failed, keeping the running policy: %s", strerror(-err));
+}
+
+struct vg_loaded *vg_reload_compile(struct vg_reload *r, bool report)
+{
+	struct vg_loaded *l = calloc(1, sizeof(*l));
+	int err;
+
+	if (!l || !(l->p = vg_policy_new())) {
+		free(l);
 		return NULL;
 	}
-	return p;
+	/* The agent enforces what these files say: only root may have written them. */
+	vg_policy_require_root_owned(l->p);
+	err = vg_policy_source_load(l, r->paths, r->n_paths, &r->trust);
+	if (l->status != VG_LOAD_OK) {
+		/* One clear line; the running policy stays. */
+		if (l->status == VG_LOAD_SKIPPED)
+			vg_info("policy %s", l->why);
+		else
+			vg_err("policy %s%s", l->why, report ? "" : "; keeping the running policy");
+		vg_policy_free(l->p);
+		l->p = NULL;
+		return l;
+	}
+	if (!err)
+		err = vg_policy_compile(l->p);
+	if (err || vg_policy_n_errors(l->p)) {
+		report_diags(l->p, report, err);
+		vg_loaded_free(l);
+		return NULL;
+	}
+	if (report)
+		report_diags(l->p, true, 0);	/* warnings */
+	return l;
 }
 
 /* Watches each policy path's directory: editors replace files by rename. */
@@ -89,6 +104,12 @@ static void watch_paths(struct vg_reload *r)
 	}
 }
 
+/* A signed bundle's manifest or signature: a change to either is a new bundle. */
+static bool bundle_file(const char *name)
+{
+	return !strcmp(name, VG_BUNDLE_MANIFEST) || !strcmp(name, VG_BUNDLE_SIG);
+}
+
 /*
  * Whether a change in a watched directory touches the policy: a policy
  * file of a watched directory, or a watched file itself. Anything else
@@ -105,7 +126,7 @@ static bool touches_policy(const struct vg_reload *r, const struct inotify_event
 
 		if (r->watch_wd[i] != ev->wd)
 			continue;
-		if (r->watch_dir[i] ? vg_policy_file_name(ev->name) :
+		if (r->watch_dir[i] ? vg_policy_file_name(ev->name) || bundle_file(ev->name) :
 		    !strcmp(ev->name, base ? base + 1 : r->paths[i]))
 			return true;
 	}
@@ -138,7 +159,7 @@ static void *reload_main(void *arg)
 	char buf[4096];
 
 	while (!atomic_load(&r->stop)) {
-		struct vg_policy *p, *old;
+		struct vg_loaded *l, *old;
 		bool requested;
 		int n = poll(fds, r->inotify_fd >= 0 ? 2 : 1, 500);
 
@@ -155,13 +176,13 @@ static void *reload_main(void *arg)
 			break;
 		if (!requested)
 			continue;	/* nothing that is policy changed */
-		p = vg_reload_compile(r, false);
-		if (!p) {
+		l = vg_reload_compile(r, false);
+		if (!l || l->status == VG_LOAD_REFUSED)
 			atomic_fetch_add(&r->failed, 1);
+		if (!l)
 			continue;
-		}
-		old = atomic_exchange(&r->pending, p);
-		vg_policy_free(old);	/* superseded before the worker took it */
+		old = atomic_exchange(&r->pending, l);
+		vg_loaded_free(old);	/* superseded before the worker took it */
 	}
 	return NULL;
 }
@@ -190,22 +211,25 @@ void vg_reload_request(struct vg_reload *r)
 		vg_warn("cannot request a policy reload: %s", strerror(errno));
 }
 
-bool vg_reload_swap(struct vg_reload *r, struct vg_policy **cur, vg_reload_apply_fn apply,
-		    void *ctx)
+struct vg_loaded *vg_reload_take(struct vg_reload *r)
 {
-	struct vg_policy *next = atomic_exchange(&r->pending, NULL);
+	return atomic_exchange(&r->pending, NULL);
+}
 
-	if (!next)
-		return false;
-	if (apply(ctx, next) < 0) {
+bool vg_reload_adopt(struct vg_reload *r, struct vg_loaded **cur, struct vg_loaded *next,
+		     vg_reload_apply_fn apply, void *ctx)
+{
+	if (apply(ctx, next->p) < 0) {
 		vg_err("policy reload: kernel rules could not be loaded, keeping the running policy");
-		apply(ctx, *cur);
-		vg_policy_free(next);
+		apply(ctx, (*cur)->p);
+		vg_loaded_free(next);
 		atomic_fetch_add(&r->failed, 1);
 		return false;
 	}
-	vg_policy_adopt_throttle(next, *cur);
-	vg_policy_free(*cur);
+	vg_policy_adopt_throttle(next->p, (*cur)->p);
+	if (next->bundle)
+		atomic_store(&r->trust.running_version, next->info.version);
+	vg_loaded_free(*cur);
 	*cur = next;
 	return true;
 }
@@ -223,7 +247,7 @@ void vg_reload_fini(struct vg_reload *r)
 		close(r->inotify_fd);
 	free(r->watch_wd);
 	free(r->watch_dir);
-	vg_policy_free(atomic_exchange(&r->pending, NULL));
+	vg_loaded_free(atomic_exchange(&r->pending, NULL));
 	memset(r, 0, sizeof(*r));
 	r->wake_fd = r->inotify_fd = -1;
 }

@@ -180,8 +180,9 @@ static void print_status(json_t *s)
 	       (long long)num(p, "rules"));
 	json_array_foreach(json_object_get(p, "sources"), i, v)
 		printf("%s %s", i ? "," : "", json_string_value(v));
-	printf(" (reloads: %lld ok, %lld failed)\n", (long long)num(p, "reloads_ok"),
-	       (long long)num(p, "reloads_failed"));
+	printf(" (reloads: %lld ok, %lld failed; stage %s)\n", (long long)num(p, "reloads_ok"),
+	       (long long)num(p, "reloads_failed"),
+	       json_string_value(json_object_get(p, "stage")) ?: "?");
 	printf("events: %.1f/s, %lld received, %lld filtered in kernel\ndrops:",
 	       json_number_value(json_object_get(s, "events_per_second")),
 	       (long long)num(s, "events_received"), (long long)num(s, "filtered_in_kernel"));
@@ -218,7 +219,13 @@ int vg_cmd_reload(int argc, char **argv)
 	json_t *r = request("reload", "reload", argc, argv, &a, &code);
 	const char *result = r ? json_string_value(json_object_get(r, "result")) : NULL;
 
-	if (r && (!result || strcmp(result, "ok"))) {
+	if (r && result && (!strcmp(result, "canary") || !strcmp(result, "skipped"))) {
+		/* taken, but not acting yet: a canary window, or outside the rollout wave */
+		if (!a.json)
+			printf("policy %s: generation %lld still in use\n",
+			       !strcmp(result, "canary") ? "in its canary window" : "skipped (rollout)",
+			       (long long)num(r, "generation"));
+	} else if (r && (!result || strcmp(result, "ok"))) {
 		if (!a.json)
 			vg_err("reload %s: the running policy stays (the agent's log says why)",
 			       result ? result : "failed");

@@ -16,6 +16,7 @@
 #include "lib/sd_notify.h"
 #include "lib/parse_num.h"
 #include "cli/commands.h"
+#include "cli/run_safe_change.h"
 #include "lib/log.h"
 #include "agent/metrics_agent.h"
 #include "agent/health.h"
@@ -36,6 +37,7 @@ struct run_args {
 	const char *metrics;		/* --metrics ADDR */
 	const char *socket;		/* --socket PATH */
 	struct vg_run_config cfg;	/* outputs, --config, --bpf-stats */
+	struct vg_run_safe_change safe;	/* its own options (run_safe_change.c) */
 };
 
 /* What the metrics endpoint serves, and the server once started. */
@@ -53,8 +55,9 @@ struct run_state {
 static const char doc[] =
 	"Run the vigil agent: every sensor this kernel allows, the policy and its actions.\v"
 	"Without --policy the built-in default policy (policy/default.yaml) is used.\n"
-	"SIGHUP, or a change to a policy file, reloads the policy; a policy that\n"
-	"fails to load leaves the running one in place.\n\n"
+	"SIGHUP, a change to a policy file, or `vigil reload` reloads the policy; the\n"
+	"new one runs in shadow for the canary window (--canary-window) before it acts,\n"
+	"and a policy that fails to load, or a health gate, leaves the running one in place.\n\n"
 	"It prints alerts, one line each (time, severity, rule, pid, executable,\n"
 	"message); --events prints every event as well.\n\n"
 	"EXAMPLES:\n"
@@ -89,6 +92,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct run_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->cfg;	/* the order of children[] */
+		state->child_inputs[1] = &a->safe;
+		break;
 	case 'j':
 		a->json = true;
 		break;
@@ -115,9 +122,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case OPT_SOCKET:
 		a->socket = arg;
-		break;
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->cfg;
 		break;
 	default:
 		return vg_cmd_other_key(key, arg, state);
@@ -158,9 +162,10 @@ static void answer_reload(void *arg, const char *args, struct vg_buf *out)
 	int err = vg_agent_policy_reload_wait(&st->ap, RELOAD_WAIT_MS);
 
 	(void)args;
+	/* canary, skipped: taken, but the running policy still acts */
 	vg_buf_printf(out, "{\"result\":\"%s\",\"generation\":%" PRIu64 "}",
-		      !err ? "ok" : err == -EINVAL ? "failed" : "timeout",
-		      (uint64_t)atomic_load(&st->ap.generation));
+		      !err ? "ok" : err == -EINVAL ? "failed" : err == -ETIMEDOUT ? "timeout" :
+		      vg_policy_state_name(err), (uint64_t)atomic_load(&st->ap.generation));
 }
 
 static void answer_status(void *arg, const char *args, struct vg_buf *out)
@@ -270,12 +275,13 @@ static int start_outputs(struct run_state *st, struct vg_run_config *c)
 int vg_cmd_run(int argc, char **argv)
 {
 	static const struct argp_child children[] = {
-		{ &vg_run_config_argp, 0, "Outputs and settings:", 0 }, { 0 } };
+		{ &vg_run_config_argp, 0, "Outputs and settings:", 0 },
+		{ &vg_run_safe_change_argp, 0, NULL, 0 }, { 0 } };
 	static const struct argp argp = { options, parse_opt, NULL, doc, children, NULL, NULL };
 	static struct run_state st;	/* large; one per process */
 	struct vg_agent_policy *ap = &st.ap;
 	struct vg_agent *agent = &st.agent;
-	struct run_args args = { 0 };
+	static struct run_args args;
 	struct vg_agent_opts opts = { 0 };
 	int err;
 
@@ -284,6 +290,8 @@ int vg_cmd_run(int argc, char **argv)
 		return 2;
 	if (merge_config(&args))
 		return 2;
+	if (vg_run_safe_change_ready(&args.safe))
+		return 1;
 	if (vg_control_open(&st.control, args.socket ? args.socket : vg_control_default_path()))
 		return 1;
 	opts.json = args.json;
@@ -300,7 +308,8 @@ int vg_cmd_run(int argc, char **argv)
 	if (!err)
 		err = start_outputs(&st, &args.cfg);
 	if (!err)
-		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy);
+		err = vg_agent_policy_init(ap, agent, args.policy, args.n_policy,
+					   &args.safe.policy);
 	if (!err)
 		err = load_sensors(agent);
 	if (!err) {

@@ -23,6 +23,9 @@ int vg_cmd_policy_check(int argc, char **argv);
 int vg_cmd_policy_test(int argc, char **argv);
 int vg_cmd_policy_explain(int argc, char **argv);
 int vg_cmd_policy_fields(int argc, char **argv);
+int vg_cmd_policy_keygen(int argc, char **argv);
+int vg_cmd_policy_sign(int argc, char **argv);
+int vg_cmd_policy_verify(int argc, char **argv);
 int vg_cmd_policy_show(int argc, char **argv);
 int vg_cmd_status(int argc, char **argv);	/* cmd_ctl.c: ask the running agent */
 int vg_cmd_reload(int argc, char **argv);

@@ -26,6 +26,9 @@ static const struct vg_command commands[] = {
 	{ "policy test", "replay recorded JSON events through a policy (no root)", vg_cmd_policy_test },
 	{ "policy explain", "what each sensor filters in the kernel for a policy", vg_cmd_policy_explain },
 	{ "policy fields", "fields a policy can use", vg_cmd_policy_fields },
+	{ "policy keygen", "make an Ed25519 key pair for signing policy bundles", vg_cmd_policy_keygen },
+	{ "policy sign", "sign a directory of policy files as a bundle", vg_cmd_policy_sign },
+	{ "policy verify", "verify a signed policy bundle as the agent would", vg_cmd_policy_verify },
 	{ "policy show", "the policy the running agent uses", vg_cmd_policy_show },
 };
 

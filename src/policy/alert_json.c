@@ -80,4 +80,10 @@ void vg_alert_json_keys(struct vg_json *j, const void *arg)
 		vg_json_u64(j, aj->generation);
 	}
 	vg_json_obj_end(j);
+	if (aj->stage) {
+		vg_json_key(j, "policy");
+		vg_json_obj_begin(j);
+		json_str(j, "stage", aj->stage);
+		vg_json_obj_end(j);
+	}
 }

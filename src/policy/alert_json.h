@@ -15,6 +15,7 @@ struct vg_alert_json {
 	const struct vg_alert *alert;
 	const char *action_by;		/* NULL: not acted on, or no one to name */
 	uint64_t generation;		/* policy generation; 0 leaves it out */
+	const char *stage;		/* policy.stage ("canary": a candidate's); NULL leaves it out */
 };
 
 /* Writes the keys into the open object @j (a vg_json_extra_fn for @arg = struct vg_alert_json). */

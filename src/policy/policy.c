@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "lib/log.h"
+#include "lib/file_read.h"
 #include "lib/trusted_path.h"
 #include "policy/policy.h"
 #include "policy/policy_diag.h"
@@ -137,47 +138,6 @@ int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text
 	return vg_yaml_load(p, f->name, f->text, f->len);
 }
 
-static int read_file(const char *path, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	do {
-		if (n > VG_POLICY_MAX_FILE_BYTES) {
-			err = -EFBIG;
-			goto out;
-		}
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-
-			if (!nb) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got);
-	if (ferror(f)) {
-		err = -EIO;
-		goto out;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-out:
-	free(buf);
-	fclose(f);
-	return err;
-}
-
 void vg_policy_require_root_owned(struct vg_policy *p)
 {
 	p->root_owned_only = true;
@@ -209,7 +169,7 @@ static int add_file(struct vg_policy *p, const char *path)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	err = read_file(path, &f->text, &f->len);
+	err = vg_file_read(path, VG_POLICY_MAX_FILE_BYTES, &f->text, &f->len);
 	if (err) {
 		struct pos pos = { path, 0, 0 };
 

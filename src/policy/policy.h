@@ -41,13 +41,17 @@ int vg_policy_add_string(struct vg_policy *p, const char *name, const char *text
 /* The same for @len bytes that may hold NULs (reported, with their position). */
 int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text, size_t len);
 
+
 /* Type-checks and compiles everything added. 0, or -EINVAL if any error was reported. */
 int vg_policy_compile(struct vg_policy *p);
 
 const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n);
 size_t vg_policy_n_errors(const struct vg_policy *p);
 size_t vg_policy_n_rules(const struct vg_policy *p);	/* enabled, compiled rules */
-/* The files (and built-in texts) it was loaded from, in order: name, text, length. */
+/*
+ * The files (and built-in texts) it was loaded from, in order, as read (the
+ * bytes compiled): name (NULL past the last), text, length.
+ */
 size_t vg_policy_n_sources(const struct vg_policy *p);
 const char *vg_policy_source(const struct vg_policy *p, size_t i, const char **text, size_t *len);
 

@@ -91,7 +91,9 @@ class PolicyHardeningTest(VigilTestCase):
     # ---- ownership: like sshd's StrictModes ----
     def test_world_writable_policy_directory_is_refused_at_start(self):
         os.chmod(self.pdir, 0o777)
-        res = subprocess.run([VIGIL, "run", "--policy", self.pdir], stdout=subprocess.PIPE,
+        # An empty state dir: no last-known-good policy to fall back to.
+        res = subprocess.run([VIGIL, "run", "--policy", self.pdir,
+                              "--state-dir", os.path.join(self.dir, "state")], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, timeout=60)
         self.assertEqual(res.returncode, 1, res.stderr)
         self.assertIn("%s: error: refused: %s is writable by everyone (mode 0777" %
@@ -99,7 +101,8 @@ class PolicyHardeningTest(VigilTestCase):
 
     def test_policy_file_owned_by_another_user_is_refused_at_start(self):
         os.chown(self.main, NOBODY, NOBODY)
-        res = subprocess.run([VIGIL, "run", "--policy", self.main], stdout=subprocess.PIPE,
+        res = subprocess.run([VIGIL, "run", "--policy", self.main,
+                              "--state-dir", os.path.join(self.dir, "state")], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, timeout=60)
         self.assertEqual(res.returncode, 1, res.stderr)
         self.assertIn("refused: %s is owned by uid %d, not root" % (self.main, NOBODY),

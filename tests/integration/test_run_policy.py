@@ -164,7 +164,10 @@ rules:
         self.write_policy(KILL_POLICY.format(dir=self.dir, mode="audit"))
         err_path = os.path.join(self.dir, "stderr")
         with open(err_path, "w") as err:
-            p = subprocess.Popen([VIGIL, "run", "--policy", self.policy, "--alerts-only"],
+            # A reload acts at once (no canary window), with a state dir of its own.
+            p = subprocess.Popen([VIGIL, "run", "--policy", self.policy, "--alerts-only",
+                                  "--canary-window", "0",
+                                  "--state-dir", os.path.join(self.dir, "state")],
                                  stdout=subprocess.DEVNULL, stderr=err)
         self.addCleanup(lambda: p.poll() is None and p.kill())
         read = lambda: open(err_path, errors="replace").read()
@@ -207,8 +210,9 @@ rules:
     def test_invalid_policy_at_start_is_refused_with_position(self):
         with open(self.policy, "w") as f:
             f.write("rules:\n  - name: x\n    event: exec\n    condition: process.exe = 1\n")
-        res = subprocess.run([VIGIL, "run", "--policy", self.policy], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, timeout=30)
+        res = subprocess.run([VIGIL, "run", "--policy", self.policy,
+                              "--state-dir", os.path.join(self.dir, "state")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         self.assertEqual(res.returncode, 1)
         self.assertIn(self.policy + ":4:16: error: unknown field 'process.exe'", res.stderr.decode())
 

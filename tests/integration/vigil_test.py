@@ -63,6 +63,15 @@ class Tracer:
 
     def __init__(self, *args, json_output=True, ready_timeout=30, extra_env=None):
         self.args = [VIGIL, *args]
+        self.state_dir = None
+        if args and args[0] == "run":
+            # A test that does not test the canary wants a new policy to act
+            # at once, and its own last-known-good store and crash journal.
+            if not any(a.startswith("--canary-window") for a in args):
+                self.args += ["--canary-window", "0"]
+            if not any(a.startswith("--state-dir") for a in args):
+                self.state_dir = tempfile.mkdtemp(prefix="vg-state-")
+                self.args += ["--state-dir", self.state_dir]
         self.json_output = json_output
         self.text = ""
         if json_output:
@@ -114,6 +123,8 @@ class Tracer:
         with open(self._err.name, "r", errors="replace") as f:
             self.stderr = f.read()
         os.unlink(self._err.name)
+        if self.state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
         m = SUMMARY_RE.search(self.stderr)
         if m:
             self.received, self.lost = int(m.group(1)), int(m.group(2))

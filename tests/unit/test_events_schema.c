@@ -234,7 +234,7 @@ static void test_every_record_follows_docs_events_md(void **state)
 	struct schema *s = calloc(1, sizeof(*s));
 	struct vg_alert al = { .rule_name = "r", .severity = 3, .tags = tags, .n_tags = 2,
 			       .outcome = "alerted" };
-	struct vg_alert_json aj = { &al, NULL, 1 };
+	struct vg_alert_json aj = { &al, NULL, 1, NULL };
 	unsigned type, n_kinds = 0;
 
 	(void)state;
