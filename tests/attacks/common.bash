@@ -15,10 +15,10 @@ scratch_file() { printf '%s\n' "${2:-vigil test}" >"$1"; on_exit "rm -f '$1'"; }
 
 # mkdir -p DIR, registering removal of every directory it created.
 make_dirs() {
-	local d=$1 todo=()
-	while [ ! -e "$d" ]; do todo+=("$d"); d=$(dirname "$d"); done
+	local d=$1 missing=()
+	while [ ! -e "$d" ]; do missing+=("$d"); d=$(dirname "$d"); done
 	mkdir -p "$1"
-	for d in "${todo[@]}"; do on_exit "rmdir '$d' 2>/dev/null"; done
+	for d in "${missing[@]}"; do on_exit "rmdir '$d' 2>/dev/null"; done
 }
 
 # serve_once CONTENT [http]: answer one TCP connection on VG_PORT with CONTENT
