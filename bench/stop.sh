@@ -4,26 +4,15 @@
 # VIGIL_BASE=PATH the other build runs interleaved.
 set -eu
 cd "$(dirname "$0")/.."
-VIGIL=${VIGIL:-build/vigil}
-VIGIL_BASE=${VIGIL_BASE:-}
+. bench/lib.sh
 ROUNDS=${ROUNDS:-5}
 dir=$(mktemp -d /tmp/vg-bench-stop.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 
 stop_ms() {	# one run of $1: prints the milliseconds from SIGINT to exit
-	"$1" run --socket "$dir/ctl.sock" >/dev/null 2>"$dir/err" &
-	pid=$!
-	n=0
-	until grep -q "vigil: ready" "$dir/err"; do
-		n=$((n + 1))
-		if [ $n -gt 300 ] || ! kill -0 $pid 2>/dev/null; then
-			echo "bench: $1 did not start:" >&2; cat "$dir/err" >&2; exit 1
-		fi
-		sleep 0.1
-	done
+	bench_start "$1 run" >&2 || exit 1
 	t0=$(date +%s%N)
-	kill -INT $pid
-	wait $pid || true
+	bench_stop
 	echo $(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
