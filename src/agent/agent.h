@@ -18,6 +18,8 @@
 #include "event/proc_cache.h"
 #include "sensors/sensor.h"
 
+struct vg_storm_flush;
+
 #define VG_AGENT_MAX_SENSORS 8
 
 struct vg_agent;
@@ -32,6 +34,9 @@ struct vg_agent_opts {
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
 	FILE *out;		/* NULL: stdout */
+	/* Storm aggregation of file opens (agent_storm.c); burst 0: off. */
+	uint32_t storm_burst;
+	uint64_t storm_window_ns;
 };
 
 struct vg_agent {
@@ -59,6 +64,10 @@ struct vg_agent {
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;
 	uint64_t last_sweep_ns;
+	/* Storm aggregation (agent_storm.c): the flush program and its last run. */
+	struct vg_storm_flush *storm;
+	uint64_t last_storm_flush_ns;
+	bool storm_flush_failed;
 };
 
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);

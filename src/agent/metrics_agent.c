@@ -23,6 +23,9 @@ static const struct {
 	{ "vigil_sensor_kills_total", "SIGKILLs sent from the sensor's hooks.", VG_CNT_KILLED },
 	{ "vigil_sensor_signal_failures_total", "bpf_send_signal calls that failed.",
 	  VG_CNT_SIGNAL_FAIL },
+	{ "vigil_sensor_storm_held_total",
+	  "Events storm aggregation held in the kernel and counted into aggregate records.",
+	  VG_CNT_SUPPRESSED },
 };
 
 static void lost_sample(struct vg_buf *out, const char *reason, uint64_t n)
