@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <string.h>
 #include "agent/agent.h"
-#include "agent/agent_storm.h"
 #include "sensors/bpf_env.h"
 #include "lib/log.h"
 #include "lib/timefmt.h"
@@ -40,6 +39,8 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->cache_st_lock, NULL);
 	a->opts = *opts;
+	a->storm.burst = opts->storm_burst;
+	a->storm.window_ns = opts->storm_window_ns;
 	if (!a->opts.out)
 		a->opts.out = stdout;
 	err = vg_env_prepare();
@@ -74,7 +75,7 @@ static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const 
 	a->n_sensors++;
 	vg_info("sensor %s: %s", d->name, vg_sensor_variant_name(s));
 	if (!strcmp(d->name, "file"))
-		vg_agent_storm_start(a, s);
+		vg_agent_storm_start(&a->storm, s);
 	return 0;
 }
 
@@ -185,7 +186,7 @@ static void on_record(void *arg, const void *rec, size_t size)
 	/* Busy workers rarely go idle: publish now and then regardless. */
 	if (!(++a->records_seen % 4096)) {
 		publish_cache_stats(a);
-		vg_agent_storm_tick(a, vg_boot_now_ns(), false);
+		vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), false);
 	}
 }
 
@@ -195,7 +196,7 @@ static void on_idle(void *arg)
 	uint64_t now = vg_boot_now_ns();
 
 	publish_cache_stats(a);
-	vg_agent_storm_tick(a, now, false);
+	vg_agent_storm_tick(&a->storm, now, false);
 
 	if (a->idle_hook)
 		a->idle_hook(a);
@@ -309,7 +310,7 @@ int vg_agent_run(struct vg_agent *a)
 	atomic_store(&a->stopping, true);
 	vg_sensors_detach(a->sensors, a->n_sensors);
 	/* What the kernel held up to the last event, before the queue drains. */
-	vg_agent_storm_tick(a, vg_boot_now_ns(), true);
+	vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), true);
 	vg_pipeline_stop(a->pipe);
 	print_summary(a);
 	write_errors = atomic_load(&a->write_errors);
@@ -326,7 +327,7 @@ void vg_agent_fini(struct vg_agent *a)
 
 	if (a->pipe)
 		vg_pipeline_free(a->pipe);
-	vg_agent_storm_stop(a);
+	vg_agent_storm_stop(&a->storm);
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_unload(&a->sensors[i]);
 	vg_proc_cache_free(a->cache);

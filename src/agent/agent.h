@@ -17,8 +17,7 @@
 #include "output/output.h"
 #include "event/proc_cache.h"
 #include "sensors/sensor.h"
-
-struct vg_storm_flush;
+#include "agent/agent_storm.h"
 
 #define VG_AGENT_MAX_SENSORS 8
 
@@ -64,10 +63,7 @@ struct vg_agent {
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;
 	uint64_t last_sweep_ns;
-	/* Storm aggregation (agent_storm.c): the flush program and its last run. */
-	struct vg_storm_flush *storm;
-	uint64_t last_storm_flush_ns;
-	bool storm_flush_failed;
+	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
 };
 
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);

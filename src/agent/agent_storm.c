@@ -13,38 +13,36 @@
  */
 static pthread_mutex_t flush_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void vg_agent_storm_start(struct vg_agent *a, const struct vg_sensor *file)
+void vg_agent_storm_start(struct vg_agent_storm *st, const struct vg_sensor *file)
 {
-	if (!a->opts.storm_burst || a->storm)
+	if (!st->burst || st->flush)
 		return;
-	a->storm = vg_storm_flush_open(file);
-	if (!a->storm)
-		a->opts.storm_burst = 0;
+	st->flush = vg_storm_flush_open(file);
 }
 
-uint32_t vg_agent_storm_burst(const struct vg_agent *a)
+uint32_t vg_agent_storm_burst(const struct vg_agent_storm *st)
 {
-	return a->storm ? a->opts.storm_burst : 0;
+	return st->flush ? st->burst : 0;
 }
 
-void vg_agent_storm_tick(struct vg_agent *a, uint64_t now_ns, bool now_too)
+void vg_agent_storm_tick(struct vg_agent_storm *st, uint64_t now_ns, bool now_too)
 {
 	int n;
 
-	if (!a->storm || (!now_too && now_ns - a->last_storm_flush_ns < STORM_FLUSH_EVERY_NS))
+	if (!st->flush || (!now_too && now_ns - st->last_flush_ns < STORM_FLUSH_EVERY_NS))
 		return;
 	pthread_mutex_lock(&flush_lock);
-	a->last_storm_flush_ns = now_ns;
-	n = vg_storm_flush_run(a->storm);
+	st->last_flush_ns = now_ns;
+	n = vg_storm_flush_run(st->flush);
 	pthread_mutex_unlock(&flush_lock);
-	if (n < 0 && !a->storm_flush_failed) {
-		a->storm_flush_failed = true;	/* once: it would repeat every second */
+	if (n < 0 && !st->failed) {
+		st->failed = true;	/* once: it would repeat every second */
 		vg_warn("storm aggregation: the flush program failed: %s", strerror(-n));
 	}
 }
 
-void vg_agent_storm_stop(struct vg_agent *a)
+void vg_agent_storm_stop(struct vg_agent_storm *st)
 {
-	vg_storm_flush_close(a->storm);
-	a->storm = NULL;
+	vg_storm_flush_close(st->flush);
+	st->flush = NULL;
 }

@@ -10,15 +10,25 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "agent/agent.h"
+#include "sensors/sensor.h"
 
-/* With opts.storm_burst, loads the flush program on file sensor @file; on
- * failure aggregation stays off (opts.storm_burst = 0). */
-void vg_agent_storm_start(struct vg_agent *a, const struct vg_sensor *file);
+struct vg_storm_flush;
+
+struct vg_agent_storm {
+	uint32_t burst;			/* records per key and window; 0: off */
+	uint64_t window_ns;
+	struct vg_storm_flush *flush;	/* NULL: aggregation cannot run */
+	uint64_t last_flush_ns;
+	bool failed;			/* a flush failed (said once) */
+};
+
+/* With @st->burst, loads the flush program on file sensor @file; on
+ * failure aggregation stays off. */
+void vg_agent_storm_start(struct vg_agent_storm *st, const struct vg_sensor *file);
 /* The burst the policy may use: 0 when aggregation cannot run. */
-uint32_t vg_agent_storm_burst(const struct vg_agent *a);
+uint32_t vg_agent_storm_burst(const struct vg_agent_storm *st);
 /* Runs the flush when a second has passed since the last run, or when @now_too. */
-void vg_agent_storm_tick(struct vg_agent *a, uint64_t now_ns, bool now_too);
-void vg_agent_storm_stop(struct vg_agent *a);
+void vg_agent_storm_tick(struct vg_agent_storm *st, uint64_t now_ns, bool now_too);
+void vg_agent_storm_stop(struct vg_agent_storm *st);
 
 #endif

@@ -5,7 +5,6 @@
 #include "agent/policy_apply.h"
 #include "lib/log.h"
 #include "policy/policy_spec.h"
-#include "agent/agent_storm.h"
 #include "sensors/sensor_prefilter.h"
 
 /* Deny rules on files and executables go to the fanotify guard, started on the first. */
@@ -60,8 +59,8 @@ int vg_policy_apply(struct vg_policy_apply *pa, const struct vg_policy *p, bool 
 	err = vg_policy_kernel_spec(p, every_event, &spec);
 	if (err)
 		return err;
-	spec.storm.burst = vg_agent_storm_burst(pa->agent);
-	spec.storm.window_ns = pa->agent->opts.storm_window_ns;
+	spec.storm.burst = vg_agent_storm_burst(&pa->agent->storm);
+	spec.storm.window_ns = pa->agent->storm.window_ns;
 	err = apply_fan(pa, &spec);
 	if (!err)
 		err = apply_sensors(pa, &spec);
