@@ -41,6 +41,7 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	a->opts = *opts;
 	a->storm.burst = opts->storm_burst;
 	a->storm.window_ns = opts->storm_window_ns;
+	vg_overhead_init(&a->overhead, opts->max_overhead_pct);
 	if (!a->opts.out)
 		a->opts.out = stdout;
 	err = vg_env_prepare();
@@ -187,6 +188,7 @@ static void on_record(void *arg, const void *rec, size_t size)
 	if (!(++a->records_seen % 4096)) {
 		publish_cache_stats(a);
 		vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), false);
+		vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, vg_boot_now_ns());
 	}
 }
 
@@ -197,6 +199,7 @@ static void on_idle(void *arg)
 
 	publish_cache_stats(a);
 	vg_agent_storm_tick(&a->storm, now, false);
+	vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, now);
 
 	if (a->idle_hook)
 		a->idle_hook(a);
@@ -328,6 +331,7 @@ void vg_agent_fini(struct vg_agent *a)
 	if (a->pipe)
 		vg_pipeline_free(a->pipe);
 	vg_agent_storm_stop(&a->storm);
+	vg_overhead_fini(&a->overhead);
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_unload(&a->sensors[i]);
 	vg_proc_cache_free(a->cache);

@@ -18,6 +18,7 @@
 #include "event/proc_cache.h"
 #include "sensors/sensor.h"
 #include "agent/agent_storm.h"
+#include "agent/overhead_budget.h"
 
 #define VG_AGENT_MAX_SENSORS 8
 
@@ -36,6 +37,7 @@ struct vg_agent_opts {
 	/* Storm aggregation of file opens (agent_storm.c); burst 0: off. */
 	uint32_t storm_burst;
 	uint64_t storm_window_ns;
+	double max_overhead_pct;	/* overhead budget (overhead_budget.c); 0: off */
 };
 
 struct vg_agent {
@@ -64,6 +66,7 @@ struct vg_agent {
 	struct vg_proc_cache_stats cache_st;
 	uint64_t last_sweep_ns;
 	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
+	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */
 };
 
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);

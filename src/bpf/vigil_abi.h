@@ -722,12 +722,13 @@ enum vg_counter {
 	VG_CNT_MAP_FULL,	/* a kernel-side table was full: its entry was not kept */
 	VG_CNT_SCRATCH_BUSY,	/* every scratch slot of the CPU held: record lost */
 	VG_CNT_SUPPRESSED,	/* held by storm aggregation: counted into a later record */
+	VG_CNT_SHED,		/* dropped at entry: its type shed by the overhead budget */
 	VG_CNT_MAX,
 };
 
 #define VG_COUNTER_NAMES { \
 	"events", "ringbuf_full", "too_large", "read_fail", "truncated", \
-	"filtered", "killed", "signal_fail", "map_full", "scratch_busy", "suppressed" }
+	"filtered", "killed", "signal_fail", "map_full", "scratch_busy", "suppressed", "shed" }
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
