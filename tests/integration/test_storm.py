@@ -126,8 +126,9 @@ class StormTest(VigilTestCase):
         self.assertLessEqual(len(plain) + folded, opens)
         self.assertGreaterEqual(len(plain) + folded + t.lost, opens,
                                 "plain %d, held %d, lost %d" % (len(plain), folded, t.lost))
-        # The storm cost the agent a handful of records, not one per open.
-        self.assertLess(len(plain), opens // 100)
+        # The storm cost the agent a handful of records per process and second,
+        # not one per open (16 per second each: far under 10% even on a slow host).
+        self.assertLess(len(plain), opens // 10)
 
     def test_rule_reading_per_event_fields_sees_every_open(self):
         self.write_policy(TID_POLICY)
