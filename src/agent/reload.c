@@ -104,10 +104,23 @@ static void watch_paths(struct vg_reload *r)
 	}
 }
 
-/* A signed bundle's manifest or signature: a change to either is a new bundle. */
-static bool bundle_file(const char *name)
+/*
+ * A change in a watched directory that holds a signed bundle: only its
+ * signature, written last by `vigil policy sign`, commits a new bundle.
+ * Reloading on the rules or the manifest would judge a bundle half-written
+ * and refuse it; a file changed without a new signature is refused at the
+ * next reload (and its write is alerted by the self-defense rules).
+ */
+static bool dir_change_touches_policy(const char *dir, const char *name)
 {
-	return !strcmp(name, VG_BUNDLE_MANIFEST) || !strcmp(name, VG_BUNDLE_SIG);
+	char manifest[4096];
+
+	if (!strcmp(name, VG_BUNDLE_SIG))
+		return true;
+	snprintf(manifest, sizeof(manifest), "%s/%s", dir, VG_BUNDLE_MANIFEST);
+	if (!strcmp(name, VG_BUNDLE_MANIFEST) || access(manifest, F_OK) == 0)
+		return false;	/* a bundle: wait for its signature */
+	return vg_policy_file_name(name);
 }
 
 /*
@@ -126,7 +139,7 @@ static bool touches_policy(const struct vg_reload *r, const struct inotify_event
 
 		if (r->watch_wd[i] != ev->wd)
 			continue;
-		if (r->watch_dir[i] ? vg_policy_file_name(ev->name) || bundle_file(ev->name) :
+		if (r->watch_dir[i] ? dir_change_touches_policy(r->paths[i], ev->name) :
 		    !strcmp(ev->name, base ? base + 1 : r->paths[i]))
 			return true;
 	}
