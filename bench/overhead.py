@@ -113,6 +113,13 @@ def run_session(m, workloads, out_dir, env):
 
 
 def main():
+    try:
+        return bench()
+    except RuntimeError as e:
+        sys.exit("bench: %s" % e)
+
+
+def bench():
     if os.geteuid():
         sys.exit("bench: run as root (BPF)")
     vigil = os.path.abspath(os.environ.get("VIGIL", os.path.join(ROOT, "build", "vigil")))
