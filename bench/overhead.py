@@ -180,7 +180,7 @@ def bench():
                 t0 = time.monotonic()
                 try:
                     rec, runs = run_session(m, workloads, scratch, env)
-                except RuntimeError as e:
+                except (RuntimeError, subprocess.SubprocessError) as e:
                     notes.append("round %d, %s: %s" % (r + 1, m.name, e))
                     print("bench: %s" % e, file=sys.stderr, flush=True)
                     continue
@@ -192,6 +192,10 @@ def bench():
                     "  ".join("%s=%s" % (n, rep.fmt_value(res["value"], "")) for n, res in
                               runs.items())), flush=True)
         load1 = os.getloadavg()
+        if max(load0[0], load1[0]) > os.cpu_count() / 2:
+            notes.insert(0, "the machine was busy (load average %.1f, then %.1f, on %d CPUs): other "
+                         "work moved these numbers; trust no difference smaller than the min–max "
+                         "spread" % (load0[0], load1[0], os.cpu_count()))
         env_lines.append("load average (1, 5, 15 min): %.2f %.2f %.2f before, %.2f %.2f %.2f after"
                          % (load0 + load1))
         write_report(out_dir, env_lines, notes, workloads, monitors, sessions, cells)

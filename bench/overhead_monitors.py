@@ -71,8 +71,9 @@ def bpftrace(kind, marker, line):
 class Proc:
     """One process of a monitor: argv, how it says it is ready, its report."""
 
-    def __init__(self, argv, ready, counter, kinds=("open", "exec", "connect")):
+    def __init__(self, argv, ready, counter, kinds=("open", "exec", "connect"), env=None):
         self.argv, self.ready, self.counter, self.kinds = argv, ready, counter, kinds
+        self.env = env or {}
         self.popen = self.out = self.err = None
 
     def is_ready(self):
@@ -138,8 +139,10 @@ def monitors(vigil, scratch, hooks_run, hooks_3tp, file_dirs, base=None):
             Proc(LINE_BUFFERED + ["/usr/sbin/tcplife"], "line", tcplife, ("connect",))],
             needs=("stdbuf", "/usr/sbin/opensnoop", "/usr/sbin/execsnoop", "/usr/sbin/tcplife"),
             note="opensnoop + execsnoop + tcplife (Debian libbpf-tools), line-buffered to files"),
-        Monitor("bpftrace", [Proc(["bpftrace", bt], "ready", bpftrace)], needs=("bpftrace",),
-                note="one printf per event on sys_enter_openat/execve/connect"),
+        # str() keeps 64 bytes by default: whole paths, like the other monitors.
+        Monitor("bpftrace", [Proc(["bpftrace", bt], "ready", bpftrace,
+                                  env={"BPFTRACE_STRLEN": "200"})], needs=("bpftrace",),
+                note="one printf per event on sys_enter_openat/execve/connect (BPFTRACE_STRLEN=200)"),
     ]
     return out
 
@@ -182,7 +185,7 @@ class Session:
             p.err = p.out[:-4] + ".err"
             with open(p.out, "w") as o, open(p.err, "w") as e:
                 p.popen = subprocess.Popen(p.argv, stdout=o, stderr=e, stdin=subprocess.DEVNULL,
-                                           env=env, start_new_session=True)
+                                           env=dict(env, **p.env), start_new_session=True)
         while not all(p.is_ready() for p in self.m.procs):
             dead = [p for p in self.m.procs if p.popen.poll() is not None]
             if dead or time.monotonic() - t0 > timeout:
