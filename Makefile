@@ -48,7 +48,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: FORCE all deps deps-run run test deb unit integration bench clean check-layout fuzz fuzz-build
+.PHONY: FORCE all deps deps-run deps-bench run test deb unit integration bench bench-micro clean check-layout fuzz fuzz-build
 all: $(BUILD)/vigil $(UNIT_BINS) $(HELPER_BINS) $(BENCH_BINS)
 
 # deps: everything, tests included; deps-run: only what building and running needs.
@@ -57,6 +57,9 @@ deps:
 
 deps-run:
 	$(Q)sh scripts/deps.sh run
+
+deps-bench:
+	$(Q)sh scripts/deps.sh bench
 
 # Only the agent: tests and benchmarks are built by make test / make bench.
 run: deps-run
@@ -83,7 +86,14 @@ fuzz: deps
 	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)python3 tests/fuzz/run.py --seconds $(or $(FUZZ_SECONDS),300)
 
-bench: deps
+# What each monitor (vigil's modes, the floor, libbpf-tools, bpftrace) costs
+# each workload, in one interleaved run (docs/benchmarks.md): ROUNDS, SECS,
+# MONITORS, WORKLOADS, VIGIL_BASE. bench-micro: the per-sensor benchmarks.
+bench: deps-bench
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/vigil $(BENCH_BINS)
+	$(Q)python3 bench/overhead.py
+
+bench-micro: deps deps-bench
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh bench/run.sh
 

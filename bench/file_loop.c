@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "stats.h"
 
 static double now(void)
 {
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 		t = now() - start;
 	} while (t < secs);
 	printf("%.1f\n", ops / t);
+	bench_stats(ops + 1, file);	/* + the open that created it */
 out:
 	unlink(file);
 	rmdir(sub);

@@ -1,5 +1,7 @@
 # Shared by bench/*.sh: run a workload under several set-ups, interleaved,
-# and print ops/s and the slowdown against "no agent" side by side.
+# and print ops/s (median, and min-max over the rounds) and the slowdown
+# against "no agent" side by side. bench/overhead.py (make bench) is the
+# full comparison; these scripts are make bench-micro.
 #   bench_run NAME ROUNDS WORKLOAD -- SETUP_LABEL "SETUP_CMD" ...
 # SETUP_CMD is started in the background ("" = no agent), the workload runs
 # once it prints "vigil: ready", then SETUP_CMD gets SIGINT.
@@ -69,11 +71,13 @@ bench_run() {	# name rounds workload -- label cmd [label cmd ...]
 				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
 					if (xs[b] + 0 < xs[a] + 0) { t = xs[a]; xs[a] = xs[b]; xs[b] = t }
 				med[k] = (m % 2) ? xs[(m + 1) / 2] : (xs[m / 2] + xs[m / 2 + 1]) / 2
+				lo[k] = xs[1]; hi[k] = xs[m]
 			}
-			printf "%-32s %12s %10s %14s\n", "setup", "ops/s", "slowdown", "added cost"
+			printf "%-32s %12s %10s %14s  %s\n", "setup", "ops/s", "slowdown", "added cost", "min-max ops/s"
 			for (k = 1; k <= n; k++) {
 				added = (med[k] > 0 && med[1] > 0) ? 1e6 / med[k] - 1e6 / med[1] : 0
-				printf "%-32s %12.1f %9.3fx %11.2f us\n", labels[k], med[k], med[1] / med[k], added
+				printf "%-32s %12.1f %9.3fx %11.2f us  %.1f-%.1f\n", labels[k], med[k],
+					med[1] / med[k], added, lo[k], hi[k]
 			}
 		}' "$results"
 	rm -f "$results" "$setups"

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "stats.h"
 
 static double now(void)
 {
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
 	long ops = 0;
+	char port[8];
 	int l;
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -54,5 +56,7 @@ int main(int argc, char **argv)
 		t = now();
 	} while (t - start < secs);
 	printf("%.1f\n", ops / (t - start));
+	snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
+	bench_stats(ops, port);
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages vigil needs, if any is missing.
 #   scripts/deps.sh run    what building and running the agent needs (make run)
-#   scripts/deps.sh test   that, plus what the tests and benchmarks need (make test)
+#   scripts/deps.sh test   that, plus what the tests need (make test)
+#   scripts/deps.sh bench  run's, plus the workloads and peers make bench measures
 # Idempotent and non-interactive.
 set -eu
 
@@ -25,10 +26,19 @@ TEST_PKGS="liburing-dev libcmocka-dev libcap-dev libcap2-bin python3 iproute2 \
 util-linux procps prometheus libclang-rt-dev time python3-yaml podman busybox-static \
 dpkg-dev help2man man-db systemd runc rsyslog rsyslog-openssl openssl netcat-openbsd socat logrotate"
 
+# make bench only (bench/overhead.py): redis-server/redis-tools (redis-benchmark,
+# the workload Falco's maintainers measure with; the bench starts its own
+# server on a loopback port), the peers it compares with (libbpf-tools:
+# opensnoop, execsnoop, tcplife; bpftrace), gnuplot-nox for the chart,
+# coreutils' stdbuf. auditd is not here: enabling audit leaves the kernel on
+# its slower syscall path until reboot, so BENCH_AUDIT=1 asks for it.
+BENCH_PKGS="python3 coreutils redis-server redis-tools libbpf-tools bpftrace gnuplot-nox"
+
 case "${1:-test}" in
 run) PKGS="$RUN_PKGS" ;;
 test) PKGS="$RUN_PKGS $TEST_PKGS" ;;
-*) echo "usage: scripts/deps.sh run|test" >&2; exit 64 ;;
+bench) PKGS="$RUN_PKGS $BENCH_PKGS" ;;
+*) echo "usage: scripts/deps.sh run|test|bench" >&2; exit 64 ;;
 esac
 
 # Node may come from elsewhere (with its own npm): only ask apt when there is none.
