@@ -393,7 +393,7 @@ int vg_policy_compile(struct vg_policy *p)
 				vg_diag_at(p, true, r->pos, NULL, "rule '%s' has no event", r->name);
 			continue;
 		}
-		if (r->has_cond)
+		if (r->has_cond || r->excs)
 			r->cond = vg_expr_compile(p, r);
 		else {
 			r->cond = vg_arena_alloc(&p->arena, sizeof(*r->cond));

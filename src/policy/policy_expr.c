@@ -12,6 +12,7 @@
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
 #include "policy/policy_limits.h"
+#include "policy/policy_merge.h"
 #include "policy/policy_parse.h"
 
 /* ---- compile ---- */
@@ -622,6 +623,9 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 	case AST_REF:
 		n = compile_ref(p, r, a, s);
 		break;
+	case AST_SCOPE:
+		n = compile_ast(p, r, a->l, a->src);
+		break;
 	}
 	p->depth--;
 	vg_ptrvec_free(&kids);
@@ -711,7 +715,7 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 
 struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r)
 {
-	struct ast *a = vg_expr_parse(p, &r->cond_src);
+	struct ast *a = vg_merge_rule_ast(p, r);
 
 	if (!a)
 		return NULL;
