@@ -180,6 +180,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	ap->reload.trust.keys = o->keys;
 	ap->reload.trust.host_id = o->host_id;
 	ap->reload.trust.allow_downgrade = o->allow_downgrade;
+	ap->reload.trust.no_default = o->no_default_policy;
 	if (vg_self_confine(&ap->confine, o->memory_max, o->cpu_millis))
 		vg_warn("not confined: %s", ap->confine.why);
 	else if (ap->confine.confined)

@@ -13,6 +13,7 @@
 #include "policy/policy.h"
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
+#include "policy/policy_merge.h"
 #include "policy/policy_model.h"
 #include "policy/policy_threshold.h"
 #include "policy/policy_yaml.h"
@@ -394,7 +395,7 @@ int vg_policy_compile(struct vg_policy *p)
 			continue;
 		}
 		if (r->has_cond || r->excs)
-			r->cond = vg_expr_compile(p, r);
+			r->cond = vg_expr_compile(p, r, vg_merge_rule_ast(p, r));
 		else {
 			r->cond = vg_arena_alloc(&p->arena, sizeof(*r->cond));
 			if (r->cond) {

@@ -12,7 +12,6 @@
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
 #include "policy/policy_limits.h"
-#include "policy/policy_merge.h"
 #include "policy/policy_parse.h"
 
 /* ---- compile ---- */
@@ -713,10 +712,8 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 	}
 }
 
-struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r)
+struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r, struct ast *a)
 {
-	struct ast *a = vg_merge_rule_ast(p, r);
-
 	if (!a)
 		return NULL;
 	p->n_macro_stack = 0;

@@ -67,8 +67,12 @@ static struct ast *new_ast(struct vg_policy *p, enum ast_kind k, struct ast *l, 
 	return a;
 }
 
-/* @a, whose offsets are in @s, as a part of a tree made of other scalars. */
-static struct ast *scope(struct vg_policy *p, struct ast *a, const struct src_scalar *s)
+/*
+ * @a, whose offsets are in @s, as a part of a tree made of other scalars;
+ * its text starts at @off of @s (policy_show.c prints it from there).
+ */
+static struct ast *scope_at(struct vg_policy *p, struct ast *a, const struct src_scalar *s,
+			    size_t off)
 {
 	struct src_scalar *copy = vg_arena_alloc(&p->arena, sizeof(*copy));
 	struct ast *sc = copy ? new_ast(p, AST_SCOPE, a, NULL) : NULL;
@@ -77,7 +81,13 @@ static struct ast *scope(struct vg_policy *p, struct ast *a, const struct src_sc
 		return NULL;
 	*copy = *s;
 	sc->src = copy;
+	sc->off = off;
 	return sc;
+}
+
+static struct ast *scope(struct vg_policy *p, struct ast *a, const struct src_scalar *s)
+{
+	return scope_at(p, a, s, 0);
 }
 
 /*
@@ -98,7 +108,7 @@ static int join_append(struct vg_policy *p, struct ast *base, const struct src_s
 	c->cond = cond;
 	c->rest = rest;
 	c->join = join;
-	sc = scope(p, tail, cond);
+	sc = scope_at(p, tail, cond, rest);
 	if (!sc)
 		return -ENOMEM;
 	if (!base) {
