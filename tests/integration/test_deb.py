@@ -15,8 +15,8 @@ from vigil_test import ROOT, VigilTestCase, new_socket_path
 
 FILES = [
     "/usr/sbin/vigil",
-    "/etc/vigil/policy.d/default.yaml",
-    "/etc/vigil/policy.d/containers.yaml",
+    "/etc/vigil/policy.d/local.yaml",
+    "/usr/share/doc/vigil/policy/default.yaml",
     "/etc/vigil/vigil.yaml",
     "/lib/systemd/system/vigil.service",
     "/usr/share/man/man8/vigil.8.gz",
@@ -25,8 +25,7 @@ FILES = [
     "/usr/share/man/man8/vigil-policy-show.8.gz",
     "/usr/share/bash-completion/completions/vigil",
 ]
-CONFFILES = ["/etc/vigil/policy.d/default.yaml", "/etc/vigil/policy.d/containers.yaml",
-             "/etc/vigil/vigil.yaml"]
+CONFFILES = ["/etc/vigil/policy.d/local.yaml", "/etc/vigil/vigil.yaml"]
 
 
 def installed():
@@ -90,11 +89,11 @@ class DebTest(VigilTestCase):
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
         # An upgrade (here: the same package again) keeps a local policy edit.
-        with open("/etc/vigil/policy.d/default.yaml", "a") as f:
+        with open("/etc/vigil/policy.d/local.yaml", "a") as f:
             f.write("# local edit\n")
         r = run("dpkg", "-i", "--force-confold", deb)
         self.assertEqual(r.returncode, 0, r.stderr)
-        with open("/etc/vigil/policy.d/default.yaml") as f:
+        with open("/etc/vigil/policy.d/local.yaml") as f:
             self.assertTrue(f.read().endswith("# local edit\n"))
 
         t0 = time.monotonic()

@@ -31,7 +31,8 @@ class LastKnownGoodTest(SafeChangeCase):
 
     def start_and_kill(self):
         err = open(self.path("killed.err"), "w+")
-        p = subprocess.Popen([VIGIL, "run", "--policy", self.pdir, "--alerts-only", "--json",
+        p = subprocess.Popen([VIGIL, "run", "--no-default-policy", "--policy", self.pdir,
+                              "--alerts-only", "--json",
                               "--canary-window", "60", "--state-dir", self.state],
                              stdout=subprocess.DEVNULL, stderr=err)
         try:
