@@ -136,7 +136,7 @@ class DebTest(VigilTestCase):
         self.step("exec from /tmp until its alert is written", t0)
         status = run("/usr/sbin/vigil", "status", "--socket", sock)
         self.assertEqual(status.returncode, 0, status.stderr)
-        self.assertIn("from /etc/vigil/policy.d", status.stdout)
+        self.assertIn("from built-in default, /etc/vigil/policy.d", status.stdout)
         agent.terminate()
         self.assertEqual(agent.wait(timeout=30), 0)
         out.seek(0)
