@@ -253,8 +253,10 @@ static int exception_ast(struct vg_policy *p, struct rule_exception *e)
 		for (j = 0; j < e->n_fields; j++) {
 			const struct exc_value *v = &e->values[t * e->n_fields + j];
 
-			if (v->seq && !v->n_items)
-				continue;	/* reported by the reader: matches nothing */
+			if (v->seq && !v->n_items) {
+				all = NULL;	/* an empty list matches nothing: so does the tuple */
+				break;
+			}
 			c = value_ast(p, &e->fields[j], e->comps[j], v);
 			if (!c || !(all = all ? new_ast(p, AST_AND, all, c) : c))
 				return -ENOMEM;

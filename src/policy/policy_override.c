@@ -182,6 +182,9 @@ static int exc_value(struct ydoc *y, yaml_node_t *v, struct exc_value *out)
 	out->n_items = got < 0 ? 0 : (size_t)got;
 	if (!out->seq && got < 0)
 		out->seq = true;	/* reported: an empty set, never matched */
+	else if (!got)
+		vg_diag_at(y->p, false, node_pos(y, v), "an empty list matches nothing",
+			   "this tuple of exception values excepts nothing");
 	return 0;
 }
 

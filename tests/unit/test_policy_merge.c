@@ -192,6 +192,11 @@ static void test_exceptions(void **state)
 		      "      - name: builders\n        fields: process.parent.name\n        comps: in\n"
 		      "        values: [builders]\n",
 		      tuples, "shell@root;");
+	/* an empty list of values matches nothing: the tuple never widens to its other fields */
+	expect_alerts("rules:\n  - override: shell\n    exceptions:\n"
+		      "      - {name: e, fields: [process.parent.name, process.executable.path], "
+		      "values: [[make, []], [ninja, [/srv/bash]]]}\n",
+		      tuples, "shell@user;shell@user;shell@user;shell@root;");
 	/* on a new rule, and a later file adds another */
 	expect_alerts("rules:\n  - name: s2\n    event: exec\n    condition: process.name = bash\n"
 		      "    exceptions:\n      - {name: a, fields: [process.parent.name], values: [[make]]}\n"
