@@ -50,7 +50,7 @@ Description: eBPF runtime security and observability agent
 CONTROL
 # Conffiles: upgrades keep local edits of the policy and the config.
 printf '%s\n' /etc/vigil/policy.d/local.yaml /etc/vigil/vigil.yaml > "$root/DEBIAN/conffiles"
-for s in postinst prerm postrm; do
+for s in preinst postinst prerm postrm; do
 	install -m 0755 "$here/deploy/debian/$s" "$root/DEBIAN/$s"
 done
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null

@@ -61,10 +61,17 @@ class DebTest(VigilTestCase):
         deb = os.path.join(ROOT, "build", deb[0])
         self.addCleanup(lambda: installed() and run("dpkg", "--purge", "vigil"))
 
+        # An upgrade from a package that shipped the default policy as conffiles in
+        # policy.d: they would define every built-in rule twice, so they go (an
+        # edited one is kept as *.dpkg-bak, which the agent does not load).
+        self.install_old_layout()
         t0 = time.monotonic()
         r = run("dpkg", "-i", deb)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.step("dpkg -i", t0)
+        self.step("dpkg -i (upgrade)", t0)
+        self.assertFalse(os.path.exists("/etc/vigil/policy.d/default.yaml"))
+        self.assertFalse(os.path.exists("/etc/vigil/policy.d/containers.yaml"))
+        self.assertTrue(os.path.exists("/etc/vigil/policy.d/default.yaml.dpkg-bak"))
         for f in FILES:
             self.assertTrue(os.path.isfile(f), f)
             st = os.stat(f)
@@ -103,6 +110,32 @@ class DebTest(VigilTestCase):
         for f in FILES:
             self.assertFalse(os.path.exists(f), f)
         self.assertFalse(os.path.exists("/etc/vigil"))
+
+    def install_old_layout(self):
+        """Installs a stand-in for the older package (its conffiles only) and edits one."""
+        root = tempfile.mkdtemp(prefix="vg-olddeb-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, root, True)
+        os.chmod(root, 0o755)
+        for name in ("default.yaml", "containers.yaml"):
+            dst = os.path.join(root, "etc", "vigil", "policy.d", name)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy(os.path.join(ROOT, "policy", name), dst)
+        os.makedirs(os.path.join(root, "DEBIAN"))
+        arch = run("dpkg", "--print-architecture").stdout.strip()   # as make deb's
+        with open(os.path.join(root, "DEBIAN", "control"), "w") as f:
+            f.write("Package: vigil\nVersion: 0.0.1\nArchitecture: %s\n" % arch +
+                    "Maintainer: vigil developers <vigil@localhost>\n"
+                    "Description: the layout before the default policy was built in\n")
+        with open(os.path.join(root, "DEBIAN", "conffiles"), "w") as f:
+            f.write("/etc/vigil/policy.d/default.yaml\n/etc/vigil/policy.d/containers.yaml\n")
+        old = os.path.join(root, "..", os.path.basename(root) + ".deb")
+        self.addCleanup(lambda: os.path.exists(old) and os.unlink(old))
+        r = run("dpkg-deb", "--root-owner-group", "--build", root, old)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("dpkg", "-i", old)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open("/etc/vigil/policy.d/default.yaml", "a") as f:
+            f.write("# local edit of the old default\n")
 
     def alert_from_installed_agent(self):
         """The installed agent as its unit starts it, with a notify socket like systemd's."""
