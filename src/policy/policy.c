@@ -436,5 +436,7 @@ int vg_policy_compile(struct vg_policy *p)
 	err = vg_index_build(p);
 	if (!err)
 		err = vg_prefilter_build(p);
+	if (!err)
+		err = vg_merge_check_actions(p);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
+#include "policy/policy_kernel.h"
 #include "policy/policy_merge.h"
 #include "policy/policy_parse.h"
 
@@ -338,4 +339,59 @@ struct ast *vg_merge_rule_ast(struct vg_policy *p, struct vg_rule *r)
 	if (a && !r->has_cond)
 		r->cond_src = r->excs->fields[0];	/* positions of the whole for the compiler */
 	return a;
+}
+
+struct enforced {
+	uint32_t id;
+	bool found;
+};
+
+static int net_rule_cb(void *ctx, const struct vg_net_deny_spec *spec)
+{
+	struct enforced *f = ctx;
+
+	f->found |= spec->rule_id == f->id;
+	return 0;
+}
+
+static int file_rule_cb(void *ctx, const char *rule, const char *path, size_t len, bool prefix,
+			bool exec, uint32_t rule_id, bool audit)
+{
+	struct enforced *f = ctx;
+
+	(void)rule, (void)path, (void)len, (void)prefix, (void)exec, (void)audit;
+	f->found |= rule_id == f->id;
+	return 0;
+}
+
+int vg_merge_check_actions(struct vg_policy *p)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+		struct enforced f = { r->index, false };
+
+		if (!r->excs || r->mode == VG_MODE_AUDIT || r->kernel_decidable ||
+		    (r->action != VG_ACT_DENY && r->action != VG_ACT_KILL))
+			continue;
+		if ((err = vg_policy_net_deny_rules(p, net_rule_cb, &f)) ||
+		    (err = vg_policy_file_deny_rules(p, file_rule_cb, &f)))
+			return err;
+		if (f.found)
+			continue;
+		if (r->action == VG_ACT_DENY)
+			vg_diag_at(p, true, r->excs->pos,
+				   "narrow the rule's own path, port or address instead, or override "
+				   "its action to alert",
+				   "rule '%s': with exception '%s' its deny could no longer be enforced "
+				   "(only a rule on paths, executables, ports or addresses alone is denied "
+				   "before it happens)", r->name, r->excs->name);
+		else
+			vg_diag_at(p, false, r->excs->pos, "see 'vigil policy explain'",
+				   "rule '%s': with exception '%s' its kill is decided in user space, "
+				   "after the event, not in the kernel hook", r->name, r->excs->name);
+	}
+	return p->n_errors ? -EINVAL : 0;
 }

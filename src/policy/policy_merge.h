@@ -28,6 +28,12 @@ int vg_merge_rule_cond(struct vg_policy *p, struct vg_rule *r, const struct src_
  * it: each becomes 'and not (...)' of its condition. 0 or -ENOMEM.
  */
 int vg_merge_exceptions(struct vg_policy *p, struct vg_rule *r, struct rule_exception *e);
+/*
+ * After the kernel's share is built: a deny rule that an exception moved out
+ * of the kernel's reach is an error (it would silently stop denying), a kill
+ * rule a warning (it kills after the event). 0, -EINVAL or -ENOMEM.
+ */
+int vg_merge_check_actions(struct vg_policy *p);
 /* The syntax tree vg_expr_compile() compiles: the condition and its exceptions. */
 struct ast *vg_merge_rule_ast(struct vg_policy *p, struct vg_rule *r);
 

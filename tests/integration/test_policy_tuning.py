@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 
-from vigil_test import VIGIL, Tracer, VigilTestCase, alerts, get
+from vigil_test import VIGIL, DeniedFileCase, Tracer, VigilTestCase, alerts, get
 
 TUNING = """\
 rules:
@@ -98,3 +98,27 @@ class PolicyTuningTest(VigilTestCase):
                              stderr=subprocess.PIPE, text=True, timeout=60)
         self.assertEqual(res.returncode, 1)
         self.assertIn("cannot change undefined rule", res.stderr)
+
+
+class ExceptedDenyTest(DeniedFileCase):
+    """A deny rule fanotify enforces by path alone cannot take an exception:
+    the agent would have to decide it in user space, where an open cannot be
+    stopped, so the rule would silently stop denying. vigil run refuses it
+    with the exception's place, and the running rule still denies."""
+
+    def test_deny_with_an_exception_is_refused(self):
+        tuning = os.path.join(self.dir, "tune.yaml")
+        with open(tuning, "w") as f:
+            f.write("rules:\n  - override: no_secret\n    exceptions:\n"
+                    "      - {name: reader, fields: [process.name], values: [[cat]]}\n")
+        res = subprocess.run([VIGIL, "run", "--no-default-policy", "--policy", self.policy,
+                              "--policy", tuning, "--state-dir", os.path.join(self.dir, "state")],
+                             stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("%s:4:9: error: rule 'no_secret': with exception 'reader' its deny could "
+                      "no longer be enforced" % tuning, res.stderr)
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            rc, out, pid, _ = self.cat()
+            t.stop(settle=0.5)
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(out, b"")

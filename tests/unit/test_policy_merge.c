@@ -337,7 +337,8 @@ static void test_exceptions_keep_the_kernel_share_right(void **state)
 	static const char kill[] =
 		"rules:\n  - name: k\n    event: exec\n    action: kill\n"
 		"    condition: process.executable.path startswith /tmp/evil/\n"
-		"  - name: d\n    event: open\n    action: deny\n    condition: file.path startswith /srv/secret/\n"
+		"  - name: d\n    event: open\n    action: deny\n    mode: audit\n"
+		"    condition: file.path startswith /srv/secret/\n"
 		"  - name: r\n    event: open\n    condition: file.path startswith /etc/\n";
 	static const char exc[] =
 		"rules:\n  - override: k\n    exceptions:\n      - {name: a, fields: [process.user.id], values: [[0]]}\n"
@@ -369,6 +370,38 @@ static void test_exceptions_keep_the_kernel_share_right(void **state)
 		assert_true(dim->n_prefixes >= 2);
 		vg_policy_free(p);
 	}
+}
+
+/* An exception must not turn an enforced deny into an alert silently: refused. */
+static void test_exception_on_an_enforced_deny_is_refused(void **state)
+{
+	struct vg_policy *p = vg_policy_new();
+	const struct vg_diag *d;
+	size_t n;
+
+	(void)state;
+	vg_policy_add_string(p, "d.yaml", "rules:\n  - name: d\n    event: open\n    action: deny\n"
+			     "    condition: file.path startswith /srv/secret/\n");
+	vg_policy_add_string(p, "e.yaml", "rules:\n  - override: d\n    exceptions:\n"
+			     "      - {name: backup, fields: [process.name], values: [[backup]]}\n");
+	assert_int_not_equal(vg_policy_compile(p), 0);
+	d = vg_policy_diags(p, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].text, "e.yaml:4:9: error: rule 'd': with exception 'backup' its deny "
+			    "could no longer be enforced (only a rule on paths, executables, ports or "
+			    "addresses alone is denied before it happens) (hint: narrow the rule's own "
+			    "path, port or address instead, or override its action to alert)");
+	vg_policy_free(p);
+	/* a kill still happens, later: a warning */
+	p = vg_policy_new();
+	vg_policy_add_string(p, "k.yaml", "rules:\n  - name: k\n    event: exec\n    action: kill\n"
+			     "    condition: process.executable.path startswith /tmp/evil/\n"
+			     "    exceptions:\n      - {name: ok, fields: [process.user.id], values: [[0]]}\n");
+	assert_int_equal(vg_policy_compile(p), 0);
+	d = vg_policy_diags(p, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(d[0].text, "warning: rule 'k': with exception 'ok' its kill is decided in user space"));
+	vg_policy_free(p);
 }
 
 static void test_show_prints_a_policy_that_compiles_the_same(void **state)
@@ -422,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_append_chains_are_bounded),
 		cmocka_unit_test(test_exceptions_keep_the_kernel_share_right),
+		cmocka_unit_test(test_exception_on_an_enforced_deny_is_refused),
 		cmocka_unit_test(test_show_prints_a_policy_that_compiles_the_same),
 	};
 
