@@ -269,25 +269,61 @@ static int exception_ast(struct vg_policy *p, struct rule_exception *e)
 	return 0;
 }
 
+/* Whether @a and @b compare the same fields the same way. */
+static bool same_shape(const struct rule_exception *a, const struct rule_exception *b)
+{
+	size_t j;
+
+	if (a->n_fields != b->n_fields)
+		return false;
+	for (j = 0; j < a->n_fields; j++)
+		if (strcmp(a->fields[j].val, b->fields[j].val) || a->comps[j] != b->comps[j])
+			return false;
+	return true;
+}
+
+/*
+ * An exception named like one the rule has adds its tuples to it (Falco's
+ * "exceptions: append"): kept as one more entry, since not (A) and not (B)
+ * is not (A or B). Its fields and comps must be the same.
+ */
+static bool appendable(struct vg_policy *p, const struct vg_rule *r, const struct rule_exception *e,
+		       const char **what)
+{
+	const struct rule_exception *o;
+	char hint[300];
+
+	*what = "exception";
+	for (o = r->excs; o; o = o->next) {
+		if (strcmp(o->name, e->name))
+			continue;
+		if (same_shape(o, e)) {
+			*what = "exception values";
+			return true;
+		}
+		snprintf(hint, sizeof(hint), "first at %s:%d:%d: same fields and comps to add values "
+			 "to it, or another name", o->pos.file, o->pos.line, o->pos.col);
+		vg_diag_at(p, true, e->pos, hint,
+			   "rule '%s' already has an exception '%s' with other fields or comps",
+			   r->name, e->name);
+		return false;
+	}
+	return true;
+}
+
 int vg_merge_exceptions(struct vg_policy *p, struct vg_rule *r, struct rule_exception *e)
 {
-	struct rule_exception *next, *o;
+	struct rule_exception *next;
+	const char *what;
 	char hint[300];
 	size_t j;
 
 	for (; e; e = next) {
-		bool ok = true;
+		bool ok;
 
 		next = e->next;
 		e->next = NULL;
-		for (o = r->excs; o; o = o->next)
-			if (!strcmp(o->name, e->name)) {
-				snprintf(hint, sizeof(hint), "first at %s:%d:%d; give this one another name",
-					 o->pos.file, o->pos.line, o->pos.col);
-				vg_diag_at(p, true, e->pos, hint, "rule '%s' already has an exception '%s'",
-					   r->name, e->name);
-				ok = false;
-			}
+		ok = appendable(p, r, e, &what);
 		for (j = 0; j < e->n_fields && ok; j++) {
 			const struct src_scalar *fs = &e->fields[j];
 			const struct vg_field *f = vg_field_lookup(fs->val, fs->len);
@@ -314,7 +350,7 @@ int vg_merge_exceptions(struct vg_policy *p, struct vg_rule *r, struct rule_exce
 			r->excs_tail = &r->excs;
 		*r->excs_tail = e;
 		r->excs_tail = &e->next;
-		if (!vg_merge_note(p, &r->changes, e->pos, "exception"))
+		if (!vg_merge_note(p, &r->changes, e->pos, what))
 			return -ENOMEM;
 	}
 	return 0;

@@ -192,6 +192,12 @@ static void test_exceptions(void **state)
 		      "      - name: builders\n        fields: process.parent.name\n        comps: in\n"
 		      "        values: [builders]\n",
 		      tuples, "shell@root;");
+	/* the same name and fields in a later file adds values to that exception */
+	expect_alerts("rules:\n  - override: shell\n    exceptions:\n"
+		      "      - {name: b, fields: [process.parent.name], values: [[make]]}\n"
+		      "---\nrules:\n  - override: shell\n    exceptions:\n"
+		      "      - {name: b, fields: [process.parent.name], values: [[ninja]]}\n",
+		      tuples, "shell@root;");
 	/* an empty list of values matches nothing: the tuple never widens to its other fields */
 	expect_alerts("rules:\n  - override: shell\n    exceptions:\n"
 		      "      - {name: e, fields: [process.parent.name, process.executable.path], "
@@ -259,8 +265,8 @@ static void test_errors(void **state)
 	expect_error("rules:\n  - override: shell\n    exceptions:\n      - {name: a, fields: [process.name], comps: [like], values: [[x]]}\n",
 		     "user.yaml:4:51: error: unknown comp 'like' (hint: =, !=, <, <=, >, >=, in, startswith, endswith, contains, glob or cidr)");
 	expect_error("rules:\n  - override: shell\n    exceptions:\n      - {name: a, fields: [process.name], values: [[x]]}\n"
-		     "  - override: shell\n    exceptions:\n      - {name: a, fields: [process.name], values: [[y]]}\n",
-		     "user.yaml:7:9: error: rule 'shell' already has an exception 'a' (hint: first at user.yaml:4:9; give this one another name)");
+		     "  - override: shell\n    exceptions:\n      - {name: a, fields: [process.name], comps: [startswith], values: [[y]]}\n",
+		     "user.yaml:7:9: error: rule 'shell' already has an exception 'a' with other fields or comps (hint: first at user.yaml:4:9: same fields and comps to add values to it, or another name)");
 	/* a bad value is reported at the value */
 	expect_error("rules:\n  - override: shell\n    exceptions:\n      - {name: a, fields: [process.user.id], values: [[root]]}\n",
 		     "user.yaml:4:56: error: 'root' is not a number (hint: 'process.user.id' is a uint: write a number like 0, 1000 or 0x1f)");
