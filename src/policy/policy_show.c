@@ -40,13 +40,27 @@ static void qstr(FILE *out, const char *s)
 	quoted(out, s, strlen(s));
 }
 
+/* A file name inside a comment: a control byte (a newline) would end the comment. */
+static void comment_text(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+}
+
+static void comment_pos(FILE *out, struct pos pos)
+{
+	comment_text(out, pos.file ? pos.file : "?");
+	fprintf(out, ":%d:%d", pos.line, pos.col);
+}
+
 /* "# defined at F:L:C; append at F:L:C; ..." oldest change first. */
 static void origin(FILE *out, const char *indent, struct pos pos, const struct change *c)
 {
 	const struct change *v[64];
 	size_t n = 0, more = 0;
 
-	fprintf(out, "%s# %s:%d:%d", indent, pos.file, pos.line, pos.col);
+	fprintf(out, "%s# ", indent);
+	comment_pos(out, pos);
 	for (; c; c = c->next)
 		if (n < 64)
 			v[n++] = c;
@@ -54,9 +68,10 @@ static void origin(FILE *out, const char *indent, struct pos pos, const struct c
 			more++;	/* the oldest beyond 64 are summed up */
 	if (more)
 		fprintf(out, "; %zu older changes", more);
-	while (n--)
-		fprintf(out, "; %s at %s:%d:%d", v[n]->what, v[n]->pos.file, v[n]->pos.line,
-			v[n]->pos.col);
+	while (n--) {
+		fprintf(out, "; %s at ", v[n]->what);
+		comment_pos(out, v[n]->pos);
+	}
 	fputc('\n', out);
 }
 
@@ -310,7 +325,9 @@ void vg_policy_show(const struct vg_policy *p, FILE *out)
 		const char *text;
 		size_t len;
 
-		fprintf(out, "#   %s\n", vg_policy_source(p, i, &text, &len));
+		fputs("#   ", out);
+		comment_text(out, vg_policy_source(p, i, &text, &len));
+		fputc('\n', out);
 	}
 	fputs("# Each definition: where it was defined; then each change to it, oldest first.\n", out);
 	show_lists(p, out);
