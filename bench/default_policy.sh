@@ -19,6 +19,6 @@ for w in "fork+exec /bin/true|build/bench/exec_loop $SECS" \
 	 "tcp connect+accept+close 127.0.0.1|build/bench/net_loop $SECS"; do
 	bench_run "${w%%|*}, default policy" "$ROUNDS" "${w#*|}" -- \
 		"no-agent" "" \
-		"vigil-run-9-rule-default" "$VIGIL run --alerts-only --policy $old" \
+		"vigil-run-9-rule-default" "$VIGIL run --alerts-only --no-default-policy --policy $old" \
 		"vigil-run-new-default" "$VIGIL run --alerts-only"
 done

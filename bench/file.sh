@@ -16,5 +16,5 @@ bench_run "open+close outside the watch set" "$ROUNDS" "build/bench/file_loop $S
 # the writer) costs a host that never matches it.
 bench_run "write-open+close on the host" "$ROUNDS" "build/bench/file_loop $SECS /var/tmp write" -- \
 	"no-agent" "" \
-	"vigil-run-default-yaml-only" "$VIGIL run --policy policy/default.yaml" \
-	"vigil-run-default+containers" "$VIGIL run --policy policy"
+	"vigil-run-default-yaml-only" "$VIGIL run --no-default-policy --policy policy/default.yaml" \
+	"vigil-run-default+containers" "$VIGIL run --no-default-policy --policy policy"

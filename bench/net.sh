@@ -25,13 +25,13 @@ rules:
     event: connect
     condition: network.type = ipv6
 YAML
-out=$($VIGIL policy check "$dir/port1.yaml" "$dir/userspace.yaml" 2>&1) || { echo "$out" >&2; exit 1; }
+out=$($VIGIL policy check --no-default-policy "$dir/port1.yaml" "$dir/userspace.yaml" 2>&1) || { echo "$out" >&2; exit 1; }
 bench_run "tcp connect+accept+close 127.0.0.1" "$ROUNDS" "build/bench/net_loop $SECS" -- \
 	"no-agent" "" \
 	"floor-empty-net" "$VIGIL floor net" \
 	"vigil-trace-net-json" "$VIGIL trace net --json" \
-	"vigil-run-rule-port1" "$VIGIL run --alerts-only --policy $dir/port1.yaml" \
-	"vigil-run-rule-userspace" "$VIGIL run --alerts-only --policy $dir/userspace.yaml"
+	"vigil-run-rule-port1" "$VIGIL run --alerts-only --no-default-policy --policy $dir/port1.yaml" \
+	"vigil-run-rule-userspace" "$VIGIL run --alerts-only --no-default-policy --policy $dir/userspace.yaml"
 # The kernel side alone: every connection filtered out in the kernel (port 1).
 bench_run "tcp connect+accept+close 127.0.0.1, filtered in kernel" "$ROUNDS" "build/bench/net_loop $SECS" -- \
 	"no-agent" "" \

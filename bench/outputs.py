@@ -63,7 +63,7 @@ def agent(work, rs, hook, rx):
         f.write("rules:\n  - name: bench_exec\n    event: exec\n"
                 "    condition: process.executable.path = /usr/bin/true\n    severity: high\n")
     port = free_port()
-    args = [VIGIL, "run", "--policy", policy, "--alerts-only", "--metrics", str(port),
+    args = [VIGIL, "run", "--no-default-policy", "--policy", policy, "--alerts-only", "--metrics", str(port),
             "--output", "file:%s/agent.json,max-size=0" % work,
             "--output", "syslog:tcp://127.0.0.1:%d" % rs.tcp,
             "--output", "webhook:%s" % hook.url]

@@ -30,13 +30,13 @@ gen_policy() {	# N FILE: N open rules on distinct sensitive paths, plus exec rul
 }
 gen_policy 1 "$dir/p1.yaml"
 gen_policy 200 "$dir/p200.yaml"
-$VIGIL policy check "$dir/p1.yaml" >/dev/null
-$VIGIL policy check "$dir/p200.yaml" >/dev/null
+$VIGIL policy check --no-default-policy "$dir/p1.yaml" >/dev/null
+$VIGIL policy check --no-default-policy "$dir/p200.yaml" >/dev/null
 
 bench_run "open+close outside the watch set, by policy size" "$ROUNDS" "build/bench/file_loop $SECS" -- \
 	"no-agent" "" \
-	"vigil-run-1-rule" "$VIGIL run --alerts-only --policy $dir/p1.yaml" \
-	"vigil-run-200-rules" "$VIGIL run --alerts-only --policy $dir/p200.yaml"
+	"vigil-run-1-rule" "$VIGIL run --alerts-only --no-default-policy --policy $dir/p1.yaml" \
+	"vigil-run-200-rules" "$VIGIL run --alerts-only --no-default-policy --policy $dir/p200.yaml"
 
 # Opens inside a watched path by a user no rule names: with the uid in the
 # rule the kernel drops them; with a condition only user space can decide,
@@ -46,9 +46,9 @@ printf 'rules:\n  - name: other_user\n    event: open\n    condition: file.path 
 	"$dir" > "$dir/uid.yaml"
 printf 'rules:\n  - name: never_named\n    event: open\n    condition: file.path startswith %s/w/ and file.name = vg-never\n' \
 	"$dir" > "$dir/user.yaml"
-$VIGIL policy check "$dir/uid.yaml" "$dir/user.yaml" >/dev/null
+$VIGIL policy check --no-default-policy "$dir/uid.yaml" "$dir/user.yaml" >/dev/null
 bench_run "open+close inside a watched path, by a uid no rule names" "$ROUNDS" \
 	"build/bench/file_loop $SECS $dir/w" -- \
 	"no-agent" "" \
-	"uid-filtered-in-kernel" "$VIGIL run --alerts-only --policy $dir/uid.yaml" \
-	"decided-in-user-space" "$VIGIL run --alerts-only --policy $dir/user.yaml"
+	"uid-filtered-in-kernel" "$VIGIL run --alerts-only --no-default-policy --policy $dir/uid.yaml" \
+	"decided-in-user-space" "$VIGIL run --alerts-only --no-default-policy --policy $dir/user.yaml"

@@ -23,7 +23,7 @@ printf '%-14s %-10s %10s %12s %s\n' policy build seconds peak_rss_kb result
 for f in rules_1000 rules_10000 rules_60000 list_1000000; do
 	for build in "$VIGIL" $VIGIL_BASE; do
 		label=vigil; [ "$build" = "$VIGIL" ] || label=base
-		if timeout "$TIMEOUT_S" /usr/bin/time -o "$dir/time" -f '%e %M' "$build" policy check \
+		if timeout "$TIMEOUT_S" /usr/bin/time -o "$dir/time" -f '%e %M' "$build" policy check --no-default-policy \
 			-q "$dir/$f.yaml" >/dev/null 2>&1; then
 			read -r secs rss < "$dir/time"
 			printf '%-14s %-10s %10s %12s ok\n' "$f" "$label" "$secs" "$rss"

@@ -11,8 +11,11 @@ chmod 0755 "$root"	# the package's "./": never make / private
 arch=$(dpkg --print-architecture)
 
 install -D -m 0755 "$here/build/vigil" "$root/usr/sbin/vigil"
-install -D -m 0644 "$here/policy/default.yaml" "$root/etc/vigil/policy.d/default.yaml"
-install -D -m 0644 "$here/policy/containers.yaml" "$root/etc/vigil/policy.d/containers.yaml"
+# The default policy is built into the binary and loaded first; policy.d holds
+# the local tuning on top of it (docs/policy.md), the defaults for reference.
+install -D -m 0644 "$here/policy/local.yaml" "$root/etc/vigil/policy.d/local.yaml"
+install -D -m 0644 "$here/policy/default.yaml" "$root/usr/share/doc/vigil/policy/default.yaml"
+install -D -m 0644 "$here/policy/containers.yaml" "$root/usr/share/doc/vigil/policy/containers.yaml"
 install -D -m 0644 "$here/deploy/vigil.yaml" "$root/etc/vigil/vigil.yaml"
 install -D -m 0644 "$here/deploy/systemd/vigil.service" "$root/lib/systemd/system/vigil.service"
 install -D -m 0644 "$here/deploy/bash-completion/vigil" \
@@ -46,9 +49,8 @@ Description: eBPF runtime security and observability agent
  vigil status, vigil reload and vigil policy show talk to it.
 CONTROL
 # Conffiles: upgrades keep local edits of the policy and the config.
-printf '%s\n' /etc/vigil/policy.d/default.yaml /etc/vigil/policy.d/containers.yaml \
-	/etc/vigil/vigil.yaml > "$root/DEBIAN/conffiles"
-for s in postinst prerm postrm; do
+printf '%s\n' /etc/vigil/policy.d/local.yaml /etc/vigil/vigil.yaml > "$root/DEBIAN/conffiles"
+for s in preinst postinst prerm postrm; do
 	install -m 0755 "$here/deploy/debian/$s" "$root/DEBIAN/$s"
 done
 dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null

@@ -180,6 +180,7 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	ap->reload.trust.keys = o->keys;
 	ap->reload.trust.host_id = o->host_id;
 	ap->reload.trust.allow_downgrade = o->allow_downgrade;
+	ap->reload.trust.no_default = o->no_default_policy;
 	if (vg_self_confine(&ap->confine, o->memory_max, o->cpu_millis))
 		vg_warn("not confined: %s", ap->confine.why);
 	else if (ap->confine.confined)
@@ -201,8 +202,9 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	ap->generation = 1;
 	ap->n_rules = vg_loaded_n_rules(ap->cur);
 	vg_agent_policy_render_show(ap);
-	vg_info("policy: %zu rules from %s", vg_loaded_n_rules(ap->cur),
-		n_paths ? paths[0] : "the built-in default");
+	vg_info("policy: %zu rules from %s%s%s", vg_loaded_n_rules(ap->cur),
+		o->no_default_policy ? "" : "the built-in default",
+		n_paths && !o->no_default_policy ? " and " : "", n_paths ? paths[0] : "");
 	return 0;
 }
 

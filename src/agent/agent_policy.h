@@ -33,6 +33,7 @@ struct vg_agent_policy_opts {
 	bool watch_own_files;			/* alert on changes to our files */
 	const char *host_id;			/* for the rollout wave */
 	bool allow_downgrade;
+	bool no_default_policy;			/* the policy files alone, not on the default */
 	struct vg_canary_gates gates;		/* window 0: a new policy acts at once */
 	const char *state_dir;			/* last-known-good and crash journal; NULL: none */
 	unsigned crash_max;			/* abnormal exits ... */

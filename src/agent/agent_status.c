@@ -91,7 +91,7 @@ static void write_policy(struct vg_json *j, struct vg_agent_status *st)
 		key_u64(j, "version", atomic_load(&st->ap->version));
 	vg_json_key(j, "sources");
 	vg_json_arr_begin(j);
-	if (!st->n_policy_paths)
+	if (!st->ap->opts.no_default_policy)	/* loaded first, under the files */
 		vg_json_cstr(j, "built-in default");
 	for (i = 0; i < st->n_policy_paths; i++)
 		vg_json_cstr(j, st->policy_paths[i]);

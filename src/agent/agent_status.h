@@ -18,7 +18,7 @@
 struct vg_agent_status {
 	struct vg_agent *agent;
 	struct vg_agent_policy *ap;
-	const char *const *policy_paths;	/* none: the built-in default */
+	const char *const *policy_paths;	/* on the built-in default, unless --no-default-policy */
 	size_t n_policy_paths;
 	const char *metrics_addr;		/* NULL: no metrics endpoint */
 	uint64_t start_ns;			/* CLOCK_BOOTTIME at start */

@@ -69,6 +69,10 @@ static int load_bundle(struct vg_loaded *l, const char *const *paths, size_t n_p
 	if (n_paths != 1)
 		return refuse(l, VG_LOAD_REFUSED, "%.200s%s: with --trusted-keys, give exactly one bundle",
 			      n_paths ? paths[0] : "(no policy)", "");
+	/* The bundle is the user's part: it tunes the default, as plain files do. */
+	err = t->no_default ? 0 : vg_policy_source_add_default(l->p);
+	if (err)
+		return err;
 	err = vg_bundle_load(l->p, paths[0], t->keys, true, &l->info, why, sizeof(why));
 	if (err)
 		return refuse(l, VG_LOAD_REFUSED, "%.200s: refused: %.290s", paths[0], why);
@@ -87,14 +91,19 @@ int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t 
 
 	if (t->keys)
 		return load_bundle(l, paths, n_paths, t);
-	if (n_paths == 0)
-		err = vg_policy_add_string(l->p, "builtin:default.yaml", vg_default_policy_yaml);
-	if (n_paths == 0 && !err)
-		err = vg_policy_add_string(l->p, "builtin:containers.yaml", vg_containers_policy_yaml);
+	if (!t->no_default)
+		err = vg_policy_source_add_default(l->p);
 	for (i = 0; !err && i < n_paths; i++)
 		err = vg_policy_add_path(l->p, paths[i]);
 	vg_policy_source_digest(l->p, l->digest, l->digest_hex);
 	return err ? err : vg_self_defense_add(l->p);
+}
+
+int vg_policy_source_add_default(struct vg_policy *p)
+{
+	int err = vg_policy_add_string(p, "builtin:default.yaml", vg_default_policy_yaml);
+
+	return err ? err : vg_policy_add_string(p, "builtin:containers.yaml", vg_containers_policy_yaml);
 }
 
 void vg_loaded_free(struct vg_loaded *l)

@@ -31,11 +31,15 @@ struct vg_policy_trust {
 	const struct vg_trusted_keys *keys;	/* NULL: plain policy files */
 	const char *host_id;
 	bool allow_downgrade;
+	bool no_default;			/* --no-default-policy: the files alone */
 	_Atomic uint64_t running_version;	/* of the bundle in use; the worker sets it */
 };
 
 /*
- * Loads @paths (bundles when @t has keys) into @l->p and fills the origin.
+ * Loads the built-in default (unless @t->no_default), then @paths on top
+ * of it (a bundle when @t has keys), into @l->p and fills the origin: a
+ * bundle's digest is the bundle's own (the default is the binary's part),
+ * plain files' digest covers every source, the default's included.
  * 0; else <0 with @l->status and @l->why set (REFUSED: not signed right,
  * tampered, older than the running one; SKIPPED: outside the rollout).
  */
@@ -44,6 +48,8 @@ int vg_policy_source_load(struct vg_loaded *l, const char *const *paths, size_t 
 /* SHA-256 of a policy's files (names and bytes), hex too. */
 void vg_policy_source_digest(const struct vg_policy *p, unsigned char *d, char *hex);
 void vg_loaded_free(struct vg_loaded *l);
+/* Adds the built-in default policy's files to @p: 0 or <0. */
+int vg_policy_source_add_default(struct vg_policy *p);
 /* The policy's own rules, not counting the agent's self-defense ones. */
 size_t vg_loaded_n_rules(const struct vg_loaded *l);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "agent/policy_source.h"
 #include "cli/commands.h"
 #include "lib/parse_num.h"
 #include "policy/bundle.h"
@@ -16,11 +17,13 @@ struct bundle_args {
 	const char *key;		/* sign: the secret key */
 	const char *keys_dir;		/* verify: the trusted keys */
 	const char *host_id;		/* verify: else this host's */
+	bool no_default;		/* verify: the bundle alone, not on the default */
 	struct vg_bundle_sign_opts sign;
 	bool have_version;
 };
 
-enum { OPT_KEY = 'k', OPT_VERSION = 'V', OPT_ROLLOUT = 0x100, OPT_CANARY, OPT_KEYS, OPT_HOST };
+enum { OPT_KEY = 'k', OPT_VERSION = 'V', OPT_ROLLOUT = 0x100, OPT_CANARY, OPT_KEYS, OPT_HOST,
+       OPT_NO_DEFAULT };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -53,6 +56,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_KEYS:
 		a->keys_dir = arg;
+		break;
+	case OPT_NO_DEFAULT:
+		a->no_default = true;
 		break;
 	case OPT_HOST:
 		a->host_id = arg;
@@ -163,6 +169,9 @@ int vg_cmd_policy_verify(int argc, char **argv)
 	static const struct argp_option opts[] = {
 		{ "trusted-keys", OPT_KEYS, "DIR", 0, "the public keys (*.pub) to trust", 0 },
 		{ "host-id", OPT_HOST, "ID", 0, "rollout as this host id (default: /etc/machine-id)", 0 },
+		{ "no-default-policy", OPT_NO_DEFAULT, NULL, 0,
+		  "compile the bundle alone, as vigil run --no-default-policy (default: on the "
+		  "built-in policy)", 0 },
 		{ 0 },
 	};
 	static const struct argp ap = {
@@ -195,7 +204,10 @@ int vg_cmd_policy_verify(int argc, char **argv)
 	p = vg_policy_new();
 	if (!p)
 		return 1;
-	err = vg_bundle_load(p, a.operand, &keys, geteuid() == 0, &info, why, sizeof(why));
+	/* As the agent does: the bundle on the built-in default. */
+	err = a.no_default ? 0 : vg_policy_source_add_default(p);
+	if (!err)
+		err = vg_bundle_load(p, a.operand, &keys, geteuid() == 0, &info, why, sizeof(why));
 	if (err)
 		vg_err("%s: refused: %s", a.operand, why);
 	else

@@ -17,22 +17,45 @@
 #include "cli/commands.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "policy/policy.h"
 
 /* The agent answers within its reload wait (10 s) and a little more. */
 #define ANSWER_TIMEOUT_MS 15000
 #define ANSWER_MAX_BYTES (16u << 20)
 
+#define MAX_SHOW_PATHS 256
+
 struct ctl_args {
 	bool json;
 	const char *socket;
+	/* policy show */
+	bool merged, offline, no_default;
+	const char *paths[MAX_SHOW_PATHS];
+	int n_paths;
 };
 
-enum { OPT_SOCKET = 1000 };
+enum { OPT_SOCKET = 1000, OPT_MERGED, OPT_OFFLINE, OPT_NO_DEFAULT };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "print the agent's answer as JSON", 0 },
 	{ "socket", OPT_SOCKET, "PATH", 0,
 	  "the agent's control socket (default $VIGIL_SOCKET, else " VG_CONTROL_SOCKET ")", 0 },
+	{ "verbose", 'v', NULL, 0, "debug output", 0 },
+	{ 0 },
+};
+
+static const struct argp_option show_options[] = {
+	{ "json", 'j', NULL, 0, "print the agent's answer as JSON", 0 },
+	{ "socket", OPT_SOCKET, "PATH", 0,
+	  "the agent's control socket (default $VIGIL_SOCKET, else " VG_CONTROL_SOCKET ")", 0 },
+	{ "merged", OPT_MERGED, NULL, 0,
+	  "the merged result: every list, macro and rule as the files left it, and where each "
+	  "piece came from", 0 },
+	{ "offline", OPT_OFFLINE, NULL, 0,
+	  "no agent: the built-in default and the --policy files, merged", 0 },
+	{ "policy", 'p', "PATH", 0, "with --offline (implied): a policy file or directory (repeatable)", 0 },
+	{ "no-default-policy", OPT_NO_DEFAULT, NULL, 0,
+	  "with --offline (implied): the --policy files alone", 0 },
 	{ "verbose", 'v', NULL, 0, "debug output", 0 },
 	{ 0 },
 };
@@ -47,6 +70,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_SOCKET:
 		a->socket = arg;
+		break;
+	case OPT_MERGED:
+		a->merged = true;
+		break;
+	case OPT_OFFLINE:
+		a->offline = true;
+		break;
+	case OPT_NO_DEFAULT:
+		a->no_default = a->offline = true;
+		break;
+	case 'p':
+		if (a->n_paths == MAX_SHOW_PATHS)
+			argp_error(state, "at most %d policy paths", MAX_SHOW_PATHS);
+		a->paths[a->n_paths++] = arg;
+		a->offline = true;
 		break;
 	default:
 		return vg_cmd_other_key(key, arg, state);
@@ -120,23 +158,27 @@ out:
 	return err;
 }
 
-/* Parses @word's options, asks the agent, returns its JSON answer (or NULL). */
-static json_t *request(const char *word, const char *req, int argc, char **argv,
-		       struct ctl_args *a, int *code)
+static const char ctl_doc[] = "Ask the running agent over its control socket (root only).";
+
+/* Parses @word's options: 0, or 2 (usage error). */
+static int parse_args(const struct argp *ap, const char *word, int argc, char **argv,
+		      struct ctl_args *a)
 {
-	static const char doc[] = "Ask the running agent over its control socket (root only).";
-	struct argp argp = { options, parse_opt, NULL, doc, NULL, NULL, NULL };
-	struct vg_buf answer = { 0 };
-	json_error_t jerr;
-	json_t *root = NULL;
 	char name[64];
 
 	snprintf(name, sizeof(name), "vigil %s", word);
 	argv[0] = name;
 	argp_err_exit_status = 2;
-	*code = 2;
-	if (argp_parse(&argp, argc, argv, 0, NULL, a))
-		return NULL;
+	return argp_parse(ap, argc, argv, 0, NULL, a) ? 2 : 0;
+}
+
+/* Asks the agent, returns its JSON answer (or NULL; *@code the exit status). */
+static json_t *ask_json(const char *req, struct ctl_args *a, int *code)
+{
+	struct vg_buf answer = { 0 };
+	json_error_t jerr;
+	json_t *root = NULL;
+
 	*code = 1;
 	if (ask(a->socket ? a->socket : vg_control_default_path(), req, &answer))
 		goto out;
@@ -157,6 +199,16 @@ static json_t *request(const char *word, const char *req, int argc, char **argv,
 out:
 	vg_buf_free(&answer);
 	return root;
+}
+
+/* Parses @word's options, asks the agent, returns its JSON answer (or NULL). */
+static json_t *request(const char *word, const char *req, int argc, char **argv,
+		       struct ctl_args *a, int *code)
+{
+	struct argp argp = { options, parse_opt, NULL, ctl_doc, NULL, NULL, NULL };
+
+	*code = parse_args(&argp, word, argc, argv, a);
+	return *code ? NULL : ask_json(req, a, code);
 }
 
 static json_int_t num(json_t *o, const char *key)
@@ -237,15 +289,48 @@ int vg_cmd_reload(int argc, char **argv)
 	return code;
 }
 
-int vg_cmd_policy_show(int argc, char **argv)
+/* The agent's sources merged here, as it merged them. */
+static int show_merged(json_t *answer)
 {
-	struct ctl_args a = { 0 };
-	int code;
-	json_t *p = request("policy show", "policy", argc, argv, &a, &code);
+	struct vg_policy *p = vg_policy_new();
 	json_t *src;
 	size_t i;
+	int err = p ? 0 : -ENOMEM;
 
-	if (p && !a.json) {
+	json_array_foreach(json_object_get(answer, "sources"), i, src) {
+		const char *name = json_string_value(json_object_get(src, "name"));
+		const char *text = json_string_value(json_object_get(src, "text"));
+
+		if (!err && name && text)
+			err = vg_policy_add_string(p, name, text);
+	}
+	return vg_cmd_policy_show_compiled(p, err);
+}
+
+int vg_cmd_policy_show(int argc, char **argv)
+{
+	static const char doc[] =
+		"The policy the running agent uses, file by file; with --merged, the merged result "
+		"and where each piece came from; with --offline (or --policy, --no-default-policy), "
+		"that of the built-in default and these files, without an agent.";
+	struct argp ap = { show_options, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct ctl_args a = { 0 };
+	int code = parse_args(&ap, "policy show", argc, argv, &a);
+	json_t *p, *src;
+	size_t i;
+
+	if (code)
+		return code;
+	if (a.offline)
+		return vg_cmd_policy_show_files(a.paths, a.n_paths, a.no_default);
+	if (a.merged && a.json) {
+		vg_err("--merged prints YAML: leave out --json");
+		return 2;
+	}
+	p = ask_json("policy", &a, &code);
+	if (p && a.merged) {
+		code = show_merged(p);
+	} else if (p && !a.json) {
 		printf("# generation %lld, %lld rules\n", (long long)num(p, "generation"),
 		       (long long)num(p, "rules"));
 		json_array_foreach(json_object_get(p, "sources"), i, src) {

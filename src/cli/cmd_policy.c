@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "agent/policy_source.h"
 #include "cli/commands.h"
 #include "lib/log.h"
 #include "policy/policy.h"
@@ -19,9 +20,10 @@ struct policy_args {
 	bool quiet;			/* no warnings */
 	bool markdown;			/* policy fields */
 	bool need_paths;
+	bool no_default;		/* the files alone, not on the built-in default */
 };
 
-enum { OPT_EVENTS = 'e', OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_MARKDOWN = 0x100 };
+enum { OPT_EVENTS = 'e', OPT_QUIET = 'q', OPT_VERBOSE = 'v', OPT_MARKDOWN = 0x100, OPT_NO_DEFAULT };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -40,14 +42,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MARKDOWN:
 		a->markdown = true;
 		break;
+	case OPT_NO_DEFAULT:
+		a->no_default = true;
+		break;
 	case ARGP_KEY_ARG:
 		if (a->n_paths == MAX_POLICY_PATHS)
 			argp_error(state, "at most %d policy paths", MAX_POLICY_PATHS);
 		a->paths[a->n_paths++] = arg;
 		break;
 	case ARGP_KEY_END:
-		if (a->need_paths && !a->n_paths)
-			argp_error(state, "give at least one policy file or directory");
+		if (a->need_paths && a->no_default && !a->n_paths)
+			argp_error(state, "with --no-default-policy, give at least one policy file or directory");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -58,6 +63,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp_option common_opts[] = {
 	{ "quiet", OPT_QUIET, NULL, 0, "Print errors only, not warnings", 0 },
 	{ "verbose", OPT_VERBOSE, NULL, 0, "Debug logging", 0 },
+	{ "no-default-policy", OPT_NO_DEFAULT, NULL, 0,
+	  "The files alone, as vigil run --no-default-policy (default: on the built-in policy)", 0 },
 	{ 0 },
 };
 
@@ -66,6 +73,8 @@ static const struct argp_option test_opts[] = {
 	  "Recorded events, one JSON object per line (vigil trace ... --json); - for stdin", 0 },
 	{ "quiet", OPT_QUIET, NULL, 0, "Print errors only, not warnings", 0 },
 	{ "verbose", OPT_VERBOSE, NULL, 0, "Debug logging", 0 },
+	{ "no-default-policy", OPT_NO_DEFAULT, NULL, 0,
+	  "The files alone, as vigil run --no-default-policy (default: on the built-in policy)", 0 },
 	{ 0 },
 };
 
@@ -105,6 +114,9 @@ static struct vg_policy *load(const struct policy_args *a)
 	/* As root, check what the agent would load, ownership included. */
 	if (geteuid() == 0)
 		vg_policy_require_root_owned(p);
+	/* As the agent does: the built-in default first, the files tune it. */
+	if (!a->no_default)
+		err = vg_policy_source_add_default(p);
 	for (i_path = 0; i_path < a->n_paths && err != -ENOMEM; i_path++)
 		err = vg_policy_add_path(p, a->paths[i_path]);
 	/* Compile even after load errors: one run reports every problem. */
@@ -123,11 +135,54 @@ static struct vg_policy *load(const struct policy_args *a)
 	return p;
 }
 
+int vg_cmd_policy_show_compiled(struct vg_policy *p, int err)
+{
+	const struct vg_diag *d;
+	size_t n, i;
+
+	if (!err)
+		err = vg_policy_compile(p);
+	d = p ? vg_policy_diags(p, &n) : NULL;
+	for (i = 0; d && i < n; i++)
+		if (d[i].error)
+			fprintf(stderr, "%s\n", d[i].text);
+	if (err || vg_policy_n_errors(p)) {
+		if (err == -ENOMEM)
+			vg_err("out of memory loading the policy");
+		vg_policy_free(p);
+		return 1;
+	}
+	vg_policy_show(p, stdout);
+	vg_policy_free(p);
+	return 0;
+}
+
+int vg_cmd_policy_show_files(const char *const *paths, int n_paths, bool no_default)
+{
+	struct policy_args a = { .n_paths = n_paths, .no_default = no_default, .quiet = true };
+	struct vg_policy *p;
+	int i;
+
+	if (no_default && !n_paths) {
+		fprintf(stderr, "vigil policy show: with --no-default-policy, give --policy PATH\n");
+		return 2;
+	}
+	for (i = 0; i < n_paths; i++)
+		a.paths[i] = paths[i];
+	p = load(&a);
+	if (!p)
+		return 1;
+	vg_policy_show(p, stdout);
+	vg_policy_free(p);
+	return 0;
+}
+
 int vg_cmd_policy_check(int argc, char **argv)
 {
 	static const struct argp ap = {
-		common_opts, parse_opt, "FILE|DIR...",
-		"Validate policy files: syntax, fields, types, lists and macros.\n"
+		common_opts, parse_opt, "[FILE|DIR...]",
+		"Validate policy files, loaded on the built-in default as the agent loads them: "
+		"syntax, fields, types, lists, macros and their changes.\n"
 		"Exit status: 0 valid, 1 invalid, 2 usage error.\n"
 		"\v"
 		"EXAMPLES:\n"
@@ -154,7 +209,7 @@ int vg_cmd_policy_check(int argc, char **argv)
 int vg_cmd_policy_test(int argc, char **argv)
 {
 	static const struct argp ap = {
-		test_opts, parse_opt, "FILE|DIR...",
+		test_opts, parse_opt, "[FILE|DIR...]",
 		"Replay recorded events through the rules, offline and without root; print one "
 		"JSON alert per line on stdout and a summary on stderr.\n"
 		"\v"
@@ -207,7 +262,7 @@ int vg_cmd_policy_test(int argc, char **argv)
 int vg_cmd_policy_explain(int argc, char **argv)
 {
 	static const struct argp ap = {
-		common_opts, parse_opt, "FILE|DIR...",
+		common_opts, parse_opt, "[FILE|DIR...]",
 		"Show what each sensor will filter in the kernel for these rules, and what is left "
 		"to user space.\n"
 		"\v"

@@ -58,7 +58,9 @@ struct run_state {
 
 static const char doc[] =
 	"Run the vigil agent: every sensor this kernel allows, the policy and its actions.\v"
-	"Without --policy the built-in default policy (policy/default.yaml) is used.\n"
+	"The built-in default policy (policy/default.yaml, policy/containers.yaml) is loaded\n"
+	"first; --policy files extend and tune it (docs/policy.md, \"Tuning\"), and\n"
+	"--no-default-policy leaves it out.\n"
 	"SIGHUP, a change to a policy file, or `vigil reload` reloads the policy; the\n"
 	"new one runs in shadow for the canary window (--canary-window) before it acts,\n"
 	"and a policy that fails to load, or a health gate, leaves the running one in place.\n\n"
@@ -75,7 +77,7 @@ static const char doc[] =
 	"  vigil run --config /etc/vigil/vigil.yaml\n";
 
 enum { OPT_ALERTS_ONLY = 1000, OPT_EVENTS, OPT_METRICS, OPT_SOCKET, OPT_STORM_BURST,
-       OPT_STORM_WINDOW, OPT_MAX_OVERHEAD };
+       OPT_STORM_WINDOW, OPT_MAX_OVERHEAD, OPT_NO_DEFAULT };
 
 #define DEFAULT_MAX_OVERHEAD_PCT 5.0
 
@@ -84,7 +86,10 @@ enum { OPT_ALERTS_ONLY = 1000, OPT_EVENTS, OPT_METRICS, OPT_SOCKET, OPT_STORM_BU
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
-	{ "policy", 'p', "PATH", 0, "policy file or directory (repeatable)", 0 },
+	{ "policy", 'p', "PATH", 0,
+	  "policy file or directory (repeatable), loaded on top of the built-in default", 0 },
+	{ "no-default-policy", OPT_NO_DEFAULT, NULL, 0,
+	  "start from no rules: the --policy files alone", 0 },
 	{ "events", OPT_EVENTS, NULL, 0, "print every event as well as the alerts", 0 },
 	{ "alerts-only", OPT_ALERTS_ONLY, NULL, 0, "print alerts only (the default)", 0 },
 	{ "metrics", OPT_METRICS, "ADDR", 0,
@@ -141,6 +146,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case OPT_SOCKET:
 		a->socket = arg;
+		break;
+	case OPT_NO_DEFAULT:
+		a->safe.policy.no_default_policy = true;
 		break;
 	case OPT_STORM_BURST:
 		if (vg_parse_u32(arg, &a->storm_burst))
@@ -285,6 +293,7 @@ static int merge_config(struct run_args *a)
 	if (!a->n_policy)
 		a->n_policy = c->n_policy;
 	a->json |= c->json == 1;
+	a->safe.policy.no_default_policy |= c->no_default_policy;
 	a->events |= c->events == 1;
 	if (!a->socket && c->socket[0])
 		a->socket = c->socket;

@@ -30,6 +30,12 @@ int vg_cmd_policy_show(int argc, char **argv);
 int vg_cmd_status(int argc, char **argv);	/* cmd_ctl.c: ask the running agent */
 int vg_cmd_reload(int argc, char **argv);
 
+struct vg_policy;
+/* cmd_policy.c, for policy show: compile (unless @err) and print merged; exit status. Frees @p. */
+int vg_cmd_policy_show_compiled(struct vg_policy *p, int err);
+/* The built-in default (unless @no_default) and @paths, merged and printed; exit status. */
+int vg_cmd_policy_show_files(const char *const *paths, int n_paths, bool no_default);
+
 /*
  * The default case of a command's argp parser: -v (--verbose) turns on
  * debug logs, libbpf's and the verifier's included; an operand where the

@@ -197,9 +197,9 @@ static int load_key(struct cfg_file *f, yaml_node_t *k, yaml_node_t *v)
 		return 0;
 	}
 	if (strcmp(ks, "json") && strcmp(ks, "events") && strcmp(ks, "alerts_only") &&
-	    strcmp(ks, "bpf_stats"))
-		return fail_at(f, k, "unknown key '%s' (outputs, policy, metrics, socket, json, "
-			       "events, bpf_stats)", ks);
+	    strcmp(ks, "bpf_stats") && strcmp(ks, "no_default_policy"))
+		return fail_at(f, k, "unknown key '%s' (outputs, policy, no_default_policy, metrics, "
+			       "socket, json, events, bpf_stats)", ks);
 	err = bool_of(f, v, &b);
 	if (err)
 		return err;
@@ -209,6 +209,8 @@ static int load_key(struct cfg_file *f, yaml_node_t *k, yaml_node_t *v)
 		c->events = b;
 	else if (!strcmp(ks, "alerts_only"))	/* the older spelling of events: false */
 		c->events = !b;
+	else if (!strcmp(ks, "no_default_policy"))
+		c->no_default_policy = b;
 	else
 		c->bpf_stats |= b;
 	return 0;

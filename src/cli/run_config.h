@@ -27,6 +27,7 @@ struct vg_run_config {
 	char policy[VG_CONFIG_MAX_POLICY][256];
 	size_t n_policy;
 	int json, events;		/* -1: not in the file */
+	bool no_default_policy;		/* no_default_policy: true */
 };
 
 extern const struct argp vg_run_config_argp;

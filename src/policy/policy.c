@@ -13,6 +13,7 @@
 #include "policy/policy.h"
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
+#include "policy/policy_merge.h"
 #include "policy/policy_model.h"
 #include "policy/policy_threshold.h"
 #include "policy/policy_yaml.h"
@@ -393,8 +394,8 @@ int vg_policy_compile(struct vg_policy *p)
 				vg_diag_at(p, true, r->pos, NULL, "rule '%s' has no event", r->name);
 			continue;
 		}
-		if (r->has_cond)
-			r->cond = vg_expr_compile(p, r);
+		if (r->has_cond || r->excs)
+			r->cond = vg_expr_compile(p, r, vg_merge_rule_ast(p, r));
 		else {
 			r->cond = vg_arena_alloc(&p->arena, sizeof(*r->cond));
 			if (r->cond) {
@@ -435,5 +436,7 @@ int vg_policy_compile(struct vg_policy *p)
 	err = vg_index_build(p);
 	if (!err)
 		err = vg_prefilter_build(p);
+	if (!err)
+		err = vg_merge_check_actions(p);
 	return err;
 }

@@ -15,6 +15,7 @@
 #define VIGIL_POLICY_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "policy/policy_eval.h"
 #include "policy/policy_explain.h"
 #include "policy/policy_filter.h"
@@ -44,6 +45,9 @@ int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text
 
 /* Type-checks and compiles everything added. 0, or -EINVAL if any error was reported. */
 int vg_policy_compile(struct vg_policy *p);
+
+/* The merged policy as YAML, with where each definition and change came from (policy_show.c). */
+void vg_policy_show(const struct vg_policy *p, FILE *out);
 
 const struct vg_diag *vg_policy_diags(const struct vg_policy *p, size_t *n);
 size_t vg_policy_n_errors(const struct vg_policy *p);

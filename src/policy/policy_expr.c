@@ -622,6 +622,9 @@ static struct node *compile_ast(struct vg_policy *p, struct vg_rule *r, const st
 	case AST_REF:
 		n = compile_ref(p, r, a, s);
 		break;
+	case AST_SCOPE:
+		n = compile_ast(p, r, a->l, a->src);
+		break;
 	}
 	p->depth--;
 	vg_ptrvec_free(&kids);
@@ -709,10 +712,8 @@ static void warn_never(struct vg_policy *p, struct vg_rule *r)
 	}
 }
 
-struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r)
+struct node *vg_expr_compile(struct vg_policy *p, struct vg_rule *r, struct ast *a)
 {
-	struct ast *a = vg_expr_parse(p, &r->cond_src);
-
 	if (!a)
 		return NULL;
 	p->n_macro_stack = 0;

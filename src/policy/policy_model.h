@@ -50,7 +50,8 @@ struct operand {
 	char *unq;		/* unescaped text of a quoted operand */
 };
 
-enum ast_kind { AST_AND, AST_OR, AST_NOT, AST_CMP, AST_REF };
+/* SCOPE: l with its offsets in src, another scalar (appends, exceptions: policy_merge.c) */
+enum ast_kind { AST_AND, AST_OR, AST_NOT, AST_CMP, AST_REF, AST_SCOPE };
 
 struct ast {
 	enum ast_kind kind;
@@ -64,14 +65,46 @@ struct ast {
 	struct operand *ops;
 	size_t n_ops;
 	bool list_syntax;		/* operands were given in parentheses */
+	const struct src_scalar *src;	/* SCOPE */
+};
+
+/* A later file's change to a definition, for 'vigil policy show' (policy_merge.c). */
+struct change {
+	struct pos pos;
+	const char *what;		/* "append", "severity", ... */
+	struct change *next;		/* the one before: newest first */
+	/* a condition's append or replacement, to print the result */
+	const struct src_scalar *cond;
+	size_t rest;			/* where the appended condition starts in cond */
+	enum ast_kind join;		/* AST_AND, AST_OR; AST_REF: replaced */
+};
+
+/* One per-rule exception: the rule's condition gets 'and not (ast)' (policy_merge.c). */
+struct exc_value {
+	struct src_scalar *items;	/* one scalar, or the items of a sequence */
+	size_t n_items;
+	bool seq;
+};
+
+struct rule_exception {
+	const char *name;
+	struct pos pos;
+	struct src_scalar *fields;
+	enum op *comps;
+	size_t n_fields;
+	struct exc_value *values;	/* n_tuples rows of n_fields */
+	size_t n_tuples;
+	struct ast *ast;		/* OR of the tuples, each an AND of comparisons */
+	struct rule_exception *next;
 };
 
 /* ---- definitions ---- */
 struct list_def {
 	const char *name;
 	struct src_scalar *items;	/* each item with its own position */
-	size_t n_items;
+	size_t n_items, cap;		/* cap: room in items, for appends */
 	struct pos pos;
+	struct change *changes;
 	int state;			/* 1 while being expanded: cycle detection */
 };
 
@@ -81,6 +114,8 @@ struct macro_def {
 	struct ast *ast;		/* NULL when it did not parse */
 	struct pos pos;
 	bool visiting;
+	bool composed;			/* ast joins scopes (appends): policy_merge.c */
+	struct change *changes;
 };
 
 /* ---- compiled matchers ---- */
@@ -158,6 +193,11 @@ struct vg_rule {
 	struct src_scalar out_src;
 	bool has_out;
 	struct src_scalar *thr_key_src;
+	/* tuning by later files (policy_merge.c) */
+	struct ast *cond_ast;		/* joined with appends; NULL: parse cond_src */
+	bool cond_bad;			/* its syntax error is already reported */
+	struct rule_exception *excs, **excs_tail;
+	struct change *changes;
 	uint64_t seen_gen;		/* candidate de-duplication in vg_policy_eval() */
 };
 

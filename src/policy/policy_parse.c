@@ -359,3 +359,36 @@ struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s)
 	}
 	return a;
 }
+
+/*
+ * An append: "and COND" or "or COND". Sets @join to AST_AND or AST_OR and
+ * @rest to where COND starts; NULL after reporting.
+ */
+struct ast *vg_expr_parse_tail(struct vg_policy *p, const struct src_scalar *s,
+			       enum ast_kind *join, size_t *rest)
+{
+	struct parser ps = { .p = p, .s = s };
+	struct ast *a;
+	char buf[64];
+
+	if (s->len > VG_POLICY_MAX_CONDITION_BYTES)
+		return fail(&ps, 0, "name its parts as macros, or put values in a list",
+			    "condition is longer than %d bytes", VG_POLICY_MAX_CONDITION_BYTES);
+	next(&ps);
+	if (!is_kw(&ps, "and") && !is_kw(&ps, "or"))
+		return fail(&ps, ps.t.off, "e.g. append: and not process.name = make",
+			    "an append starts with 'and' or 'or', found %s",
+			    tok_desc(&ps, buf, sizeof(buf)));
+	*join = is_kw(&ps, "and") ? AST_AND : AST_OR;
+	next(&ps);
+	*rest = ps.t.off;
+	if (ps.t.kind == T_END)
+		return fail(&ps, ps.t.off, NULL, "nothing after '%s'", *join == AST_AND ? "and" : "or");
+	a = parse_or(&ps);
+	if (a && ps.t.kind != T_END)
+		return fail(&ps, ps.t.off, ps.t.kind == T_RPAREN ? "remove it or add the missing '('" :
+			    "join conditions with 'and' or 'or'",
+			    ps.t.kind == T_RPAREN ? "unbalanced ')'" : "unexpected %s",
+			    tok_desc(&ps, buf, sizeof(buf)));
+	return a;
+}

@@ -5,117 +5,13 @@
 #include <string.h>
 #include <yaml.h>
 #include "policy/policy_diag.h"
+#include "policy/policy_merge.h"
 #include "policy/policy_model.h"
+#include "policy/policy_override.h"
 #include "policy/policy_threshold.h"
 #include "policy/policy_parse.h"
+#include "policy/policy_ydoc.h"
 #include "policy/policy_yaml.h"
-
-struct ydoc {
-	struct vg_policy *p;
-	yaml_document_t *doc;
-	const char *file;
-	const char *src;
-	size_t len;
-	/* libyaml counts marks in characters; byte offsets of every
-	 * CHARS_PER_STEP-th character make each lookup a short walk. */
-	size_t *step_bytes;
-	size_t n_steps;
-};
-
-#define CHARS_PER_STEP 64
-
-static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
-{
-	struct pos pos = { y->file, 0, 0 };
-
-	if (n) {
-		pos.line = n->start_mark.line + 1;
-		pos.col = n->start_mark.column + 1;
-	}
-	return pos;
-}
-
-static bool is_utf8_lead(unsigned char c)
-{
-	return (c & 0xc0) != 0x80;
-}
-
-/* One pass over the source, so that resolving every mark stays linear. */
-static int index_chars(struct ydoc *y)
-{
-	size_t i, chars = 0, n = 0;
-
-	for (i = 0; i < y->len; i++)
-		chars += is_utf8_lead(y->src[i]);
-	y->step_bytes = malloc((chars / CHARS_PER_STEP + 1) * sizeof(size_t));
-	if (!y->step_bytes)
-		return -ENOMEM;
-	for (i = 0, chars = 0; i < y->len; i++) {
-		if (!is_utf8_lead(y->src[i]))
-			continue;
-		if (chars++ % CHARS_PER_STEP == 0)
-			y->step_bytes[n++] = i;
-	}
-	y->n_steps = n;
-	return 0;
-}
-
-/* Byte offset of a libyaml mark, whose index counts characters. */
-static size_t mark_index(const struct ydoc *y, const yaml_mark_t *m)
-{
-	size_t step = m->index / CHARS_PER_STEP, i = 0, chars = 0;
-
-	if (step < y->n_steps)
-		i = y->step_bytes[step], chars = step * CHARS_PER_STEP;
-	while (i < y->len && chars < m->index) {
-		i++;
-		while (i < y->len && !is_utf8_lead(y->src[i]))
-			i++;
-		chars++;
-	}
-	return i;
-}
-
-static bool is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
-static int to_scalar(struct ydoc *y, const yaml_node_t *n, struct src_scalar *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->file = y->file;
-	s->src = y->src;
-	s->src_len = y->len;
-	s->len = n->data.scalar.length;
-	s->val = vg_arena_strndup(&y->p->arena, (const char *)n->data.scalar.value, s->len);
-	if (!s->val)
-		return -ENOMEM;
-	s->line = n->start_mark.line + 1;
-	s->col = n->start_mark.column + 1;
-	s->start = mark_index(y, &n->start_mark);
-	switch (n->data.scalar.style) {
-	case YAML_SINGLE_QUOTED_SCALAR_STYLE: s->style = SC_SQUOTE; break;
-	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: s->style = SC_DQUOTE; break;
-	case YAML_LITERAL_SCALAR_STYLE:
-	case YAML_FOLDED_SCALAR_STYLE: s->style = SC_BLOCK; break;
-	default: s->style = SC_PLAIN; break;
-	}
-	return 0;
-}
-
-static const char *scalar_str(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static bool expect(struct ydoc *y, const yaml_node_t *n, yaml_node_type_t t, const char *what)
-{
-	if (n && n->type == t)
-		return true;
-	vg_diag_at(y->p, true, node_pos(y, n), NULL, "%s", what);
-	return false;
-}
 
 static bool is_ident(const char *s)
 {
@@ -137,11 +33,6 @@ static bool check_name(struct ydoc *y, const yaml_node_t *k, const char *what)
 	return false;
 }
 
-static void dup_hint(char *hint, size_t size, struct pos first)
-{
-	snprintf(hint, size, "first defined at %s:%d:%d", first.file, first.line, first.col);
-}
-
 static int load_lists(struct ydoc *y, const yaml_node_t *map)
 {
 	yaml_node_pair_t *pr;
@@ -160,13 +51,19 @@ static int load_lists(struct ydoc *y, const yaml_node_t *map)
 		if (!expect(y, k, YAML_SCALAR_NODE, "a list name is a string") ||
 		    !check_name(y, k, "list"))
 			continue;
+		if (v && v->type == YAML_MAPPING_NODE) {
+			if (vg_yaml_list_change(y, k, v))
+				return -ENOMEM;
+			continue;
+		}
 		if (!expect(y, v, YAML_SEQUENCE_NODE, "a list is a sequence: [a, b, c]"))
 			continue;
 		slot = vg_strmap_get(&y->p->lists, scalar_str(k), strlen(scalar_str(k)), true);
 		if (!slot)
 			return -ENOMEM;
 		if (slot->val) {
-			dup_hint(hint, sizeof(hint), ((struct list_def *)slot->val)->pos);
+			vg_yaml_redefine_hint(hint, sizeof(hint), ((struct list_def *)slot->val)->pos,
+					      "NAME: {append: [...]} or {replace: [...]}");
 			vg_diag_at(y->p, true, node_pos(y, k), hint, "list '%s' is already defined",
 				scalar_str(k));
 			continue;
@@ -192,6 +89,7 @@ static int load_lists(struct ydoc *y, const yaml_node_t *map)
 			i++;
 		}
 		l->n_items = i;
+		l->cap = v->data.sequence.items.top - v->data.sequence.items.start + 1;
 	}
 	return 0;
 }
@@ -212,13 +110,19 @@ static int load_macros(struct ydoc *y, const yaml_node_t *map)
 		if (!expect(y, k, YAML_SCALAR_NODE, "a macro name is a string") ||
 		    !check_name(y, k, "macro"))
 			continue;
+		if (v && v->type == YAML_MAPPING_NODE) {
+			if (vg_yaml_macro_change(y, k, v))
+				return -ENOMEM;
+			continue;
+		}
 		if (!expect(y, v, YAML_SCALAR_NODE, "a macro is a condition string"))
 			continue;
 		slot = vg_strmap_get(&y->p->macros, scalar_str(k), strlen(scalar_str(k)), true);
 		if (!slot)
 			return -ENOMEM;
 		if (slot->val) {
-			dup_hint(hint, sizeof(hint), ((struct macro_def *)slot->val)->pos);
+			vg_yaml_redefine_hint(hint, sizeof(hint), ((struct macro_def *)slot->val)->pos,
+					      "NAME: {append: and|or COND} or {replace: COND}");
 			vg_diag_at(y->p, true, node_pos(y, k), hint, "macro '%s' is already defined",
 				scalar_str(k));
 			continue;
@@ -462,7 +366,7 @@ static int load_threshold(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 
 static const char *const rule_keys[] = { "name", "description", "event", "condition", "severity",
 					 "tags", "output", "action", "mode", "throttle", "threshold",
-					 "enabled" };
+					 "enabled", "override", "append", "exceptions" };
 #define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
 static int load_tags(struct ydoc *y, struct vg_rule *r, yaml_node_t *val)
@@ -503,7 +407,8 @@ static void unknown_rule_key(struct ydoc *y, yaml_node_t *k, const char *key)
 		snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
 	else
 		snprintf(hint, sizeof(hint), "rule keys are name, description, event, "
-			 "condition, severity, tags, output, action, mode, throttle, enabled");
+			 "condition, severity, tags, output, action, mode, throttle, enabled, "
+			 "override, append, exceptions");
 	vg_diag_at(y->p, true, node_pos(y, k), hint, "unknown rule key '%s'", key);
 }
 
@@ -594,7 +499,8 @@ static int add_rule(struct ydoc *y, struct vg_rule *r, yaml_node_t *name, yaml_n
 	if (!slot)
 		return -ENOMEM;
 	if (slot->val) {
-		dup_hint(hint, sizeof(hint), ((struct vg_rule *)slot->val)->pos);
+		vg_yaml_redefine_hint(hint, sizeof(hint), ((struct vg_rule *)slot->val)->pos,
+				      "'- override: NAME' with the keys to change");
 		vg_diag_at(p, true, r->pos, hint, "duplicate rule name '%s'", r->name);
 		return 0;
 	}
@@ -605,6 +511,7 @@ static int add_rule(struct ydoc *y, struct vg_rule *r, yaml_node_t *name, yaml_n
 static int load_rule(struct ydoc *y, yaml_node_t *map)
 {
 	yaml_node_t *name = NULL, *event = NULL;
+	struct rule_patch rp = { 0 };
 	yaml_node_pair_t *pr;
 	struct vg_rule *r;
 	int err;
@@ -623,11 +530,19 @@ static int load_rule(struct ydoc *y, yaml_node_t *map)
 
 		if (!expect(y, k, YAML_SCALAR_NODE, "rule keys are words"))
 			continue;
-		err = load_rule_key(y, r, k, val, &name, &event);
-		if (err)
+		err = vg_yaml_patch_key(y, &rp, k, val);
+		if (!err)
+			err = load_rule_key(y, r, k, val, &name, &event);
+		if (err < 0)
 			return err;
 	}
-	return add_rule(y, r, name, event);
+	if (rp.target)
+		return vg_yaml_override(y, r, &rp, name, event);
+	if (rp.has_app)
+		vg_diag_at(y->p, true, vg_scalar_pos(&rp.app, 0), "write '- override: NAME' to change a rule",
+			   "append changes an existing rule: this entry has no override");
+	err = add_rule(y, r, name, event);
+	return err || !rp.excs || !r->name ? err : vg_merge_exceptions(y->p, r, rp.excs);
 }
 
 /*
@@ -734,7 +649,7 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 	yaml_document_t doc;
 	int err = 0;
 
-	if (index_chars(&y))
+	if (vg_ydoc_index_chars(&y))
 		return -ENOMEM;
 	if (!yaml_parser_initialize(&parser)) {
 		free(y.step_bytes);

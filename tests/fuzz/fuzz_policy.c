@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the policy compiler. Any bytes as a policy file: load,
- * compile, and when it compiles, its kernel share and its explanation.
+ * compile, and when it compiles, its kernel share, its explanation and the
+ * merged view (policy show); seeds include appends, overrides, exceptions.
  * Must never crash, leak, hang or pass a bound of policy/policy_limits.h.
  */
 #include <stdint.h>
@@ -26,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vg_policy_kernel_spec(p, false, &spec) == 0)
 			vg_kernel_spec_free(&spec);
 		vg_policy_explain(p, devnull);
+		vg_policy_show(p, devnull);
 	}
 	d = vg_policy_diags(p, &n);
 	(void)d;

@@ -38,6 +38,30 @@ def policies(d):
         shutil.copy(path, os.path.join(d, "repo_" + os.path.basename(path)))
 
 
+# Tuning: a definition then changes to it, in one file (the target loads one).
+TUNING = {
+    "tune_list_macro": "lists:\n  l: [a, b]\nmacros:\n  m: process.name in l\n"
+                       "rules:\n  - name: r\n    event: exec\n    condition: m\n"
+                       "---\nlists:\n  l: {append: [c]}\nmacros:\n  m: {append: or process.pid = 1}\n",
+    "tune_override": "rules:\n  - name: r\n    event: [exec, open]\n    condition: process.pid > 1\n"
+                     "  - override: r\n    severity: low\n    action: alert\n    enabled: false\n"
+                     "  - override: r\n    condition: process.name = x\n    append: and not process.pid = 2\n",
+    "tune_exceptions": "rules:\n  - name: r\n    event: open\n    condition: file.path startswith /etc/\n"
+                       "    exceptions:\n      - name: e\n        fields: [process.name, file.path]\n"
+                       "        comps: [in, startswith]\n        values: [[[a, b], /etc/x], [[c], [/etc/y, /etc/z]]]\n",
+    "tune_errors": "rules:\n  - override: nope\n    append: process.pid\n  - override: r\n"
+                   "lists:\n  l: {prepend: [x]}\nmacros:\n  m: {append: [x]}\n",
+    "tune_chain": "macros:\n  m: process.pid = 0\n" + "".join(
+        "---\nmacros:\n  m: {append: %s process.pid = %d}\n" % ("and" if i % 2 else "or", i)
+        for i in range(300)) + "rules:\n  - name: r\n    event: exec\n    condition: m\n",
+}
+
+
+def tuning(d):
+    for name, text in TUNING.items():
+        write(d, name + ".yaml", text)
+
+
 def replay(d):
     os.makedirs(d, exist_ok=True)
     for path in glob.glob(os.path.join(ROOT, "tests", "policies", "*.jsonl")):
@@ -85,6 +109,7 @@ def records(d):
 def main():
     out = sys.argv[1]
     policies(os.path.join(out, "fuzz_policy"))
+    tuning(os.path.join(out, "fuzz_policy"))
     replay(os.path.join(out, "fuzz_replay"))
     dns(os.path.join(out, "fuzz_dns"))
     records(os.path.join(out, "fuzz_record"))

@@ -15,8 +15,8 @@ from vigil_test import ROOT, VigilTestCase, new_socket_path
 
 FILES = [
     "/usr/sbin/vigil",
-    "/etc/vigil/policy.d/default.yaml",
-    "/etc/vigil/policy.d/containers.yaml",
+    "/etc/vigil/policy.d/local.yaml",
+    "/usr/share/doc/vigil/policy/default.yaml",
     "/etc/vigil/vigil.yaml",
     "/lib/systemd/system/vigil.service",
     "/usr/share/man/man8/vigil.8.gz",
@@ -25,8 +25,7 @@ FILES = [
     "/usr/share/man/man8/vigil-policy-show.8.gz",
     "/usr/share/bash-completion/completions/vigil",
 ]
-CONFFILES = ["/etc/vigil/policy.d/default.yaml", "/etc/vigil/policy.d/containers.yaml",
-             "/etc/vigil/vigil.yaml"]
+CONFFILES = ["/etc/vigil/policy.d/local.yaml", "/etc/vigil/vigil.yaml"]
 
 
 def installed():
@@ -62,10 +61,17 @@ class DebTest(VigilTestCase):
         deb = os.path.join(ROOT, "build", deb[0])
         self.addCleanup(lambda: installed() and run("dpkg", "--purge", "vigil"))
 
+        # An upgrade from a package that shipped the default policy as conffiles in
+        # policy.d: they would define every built-in rule twice, so they go (an
+        # edited one is kept as *.dpkg-bak, which the agent does not load).
+        self.install_old_layout()
         t0 = time.monotonic()
         r = run("dpkg", "-i", deb)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.step("dpkg -i", t0)
+        self.step("dpkg -i (upgrade)", t0)
+        self.assertFalse(os.path.exists("/etc/vigil/policy.d/default.yaml"))
+        self.assertFalse(os.path.exists("/etc/vigil/policy.d/containers.yaml"))
+        self.assertTrue(os.path.exists("/etc/vigil/policy.d/default.yaml.dpkg-bak"))
         for f in FILES:
             self.assertTrue(os.path.isfile(f), f)
             st = os.stat(f)
@@ -90,11 +96,11 @@ class DebTest(VigilTestCase):
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
         # An upgrade (here: the same package again) keeps a local policy edit.
-        with open("/etc/vigil/policy.d/default.yaml", "a") as f:
+        with open("/etc/vigil/policy.d/local.yaml", "a") as f:
             f.write("# local edit\n")
         r = run("dpkg", "-i", "--force-confold", deb)
         self.assertEqual(r.returncode, 0, r.stderr)
-        with open("/etc/vigil/policy.d/default.yaml") as f:
+        with open("/etc/vigil/policy.d/local.yaml") as f:
             self.assertTrue(f.read().endswith("# local edit\n"))
 
         t0 = time.monotonic()
@@ -104,6 +110,32 @@ class DebTest(VigilTestCase):
         for f in FILES:
             self.assertFalse(os.path.exists(f), f)
         self.assertFalse(os.path.exists("/etc/vigil"))
+
+    def install_old_layout(self):
+        """Installs a stand-in for the older package (its conffiles only) and edits one."""
+        root = tempfile.mkdtemp(prefix="vg-olddeb-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, root, True)
+        os.chmod(root, 0o755)
+        for name in ("default.yaml", "containers.yaml"):
+            dst = os.path.join(root, "etc", "vigil", "policy.d", name)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy(os.path.join(ROOT, "policy", name), dst)
+        os.makedirs(os.path.join(root, "DEBIAN"))
+        arch = run("dpkg", "--print-architecture").stdout.strip()   # as make deb's
+        with open(os.path.join(root, "DEBIAN", "control"), "w") as f:
+            f.write("Package: vigil\nVersion: 0.0.1\nArchitecture: %s\n" % arch +
+                    "Maintainer: vigil developers <vigil@localhost>\n"
+                    "Description: the layout before the default policy was built in\n")
+        with open(os.path.join(root, "DEBIAN", "conffiles"), "w") as f:
+            f.write("/etc/vigil/policy.d/default.yaml\n/etc/vigil/policy.d/containers.yaml\n")
+        old = os.path.join(root, "..", os.path.basename(root) + ".deb")
+        self.addCleanup(lambda: os.path.exists(old) and os.unlink(old))
+        r = run("dpkg-deb", "--root-owner-group", "--build", root, old)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run("dpkg", "-i", old)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open("/etc/vigil/policy.d/default.yaml", "a") as f:
+            f.write("# local edit of the old default\n")
 
     def alert_from_installed_agent(self):
         """The installed agent as its unit starts it, with a notify socket like systemd's."""
@@ -137,7 +169,7 @@ class DebTest(VigilTestCase):
         self.step("exec from /tmp until its alert is written", t0)
         status = run("/usr/sbin/vigil", "status", "--socket", sock)
         self.assertEqual(status.returncode, 0, status.stderr)
-        self.assertIn("from /etc/vigil/policy.d", status.stdout)
+        self.assertIn("from built-in default, /etc/vigil/policy.d", status.stdout)
         agent.terminate()
         self.assertEqual(agent.wait(timeout=30), 0)
         out.seek(0)

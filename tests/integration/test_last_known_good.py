@@ -8,7 +8,7 @@ import subprocess
 import time
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import VIGIL, Tracer
+from vigil_test import VIGIL, Tracer, alerts, get
 
 
 class LastKnownGoodTest(SafeChangeCase):
@@ -31,7 +31,8 @@ class LastKnownGoodTest(SafeChangeCase):
 
     def start_and_kill(self):
         err = open(self.path("killed.err"), "w+")
-        p = subprocess.Popen([VIGIL, "run", "--policy", self.pdir, "--alerts-only", "--json",
+        p = subprocess.Popen([VIGIL, "run", "--no-default-policy", "--policy", self.pdir,
+                              "--alerts-only", "--json",
                               "--canary-window", "60", "--state-dir", self.state],
                              stdout=subprocess.DEVNULL, stderr=err)
         try:
@@ -75,3 +76,35 @@ class LastKnownGoodTest(SafeChangeCase):
             self.assertIn("the configured policy cannot be loaded: starting with the last-known-good",
                           self.stderr(t))
             self.fires(t, "good_rule", self.marker)
+
+
+class LastKnownGoodOnDefaultTest(SafeChangeCase):
+    """The last-known-good store keeps the merged policy whole: the built-in
+    default's text with the tuning files on top (docs/policy.md)."""
+
+    def test_fallback_restores_the_default_and_its_tuning(self):
+        state, pdir = self.path("state"), self.path("policy.d")
+        os.mkdir(pdir, 0o755)
+        main = os.path.join(pdir, "main.yaml")
+        self.write(main, "rules:\n  - override: exec_from_writable_dir\n    exceptions:\n"
+                         "      - {name: marker, fields: [process.executable.path], values: [[%s]]}\n"
+                         % self.marker)
+        other = self.program("other")
+
+        def agent(window):
+            return Tracer("run", "--policy", pdir, "--alerts-only", "--canary-window", str(window),
+                          "--state-dir", state, default_policy=True)
+
+        with agent(1) as t:
+            self.wait_stderr(t, "last-known-good: saved")
+        stored = sorted(os.listdir(os.path.join(state, "lkg")))
+        self.assertIn("0000-default.yaml", stored)
+        self.write(main, "rules: [\n")
+        with agent(60) as t:
+            self.assertIn("starting with the last-known-good", self.stderr(t))
+            subprocess.run([self.marker])
+            self.fires(t, "exec_from_writable_dir", other)    # the default's rule
+            t.stop(settle=1.0)
+        paths = [get(a, "process.executable.path") for a in alerts(t.events, "exec_from_writable_dir")]
+        self.assertIn(other, paths)
+        self.assertNotIn(self.marker, paths, "the tuning file's exception came back too")

@@ -458,7 +458,8 @@ class ConfigFileTest(OutputCase):
 
     def test_outputs_from_the_config_file(self):
         out = os.path.join(self.dir, "from-config.json")
-        cfg = self.write_config("policy: %s\noutputs:\n  - type: file\n    path: %s\n"
+        cfg = self.write_config("policy: %s\nno_default_policy: true\n"
+                                "outputs:\n  - type: file\n    path: %s\n"
                                 "    min_severity: high\n" % (self.policy, out))
         with Tracer("run", "--config", cfg, "--alerts-only"):
             pid = self.mark("high")[0]

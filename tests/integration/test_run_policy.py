@@ -165,7 +165,8 @@ rules:
         err_path = os.path.join(self.dir, "stderr")
         with open(err_path, "w") as err:
             # A reload acts at once (no canary window), with a state dir of its own.
-            p = subprocess.Popen([VIGIL, "run", "--policy", self.policy, "--alerts-only",
+            p = subprocess.Popen([VIGIL, "run", "--no-default-policy", "--policy", self.policy,
+                                  "--alerts-only",
                                   "--canary-window", "0",
                                   "--state-dir", os.path.join(self.dir, "state")],
                                  stdout=subprocess.DEVNULL, stderr=err)
@@ -210,7 +211,7 @@ rules:
     def test_invalid_policy_at_start_is_refused_with_position(self):
         with open(self.policy, "w") as f:
             f.write("rules:\n  - name: x\n    event: exec\n    condition: process.exe = 1\n")
-        res = subprocess.run([VIGIL, "run", "--policy", self.policy,
+        res = subprocess.run([VIGIL, "run", "--no-default-policy", "--policy", self.policy,
                               "--state-dir", os.path.join(self.dir, "state")],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         self.assertEqual(res.returncode, 1)

@@ -93,7 +93,8 @@ class SelfDefenseTest(SafeChangeCase):
 
     def test_sigkill_is_reported_by_the_next_start(self):
         state = self.path("state")
-        p = subprocess.Popen([VIGIL, "run", "--policy", self.pdir, "--alerts-only", "--json",
+        p = subprocess.Popen([VIGIL, "run", "--no-default-policy", "--policy", self.pdir,
+                              "--alerts-only", "--json",
                               "--state-dir", state], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
         try:

@@ -147,7 +147,8 @@ class ControlSocketTest(ServiceCase):
     def test_second_agent_refused_naming_the_pid(self):
         with Tracer("run", "--policy", self.policy) as t:
             start = time.monotonic()
-            r = subprocess.run([VIGIL, "run", "--policy", self.policy, "--socket", t.socket],
+            r = subprocess.run([VIGIL, "run", "--no-default-policy", "--policy", self.policy,
+                                "--socket", t.socket],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                timeout=30)
             took = time.monotonic() - start

@@ -8,7 +8,7 @@ import signal
 import subprocess
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import Tracer
+from vigil_test import Tracer, alerts, get
 
 NOBODY = 65534
 
@@ -136,3 +136,30 @@ class SignedPolicyTest(SafeChangeCase):
             t.proc.send_signal(signal.SIGHUP)
             self.wait_stderr(t, "policy reloaded")
             self.fires(t, "wave_rule", self.marker)
+
+
+class BundleOnDefaultTest(SafeChangeCase):
+    """A bundle is the user's part: the agent loads the built-in default
+    under it (docs/policy.md, "Tuning the default"), so a bundle can tune
+    the default's rules; --no-default-policy runs the bundle alone."""
+
+    TUNING = ("rules:\n  - override: exec_from_writable_dir\n    exceptions:\n"
+              "      - {name: marker, fields: [process.executable.path], values: [[%s]]}\n")
+
+    def test_bundle_tunes_the_default(self):
+        other = self.program("other")
+        self.sign(self.TUNING % self.marker, 1)
+        res = self.vigil("policy", "verify", "--trusted-keys", self.keys, self.bundle)
+        self.assertIn("verified: version 1", res.stdout)
+        res = self.vigil("policy", "verify", "--trusted-keys", self.keys, "--no-default-policy",
+                         self.bundle, check=False)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("cannot change undefined rule 'exec_from_writable_dir'", res.stderr)
+        with Tracer("run", "--policy", self.bundle, "--trusted-keys", self.keys, "--alerts-only",
+                    default_policy=True) as t:
+            subprocess.run([self.marker])
+            self.fires(t, "exec_from_writable_dir", other)   # the default's rule, under the bundle
+            t.stop(settle=1.0)
+        paths = [get(a, "process.executable.path") for a in alerts(t.events, "exec_from_writable_dir")]
+        self.assertIn(other, paths)
+        self.assertNotIn(self.marker, paths, "the bundle's exception")

@@ -61,10 +61,16 @@ def helper(name):
 class Tracer:
     """Runs `vigil ARGS --json` for the duration of a with-block."""
 
-    def __init__(self, *args, json_output=True, ready_timeout=30, extra_env=None):
+    def __init__(self, *args, json_output=True, ready_timeout=30, extra_env=None,
+                 default_policy=False):
         self.args = [VIGIL, *args]
         self.state_dir = None
         if args and args[0] == "run":
+            # --policy files extend the built-in default; a test that gives
+            # its own rules means them alone (counts its alerts), unless it
+            # asks for the default underneath (default_policy=True).
+            if "--policy" in args and not default_policy and "--no-default-policy" not in args:
+                self.args.append("--no-default-policy")
             # A test that does not test the canary wants a new policy to act
             # at once, and its own last-known-good store and crash journal.
             if not any(a.startswith("--canary-window") for a in args):

@@ -101,7 +101,7 @@ class KustomizeTest(unittest.TestCase):
         docs = {d["kind"]: d for d in yaml.safe_load_all(r.stdout)}
         self.assertEqual(set(docs), {"Namespace", "ConfigMap", "DaemonSet"})
         cm = docs["ConfigMap"]
-        for name in ("default.yaml", "containers.yaml"):
+        for name in ("local.yaml",):
             with open(os.path.join(ROOT, "policy", name)) as f:
                 self.assertEqual(cm["data"][name], f.read())
         vol = [v for v in docs["DaemonSet"]["spec"]["template"]["spec"]["volumes"]

@@ -48,7 +48,7 @@ static const struct diag_case cases[] = {
 	  "t.yaml:4:16: error: undefined macro 'process.name' (hint: 'process.name' is a field: compare it, e.g. process.name = value)", false },
 	/* 9: duplicate rule name */
 	{ "rules:\n  - name: a\n    event: exec\n  - name: a\n    event: exit\n",
-	  "t.yaml:4:11: error: duplicate rule name 'a' (hint: first defined at t.yaml:2:11)", false },
+	  "t.yaml:4:11: error: duplicate rule name 'a' (hint: first defined at t.yaml:2:11; to change it, write '- override: NAME' with the keys to change)", false },
 	/* 10: macro cycle, reported where the loop closes */
 	{ "macros:\n  m1: m2 and process.pid = 1\n  m2: not m1\n" R("exec", "m1"),
 	  "t.yaml:3:11: error: macro cycle: m1 -> m2 -> m1 (hint: a macro may not use itself, directly or not)", false },
@@ -251,7 +251,7 @@ static void test_multi_file(void **state)
 	d = vg_policy_diags(p, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(d[0].text,
-			    "more.yaml:2:11: error: duplicate rule name 'a' (hint: first defined at rules.yaml:2:11)");
+			    "more.yaml:2:11: error: duplicate rule name 'a' (hint: first defined at rules.yaml:2:11; to change it, write '- override: NAME' with the keys to change)");
 	vg_policy_free(p);
 }
 

@@ -37,7 +37,7 @@ class HostilePolicyTest(unittest.TestCase):
     def check(self, path, mem=MEM_CAP):
         def cap():
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        res = subprocess.run([VIGIL, "policy", "check", path], stdout=subprocess.PIPE,
+        res = subprocess.run([VIGIL, "policy", "check", "--no-default-policy", path], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, errors="replace",
                              preexec_fn=cap, timeout=HANG_GUARD_S)
         self.assertGreaterEqual(res.returncode, 0, "killed by signal %d: %s" %
@@ -158,7 +158,7 @@ class HostilePolicyTest(unittest.TestCase):
                b'{"event": {"kind": 7}}', b'{"event": {"kind": "exec"}, "process": {"pid": "x"}}',
                b"{" * 5000 + b"}" * 5000, b"", b"null", b'"just a string"']
         events = self.write("ev.jsonl", b"\n".join(bad + [first] + bad + [first]) + b"\n")
-        res = subprocess.run([VIGIL, "policy", "test", os.path.join(ROOT, "tests", "policies",
+        res = subprocess.run([VIGIL, "policy", "test", "--no-default-policy", os.path.join(ROOT, "tests", "policies",
                                                                     "basic.yaml"),
                               "--events", events], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, timeout=HANG_GUARD_S)
