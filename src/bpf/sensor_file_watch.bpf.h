@@ -38,7 +38,7 @@ static __always_inline __u32 trie_lookup(void *trie, struct vg_path_buf *pb,
 
 /* Mask of accesses watched for the path: absolute prefixes, then prefixes
  * under /home/<user>. */
-__noinline __u32 file_watch_mask(const struct fpath *p)
+static __noinline __u32 watch_tries_mask(const struct fpath *p)
 {
 	struct vg_path_buf *pb;
 	__u32 mask, i, j = 0, at, k, start, len;
@@ -86,6 +86,48 @@ __noinline __u32 file_watch_mask(const struct fpath *p)
 	if (k > VG_PATH_BUF_BYTES - 4)
 		return mask;
 	__builtin_memcpy(&pb->buf[k], &saved, 4);
+	return mask;
+}
+
+/*
+ * Whether the last name of the path looks like a shared library: it ends in
+ * ".so" or holds ".so." (libx.so.1.2). The whole name is scanned (a name is
+ * at most VG_NAME_MAX bytes), so a long version suffix cannot hide one.
+ */
+static __noinline bool library_name(const struct fpath *p)
+{
+	const __u32 so = '.' | 's' << 8 | 'o' << 16, so_dot = so | (__u32)'.' << 24;
+	struct vg_path_buf *pb = vg_path_buf(p->slot);
+	__u32 i, w = 0, end = p->start + p->len;
+	char c;
+
+	if (!pb || p->len < 3)
+		return false;
+	for (i = 0; i <= VG_NAME_MAX && i < p->len; i++) {
+		c = pb->buf[(end - 1 - i) & VG_BUF_MASK];
+		if (c == '/')
+			return false;
+		w = w << 8 | (__u8)c;	/* the 4 bytes from here on, little-endian */
+		if ((i == 2 && (w & 0xffffff) == so) || (i >= 3 && w == so_dot))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Mask of accesses watched for the path. An entry may watch reads of
+ * library names only (VG_FACC_READ_LIB, "file.name glob *.so" rules): a
+ * read of any other file under it stays in the kernel.
+ */
+__noinline __u32 file_watch_mask(const struct fpath *p)
+{
+	__u32 mask;
+
+	if (!p)
+		return VG_FACC_ALL;
+	mask = watch_tries_mask(p);
+	if ((mask & VG_FACC_READ_LIB) && !(mask & VG_FACC_READ) && library_name(p))
+		mask |= VG_FACC_READ;
 	return mask;
 }
 

@@ -4,20 +4,42 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "event/rec_file.h"
 #include "policy/policy_explain.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
 #include "policy/policy_model.h"
 
-static void print_strs(FILE *out, const char *what, const char *const *v, size_t n)
+/* " (read, write)": the access classes watched at a path, when not all of them. */
+static void print_access(FILE *out, uint32_t access)
+{
+	const char *words[16];
+	size_t n, i;
+
+	if ((access & VG_FACC_ALL) == VG_FACC_ALL)
+		return;
+	n = vg_file_access_words(VG_EV_FILE_UNLINK, 0, access & VG_FACC_ALL, words, 15);
+	if (access & VG_FACC_READ_LIB)
+		words[n++] = "read of *.so";
+	fprintf(out, " (");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? ", " : "", words[i]);
+	fprintf(out, n ? ")" : "nothing)");
+}
+
+static void print_strs(FILE *out, const char *what, const char *const *v, const uint32_t *access,
+		       size_t n)
 {
 	size_t i;
 
 	if (!n)
 		return;
 	fprintf(out, " %s [", what);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fprintf(out, "%s%s", i ? ", " : "", v[i]);
+		if (access)
+			print_access(out, access[i]);
+	}
 	fprintf(out, "]");
 }
 
@@ -34,8 +56,8 @@ static void print_dim(FILE *out, const struct vg_filter_dim *d)
 			fprintf(out, " not filtered (too many values for a kernel map)\n");
 		return;
 	}
-	print_strs(out, "exact", d->exact, d->n_exact);
-	print_strs(out, "prefix", d->prefixes, d->n_prefixes);
+	print_strs(out, "exact", d->exact, d->exact_access, d->n_exact);
+	print_strs(out, "prefix", d->prefixes, d->prefix_access, d->n_prefixes);
 	if (d->n_nums) {
 		fprintf(out, " in [");
 		for (i = 0; i < d->n_nums; i++)

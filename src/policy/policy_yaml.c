@@ -4,118 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "lib/parse_num.h"
 #include "policy/policy_diag.h"
 #include "policy/policy_model.h"
+#include "policy/policy_sequence.h"
 #include "policy/policy_threshold.h"
 #include "policy/policy_parse.h"
+#include "policy/policy_ydoc.h"
 #include "policy/policy_yaml.h"
-
-struct ydoc {
-	struct vg_policy *p;
-	yaml_document_t *doc;
-	const char *file;
-	const char *src;
-	size_t len;
-	/* libyaml counts marks in characters; byte offsets of every
-	 * CHARS_PER_STEP-th character make each lookup a short walk. */
-	size_t *step_bytes;
-	size_t n_steps;
-};
-
-#define CHARS_PER_STEP 64
-
-static struct pos node_pos(const struct ydoc *y, const yaml_node_t *n)
-{
-	struct pos pos = { y->file, 0, 0 };
-
-	if (n) {
-		pos.line = n->start_mark.line + 1;
-		pos.col = n->start_mark.column + 1;
-	}
-	return pos;
-}
-
-static bool is_utf8_lead(unsigned char c)
-{
-	return (c & 0xc0) != 0x80;
-}
-
-/* One pass over the source, so that resolving every mark stays linear. */
-static int index_chars(struct ydoc *y)
-{
-	size_t i, chars = 0, n = 0;
-
-	for (i = 0; i < y->len; i++)
-		chars += is_utf8_lead(y->src[i]);
-	y->step_bytes = malloc((chars / CHARS_PER_STEP + 1) * sizeof(size_t));
-	if (!y->step_bytes)
-		return -ENOMEM;
-	for (i = 0, chars = 0; i < y->len; i++) {
-		if (!is_utf8_lead(y->src[i]))
-			continue;
-		if (chars++ % CHARS_PER_STEP == 0)
-			y->step_bytes[n++] = i;
-	}
-	y->n_steps = n;
-	return 0;
-}
-
-/* Byte offset of a libyaml mark, whose index counts characters. */
-static size_t mark_index(const struct ydoc *y, const yaml_mark_t *m)
-{
-	size_t step = m->index / CHARS_PER_STEP, i = 0, chars = 0;
-
-	if (step < y->n_steps)
-		i = y->step_bytes[step], chars = step * CHARS_PER_STEP;
-	while (i < y->len && chars < m->index) {
-		i++;
-		while (i < y->len && !is_utf8_lead(y->src[i]))
-			i++;
-		chars++;
-	}
-	return i;
-}
-
-static bool is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
-static int to_scalar(struct ydoc *y, const yaml_node_t *n, struct src_scalar *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->file = y->file;
-	s->src = y->src;
-	s->src_len = y->len;
-	s->len = n->data.scalar.length;
-	s->val = vg_arena_strndup(&y->p->arena, (const char *)n->data.scalar.value, s->len);
-	if (!s->val)
-		return -ENOMEM;
-	s->line = n->start_mark.line + 1;
-	s->col = n->start_mark.column + 1;
-	s->start = mark_index(y, &n->start_mark);
-	switch (n->data.scalar.style) {
-	case YAML_SINGLE_QUOTED_SCALAR_STYLE: s->style = SC_SQUOTE; break;
-	case YAML_DOUBLE_QUOTED_SCALAR_STYLE: s->style = SC_DQUOTE; break;
-	case YAML_LITERAL_SCALAR_STYLE:
-	case YAML_FOLDED_SCALAR_STYLE: s->style = SC_BLOCK; break;
-	default: s->style = SC_PLAIN; break;
-	}
-	return 0;
-}
-
-static const char *scalar_str(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static bool expect(struct ydoc *y, const yaml_node_t *n, yaml_node_type_t t, const char *what)
-{
-	if (n && n->type == t)
-		return true;
-	vg_diag_at(y->p, true, node_pos(y, n), NULL, "%s", what);
-	return false;
-}
 
 static bool is_ident(const char *s)
 {
@@ -236,42 +132,15 @@ static int load_macros(struct ydoc *y, const yaml_node_t *map)
 	return 0;
 }
 
-static int parse_uint(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
-}
-
-/* "90", "90s", "500ms", "5m", "1h" into ns. */
+/* "90", "90s", "500ms", "5m", "1h" into ns; zero is refused. */
 static int parse_duration(const char *s, uint64_t *ns)
 {
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "", 1000000000ull }, { "s", 1000000000ull }, { "ms", 1000000ull },
-		{ "m", 60000000000ull }, { "h", 3600000000000ull },
-	};
-	char *end;
-	uint64_t v;
-	size_t i;
+	uint64_t ms;
 
-	if (*s < '0' || *s > '9')
+	if (vg_parse_duration_ms(s, &ms) || !ms || ms > UINT64_MAX / 1000000)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -EINVAL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].unit)) {
-			if (!v || v > UINT64_MAX / units[i].ns)
-				return -EINVAL;
-			*ns = v * units[i].ns;
-			return 0;
-		}
-	return -EINVAL;
+	*ns = ms * 1000000;
+	return 0;
 }
 
 static int pick(struct ydoc *y, const yaml_node_t *v, const char *what,
@@ -389,7 +258,7 @@ static int load_throttle(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 		const char *key = is_scalar(k) ? scalar_str(k) : "";
 
 		if (!strcmp(key, "count")) {
-			if (!is_scalar(val) || parse_uint(scalar_str(val), &r->thr_count) ||
+			if (!is_scalar(val) || vg_parse_u64(scalar_str(val), &r->thr_count) ||
 			    !r->thr_count)
 				vg_diag_at(y->p, true, node_pos(y, val), "e.g. count: 5",
 					"throttle count must be a positive integer");
@@ -430,7 +299,7 @@ static int load_threshold(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 		const char *key = is_scalar(k) ? scalar_str(k) : "";
 
 		if (!strcmp(key, "count")) {
-			if (!is_scalar(val) || parse_uint(scalar_str(val), &r->thd_count) ||
+			if (!is_scalar(val) || vg_parse_u64(scalar_str(val), &r->thd_count) ||
 			    !r->thd_count || r->thd_count > VG_THRESHOLD_MAX_COUNT)
 				vg_diag_at(y->p, true, node_pos(y, val), "e.g. count: 20",
 					   "threshold count must be 1 to %d", VG_THRESHOLD_MAX_COUNT);
@@ -462,7 +331,7 @@ static int load_threshold(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 
 static const char *const rule_keys[] = { "name", "description", "event", "condition", "severity",
 					 "tags", "output", "action", "mode", "throttle", "threshold",
-					 "enabled" };
+					 "sequence", "enabled" };
 #define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
 static int load_tags(struct ydoc *y, struct vg_rule *r, yaml_node_t *val)
@@ -519,6 +388,8 @@ static int load_src(struct ydoc *y, yaml_node_t *val, const char *hint, struct s
 	return 0;
 }
 
+static int load_sequence(struct ydoc *y, struct vg_rule *r, yaml_node_t *v);
+
 /* One key of a rule; the name and event nodes are kept for the checks after all keys. */
 static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml_node_t *val,
 			 yaml_node_t **name, yaml_node_t **event)
@@ -561,6 +432,8 @@ static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml
 		return load_throttle(y, r, val);
 	} else if (!strcmp(key, "threshold")) {
 		return load_threshold(y, r, val);
+	} else if (!strcmp(key, "sequence")) {
+		return load_sequence(y, r, val);
 	} else if (!strcmp(key, "enabled")) {
 		if ((v = pick(y, val, "boolean", yesno, 4)) >= 0)
 			r->enabled = v & 1;
@@ -568,6 +441,74 @@ static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml
 		unknown_rule_key(y, k, key);
 	}
 	return 0;
+}
+
+/* One step of a sequence: {event, condition, key} (policy_sequence.h). */
+static int load_step(struct ydoc *y, struct vg_rule *r, yaml_node_t *m)
+{
+	yaml_node_t *name = NULL, *event = NULL;
+	yaml_node_pair_t *pr;
+	struct vg_rule *st;
+
+	if (!expect(y, m, YAML_MAPPING_NODE, "a step is {event: E, condition: C, key: [fields]}"))
+		return 0;
+	if (vg_sequence_add_step(y->p, r, node_pos(y, m), &st))
+		return -ENOMEM;
+	for (pr = m->data.mapping.pairs.start; st && pr < m->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key = is_scalar(k) ? scalar_str(k) : "";
+		int err = 0;
+
+		if (!strcmp(key, "event") || !strcmp(key, "condition"))
+			err = load_rule_key(y, st, k, val, &name, &event);
+		else if (!strcmp(key, "key"))
+			err = load_key_fields(y, val, "sequence", &st->seq_key_src, &st->seq_keys,
+					      &st->n_seq_keys);
+		else
+			vg_diag_at(y->p, true, node_pos(y, k), "step keys are event, condition and key",
+				   "unknown step key '%s'", key);
+		if (err)
+			return err;
+	}
+	if (st)
+		r->kinds |= st->kinds;
+	return 0;
+}
+
+/* sequence: {within: D, key: FIELD(S), steps: [step, ...]} (policy_sequence.h). */
+static int load_sequence(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
+{
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *it;
+	int err = 0;
+
+	if (!expect(y, v, YAML_MAPPING_NODE, "sequence is {within: 60s, key: [fields], steps: [...]}"))
+		return 0;
+	for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top && !err; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key = is_scalar(k) ? scalar_str(k) : "";
+
+		if (!strcmp(key, "within")) {
+			if (!is_scalar(val) || parse_duration(scalar_str(val), &r->seq_within_ns))
+				vg_diag_at(y->p, true, node_pos(y, val), "e.g. 500ms, 60s, 5m",
+					   "bad sequence window");
+		} else if (!strcmp(key, "key")) {
+			err = load_key_fields(y, val, "sequence", &r->seq_key_src, &r->seq_keys,
+					      &r->n_seq_keys);
+		} else if (!strcmp(key, "steps")) {
+			if (!expect(y, val, YAML_SEQUENCE_NODE, "steps are a list: [{event: open}, ...]"))
+				continue;
+			for (it = val->data.sequence.items.start;
+			     it < val->data.sequence.items.top && !err; it++)
+				err = load_step(y, r, yaml_document_get_node(y->doc, *it));
+		} else {
+			vg_diag_at(y->p, true, node_pos(y, k), "sequence keys are within, key and steps",
+				   "unknown sequence key '%s'", key);
+		}
+	}
+	return err;
 }
 
 /* A rule with all its keys read: named, with an event, unique; then it is kept. */
@@ -585,9 +526,12 @@ static int add_rule(struct ydoc *y, struct vg_rule *r, yaml_node_t *name, yaml_n
 	if (!r->name)
 		return -ENOMEM;
 	r->pos = node_pos(y, name);
-	if (!event)
+	if (!event && !r->n_steps)
 		vg_diag_at(p, true, r->pos, "add event: exec (or a list of kinds)",
 			"rule '%s' has no event", r->name);
+	if (event && r->n_steps)
+		vg_diag_at(p, true, node_pos(y, event), "give each step its event",
+			   "rule '%s': a sequence rule takes its events from its steps", r->name);
 	if (!r->description)
 		r->description = "";
 	slot = vg_strmap_get(&p->rule_names, r->name, strlen(r->name), true);
@@ -734,7 +678,7 @@ int vg_yaml_load(struct vg_policy *p, const char *name, const char *text, size_t
 	yaml_document_t doc;
 	int err = 0;
 
-	if (index_chars(&y))
+	if (vg_ydoc_index_chars(&y))
 		return -ENOMEM;
 	if (!yaml_parser_initialize(&parser)) {
 		free(y.step_bytes);

@@ -101,7 +101,9 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
 		err = vg_file_watch_key(w[i].prefix, &e.key, &e.home);
 		if (err)
 			return err;
-		e.mask = w[i].access & access_mask;
+		/* A library read is a read: --write-only drops both. */
+		e.mask = w[i].access & (access_mask & VG_FACC_READ ?
+					access_mask | VG_FACC_READ_LIB : access_mask);
 		copies = e.home ? 2 : 1;
 		for (c = 0; c < copies; c++) {
 			struct vg_watch_entry x = e;
@@ -273,7 +275,8 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 			vg_err("file sensor: cannot add watch entry: %s", strerror(-err));
 			goto cleanup;
 		}
-		any |= e[i].mask;
+		/* Reads of library names are reads to the first, path-less check. */
+		any |= e[i].mask & VG_FACC_READ_LIB ? e[i].mask | VG_FACC_READ : e[i].mask;
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
 	any |= c.bind_mask;
