@@ -181,6 +181,8 @@ int vg_index_build(struct vg_policy *p)
 	for (i = 0; i < p->matchers.n; i++) {
 		struct vg_rule *r = p->matchers.v[i];
 
+		if (r->silent)
+			continue;
 		r->anchor = pick_anchor(r);
 		for (k = 0; k < VG_K_MAX; k++) {
 			if (!(r->kinds & VG_KB(k)))

@@ -435,20 +435,20 @@ int vg_prefilter_build(struct vg_policy *p)
 	memset(&p->pre, 0, sizeof(p->pre));
 	for (i = 0; i < p->active.n; i++) {
 		struct vg_rule *r = p->active.v[i];
-		int k;
 
 		r->kernel_decidable = rule_kernel_decidable(r);
 		if (r->kernel_decidable && (err = add_kernel_rule(p, &krules, r))) {
 			vg_ptrvec_free(&krules);
 			return err;
 		}
-		for (k = 0; k < VG_K_MAX; k++)
-			if (r->kinds & VG_KB(k))
-				p->pre.sensor[vg_field_kind_sensor(k)].kinds |= VG_KB(k);
 	}
 	for (i = 0; i < p->matchers.n; i++) {
 		const struct vg_rule *r = p->matchers.v[i];
+		int k;
 
+		for (k = 0; k < VG_K_MAX; k++)
+			if (r->kinds & VG_KB(k))
+				p->pre.sensor[vg_field_kind_sensor(k)].kinds |= VG_KB(k);
 		/* Any rule that reads the flag needs the kernel to set it. */
 		if ((r->kinds & VG_KB(VG_K_OPEN)) && reads_bind(r->cond))
 			p->pre.sensor[VG_SENSOR_FILE].bind_mounts = true;

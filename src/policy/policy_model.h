@@ -155,6 +155,7 @@ struct vg_rule {
 	struct vg_rule **steps;
 	size_t n_steps;
 	struct vg_rule *seq_of;
+	bool silent;			/* asks for events, never alerts (policy_feed.c) */
 	size_t seq_step;
 	uint64_t seq_within_ns;
 	const struct vg_field **seq_keys;	/* a step's key, else the sequence's */

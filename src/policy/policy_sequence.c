@@ -12,6 +12,7 @@
 #include <string.h>
 #include "policy/policy_diag.h"
 #include "policy/policy_expr.h"
+#include "policy/policy_feed.h"
 #include "policy/policy_sequence.h"
 #include "policy/policy_threshold.h"
 
@@ -123,7 +124,7 @@ int vg_sequence_compile(struct vg_policy *p, struct vg_rule *r)
 int vg_sequence_matchers(struct vg_policy *p)
 {
 	size_t i, j;
-	int err = 0;
+	int err = vg_provenance_feeder(p);
 
 	for (i = 0; i < p->active.n && !err; i++) {
 		struct vg_rule *r = p->active.v[i];
