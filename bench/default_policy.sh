@@ -24,3 +24,7 @@ for w in "fork+exec /bin/true|build/bench/exec_loop $SECS" \
 		"vigil-run-9-rule-default" "$VIGIL run --alerts-only --policy $old" \
 		"vigil-run-new-default" "$VIGIL run --alerts-only"
 done
+
+# The same opens as a count of records crossing to user space (load-proof).
+echo "== file records crossing to user space per 1000 opens in /var/tmp"
+VIGIL="$VIGIL" python3 bench/crossings.py "$ROUNDS"
