@@ -23,7 +23,7 @@ struct vg_writer {
 	uint32_t pid;
 	uint64_t start_ns;		/* the writer's, to find it in the cache */
 	uint64_t written_ns;		/* boot clock */
-	bool had_network;		/* the writer, or the source it copied, connected somewhere */
+	bool had_network;		/* the writer (or its parent, or the source it copied) connected */
 	bool copied;			/* a copy: had_network comes from the source named on its command line */
 	char exe[];			/* the writer's executable, NUL-terminated */
 };

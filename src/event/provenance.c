@@ -152,16 +152,26 @@ static void put(struct vg_provenance *s, const char *path, size_t len, struct vg
 	s->st.bytes += ent_bytes(e);
 }
 
+/* Whether process @p or its parent had network connections: a shell that
+ * opened /dev/tcp hands the socket to the `cat` that writes the file. */
+static bool proc_network(struct vg_proc_cache *c, const struct vg_proc *p)
+{
+	const struct vg_proc *parent;
+
+	if (!p)
+		return false;
+	if (p->had_network)
+		return true;
+	parent = c ? vg_proc_cache_lookup(c, p->ppid, p->parent_start_ns) : NULL;
+	return parent && parent->had_network;
+}
+
 /* Whether @w's writer had network connections: as recorded, or seen since (a
  * download may open its output before it connects). */
 static bool had_network(struct vg_proc_cache *c, const struct vg_writer *w)
 {
-	const struct vg_proc *p;
-
-	if (w->had_network)
-		return true;
-	p = c ? vg_proc_cache_lookup(c, w->pid, w->start_ns) : NULL;
-	return p && p->had_network;
+	return w->had_network ||
+	       (c && proc_network(c, vg_proc_cache_lookup(c, w->pid, w->start_ns)));
 }
 
 /* A source with a network origin among @writer's arguments (a copy), or NULL. */
@@ -200,7 +210,7 @@ static struct vg_writer *writer_of(struct vg_provenance *s, struct vg_proc_cache
 	w->pid = p->tgid;
 	w->start_ns = p->start_ns;
 	w->written_ns = f->hdr.ts_boot_ns;
-	w->had_network = p->had_network;
+	w->had_network = proc_network(c, p);
 	memcpy(w->exe, p->exe ? p->exe : "", len);
 	if (!w->had_network && (src = copied_from(s, c, p)))
 		w->had_network = w->copied = true;

@@ -154,6 +154,29 @@ static void test_network_seen_after_the_write(void **state)
 	teardown(&w);
 }
 
+/* A shell that opened a socket (/dev/tcp) hands it to the cat that writes the file. */
+static void test_network_of_the_parent(void **state)
+{
+	struct world w;
+	struct vg_proc *cat;
+
+	(void)state;
+	setup(&w);
+	start(&w, 30, "/usr/bin/bash", "bash", 4)->had_network = true;
+	cat = start(&w, 31, "/usr/bin/cat", "cat", 3);
+	cat->ppid = 30;
+	cat->parent_start_ns = 30 * SEC;
+	wrote(&w, 31, "/tmp/tool", 40 * SEC);
+	assert_true(run(&w, 32, "/tmp/tool")->had_network);
+	/* Further up does not count: a CI runner's builds are not downloads. */
+	cat = start(&w, 33, "/usr/bin/cat", "cat", 3);
+	cat->ppid = 31;
+	cat->parent_start_ns = 31 * SEC;
+	wrote(&w, 33, "/tmp/built", 41 * SEC);
+	assert_false(run(&w, 34, "/tmp/built")->had_network);
+	teardown(&w);
+}
+
 /* mv keeps the writer, ln shares it, rm forgets it; cp of a download inherits its origin. */
 static void test_rename_link_unlink_copy(void **state)
 {
@@ -240,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writer_and_network),
 		cmocka_unit_test(test_network_seen_after_the_write),
+		cmocka_unit_test(test_network_of_the_parent),
 		cmocka_unit_test(test_rename_link_unlink_copy),
 		cmocka_unit_test(test_script_by_invoked_name),
 		cmocka_unit_test(test_bounded),
