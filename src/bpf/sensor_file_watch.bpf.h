@@ -131,6 +131,56 @@ __noinline __u32 file_watch_mask(const struct fpath *p)
 	return mask;
 }
 
+#define VG_FACC_WRITES (VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE)
+
+/* Write opens already reported under a write-once entry: by file and process. */
+struct once_key {
+	__u64 dentry;
+	__u64 mnt;
+	__u64 start;		/* the process's start: a reused pid is another writer */
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct once_key);
+	__type(value, __u64);		/* the inode then: a file made anew is new */
+} write_once SEC(".maps");
+
+/* @mask with a write-once class as every write. */
+static __always_inline __u32 mask_writes(__u32 mask)
+{
+	return mask & VG_FACC_WRITE_ONCE ? mask | VG_FACC_WRITES : mask;
+}
+
+/*
+ * For an open of access @acc that watch mask @mask does not take, under an
+ * entry that wants the first write of each process to each file: whether
+ * this is that first write (then remembered when @note) rather than a
+ * repeat, which stays in the kernel.
+ */
+static __always_inline bool write_once_first(__u32 mask, __u32 acc, const struct reject_key *k,
+					     const struct dentry_id *id, bool note)
+{
+	struct once_key ok = {};
+	__u64 *ino, inode = id->inode;
+
+	if (!(mask & VG_FACC_WRITE_ONCE) || !(acc & VG_FACC_WRITES))
+		return false;
+	ok.dentry = k->dentry;
+	ok.mnt = k->mnt;
+	ok.tgid = bpf_get_current_pid_tgid() >> 32;
+	ok.start = vg_task_start_time((struct task_struct *)bpf_get_current_task());
+	ino = bpf_map_lookup_elem(&write_once, &ok);
+	if (ino && *ino == inode)
+		return false;
+	if (note)
+		bpf_map_update_elem(&write_once, &ok, &inode, BPF_ANY);
+	return true;
+}
+
 /* What identifies a dentry in reject_cache: one read where the fields are adjacent. */
 static __always_inline int dentry_id_read(struct dentry *d, struct dentry_id *id)
 {

@@ -119,6 +119,7 @@ static bool library_names_only(const struct vg_rule *r)
 
 uint32_t vg_rule_file_access(const struct vg_rule *r)
 {
+	const uint32_t writes = VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE;
 	uint32_t kinds = 0, acc;
 	int k;
 
@@ -128,5 +129,8 @@ uint32_t vg_rule_file_access(const struct vg_rule *r)
 	acc = kinds & cond_access(r->cond);
 	if ((acc & VG_FACC_READ) && library_names_only(r))
 		acc = (acc & ~VG_FACC_READ) | VG_FACC_READ_LIB;
+	/* File provenance (policy_feed.c) needs each process's first write of a file. */
+	if (r->silent && (acc & writes))
+		acc = (acc & ~writes) | VG_FACC_WRITE_ONCE;
 	return acc;
 }

@@ -21,6 +21,8 @@ static void print_access(FILE *out, uint32_t access)
 	n = vg_file_access_words(VG_EV_FILE_UNLINK, 0, access & VG_FACC_ALL, words, 15);
 	if (access & VG_FACC_READ_LIB)
 		words[n++] = "read of *.so";
+	if (access & VG_FACC_WRITE_ONCE)
+		words[n++] = "first write per process";
 	fprintf(out, " (");
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s%s", i ? ", " : "", words[i]);

@@ -281,6 +281,45 @@ static void test_spec_path_access(void **state)
 	vg_policy_free(p);
 }
 
+/*
+ * A rule reading who wrote a program (process.origin.*) asks for the first
+ * write of each process to each file under the writable places, plus the
+ * renames, links and unlinks that move or drop a file's record; without
+ * one, nothing of the sort is watched.
+ */
+static void test_spec_provenance_feed(void **state)
+{
+	static const char *origin =
+		"rules:\n"
+		"  - name: dl\n    event: exec\n"
+		"    condition: process.origin.had_network = 1\n"
+		"  - name: etc\n    event: open\n"
+		"    condition: file.path startswith /etc/ and file.access contains write\n";
+	struct vg_policy *p = compile(origin);
+	struct vg_kernel_spec spec;
+	const struct vg_spec_values *v;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	v = &spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH];
+	assert_true(v->on);
+	assert_int_equal(prefix_access(v, "/tmp/"),
+			 VG_FACC_WRITE_ONCE | VG_FACC_RENAME | VG_FACC_DELETE);
+	assert_int_equal(prefix_access(v, "/home/"),
+			 VG_FACC_WRITE_ONCE | VG_FACC_RENAME | VG_FACC_DELETE);
+	assert_int_equal(prefix_access(v, "/etc/"), VG_FACC_WRITE);
+	assert_int_equal(spec.types[VG_EV_FILE_RENAME], VG_TYPE_FILTERED);
+	assert_int_equal(spec.types[VG_EV_FILE_UNLINK], VG_TYPE_FILTERED);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+	/* No provenance field: no such watch. */
+	p = compile("rules:\n  - name: x\n    event: exec\n    condition: process.pid = 1\n");
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_false(spec.sensor[VG_SENSOR_FILE].used);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_spec_needs_a_compiled_policy),
 		cmocka_unit_test(test_spec_bind_mounts),
 		cmocka_unit_test(test_spec_path_access),
+		cmocka_unit_test(test_spec_provenance_feed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
