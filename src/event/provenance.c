@@ -223,6 +223,7 @@ void vg_provenance_on_file(struct vg_provenance *s, struct vg_proc_cache *c, con
 	const uint32_t written = VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE;
 	size_t len, tlen;
 	const char *path, *target;
+	struct vg_writer *w;
 	struct prov_ent *e;
 
 	if (!s || size < sizeof(*f) || f->ret < 0)
@@ -231,8 +232,15 @@ void vg_provenance_on_file(struct vg_provenance *s, struct vg_proc_cache *c, con
 	target = vg_rec_str(f, &f->target, &tlen);
 	switch (f->hdr.type) {
 	case VG_EV_FILE_OPEN:
-		if ((f->access & written) && writer && kept_here(path, len))
-			put(s, path, len, writer_of(s, c, f, writer));
+		if (!(f->access & written) || !writer || !kept_here(path, len))
+			break;
+		w = writer_of(s, c, f, writer);
+		/* Appended to or patched, not replaced: a network origin stays. */
+		e = find(s, path, len);
+		if (w && e && !(f->access & VG_FACC_TRUNCATE) && !w->had_network &&
+		    had_network(c, e->w))
+			w->had_network = true;
+		put(s, path, len, w);
 		break;
 	case VG_EV_FILE_RENAME:	/* path: the old name, target: the new one */
 		e = find(s, path, len);

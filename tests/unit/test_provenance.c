@@ -177,6 +177,27 @@ static void test_network_of_the_parent(void **state)
 	teardown(&w);
 }
 
+/* An append by a process without network keeps a download's origin; a truncating rewrite does not. */
+static void test_append_keeps_origin(void **state)
+{
+	struct world w;
+	const struct vg_file *f;
+
+	(void)state;
+	setup(&w);
+	start(&w, 10, "/usr/bin/curl", "curl", 4)->had_network = true;
+	wrote(&w, 10, "/tmp/tool", 40 * SEC);
+	start(&w, 11, "/usr/bin/bash", "bash", 4);
+	f = file_rec(11, VG_EV_FILE_OPEN, "/tmp/tool", NULL, VG_FACC_WRITE, 41 * SEC);
+	vg_provenance_on_file(w.s, w.c, f, sizeof(*f) + 9, vg_proc_cache_lookup(w.c, 11, 11 * SEC));
+	assert_string_equal(run(&w, 12, "/tmp/tool")->exe, "/usr/bin/bash");
+	assert_true(run(&w, 13, "/tmp/tool")->had_network);
+	f = file_rec(11, VG_EV_FILE_OPEN, "/tmp/tool", NULL, VG_FACC_WRITE | VG_FACC_TRUNCATE, 42 * SEC);
+	vg_provenance_on_file(w.s, w.c, f, sizeof(*f) + 9, vg_proc_cache_lookup(w.c, 11, 11 * SEC));
+	assert_false(run(&w, 14, "/tmp/tool")->had_network);
+	teardown(&w);
+}
+
 /* mv keeps the writer, ln shares it, rm forgets it; cp of a download inherits its origin. */
 static void test_rename_link_unlink_copy(void **state)
 {
@@ -264,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_writer_and_network),
 		cmocka_unit_test(test_network_seen_after_the_write),
 		cmocka_unit_test(test_network_of_the_parent),
+		cmocka_unit_test(test_append_keeps_origin),
 		cmocka_unit_test(test_rename_link_unlink_copy),
 		cmocka_unit_test(test_script_by_invoked_name),
 		cmocka_unit_test(test_bounded),
