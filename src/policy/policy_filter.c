@@ -227,7 +227,8 @@ static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***str
 	if (!*strs || !*access)
 		return -ENOMEM;
 	/* Sorted: stable explain output and diffable map contents. */
-	qsort(v->v, v->n, sizeof(*v->v), by_val);
+	if (v->n)	/* an empty vector has no array to sort */
+		qsort(v->v, v->n, sizeof(*v->v), by_val);
 	for (i = 0; i < v->n; i++) {
 		const struct acc_val *x = v->v[i];
 
