@@ -1,9 +1,10 @@
 #!/bin/sh
 # What the built-in default policy costs: `vigil run --alerts-only` with the
-# new default (73 rules) against the 9-rule default it replaced
+# new default (74 rules) against the 9-rule default it replaced
 # (bench/default_before_issue12.yaml) and no agent, on the events a host
 # makes most: fork+exec, opens in a directory the default watches
-# (/var/tmp) and in one it does not, and loopback TCP connections.
+# (/var/tmp: reads, and writes, which file provenance records) and in one it
+# does not, and loopback TCP connections.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -15,6 +16,7 @@ trap 'rm -rf "$dir"' EXIT
 
 for w in "fork+exec /bin/true|build/bench/exec_loop $SECS" \
 	 "open+close in /var/tmp (watched)|build/bench/file_loop $SECS /var/tmp" \
+	 "open for write+close in /var/tmp (file provenance)|build/bench/file_loop $SECS /var/tmp write" \
 	 "open+close in /var/cache (not watched)|build/bench/file_loop $SECS $dir" \
 	 "tcp connect+accept+close 127.0.0.1|build/bench/net_loop $SECS"; do
 	bench_run "${w%%|*}, default policy" "$ROUNDS" "${w#*|}" -- \
@@ -22,3 +24,7 @@ for w in "fork+exec /bin/true|build/bench/exec_loop $SECS" \
 		"vigil-run-9-rule-default" "$VIGIL run --alerts-only --no-default-policy --policy $old" \
 		"vigil-run-new-default" "$VIGIL run --alerts-only"
 done
+
+# The same opens as a count of records crossing to user space (load-proof).
+echo "== file records crossing to user space per 1000 opens in /var/tmp"
+VIGIL="$VIGIL" python3 bench/crossings.py "$ROUNDS"

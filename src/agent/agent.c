@@ -51,7 +51,8 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 							 : DEFAULT_CACHE_ENTRIES,
 				     PROC_GRACE_NS, 0);
 	a->containers = vg_containers_new(NULL, "/proc");
-	if (!a->cache || !a->containers)
+	a->prov = vg_provenance_new();
+	if (!a->cache || !a->containers || !a->prov)
 		return -ENOMEM;
 	vg_proc_cache_set_containers(a->cache, a->containers);
 	/* Processes older than us get ancestry (and containers) too. */
@@ -112,16 +113,32 @@ void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, boo
 		a->print_type[t] = on;
 }
 
-static void update_cache(struct vg_agent *a, const struct vg_hdr *h)
+/* The process cache and file provenance, before the record is evaluated. */
+static void update_cache(struct vg_agent *a, const struct vg_hdr *h, size_t size)
 {
+	struct vg_proc *p;
+
 	switch (h->type) {
 	case VG_EV_EXEC:
 		vg_proc_cache_on_exec(a->cache, (const void *)h);
+		p = vg_proc_cache_lookup(a->cache, h->tgid, h->start_time_ns);
+		if (p)
+			vg_provenance_on_exec(a->prov, a->cache, p, (const void *)h);
 		break;
 	case VG_EV_FORK:
 		vg_proc_cache_on_fork(a->cache, (const void *)h);
 		break;
+	case VG_EV_NET_CONNECT:
+	case VG_EV_NET_ACCEPT:
+	case VG_EV_NET_UDP_FLOW:
+		p = vg_proc_cache_lookup(a->cache, h->tgid, h->start_time_ns);
+		if (p)
+			p->had_network = true;
+		break;
 	default:
+		if (h->type >= VG_EV_FILE_FIRST && h->type <= VG_EV_FILE_LAST)
+			vg_provenance_on_file(a->prov, a->cache, (const void *)h, size,
+					      vg_proc_cache_lookup(a->cache, h->tgid, h->start_time_ns));
 		break;
 	}
 }
@@ -130,10 +147,13 @@ static void update_cache(struct vg_agent *a, const struct vg_hdr *h)
 static void publish_cache_stats(struct vg_agent *a)
 {
 	struct vg_proc_cache_stats st;
+	struct vg_provenance_stats ps;
 
 	vg_proc_cache_get_stats(a->cache, &st);
+	vg_provenance_get_stats(a->prov, &ps);
 	pthread_mutex_lock(&a->cache_st_lock);
 	a->cache_st = st;
+	a->prov_st = ps;
 	pthread_mutex_unlock(&a->cache_st_lock);
 }
 
@@ -141,6 +161,13 @@ void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st)
 {
 	pthread_mutex_lock(&a->cache_st_lock);
 	*st = a->cache_st;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
+void vg_agent_provenance_stats(struct vg_agent *a, struct vg_provenance_stats *st)
+{
+	pthread_mutex_lock(&a->cache_st_lock);
+	*st = a->prov_st;
 	pthread_mutex_unlock(&a->cache_st_lock);
 }
 
@@ -164,7 +191,7 @@ static void on_record(void *arg, const void *rec, size_t size)
 	const struct vg_hdr *h = rec;
 	struct vg_event_ctx ev;
 
-	update_cache(a, h);
+	update_cache(a, h, size);
 	vg_event_ctx_fill(&ev, a->cache, rec, size);
 	if (a->hook)
 		a->hook(a, &ev);
@@ -334,6 +361,7 @@ void vg_agent_fini(struct vg_agent *a)
 	vg_overhead_fini(&a->overhead);
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_unload(&a->sensors[i]);
+	vg_provenance_free(a->prov);
 	vg_proc_cache_free(a->cache);
 	vg_containers_free(a->containers);	/* after the cache: it holds references */
 	vg_buf_free(&a->line);

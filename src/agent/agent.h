@@ -16,6 +16,7 @@
 #include "agent/pipeline.h"
 #include "output/output.h"
 #include "event/proc_cache.h"
+#include "event/provenance.h"
 #include "sensors/sensor.h"
 #include "agent/agent_storm.h"
 #include "agent/overhead_budget.h"
@@ -46,6 +47,7 @@ struct vg_agent {
 	int n_sensors;
 	struct vg_proc_cache *cache;
 	struct vg_containers *containers;	/* the cache's processes' containers */
+	struct vg_provenance *prov;	/* who wrote files in writable locations */
 	struct vg_pipeline *pipe;
 	bool print_type[VG_EV_TYPE_MAX];	/* which record types are printed */
 	vg_event_hook hook;
@@ -64,6 +66,7 @@ struct vg_agent {
 	/* The worker's process cache counters, as last published for metrics. */
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;
+	struct vg_provenance_stats prov_st;
 	uint64_t last_sweep_ns;
 	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
 	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */
@@ -92,5 +95,7 @@ struct vg_agent_totals {
 void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t);
 /* The process cache's counters as the worker last published them (any thread). */
 void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st);
+void vg_agent_provenance_stats(struct vg_agent *a, struct vg_provenance_stats *st);
+void vg_agent_provenance_stats(struct vg_agent *a, struct vg_provenance_stats *st);
 
 #endif

@@ -154,6 +154,8 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);
 	vg_policy_get_stats(ap->cur->p, &st);
 	atomic_store(&ap->threshold_bytes, st.threshold_bytes);
+	atomic_store(&ap->sequence_bytes, st.sequence_bytes);
+	atomic_store(&ap->sequence_evicted, st.sequence_evicted);
 	vg_policy_stage_eval(ap, &view, ev);
 }
 
@@ -281,6 +283,11 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	vg_prom_one(out, "vigil_policy_rules", "gauge", "Rules in the policy in use.", ap->n_rules);
 	vg_prom_one(out, "vigil_policy_threshold_bytes", "gauge",
 		    "Memory held by threshold rules' counting windows.", ap->threshold_bytes);
+	vg_prom_one(out, "vigil_policy_sequence_bytes", "gauge",
+		    "Memory held by sequence rules' partial matches.", ap->sequence_bytes);
+	vg_prom_one(out, "vigil_policy_sequence_evicted", "gauge",
+		    "Partial sequence matches of the policy in use dropped, oldest first, at the "
+		    "per-rule key bound.", ap->sequence_evicted);
 	vg_prom_family(out, "vigil_policy_reloads_total", "counter",
 		       "Policy reloads, by result; a failed one leaves the running policy in place.");
 	vg_prom_sample(out, "vigil_policy_reloads_total", ok, 1, ap->reload.ok);

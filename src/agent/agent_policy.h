@@ -64,6 +64,8 @@ struct vg_agent_policy {
 	_Atomic uint64_t generation;	/* 1 at start, +1 per reload; read by metrics */
 	_Atomic size_t n_rules;		/* of cur */
 	_Atomic uint64_t threshold_bytes;	/* threshold rules' windows in cur; read by metrics */
+	_Atomic uint64_t sequence_bytes;	/* sequence rules' partial matches in cur */
+	_Atomic uint64_t sequence_evicted;	/* ... dropped live at the key bound */
 	bool events_printed;		/* every event is printed: watch the default set too */
 	/* `vigil policy show`: cur's sources as JSON, rewritten at each swap. */
 	pthread_mutex_t show_lock;

@@ -43,6 +43,7 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 	__u64 c[VG_AGENT_MAX_SENSORS][VG_CNT_MAX];
 	bool ok[VG_AGENT_MAX_SENSORS];
 	struct vg_proc_cache_stats cache;
+	struct vg_provenance_stats prov;
 	struct vg_agent_totals t;
 	int i, k;
 
@@ -98,6 +99,14 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 	vg_prom_one(out, "vigil_process_cache_evicted_total", "counter",
 		    "Entries dropped, least recently used first, because the cache was full.", cache.evicted);
 	vg_overhead_metrics(&a->overhead, out);
+	vg_agent_provenance_stats(a, &prov);
+	vg_prom_one(out, "vigil_provenance_files", "gauge",
+		    "Files in writable locations whose writer the agent remembers.", prov.files);
+	vg_prom_one(out, "vigil_provenance_bytes", "gauge",
+		    "Memory held by those file provenance records.", prov.bytes);
+	vg_prom_one(out, "vigil_provenance_evicted_total", "counter",
+		    "Provenance records dropped, oldest first, because the store was full.",
+		    prov.evicted);
 	vg_prom_one(out, "vigil_output_write_errors_total", "counter",
 		    "Lines the agent could not write to its output.",
 		    atomic_load(&a->write_errors));

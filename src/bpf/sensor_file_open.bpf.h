@@ -65,7 +65,7 @@ __noinline int file_emit_open(struct opargs *o)
 		rv = iw ? NULL : bpf_map_lookup_elem(&reject_cache, &key);
 		if (!bind && rv && rv->gen == gen && rv->parent == id.parent &&
 		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
-		    !(rv->mask & o->acc)) {
+		    !(rv->mask & o->acc) && !write_once_first(rv->mask, o->acc, &key, &id, false)) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
@@ -85,7 +85,7 @@ __noinline int file_emit_open(struct opargs *o)
 			goto out;
 		}
 		mask = file_watch_mask(&p) | (iw ? iw->mask : 0);
-		if (!(mask & o->acc) && !bind) {
+		if (!(mask & o->acc) && !bind && !write_once_first(mask, o->acc, &key, &id, true)) {
 			if (!iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
 				reject_note(&key, &id, gen, mask);
 			vg_count(VG_CNT_FILTERED);
@@ -185,8 +185,9 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	if (p.slot < 0)
 		return 0;
 	iw = inode_watch_of(file);
+	/* Write-once entries take every write here: no dentry key to remember it by. */
 	if (file_resolve((__u64)file, &p) < 0 ||
-	    (!((file_watch_mask(&p) | (iw ? iw->mask : 0)) & acc) && !bind)) {
+	    (!(mask_writes(file_watch_mask(&p) | (iw ? iw->mask : 0)) & acc) && !bind)) {
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}

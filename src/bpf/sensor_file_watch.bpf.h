@@ -38,7 +38,7 @@ static __always_inline __u32 trie_lookup(void *trie, struct vg_path_buf *pb,
 
 /* Mask of accesses watched for the path: absolute prefixes, then prefixes
  * under /home/<user>. */
-__noinline __u32 file_watch_mask(const struct fpath *p)
+static __noinline __u32 watch_tries_mask(const struct fpath *p)
 {
 	struct vg_path_buf *pb;
 	__u32 mask, i, j = 0, at, k, start, len;
@@ -87,6 +87,98 @@ __noinline __u32 file_watch_mask(const struct fpath *p)
 		return mask;
 	__builtin_memcpy(&pb->buf[k], &saved, 4);
 	return mask;
+}
+
+/*
+ * Whether the last name of the path looks like a shared library: it ends in
+ * ".so" or holds ".so." (libx.so.1.2). The whole name is scanned (a name is
+ * at most VG_NAME_MAX bytes), so a long version suffix cannot hide one.
+ */
+static __noinline bool library_name(const struct fpath *p)
+{
+	const __u32 so = '.' | 's' << 8 | 'o' << 16, so_dot = so | (__u32)'.' << 24;
+	struct vg_path_buf *pb = vg_path_buf(p->slot);
+	__u32 i, w = 0, end = p->start + p->len;
+	char c;
+
+	if (!pb || p->len < 3)
+		return false;
+	for (i = 0; i <= VG_NAME_MAX && i < p->len; i++) {
+		c = pb->buf[(end - 1 - i) & VG_BUF_MASK];
+		if (c == '/')
+			return false;
+		w = w << 8 | (__u8)c;	/* the 4 bytes from here on, little-endian */
+		if ((i == 2 && (w & 0xffffff) == so) || (i >= 3 && w == so_dot))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Mask of accesses watched for the path. An entry may watch reads of
+ * library names only (VG_FACC_READ_LIB, "file.name glob *.so" rules): a
+ * read of any other file under it stays in the kernel.
+ */
+__noinline __u32 file_watch_mask(const struct fpath *p)
+{
+	__u32 mask;
+
+	if (!p)
+		return VG_FACC_ALL;
+	mask = watch_tries_mask(p);
+	if ((mask & VG_FACC_READ_LIB) && !(mask & VG_FACC_READ) && library_name(p))
+		mask |= VG_FACC_READ;
+	return mask;
+}
+
+#define VG_FACC_WRITES (VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE)
+
+/* Write opens already reported under a write-once entry: by file and process. */
+struct once_key {
+	__u64 dentry;
+	__u64 mnt;
+	__u64 start;		/* the process's start: a reused pid is another writer */
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct once_key);
+	__type(value, __u64);		/* the inode then: a file made anew is new */
+} write_once SEC(".maps");
+
+/* @mask with a write-once class as every write. */
+static __always_inline __u32 mask_writes(__u32 mask)
+{
+	return mask & VG_FACC_WRITE_ONCE ? mask | VG_FACC_WRITES : mask;
+}
+
+/*
+ * For an open of access @acc that watch mask @mask does not take, under an
+ * entry that wants the first write of each process to each file: whether
+ * this is that first write (then remembered when @note) rather than a
+ * repeat, which stays in the kernel.
+ */
+static __always_inline bool write_once_first(__u32 mask, __u32 acc, const struct reject_key *k,
+					     const struct dentry_id *id, bool note)
+{
+	struct once_key ok = {};
+	__u64 *ino, inode = id->inode;
+
+	if (!(mask & VG_FACC_WRITE_ONCE) || !(acc & VG_FACC_WRITES))
+		return false;
+	ok.dentry = k->dentry;
+	ok.mnt = k->mnt;
+	ok.tgid = bpf_get_current_pid_tgid() >> 32;
+	ok.start = vg_task_start_time((struct task_struct *)bpf_get_current_task());
+	ino = bpf_map_lookup_elem(&write_once, &ok);
+	if (ino && *ino == inode)
+		return false;
+	if (note)
+		bpf_map_update_elem(&write_once, &ok, &inode, BPF_ANY);
+	return true;
 }
 
 /* What identifies a dentry in reject_cache: one read where the fields are adjacent. */

@@ -473,6 +473,11 @@ enum vg_file_syscall {
 #define VG_FACC_MEMFD		(1u << 9)	/* memfd_create */
 #define VG_FACC_ALL		((1u << 10) - 1)
 #define VG_FACC_MODIFY		(VG_FACC_ALL & ~VG_FACC_READ)	/* --write-only */
+/* Watch-set masks only, never in a record: reads of library names (*.so, *.so.*). */
+#define VG_FACC_READ_LIB	(1u << 10)
+/* Watch-set masks only: write, create and truncate opens, the first per
+ * process and file (what file provenance needs to know the writer). */
+#define VG_FACC_WRITE_ONCE	(1u << 11)
 
 /* vg_file.fflags */
 #define VG_FILE_PATH_USER	(1u << 0)	/* path joined from dirfd/cwd + caller's string */

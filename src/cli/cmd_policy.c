@@ -246,11 +246,13 @@ int vg_cmd_policy_test(int argc, char **argv)
 		fclose(in);
 	vg_policy_get_stats(p, &ps);
 	fprintf(stderr, "vigil: policy test: %llu events, %llu alerts, %llu suppressed by throttling, "
-		"%llu lines skipped, %llu rule evaluations, %llu threshold windows (%llu bytes)\n",
+		"%llu lines skipped, %llu rule evaluations, %llu threshold windows (%llu bytes), "
+		"%llu partial sequences (%llu bytes, %llu evicted)\n",
 		(unsigned long long)st.events, (unsigned long long)st.alerts,
 		(unsigned long long)ps.suppressed, (unsigned long long)st.skipped,
 		(unsigned long long)ps.rule_evals, (unsigned long long)ps.threshold_keys,
-		(unsigned long long)ps.threshold_bytes);
+		(unsigned long long)ps.threshold_bytes, (unsigned long long)ps.sequence_keys,
+		(unsigned long long)ps.sequence_bytes, (unsigned long long)ps.sequence_evicted);
 	vg_policy_free(p);
 	if (err) {
 		vg_err("replay failed: %s", strerror(-err));

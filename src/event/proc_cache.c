@@ -69,6 +69,7 @@ static void proc_free(struct vg_proc_cache *c, struct vg_proc *p)
 		vg_container_put(c->containers, p->container);
 	free(p->exe);
 	free(p->args);
+	free(p->exe_writer);
 	free(p);
 }
 
@@ -291,6 +292,8 @@ void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e)
 	vg_proc_set_args(p, tail + e->argv.off, e->argv.len,
 			 (e->flags & VG_EXEC_ARGV_TRUNC) != 0);
 	p->seeded = false;
+	free(p->exe_writer);	/* a new image: provenance.c tells its writer */
+	p->exe_writer = NULL;
 	if (c->containers) {
 		/* Runtimes move a process into the container before it execs. */
 		struct vg_container *k = vg_containers_of(c->containers, e->hdr.cgroup_id,

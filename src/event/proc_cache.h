@@ -18,6 +18,16 @@
 #include "bpf/vigil_abi.h"
 #include "event/container.h"
 
+/* Who last wrote a file (provenance.c): kept with the process that runs it. */
+struct vg_writer {
+	uint32_t pid;
+	uint64_t start_ns;		/* the writer's, to find it in the cache */
+	uint64_t written_ns;		/* boot clock */
+	bool had_network;		/* the writer (or its parent, or the source it copied) connected */
+	bool copied;			/* a copy: had_network comes from the source named on its command line */
+	char exe[];			/* the writer's executable, NUL-terminated */
+};
+
 struct vg_proc {
 	uint32_t tgid;
 	uint32_t ppid;
@@ -32,6 +42,8 @@ struct vg_proc {
 	uint64_t exit_ns;		/* 0 while alive */
 	bool seeded;			/* learnt from /proc, not from an event */
 	struct vg_container *container;	/* a reference; NULL: on the host (or unknown) */
+	bool had_network;		/* a connection of it was seen (provenance.c) */
+	struct vg_writer *exe_writer;	/* who wrote its executable, when known; owned */
 	/* cache internals */
 	uint64_t seed_tick_ns;		/* seeded: start floored to the /proc tick; else 0 */
 	uint32_t live_children;

@@ -35,6 +35,49 @@ VG_GETTER(get_tty)
 	return x->tty.len ? vg_value_rec_str(v, &x->tty, cb, ctx) : false;
 }
 
+/* ---- who wrote the executable (provenance.c); absent when not recorded ---- */
+static const struct vg_writer *exe_writer(const struct vg_event_view *v)
+{
+	return v->proc ? v->proc->exe_writer : NULL;
+}
+
+VG_GETTER(get_writer_exe)
+{
+	const struct vg_writer *w = exe_writer(v);
+
+	return w && w->exe[0] ? vg_value_cstr(w->exe, cb, ctx) : false;
+}
+
+VG_GETTER(get_writer_pid)
+{
+	const struct vg_writer *w = exe_writer(v);
+
+	return w ? vg_value_uint(w->pid, cb, ctx) : false;
+}
+
+VG_GETTER(get_writer_network)
+{
+	const struct vg_writer *w = exe_writer(v);
+
+	return w ? vg_value_uint(w->had_network, cb, ctx) : false;
+}
+
+VG_GETTER(get_writer_copied)
+{
+	const struct vg_writer *w = exe_writer(v);
+
+	return w ? vg_value_uint(w->copied, cb, ctx) : false;
+}
+
+VG_GETTER(get_written_ago)
+{
+	const struct vg_writer *w = exe_writer(v);
+	uint64_t now = v->rec->ts_boot_ns;
+
+	return w ? vg_value_uint(now > w->written_ns ? (now - w->written_ns) / 1000000000ull : 0,
+				 cb, ctx) : false;
+}
+
 static const struct vg_rec_field exec_process[] = {
 	VG_STR(vg_exec, cwd, "process.working_directory", .policy_kinds = VG_KINDS_ALL,
 	       VG_POLICY("current directory at exec")),
@@ -55,6 +98,19 @@ static const struct vg_rec_field exec_process[] = {
 	VG_BIT(vg_exec, flags, VG_EXEC_SECUREEXEC, "process.privileged_exec"),
 	VG_BIT(vg_exec, flags, VG_EXEC_UNLINKED, "process.fileless",
 	       VG_POLICY("1 when the executable had no name on disk at exec (memfd, deleted file)")),
+	VG_GET("process.origin.writer.executable", VG_FT_STR, get_writer_exe,
+	       VG_POLICY("the program that last wrote the executable (or the script run), when it "
+			 "was written in a writable location (/tmp, /var/tmp, /dev/shm, /run/user, homes)")),
+	VG_GET("process.origin.writer.pid", VG_FT_UINT, get_writer_pid,
+	       VG_POLICY("the process that last wrote the executable")),
+	VG_GET("process.origin.had_network", VG_FT_UINT, get_writer_network,
+	       .out = VG_OUT_BOOL,
+	       VG_POLICY("1 when that writer had network connections, or copied a file written by "
+			 "one (named on its command line)")),
+	VG_GET("process.origin.copied", VG_FT_UINT, get_writer_copied, .out = VG_OUT_BOOL,
+	       VG_POLICY("1 when the executable is a copy of a file a network process wrote")),
+	VG_GET("process.origin.age", VG_FT_UINT, get_written_ago,
+	       VG_POLICY("seconds between that write and this exec")),
 	VG_NUM(vg_exec, old_pid, "process.exec_thread_id"),
 	VG_BIT(vg_exec, flags, VG_EXEC_CWD_TRUNC, "process.working_directory_truncated"),
 };

@@ -40,6 +40,8 @@ struct vg_spec_values {
 	size_t n_exact;
 	const char *const *prefixes;
 	size_t n_prefixes;
+	/* file.path: VG_FACC_* per exact value and prefix; NULL: every access */
+	const uint32_t *exact_access, *prefix_access;
 	const uint64_t *nums;
 	size_t n_nums;
 	const struct vg_cidr *cidrs;

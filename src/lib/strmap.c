@@ -65,6 +65,27 @@ struct vg_strmap_slot *vg_strmap_get(struct vg_strmap *m, const char *key, size_
 	return s;
 }
 
+/* Backward-shift deletion: later entries of the probe run move up, no tombstones. */
+void vg_strmap_del(struct vg_strmap *m, struct vg_strmap_slot *s)
+{
+	size_t mask = m->cap - 1, i = (size_t)(s - m->slots), j = i, home;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!m->slots[j].key)
+			break;
+		home = vg_strmap_hash(m->slots[j].key, m->slots[j].len) & mask;
+		/* Entry j may fill the hole at i unless its home lies cyclically in (i, j]. */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			m->slots[i] = m->slots[j];
+			i = j;
+		}
+	}
+	m->slots[i].key = NULL;
+	m->slots[i].val = NULL;
+	m->n--;
+}
+
 void vg_strmap_free(struct vg_strmap *m)
 {
 	free(m->slots);

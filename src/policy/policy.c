@@ -15,6 +15,7 @@
 #include "policy/policy_expr.h"
 #include "policy/policy_merge.h"
 #include "policy/policy_model.h"
+#include "policy/policy_sequence.h"
 #include "policy/policy_threshold.h"
 #include "policy/policy_yaml.h"
 
@@ -87,6 +88,7 @@ void vg_policy_free(struct vg_policy *p)
 	for (i = 0; i < p->rules.n; i++) {
 		vg_throttle_free(p->rules.v[i]);
 		vg_threshold_free(p, p->rules.v[i]);
+		vg_sequence_free(p, p->rules.v[i]);
 	}
 	for (i = 0; i < p->files.n; i++) {
 		struct src_file *f = p->files.v[i];
@@ -99,6 +101,7 @@ void vg_policy_free(struct vg_policy *p)
 	vg_ptrvec_free(&p->diags_v);
 	vg_ptrvec_free(&p->rules);
 	vg_ptrvec_free(&p->active);
+	vg_ptrvec_free(&p->matchers);
 	vg_strmap_free(&p->lists);
 	vg_strmap_free(&p->macros);
 	vg_strmap_free(&p->rule_names);
@@ -331,9 +334,8 @@ static int compile_template(struct vg_policy *p, struct vg_rule *r)
 	return 0;
 }
 
-/* The fields named by the @n scalars at @src (a throttle or threshold's @what) into @out. */
-static int compile_key_fields(struct vg_policy *p, struct vg_rule *r, const struct src_scalar *src,
-			      size_t n, const struct vg_field **out, const char *what)
+int vg_rule_key_fields_compile(struct vg_policy *p, struct vg_rule *r, const struct src_scalar *src,
+			       size_t n, const struct vg_field **out, const char *what)
 {
 	size_t i;
 	int err = 0;
@@ -361,14 +363,14 @@ static int compile_key_fields(struct vg_policy *p, struct vg_rule *r, const stru
 
 static int compile_throttle_keys(struct vg_policy *p, struct vg_rule *r)
 {
-	int err = compile_key_fields(p, r, r->thr_key_src, r->n_thr_keys, r->thr_keys,
-				     "throttle key");
-	int err2 = compile_key_fields(p, r, r->thd_key_src, r->n_thd_keys, r->thd_keys,
-				      "threshold key");
+	int err = vg_rule_key_fields_compile(p, r, r->thr_key_src, r->n_thr_keys, r->thr_keys,
+					     "throttle key");
+	int err2 = vg_rule_key_fields_compile(p, r, r->thd_key_src, r->n_thd_keys, r->thd_keys,
+					      "threshold key");
 
 	if (!err2 && r->has_thd_distinct)
-		err2 = compile_key_fields(p, r, &r->thd_distinct_src, 1, &r->thd_distinct,
-					  "threshold distinct");
+		err2 = vg_rule_key_fields_compile(p, r, &r->thd_distinct_src, 1, &r->thd_distinct,
+						  "threshold distinct");
 	return err ? err : err2;
 }
 
@@ -394,7 +396,12 @@ int vg_policy_compile(struct vg_policy *p)
 				vg_diag_at(p, true, r->pos, NULL, "rule '%s' has no event", r->name);
 			continue;
 		}
-		if (r->has_cond || r->excs)
+		if (r->n_steps && r->excs)
+			vg_diag_at(p, true, r->excs->pos, "put the exception in the condition of the step it is about",
+				   "rule '%s': exceptions do not apply to a sequence rule", r->name);
+		if (r->n_steps && vg_sequence_compile(p, r) == -ENOMEM)
+			return -ENOMEM;
+		if ((r->has_cond || r->excs) && !r->n_steps)
 			r->cond = vg_expr_compile(p, r, vg_merge_rule_ast(p, r));
 		else {
 			r->cond = vg_arena_alloc(&p->arena, sizeof(*r->cond));
@@ -433,7 +440,9 @@ int vg_policy_compile(struct vg_policy *p)
 	p->cur_rule = NULL;
 	if (p->n_errors)
 		return -EINVAL;
-	err = vg_index_build(p);
+	err = vg_sequence_matchers(p);
+	if (!err)
+		err = vg_index_build(p);
 	if (!err)
 		err = vg_prefilter_build(p);
 	if (!err)

@@ -13,6 +13,7 @@
 #include "policy/policy_expr.h"
 #include "policy/policy_node_eval.h"
 #include "policy/policy_model.h"
+#include "policy/policy_sequence.h"
 #include "policy/policy_threshold.h"
 
 /* ---- index ---- */
@@ -177,9 +178,11 @@ int vg_index_build(struct vg_policy *p)
 	size_t i;
 	int k, err;
 
-	for (i = 0; i < p->active.n; i++) {
-		struct vg_rule *r = p->active.v[i];
+	for (i = 0; i < p->matchers.n; i++) {
+		struct vg_rule *r = p->matchers.v[i];
 
+		if (r->silent)
+			continue;
 		r->anchor = pick_anchor(r);
 		for (k = 0; k < VG_K_MAX; k++) {
 			if (!(r->kinds & VG_KB(k)))
@@ -550,6 +553,8 @@ int vg_policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns
 		p->stats.rule_evals++;
 		if (!vg_node_eval(r->cond, v))
 			continue;
+		if (r->seq_of && !(r = vg_sequence_step(p, r, v, now_ns)))
+			continue;	/* a step: its sequence alerts once complete */
 		if (!make_alert(p, r, v, now_ns, &a))
 			continue;
 		p->stats.alerts++;

@@ -4,20 +4,44 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "event/rec_file.h"
 #include "policy/policy_explain.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
 #include "policy/policy_model.h"
 
-static void print_strs(FILE *out, const char *what, const char *const *v, size_t n)
+/* " (read, write)": the access classes watched at a path, when not all of them. */
+static void print_access(FILE *out, uint32_t access)
+{
+	const char *words[16];
+	size_t n, i;
+
+	if ((access & VG_FACC_ALL) == VG_FACC_ALL)
+		return;
+	n = vg_file_access_words(VG_EV_FILE_UNLINK, 0, access & VG_FACC_ALL, words, 15);
+	if (access & VG_FACC_READ_LIB)
+		words[n++] = "read of *.so";
+	if (access & VG_FACC_WRITE_ONCE)
+		words[n++] = "first write per process";
+	fprintf(out, " (");
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? ", " : "", words[i]);
+	fprintf(out, n ? ")" : "nothing)");
+}
+
+static void print_strs(FILE *out, const char *what, const char *const *v, const uint32_t *access,
+		       size_t n)
 {
 	size_t i;
 
 	if (!n)
 		return;
 	fprintf(out, " %s [", what);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		fprintf(out, "%s%s", i ? ", " : "", v[i]);
+		if (access)
+			print_access(out, access[i]);
+	}
 	fprintf(out, "]");
 }
 
@@ -34,8 +58,8 @@ static void print_dim(FILE *out, const struct vg_filter_dim *d)
 			fprintf(out, " not filtered (too many values for a kernel map)\n");
 		return;
 	}
-	print_strs(out, "exact", d->exact, d->n_exact);
-	print_strs(out, "prefix", d->prefixes, d->n_prefixes);
+	print_strs(out, "exact", d->exact, d->exact_access, d->n_exact);
+	print_strs(out, "prefix", d->prefixes, d->prefix_access, d->n_prefixes);
 	if (d->n_nums) {
 		fprintf(out, " in [");
 		for (i = 0; i < d->n_nums; i++)
@@ -139,10 +163,29 @@ static const char *action_where(const struct vg_policy *p, const struct vg_rule 
 	       "path of an exec, or a port/address of a connect or send)";
 }
 
+/* ", indexed on F" and the fields rule (or step) @r checks in the kernel and in user space. */
+static void print_checks(FILE *out, const struct vg_rule *r, const char *indent)
+{
+	char kern[512] = "", user[512] = "";
+	size_t ko = 0, uo = 0;
+
+	/* Process records are never filtered: only an in-hook kill checks their fields. */
+	if (!(r->kinds & ~VG_KINDS_PROC) && !r->kernel_decidable) {
+		leaf_fields(r->cond, false, false, user, sizeof(user), &uo);
+	} else {
+		leaf_fields(r->cond, true, true, kern, sizeof(kern), &ko);
+		leaf_fields(r->cond, true, false, user, sizeof(user), &uo);
+	}
+	if (r->anchor)
+		fprintf(out, ", indexed on %s", r->anchor->field->name);
+	fprintf(out, "\n%s    kernel checks: %s\n%s    user space checks: %s\n", indent,
+		ko ? kern : "-", indent, uo ? user : "-");
+}
+
 void vg_policy_explain(const struct vg_policy *p, FILE *out)
 {
-	char kinds[512], kern[512], user[512];
-	size_t i, d, ko, uo;
+	char kinds[512];
+	size_t i, d;
 	int s;
 
 	if (!p->compiled || p->n_errors)
@@ -178,21 +221,17 @@ void vg_policy_explain(const struct vg_policy *p, FILE *out)
 		const struct vg_rule *r = p->active.v[i];
 
 		vg_field_kinds_format(r->kinds, kinds, sizeof(kinds));
-		kern[0] = user[0] = '\0';
-		ko = uo = 0;
-		/* Process records are never filtered: only an in-hook kill checks their fields. */
-		if (!(r->kinds & ~VG_KINDS_PROC) && !r->kernel_decidable) {
-			leaf_fields(r->cond, false, false, user, sizeof(user), &uo);
-		} else {
-			leaf_fields(r->cond, true, true, kern, sizeof(kern), &ko);
-			leaf_fields(r->cond, true, false, user, sizeof(user), &uo);
-		}
 		fprintf(out, "  %s [%s] %s, %s/%s", r->name, kinds, vg_policy_severity_name(r->severity),
 			vg_policy_action_name(r->action), vg_policy_mode_name(r->mode));
-		if (r->anchor)
-			fprintf(out, ", indexed on %s", r->anchor->field->name);
-		fprintf(out, "\n    kernel checks: %s\n    user space checks: %s\n", ko ? kern : "-",
-			uo ? user : "-");
+		if (r->n_steps)
+			fprintf(out, ", a sequence within %.3g s\n", r->seq_within_ns / 1e9);
+		else
+			print_checks(out, r, "");
+		for (d = 0; d < r->n_steps; d++) {
+			vg_field_kinds_format(r->steps[d]->kinds, kinds, sizeof(kinds));
+			fprintf(out, "    step %zu [%s]", d + 1, kinds);
+			print_checks(out, r->steps[d], "  ");
+		}
 		if (r->action != VG_ACT_ALERT)
 			fprintf(out, "    %s%s %s\n", vg_policy_action_name(r->action),
 				r->mode == VG_MODE_AUDIT ? " (audit: reported, not done)" : "",

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "policy/policy_access.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_model.h"
 
@@ -38,6 +39,17 @@ static void conjuncts(const struct vg_rule *r, struct node *const **kids, size_t
 static int by_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A string value of a dim and the access classes of the rules naming it. */
+struct acc_val {
+	const char *s;
+	uint32_t access;
+};
+
+static int by_val(const void *a, const void *b)
+{
+	return strcmp((*(const struct acc_val *const *)a)->s, (*(const struct acc_val *const *)b)->s);
 }
 
 bool vg_prefilter_leaf(const struct node *n)
@@ -129,19 +141,27 @@ struct acc {
 };
 
 static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *out, const char *s,
-		   size_t len)
+		   size_t len, uint32_t access)
 {
 	struct vg_strmap_slot *sl = vg_strmap_get(m, s, len, true);
+	struct acc_val *v;
 
 	if (!sl)
 		return -ENOMEM;
-	if (sl->val)
+	if (sl->val) {
+		((struct acc_val *)sl->val)->access |= access;
 		return 0;
-	sl->val = vg_arena_strndup(&p->arena, s, len);
-	return sl->val ? vg_ptrvec_push(out, sl->val) : -ENOMEM;
+	}
+	v = vg_arena_alloc(&p->arena, sizeof(*v));
+	if (!v || !(v->s = vg_arena_strndup(&p->arena, s, len)))
+		return -ENOMEM;
+	v->access = access;
+	sl->val = v;
+	return vg_ptrvec_push(out, v);
 }
 
-static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
+/* Adds @c's values to @a, each with the access classes @access of its rule. */
+static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, uint32_t access)
 {
 	size_t i, j;
 	int err = 0;
@@ -152,10 +172,10 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c)
 		for (i = 0; i < c->set.cap && !err; i++)
 			if (c->set.slots[i].key)
 				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
-					      c->set.slots[i].len);
+					      c->set.slots[i].len, access);
 	} else if (str) {
 		for (i = 0; i < c->n_strs && !err; i++)
-			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i]);
+			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i], access);
 	} else if (c->field->type == VG_FT_IP) {
 		for (i = 0; i < c->n_cidrs; i++) {
 			for (j = 0; j < a->n_cidrs; j++)
@@ -196,6 +216,49 @@ static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
 	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
 }
 
+/* Sorted string values (with their access classes) of @v into @strs and @access. */
+static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***strs,
+		     uint32_t **access, size_t *n)
+{
+	size_t i;
+
+	*strs = vg_arena_alloc(&p->arena, (v->n + 1) * sizeof(char *));
+	*access = vg_arena_alloc(&p->arena, (v->n + 1) * sizeof(uint32_t));
+	if (!*strs || !*access)
+		return -ENOMEM;
+	/* Sorted: stable explain output and diffable map contents. */
+	if (v->n)	/* an empty vector has no array to sort */
+		qsort(v->v, v->n, sizeof(*v->v), by_val);
+	for (i = 0; i < v->n; i++) {
+		const struct acc_val *x = v->v[i];
+
+		(*strs)[i] = x->s;
+		(*access)[i] = x->access;
+	}
+	*n = v->n;
+	return 0;
+}
+
+/* The accumulated values @a into dim @d. */
+static int dim_values(struct vg_policy *p, struct acc *a, struct vg_filter_dim *d)
+{
+	int err = take_strs(p, &a->ex, &d->exact, &d->exact_access, &d->n_exact);
+
+	if (!err)
+		err = take_strs(p, &a->pre, &d->prefixes, &d->prefix_access, &d->n_prefixes);
+	if (err)
+		return err;
+	d->nums = vg_arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));
+	d->cidrs = vg_arena_alloc(&p->arena, (a->n_cidrs + 1) * sizeof(struct vg_cidr));
+	if (!d->nums || !d->cidrs)
+		return -ENOMEM;
+	memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
+	d->n_nums = a->n_nums;
+	memcpy(d->cidrs, a->cidrs, a->n_cidrs * sizeof(struct vg_cidr));
+	d->n_cidrs = a->n_cidrs;
+	return 0;
+}
+
 static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filter_dim *d)
 {
 	struct acc *a = calloc(1, sizeof(*a));
@@ -206,8 +269,8 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 	if (!a)
 		return -ENOMEM;
 	d->active = true;
-	for (i = 0; i < p->active.n && !err; i++) {
-		const struct vg_rule *r = p->active.v[i];
+	for (i = 0; i < p->matchers.n && !err; i++) {
+		const struct vg_rule *r = p->matchers.v[i];
 		const struct node *c;
 
 		if (!(r->kinds & kinds))
@@ -221,36 +284,15 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 			d->open_rule = r->name;
 			break;
 		}
-		err = acc_node(p, a, c);
+		err = acc_node(p, a, c, vg_rule_file_access(r));
 	}
 	if (err == -E2BIG) {
 		d->active = false;	/* too many values for a map: let everything through */
 		d->open_rule = NULL;
 		err = 0;
 	}
-	if (!err && d->active) {
-		d->exact = vg_arena_alloc(&p->arena, (a->ex.n + 1) * sizeof(char *));
-		d->prefixes = vg_arena_alloc(&p->arena, (a->pre.n + 1) * sizeof(char *));
-		d->nums = vg_arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));
-		d->cidrs = vg_arena_alloc(&p->arena, (a->n_cidrs + 1) * sizeof(struct vg_cidr));
-		if (!d->exact || !d->prefixes || !d->nums || !d->cidrs) {
-			err = -ENOMEM;
-		} else {
-			/* Sorted: stable explain output and diffable map contents. */
-			if (a->ex.n)
-				memcpy(d->exact, a->ex.v, a->ex.n * sizeof(char *));
-			d->n_exact = a->ex.n;
-			qsort(d->exact, d->n_exact, sizeof(char *), by_str);
-			if (a->pre.n)
-				memcpy(d->prefixes, a->pre.v, a->pre.n * sizeof(char *));
-			d->n_prefixes = a->pre.n;
-			qsort(d->prefixes, d->n_prefixes, sizeof(char *), by_str);
-			memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
-			d->n_nums = a->n_nums;
-			memcpy(d->cidrs, a->cidrs, a->n_cidrs * sizeof(struct vg_cidr));
-			d->n_cidrs = a->n_cidrs;
-		}
-	}
+	if (!err && d->active)
+		err = dim_values(p, a, d);
 	vg_strmap_free(&a->exact);
 	vg_strmap_free(&a->prefix);
 	vg_ptrvec_free(&a->ex);
@@ -394,13 +436,17 @@ int vg_prefilter_build(struct vg_policy *p)
 	memset(&p->pre, 0, sizeof(p->pre));
 	for (i = 0; i < p->active.n; i++) {
 		struct vg_rule *r = p->active.v[i];
-		int k;
 
 		r->kernel_decidable = rule_kernel_decidable(r);
 		if (r->kernel_decidable && (err = add_kernel_rule(p, &krules, r))) {
 			vg_ptrvec_free(&krules);
 			return err;
 		}
+	}
+	for (i = 0; i < p->matchers.n; i++) {
+		const struct vg_rule *r = p->matchers.v[i];
+		int k;
+
 		for (k = 0; k < VG_K_MAX; k++)
 			if (r->kinds & VG_KB(k))
 				p->pre.sensor[vg_field_kind_sensor(k)].kinds |= VG_KB(k);

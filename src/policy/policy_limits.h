@@ -37,6 +37,8 @@
 #define VG_POLICY_MAX_LIST_ITEMS (1u << 20)
 /* Values of all comparisons together, lists expanded. */
 #define VG_POLICY_MAX_TOTAL_ITEMS (1u << 21)
+/* Steps of one sequence rule: each is a condition of its own (bounded above). */
+#define VG_POLICY_MAX_SEQUENCE_STEPS 8
 /* Diagnostics kept; the rest are counted ("... and N more"). */
 #define VG_POLICY_MAX_DIAGS 200
 

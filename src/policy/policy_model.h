@@ -185,6 +185,19 @@ struct vg_rule {
 	struct src_scalar thd_distinct_src;
 	bool has_thd_distinct;
 	struct vg_strmap thd;		/* key text -> struct thd_ent * (malloc'd) */
+	/* sequence (policy_sequence.c): its steps are rules of their own that
+	 * never alert; a step points back to its sequence */
+	struct vg_rule **steps;
+	size_t n_steps;
+	struct vg_rule *seq_of;
+	bool silent;			/* asks for events, never alerts (policy_feed.c) */
+	size_t seq_step;
+	uint64_t seq_within_ns;
+	const struct vg_field **seq_keys;	/* a step's key, else the sequence's */
+	size_t n_seq_keys;
+	struct src_scalar *seq_key_src;
+	struct vg_strmap seq;		/* key text -> struct seq_ent * (malloc'd) */
+	struct seq_ent *seq_head, *seq_tail;	/* its keys, most recently used first */
 	struct pos pos;			/* of its name */
 	struct pos act_pos;		/* of its action */
 	/* raw, before compile */
@@ -233,6 +246,8 @@ struct vg_policy {
 	struct vg_strmap macros;		/* name -> struct macro_def * */
 	struct vg_ptrvec rules;		/* struct vg_rule *, all as loaded */
 	struct vg_ptrvec active;		/* compiled, enabled, in order */
+	struct vg_ptrvec matchers;	/* what events are tested against: active rules,
+					 * a sequence's steps in its place */
 	struct vg_strmap rule_names;	/* name -> struct vg_rule * */
 	struct kind_index index[VG_K_MAX];
 	struct vg_prefilter pre;

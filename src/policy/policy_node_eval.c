@@ -101,3 +101,12 @@ bool vg_node_eval(const struct node *n, struct vg_event_view *v)
 	}
 	return false;
 }
+
+bool vg_node_match_str(const struct node *n, const char *s, size_t len)
+{
+	struct vg_value val = { .type = VG_FT_STR };
+
+	val.s.p = s;
+	val.s.len = len;
+	return match_value(&val, (void *)n);
+}

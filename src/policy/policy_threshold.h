@@ -17,11 +17,17 @@
 
 struct vg_policy;
 struct vg_rule;
+struct src_scalar;
 
 /* The values of @fields in @v, each followed by a unit separator, into @key:
  * the window key of a throttle or threshold. Returns its length. */
 size_t vg_rule_key_format(struct vg_event_view *v, const struct vg_field *const *fields, size_t n,
 			  char *key, size_t size);
+
+/* The fields named by the @n scalars at @src (the key of a throttle, threshold or
+ * sequence: @what) into @out, checked against @r's events. 0, -EINVAL (reported), -ENOMEM. */
+int vg_rule_key_fields_compile(struct vg_policy *p, struct vg_rule *r, const struct src_scalar *src,
+			       size_t n, const struct vg_field **out, const char *what);
 
 /* Counts @v (matched by @r) at @now_ns; true when this match reaches the threshold.
  * A rule without a threshold always passes. */

@@ -56,6 +56,9 @@ struct vg_policy_stats {
 	uint64_t suppressed;
 	uint64_t threshold_keys;	/* windows held by threshold rules */
 	uint64_t threshold_bytes;	/* their memory */
+	uint64_t sequence_keys;		/* partial sequences held, one per key */
+	uint64_t sequence_bytes;	/* their memory */
+	uint64_t sequence_evicted;	/* live partial sequences dropped at the key bound */
 };
 
 /* ---- kernel pre-filter, as the policy compiles it ---- */
@@ -73,6 +76,8 @@ struct vg_filter_dim {
 	size_t n_exact;
 	const char **prefixes;
 	size_t n_prefixes;
+	/* file.path: the VG_FACC_* classes the rules naming each value can match */
+	uint32_t *exact_access, *prefix_access;
 	uint64_t *nums;
 	size_t n_nums;
 	struct vg_cidr *cidrs;

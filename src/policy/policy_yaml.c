@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "lib/parse_num.h"
 #include "policy/policy_diag.h"
 #include "policy/policy_merge.h"
 #include "policy/policy_model.h"
 #include "policy/policy_override.h"
+#include "policy/policy_sequence.h"
 #include "policy/policy_threshold.h"
 #include "policy/policy_parse.h"
 #include "policy/policy_ydoc.h"
@@ -140,42 +142,15 @@ static int load_macros(struct ydoc *y, const yaml_node_t *map)
 	return 0;
 }
 
-static int parse_uint(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
-}
-
-/* "90", "90s", "500ms", "5m", "1h" into ns. */
+/* "90", "90s", "500ms", "5m", "1h" into ns; zero is refused. */
 static int parse_duration(const char *s, uint64_t *ns)
 {
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "", 1000000000ull }, { "s", 1000000000ull }, { "ms", 1000000ull },
-		{ "m", 60000000000ull }, { "h", 3600000000000ull },
-	};
-	char *end;
-	uint64_t v;
-	size_t i;
+	uint64_t ms;
 
-	if (*s < '0' || *s > '9')
+	if (vg_parse_duration_ms(s, &ms) || !ms || ms > UINT64_MAX / 1000000)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -EINVAL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].unit)) {
-			if (!v || v > UINT64_MAX / units[i].ns)
-				return -EINVAL;
-			*ns = v * units[i].ns;
-			return 0;
-		}
-	return -EINVAL;
+	*ns = ms * 1000000;
+	return 0;
 }
 
 static int pick(struct ydoc *y, const yaml_node_t *v, const char *what,
@@ -293,7 +268,7 @@ static int load_throttle(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 		const char *key = is_scalar(k) ? scalar_str(k) : "";
 
 		if (!strcmp(key, "count")) {
-			if (!is_scalar(val) || parse_uint(scalar_str(val), &r->thr_count) ||
+			if (!is_scalar(val) || vg_parse_u64(scalar_str(val), &r->thr_count) ||
 			    !r->thr_count)
 				vg_diag_at(y->p, true, node_pos(y, val), "e.g. count: 5",
 					"throttle count must be a positive integer");
@@ -334,7 +309,7 @@ static int load_threshold(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 		const char *key = is_scalar(k) ? scalar_str(k) : "";
 
 		if (!strcmp(key, "count")) {
-			if (!is_scalar(val) || parse_uint(scalar_str(val), &r->thd_count) ||
+			if (!is_scalar(val) || vg_parse_u64(scalar_str(val), &r->thd_count) ||
 			    !r->thd_count || r->thd_count > VG_THRESHOLD_MAX_COUNT)
 				vg_diag_at(y->p, true, node_pos(y, val), "e.g. count: 20",
 					   "threshold count must be 1 to %d", VG_THRESHOLD_MAX_COUNT);
@@ -366,7 +341,7 @@ static int load_threshold(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
 
 static const char *const rule_keys[] = { "name", "description", "event", "condition", "severity",
 					 "tags", "output", "action", "mode", "throttle", "threshold",
-					 "enabled", "override", "append", "exceptions" };
+					 "sequence", "enabled", "override", "append", "exceptions" };
 #define N_RULE_KEYS (sizeof(rule_keys) / sizeof(rule_keys[0]))
 
 static int load_tags(struct ydoc *y, struct vg_rule *r, yaml_node_t *val)
@@ -424,6 +399,8 @@ static int load_src(struct ydoc *y, yaml_node_t *val, const char *hint, struct s
 	return 0;
 }
 
+static int load_sequence(struct ydoc *y, struct vg_rule *r, yaml_node_t *v);
+
 /* One key of a rule; the name and event nodes are kept for the checks after all keys. */
 static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml_node_t *val,
 			 yaml_node_t **name, yaml_node_t **event)
@@ -466,6 +443,8 @@ static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml
 		return load_throttle(y, r, val);
 	} else if (!strcmp(key, "threshold")) {
 		return load_threshold(y, r, val);
+	} else if (!strcmp(key, "sequence")) {
+		return load_sequence(y, r, val);
 	} else if (!strcmp(key, "enabled")) {
 		if ((v = pick(y, val, "boolean", yesno, 4)) >= 0)
 			r->enabled = v & 1;
@@ -473,6 +452,74 @@ static int load_rule_key(struct ydoc *y, struct vg_rule *r, yaml_node_t *k, yaml
 		unknown_rule_key(y, k, key);
 	}
 	return 0;
+}
+
+/* One step of a sequence: {event, condition, key} (policy_sequence.h). */
+static int load_step(struct ydoc *y, struct vg_rule *r, yaml_node_t *m)
+{
+	yaml_node_t *name = NULL, *event = NULL;
+	yaml_node_pair_t *pr;
+	struct vg_rule *st;
+
+	if (!expect(y, m, YAML_MAPPING_NODE, "a step is {event: E, condition: C, key: [fields]}"))
+		return 0;
+	if (vg_sequence_add_step(y->p, r, node_pos(y, m), &st))
+		return -ENOMEM;
+	for (pr = m->data.mapping.pairs.start; st && pr < m->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key = is_scalar(k) ? scalar_str(k) : "";
+		int err = 0;
+
+		if (!strcmp(key, "event") || !strcmp(key, "condition"))
+			err = load_rule_key(y, st, k, val, &name, &event);
+		else if (!strcmp(key, "key"))
+			err = load_key_fields(y, val, "sequence", &st->seq_key_src, &st->seq_keys,
+					      &st->n_seq_keys);
+		else
+			vg_diag_at(y->p, true, node_pos(y, k), "step keys are event, condition and key",
+				   "unknown step key '%s'", key);
+		if (err)
+			return err;
+	}
+	if (st)
+		r->kinds |= st->kinds;
+	return 0;
+}
+
+/* sequence: {within: D, key: FIELD(S), steps: [step, ...]} (policy_sequence.h). */
+static int load_sequence(struct ydoc *y, struct vg_rule *r, yaml_node_t *v)
+{
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *it;
+	int err = 0;
+
+	if (!expect(y, v, YAML_MAPPING_NODE, "sequence is {within: 60s, key: [fields], steps: [...]}"))
+		return 0;
+	for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top && !err; pr++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+		yaml_node_t *val = yaml_document_get_node(y->doc, pr->value);
+		const char *key = is_scalar(k) ? scalar_str(k) : "";
+
+		if (!strcmp(key, "within")) {
+			if (!is_scalar(val) || parse_duration(scalar_str(val), &r->seq_within_ns))
+				vg_diag_at(y->p, true, node_pos(y, val), "e.g. 500ms, 60s, 5m",
+					   "bad sequence window");
+		} else if (!strcmp(key, "key")) {
+			err = load_key_fields(y, val, "sequence", &r->seq_key_src, &r->seq_keys,
+					      &r->n_seq_keys);
+		} else if (!strcmp(key, "steps")) {
+			if (!expect(y, val, YAML_SEQUENCE_NODE, "steps are a list: [{event: open}, ...]"))
+				continue;
+			for (it = val->data.sequence.items.start;
+			     it < val->data.sequence.items.top && !err; it++)
+				err = load_step(y, r, yaml_document_get_node(y->doc, *it));
+		} else {
+			vg_diag_at(y->p, true, node_pos(y, k), "sequence keys are within, key and steps",
+				   "unknown sequence key '%s'", key);
+		}
+	}
+	return err;
 }
 
 /* A rule with all its keys read: named, with an event, unique; then it is kept. */
@@ -490,9 +537,12 @@ static int add_rule(struct ydoc *y, struct vg_rule *r, yaml_node_t *name, yaml_n
 	if (!r->name)
 		return -ENOMEM;
 	r->pos = node_pos(y, name);
-	if (!event)
+	if (!event && !r->n_steps)
 		vg_diag_at(p, true, r->pos, "add event: exec (or a list of kinds)",
 			"rule '%s' has no event", r->name);
+	if (event && r->n_steps)
+		vg_diag_at(p, true, node_pos(y, event), "give each step its event",
+			   "rule '%s': a sequence rule takes its events from its steps", r->name);
 	if (!r->description)
 		r->description = "";
 	slot = vg_strmap_get(&p->rule_names, r->name, strlen(r->name), true);

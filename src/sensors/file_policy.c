@@ -11,10 +11,17 @@
 
 static const struct vg_file_watch everything = { "/", VG_FACC_ALL };
 
+/* The access classes the rules naming value @i of @acc can match (all, without them). */
+static __u32 access_of(const uint32_t *acc, size_t i)
+{
+	return acc ? acc[i] : VG_FACC_ALL;
+}
+
 /*
  * The policy's exact paths and prefixes as watch entries after the @n
- * already in @w. A prefix not ending in '/' is a byte prefix for the
- * sensor: it gets a '*' (in a string kept in @owned).
+ * already in @w, each watching only the accesses its rules can match. A
+ * prefix not ending in '/' is a byte prefix for the sensor: it gets a '*'
+ * (in a string kept in @owned).
  */
 static size_t policy_paths(const struct vg_spec_values *path, struct vg_file_watch *w, size_t n,
 			   char **owned, size_t *n_owned)
@@ -22,15 +29,16 @@ static size_t policy_paths(const struct vg_spec_values *path, struct vg_file_wat
 	size_t i;
 
 	for (i = 0; i < path->n_exact; i++)
-		w[n++] = (struct vg_file_watch){ path->exact[i], VG_FACC_ALL };
+		w[n++] = (struct vg_file_watch){ path->exact[i], access_of(path->exact_access, i) };
 	for (i = 0; i < path->n_prefixes; i++) {
 		const char *pre = path->prefixes[i];
+		__u32 acc = access_of(path->prefix_access, i);
 		size_t len = strlen(pre);
 
 		if (len && pre[len - 1] == '/') {
-			w[n++] = (struct vg_file_watch){ pre, VG_FACC_ALL };
+			w[n++] = (struct vg_file_watch){ pre, acc };
 		} else if (asprintf(&owned[*n_owned], "%s*", pre) >= 0) {
-			w[n++] = (struct vg_file_watch){ owned[*n_owned], VG_FACC_ALL };
+			w[n++] = (struct vg_file_watch){ owned[*n_owned], acc };
 			++*n_owned;
 		}
 	}

@@ -101,7 +101,11 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
 		err = vg_file_watch_key(w[i].prefix, &e.key, &e.home);
 		if (err)
 			return err;
-		e.mask = w[i].access & access_mask;
+		/* A library read is a read, a first write a write: the access mask
+		 * (--write-only) keeps or drops both alike. */
+		e.mask = w[i].access & (access_mask |
+					(access_mask & VG_FACC_READ ? VG_FACC_READ_LIB : 0) |
+					(access_mask & VG_FACC_WRITE ? VG_FACC_WRITE_ONCE : 0));
 		copies = e.home ? 2 : 1;
 		for (c = 0; c < copies; c++) {
 			struct vg_watch_entry x = e;
@@ -273,7 +277,10 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 			vg_err("file sensor: cannot add watch entry: %s", strerror(-err));
 			goto cleanup;
 		}
-		any |= e[i].mask;
+		/* To the first, path-less check a library read is a read, a first write a write. */
+		any |= e[i].mask | (e[i].mask & VG_FACC_READ_LIB ? VG_FACC_READ : 0) |
+		       (e[i].mask & VG_FACC_WRITE_ONCE ?
+			VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE : 0);
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
 	any |= c.bind_mask;

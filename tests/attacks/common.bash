@@ -104,3 +104,17 @@ trace_sleeper() {
 	exec {SLEEPER[1]}>&-
 	wait
 }
+
+# serve_dir DIR: an HTTP server (python3 -m http.server) for the files of DIR on
+# VG_PORT, loopback only, stopped when the scenario ends.
+serve_dir() {
+	python3 -m http.server "$VG_PORT" --bind 127.0.0.1 --directory "$1" >/dev/null 2>&1 &
+	on_exit "kill $! 2>/dev/null"
+	wait_port
+}
+
+# fetchable NAME: a copy of /usr/bin/true as $VG_TMP/www/NAME, for serve_dir.
+fetchable() {
+	mkdir -p "$VG_TMP/www"
+	cp /usr/bin/true "$VG_TMP/www/$1"
+}

@@ -160,6 +160,63 @@ class ThresholdMetricsTest(VigilTestCase):
         self.assertEqual(len(alerts(t.events, "scan")), 1)
 
 
+SEQUENCE_POLICY = """
+rules:
+  - name: written_then_run
+    sequence:
+      within: 60s
+      steps:
+        - event: open
+          condition: file.path startswith {d}/ and file.access contains (write, create)
+          key: file.path
+        - event: exec
+          condition: process.executable.path startswith {d}/
+          key: process.executable.path
+  - name: copied_by_cp
+    event: exec
+    condition: >
+      process.executable.path startswith {d}/ and process.origin.writer.executable = /usr/bin/cp
+      and process.origin.had_network = 0
+"""
+
+
+class SequenceAndProvenanceTest(VigilTestCase):
+    def test_sequence_and_provenance_live(self):
+        """A file written then run alerts through a sequence rule and carries its writer
+        (file provenance); both states show in the metrics and empty again."""
+        port = free_port()
+        d = tempfile.mkdtemp(prefix="vg-seq-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, d, True)
+        policy = os.path.join(d, "p.yaml")
+        with open(policy, "w") as f:
+            f.write(SEQUENCE_POLICY.format(d=d))
+        prog, other = os.path.join(d, "prog"), os.path.join(d, "other")
+        with Tracer("run", "--policy", policy, "--alerts-only", "--metrics", str(port)) as t:
+            m = samples(scrape(port)[1])
+            self.assertEqual(m["vigil_policy_sequence_bytes"], 0)
+            self.assertEqual(m["vigil_provenance_files"], 0)
+            subprocess.run(["cp", "/usr/bin/true", prog], check=True)
+            shutil.copy("/usr/bin/true", other)    # written by python: no alert when run
+            deadline = time.monotonic() + 10
+            while True:
+                m = samples(scrape(port)[1])
+                if m["vigil_policy_sequence_bytes"] > 0 and m["vigil_provenance_files"] >= 2:
+                    break
+                self.assertLess(time.monotonic(), deadline, "no partial sequence held: %s" % m)
+                time.sleep(0.1)
+            self.assertGreater(m["vigil_provenance_bytes"], 0)
+            subprocess.run([other], check=True)     # its own chain: the other key
+            subprocess.run([prog], check=True)
+            subprocess.run([prog], check=True)      # completed: needs a new write
+            time.sleep(1)
+            t.stop()
+        seq = alerts(t.events, "written_then_run")
+        self.assertEqual(sorted(a["process"]["executable"]["path"] for a in seq), [other, prog])
+        origin = alerts(t.events, "copied_by_cp")
+        self.assertEqual(len(origin), 2, origin)
+        self.assertEqual(origin[0]["process"]["origin"]["writer"]["executable"], "/usr/bin/cp")
+
+
 class PrometheusScrapeTest(VigilTestCase):
     """Debian's Prometheus, on loopback, scrapes the agent."""
 

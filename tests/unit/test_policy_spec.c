@@ -222,6 +222,104 @@ static void test_spec_bind_mounts(void **state)
 	vg_policy_free(p);
 }
 
+/* The access classes a path's rules can match (a prefix, with its classes). */
+static uint32_t prefix_access(const struct vg_spec_values *v, const char *pre)
+{
+	size_t i;
+
+	for (i = 0; i < v->n_prefixes; i++)
+		if (!strcmp(v->prefixes[i], pre))
+			return v->prefix_access[i];
+	fail_msg("no prefix %s", pre);
+	return 0;
+}
+
+/*
+ * Each watched path gets only the access classes its rules can match: the
+ * event kinds' classes narrowed by file.access tests; negations and words
+ * that say nothing of the class keep everything; a "*.so" name test turns
+ * reads into library reads; two rules on one path add up.
+ */
+static void test_spec_path_access(void **state)
+{
+	static const char *yaml =
+		"macros:\n  written: file.access contains (write, create, truncate)\n"
+		"rules:\n"
+		"  - name: etc_written\n    event: [open, rename]\n"
+		"    condition: file.path startswith /etc/ and (written or file.access contains rename)\n"
+		"  - name: bin_mode\n    event: chmod\n    condition: file.path startswith /usr/bin/\n"
+		"  - name: bin_times\n    event: utimes\n    condition: file.path startswith /usr/bin/\n"
+		"  - name: lib\n    event: open\n"
+		"    condition: file.path startswith /tmp/ and file.name glob (\"*.so\", \"*.so.*\") and file.access = read\n"
+		"  - name: tmp_exe\n    event: open\n"
+		"    condition: file.path startswith /tmp/ and file.access contains execute-mode\n"
+		"  - name: logs\n    event: [unlink, truncate, open]\n"
+		"    condition: file.path startswith /var/log/ and not file.access contains read\n"
+		"  - name: odd\n    event: open\n"
+		"    condition: file.path startswith /srv/ and file.access contains nofollow\n"
+		"  - name: never\n    event: open\n"
+		"    condition: file.path startswith /opt/ and file.access = no-such-word\n";
+	struct vg_policy *p = compile(yaml);
+	struct vg_kernel_spec spec;
+	const struct vg_spec_values *v;
+	const uint32_t open_acc = VG_FACC_READ | VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE |
+				  VG_FACC_EXECMODE;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	v = &spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH];
+	assert_true(v->on);
+	assert_int_equal(prefix_access(v, "/etc/"),
+			 VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE | VG_FACC_RENAME);
+	assert_int_equal(prefix_access(v, "/usr/bin/"), VG_FACC_ATTR | VG_FACC_EXECMODE);
+	assert_int_equal(prefix_access(v, "/tmp/"), VG_FACC_READ_LIB | VG_FACC_EXECMODE);
+	assert_int_equal(prefix_access(v, "/var/log/"),
+			 open_acc | VG_FACC_DELETE | VG_FACC_TRUNCATE);
+	assert_int_equal(prefix_access(v, "/srv/"), open_acc);
+	assert_int_equal(prefix_access(v, "/opt/"), 0);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
+/*
+ * A rule reading who wrote a program (process.origin.*) asks for the first
+ * write of each process to each file under the writable places, plus the
+ * renames, links and unlinks that move or drop a file's record; without
+ * one, nothing of the sort is watched.
+ */
+static void test_spec_provenance_feed(void **state)
+{
+	static const char *origin =
+		"rules:\n"
+		"  - name: dl\n    event: exec\n"
+		"    condition: process.origin.had_network = 1\n"
+		"  - name: etc\n    event: open\n"
+		"    condition: file.path startswith /etc/ and file.access contains write\n";
+	struct vg_policy *p = compile(origin);
+	struct vg_kernel_spec spec;
+	const struct vg_spec_values *v;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	v = &spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH];
+	assert_true(v->on);
+	assert_int_equal(prefix_access(v, "/tmp/"),
+			 VG_FACC_WRITE_ONCE | VG_FACC_RENAME | VG_FACC_DELETE);
+	assert_int_equal(prefix_access(v, "/home/"),
+			 VG_FACC_WRITE_ONCE | VG_FACC_RENAME | VG_FACC_DELETE);
+	assert_int_equal(prefix_access(v, "/etc/"), VG_FACC_WRITE);
+	assert_int_equal(spec.types[VG_EV_FILE_RENAME], VG_TYPE_FILTERED);
+	assert_int_equal(spec.types[VG_EV_FILE_UNLINK], VG_TYPE_FILTERED);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+	/* No provenance field: no such watch. */
+	p = compile("rules:\n  - name: x\n    event: exec\n    condition: process.pid = 1\n");
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_false(spec.sensor[VG_SENSOR_FILE].used);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_rule_set),
 		cmocka_unit_test(test_spec_needs_a_compiled_policy),
 		cmocka_unit_test(test_spec_bind_mounts),
+		cmocka_unit_test(test_spec_path_access),
+		cmocka_unit_test(test_spec_provenance_feed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
