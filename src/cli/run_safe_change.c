@@ -7,7 +7,7 @@
 
 enum {
 	OPT_KEYS = 0x300, OPT_DOWNGRADE, OPT_HOST_ID, OPT_WINDOW, OPT_GATES, OPT_STATE_DIR,
-	OPT_CRASH_LOOP, OPT_SELF_LIMITS, OPT_WATCH_OWN,
+	OPT_CRASH_LOOP, OPT_SELF_LIMITS,
 };
 
 static const struct argp_option options[] = {
@@ -27,9 +27,6 @@ static const struct argp_option options[] = {
 	{ "crash-loop", OPT_CRASH_LOOP, "N,MINUTES", 0,
 	  "after N abnormal exits within MINUTES of a policy change, start with the "
 	  "last-known-good policy (default 3,10)", 10 },
-	{ "watch-own-files", OPT_WATCH_OWN, NULL, 0,
-	  "critical alert on changes to the agent's binary, policy and keys (turns off the file "
-	  "sensor's uid/executable/cgroup pre-filter)", 10 },
 	{ "self-limits", OPT_SELF_LIMITS, "memory=MIB,cpu=MILLICPUS", 0,
 	  "the agent's own cgroup v2 limits (default memory=2048,cpu=1000; 0: none)", 10 },
 	{ 0 },
@@ -92,9 +89,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_GATES:
 		if (vg_canary_gates_parse(&s->policy.gates, arg, why, sizeof(why)))
 			argp_error(state, "--canary-gates: %s", why);
-		break;
-	case OPT_WATCH_OWN:
-		s->policy.watch_own_files = true;
 		break;
 	case OPT_STATE_DIR:
 		s->policy.state_dir = arg;

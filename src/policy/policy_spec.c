@@ -67,6 +67,8 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 
 	out->used = sf->kinds != 0;
 	out->bind_mounts = sf->bind_mounts;
+	out->any_actor = sf->any_actor;
+	out->n_any_actor = sf->n_any_actor;
 	for (i = 0; out->used && i < sf->n_dims; i++) {
 		const struct vg_filter_dim *d = &sf->dims[i];
 		struct vg_spec_values *v;

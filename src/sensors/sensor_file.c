@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -101,7 +102,7 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
 		err = vg_file_watch_key(w[i].prefix, &e.key, &e.home);
 		if (err)
 			return err;
-		e.mask = w[i].access & access_mask;
+		e.mask = w[i].access & (access_mask | access_mask << VG_WATCH_ANY_ACTOR_SHIFT);
 		copies = e.home ? 2 : 1;
 		for (c = 0; c < copies; c++) {
 			struct vg_watch_entry x = e;
@@ -251,7 +252,8 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 	struct sensor_file_bpf *skel = s->skel;
 	struct vg_watch_entry *e = NULL;
 	struct vg_file_cfg c;
-	__u32 any = 0;
+	struct { __u32 mask, agent_tgid; } any_actor = { 0, (__u32)getpid() };
+	__u32 any = 0, zero = 0;
 	int n, i, err, fd, watch_fd, home_fd;
 
 	cfg_or_default(cfg, &c);
@@ -273,7 +275,14 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 			vg_err("file sensor: cannot add watch entry: %s", strerror(-err));
 			goto cleanup;
 		}
-		any |= e[i].mask;
+		any |= vg_watch_bits(e[i].mask, 0);
+		any_actor.mask |= vg_watch_bits(e[i].mask, 1);
+	}
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.file_any_actor), &zero, &any_actor,
+				BPF_ANY) < 0) {
+		err = -errno;
+		vg_err("file sensor: cannot set the any-process watch: %s", strerror(-err));
+		goto cleanup;
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
 	any |= c.bind_mask;

@@ -45,7 +45,7 @@ class SelfDefenseTest(SafeChangeCase):
                                       and get(a, "rule.severity") == "critical"], rule)
 
     def test_signal_ptrace_and_file_write_alert(self):
-        with self.agent("--watch-own-files") as t:
+        with self.agent() as t:
             pid = t.proc.pid
             subprocess.run(["kill", "-STOP", str(pid)], check=True)
             time.sleep(0.2)
