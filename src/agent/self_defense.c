@@ -68,7 +68,7 @@ static const char files_fmt[] =
 	"      /sys/kernel/debug) and not process.pid = %d\n"
 	"    severity: critical\n"
 	"    tags: [vigil, self-defense, T1562.001]\n"
-	"    output: \"{process.executable.path} (pid {process.pid}) {event.action} {file.path} "
+	"    output: \"{process.executable.path} (pid {process.pid}) mounted on or unmounted {file.path} "
 	"under the vigil agent\"\n";
 
 static const struct {

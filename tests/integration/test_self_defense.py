@@ -10,9 +10,11 @@ import subprocess
 import time
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import VIGIL, Tracer, cgroup2_mount, free_port, get, is_alert, scrape
+from vigil_test import VIGIL, Tracer, alerts, cgroup2_mount, free_port, get, is_alert, scrape
 
 PTRACE_DETACH, PTRACE_SEIZE = 17, 0x4206
+OTHER_UID = 4343    # the only uid the test's own file rule wants
+SENT_RE = r"sensor file: (\d+) sent, (\d+) filtered in kernel"
 
 
 def seize_and_detach(pid):
@@ -66,6 +68,71 @@ class SelfDefenseTest(SafeChangeCase):
                 f.write(value)
             self.critical(t, "vigil_self_bpf_stats")
             self.fires(t, "base", self.marker)      # and it still works
+
+    def test_own_files_alert_and_the_file_prefilter_stays_on(self):
+        """The agent's files alert whoever writes them (root here), while a
+        file rule on one uid keeps the kernel's uid filter on: root's reads
+        never leave the kernel, only the changes to the agent's files do."""
+        watched = self.path("watched")
+        os.mkdir(watched, 0o755)
+        self.write(os.path.join(self.pdir, "main.yaml"),
+                   rules(("base", self.marker, "")) +
+                   "  - name: other_uid_opens\n    event: open\n"
+                   "    condition: file.path startswith %s/ and process.user.id = %d\n"
+                   % (watched, OTHER_UID))
+        policy = os.path.join(self.pdir, "main.yaml")
+        with self.agent() as t:
+            for _ in range(50):
+                with open(policy) as f:
+                    f.read()
+            notes = os.path.join(self.pdir, "notes.txt")
+            with open(notes, "w") as f:
+                f.write("x\n")
+            os.rename(notes, notes + ".old")
+            os.chmod(policy, 0o644)
+            os.unlink(notes + ".old")
+            self._t = t
+            self.wait_for(lambda: len(alerts(self.output(t), "vigil_self_files")) >= 4, "4 alerts")
+            t.stop()
+        own = alerts(t.events, "vigil_self_files")
+        self.assertEqual(sorted(get(a, "event.action") for a in own),
+                         ["chmod", "open", "rename", "unlink"])
+        self.assertEqual({get(a, "rule.severity") for a in own}, {"critical"})
+        sent, filtered = (int(n) for n in re.search(SENT_RE, t.stderr).groups())
+        self.assertEqual(sent, len(own), "root's reads of the policy stay in the kernel: " +
+                         t.stderr[-800:])
+        self.assertGreaterEqual(filtered, 50)
+
+    def test_reading_the_agent_memory_alerts(self):
+        with self.agent() as t:
+            pid = t.proc.pid
+            with open("/proc/%d/maps" % pid) as f:
+                start = int(f.readline().split("-")[0], 16)
+            with open("/proc/%d/mem" % pid, "rb") as f:
+                f.seek(start)
+                self.assertEqual(len(f.read(16)), 16)
+            got = self.critical(t, "vigil_self_memory")
+            self.assertEqual(get(got[0], "file.path"), "/proc/%d/mem" % pid)
+            self.assertEqual(get(got[0], "target.process.pid"), pid)
+
+    def test_bpffs_and_tracefs_unmount_alert(self):
+        """In a private mount namespace, a private bpffs and a bind of
+        tracefs (one instance per host) on top of the host's, then unmounted:
+        the host's own mounts are never touched."""
+        script = ("mount -t bpf vigiltest /sys/fs/bpf && umount /sys/fs/bpf && "
+                  "mount --bind /sys/kernel/tracing /sys/kernel/tracing && "
+                  "umount /sys/kernel/tracing")
+        with self.agent() as t:
+            subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                           check=True, timeout=20)
+            self._t = t
+
+            def unmounts():
+                return [a for a in alerts(self.output(t), "vigil_self_umount")
+                        if get(a, "syscall.name") == "umount2"]
+            got = self.wait_for(lambda: len(unmounts()) >= 2 and unmounts(), "both unmounts")
+        self.assertEqual({get(a, "file.path") for a in got}, {"/sys/fs/bpf", "/sys/kernel/tracing"})
+        self.assertEqual({get(a, "rule.severity") for a in got}, {"critical"})
 
     def test_link_detach_fails_the_self_check(self):
         port = free_port()
