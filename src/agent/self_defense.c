@@ -27,7 +27,22 @@ static const char rules_fmt[] =
 	"    severity: critical\n"
 	"    tags: [vigil, self-defense]\n"
 	"    output: \"{process.executable.path} (pid {process.pid}) traced or read the memory of "
-	"the vigil agent\"\n";
+	"the vigil agent\"\n"
+	"  - name: vigil_self_bpf_stats_call\n"
+	"    event: bpf\n"
+	"    condition: bpf.command = ENABLE_STATS and not process.pid = %d\n"
+	"    severity: critical\n"
+	"    tags: [vigil, self-defense]\n"
+	"    output: \"{process.executable.path} (pid {process.pid}) turned BPF run-time stats on "
+	"with bpf(BPF_ENABLE_STATS)\"\n"
+	/* Any link: the self-check says within a second whether it was one of ours (same id). */
+	"  - name: vigil_bpf_link_detached\n"
+	"    event: bpf\n"
+	"    condition: bpf.command = LINK_DETACH and not process.pid = %d\n"
+	"    severity: high\n"
+	"    tags: [vigil, self-defense, T1562.001]\n"
+	"    output: \"{process.executable.path} (pid {process.pid}) detached BPF link "
+	"{bpf.link.id}\"\n";
 
 /*
  * File rules: each watched for every process (vg_policy_watch_any_actor),
@@ -121,9 +136,9 @@ void vg_self_defense_configure(const struct vg_self_paths *own)
 	any |= add_path(&paths, own->config, !any);
 	any |= add_path(&paths, own->state_dir, !any);
 	vg_buf_printf(&yaml, "lists:\n  vigil_own_paths: [%s]\n", any ? paths.data : "/proc/self/exe");
-	vg_buf_printf(&yaml, rules_fmt, pid, pid);
+	vg_buf_printf(&yaml, rules_fmt, pid, pid, pid, pid);
 	vg_buf_printf(&yaml, files_fmt, pid, pid, pid, pid, pid, pid);
-	n_rules = 2 + sizeof(file_rules) / sizeof(file_rules[0]);
+	n_rules = 4 + sizeof(file_rules) / sizeof(file_rules[0]);
 	vg_buf_free(&paths);
 }
 

@@ -134,6 +134,30 @@ class SelfDefenseTest(SafeChangeCase):
         self.assertEqual({get(a, "file.path") for a in got}, {"/sys/fs/bpf", "/sys/kernel/tracing"})
         self.assertEqual({get(a, "rule.severity") for a in got}, {"critical"})
 
+    def test_one_critical_alert_per_signal_with_the_default_policy(self):
+        """The built-in vigil_self_signal and the default policy's
+        vigil_signalled (SIGINT/SIGTERM only) never both fire."""
+        with Tracer("run", "--alerts-only") as t:
+            pid = t.proc.pid
+            subprocess.run(["kill", "-CONT", str(pid)], check=True)
+            self.critical(t, "vigil_self_signal")
+            time.sleep(0.5)
+            got = [a for a in self.output(t) if is_alert(a) and get(a, "signal.number") == 18
+                   and get(a, "target.process.pid") == pid]
+        self.assertEqual([get(a, "rule.name") for a in got], ["vigil_self_signal"])
+
+    def test_bpf_enable_stats_call_alerts(self):
+        """bpf(BPF_ENABLE_STATS) by another process: stats on host-wide while
+        its fd lives (closed at once here)."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        attr = ctypes.create_string_buffer(8)   # enable_stats.type = BPF_STATS_RUN_TIME (0)
+        with self.agent() as t:
+            fd = libc.syscall(321, 32, attr, 4)   # __NR_bpf, BPF_ENABLE_STATS
+            self.assertGreaterEqual(fd, 0, os.strerror(ctypes.get_errno()))
+            os.close(fd)
+            got = self.critical(t, "vigil_self_bpf_stats_call")
+            self.assertEqual(get(got[0], "process.pid"), os.getpid())
+
     def test_link_detach_fails_the_self_check(self):
         port = free_port()
         with self.agent("--metrics", str(port)) as t:
@@ -154,6 +178,11 @@ class SelfDefenseTest(SafeChangeCase):
             alert = self.critical(t, "vigil_self_check_failed")[0]
             self.assertIn("link %s" % link, alert["message"])
             self.assertIn("was detached", alert["message"])
+            # ... and the call itself names who did it, with the same link id.
+            calls = self.wait_for(lambda: [a for a in alerts(self.output(t),
+                                                                "vigil_bpf_link_detached")
+                                           if get(a, "bpf.link.id") == int(link)], "the call")
+            self.assertTrue(get(calls[0], "process.executable.path").endswith("bpftool"))
             _, text = scrape(port)
             self.assertRegex(text, r"(?m)^vigil_self_check_healthy 0$")
             self.assertRegex(text, r"(?m)^vigil_self_check_failures_total 1$")
