@@ -186,7 +186,8 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 		vg_info("confined in %s: memory.max %" PRIu64 " bytes, cpu.max %u.%03u CPUs",
 			ap->confine.dir, o->memory_max, o->cpu_millis / 1000, o->cpu_millis % 1000);
 	vg_self_defense_configure(&(struct vg_self_paths){ paths, n_paths, o->keys_dir,
-							   o->config_path, o->state_dir });
+							   o->config_path, o->state_dir,
+							   o->protect });
 	ap->cur = vg_fallback_start(&ap->fb, &ap->reload, o->state_dir, o->crash_max,
 				    o->crash_window_s);
 	if (ap->cur && ap->cur->status != VG_LOAD_OK) {

@@ -31,6 +31,7 @@ struct vg_agent_policy_opts {
 	const struct vg_trusted_keys *keys;	/* NULL: plain policy files */
 	const char *keys_dir;			/* where they are (protected) */
 	const char *config_path;		/* --config (watched as ours); NULL: none */
+	bool protect;				/* --protect: deny writes to our files */
 	const char *host_id;			/* for the rollout wave */
 	bool allow_downgrade;
 	struct vg_canary_gates gates;		/* window 0: a new policy acts at once */

@@ -52,7 +52,7 @@ static const char rules_fmt[] =
  */
 static const char files_fmt[] =
 	"  - name: vigil_self_files\n"
-	"    event: [open, unlink, rename, chmod, chown, truncate, link, symlink, utimes, mknod]\n"
+	"    event: [%sunlink, rename, chmod, chown, truncate, link, symlink, utimes, mknod]\n"
 	"    condition: file.path startswith vigil_own_paths and not process.pid = %d and\n"
 	"      file.access in (write, read-write, create, truncate, delete, rename, attributes)\n"
 	"    severity: critical\n"
@@ -86,6 +86,22 @@ static const char files_fmt[] =
 	"    output: \"{process.executable.path} (pid {process.pid}) mounted on or unmounted {file.path} "
 	"under the vigil agent\"\n";
 
+/*
+ * --protect: opens of those files for writing are denied (fanotify guard,
+ * writes only, never the agent's own); the guard reports each (also one
+ * its watchdog had to allow), so the file rule leaves opens out.
+ */
+static const char protect_rule[] =
+	"  - name: vigil_self_protect\n"
+	"    event: open\n"
+	"    condition: file.path startswith vigil_own_paths\n"
+	"    action: deny\n"
+	"    severity: critical\n"
+	"    tags: [vigil, self-defense]\n"
+	"    output: \"{process.executable.path} (pid {process.pid}) opened {file.path}, a file of "
+	"the vigil agent, for writing\"\n";
+static bool protect;
+
 static const struct {
 	const char *rule;
 	uint32_t access;
@@ -95,6 +111,7 @@ static const struct {
 	{ "vigil_self_bpf_stats", VG_FACC_WRITE | VG_FACC_TRUNCATE },
 	{ "vigil_self_memory", VG_FACC_READ | VG_FACC_WRITE },
 	{ "vigil_self_umount", VG_FACC_MOUNT },
+	{ "vigil_self_protect", VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE },
 };
 
 /*
@@ -137,8 +154,11 @@ void vg_self_defense_configure(const struct vg_self_paths *own)
 	any |= add_path(&paths, own->state_dir, !any);
 	vg_buf_printf(&yaml, "lists:\n  vigil_own_paths: [%s]\n", any ? paths.data : "/proc/self/exe");
 	vg_buf_printf(&yaml, rules_fmt, pid, pid, pid, pid);
-	vg_buf_printf(&yaml, files_fmt, pid, pid, pid, pid, pid, pid);
-	n_rules = 4 + sizeof(file_rules) / sizeof(file_rules[0]);
+	vg_buf_printf(&yaml, files_fmt, own->protect ? "" : "open, ", pid, pid, pid, pid, pid, pid);
+	if (own->protect)
+		vg_buf_printf(&yaml, "%s", protect_rule);
+	protect = own->protect;
+	n_rules = 3 + sizeof(file_rules) / sizeof(file_rules[0]) + own->protect;
 	vg_buf_free(&paths);
 }
 
@@ -152,6 +172,8 @@ int vg_self_defense_add(struct vg_policy *p)
 	err = vg_policy_add_buffer(p, VG_SELF_DEFENSE_NAME, yaml.data, yaml.len);
 	for (i = 0; !err && i < sizeof(file_rules) / sizeof(file_rules[0]); i++)
 		err = vg_policy_watch_any_actor(p, file_rules[i].rule, file_rules[i].access);
+	if (!err && protect)
+		err = vg_policy_deny_writes_only(p, "vigil_self_protect");
 	return err;
 }
 

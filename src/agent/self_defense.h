@@ -25,6 +25,7 @@ struct vg_self_paths {
 	const char *const *policy;
 	size_t n_policy;
 	const char *keys_dir, *config, *state_dir;
+	bool protect;		/* deny opens of them for writing (fanotify) */
 };
 
 /* Once at start: what to protect (paths resolved now). */

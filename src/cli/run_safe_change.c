@@ -7,7 +7,7 @@
 
 enum {
 	OPT_KEYS = 0x300, OPT_DOWNGRADE, OPT_HOST_ID, OPT_WINDOW, OPT_GATES, OPT_STATE_DIR,
-	OPT_CRASH_LOOP, OPT_SELF_LIMITS,
+	OPT_CRASH_LOOP, OPT_SELF_LIMITS, OPT_PROTECT,
 };
 
 static const struct argp_option options[] = {
@@ -27,6 +27,10 @@ static const struct argp_option options[] = {
 	{ "crash-loop", OPT_CRASH_LOOP, "N,MINUTES", 0,
 	  "after N abnormal exits within MINUTES of a policy change, start with the "
 	  "last-known-good policy (default 3,10)", 10 },
+	{ "protect", OPT_PROTECT, NULL, 0,
+	  "deny opens for writing of the agent's binary, policy, config, keys and state directory "
+	  "by any other process (fanotify permission events; renames and deletes are only "
+	  "alerted)", 10 },
 	{ "self-limits", OPT_SELF_LIMITS, "memory=MIB,cpu=MILLICPUS", 0,
 	  "the agent's own cgroup v2 limits (default memory=2048,cpu=1000; 0: none)", 10 },
 	{ 0 },
@@ -89,6 +93,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_GATES:
 		if (vg_canary_gates_parse(&s->policy.gates, arg, why, sizeof(why)))
 			argp_error(state, "--canary-gates: %s", why);
+		break;
+	case OPT_PROTECT:
+		s->policy.protect = true;
 		break;
 	case OPT_STATE_DIR:
 		s->policy.state_dir = arg;

@@ -137,6 +137,7 @@ struct vg_deny_target {
 	bool prefix;
 	bool exec;			/* executions only, not other opens */
 	bool audit;
+	bool writes_only;		/* opens for writing, by any process but the agent */
 	uint32_t rule_id;
 };
 

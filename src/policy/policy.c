@@ -97,6 +97,8 @@ void vg_policy_free(struct vg_policy *p)
 	vg_ptrvec_free(&p->files);
 	for (i = 0; i < p->n_any_actor; i++)
 		free(p->any_actor[i].rule);
+	for (i = 0; i < p->n_deny_writes; i++)
+		free(p->deny_writes[i]);
 	vg_ptrvec_free(&p->diags_v);
 	vg_ptrvec_free(&p->rules);
 	vg_ptrvec_free(&p->active);
@@ -153,6 +155,27 @@ int vg_policy_watch_any_actor(struct vg_policy *p, const char *rule, uint32_t ac
 	a->access = access;
 	p->n_any_actor++;
 	return 0;
+}
+
+int vg_policy_deny_writes_only(struct vg_policy *p, const char *rule)
+{
+	if (p->n_deny_writes == VG_POLICY_MAX_ANY_ACTOR)
+		return -E2BIG;
+	p->deny_writes[p->n_deny_writes] = strdup(rule);
+	if (!p->deny_writes[p->n_deny_writes])
+		return -ENOMEM;
+	p->n_deny_writes++;
+	return 0;
+}
+
+bool vg_policy_denies_writes_only(const struct vg_policy *p, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_deny_writes; i++)
+		if (!strcmp(p->deny_writes[i], rule))
+			return true;
+	return false;
 }
 
 void vg_policy_require_root_owned(struct vg_policy *p)

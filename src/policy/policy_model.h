@@ -208,6 +208,8 @@ struct vg_policy {
 		uint32_t access;
 	} any_actor[VG_POLICY_MAX_ANY_ACTOR];
 	size_t n_any_actor;
+	char *deny_writes[VG_POLICY_MAX_ANY_ACTOR];	/* vg_policy_deny_writes_only() */
+	size_t n_deny_writes;
 	/* while compiling a rule */
 	struct vg_rule *cur_rule;
 	const char *macro_stack[VG_POLICY_MAX_MACRO_DEPTH];	/* for cycle messages */

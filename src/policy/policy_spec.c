@@ -12,6 +12,7 @@
 #include "event/fields.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
+#include "policy/policy.h"
 #include "policy/policy_spec.h"
 
 /*
@@ -107,6 +108,7 @@ static void *grow(void **v, size_t n, size_t *cap, size_t size)
 }
 
 struct spec_fill {
+	const struct vg_policy *p;
 	struct vg_kernel_spec *spec;
 	size_t net_cap, deny_cap;
 };
@@ -134,7 +136,8 @@ static int add_deny_target(void *ctx, const char *rule, const char *path, size_t
 	if (!t)
 		return -ENOMEM;
 	*t = (struct vg_deny_target){ .rule = rule, .path = path, .len = len, .prefix = prefix,
-				      .exec = exec, .audit = audit, .rule_id = rule_id };
+				      .exec = exec, .audit = audit, .rule_id = rule_id,
+				      .writes_only = vg_policy_denies_writes_only(f->p, rule) };
 	f->spec->n_deny_targets++;
 	return 0;
 }
@@ -142,7 +145,7 @@ static int add_deny_target(void *ctx, const char *rule, const char *path, size_t
 int vg_policy_kernel_spec(const struct vg_policy *p, bool every_event, struct vg_kernel_spec *spec)
 {
 	const struct vg_prefilter *pf = vg_policy_prefilter(p);
-	struct spec_fill fill = { spec, 0, 0 };
+	struct spec_fill fill = { p, spec, 0, 0 };
 	int s, err = 0;
 
 	memset(spec, 0, sizeof(*spec));

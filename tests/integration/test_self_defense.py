@@ -103,6 +103,42 @@ class SelfDefenseTest(SafeChangeCase):
                          t.stderr[-800:])
         self.assertGreaterEqual(filtered, 50)
 
+    def append_from_shell(self, path):
+        return subprocess.run(["sh", "-c", "echo '# appended' >> %s" % path],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=10)
+
+    def test_protect_denies_writes_to_the_policy(self):
+        policy = os.path.join(self.pdir, "main.yaml")
+        with open(policy) as f:
+            before = f.read()
+        with self.agent("--protect") as t:
+            res = self.append_from_shell(policy)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn("Operation not permitted", res.stderr)
+            got = self.critical(t, "vigil_self_protect")
+            self.assertEqual(get(got[0], "alert.outcome"), "denied")
+            self.assertEqual(get(got[0], "file.path"), os.path.realpath(policy))
+            # Reading stays allowed, and the agent still works.
+            cat = subprocess.run(["cat", policy], stdout=subprocess.PIPE, text=True, timeout=10)
+            self.assertEqual(cat.stdout, before)
+            self.fires(t, "base", self.marker)
+            # The agent's own writes under its protected state directory go through.
+            self.wait_stderr(t, "last-known-good: saved")
+            got = alerts(self.output(t), "vigil_self_protect")
+        self.assertEqual(len(got), 1, "one alert for the one denied write")
+        with open(policy) as f:
+            self.assertEqual(f.read(), before)
+
+    def test_without_protect_a_write_succeeds_and_alerts(self):
+        policy = os.path.join(self.pdir, "main.yaml")
+        with self.agent() as t:
+            res = self.append_from_shell(policy)
+            self.assertEqual(res.returncode, 0, res.stderr)
+            got = self.critical(t, "vigil_self_files")
+            self.assertEqual(get(got[0], "file.path"), os.path.realpath(policy))
+        with open(policy) as f:
+            self.assertTrue(f.read().endswith("# appended\n"))
+
     def test_reading_the_agent_memory_alerts(self):
         with self.agent() as t:
             pid = t.proc.pid
