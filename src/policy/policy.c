@@ -168,16 +168,6 @@ int vg_policy_deny_writes_only(struct vg_policy *p, const char *rule)
 	return 0;
 }
 
-bool vg_policy_denies_writes_only(const struct vg_policy *p, const char *rule)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_deny_writes; i++)
-		if (!strcmp(p->deny_writes[i], rule))
-			return true;
-	return false;
-}
-
 void vg_policy_require_root_owned(struct vg_policy *p)
 {
 	p->root_owned_only = true;

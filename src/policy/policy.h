@@ -50,7 +50,6 @@ int vg_policy_watch_any_actor(struct vg_policy *p, const char *rule, uint32_t ac
  * 0, -E2BIG or -ENOMEM.
  */
 int vg_policy_deny_writes_only(struct vg_policy *p, const char *rule);
-bool vg_policy_denies_writes_only(const struct vg_policy *p, const char *rule);
 /* Whether a directory entry named @name is a policy file (*.yaml, *.yml, not hidden). */
 bool vg_policy_file_name(const char *name);
 /* Adds YAML text; @name is used in diagnostics. */

@@ -12,7 +12,6 @@
 #include "event/fields.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
-#include "policy/policy.h"
 #include "policy/policy_spec.h"
 
 /*
