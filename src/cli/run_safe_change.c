@@ -2,6 +2,7 @@
 /* vigil run --trusted-keys, --canary-window ...: how a new policy is taken. */
 #include <stdlib.h>
 #include <string.h>
+#include "agent/self_confine.h"
 #include "cli/run_safe_change.h"
 #include "lib/log.h"
 
@@ -47,8 +48,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		s->policy.state_dir = "/var/lib/vigil";
 		s->policy.crash_max = 3;
 		s->policy.crash_window_s = 600;
-		s->policy.memory_max = 2048ULL << 20;
-		s->policy.cpu_millis = 1000;
+		s->policy.memory_max = VG_SELF_MEMORY_MAX_DEFAULT;
+		s->policy.cpu_millis = VG_SELF_CPU_MILLIS_DEFAULT;
 		break;
 	case OPT_SELF_LIMITS: {
 		unsigned long long mib;
