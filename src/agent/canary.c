@@ -236,6 +236,8 @@ void vg_canary_end(struct vg_canary *c, enum vg_gate gate)
 		atomic_fetch_add(&c->promoted, 1);
 		atomic_store(&c->state, VG_PST_PROMOTED);
 	} else {
+		atomic_store(&c->trip_value[gate], c->last_value);
+		atomic_store(&c->trip_limit[gate], c->last_limit);
 		atomic_fetch_add(&c->rollbacks[gate], 1);
 		atomic_store(&c->state, VG_PST_ROLLED_BACK);
 	}
@@ -264,5 +266,20 @@ void vg_canary_metrics(struct vg_canary *c, struct vg_buf *out)
 		struct vg_prom_label l[] = { { "gate", gate_names[g] } };
 
 		vg_prom_sample(out, "vigil_policy_rollbacks_total", l, 1, c->rollbacks[g]);
+	}
+	/* Units as in the rollback event: ms for eval_time, thousandths of a CPU for cpu. */
+	vg_prom_family(out, "vigil_policy_gate_trip_value", "gauge",
+		       "What a health gate measured when it last rolled a candidate back (0: never).");
+	for (g = 1; g < VG_GATE_MAX; g++) {
+		struct vg_prom_label l[] = { { "gate", gate_names[g] } };
+
+		vg_prom_sample(out, "vigil_policy_gate_trip_value", l, 1, c->trip_value[g]);
+	}
+	vg_prom_family(out, "vigil_policy_gate_trip_limit", "gauge",
+		       "The limit that measure went over, at the same trip (0: never tripped).");
+	for (g = 1; g < VG_GATE_MAX; g++) {
+		struct vg_prom_label l[] = { { "gate", gate_names[g] } };
+
+		vg_prom_sample(out, "vigil_policy_gate_trip_limit", l, 1, c->trip_limit[g]);
 	}
 }

@@ -71,6 +71,8 @@ struct vg_canary {
 	_Atomic int state;			/* enum vg_policy_state */
 	_Atomic uint64_t promoted, rollbacks[VG_GATE_MAX], started;
 	uint64_t last_value, last_limit;	/* of the last tripped gate */
+	/* Per gate, at its last trip: by how much it failed (metrics). */
+	_Atomic uint64_t trip_value[VG_GATE_MAX], trip_limit[VG_GATE_MAX];
 };
 
 void vg_canary_gates_default(struct vg_canary_gates *g);

@@ -62,6 +62,12 @@ class CanaryTest(SafeChangeCase):
             rb = self.states(t, "rolled_back")[0]
             self.assertEqual((rb["gate"], rb["limit"]), ("would_act", 10))
             self.assertEqual(self.metric('vigil_policy_rollbacks_total{gate="would_act"}'), 1)
+            # By how much: the same value and limit as the event.
+            self.assertEqual(self.metric('vigil_policy_gate_trip_value{gate="would_act"}'),
+                             rb["value"])
+            self.assertGreater(rb["value"], 10)
+            self.assertEqual(self.metric('vigil_policy_gate_trip_limit{gate="would_act"}'), 10)
+            self.assertEqual(self.metric('vigil_policy_gate_trip_limit{gate="alert_rate"}'), 0)
             self.assertEqual(self.metric('vigil_policy_state{state="rolled_back"}'), 1)
             # The running policy was never replaced.
             self.assertEqual(self.metric("vigil_policy_generation"), 1)
