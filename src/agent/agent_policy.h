@@ -105,5 +105,7 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap);
 void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out);
 /* Alerts, actions, reloads and the fanotify guard as Prometheus metrics; any thread. */
 void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out);
+/* enum vg_policy_state now: pending while a compiled policy waits for the worker. */
+int vg_agent_policy_state(struct vg_agent_policy *ap);
 
 #endif

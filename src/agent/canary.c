@@ -21,7 +21,7 @@ static const char *const gate_names[VG_GATE_MAX] = {
 };
 
 static const char *const state_names[VG_PST_MAX] = {
-	"running", "canary", "promoted", "rolled_back", "skipped", "refused",
+	"running", "canary", "promoted", "rolled_back", "skipped", "refused", "pending",
 };
 
 const char *vg_gate_name(enum vg_gate g)
@@ -243,9 +243,9 @@ void vg_canary_end(struct vg_canary *c, enum vg_gate gate)
 	}
 }
 
-void vg_canary_metrics(struct vg_canary *c, struct vg_buf *out)
+void vg_canary_metrics(struct vg_canary *c, int cur, struct vg_buf *out)
 {
-	int cur = atomic_load(&c->state), s, g;
+	int s, g;
 
 	vg_prom_family(out, "vigil_policy_state", "gauge",
 		       "The policy's staged-change state: 1 for the current one.");

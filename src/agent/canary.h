@@ -36,6 +36,7 @@ enum vg_policy_state {
 	VG_PST_ROLLED_BACK,
 	VG_PST_SKIPPED,		/* outside the rollout wave */
 	VG_PST_REFUSED,		/* not signed right, tampered or a downgrade */
+	VG_PST_PENDING,		/* a new policy is compiled, waiting for the worker to take it */
 	VG_PST_MAX
 };
 
@@ -96,6 +97,7 @@ enum vg_gate vg_canary_check(struct vg_canary *c, uint64_t now_ns, uint64_t lost
 			     uint64_t map_full, bool *done);
 /* Closes the window (promoted or rolled back by @gate). */
 void vg_canary_end(struct vg_canary *c, enum vg_gate gate);
-void vg_canary_metrics(struct vg_canary *c, struct vg_buf *out);
+/* @state: the one to report (vg_agent_policy_state(): pending is known outside). */
+void vg_canary_metrics(struct vg_canary *c, int state, struct vg_buf *out);
 
 #endif
