@@ -18,6 +18,7 @@ static const char *const gate_names[VG_GATE_MAX] = {
 	[VG_GATE_CPU] = "cpu",
 	[VG_GATE_DROPS] = "drops",
 	[VG_GATE_MAP_FULL] = "map_full",
+	[VG_GATE_MAP_FILL] = "map_fill",
 };
 
 static const char *const state_names[VG_PST_MAX] = {
@@ -47,6 +48,7 @@ void vg_canary_gates_default(struct vg_canary_gates *g)
 	g->cpu_floor = 1.0;
 	g->drops = 1000;
 	g->map_full = 100;
+	g->map_fill = 0.9;
 }
 
 /* Each setting: its name and where it goes (one of the two pointers). */
@@ -59,6 +61,7 @@ static int set_one(struct vg_canary_gates *g, const char *name, double v)
 		{ "eval_ratio", &g->eval_ratio, NULL }, { "eval_floor_ms", NULL, &g->eval_floor_ms },
 		{ "cpu_ratio", &g->cpu_ratio, NULL }, { "cpu_floor", &g->cpu_floor, NULL },
 		{ "drops", NULL, &g->drops }, { "map_full", NULL, &g->map_full },
+		{ "map_fill", &g->map_fill, NULL },
 	};
 	size_t i;
 
@@ -214,6 +217,9 @@ enum vg_gate vg_canary_check(struct vg_canary *c, uint64_t now_ns, uint64_t lost
 		return trip(c, VG_GATE_DROPS, lost - c->lost0, g->drops);
 	if (map_full - c->map_full0 > g->map_full)
 		return trip(c, VG_GATE_MAP_FULL, map_full - c->map_full0, g->map_full);
+	/* In thousandths, as the metric and event report it. */
+	if (c->fill.permille > g->map_fill * 1000)
+		return trip(c, VG_GATE_MAP_FILL, c->fill.permille, g->map_fill * 1000);
 	if (elapsed >= 1000000000ULL) {
 		/* In thousandths of a core, to report it as a whole number. */
 		double share = (cpu_seconds() - c->cpu0_s) / (elapsed / 1e9);

@@ -26,6 +26,7 @@ enum vg_gate {
 	VG_GATE_CPU,		/* agent CPU during the window vs before */
 	VG_GATE_DROPS,		/* events lost during the window */
 	VG_GATE_MAP_FULL,	/* kernel table full during the window */
+	VG_GATE_MAP_FILL,	/* the candidate's kernel share fills a policy map too far */
 	VG_GATE_MAX
 };
 
@@ -52,7 +53,18 @@ struct vg_canary_gates {
 	double cpu_floor;		/* ... and > floor (cores) fail */
 	uint64_t drops;			/* more lost events fail */
 	uint64_t map_full;		/* more kernel table-full events fail */
+	double map_fill;		/* a policy map filled beyond this ratio fails */
 };
+
+/* The fullest kernel policy map the candidate would fill (canary_fill.c). */
+struct vg_canary_fill {
+	const char *map;		/* its name */
+	uint64_t permille;		/* entries / max_entries, thousandths */
+};
+
+struct vg_policy;
+/* Counts @p's kernel share against each map's size, loading nothing. 0 or <0. */
+int vg_canary_fill(const struct vg_policy *p, bool every_event, struct vg_canary_fill *out);
 
 #define VG_CANARY_MAX_EXES 64
 
@@ -71,6 +83,7 @@ struct vg_canary {
 	/* for metrics and reports */
 	_Atomic int state;			/* enum vg_policy_state */
 	_Atomic uint64_t promoted, rollbacks[VG_GATE_MAX], started;
+	struct vg_canary_fill fill;		/* of the candidate, set before the window */
 	uint64_t last_value, last_limit;	/* of the last tripped gate */
 	/* Per gate, at its last trip: by how much it failed (metrics). */
 	_Atomic uint64_t trip_value[VG_GATE_MAX], trip_limit[VG_GATE_MAX];

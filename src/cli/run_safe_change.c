@@ -22,7 +22,7 @@ static const struct argp_option options[] = {
 	  "a new policy runs in shadow this long before it acts (default 300; 0: at once)", 10 },
 	{ "canary-gates", OPT_GATES, "NAME=V,...", 0,
 	  "health gate limits: would_act, would_act_exes, alert_ratio, alert_floor, eval_ratio, "
-	  "eval_floor_ms, cpu_ratio, cpu_floor, drops, map_full", 10 },
+	  "eval_floor_ms, cpu_ratio, cpu_floor, drops, map_full, map_fill", 10 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "last-known-good policy and crash journal (default /var/lib/vigil)", 10 },
 	{ "crash-loop", OPT_CRASH_LOOP, "N,MINUTES", 0,

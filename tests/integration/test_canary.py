@@ -94,6 +94,27 @@ class CanaryTest(SafeChangeCase):
             self.assertEqual(self.metric("vigil_policy_generation"), 1)
             self.fires(t, "base", self.marker)
 
+    def test_candidate_that_would_fill_a_kernel_map_is_rolled_back(self):
+        """1000 directories for a 1024-entry watch trie: over the map_fill
+        gate's 0.9 before any event, counted without loading anything."""
+        with self.agent(60) as t:
+            self._t = t
+            paths = ", ".join("%s/d%d/" % (self.dir, i) for i in range(1000))
+            wide = ("lists:\n  wide_dirs: [%s]\nrules:\n  - name: wide\n    event: open\n"
+                    "    condition: file.path startswith wide_dirs\n" % paths)
+            self.write(os.path.join(self.pdir, "wide.yaml"), wide)
+            self.wait_stderr(t, "fullest kernel map: watch_trie at 9")
+            self.wait_stderr(t, "policy canary failed: gate map_fill")
+            self.wait_for(lambda: self.states(t, "rolled_back"), "a rolled_back event")
+            rb = self.states(t, "rolled_back")[0]
+            self.assertEqual(rb["gate"], "map_fill")
+            self.assertEqual(rb["limit"], 900)
+            self.assertGreater(rb["value"], 900)
+            self.assertEqual(self.metric('vigil_policy_gate_trip_value{gate="map_fill"}'),
+                             rb["value"])
+            self.assertEqual(self.metric("vigil_policy_generation"), 1)
+            self.fires(t, "base", self.marker)
+
     def test_benign_candidate_is_promoted_and_then_acts(self):
         window = 3
         with self.agent(window) as t:

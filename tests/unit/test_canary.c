@@ -79,6 +79,14 @@ static void test_gates_trip(void **state)
 	assert_int_equal(vg_canary_check(c, now, 0, 101, &done), VG_GATE_MAP_FULL);
 	vg_canary_note_eval(c, true, 200000000ULL, 0);	/* 200 ms vs a 100 ms floor */
 	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_EVAL_TIME);
+
+	c = fresh(300);
+	c->fill = (struct vg_canary_fill){ "watch_trie", 900 };	/* at the 0.9 default: holds */
+	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_NONE);
+	c->fill.permille = 901;
+	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_MAP_FILL);
+	assert_int_equal(c->last_value, 901);
+	assert_int_equal(c->last_limit, 900);
 }
 
 static void test_window_passes(void **state)
