@@ -75,7 +75,7 @@ __noinline int file_emit_open(struct opargs *o)
 	if (actor == FILE_ACTOR_DROP)
 		return 0;
 	if (actor == FILE_ACTOR_OUT)
-		bind = NULL, iw = NULL;	/* its own path alone decides */
+		bind = NULL;	/* its path alone decides */
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
@@ -89,10 +89,10 @@ __noinline int file_emit_open(struct opargs *o)
 			goto out;
 		}
 		raw = file_watch_mask(&p);
-		mask = watch_bits(raw, actor) | (iw ? iw->mask : 0);
+		mask = watch_bits(raw, actor) | (iw && actor != FILE_ACTOR_OUT ? iw->mask : 0);
 		if (!(mask & o->acc) && !bind) {
-			if (!iw && actor == FILE_ACTOR_IN &&
-			    !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+			/* The trie's answer is the path's, whoever acts: cached for all. */
+			if (!iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
 				reject_note(&key, &id, gen, raw);
 			vg_count(VG_CNT_FILTERED);
 			goto out;
@@ -117,7 +117,7 @@ __noinline int file_emit_open(struct opargs *o)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	if (bind)
 		file_put_bind(&t, e, bind, p.slot);
-	if (iw)
+	if (iw && actor != FILE_ACTOR_OUT)
 		put_watched(&t, e, iw);
 	vg_submit(NULL, &t);
 out:
