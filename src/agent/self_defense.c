@@ -12,6 +12,16 @@
 static struct vg_buf yaml;	/* built once, before any thread reads it */
 static size_t n_rules;
 
+/*
+ * Host-wide changes (stats, detaches, bpffs/tracefs mounts) made by vigil
+ * itself, by name: another agent's --bpf-stats or stop, `vigil probe`
+ * mounting what is missing. The agent's own files and memory are not
+ * exempted this way.
+ */
+static const char macros[] =
+	"macros:\n"
+	"  vigil_self_tool: process.executable.name = vigil\n";
+
 static const char rules_fmt[] =
 	"rules:\n"
 	"  - name: vigil_self_signal\n"
@@ -30,16 +40,19 @@ static const char rules_fmt[] =
 	"the vigil agent\"\n"
 	"  - name: vigil_self_bpf_stats_call\n"
 	"    event: bpf\n"
-	"    condition: bpf.command = ENABLE_STATS and not process.pid = %d\n"
+	"    condition: bpf.command = ENABLE_STATS and not process.pid = %d and not vigil_self_tool\n"
 	"    severity: critical\n"
 	"    tags: [vigil, self-defense]\n"
 	"    output: \"{process.executable.path} (pid {process.pid}) turned BPF run-time stats on "
 	"with bpf(BPF_ENABLE_STATS)\"\n"
-	/* Any link: the self-check says within a second whether it was one of ours (same id). */
+	/*
+	 * Any link, so context, not an alarm: the self-check raises the critical
+	 * alert within a second when it was one of ours (same id).
+	 */
 	"  - name: vigil_bpf_link_detached\n"
 	"    event: bpf\n"
-	"    condition: bpf.command = LINK_DETACH and not process.pid = %d\n"
-	"    severity: high\n"
+	"    condition: bpf.command = LINK_DETACH and not process.pid = %d and not vigil_self_tool\n"
+	"    severity: medium\n"
 	"    tags: [vigil, self-defense, T1562.001]\n"
 	"    output: \"{process.executable.path} (pid {process.pid}) detached BPF link "
 	"{bpf.link.id}\"\n";
@@ -63,7 +76,7 @@ static const char files_fmt[] =
 	"  - name: vigil_self_bpf_stats\n"
 	"    event: open\n"
 	"    condition: file.path = /proc/sys/kernel/bpf_stats_enabled and not process.pid = %d\n"
-	"      and file.access in (write, read-write, truncate)\n"
+	"      and not vigil_self_tool and file.access in (write, read-write, truncate)\n"
 	"    severity: critical\n"
 	"    tags: [vigil, self-defense]\n"
 	"    output: \"{process.executable.path} (pid {process.pid}) opened "
@@ -80,7 +93,7 @@ static const char files_fmt[] =
 	"  - name: vigil_self_umount\n"
 	"    event: mount\n"
 	"    condition: file.path in (/sys/fs/bpf, /sys/kernel/tracing, /sys/kernel/debug/tracing,\n"
-	"      /sys/kernel/debug) and not process.pid = %d\n"
+	"      /sys/kernel/debug) and not process.pid = %d and not vigil_self_tool\n"
 	"    severity: critical\n"
 	"    tags: [vigil, self-defense, T1562.001]\n"
 	"    output: \"{process.executable.path} (pid {process.pid}) mounted on or unmounted {file.path} "
@@ -153,6 +166,7 @@ void vg_self_defense_configure(const struct vg_self_paths *own)
 	any |= add_path(&paths, own->config, !any);
 	any |= add_path(&paths, own->state_dir, !any);
 	vg_buf_printf(&yaml, "lists:\n  vigil_own_paths: [%s]\n", any ? paths.data : "/proc/self/exe");
+	vg_buf_printf(&yaml, "%s", macros);
 	vg_buf_printf(&yaml, rules_fmt, pid, pid, pid, pid);
 	vg_buf_printf(&yaml, files_fmt, own->protect ? "" : "open, ", pid, pid, pid, pid, pid, pid);
 	if (own->protect)
