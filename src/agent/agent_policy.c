@@ -58,7 +58,7 @@ void vg_agent_policy_render_show(struct vg_agent_policy *ap)
 	vg_json_key(&j, "generation");
 	vg_json_u64(&j, ap->generation);
 	vg_json_key(&j, "stage");
-	vg_json_cstr(&j, vg_policy_state_name(atomic_load(&ap->canary.state)));
+	vg_json_cstr(&j, vg_policy_state_name(vg_agent_policy_state(ap)));
 	if (ap->version) {
 		vg_json_key(&j, "version");
 		vg_json_u64(&j, ap->version);
@@ -188,7 +188,9 @@ int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,
 	else if (ap->confine.confined)
 		vg_info("confined in %s: memory.max %" PRIu64 " bytes, cpu.max %u.%03u CPUs",
 			ap->confine.dir, o->memory_max, o->cpu_millis / 1000, o->cpu_millis % 1000);
-	vg_self_defense_configure(paths, n_paths, o->keys_dir, o->watch_own_files);
+	vg_self_defense_configure(&(struct vg_self_paths){ paths, n_paths, o->keys_dir,
+							   o->config_path, o->state_dir,
+							   o->protect });
 	ap->cur = vg_fallback_start(&ap->fb, &ap->reload, o->state_dir, o->crash_max,
 				    o->crash_window_s);
 	if (ap->cur && ap->cur->status != VG_LOAD_OK) {
@@ -299,7 +301,7 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 		    ap->refused);
 	vg_prom_one(out, "vigil_policy_rollout_skipped_total", "counter",
 		    "New bundles this host skipped: outside their rollout percentage.", ap->skipped);
-	vg_canary_metrics(&ap->canary, out);
+	vg_canary_metrics(&ap->canary, vg_agent_policy_state(ap), out);
 	vg_self_check_metrics(&ap->self, out);
 	vg_self_confine_metrics(&ap->confine, out);
 	vg_alert_counts_render(&ap->out.counts, out);
@@ -311,4 +313,11 @@ void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out)
 	if (atomic_load(&ap->apply.fan_started))
 		vg_fan_metrics(&ap->apply.fan, out);
 	vg_eval_hist_metrics(&ap->eval_time, out);
+}
+
+int vg_agent_policy_state(struct vg_agent_policy *ap)
+{
+	if (atomic_load(&ap->reload.pending))
+		return VG_PST_PENDING;
+	return atomic_load(&ap->canary.state);
 }

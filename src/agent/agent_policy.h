@@ -30,7 +30,8 @@
 struct vg_agent_policy_opts {
 	const struct vg_trusted_keys *keys;	/* NULL: plain policy files */
 	const char *keys_dir;			/* where they are (protected) */
-	bool watch_own_files;			/* alert on changes to our files */
+	const char *config_path;		/* --config (watched as ours); NULL: none */
+	bool protect;				/* --protect: deny writes to our files */
 	const char *host_id;			/* for the rollout wave */
 	bool allow_downgrade;
 	bool no_default_policy;			/* the policy files alone, not on the default */
@@ -107,5 +108,7 @@ void vg_agent_policy_fini(struct vg_agent_policy *ap);
 void vg_agent_policy_show(struct vg_agent_policy *ap, struct vg_buf *out);
 /* Alerts, actions, reloads and the fanotify guard as Prometheus metrics; any thread. */
 void vg_agent_policy_metrics(struct vg_agent_policy *ap, struct vg_buf *out);
+/* enum vg_policy_state now: pending while a compiled policy waits for the worker. */
+int vg_agent_policy_state(struct vg_agent_policy *ap);
 
 #endif

@@ -86,7 +86,7 @@ static void write_policy(struct vg_json *j, struct vg_agent_status *st)
 	key_u64(j, "rules", atomic_load(&st->ap->n_rules));
 	key_u64(j, "reloads_ok", atomic_load(&st->ap->reload.ok));
 	key_u64(j, "reloads_failed", atomic_load(&st->ap->reload.failed));
-	key_str(j, "stage", vg_policy_state_name(atomic_load(&st->ap->canary.state)));
+	key_str(j, "stage", vg_policy_state_name(vg_agent_policy_state(st->ap)));
 	if (atomic_load(&st->ap->version))
 		key_u64(j, "version", atomic_load(&st->ap->version));
 	vg_json_key(j, "sources");

@@ -18,10 +18,11 @@ static const char *const gate_names[VG_GATE_MAX] = {
 	[VG_GATE_CPU] = "cpu",
 	[VG_GATE_DROPS] = "drops",
 	[VG_GATE_MAP_FULL] = "map_full",
+	[VG_GATE_MAP_FILL] = "map_fill",
 };
 
 static const char *const state_names[VG_PST_MAX] = {
-	"running", "canary", "promoted", "rolled_back", "skipped", "refused",
+	"running", "canary", "promoted", "rolled_back", "skipped", "refused", "pending",
 };
 
 const char *vg_gate_name(enum vg_gate g)
@@ -47,6 +48,7 @@ void vg_canary_gates_default(struct vg_canary_gates *g)
 	g->cpu_floor = 1.0;
 	g->drops = 1000;
 	g->map_full = 100;
+	g->map_fill = 0.9;
 }
 
 /* Each setting: its name and where it goes (one of the two pointers). */
@@ -59,6 +61,7 @@ static int set_one(struct vg_canary_gates *g, const char *name, double v)
 		{ "eval_ratio", &g->eval_ratio, NULL }, { "eval_floor_ms", NULL, &g->eval_floor_ms },
 		{ "cpu_ratio", &g->cpu_ratio, NULL }, { "cpu_floor", &g->cpu_floor, NULL },
 		{ "drops", NULL, &g->drops }, { "map_full", NULL, &g->map_full },
+		{ "map_fill", &g->map_fill, NULL },
 	};
 	size_t i;
 
@@ -214,6 +217,9 @@ enum vg_gate vg_canary_check(struct vg_canary *c, uint64_t now_ns, uint64_t lost
 		return trip(c, VG_GATE_DROPS, lost - c->lost0, g->drops);
 	if (map_full - c->map_full0 > g->map_full)
 		return trip(c, VG_GATE_MAP_FULL, map_full - c->map_full0, g->map_full);
+	/* In thousandths, as the metric and event report it. */
+	if (c->fill.permille > g->map_fill * 1000)
+		return trip(c, VG_GATE_MAP_FILL, c->fill.permille, g->map_fill * 1000);
 	if (elapsed >= 1000000000ULL) {
 		/* In thousandths of a core, to report it as a whole number. */
 		double share = (cpu_seconds() - c->cpu0_s) / (elapsed / 1e9);
@@ -236,14 +242,16 @@ void vg_canary_end(struct vg_canary *c, enum vg_gate gate)
 		atomic_fetch_add(&c->promoted, 1);
 		atomic_store(&c->state, VG_PST_PROMOTED);
 	} else {
+		atomic_store(&c->trip_value[gate], c->last_value);
+		atomic_store(&c->trip_limit[gate], c->last_limit);
 		atomic_fetch_add(&c->rollbacks[gate], 1);
 		atomic_store(&c->state, VG_PST_ROLLED_BACK);
 	}
 }
 
-void vg_canary_metrics(struct vg_canary *c, struct vg_buf *out)
+void vg_canary_metrics(struct vg_canary *c, int cur, struct vg_buf *out)
 {
-	int cur = atomic_load(&c->state), s, g;
+	int s, g;
 
 	vg_prom_family(out, "vigil_policy_state", "gauge",
 		       "The policy's staged-change state: 1 for the current one.");
@@ -264,5 +272,20 @@ void vg_canary_metrics(struct vg_canary *c, struct vg_buf *out)
 		struct vg_prom_label l[] = { { "gate", gate_names[g] } };
 
 		vg_prom_sample(out, "vigil_policy_rollbacks_total", l, 1, c->rollbacks[g]);
+	}
+	/* Units as in the rollback event: ms for eval_time, thousandths of a CPU for cpu. */
+	vg_prom_family(out, "vigil_policy_gate_trip_value", "gauge",
+		       "What a health gate measured when it last rolled a candidate back (0: never).");
+	for (g = 1; g < VG_GATE_MAX; g++) {
+		struct vg_prom_label l[] = { { "gate", gate_names[g] } };
+
+		vg_prom_sample(out, "vigil_policy_gate_trip_value", l, 1, c->trip_value[g]);
+	}
+	vg_prom_family(out, "vigil_policy_gate_trip_limit", "gauge",
+		       "The limit that measure went over, at the same trip (0: never tripped).");
+	for (g = 1; g < VG_GATE_MAX; g++) {
+		struct vg_prom_label l[] = { { "gate", gate_names[g] } };
+
+		vg_prom_sample(out, "vigil_policy_gate_trip_limit", l, 1, c->trip_limit[g]);
 	}
 }

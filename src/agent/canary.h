@@ -26,6 +26,7 @@ enum vg_gate {
 	VG_GATE_CPU,		/* agent CPU during the window vs before */
 	VG_GATE_DROPS,		/* events lost during the window */
 	VG_GATE_MAP_FULL,	/* kernel table full during the window */
+	VG_GATE_MAP_FILL,	/* the candidate's kernel share fills a policy map too far */
 	VG_GATE_MAX
 };
 
@@ -36,6 +37,7 @@ enum vg_policy_state {
 	VG_PST_ROLLED_BACK,
 	VG_PST_SKIPPED,		/* outside the rollout wave */
 	VG_PST_REFUSED,		/* not signed right, tampered or a downgrade */
+	VG_PST_PENDING,		/* a new policy is compiled, waiting for the worker to take it */
 	VG_PST_MAX
 };
 
@@ -51,7 +53,18 @@ struct vg_canary_gates {
 	double cpu_floor;		/* ... and > floor (cores) fail */
 	uint64_t drops;			/* more lost events fail */
 	uint64_t map_full;		/* more kernel table-full events fail */
+	double map_fill;		/* a policy map filled beyond this ratio fails */
 };
+
+/* The fullest kernel policy map the candidate would fill (canary_fill.c). */
+struct vg_canary_fill {
+	const char *map;		/* its name */
+	uint64_t permille;		/* entries / max_entries, thousandths */
+};
+
+struct vg_policy;
+/* Counts @p's kernel share against each map's size, loading nothing. 0 or <0. */
+int vg_canary_fill(const struct vg_policy *p, bool every_event, struct vg_canary_fill *out);
 
 #define VG_CANARY_MAX_EXES 64
 
@@ -70,7 +83,10 @@ struct vg_canary {
 	/* for metrics and reports */
 	_Atomic int state;			/* enum vg_policy_state */
 	_Atomic uint64_t promoted, rollbacks[VG_GATE_MAX], started;
+	struct vg_canary_fill fill;		/* of the candidate, set before the window */
 	uint64_t last_value, last_limit;	/* of the last tripped gate */
+	/* Per gate, at its last trip: by how much it failed (metrics). */
+	_Atomic uint64_t trip_value[VG_GATE_MAX], trip_limit[VG_GATE_MAX];
 };
 
 void vg_canary_gates_default(struct vg_canary_gates *g);
@@ -94,6 +110,7 @@ enum vg_gate vg_canary_check(struct vg_canary *c, uint64_t now_ns, uint64_t lost
 			     uint64_t map_full, bool *done);
 /* Closes the window (promoted or rolled back by @gate). */
 void vg_canary_end(struct vg_canary *c, enum vg_gate gate);
-void vg_canary_metrics(struct vg_canary *c, struct vg_buf *out);
+/* @state: the one to report (vg_agent_policy_state(): pending is known outside). */
+void vg_canary_metrics(struct vg_canary *c, int state, struct vg_buf *out);
 
 #endif

@@ -251,7 +251,10 @@ static void begin_canary(struct vg_agent_policy *ap, struct vg_loaded *l)
 	lost_and_full(ap, &lost, &full);
 	ap->cand = l;
 	vg_canary_begin(&ap->canary, window, lost, full);
-	vg_info("policy canary: %zu rules in shadow for %.0fs", vg_loaded_n_rules(l), window);
+	if (vg_canary_fill(l->p, ap->events_printed, &ap->canary.fill))
+		ap->canary.fill = (struct vg_canary_fill){ "none", 0 };
+	vg_info("policy canary: %zu rules in shadow for %.0fs (fullest kernel map: %s at %.1f%%)",
+		vg_loaded_n_rules(l), window, ap->canary.fill.map, ap->canary.fill.permille / 10.0);
 	note(ap, VG_PST_CANARY, l, VG_GATE_NONE, NULL);
 }
 

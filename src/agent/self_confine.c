@@ -81,6 +81,23 @@ static int set_limits(struct vg_self_confine *c)
 	return err ? err : put(c->dir, "cgroup.procs", v);
 }
 
+int vg_self_confine_check(uint64_t memory_max, uint32_t cpu_millis, char *root, size_t size,
+			  char *why, size_t why_size)
+{
+	if (vg_probe_cgroup2_mount(root, size)) {
+		snprintf(why, why_size, "no cgroup v2 hierarchy is mounted");
+		return -ENOENT;
+	}
+	if ((memory_max && !has_controller(root, "memory")) ||
+	    (cpu_millis && !has_controller(root, "cpu"))) {
+		snprintf(why, why_size,
+			 "cgroup v2 at %.150s has no memory or cpu controller (cgroup v1 or hybrid host)",
+			 root);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int vg_self_confine(struct vg_self_confine *c, uint64_t memory_max, uint32_t cpu_millis)
 {
 	char root[4096];
@@ -91,17 +108,10 @@ int vg_self_confine(struct vg_self_confine *c, uint64_t memory_max, uint32_t cpu
 	c->cpu_millis = cpu_millis;
 	if (!memory_max && !cpu_millis)
 		return 0;
-	if (vg_probe_cgroup2_mount(root, sizeof(root))) {
-		snprintf(c->why, sizeof(c->why), "no cgroup v2 hierarchy is mounted");
-		return -ENOENT;
-	}
-	if ((memory_max && !has_controller(root, "memory")) ||
-	    (cpu_millis && !has_controller(root, "cpu"))) {
-		snprintf(c->why, sizeof(c->why),
-			 "cgroup v2 at %.150s has no memory or cpu controller (cgroup v1 or hybrid host)",
-			 root);
-		return -EOPNOTSUPP;
-	}
+	err = vg_self_confine_check(memory_max, cpu_millis, root, sizeof(root), c->why,
+				    sizeof(c->why));
+	if (err)
+		return err;
 	home_of(c, root);
 	put(root, "cgroup.subtree_control", memory_max && cpu_millis ? "+memory +cpu" :
 					     memory_max ? "+memory" : "+cpu");

@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include "lib/json.h"
 
+/* --self-limits' defaults: 2 GiB, one CPU. */
+#define VG_SELF_MEMORY_MAX_DEFAULT (2048ULL << 20)
+#define VG_SELF_CPU_MILLIS_DEFAULT 1000
+
 struct vg_self_confine {
 	uint64_t memory_max;		/* bytes; 0: not limited */
 	uint32_t cpu_millis;		/* thousandths of a CPU; 0: not limited */
@@ -21,6 +25,13 @@ struct vg_self_confine {
 	char why[256];			/* when not confined */
 };
 
+/*
+ * Whether the limits could be set here (cgroup v2 mounted at @root, with
+ * the controllers they need): 0, or <0 with the reason in @why. Changes
+ * nothing (`vigil probe`).
+ */
+int vg_self_confine_check(uint64_t memory_max, uint32_t cpu_millis, char *root, size_t size,
+			  char *why, size_t why_size);
 /* Creates the cgroup, sets the limits and moves the agent there. 0 or <0 (why set). */
 int vg_self_confine(struct vg_self_confine *c, uint64_t memory_max, uint32_t cpu_millis);
 /* Back to where it started, and the cgroup removed. */

@@ -80,6 +80,25 @@ struct {
 	__type(value, struct file_bind_cfg);
 } file_bind SEC(".maps");
 
+/*
+ * The paths watched for every process (the high half of the trie values,
+ * file_watch.h): the union of their accesses, so an access the actor
+ * pre-filter rejects costs a path walk only when it is one of these; and
+ * the agent, whose own accesses there are not news. A map: written after
+ * load.
+ */
+struct file_any_actor_cfg {
+	__u32 mask;		/* VG_FACC_* */
+	__u32 agent_tgid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file_any_actor_cfg);
+} file_any_actor SEC(".maps");
+
 /* Set by the loader when the LSM variant reports opens. */
 bool file_opens_from_lsm = false;
 /*

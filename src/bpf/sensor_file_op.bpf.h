@@ -16,13 +16,15 @@ __noinline int file_emit_op(struct opargs *o)
 	struct vg_file *e;
 	struct vg_tail t;
 	struct fpath p = {}, q = {};
+	enum file_actor actor;
 	__u32 mask, fl;
 	int rc;
 
 	if (!o)
 		return 0;
 	task = (struct task_struct *)o->task;
-	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+	actor = file_actor_check(file_type_of(o->fsc), o->acc, NULL);
+	if (actor == FILE_ACTOR_DROP)
 		return 0;
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
@@ -41,7 +43,7 @@ __noinline int file_emit_op(struct opargs *o)
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}
-	mask = file_watch_mask(&p);
+	mask = watch_bits(file_watch_mask(&p), actor);
 	if (!o->two && !(mask & o->acc)) {
 		vg_count(VG_CNT_FILTERED);
 		goto out;
@@ -52,7 +54,8 @@ __noinline int file_emit_op(struct opargs *o)
 	if (o->two) {
 		/* The first path is in the record before the buffer is reused. */
 		file_join(o->task, o->fd2, o->ustr2, &q);
-		if (!(mask & o->acc) && !(file_watch_mask(&q) & o->acc)) {
+		if (!(mask & o->acc) &&
+		    !(watch_bits(file_watch_mask(&q), actor) & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}

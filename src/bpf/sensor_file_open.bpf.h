@@ -41,6 +41,7 @@ __noinline int file_emit_open(struct opargs *o)
 	const struct vg_inode_watch *iw = NULL;
 	__u64 gen = file_cache_gen;
 	struct vfsmount *bind = NULL;
+	enum file_actor actor;
 	int rc = -1, storm = STORM_OFF;
 
 	if (!o)
@@ -65,33 +66,40 @@ __noinline int file_emit_open(struct opargs *o)
 		rv = iw ? NULL : bpf_map_lookup_elem(&reject_cache, &key);
 		if (!bind && rv && rv->gen == gen && rv->parent == id.parent &&
 		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
-		    !(rv->mask & o->acc) && !write_once_first(rv->mask, o->acc, &key, &id, false)) {
+		    !(vg_watch_bits(rv->mask, 0) & o->acc) &&
+		    !write_once_first(vg_watch_bits(rv->mask, 0), o->acc, &key, &id, false)) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
 	}
-	if (vg_drop_if_unwanted(file_type_of(o->fsc)))
+	actor = file_actor_check(file_type_of(o->fsc), o->acc, f);
+	if (actor == FILE_ACTOR_DROP)
 		return 0;
+	if (actor == FILE_ACTOR_OUT)
+		bind = NULL;	/* its path alone decides */
 	/* From here on every return goes through out: (slot release). */
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
 		return 0;
 	if (o->ret >= 0) {
-		__u32 mask;
+		__u32 raw, mask;
 
 		rc = file_resolve((__u64)f, &p);
 		if (rc != 0) {
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
-		mask = file_watch_mask(&p) | (iw ? iw->mask : 0);
+		raw = file_watch_mask(&p);
+		mask = watch_bits(raw, actor) | (iw && actor != FILE_ACTOR_OUT ? iw->mask : 0);
 		if (!(mask & o->acc) && !bind && !write_once_first(mask, o->acc, &key, &id, true)) {
+			/* The trie's answer is the path's, whoever acts: cached for all. */
 			if (!iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
-				reject_note(&key, &id, gen, mask);
+				reject_note(&key, &id, gen, raw);
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
-		storm = bind ? STORM_OFF : storm_check_open(o, (__u64)f, &p, iw);
+		storm = bind ? STORM_OFF : storm_check_open(o, (__u64)f, &p,
+							    actor == FILE_ACTOR_OUT ? NULL : iw);
 		if (storm == STORM_HELD)
 			goto out;
 	} else {
@@ -102,7 +110,7 @@ __noinline int file_emit_open(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
-		if (!(file_watch_mask(&p) & o->acc)) {
+		if (!(watch_bits(file_watch_mask(&p), actor) & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
@@ -114,7 +122,7 @@ __noinline int file_emit_open(struct opargs *o)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	if (bind)
 		file_put_bind(&t, e, bind, p.slot);
-	if (iw)
+	if (iw && actor != FILE_ACTOR_OUT)
 		put_watched(&t, e, iw);
 	vg_submit(NULL, &t);
 	if (storm == STORM_PASS)
@@ -165,6 +173,7 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 	const struct vg_inode_watch *iw;
 	struct fpath p = {};
 	struct vfsmount *bind = NULL;
+	enum file_actor actor;
 	__u32 flags, acc;
 
 	if (vg_task_filtered_out(task)) {
@@ -179,15 +188,19 @@ static __always_inline int handle_lsm_open(void *ctx, struct file *file)
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	if (vg_drop_if_unwanted(VG_EV_FILE_OPEN))
+	actor = file_actor_check(VG_EV_FILE_OPEN, acc, file);
+	if (actor == FILE_ACTOR_DROP)
 		return 0;
 	p.slot = vg_scratch_claim();
 	if (p.slot < 0)
 		return 0;
-	iw = inode_watch_of(file);
+	iw = actor == FILE_ACTOR_IN ? inode_watch_of(file) : NULL;
+	if (actor == FILE_ACTOR_OUT)
+		bind = NULL;
 	/* Write-once entries take every write here: no dentry key to remember it by. */
 	if (file_resolve((__u64)file, &p) < 0 ||
-	    (!(mask_writes(file_watch_mask(&p) | (iw ? iw->mask : 0)) & acc) && !bind)) {
+	    (!(mask_writes(watch_bits(file_watch_mask(&p), actor) | (iw ? iw->mask : 0)) & acc) &&
+	     !bind)) {
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}

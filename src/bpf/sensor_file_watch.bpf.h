@@ -10,6 +10,9 @@
 #ifndef SENSOR_FILE_WATCH_BPF_H
 #define SENSOR_FILE_WATCH_BPF_H
 
+/* A path that cannot be matched is never dropped, whoever the actor. */
+#define VG_WATCH_ALL (VG_FACC_ALL | VG_FACC_ALL << VG_WATCH_ANY_ACTOR_SHIFT)
+
 /* LPM lookup on the path bytes in place: the 4-byte prefix length is
  * written just before the path, a '/' just after it. */
 static __always_inline __u32 trie_lookup(void *trie, struct vg_path_buf *pb,
@@ -19,11 +22,11 @@ static __always_inline __u32 trie_lookup(void *trie, struct vg_path_buf *pb,
 	__u32 k, n, end, *v;
 
 	if (start < 4)
-		return VG_FACC_ALL;	/* cannot happen with our layout: never drop */
+		return VG_WATCH_ALL;	/* cannot happen with our layout: never drop */
 	k = start - 4;
 	VG_BOUND(k, 8191);
 	if (k > VG_PATH_BUF_BYTES - sizeof(*key))
-		return VG_FACC_ALL;
+		return VG_WATCH_ALL;
 	end = start + len;
 	if (end < VG_PATH_BUF_BYTES)
 		pb->buf[end & VG_BUF_MASK] = '/';
@@ -46,12 +49,12 @@ static __noinline __u32 watch_tries_mask(const struct fpath *p)
 	char *b;
 
 	if (!p)
-		return VG_FACC_ALL;
+		return VG_WATCH_ALL;
 	pb = vg_path_buf(p->slot);
 	if (!pb)
-		return VG_FACC_ALL;
+		return VG_WATCH_ALL;
 	if (p->fflags & (VG_FILE_UNCHECKED | VG_FILE_PATH_FAULT))
-		return VG_FACC_ALL;	/* cannot be matched as written: never drop */
+		return VG_WATCH_ALL;	/* cannot be matched as written: never drop */
 	start = p->start;
 	len = p->len;
 	mask = trie_lookup(&watch_trie, pb, start, len);
@@ -179,6 +182,59 @@ static __always_inline bool write_once_first(__u32 mask, __u32 acc, const struct
 	if (note)
 		bpf_map_update_elem(&write_once, &ok, &inode, BPF_ANY);
 	return true;
+}
+
+/*
+ * Who acts, for the watch set: a process the actor pre-filter lets through
+ * (IN), one it rejects (OUT: only the paths watched for every process
+ * count), the agent itself (AGENT: those paths do not count), or nobody
+ * wants the record (DROP).
+ */
+enum file_actor { FILE_ACTOR_IN, FILE_ACTOR_OUT, FILE_ACTOR_AGENT, FILE_ACTOR_DROP };
+
+#define PROC_SUPER_MAGIC 0x9fa0
+
+/*
+ * vg_drop_if_unwanted() for the file sensor: a record of an off type is
+ * dropped; one whose actor the pre-filter rejects is still wanted
+ * (FILE_ACTOR_OUT) for an access some path is watched for whoever acts,
+ * but only if its path turns out to be one of those. Reads count only on
+ * /proc (@f, the opened file, is there): every read on the host walking
+ * its path would cost what the pre-filter saves.
+ */
+static __noinline enum file_actor file_actor_check(__u16 type, __u32 acc, struct file *f)
+{
+	__u8 sw = vg_type_mode_of(type);
+	struct file_any_actor_cfg *c;
+	__u32 zero = 0;
+	bool agent;
+
+	if (sw == VG_TYPE_OFF)
+		goto drop;
+	c = bpf_map_lookup_elem(&file_any_actor, &zero);
+	agent = c && c->agent_tgid && c->agent_tgid == bpf_get_current_pid_tgid() >> 32;
+	if (sw != VG_TYPE_FILTERED || !vg_pf_rejects_current())
+		return agent ? FILE_ACTOR_AGENT : FILE_ACTOR_IN;
+	if (!c || agent)
+		goto drop;
+	if (!(acc & VG_FACC_READ) || !f ||
+	    BPF_CORE_READ(f, f_inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+		acc &= ~VG_FACC_READ;
+	if (c->mask & acc)
+		return FILE_ACTOR_OUT;
+drop:
+	vg_count(VG_CNT_FILTERED);
+	return FILE_ACTOR_DROP;
+}
+
+/* The accesses trie value @v watches for @a (file_watch.h). */
+static __always_inline __u32 watch_bits(__u32 v, enum file_actor a)
+{
+	if (a == FILE_ACTOR_OUT)
+		return v >> VG_WATCH_ANY_ACTOR_SHIFT;
+	if (a == FILE_ACTOR_AGENT)
+		return v & VG_WATCH_LOW;
+	return vg_watch_bits(v, 0);
 }
 
 /* What identifies a dentry in reject_cache: one read where the fields are adjacent. */

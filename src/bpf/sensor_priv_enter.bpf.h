@@ -40,6 +40,8 @@ static __always_inline bool bpf_cmd_wanted(__u64 cmd)
 	case BPF_RAW_TRACEPOINT_OPEN:
 	case BPF_BTF_LOAD:
 	case BPF_LINK_CREATE:
+	case BPF_LINK_DETACH:	/* who took a program off its hook (the self-check sees that it went) */
+	case BPF_ENABLE_STATS:	/* run-time stats on for the whole host, as long as the fd lives */
 		return true;
 	default:
 		return false;
@@ -99,6 +101,9 @@ static __always_inline void read_bpf_attr(struct vg_pend *p, union bpf_attr *ua,
 		break;
 	case BPF_BTF_LOAD:
 		err |= bpf_probe_read_user(&x[11], 4, &ua->btf_size);
+		break;
+	case BPF_LINK_DETACH:
+		err |= bpf_probe_read_user(&x[8], 4, &ua->link_detach.link_fd);
 		break;
 	default:
 		break;

@@ -154,6 +154,13 @@ static __always_inline int emit_bpf(void *ctx, struct task_struct *task,
 	e->attach_btf_id = p->x[9];
 	e->target_fd = p->x[10];
 	e->btf_size = p->x[11];
+	/* The fd stays open after a detach: its link's id names what went. */
+	if (e->cmd == BPF_LINK_DETACH && ret == 0) {
+		struct file *f = vg_task_fd_file(task, p->x[8]);
+		struct bpf_link *l = f ? BPF_CORE_READ(f, private_data) : NULL;
+
+		e->link_id = l ? BPF_CORE_READ(l, id) : 0;
+	}
 	__builtin_memcpy(e->name, p->name, sizeof(e->name));
 	vg_commit(e);
 	return 0;

@@ -346,7 +346,7 @@ struct vg_bpf {
 	__u32 target_fd;	/* LINK_CREATE / PROG_ATTACH (or ifindex) */
 	__u32 attach_btf_id;	/* PROG_LOAD */
 	__u32 btf_size;		/* BTF_LOAD */
-	__u32 pad;
+	__u32 link_id;		/* LINK_DETACH that succeeded: the link's id (was padding) */
 	char name[VG_COMM_LEN];	/* prog_name / map_name, NUL-padded */
 };
 

@@ -6,6 +6,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include "sensors/bpf_env.h"
+#include "agent/self_confine.h"
 #include "cli/commands.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -157,6 +159,24 @@ static void add_fs(struct section *k, const char *key, const char *path, long ma
 		snprintf(it->c.reason, sizeof(it->c.reason), "%s is not mounted on %s", key, path);
 }
 
+/* What `vigil run` would set on itself with the default --self-limits, or why it cannot. */
+static void probe_self_limits(struct section *k)
+{
+	struct item *it = add(k, "self_limits", true);
+	uint64_t mem = VG_SELF_MEMORY_MAX_DEFAULT;
+	uint32_t cpu = VG_SELF_CPU_MILLIS_DEFAULT;
+	char root[512];
+
+	snprintf(it->c.tested, sizeof(it->c.tested),
+		 "memory and cpu in the cgroup v2 root's cgroup.controllers");
+	it->c.ok = !vg_self_confine_check(mem, cpu, root, sizeof(root), it->c.reason,
+					  sizeof(it->c.reason));
+	if (it->c.ok)
+		snprintf(it->c.value, sizeof(it->c.value),
+			 "run would set memory.max %" PRIu64 " MiB, cpu.max %u.%03u CPU in "
+			 "%.150s/vigil-PID (--self-limits)", mem >> 20, cpu / 1000, cpu % 1000, root);
+}
+
 static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_before,
 			 char *cgroup2, size_t cg_size)
 {
@@ -207,6 +227,7 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 		snprintf(it->c.reason, sizeof(it->c.reason), "no cgroup2 filesystem mounted");
 	}
 
+	probe_self_limits(k);
 	add_fs(k, "tracefs", "/sys/kernel/tracing", TRACEFS_MAGIC, !tracefs_before);
 	add_fs(k, "bpffs", "/sys/fs/bpf", BPF_FS_MAGIC, !bpffs_before);
 	add_fs(k, "securityfs", "/sys/kernel/security", SECURITYFS_MAGIC, securityfs_mounted);

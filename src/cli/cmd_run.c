@@ -340,6 +340,7 @@ int vg_cmd_run(int argc, char **argv)
 		return 2;
 	if (vg_run_safe_change_ready(&args.safe))
 		return 1;
+	args.safe.policy.config_path = args.cfg.config ? args.cfg.config : VG_DEFAULT_CONFIG;
 	if (vg_control_open(&st.control, args.socket ? args.socket : vg_control_default_path()))
 		return 1;
 	opts.json = args.json;

@@ -2,12 +2,13 @@
 /* vigil run --trusted-keys, --canary-window ...: how a new policy is taken. */
 #include <stdlib.h>
 #include <string.h>
+#include "agent/self_confine.h"
 #include "cli/run_safe_change.h"
 #include "lib/log.h"
 
 enum {
 	OPT_KEYS = 0x300, OPT_DOWNGRADE, OPT_HOST_ID, OPT_WINDOW, OPT_GATES, OPT_STATE_DIR,
-	OPT_CRASH_LOOP, OPT_SELF_LIMITS, OPT_WATCH_OWN,
+	OPT_CRASH_LOOP, OPT_SELF_LIMITS, OPT_PROTECT,
 };
 
 static const struct argp_option options[] = {
@@ -21,15 +22,16 @@ static const struct argp_option options[] = {
 	  "a new policy runs in shadow this long before it acts (default 300; 0: at once)", 10 },
 	{ "canary-gates", OPT_GATES, "NAME=V,...", 0,
 	  "health gate limits: would_act, would_act_exes, alert_ratio, alert_floor, eval_ratio, "
-	  "eval_floor_ms, cpu_ratio, cpu_floor, drops, map_full", 10 },
+	  "eval_floor_ms, cpu_ratio, cpu_floor, drops, map_full, map_fill", 10 },
 	{ "state-dir", OPT_STATE_DIR, "DIR", 0,
 	  "last-known-good policy and crash journal (default /var/lib/vigil)", 10 },
 	{ "crash-loop", OPT_CRASH_LOOP, "N,MINUTES", 0,
 	  "after N abnormal exits within MINUTES of a policy change, start with the "
 	  "last-known-good policy (default 3,10)", 10 },
-	{ "watch-own-files", OPT_WATCH_OWN, NULL, 0,
-	  "critical alert on changes to the agent's binary, policy and keys (turns off the file "
-	  "sensor's uid/executable/cgroup pre-filter)", 10 },
+	{ "protect", OPT_PROTECT, NULL, 0,
+	  "deny opens for writing of the agent's binary, policy, config, keys and state directory "
+	  "by any other process (fanotify permission events; renames and deletes are only "
+	  "alerted)", 10 },
 	{ "self-limits", OPT_SELF_LIMITS, "memory=MIB,cpu=MILLICPUS", 0,
 	  "the agent's own cgroup v2 limits (default memory=2048,cpu=1000; 0: none)", 10 },
 	{ 0 },
@@ -46,8 +48,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		s->policy.state_dir = "/var/lib/vigil";
 		s->policy.crash_max = 3;
 		s->policy.crash_window_s = 600;
-		s->policy.memory_max = 2048ULL << 20;
-		s->policy.cpu_millis = 1000;
+		s->policy.memory_max = VG_SELF_MEMORY_MAX_DEFAULT;
+		s->policy.cpu_millis = VG_SELF_CPU_MILLIS_DEFAULT;
 		break;
 	case OPT_SELF_LIMITS: {
 		unsigned long long mib;
@@ -93,8 +95,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (vg_canary_gates_parse(&s->policy.gates, arg, why, sizeof(why)))
 			argp_error(state, "--canary-gates: %s", why);
 		break;
-	case OPT_WATCH_OWN:
-		s->policy.watch_own_files = true;
+	case OPT_PROTECT:
+		s->policy.protect = true;
 		break;
 	case OPT_STATE_DIR:
 		s->policy.state_dir = arg;

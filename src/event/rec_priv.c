@@ -330,6 +330,7 @@ static const struct vg_rec_field module_fields[] = {
 #define BPF_RAW_TP_OPEN_CMD	17
 #define BPF_BTF_LOAD_CMD	18
 #define BPF_LINK_CREATE_CMD	28
+#define BPF_LINK_DETACH_CMD	34
 
 static uint32_t bpf_cmd(const struct vg_event_view *v)
 {
@@ -354,6 +355,11 @@ VG_WHEN(attach)
 VG_WHEN(link)
 {
 	return attach(v) || bpf_cmd(v) == BPF_RAW_TP_OPEN_CMD;
+}
+
+VG_WHEN(link_detach)
+{
+	return bpf_cmd(v) == BPF_LINK_DETACH_CMD;
 }
 
 VG_WHEN(btf_load)
@@ -416,6 +422,9 @@ static const struct vg_rec_field bpf_fields[] = {
 	VG_NUM(vg_bpf, target_fd, "bpf.link.target_fd", .when = attach),
 	VG_GET("bpf.link.attach_type", VG_FT_STR, get_attach_type, .when = attach),
 	VG_NUM(vg_bpf, btf_size, "bpf.btf.size", .when = btf_load),
+	VG_NUM(vg_bpf, prog_fd, "bpf.link.fd", .when = link_detach),
+	VG_NUM(vg_bpf, link_id, "bpf.link.id", .when = link_detach,
+	       VG_POLICY("LINK_DETACH: id of the link taken off its hook (0: the call failed)")),
 	SYS(ret, "bpf.fd", .when = bpf_fd),
 };
 

@@ -59,11 +59,25 @@ enum vg_spec_field {
 	VG_SPEC_FIELDS
 };
 
+/* A path watched for every process (exact file, or byte prefix), for some accesses. */
+struct vg_spec_watch {
+	const char *path;
+	bool prefix;
+	uint32_t access;		/* VG_FACC_* */
+};
+
 struct vg_sensor_spec {
 	bool used;			/* some rule reads this sensor's records */
 	struct vg_spec_values field[VG_SPEC_FIELDS];
 	/* File sensor: send writes through a container's bind mounts, watched or not. */
 	bool bind_mounts;
+	/*
+	 * File sensor: paths whose accesses cross whatever the actor pre-filter
+	 * (uid, cgroup, executable) says: rules for every process that must
+	 * not open that filter for all the others (the agent's own files).
+	 */
+	const struct vg_spec_watch *any_actor;
+	size_t n_any_actor;
 };
 
 /*
@@ -125,6 +139,7 @@ struct vg_deny_target {
 	bool prefix;
 	bool exec;			/* executions only, not other opens */
 	bool audit;
+	bool writes_only;		/* opens for writing, by any process but the agent */
 	uint32_t rule_id;
 };
 

@@ -98,6 +98,10 @@ void vg_policy_free(struct vg_policy *p)
 		free(f);
 	}
 	vg_ptrvec_free(&p->files);
+	for (i = 0; i < p->n_any_actor; i++)
+		free(p->any_actor[i].rule);
+	for (i = 0; i < p->n_deny_writes; i++)
+		free(p->deny_writes[i]);
 	vg_ptrvec_free(&p->diags_v);
 	vg_ptrvec_free(&p->rules);
 	vg_ptrvec_free(&p->active);
@@ -140,6 +144,32 @@ int vg_policy_add_buffer(struct vg_policy *p, const char *name, const char *text
 		return err;
 	}
 	return vg_yaml_load(p, f->name, f->text, f->len);
+}
+
+int vg_policy_watch_any_actor(struct vg_policy *p, const char *rule, uint32_t access)
+{
+	struct vg_any_actor_rule *a;
+
+	if (p->n_any_actor == VG_POLICY_MAX_ANY_ACTOR)
+		return -E2BIG;
+	a = &p->any_actor[p->n_any_actor];
+	a->rule = strdup(rule);
+	if (!a->rule)
+		return -ENOMEM;
+	a->access = access;
+	p->n_any_actor++;
+	return 0;
+}
+
+int vg_policy_deny_writes_only(struct vg_policy *p, const char *rule)
+{
+	if (p->n_deny_writes == VG_POLICY_MAX_ANY_ACTOR)
+		return -E2BIG;
+	p->deny_writes[p->n_deny_writes] = strdup(rule);
+	if (!p->deny_writes[p->n_deny_writes])
+		return -ENOMEM;
+	p->n_deny_writes++;
+	return 0;
 }
 
 void vg_policy_require_root_owned(struct vg_policy *p)

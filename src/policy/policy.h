@@ -35,6 +35,22 @@ int vg_policy_add_path(struct vg_policy *p, const char *path);
  * agent sets it, so an unprivileged user cannot switch its rules off.
  */
 void vg_policy_require_root_owned(struct vg_policy *p);
+/*
+ * Rule @rule (by name, once added) watches its file paths for every
+ * process: in the kernel its file.path values get entries of their own for
+ * the @access accesses (VG_FACC_*) only, and the rule leaves the file
+ * sensor's uid/cgroup/executable pre-filter as the other rules set it, so
+ * one rule on every actor does not open that filter for all. The rule must
+ * need no more than @access and must constrain file.path at top level
+ * (= or startswith); otherwise it is compiled like any rule. 0 or -E2BIG.
+ */
+int vg_policy_watch_any_actor(struct vg_policy *p, const char *rule, uint32_t access);
+/*
+ * Deny rule @rule (by name) denies opens for writing only, and never the
+ * agent's own (its guard tells them apart): the agent's --protect.
+ * 0, -E2BIG or -ENOMEM.
+ */
+int vg_policy_deny_writes_only(struct vg_policy *p, const char *rule);
 /* Whether a directory entry named @name is a policy file (*.yaml, *.yml, not hidden). */
 bool vg_policy_file_name(const char *name);
 /* Adds YAML text; @name is used in diagnostics. */

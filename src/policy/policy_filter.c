@@ -275,6 +275,9 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 
 		if (!(r->kinds & kinds))
 			continue;
+		/* Its paths have entries of their own (any_actor_paths()). */
+		if (sid == VG_SENSOR_FILE && r->any_actor)
+			continue;
 		if (sid == VG_SENSOR_FILE && !strcmp(d->field->name, "file.path") &&
 		    r->kinds == (r->kinds & VG_KB(VG_K_OPEN)) && bind_rule(r))
 			continue;
@@ -426,6 +429,76 @@ static int add_kernel_rule(struct vg_policy *p, struct vg_ptrvec *out, const str
 	return vg_ptrvec_push(out, k);
 }
 
+static const struct vg_field *file_path_field(void)
+{
+	return vg_field_lookup("file.path", sizeof("file.path") - 1);
+}
+
+/*
+ * The accesses a rule named by vg_policy_watch_any_actor() has watched
+ * for every process; 0 (compiled like any rule) unless it reads file
+ * records only and constrains file.path at top level.
+ */
+static uint32_t any_actor_access(const struct vg_policy *p, const struct vg_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_any_actor; i++)
+		if (!strcmp(p->any_actor[i].rule, r->name))
+			break;
+	if (i == p->n_any_actor || !r->kinds || (r->kinds & ~VG_KINDS_FILE) ||
+	    !constraint(r, file_path_field()))
+		return 0;
+	return p->any_actor[i].access;
+}
+
+static int push_watch(struct vg_policy *p, struct vg_ptrvec *out, const char *path, size_t len,
+		      bool prefix, uint32_t access)
+{
+	struct vg_spec_watch *w = vg_arena_alloc(&p->arena, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	w->path = vg_arena_strndup(&p->arena, path, len);
+	w->prefix = prefix;
+	w->access = access;
+	return w->path ? vg_ptrvec_push(out, w) : -ENOMEM;
+}
+
+/* The file.path values of the any-actor rules, with their accesses. */
+static int any_actor_paths(struct vg_policy *p, struct vg_sensor_filter *sf)
+{
+	struct vg_ptrvec v = { 0 };
+	size_t i, k;
+	int err = 0;
+
+	for (i = 0; i < p->active.n && !err; i++) {
+		const struct vg_rule *r = p->active.v[i];
+		const struct node *c;
+
+		if (!r->any_actor)
+			continue;
+		c = constraint(r, file_path_field());
+		if (c->op == OP_STARTS) {
+			for (k = 0; k < c->n_strs && !err; k++)
+				err = push_watch(p, &v, c->strs[k], c->lens[k], true, r->any_actor);
+		} else {
+			for (k = 0; k < c->set.cap && !err; k++)
+				if (c->set.slots[k].key)
+					err = push_watch(p, &v, c->set.slots[k].key,
+							 c->set.slots[k].len, false, r->any_actor);
+		}
+	}
+	sf->any_actor = err ? NULL : vg_arena_alloc(&p->arena, (v.n + 1) * sizeof(*sf->any_actor));
+	if (!err && !sf->any_actor)
+		err = -ENOMEM;
+	for (i = 0; !err && i < v.n; i++)
+		sf->any_actor[i] = *(struct vg_spec_watch *)v.v[i];
+	sf->n_any_actor = err ? 0 : v.n;
+	vg_ptrvec_free(&v);
+	return err;
+}
+
 int vg_prefilter_build(struct vg_policy *p)
 {
 	size_t i, d;
@@ -438,6 +511,7 @@ int vg_prefilter_build(struct vg_policy *p)
 		struct vg_rule *r = p->active.v[i];
 
 		r->kernel_decidable = rule_kernel_decidable(r);
+		r->any_actor = any_actor_access(p, r);
 		if (r->kernel_decidable && (err = add_kernel_rule(p, &krules, r))) {
 			vg_ptrvec_free(&krules);
 			return err;
@@ -463,6 +537,9 @@ int vg_prefilter_build(struct vg_policy *p)
 		p->pre.kernel_rules[i] = *(struct vg_kernel_rule *)krules.v[i];
 	p->pre.n_kernel_rules = krules.n;
 	vg_ptrvec_free(&krules);
+	err = any_actor_paths(p, &p->pre.sensor[VG_SENSOR_FILE]);
+	if (err)
+		return err;
 	for (s = 0; s < VG_SENSOR_MAX; s++) {
 		struct vg_sensor_filter *sf = &p->pre.sensor[s];
 

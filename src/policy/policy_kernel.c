@@ -182,6 +182,16 @@ static const struct vg_field *exe_field(void)
  * condition only on file.path, or event exec with one only on
  * process.executable.path (=, in, startswith).
  */
+bool vg_policy_denies_writes_only(const struct vg_policy *p, const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_deny_writes; i++)
+		if (!strcmp(p->deny_writes[i], rule))
+			return true;
+	return false;
+}
+
 int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, void *ctx)
 {
 	static const char fpath[] = "file.path";

@@ -17,6 +17,8 @@ typedef int (*vg_file_deny_cb)(void *ctx, const char *rule, const char *path, si
 
 /* Calls @cb for every path a deny rule on open or exec decides on alone. */
 int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, void *ctx);
+/* Whether deny rule @rule was named by vg_policy_deny_writes_only(). */
+bool vg_policy_denies_writes_only(const struct vg_policy *p, const char *rule);
 
 typedef int (*vg_net_deny_cb)(void *ctx, const struct vg_net_deny_spec *spec);
 int vg_policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void *ctx);

@@ -41,5 +41,7 @@
 #define VG_POLICY_MAX_SEQUENCE_STEPS 8
 /* Diagnostics kept; the rest are counted ("... and N more"). */
 #define VG_POLICY_MAX_DIAGS 200
+/* Rules vg_policy_watch_any_actor() can name (the agent's own, a handful). */
+#define VG_POLICY_MAX_ANY_ACTOR 8
 
 #endif

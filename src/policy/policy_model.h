@@ -171,6 +171,7 @@ struct vg_rule {
 	enum vg_mode mode;
 	bool enabled;
 	bool kernel_decidable;
+	uint32_t any_actor;		/* VG_FACC_* watched for every process; 0: none */
 	/* throttle: count 0 = none */
 	uint64_t thr_count, thr_per_ns;
 	const struct vg_field **thr_keys;
@@ -257,6 +258,13 @@ struct vg_policy {
 	struct vg_ptrvec cands;		/* scratch of vg_policy_eval() */
 	bool compiled;
 	bool root_owned_only;		/* vg_policy_require_root_owned() */
+	struct vg_any_actor_rule {	/* vg_policy_watch_any_actor() */
+		char *rule;
+		uint32_t access;
+	} any_actor[VG_POLICY_MAX_ANY_ACTOR];
+	size_t n_any_actor;
+	char *deny_writes[VG_POLICY_MAX_ANY_ACTOR];	/* vg_policy_deny_writes_only() */
+	size_t n_deny_writes;
 	/* while compiling a rule */
 	struct vg_rule *cur_rule;
 	const char *macro_stack[VG_POLICY_MAX_MACRO_DEPTH];	/* for cycle messages */

@@ -68,6 +68,8 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 
 	out->used = sf->kinds != 0;
 	out->bind_mounts = sf->bind_mounts;
+	out->any_actor = sf->any_actor;
+	out->n_any_actor = sf->n_any_actor;
 	for (i = 0; out->used && i < sf->n_dims; i++) {
 		const struct vg_filter_dim *d = &sf->dims[i];
 		struct vg_spec_values *v;
@@ -108,6 +110,7 @@ static void *grow(void **v, size_t n, size_t *cap, size_t size)
 }
 
 struct spec_fill {
+	const struct vg_policy *p;
 	struct vg_kernel_spec *spec;
 	size_t net_cap, deny_cap;
 };
@@ -135,7 +138,8 @@ static int add_deny_target(void *ctx, const char *rule, const char *path, size_t
 	if (!t)
 		return -ENOMEM;
 	*t = (struct vg_deny_target){ .rule = rule, .path = path, .len = len, .prefix = prefix,
-				      .exec = exec, .audit = audit, .rule_id = rule_id };
+				      .exec = exec, .audit = audit, .rule_id = rule_id,
+				      .writes_only = vg_policy_denies_writes_only(f->p, rule) };
 	f->spec->n_deny_targets++;
 	return 0;
 }
@@ -143,7 +147,7 @@ static int add_deny_target(void *ctx, const char *rule, const char *path, size_t
 int vg_policy_kernel_spec(const struct vg_policy *p, bool every_event, struct vg_kernel_spec *spec)
 {
 	const struct vg_prefilter *pf = vg_policy_prefilter(p);
-	struct spec_fill fill = { spec, 0, 0 };
+	struct spec_fill fill = { p, spec, 0, 0 };
 	int s, err = 0;
 
 	memset(spec, 0, sizeof(*spec));

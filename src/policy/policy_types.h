@@ -98,6 +98,9 @@ struct vg_sensor_filter {
 	 * container whatever their path (see sensor_file_bind.bpf.h).
 	 */
 	bool bind_mounts;
+	/* File sensor: the paths of the rules vg_policy_watch_any_actor() named. */
+	struct vg_spec_watch *any_actor;
+	size_t n_any_actor;
 };
 
 /*

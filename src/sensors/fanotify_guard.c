@@ -66,6 +66,7 @@ static void publish_rules(void *arg)
 	n_old = p->g->n_rules;
 	p->g->rules = p->rules;
 	p->g->n_rules = p->n;
+
 	pthread_mutex_unlock(&p->g->lock);
 	p->rules = old;
 	p->n = n_old;
@@ -105,14 +106,14 @@ int vg_fan_guard_set_rules(struct vg_fan_guard *g, struct vg_fan_rule *rules, si
 
 /* Under lock: the rule that decides @path, or NULL. */
 static const struct vg_fan_rule *match(const struct vg_fan_guard *g, const char *path, size_t len,
-				       bool exec)
+				       bool exec, bool writes)
 {
 	size_t i;
 
 	for (i = 0; i < g->n_rules; i++) {
 		const struct vg_fan_rule *r = &g->rules[i];
 
-		if (r->exec && !exec)
+		if ((r->exec && !exec) || (r->writes_only && (exec || !writes)))
 			continue;
 		if (r->prefix ? (len >= r->len && !memcmp(path, r->path, r->len))
 			      : (len == r->len && !memcmp(path, r->path, len)))
@@ -180,7 +181,16 @@ static void handle(struct vg_fan_guard *g, const struct fanotify_event_metadata 
 		len = 0;
 	path[len] = '\0';
 	pthread_mutex_lock(&g->lock);
-	r = match(g, path, len, exec);
+	r = match(g, path, len, exec, true);
+	/* A --protect path: whether it writes is read from /proc, outside the lock. */
+	if (r && r->writes_only) {
+		bool writes;
+
+		pthread_mutex_unlock(&g->lock);
+		writes = vg_fan_open_writes(m->pid);
+		pthread_mutex_lock(&g->lock);
+		r = match(g, path, len, exec, writes);
+	}
 	/* Answer first; nothing after this can delay the opener. */
 	ours = vg_fan_wd_release(&g->wd, slot, token);
 	if (ours)
@@ -212,7 +222,8 @@ static void report_watchdog_seen(struct vg_fan_guard *g)
 
 		pthread_mutex_lock(&g->lock);
 		g->st.events++;
-		r = match(g, s.path, len, s.exec);
+		/* Too late to ask whether it wrote: reported as if it did. */
+		r = match(g, s.path, len, s.exec, true);
 		if (r && r->audit)
 			g->st.would_deny++;
 		if (r)

@@ -31,6 +31,7 @@ struct vg_fan_rule {
 	bool prefix;
 	bool exec;		/* decides executions only, not other opens */
 	bool audit;
+	bool writes_only;	/* opens for writing only, never the agent's own */
 	uint32_t rule_id;
 	char *rule_name;
 };
@@ -74,6 +75,11 @@ struct vg_fan_guard {
 	struct vg_fan_stats st;
 };
 
+/*
+ * Whether @pid, blocked in an open permission event, opens for writing
+ * (fanotify_writer.c); never for the agent itself, always when unsure.
+ */
+bool vg_fan_open_writes(pid_t pid);
 /* Creates the fanotify group; <0 with one error line if the kernel refuses. */
 int vg_fan_guard_init(struct vg_fan_guard *g);
 /* Replaces the rules and the marks. Takes ownership of @rules. */

@@ -20,6 +20,7 @@ static int fan_rule(struct vg_fan_rule *r, const struct vg_deny_target *t)
 	r->prefix = t->prefix;
 	r->exec = t->exec;		/* reading or copying the binary stays allowed */
 	r->audit = t->audit;
+	r->writes_only = t->writes_only;
 	r->rule_id = t->rule_id;
 	return 0;
 }

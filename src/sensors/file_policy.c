@@ -45,6 +45,25 @@ static size_t policy_paths(const struct vg_spec_values *path, struct vg_file_wat
 	return n;
 }
 
+/* The paths watched for every process (the agent's own files), after the @n in @w. */
+static size_t any_actor_paths(const struct vg_sensor_spec *fs, struct vg_file_watch *w, size_t n,
+			      char **owned, size_t *n_owned)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n_any_actor; i++) {
+		const struct vg_spec_watch *a = &fs->any_actor[i];
+		__u32 acc = (a->access & VG_FACC_ALL) << VG_WATCH_ANY_ACTOR_SHIFT;
+		size_t len = strlen(a->path);
+
+		if (!a->prefix || (len && a->path[len - 1] == '/'))
+			w[n++] = (struct vg_file_watch){ a->path, acc };
+		else if (asprintf(&owned[*n_owned], "%s*", a->path) >= 0)
+			w[n++] = (struct vg_file_watch){ owned[(*n_owned)++], acc };
+	}
+	return n;
+}
+
 /*
  * The watch set is what the policy's file rules can match: their exact
  * paths and prefixes, or everything when some file rule leaves the path
@@ -60,7 +79,7 @@ static int apply_watch(struct vg_sensor *s, const struct vg_kernel_spec *spec)
 	char **owned;
 	int err;
 
-	cap = vg_file_default_watch_len + 1 + path->n_exact + path->n_prefixes;
+	cap = vg_file_default_watch_len + 1 + path->n_exact + path->n_prefixes + fs->n_any_actor;
 	w = calloc(cap, sizeof(*w));
 	owned = calloc(cap, sizeof(*owned));
 	if (!w || !owned) {
@@ -75,6 +94,8 @@ static int apply_watch(struct vg_sensor *s, const struct vg_kernel_spec *spec)
 		w[n++] = everything;
 	else if (fs->used)
 		n = policy_paths(path, w, n, owned, &n_owned);
+	if (fs->used)
+		n = any_actor_paths(fs, w, n, owned, &n_owned);
 	vg_file_cfg_init(&cfg);
 	cfg.watch = n ? w : &everything;
 	cfg.n_watch = n;

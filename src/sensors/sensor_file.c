@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -92,6 +93,7 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
 			  struct vg_watch_entry *out, size_t max)
 {
 	size_t i, j, cnt = 0;
+	__u32 am;
 	int err;
 
 	for (i = 0; i < n; i++) {
@@ -102,10 +104,10 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
 		if (err)
 			return err;
 		/* A library read is a read, a first write a write: the access mask
-		 * (--write-only) keeps or drops both alike. */
-		e.mask = w[i].access & (access_mask |
-					(access_mask & VG_FACC_READ ? VG_FACC_READ_LIB : 0) |
-					(access_mask & VG_FACC_WRITE ? VG_FACC_WRITE_ONCE : 0));
+		 * (--write-only) keeps or drops both alike, for either actor. */
+		am = access_mask | (access_mask & VG_FACC_READ ? VG_FACC_READ_LIB : 0) |
+		     (access_mask & VG_FACC_WRITE ? VG_FACC_WRITE_ONCE : 0);
+		e.mask = w[i].access & (am | am << VG_WATCH_ANY_ACTOR_SHIFT);
 		copies = e.home ? 2 : 1;
 		for (c = 0; c < copies; c++) {
 			struct vg_watch_entry x = e;
@@ -250,12 +252,20 @@ static int bind_apply(struct vg_sensor *s, __u32 mask)
 	return 0;
 }
 
+/* To the first, path-less check a library read is a read, a first write a write. */
+static __u32 pathless_view(__u32 mask)
+{
+	return mask | (mask & VG_FACC_READ_LIB ? VG_FACC_READ : 0) |
+	       (mask & VG_FACC_WRITE_ONCE ? VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE : 0);
+}
+
 int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 {
 	struct sensor_file_bpf *skel = s->skel;
 	struct vg_watch_entry *e = NULL;
 	struct vg_file_cfg c;
-	__u32 any = 0;
+	struct { __u32 mask, agent_tgid; } any_actor = { 0, (__u32)getpid() };
+	__u32 any = 0, zero = 0;
 	int n, i, err, fd, watch_fd, home_fd;
 
 	cfg_or_default(cfg, &c);
@@ -277,10 +287,14 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 			vg_err("file sensor: cannot add watch entry: %s", strerror(-err));
 			goto cleanup;
 		}
-		/* To the first, path-less check a library read is a read, a first write a write. */
-		any |= e[i].mask | (e[i].mask & VG_FACC_READ_LIB ? VG_FACC_READ : 0) |
-		       (e[i].mask & VG_FACC_WRITE_ONCE ?
-			VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE : 0);
+		any |= pathless_view(vg_watch_bits(e[i].mask, 0));
+		any_actor.mask |= pathless_view(vg_watch_bits(e[i].mask, 1));
+	}
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.file_any_actor), &zero, &any_actor,
+				BPF_ANY) < 0) {
+		err = -errno;
+		vg_err("file sensor: cannot set the any-process watch: %s", strerror(-err));
+		goto cleanup;
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
 	any |= c.bind_mask;

@@ -62,6 +62,12 @@ class CanaryTest(SafeChangeCase):
             rb = self.states(t, "rolled_back")[0]
             self.assertEqual((rb["gate"], rb["limit"]), ("would_act", 10))
             self.assertEqual(self.metric('vigil_policy_rollbacks_total{gate="would_act"}'), 1)
+            # By how much: the same value and limit as the event.
+            self.assertEqual(self.metric('vigil_policy_gate_trip_value{gate="would_act"}'),
+                             rb["value"])
+            self.assertGreater(rb["value"], 10)
+            self.assertEqual(self.metric('vigil_policy_gate_trip_limit{gate="would_act"}'), 10)
+            self.assertEqual(self.metric('vigil_policy_gate_trip_limit{gate="alert_rate"}'), 0)
             self.assertEqual(self.metric('vigil_policy_state{state="rolled_back"}'), 1)
             # The running policy was never replaced.
             self.assertEqual(self.metric("vigil_policy_generation"), 1)
@@ -85,6 +91,27 @@ class CanaryTest(SafeChangeCase):
             print("\n   500 execs took %.2f s; rolled back %.2f s after the first"
                   % (ran, time.monotonic() - began))
             self.assertEqual(self.metric('vigil_policy_rollbacks_total{gate="alert_rate"}'), 1)
+            self.assertEqual(self.metric("vigil_policy_generation"), 1)
+            self.fires(t, "base", self.marker)
+
+    def test_candidate_that_would_fill_a_kernel_map_is_rolled_back(self):
+        """1000 directories for a 1024-entry watch trie: over the map_fill
+        gate's 0.9 before any event, counted without loading anything."""
+        with self.agent(60) as t:
+            self._t = t
+            paths = ", ".join("%s/d%d/" % (self.dir, i) for i in range(1000))
+            wide = ("lists:\n  wide_dirs: [%s]\nrules:\n  - name: wide\n    event: open\n"
+                    "    condition: file.path startswith wide_dirs\n" % paths)
+            self.write(os.path.join(self.pdir, "wide.yaml"), wide)
+            self.wait_stderr(t, "fullest kernel map: watch_trie at 9")
+            self.wait_stderr(t, "policy canary failed: gate map_fill")
+            self.wait_for(lambda: self.states(t, "rolled_back"), "a rolled_back event")
+            rb = self.states(t, "rolled_back")[0]
+            self.assertEqual(rb["gate"], "map_fill")
+            self.assertEqual(rb["limit"], 900)
+            self.assertGreater(rb["value"], 900)
+            self.assertEqual(self.metric('vigil_policy_gate_trip_value{gate="map_fill"}'),
+                             rb["value"])
             self.assertEqual(self.metric("vigil_policy_generation"), 1)
             self.fires(t, "base", self.marker)
 

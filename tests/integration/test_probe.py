@@ -117,6 +117,20 @@ class ProbeJsonTest(unittest.TestCase):
         self.assertIs(k["bpf_stats"]["available"], True, k["bpf_stats"])
         self.assertIn("io_uring", k)
 
+    def test_self_limits_or_why_not(self):
+        """What `vigil run` would set on itself (issue #16), judged from the
+        cgroup v2 root's controllers the way the agent does at start."""
+        lim = self.doc["kernel"]["self_limits"]
+        with open(os.path.join(self.doc["kernel"]["cgroup2"]["value"],
+                               "cgroup.controllers")) as f:
+            controllers = f.read().split()
+        can = "memory" in controllers and "cpu" in controllers
+        self.assertIs(lim["available"], can, lim)
+        if can:
+            self.assertIn("memory.max 2048 MiB, cpu.max 1.000 CPU", lim["value"])
+        else:
+            self.assertIn("has no memory or cpu controller", lim["reason"])
+
     def test_fast_and_clean(self):
         self.assertLess(self.seconds, 2.0)
         self.assertIsInstance(self.doc["elapsed_ms"], int)

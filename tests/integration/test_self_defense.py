@@ -10,9 +10,11 @@ import subprocess
 import time
 
 from safe_change import SafeChangeCase, rules
-from vigil_test import VIGIL, Tracer, cgroup2_mount, free_port, get, is_alert, scrape
+from vigil_test import VIGIL, Tracer, alerts, cgroup2_mount, free_port, get, is_alert, scrape
 
 PTRACE_DETACH, PTRACE_SEIZE = 17, 0x4206
+OTHER_UID = 4343    # the only uid the test's own file rule wants
+SENT_RE = r"sensor file: (\d+) sent, (\d+) filtered in kernel"
 
 
 def seize_and_detach(pid):
@@ -45,7 +47,7 @@ class SelfDefenseTest(SafeChangeCase):
                                       and get(a, "rule.severity") == "critical"], rule)
 
     def test_signal_ptrace_and_file_write_alert(self):
-        with self.agent("--watch-own-files") as t:
+        with self.agent() as t:
             pid = t.proc.pid
             subprocess.run(["kill", "-STOP", str(pid)], check=True)
             time.sleep(0.2)
@@ -67,6 +69,131 @@ class SelfDefenseTest(SafeChangeCase):
             self.critical(t, "vigil_self_bpf_stats")
             self.fires(t, "base", self.marker)      # and it still works
 
+    def test_own_files_alert_and_the_file_prefilter_stays_on(self):
+        """The agent's files alert whoever writes them (root here), while a
+        file rule on one uid keeps the kernel's uid filter on: root's reads
+        never leave the kernel, only the changes to the agent's files do."""
+        watched = self.path("watched")
+        os.mkdir(watched, 0o755)
+        self.write(os.path.join(self.pdir, "main.yaml"),
+                   rules(("base", self.marker, "")) +
+                   "  - name: other_uid_opens\n    event: open\n"
+                   "    condition: file.path startswith %s/ and process.user.id = %d\n"
+                   % (watched, OTHER_UID))
+        policy = os.path.join(self.pdir, "main.yaml")
+        with self.agent() as t:
+            for _ in range(50):
+                with open(policy) as f:
+                    f.read()
+            notes = os.path.join(self.pdir, "notes.txt")
+            with open(notes, "w") as f:
+                f.write("x\n")
+            os.rename(notes, notes + ".old")
+            os.chmod(policy, 0o644)
+            os.unlink(notes + ".old")
+            self._t = t
+            self.wait_for(lambda: len(alerts(self.output(t), "vigil_self_files")) >= 4, "4 alerts")
+            t.stop()
+        own = alerts(t.events, "vigil_self_files")
+        self.assertEqual(sorted(get(a, "event.action") for a in own),
+                         ["chmod", "open", "rename", "unlink"])
+        self.assertEqual({get(a, "rule.severity") for a in own}, {"critical"})
+        sent, filtered = (int(n) for n in re.search(SENT_RE, t.stderr).groups())
+        self.assertEqual(sent, len(own), "root's reads of the policy stay in the kernel: " +
+                         t.stderr[-800:])
+        self.assertGreaterEqual(filtered, 50)
+
+    def append_from_shell(self, path):
+        return subprocess.run(["sh", "-c", "echo '# appended' >> %s" % path],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=10)
+
+    def test_protect_denies_writes_to_the_policy(self):
+        policy = os.path.join(self.pdir, "main.yaml")
+        with open(policy) as f:
+            before = f.read()
+        with self.agent("--protect") as t:
+            res = self.append_from_shell(policy)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn("Operation not permitted", res.stderr)
+            got = self.critical(t, "vigil_self_protect")
+            self.assertEqual(get(got[0], "alert.outcome"), "denied")
+            self.assertEqual(get(got[0], "file.path"), os.path.realpath(policy))
+            # Reading stays allowed, and the agent still works.
+            cat = subprocess.run(["cat", policy], stdout=subprocess.PIPE, text=True, timeout=10)
+            self.assertEqual(cat.stdout, before)
+            self.fires(t, "base", self.marker)
+            # The agent's own writes under its protected state directory go through.
+            self.wait_stderr(t, "last-known-good: saved")
+            got = alerts(self.output(t), "vigil_self_protect")
+        self.assertEqual(len(got), 1, "one alert for the one denied write")
+        with open(policy) as f:
+            self.assertEqual(f.read(), before)
+
+    def test_without_protect_a_write_succeeds_and_alerts(self):
+        policy = os.path.join(self.pdir, "main.yaml")
+        with self.agent() as t:
+            res = self.append_from_shell(policy)
+            self.assertEqual(res.returncode, 0, res.stderr)
+            got = self.critical(t, "vigil_self_files")
+            self.assertEqual(get(got[0], "file.path"), os.path.realpath(policy))
+        with open(policy) as f:
+            self.assertTrue(f.read().endswith("# appended\n"))
+
+    def test_reading_the_agent_memory_alerts(self):
+        with self.agent() as t:
+            pid = t.proc.pid
+            with open("/proc/%d/maps" % pid) as f:
+                start = int(f.readline().split("-")[0], 16)
+            with open("/proc/%d/mem" % pid, "rb") as f:
+                f.seek(start)
+                self.assertEqual(len(f.read(16)), 16)
+            got = self.critical(t, "vigil_self_memory")
+            self.assertEqual(get(got[0], "file.path"), "/proc/%d/mem" % pid)
+            self.assertEqual(get(got[0], "target.process.pid"), pid)
+
+    def test_bpffs_and_tracefs_unmount_alert(self):
+        """In a private mount namespace, a private bpffs and a bind of
+        tracefs (one instance per host) on top of the host's, then unmounted:
+        the host's own mounts are never touched."""
+        script = ("mount -t bpf vigiltest /sys/fs/bpf && umount /sys/fs/bpf && "
+                  "mount --bind /sys/kernel/tracing /sys/kernel/tracing && "
+                  "umount /sys/kernel/tracing")
+        with self.agent() as t:
+            subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                           check=True, timeout=20)
+            self._t = t
+
+            def unmounts():
+                return [a for a in alerts(self.output(t), "vigil_self_umount")
+                        if get(a, "syscall.name") == "umount2"]
+            got = self.wait_for(lambda: len(unmounts()) >= 2 and unmounts(), "both unmounts")
+        self.assertEqual({get(a, "file.path") for a in got}, {"/sys/fs/bpf", "/sys/kernel/tracing"})
+        self.assertEqual({get(a, "rule.severity") for a in got}, {"critical"})
+
+    def test_one_critical_alert_per_signal_with_the_default_policy(self):
+        """The built-in vigil_self_signal and the default policy's
+        vigil_signalled (SIGINT/SIGTERM only) never both fire."""
+        with Tracer("run", "--alerts-only") as t:
+            pid = t.proc.pid
+            subprocess.run(["kill", "-CONT", str(pid)], check=True)
+            self.critical(t, "vigil_self_signal")
+            time.sleep(0.5)
+            got = [a for a in self.output(t) if is_alert(a) and get(a, "signal.number") == 18
+                   and get(a, "target.process.pid") == pid]
+        self.assertEqual([get(a, "rule.name") for a in got], ["vigil_self_signal"])
+
+    def test_bpf_enable_stats_call_alerts(self):
+        """bpf(BPF_ENABLE_STATS) by another process: stats on host-wide while
+        its fd lives (closed at once here)."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        attr = ctypes.create_string_buffer(8)   # enable_stats.type = BPF_STATS_RUN_TIME (0)
+        with self.agent() as t:
+            fd = libc.syscall(321, 32, attr, 4)   # __NR_bpf, BPF_ENABLE_STATS
+            self.assertGreaterEqual(fd, 0, os.strerror(ctypes.get_errno()))
+            os.close(fd)
+            got = self.critical(t, "vigil_self_bpf_stats_call")
+            self.assertEqual(get(got[0], "process.pid"), os.getpid())
+
     def test_link_detach_fails_the_self_check(self):
         port = free_port()
         with self.agent("--metrics", str(port)) as t:
@@ -87,6 +214,11 @@ class SelfDefenseTest(SafeChangeCase):
             alert = self.critical(t, "vigil_self_check_failed")[0]
             self.assertIn("link %s" % link, alert["message"])
             self.assertIn("was detached", alert["message"])
+            # ... and the call itself names who did it, with the same link id.
+            calls = self.wait_for(lambda: [a for a in alerts(self.output(t),
+                                                                "vigil_bpf_link_detached")
+                                           if get(a, "bpf.link.id") == int(link)], "the call")
+            self.assertTrue(get(calls[0], "process.executable.path").endswith("bpftool"))
             _, text = scrape(port)
             self.assertRegex(text, r"(?m)^vigil_self_check_healthy 0$")
             self.assertRegex(text, r"(?m)^vigil_self_check_failures_total 1$")

@@ -79,6 +79,14 @@ static void test_gates_trip(void **state)
 	assert_int_equal(vg_canary_check(c, now, 0, 101, &done), VG_GATE_MAP_FULL);
 	vg_canary_note_eval(c, true, 200000000ULL, 0);	/* 200 ms vs a 100 ms floor */
 	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_EVAL_TIME);
+
+	c = fresh(300);
+	c->fill = (struct vg_canary_fill){ "watch_trie", 900 };	/* at the 0.9 default: holds */
+	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_NONE);
+	c->fill.permille = 901;
+	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_MAP_FILL);
+	assert_int_equal(c->last_value, 901);
+	assert_int_equal(c->last_limit, 900);
 }
 
 static void test_window_passes(void **state)
@@ -96,12 +104,36 @@ static void test_window_passes(void **state)
 	assert_int_equal(c->state, VG_PST_PROMOTED);
 }
 
+/* A rollback says by how much in metrics; pending is reported as given. */
+static void test_trip_metrics_and_pending(void **state)
+{
+	struct vg_canary *c = fresh(300);
+	struct vg_buf out = { 0 };
+	uint64_t now = vg_boot_now_ns();
+	bool done;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 12; i++)
+		vg_canary_note_would_act(c, "/bin/x");
+	assert_int_equal(vg_canary_check(c, now, 0, 0, &done), VG_GATE_WOULD_ACT);
+	vg_canary_end(c, VG_GATE_WOULD_ACT);
+	vg_canary_metrics(c, VG_PST_PENDING, &out);
+	assert_non_null(strstr(out.data, "vigil_policy_gate_trip_value{gate=\"would_act\"} 12\n"));
+	assert_non_null(strstr(out.data, "vigil_policy_gate_trip_limit{gate=\"would_act\"} 10\n"));
+	assert_non_null(strstr(out.data, "vigil_policy_gate_trip_limit{gate=\"drops\"} 0\n"));
+	assert_non_null(strstr(out.data, "vigil_policy_state{state=\"pending\"} 1\n"));
+	assert_non_null(strstr(out.data, "vigil_policy_state{state=\"rolled_back\"} 0\n"));
+	vg_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gate_settings),
 		cmocka_unit_test(test_gates_trip),
 		cmocka_unit_test(test_window_passes),
+		cmocka_unit_test(test_trip_metrics_and_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
