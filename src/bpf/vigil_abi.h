@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 3	/* 3: vg_file carries the bind-mount and watched-identity strings */
+#define VG_ABI_VERSION 4	/* 4: vg_exec carries environment flags and LD_PRELOAD */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -168,6 +168,23 @@ struct vg_str {
 #define VG_EXEC_SECUREEXEC	(1u << 5)	/* setuid/setgid/file caps: privileges gained */
 #define VG_EXEC_ARGV_FAULT	(1u << 6)	/* argv could not be read at all */
 #define VG_EXEC_UNLINKED	(1u << 7)	/* the executable has no name on disk (memfd, deleted) */
+#define VG_EXEC_SCRIPT		(1u << 8)	/* an interpreter runs the invoked file (#!, binfmt_misc) */
+
+/*
+ * vg_exec.env_flags: what the new image's environment says, scanned in the
+ * kernel over at most VG_ENV_SCAN_VARS variables and VG_ENV_SCAN_BYTES
+ * bytes; only these facts leave the kernel, never the environment itself.
+ */
+#define VG_ENV_LD_PRELOAD	(1u << 0)	/* LD_PRELOAD set, not empty (value in ld_preload) */
+#define VG_ENV_LD_LIBRARY_PATH	(1u << 1)	/* LD_LIBRARY_PATH set, not empty */
+#define VG_ENV_LD_AUDIT		(1u << 2)	/* LD_AUDIT set, not empty */
+#define VG_ENV_HISTFILE_OFF	(1u << 3)	/* HISTFILE empty or /dev/null: no shell history */
+#define VG_ENV_HISTSIZE_ZERO	(1u << 4)	/* HISTSIZE=0 or HISTFILESIZE=0 */
+#define VG_ENV_PARTIAL		(1u << 5)	/* not scanned to its end (bounds, or a read failed) */
+#define VG_ENV_PRELOAD_TRUNC	(1u << 6)	/* ld_preload cut at VG_ENV_CHUNK_BYTES - 11 bytes */
+#define VG_ENV_SCAN_VARS	128
+#define VG_ENV_SCAN_BYTES	8192
+#define VG_ENV_CHUNK_BYTES	512	/* one variable read at a time, at most this long */
 
 struct vg_exec {
 	struct vg_hdr hdr;
@@ -186,13 +203,15 @@ struct vg_exec {
 	__u32 argc;		/* as the kernel counted it */
 	__u32 flags;		/* VG_EXEC_* */
 	__u32 rule_id;		/* in-kernel rule that matched (VG_HF_KILLED/WOULD_KILL) */
-	__u32 pad;
+	__u32 env_flags;	/* VG_ENV_* */
 	struct vg_str filename;	/* the name the caller passed to execve */
 	struct vg_str exe;	/* the executable as the kernel resolved it */
 	struct vg_str argv;	/* NUL-separated arguments */
 	struct vg_str cwd;
 	struct vg_str cgroup;	/* cgroup v2 path */
 	struct vg_str tty;	/* controlling tty name, empty if none */
+	struct vg_str ld_preload;	/* LD_PRELOAD's value (VG_ENV_LD_PRELOAD) */
+	__u32 pad;
 	__u8 tail[];
 };
 
@@ -730,7 +749,7 @@ enum vg_counter {
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
 _Static_assert(sizeof(struct vg_pf_cfg) == 16, "vg_pf_cfg size is ABI");
 _Static_assert(sizeof(struct vg_proc_exe) == 24, "vg_proc_exe size is ABI");
-_Static_assert(sizeof(struct vg_exec) == 64 + 112 + 24, "vg_exec size is ABI");
+_Static_assert(sizeof(struct vg_exec) == 64 + 112 + 32, "vg_exec size is ABI");
 _Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is ABI");
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
 _Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");
