@@ -90,7 +90,7 @@ struct vg_event_view {
 	const struct vg_proc *const *ancestors;
 	size_t n_ancestors;
 	const void *json;		/* json_t *, NULL on the live path */
-	struct vg_proc_cache *cache;	/* other processes a record names (output only); may be NULL */
+	struct vg_proc_cache *cache;	/* other processes a record names; may be NULL */
 	enum vg_kind kind;
 	bool alert;			/* printing an alert line: event.kind is "alert" */
 	char scratch[VG_MAX_ARGV_BYTES];	/* for values built on the fly (command line) */

@@ -129,6 +129,15 @@ VG_GETTER(get_gained)
 			     ctx);
 }
 
+/* Effective capabilities the change added. */
+VG_GETTER(get_caps_gained)
+{
+	const char *w[VG_CAP_MAX_NAMES];
+	uint64_t gained = cred_of(v)->new_creds.cap_effective & ~cred_of(v)->old_creds.cap_effective;
+
+	return vg_value_words(w, vg_cap_names(gained, w, VG_CAP_MAX_NAMES), cb, ctx);
+}
+
 #define CRED_SET(w, m) \
 	VG_NUM(vg_cred, m.uid, "credentials." w ".uid"), \
 	VG_NUM(vg_cred, m.euid, "credentials." w ".euid"), \
@@ -153,7 +162,10 @@ static const struct vg_rec_field cred_fields[] = {
 	CRED_SET("old", old_creds),
 	CRED_SET("new", new_creds),
 	VG_LIST("credentials.changed", get_changed),
-	VG_GET("credentials.gained_privileges", VG_FT_UINT, get_gained, .out = VG_OUT_BOOL),
+	VG_GET("credentials.gained_privileges", VG_FT_UINT, get_gained, .out = VG_OUT_BOOL,
+	       VG_POLICY("1 when the change added capabilities, root, or an id not held before")),
+	VG_LIST("credentials.capabilities_gained", get_caps_gained,
+		VG_POLICY("names of the effective capabilities the change added (CAP_SYS_ADMIN, ...)")),
 };
 
 /* ---- targets: ptrace, process_vm, signal ---- */
