@@ -18,7 +18,7 @@
  *
  * Layout: this file holds the configuration, the map and the programs;
  * what the programs do lives in sensor-local headers, one per job, included
- * after the map (sensor_priv_read, _enter, _record, _exit and
+ * after the map (sensor_priv_read, _record, _xattr, _enter, _exit and
  * _iouring.bpf.h). They all build into this one CO-RE object.
  */
 #include "vmlinux.h"
@@ -104,8 +104,9 @@ static const struct vg_pend vg_pend_zero;
  * They use the map and constants above; the programs below use them.
  */
 #include "sensor_priv_read.bpf.h"
-#include "sensor_priv_enter.bpf.h"
 #include "sensor_priv_record.bpf.h"
+#include "sensor_priv_xattr.bpf.h"
+#include "sensor_priv_enter.bpf.h"
 #include "sensor_priv_exit.bpf.h"
 #include "sensor_priv_iouring.bpf.h"
 
@@ -153,6 +154,10 @@ VG_SYSCALL(setns, VG_PC_SETNS, 2)
 VG_SYSCALL(clone, VG_PC_CLONE, 5)
 VG_SYSCALL(clone3, VG_PC_CLONE3, 2)
 VG_SYSCALL(io_uring_setup, VG_PC_IO_URING_SETUP, 2)
+VG_SYSCALL(setxattr, VG_PC_SETXATTR, 5)
+VG_SYSCALL(lsetxattr, VG_PC_LSETXATTR, 5)
+VG_SYSCALL(fsetxattr, VG_PC_FSETXATTR, 5)
+VG_SYSCALL(setxattrat, VG_PC_SETXATTRAT, 6)
 
 /* ---- io_uring submissions ---- */
 

@@ -10,37 +10,14 @@
 #ifndef SENSOR_PROCESS_ENV_BPF_H
 #define SENSOR_PROCESS_ENV_BPF_H
 
-/*
- * Eight bytes of a name as one little-endian word, folded by the compiler:
- * the comparisons below use immediates, never a string in .rodata (libbpf
- * would make one more map of it, and a loop over it more instructions).
- */
-#define ENV_B(s, i) ((__u64)(__u8)(s)[i] << (8 * (i)))
-#define ENV_W(s) (ENV_B(s, 0) | ENV_B(s, 1) | ENV_B(s, 2) | ENV_B(s, 3) | \
-		  ENV_B(s, 4) | ENV_B(s, 5) | ENV_B(s, 6) | ENV_B(s, 7))
-/* The first @n (1..8) bytes of @s; the NUL of a shorter literal included. */
-#define ENV_MASK(n) ((n) >= 8 ? ~0ULL : (1ULL << (8 * (n))) - 1)
-
-static __always_inline __u64 env_word(const __u8 *p)
-{
-	__u64 w;
-
-	__builtin_memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-/* Whether @buf starts with the 8 bytes @w0 then the @n1 bytes of @w1. */
-static __always_inline bool env_is(const __u8 *buf, __u64 w0, __u64 w1, int n1)
-{
-	return env_word(buf) == w0 && (env_word(buf + 8) & ENV_MASK(n1)) == (w1 & ENV_MASK(n1));
-}
-
-#define ENV_IS(buf, a, b) env_is(buf, ENV_W(a), ENV_W(b "\0\0\0\0\0\0\0"), sizeof(b) - 1)
+#define VG_ENV_SCAN_VARS	128
+#define VG_ENV_SCAN_BYTES	8192
+#define VG_ENV_CHUNK_BYTES	512	/* one variable read at a time, at most this long */
 
 /* HISTFILE=, HISTFILE=/dev/null: the shell keeps no history. */
 static __always_inline bool env_histfile_off(const __u8 *v)
 {
-	return v[0] == '\0' || ENV_IS(v, "/dev/nul", "l\0");
+	return v[0] == '\0' || VG_BYTES_ARE(v, "/dev/nul", "l\0");
 }
 
 /*
@@ -50,20 +27,20 @@ static __always_inline bool env_histfile_off(const __u8 *v)
 static __always_inline int env_note(struct vg_exec *e, const __u8 *buf)
 {
 	if (buf[0] == 'L' && buf[1] == 'D' && buf[2] == '_') {
-		if (ENV_IS(buf, "LD_PRELO", "AD=") && buf[11] && !(e->env_flags & VG_ENV_LD_PRELOAD)) {
+		if (VG_BYTES_ARE(buf, "LD_PRELO", "AD=") && buf[11] && !(e->env_flags & VG_ENV_LD_PRELOAD)) {
 			e->env_flags |= VG_ENV_LD_PRELOAD;
 			return 1;
 		}
-		if (ENV_IS(buf, "LD_LIBRA", "RY_PATH=") && buf[16])
+		if (VG_BYTES_ARE(buf, "LD_LIBRA", "RY_PATH=") && buf[16])
 			e->env_flags |= VG_ENV_LD_LIBRARY_PATH;
-		else if (ENV_IS(buf, "LD_AUDIT", "=") && buf[9])
+		else if (VG_BYTES_ARE(buf, "LD_AUDIT", "=") && buf[9])
 			e->env_flags |= VG_ENV_LD_AUDIT;
 	} else if (buf[0] == 'H' && buf[1] == 'I' && buf[2] == 'S' && buf[3] == 'T') {
-		if (ENV_IS(buf, "HISTFILE", "=") && env_histfile_off(buf + 9))
+		if (VG_BYTES_ARE(buf, "HISTFILE", "=") && env_histfile_off(buf + 9))
 			e->env_flags |= VG_ENV_HISTFILE_OFF;
-		else if (ENV_IS(buf, "HISTSIZE", "=0\0"))	/* its NUL included: exactly 0 */
+		else if (VG_BYTES_ARE(buf, "HISTSIZE", "=0\0"))	/* its NUL included: exactly 0 */
 			e->env_flags |= VG_ENV_HISTSIZE_ZERO;
-		else if (ENV_IS(buf, "HISTFILE", "SIZE=0\0"))
+		else if (VG_BYTES_ARE(buf, "HISTFILE", "SIZE=0\0"))
 			e->env_flags |= VG_ENV_HISTSIZE_ZERO;
 	}
 	return 0;

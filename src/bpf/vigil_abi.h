@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 4	/* 4: vg_exec carries environment flags and LD_PRELOAD */
+#define VG_ABI_VERSION 4	/* 4: vg_exec carries environment flags and LD_PRELOAD; vg_xattr */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -170,21 +170,14 @@ struct vg_str {
 #define VG_EXEC_UNLINKED	(1u << 7)	/* the executable has no name on disk (memfd, deleted) */
 #define VG_EXEC_SCRIPT		(1u << 8)	/* an interpreter runs the invoked file (#!, binfmt_misc) */
 
-/*
- * vg_exec.env_flags: what the new image's environment says, scanned in the
- * kernel over at most VG_ENV_SCAN_VARS variables and VG_ENV_SCAN_BYTES
- * bytes; only these facts leave the kernel, never the environment itself.
- */
+/* vg_exec.env_flags: the environment's few facts (never the environment itself). */
 #define VG_ENV_LD_PRELOAD	(1u << 0)	/* LD_PRELOAD set, not empty (value in ld_preload) */
 #define VG_ENV_LD_LIBRARY_PATH	(1u << 1)	/* LD_LIBRARY_PATH set, not empty */
 #define VG_ENV_LD_AUDIT		(1u << 2)	/* LD_AUDIT set, not empty */
 #define VG_ENV_HISTFILE_OFF	(1u << 3)	/* HISTFILE empty or /dev/null: no shell history */
 #define VG_ENV_HISTSIZE_ZERO	(1u << 4)	/* HISTSIZE=0 or HISTFILESIZE=0 */
 #define VG_ENV_PARTIAL		(1u << 5)	/* not scanned to its end (bounds, or a read failed) */
-#define VG_ENV_PRELOAD_TRUNC	(1u << 6)	/* ld_preload cut at VG_ENV_CHUNK_BYTES - 11 bytes */
-#define VG_ENV_SCAN_VARS	128
-#define VG_ENV_SCAN_BYTES	8192
-#define VG_ENV_CHUNK_BYTES	512	/* one variable read at a time, at most this long */
+#define VG_ENV_PRELOAD_TRUNC	(1u << 6)	/* ld_preload cut (at 500 bytes) */
 
 struct vg_exec {
 	struct vg_hdr hdr;
@@ -249,6 +242,7 @@ enum vg_priv_event_type {
 	VG_EV_IOURING_SETUP = 91,	/* io_uring_setup: a ring was created */
 	VG_EV_IOURING = 92,		/* an operation submitted to an io_uring */
 	VG_EV_SECCOMP_DENY = 93,	/* a seccomp filter killed, trapped or refused a syscall */
+	VG_EV_XATTR = 94,		/* setxattr family writing security.capability */
 };
 
 /* Which system call a priv record is about (syscall.name in output). */
@@ -264,6 +258,7 @@ enum vg_priv_call {
 	VG_PC_KILL, VG_PC_TKILL, VG_PC_TGKILL, VG_PC_PIDFD_SEND_SIGNAL,
 	VG_PC_UNSHARE, VG_PC_SETNS, VG_PC_CLONE, VG_PC_CLONE3,
 	VG_PC_IO_URING_SETUP,
+	VG_PC_SETXATTR, VG_PC_LSETXATTR, VG_PC_FSETXATTR, VG_PC_SETXATTRAT,
 	VG_PC_MAX,
 };
 
@@ -272,7 +267,8 @@ enum vg_priv_call {
 	"setfsuid", "setfsgid", "setgroups", "capset", "execve", "execveat", "ptrace", \
 	"process_vm_readv", "process_vm_writev", "init_module", "finit_module", \
 	"delete_module", "bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", \
-	"pidfd_send_signal", "unshare", "setns", "clone", "clone3", "io_uring_setup" }
+	"pidfd_send_signal", "unshare", "setns", "clone", "clone3", "io_uring_setup", \
+	"setxattr", "lsetxattr", "fsetxattr", "setxattrat" }
 
 /* Every priv syscall record starts with this after the header. */
 struct vg_priv_sys {
@@ -415,6 +411,25 @@ struct vg_namespace {
 	__u32 pad;
 	struct vg_ns_set old_ns;	/* before */
 	struct vg_ns_set new_ns;	/* after (the caller's; for clone, the caller's too) */
+};
+
+/* VG_EV_XATTR: security.capability written (setcap, or setxattr by anyone). */
+#define VG_XATTR_PATH_USER	(1u << 0)	/* path is the caller's string, not resolved */
+#define VG_XATTR_VALUE_FAULT	(1u << 1)	/* the value could not be read */
+
+struct vg_xattr {
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u64 value_size;	/* bytes the caller passed */
+	__u64 cap_permitted;	/* from the value, struct vfs_cap_data */
+	__u64 cap_inheritable;
+	__u32 cap_magic;	/* magic_etc: revision and VFS_CAP_FLAGS_EFFECTIVE */
+	__u32 cap_rootid;	/* revision 3: the user namespace root it applies to */
+	__s32 fd;		/* fsetxattr, setxattrat: the fd or dirfd; -1 */
+	__u32 xflags;		/* VG_XATTR_* */
+	struct vg_str path;	/* the file */
+	__u32 pad;
+	__u8 tail[];
 };
 
 /* VG_EV_IOURING_SETUP */
@@ -766,6 +781,7 @@ _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
 _Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
 _Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
+_Static_assert(sizeof(struct vg_xattr) == 64 + 16 + 48, "vg_xattr size is ABI");
 _Static_assert(sizeof(struct vg_file) == 64 + 80, "vg_file size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");

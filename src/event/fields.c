@@ -31,6 +31,7 @@ static const char *const kind_names[VG_K_MAX] = {
 	[VG_K_PRCTL] = "prctl", [VG_K_SECCOMP] = "seccomp", [VG_K_SIGNAL] = "signal",
 	[VG_K_NAMESPACE] = "namespace", [VG_K_IO_URING_SETUP] = "io_uring_setup",
 	[VG_K_IO_URING] = "io_uring", [VG_K_SECCOMP_DENY] = "seccomp_deny",
+	[VG_K_SETXATTR] = "setxattr",
 };
 
 /* ---- value helpers ---- */

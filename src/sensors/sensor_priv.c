@@ -42,6 +42,7 @@ static const char *const syscalls[] = {
 	"init_module", "finit_module", "delete_module",
 	"bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", "pidfd_send_signal",
 	"unshare", "setns", "clone", "clone3", "io_uring_setup",
+	"setxattr", "lsetxattr", "fsetxattr", "setxattrat",	/* setxattrat: Linux 6.13+ */
 };
 
 #define N_SYSCALLS (sizeof(syscalls) / sizeof(syscalls[0]))
