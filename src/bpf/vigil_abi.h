@@ -178,7 +178,6 @@ struct vg_str {
 #define VG_ENV_HISTSIZE_ZERO	(1u << 4)	/* HISTSIZE=0 or HISTFILESIZE=0 */
 #define VG_ENV_PARTIAL		(1u << 5)	/* not scanned to its end (bounds, or a read failed) */
 #define VG_ENV_PRELOAD_TRUNC	(1u << 6)	/* ld_preload cut (at 500 bytes) */
-
 struct vg_exec {
 	struct vg_hdr hdr;
 	__u32 ppid;		/* real parent's tgid */
@@ -243,6 +242,7 @@ enum vg_priv_event_type {
 	VG_EV_IOURING = 92,		/* an operation submitted to an io_uring */
 	VG_EV_SECCOMP_DENY = 93,	/* a seccomp filter killed, trapped or refused a syscall */
 	VG_EV_XATTR = 94,		/* setxattr family writing security.capability */
+	VG_EV_CAP_USE = 95,		/* a watched capability used (capability:cap_capable) */
 };
 
 /* Which system call a priv record is about (syscall.name in output). */
@@ -257,8 +257,7 @@ enum vg_priv_call {
 	VG_PC_BPF, VG_PC_PRCTL, VG_PC_SECCOMP,
 	VG_PC_KILL, VG_PC_TKILL, VG_PC_TGKILL, VG_PC_PIDFD_SEND_SIGNAL,
 	VG_PC_UNSHARE, VG_PC_SETNS, VG_PC_CLONE, VG_PC_CLONE3,
-	VG_PC_IO_URING_SETUP,
-	VG_PC_SETXATTR, VG_PC_LSETXATTR, VG_PC_FSETXATTR, VG_PC_SETXATTRAT,
+	VG_PC_IO_URING_SETUP, VG_PC_SETXATTR, VG_PC_LSETXATTR, VG_PC_FSETXATTR, VG_PC_SETXATTRAT,
 	VG_PC_MAX,
 };
 
@@ -416,20 +415,22 @@ struct vg_namespace {
 /* VG_EV_XATTR: security.capability written (setcap, or setxattr by anyone). */
 #define VG_XATTR_PATH_USER	(1u << 0)	/* path is the caller's string, not resolved */
 #define VG_XATTR_VALUE_FAULT	(1u << 1)	/* the value could not be read */
-
 struct vg_xattr {
 	struct vg_hdr hdr;
 	struct vg_priv_sys sys;
-	__u64 value_size;	/* bytes the caller passed */
 	__u64 cap_permitted;	/* from the value, struct vfs_cap_data */
 	__u64 cap_inheritable;
-	__u32 cap_magic;	/* magic_etc: revision and VFS_CAP_FLAGS_EFFECTIVE */
-	__u32 cap_rootid;	/* revision 3: the user namespace root it applies to */
+	__u32 cap_magic, cap_rootid;	/* magic_etc (revision, effective flag); rev. 3: rootid */
+	__u32 value_size;	/* bytes the caller passed (clamped) */
 	__s32 fd;		/* fsetxattr, setxattrat: the fd or dirfd; -1 */
 	__u32 xflags;		/* VG_XATTR_* */
 	struct vg_str path;	/* the file */
-	__u32 pad;
 	__u8 tail[];
+};
+
+struct vg_cap_use {	/* VG_EV_CAP_USE: a non-root process's first use of a watched cap */
+	struct vg_hdr hdr;
+	__s32 cap, ret;		/* CAP_* number; 0: granted */
 };
 
 /* VG_EV_IOURING_SETUP */
@@ -781,7 +782,8 @@ _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
 _Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
 _Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
-_Static_assert(sizeof(struct vg_xattr) == 64 + 16 + 48, "vg_xattr size is ABI");
+_Static_assert(sizeof(struct vg_xattr) == 64 + 16 + 40, "vg_xattr size is ABI");
+_Static_assert(sizeof(struct vg_cap_use) == 64 + 8, "vg_cap_use size is ABI");
 _Static_assert(sizeof(struct vg_file) == 64 + 80, "vg_file size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");

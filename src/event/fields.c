@@ -32,6 +32,7 @@ static const char *const kind_names[VG_K_MAX] = {
 	[VG_K_NAMESPACE] = "namespace", [VG_K_IO_URING_SETUP] = "io_uring_setup",
 	[VG_K_IO_URING] = "io_uring", [VG_K_SECCOMP_DENY] = "seccomp_deny",
 	[VG_K_SETXATTR] = "setxattr",
+	[VG_K_CAPABILITY_USE] = "capability_use",
 };
 
 /* ---- value helpers ---- */
