@@ -723,7 +723,9 @@ static void text_priv(struct vg_buf *b, const struct vg_event_ctx *ev)
 #define TABLE(name, kinds) \
 	static const struct vg_rec_table name##_table = VG_REC_TABLE(kinds, name##_fields)
 
-const struct vg_rec_table vg_rec_priv_syscall = VG_REC_TABLE(VG_KINDS_PRIV, syscall_fields);
+/* Not capability_use: its record has no syscall part. */
+const struct vg_rec_table vg_rec_priv_syscall =
+	VG_REC_TABLE(VG_KINDS_PRIV & ~K(CAPABILITY_USE), syscall_fields);
 TABLE(cred_process, KINDS_CRED);
 TABLE(cred, KINDS_CRED);
 TABLE(target, K(PTRACE) | K(PROCESS_VM) | K(SIGNAL));
