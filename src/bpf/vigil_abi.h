@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 4	/* 4: vg_exec carries environment flags and LD_PRELOAD; vg_xattr */
+#define VG_ABI_VERSION 5	/* 4: vg_file.suppressed (storm); 5: vg_exec env facts, vg_xattr, vg_cap_use */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -170,7 +170,6 @@ struct vg_str {
 #define VG_EXEC_UNLINKED	(1u << 7)	/* the executable has no name on disk (memfd, deleted) */
 #define VG_EXEC_SCRIPT		(1u << 8)	/* an interpreter runs the invoked file (#!, binfmt_misc) */
 
-/* vg_exec.env_flags: the environment's few facts (never the environment itself). */
 #define VG_ENV_LD_PRELOAD	(1u << 0)	/* LD_PRELOAD set, not empty (value in ld_preload) */
 #define VG_ENV_LD_LIBRARY_PATH	(1u << 1)	/* LD_LIBRARY_PATH set, not empty */
 #define VG_ENV_LD_AUDIT		(1u << 2)	/* LD_AUDIT set, not empty */
@@ -195,7 +194,7 @@ struct vg_exec {
 	__u32 argc;		/* as the kernel counted it */
 	__u32 flags;		/* VG_EXEC_* */
 	__u32 rule_id;		/* in-kernel rule that matched (VG_HF_KILLED/WOULD_KILL) */
-	__u32 env_flags;	/* VG_ENV_* */
+	__u32 env_flags;	/* VG_ENV_*: the environment's few facts, never the environment */
 	struct vg_str filename;	/* the name the caller passed to execve */
 	struct vg_str exe;	/* the executable as the kernel resolved it */
 	struct vg_str argv;	/* NUL-separated arguments */
@@ -262,12 +261,11 @@ enum vg_priv_call {
 };
 
 #define VG_PRIV_CALL_NAMES { \
-	"none", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", \
-	"setfsuid", "setfsgid", "setgroups", "capset", "execve", "execveat", "ptrace", \
-	"process_vm_readv", "process_vm_writev", "init_module", "finit_module", \
-	"delete_module", "bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", \
-	"pidfd_send_signal", "unshare", "setns", "clone", "clone3", "io_uring_setup", \
-	"setxattr", "lsetxattr", "fsetxattr", "setxattrat" }
+	"none", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", \
+	"setfsgid", "setgroups", "capset", "execve", "execveat", "ptrace", "process_vm_readv", \
+	"process_vm_writev", "init_module", "finit_module", "delete_module", "bpf", "prctl", \
+	"seccomp", "kill", "tkill", "tgkill", "pidfd_send_signal", "unshare", "setns", "clone", \
+	"clone3", "io_uring_setup", "setxattr", "lsetxattr", "fsetxattr", "setxattrat" }
 
 /* Every priv syscall record starts with this after the header. */
 struct vg_priv_sys {
@@ -412,10 +410,9 @@ struct vg_namespace {
 	struct vg_ns_set new_ns;	/* after (the caller's; for clone, the caller's too) */
 };
 
-/* VG_EV_XATTR: security.capability written (setcap, or setxattr by anyone). */
 #define VG_XATTR_PATH_USER	(1u << 0)	/* path is the caller's string, not resolved */
 #define VG_XATTR_VALUE_FAULT	(1u << 1)	/* the value could not be read */
-struct vg_xattr {
+struct vg_xattr {	/* VG_EV_XATTR: security.capability written (setcap, or setxattr) */
 	struct vg_hdr hdr;
 	struct vg_priv_sys sys;
 	__u64 cap_permitted;	/* from the value, struct vfs_cap_data */
@@ -427,7 +424,6 @@ struct vg_xattr {
 	struct vg_str path;	/* the file */
 	__u8 tail[];
 };
-
 struct vg_cap_use {	/* VG_EV_CAP_USE: a non-root process's first use of a watched cap */
 	struct vg_hdr hdr;
 	__s32 cap, ret;		/* CAP_* number; 0: granted */
@@ -562,7 +558,9 @@ struct vg_file {
 	__s32 dirfd;		/* dirfd or fd argument; VG_FILE_AT_FDCWD */
 	__u16 syscall;		/* enum vg_file_syscall */
 	__u16 pad0;
-	__u32 pad1;
+	/* Records like this one (same process, file and call) held in the kernel
+	 * since the last one sent: a storm, counted, not sent (storm.h). */
+	__u32 suppressed;
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
@@ -754,12 +752,14 @@ enum vg_counter {
 	VG_CNT_SIGNAL_FAIL,	/* bpf_send_signal failed */
 	VG_CNT_MAP_FULL,	/* a kernel-side table was full: its entry was not kept */
 	VG_CNT_SCRATCH_BUSY,	/* every scratch slot of the CPU held: record lost */
+	VG_CNT_SUPPRESSED,	/* held by storm aggregation: counted into a later record */
+	VG_CNT_SHED,		/* dropped at entry: its type shed by the overhead budget */
 	VG_CNT_MAX,
 };
 
 #define VG_COUNTER_NAMES { \
 	"events", "ringbuf_full", "too_large", "read_fail", "truncated", \
-	"filtered", "killed", "signal_fail", "map_full", "scratch_busy" }
+	"filtered", "killed", "signal_fail", "map_full", "scratch_busy", "suppressed", "shed" }
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
