@@ -350,8 +350,13 @@ const char *vg_field_suggest(const char *name, size_t len)
 	if (best)
 		return best;
 	for (i = 0; i < n_fields; i++) {
-		unsigned d = vg_field_distance(name, len, table[i].name, strlen(table[i].name));
+		size_t flen = strlen(table[i].name);
+		unsigned d;
 
+		/* The distance is at least the difference in length: skip the hopeless. */
+		if ((flen > len ? flen - len : len - flen) >= best_d)
+			continue;
+		d = vg_field_distance(name, len, table[i].name, flen);
 		if (d < best_d)
 			best_d = d, best = table[i].name;
 	}
