@@ -149,6 +149,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
 			       ev->n_ancestors) < 0)
 		return;
+	view.cache = ev->cache;	/* fields about other processes (file.is_running_executable) */
 	t0 = vg_boot_now_ns();
 	vg_policy_stage_eval_running(ap, &view, ev, on_alert, &c);
 	vg_eval_hist_add(&ap->eval_time, vg_boot_now_ns() - t0);

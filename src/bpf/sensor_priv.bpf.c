@@ -18,7 +18,7 @@
  *
  * Layout: this file holds the configuration, the map and the programs;
  * what the programs do lives in sensor-local headers, one per job, included
- * after the map (sensor_priv_read, _enter, _record, _exit and
+ * after the map (sensor_priv_read, _record, _xattr, _enter, _exit and
  * _iouring.bpf.h). They all build into this one CO-RE object.
  */
 #include "vmlinux.h"
@@ -104,8 +104,9 @@ static const struct vg_pend vg_pend_zero;
  * They use the map and constants above; the programs below use them.
  */
 #include "sensor_priv_read.bpf.h"
-#include "sensor_priv_enter.bpf.h"
 #include "sensor_priv_record.bpf.h"
+#include "sensor_priv_xattr.bpf.h"
+#include "sensor_priv_enter.bpf.h"
 #include "sensor_priv_exit.bpf.h"
 #include "sensor_priv_iouring.bpf.h"
 
@@ -153,6 +154,76 @@ VG_SYSCALL(setns, VG_PC_SETNS, 2)
 VG_SYSCALL(clone, VG_PC_CLONE, 5)
 VG_SYSCALL(clone3, VG_PC_CLONE3, 2)
 VG_SYSCALL(io_uring_setup, VG_PC_IO_URING_SETUP, 2)
+VG_SYSCALL(setxattr, VG_PC_SETXATTR, 5)
+VG_SYSCALL(lsetxattr, VG_PC_LSETXATTR, 5)
+VG_SYSCALL(fsetxattr, VG_PC_FSETXATTR, 5)
+VG_SYSCALL(setxattrat, VG_PC_SETXATTRAT, 6)
+
+/* ---- capability use (capability:cap_capable, Linux 6.14+) ---- */
+
+/* Capabilities whose use is reported: SYS_MODULE, SYS_RAWIO, SYS_PTRACE, SYS_ADMIN, BPF. */
+#define CAP_USE_WATCHED ((1ULL << 16) | (1ULL << 17) | (1ULL << 19) | (1ULL << 21) | (1ULL << 39))
+#define PF_KTHREAD_NR 0x00200000
+
+/*
+ * (tgid << 32 | cap) -> the process image that used it (start time, mixed
+ * with the exec count): once per program a process runs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u64);
+} cap_used SEC(".maps");
+
+/*
+ * A granted check of a watched capability against the initial user
+ * namespace, by a user task whose effective uid is not root, the first
+ * time for its process: anything else leaves after a bit test, two reads
+ * or one map lookup (capable() is a hot path). Root is left out because
+ * every root process "uses" CAP_SYS_ADMIN (memory accounting asks
+ * cap_capable with CAP_OPT_NOAUDIT, which the tracepoint does not show).
+ */
+static __always_inline int handle_cap_capable(void *ctx, const struct cred *cred,
+					      struct user_namespace *target_ns, int cap, int ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 key, start, *seen;
+	struct vg_cap_use *e;
+
+	if (ret != 0 || cap < 0 || cap > 63 || !((1ULL << cap) & CAP_USE_WATCHED))
+		return 0;
+	if (BPF_CORE_READ(cred, euid.val) == 0 || BPF_CORE_READ(target_ns, level) != 0 ||
+	    (BPF_CORE_READ(task, flags) & PF_KTHREAD_NR))
+		return 0;
+	/* Checks made while exec builds the new image belong to no program yet. */
+	if (BPF_CORE_READ_BITFIELD_PROBED(task, in_execve))
+		return 0;
+	key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u64)cap;
+	start = vg_task_start_time(task) ^ ((__u64)BPF_CORE_READ(task, self_exec_id) << 48);
+	seen = bpf_map_lookup_elem(&cap_used, &key);
+	if (seen && *seen == start)
+		return 0;
+	bpf_map_update_elem(&cap_used, &key, &start, BPF_ANY);
+	if (vg_task_filtered_out(task) || vg_drop_if_unwanted(VG_EV_CAP_USE))
+		return 0;
+	e = start_fixed(VG_EV_CAP_USE, sizeof(*e), task);
+	if (!e)
+		return 0;
+	e->cap = cap;
+	e->ret = ret;
+	vg_commit(e);
+	return 0;
+}
+
+/* cap_capable(cred, target_ns, capable_ns, cap, ret); left unloaded where it is missing. */
+SEC("raw_tracepoint/cap_capable")
+int raw_tp_cap_capable(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_cap_capable(ctx, (const struct cred *)ctx->args[0],
+				  (struct user_namespace *)ctx->args[1], (int)ctx->args[3],
+				  (int)ctx->args[4]);
+}
 
 /* ---- io_uring submissions ---- */
 

@@ -142,6 +142,8 @@ static __always_inline __u16 entry_record_type(enum vg_priv_call call)
 		return VG_EV_NAMESPACE;
 	case VG_PC_IO_URING_SETUP:
 		return VG_EV_IOURING_SETUP;
+	case VG_PC_SETXATTR: case VG_PC_LSETXATTR: case VG_PC_FSETXATTR: case VG_PC_SETXATTRAT:
+		return VG_EV_XATTR;
 	default:
 		return 0;
 	}
@@ -275,6 +277,9 @@ static __always_inline void pend_fill(struct vg_pend *p, enum vg_priv_call call,
 		bpf_probe_read_user(&p->x[2], 4, &up->sq_thread_idle);
 		break;
 	}
+	case VG_PC_SETXATTR: case VG_PC_LSETXATTR: case VG_PC_FSETXATTR: case VG_PC_SETXATTRAT:
+		xattr_pend_fill(p);
+		break;
 	default:
 		break;
 	}
@@ -291,6 +296,8 @@ static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
 	__u16 type;
 
 	if (!call_wanted(call, &a0))
+		return 0;
+	if (is_xattr_call(call) && !xattr_name_wanted(call == VG_PC_SETXATTRAT ? ARG(3) : a1))
 		return 0;
 	if (vg_task_filtered_out(task)) {
 		vg_count(VG_CNT_FILTERED);

@@ -303,6 +303,9 @@ static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx,
 	case VG_PC_IO_URING_SETUP:
 		emit_iouring_setup(ctx, task, p, ret);
 		break;
+	case VG_PC_SETXATTR: case VG_PC_LSETXATTR: case VG_PC_FSETXATTR: case VG_PC_SETXATTRAT:
+		emit_xattr(ctx, task, p, ret);
+		break;
 	default:
 		break;
 	}

@@ -13,6 +13,7 @@
 #include "vigil_path.bpf.h"
 #include "vigil_task.bpf.h"
 #include "vigil_filter.bpf.h"
+#include "sensor_process_env.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -182,7 +183,11 @@ static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *tas
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->flags = 0;
 	e->rule_id = 0;
+	e->env_flags = 0;
 	e->pad = 0;
+	/* binfmt_script and binfmt_misc point interp at the interpreter's name. */
+	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
+		e->flags |= VG_EXEC_SCRIPT;
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
 		e->flags |= VG_EXEC_SECUREEXEC;
 	/* Fileless: a memfd or a file deleted before exec has no link left. */
@@ -260,6 +265,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	struct file *exe_file = BPF_CORE_READ(bprm, file);
 	struct vg_path_res res = {};
 	bool have_exe = false;
+	unsigned long preload;
 	struct vg_exec *e;
 	struct vg_tail t;
 
@@ -276,7 +282,10 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	}
 	if (vg_drop_if_unwanted(VG_EV_EXEC))
 		return;
+	/* Before the strings: the scan borrows the empty tail, and few states reach it here. */
+	preload = exec_scan_env(&t, e, task);
 	exec_put_strings(&t, e, task, bprm, &res, have_exe, slot);
+	exec_put_preload(&t, e, preload);
 	vg_submit(ctx, &t);
 }
 

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 4	/* 4: vg_file.suppressed, the storm count folded in the kernel */
+#define VG_ABI_VERSION 5	/* 4: vg_file.suppressed (storm); 5: vg_exec env facts, vg_xattr, vg_cap_use */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -168,7 +168,15 @@ struct vg_str {
 #define VG_EXEC_SECUREEXEC	(1u << 5)	/* setuid/setgid/file caps: privileges gained */
 #define VG_EXEC_ARGV_FAULT	(1u << 6)	/* argv could not be read at all */
 #define VG_EXEC_UNLINKED	(1u << 7)	/* the executable has no name on disk (memfd, deleted) */
+#define VG_EXEC_SCRIPT		(1u << 8)	/* an interpreter runs the invoked file (#!, binfmt_misc) */
 
+#define VG_ENV_LD_PRELOAD	(1u << 0)	/* LD_PRELOAD set, not empty (value in ld_preload) */
+#define VG_ENV_LD_LIBRARY_PATH	(1u << 1)	/* LD_LIBRARY_PATH set, not empty */
+#define VG_ENV_LD_AUDIT		(1u << 2)	/* LD_AUDIT set, not empty */
+#define VG_ENV_HISTFILE_OFF	(1u << 3)	/* HISTFILE empty or /dev/null: no shell history */
+#define VG_ENV_HISTSIZE_ZERO	(1u << 4)	/* HISTSIZE=0 or HISTFILESIZE=0 */
+#define VG_ENV_PARTIAL		(1u << 5)	/* not scanned to its end (bounds, or a read failed) */
+#define VG_ENV_PRELOAD_TRUNC	(1u << 6)	/* ld_preload cut (at 500 bytes) */
 struct vg_exec {
 	struct vg_hdr hdr;
 	__u32 ppid;		/* real parent's tgid */
@@ -186,13 +194,15 @@ struct vg_exec {
 	__u32 argc;		/* as the kernel counted it */
 	__u32 flags;		/* VG_EXEC_* */
 	__u32 rule_id;		/* in-kernel rule that matched (VG_HF_KILLED/WOULD_KILL) */
-	__u32 pad;
+	__u32 env_flags;	/* VG_ENV_*: the environment's few facts, never the environment */
 	struct vg_str filename;	/* the name the caller passed to execve */
 	struct vg_str exe;	/* the executable as the kernel resolved it */
 	struct vg_str argv;	/* NUL-separated arguments */
 	struct vg_str cwd;
 	struct vg_str cgroup;	/* cgroup v2 path */
 	struct vg_str tty;	/* controlling tty name, empty if none */
+	struct vg_str ld_preload;	/* LD_PRELOAD's value (VG_ENV_LD_PRELOAD) */
+	__u32 pad;
 	__u8 tail[];
 };
 
@@ -230,6 +240,8 @@ enum vg_priv_event_type {
 	VG_EV_IOURING_SETUP = 91,	/* io_uring_setup: a ring was created */
 	VG_EV_IOURING = 92,		/* an operation submitted to an io_uring */
 	VG_EV_SECCOMP_DENY = 93,	/* a seccomp filter killed, trapped or refused a syscall */
+	VG_EV_XATTR = 94,		/* setxattr family writing security.capability */
+	VG_EV_CAP_USE = 95,		/* a watched capability used (capability:cap_capable) */
 };
 
 /* Which system call a priv record is about (syscall.name in output). */
@@ -244,16 +256,16 @@ enum vg_priv_call {
 	VG_PC_BPF, VG_PC_PRCTL, VG_PC_SECCOMP,
 	VG_PC_KILL, VG_PC_TKILL, VG_PC_TGKILL, VG_PC_PIDFD_SEND_SIGNAL,
 	VG_PC_UNSHARE, VG_PC_SETNS, VG_PC_CLONE, VG_PC_CLONE3,
-	VG_PC_IO_URING_SETUP,
+	VG_PC_IO_URING_SETUP, VG_PC_SETXATTR, VG_PC_LSETXATTR, VG_PC_FSETXATTR, VG_PC_SETXATTRAT,
 	VG_PC_MAX,
 };
 
 #define VG_PRIV_CALL_NAMES { \
-	"none", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", \
-	"setfsuid", "setfsgid", "setgroups", "capset", "execve", "execveat", "ptrace", \
-	"process_vm_readv", "process_vm_writev", "init_module", "finit_module", \
-	"delete_module", "bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", \
-	"pidfd_send_signal", "unshare", "setns", "clone", "clone3", "io_uring_setup" }
+	"none", "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", \
+	"setfsgid", "setgroups", "capset", "execve", "execveat", "ptrace", "process_vm_readv", \
+	"process_vm_writev", "init_module", "finit_module", "delete_module", "bpf", "prctl", \
+	"seccomp", "kill", "tkill", "tgkill", "pidfd_send_signal", "unshare", "setns", "clone", \
+	"clone3", "io_uring_setup", "setxattr", "lsetxattr", "fsetxattr", "setxattrat" }
 
 /* Every priv syscall record starts with this after the header. */
 struct vg_priv_sys {
@@ -398,6 +410,25 @@ struct vg_namespace {
 	struct vg_ns_set new_ns;	/* after (the caller's; for clone, the caller's too) */
 };
 
+#define VG_XATTR_PATH_USER	(1u << 0)	/* path is the caller's string, not resolved */
+#define VG_XATTR_VALUE_FAULT	(1u << 1)	/* the value could not be read */
+struct vg_xattr {	/* VG_EV_XATTR: security.capability written (setcap, or setxattr) */
+	struct vg_hdr hdr;
+	struct vg_priv_sys sys;
+	__u64 cap_permitted;	/* from the value, struct vfs_cap_data */
+	__u64 cap_inheritable;
+	__u32 cap_magic, cap_rootid;	/* magic_etc (revision, effective flag); rev. 3: rootid */
+	__u32 value_size;	/* bytes the caller passed (clamped) */
+	__s32 fd;		/* fsetxattr, setxattrat: the fd or dirfd; -1 */
+	__u32 xflags;		/* VG_XATTR_* */
+	struct vg_str path;	/* the file */
+	__u8 tail[];
+};
+struct vg_cap_use {	/* VG_EV_CAP_USE: a non-root process's first use of a watched cap */
+	struct vg_hdr hdr;
+	__s32 cap, ret;		/* CAP_* number; 0: granted */
+};
+
 /* VG_EV_IOURING_SETUP */
 struct vg_iouring_setup {
 	struct vg_hdr hdr;
@@ -473,10 +504,9 @@ enum vg_file_syscall {
 #define VG_FACC_MEMFD		(1u << 9)	/* memfd_create */
 #define VG_FACC_ALL		((1u << 10) - 1)
 #define VG_FACC_MODIFY		(VG_FACC_ALL & ~VG_FACC_READ)	/* --write-only */
-/* Watch-set masks only, never in a record: reads of library names (*.so, *.so.*). */
+/* Watch-set masks only, never in a record: reads of library names (*.so, *.so.*), and
+ * the first write/create/truncate open per process and file (provenance's writer). */
 #define VG_FACC_READ_LIB	(1u << 10)
-/* Watch-set masks only: write, create and truncate opens, the first per
- * process and file (what file provenance needs to know the writer). */
 #define VG_FACC_WRITE_ONCE	(1u << 11)
 
 /* vg_file.fflags */
@@ -542,7 +572,6 @@ struct vg_file {
 	struct vg_str watched;	/* VG_FILE_BY_INODE: the watched name of this file (hard link, bind mount) */
 	__u8 tail[];
 };
-
 
 /* ---- network sensor (types 48..79) ---- */
 
@@ -639,10 +668,8 @@ struct vg_net_shell {
 	__u32 fds;		/* bit n: fd n (0..2) is a connected socket */
 };
 
-/*
- * Deny map (LPM trie): key = protocol, port, address prefix; IPv4 as
- * ::ffff:a.b.c.d. protocol 0 / port 0 are wildcards (looked up separately).
- */
+/* Deny map (LPM trie): key = protocol, port, address prefix; IPv4 as ::ffff:a.b.c.d.
+ * protocol 0 / port 0 are wildcards (looked up separately). */
 struct vg_net_deny_key {
 	__u32 prefixlen;	/* 32 + address bits */
 	__u8 protocol;		/* 0: any */
@@ -711,10 +738,8 @@ struct vg_seccomp_deny {
 	__u32 pad2;
 };
 
-/*
- * Per-CPU counters every sensor keeps (BPF_MAP_TYPE_PERCPU_ARRAY indexed
- * by enum vg_counter). User space sums them; they are exported as metrics.
- */
+/* Per-CPU counters every sensor keeps (BPF_MAP_TYPE_PERCPU_ARRAY indexed by enum
+ * vg_counter). User space sums them; they are exported as metrics. */
 enum vg_counter {
 	VG_CNT_EVENTS = 0,	/* records submitted */
 	VG_CNT_RB_FULL,		/* ring buffer full: record lost */
@@ -739,7 +764,7 @@ enum vg_counter {
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
 _Static_assert(sizeof(struct vg_pf_cfg) == 16, "vg_pf_cfg size is ABI");
 _Static_assert(sizeof(struct vg_proc_exe) == 24, "vg_proc_exe size is ABI");
-_Static_assert(sizeof(struct vg_exec) == 64 + 112 + 24, "vg_exec size is ABI");
+_Static_assert(sizeof(struct vg_exec) == 64 + 112 + 32, "vg_exec size is ABI");
 _Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is ABI");
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
 _Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");
@@ -756,6 +781,8 @@ _Static_assert(sizeof(struct vg_signal) == 64 + 16 + 8 + 32 + 8, "vg_signal size
 _Static_assert(sizeof(struct vg_namespace) == 64 + 16 + 16 + 64, "vg_namespace size is ABI");
 _Static_assert(sizeof(struct vg_iouring_setup) == 64 + 16 + 16, "vg_iouring_setup size is ABI");
 _Static_assert(sizeof(struct vg_iouring) == 64 + 32, "vg_iouring size is ABI");
+_Static_assert(sizeof(struct vg_xattr) == 64 + 16 + 40, "vg_xattr size is ABI");
+_Static_assert(sizeof(struct vg_cap_use) == 64 + 8, "vg_cap_use size is ABI");
 _Static_assert(sizeof(struct vg_file) == 64 + 80, "vg_file size is ABI");
 _Static_assert(sizeof(struct vg_net_tuple) == 40, "vg_net_tuple size is ABI");
 _Static_assert(sizeof(struct vg_net_conn) == 64 + 40 + 32, "vg_net_conn size is ABI");

@@ -436,4 +436,35 @@ static __always_inline void vg_commit_if_wanted(void *p)
 	vg_commit(p);
 }
 
+/*
+ * Eight bytes of a constant string as one little-endian word, folded by the
+ * compiler: comparisons use immediates, never a string in .rodata (libbpf
+ * would make one more map of it, and the loader then misreads the object's
+ * rodata; a loop over it would also cost instructions).
+ */
+#define VG_BYTE_(s, i) ((__u64)(__u8)(s)[i] << (8 * (i)))
+#define VG_WORD8(s) (VG_BYTE_(s, 0) | VG_BYTE_(s, 1) | VG_BYTE_(s, 2) | VG_BYTE_(s, 3) | \
+		  VG_BYTE_(s, 4) | VG_BYTE_(s, 5) | VG_BYTE_(s, 6) | VG_BYTE_(s, 7))
+/* The first @n (1..8) bytes of @s; the NUL of a shorter literal included. */
+#define VG_WORD_MASK(n) ((n) >= 8 ? ~0ULL : (1ULL << (8 * (n))) - 1)
+
+static __always_inline __u64 vg_word_at(const __u8 *p)
+{
+	__u64 w;
+
+	__builtin_memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* Whether @buf starts with the 8 bytes @w0 then the @n1 bytes of @w1. */
+static __always_inline bool vg_bytes_are(const __u8 *buf, __u64 w0, __u64 w1, int n1)
+{
+	return vg_word_at(buf) == w0 &&
+	       (vg_word_at(buf + 8) & VG_WORD_MASK(n1)) == (w1 & VG_WORD_MASK(n1));
+}
+
+/* Whether @buf starts with the 8 characters @a then the (up to 8) of @b. */
+#define VG_BYTES_ARE(buf, a, b) \
+	vg_bytes_are(buf, VG_WORD8(a), VG_WORD8(b "\0\0\0\0\0\0\0"), sizeof(b) - 1)
+
 #endif /* VIGIL_COMMON_BPF_H */

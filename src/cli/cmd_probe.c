@@ -22,6 +22,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "sensors/probe.h"
+#include "sensors/sensor_priv.h"
 #include "sensors/sensor.h"
 #include "sensors/sensors.h"
 
@@ -294,6 +295,10 @@ static void gather(struct report *r, bool tracefs_before, bool bpffs_before, boo
 		it = add(&r->modsys, module_syscalls[i], true);
 		vg_probe_syscall_tracepoint(module_syscalls[i], &it->c);
 	}
+	/* Not a syscall, but the priv sensor's other optional tracepoint. */
+	it = add(&r->modsys, "cap_capable", true);
+	snprintf(it->c.tested, sizeof(it->c.tested), "capability:cap_capable in tracefs");
+	it->c.ok = vg_priv_cap_use_available(it->c.reason, sizeof(it->c.reason));
 	for (i = 0; i < vg_n_sensors && i < (int)(sizeof(r->sensors) / sizeof(r->sensors[0])); i++)
 		probe_sensor(vg_all_sensors[i], &r->sensors[r->n_sensors++], verbose);
 	vg_probe_done();

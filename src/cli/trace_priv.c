@@ -76,6 +76,8 @@ static int list_hooks(bool json)
 		vg_json_obj_end(&j);
 		vg_json_key(&j, "targets_resolved");
 		vg_json_bool(&j, vg_priv_targets_resolved());
+		vg_json_key(&j, "capability_use");
+		vg_json_bool(&j, vg_priv_cap_use_available(NULL, 0));
 		vg_json_key(&j, "syscalls");
 		vg_json_obj_begin(&j);
 		for (i = 0; i < n && i < 64; i++) {
@@ -93,6 +95,8 @@ static int list_hooks(bool json)
 		       hooks[i].available ? "available" : "unavailable");
 	printf("module events: %s%s%s\n", mod ? "available" : "unavailable",
 	       mod ? "" : ": ", mod ? "" : why);
+	printf("capability use: %s\n", vg_priv_cap_use_available(why, sizeof(why)) ?
+	       "available (capability:cap_capable)" : why);
 	printf("targets (signal, ptrace, process_vm): %s\n",
 	       vg_priv_targets_resolved() ? "resolved in the kernel (bpf_task_from_pid)"
 					  : "pid only (no bpf_task_from_pid kfunc)");
@@ -122,6 +126,8 @@ static int ready(struct vg_agent *agent, struct vg_sensor *s, void *args)
 		vg_info("module events unavailable: %s", why);
 	if (!vg_priv_targets_resolved())
 		vg_info("signal/ptrace targets by pid only: no bpf_task_from_pid kfunc");
+	if (!vg_priv_cap_use_available(why, sizeof(why)))
+		vg_info("capability use events unavailable: %s", why);
 	return 0;
 }
 

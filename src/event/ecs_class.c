@@ -47,6 +47,8 @@ static const struct vg_ecs_class classes[VG_K_MAX] = {
 	[VG_K_IO_URING_SETUP] = C1("process", "info"),
 	[VG_K_IO_URING] = C1("process", "info"),
 	[VG_K_SECCOMP_DENY] = C2("process", "access", "denied"),
+	[VG_K_SETXATTR] = C1("file", "change"),
+	[VG_K_CAPABILITY_USE] = C1("process", "access"),
 };
 
 const struct vg_ecs_class *vg_ecs_class_of(enum vg_kind k)

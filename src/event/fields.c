@@ -31,6 +31,8 @@ static const char *const kind_names[VG_K_MAX] = {
 	[VG_K_PRCTL] = "prctl", [VG_K_SECCOMP] = "seccomp", [VG_K_SIGNAL] = "signal",
 	[VG_K_NAMESPACE] = "namespace", [VG_K_IO_URING_SETUP] = "io_uring_setup",
 	[VG_K_IO_URING] = "io_uring", [VG_K_SECCOMP_DENY] = "seccomp_deny",
+	[VG_K_SETXATTR] = "setxattr",
+	[VG_K_CAPABILITY_USE] = "capability_use",
 };
 
 /* ---- value helpers ---- */
@@ -155,7 +157,7 @@ bool vg_rec_field_get(struct vg_event_view *v, const struct vg_rec_field *e,
 
 /* ---- the registry ---- */
 
-#define MAX_FIELDS 96
+#define MAX_FIELDS 192
 
 static struct vg_field table[MAX_FIELDS];
 static size_t n_fields;
@@ -348,8 +350,13 @@ const char *vg_field_suggest(const char *name, size_t len)
 	if (best)
 		return best;
 	for (i = 0; i < n_fields; i++) {
-		unsigned d = vg_field_distance(name, len, table[i].name, strlen(table[i].name));
+		size_t flen = strlen(table[i].name);
+		unsigned d;
 
+		/* The distance is at least the difference in length: skip the hopeless. */
+		if ((flen > len ? flen - len : len - flen) >= best_d)
+			continue;
+		d = vg_field_distance(name, len, table[i].name, flen);
 		if (d < best_d)
 			best_d = d, best = table[i].name;
 	}

@@ -43,13 +43,14 @@ enum vg_kind {
 	/* privilege / kernel */
 	VG_K_SETUID, VG_K_CAPSET, VG_K_PRIVILEGED_EXEC, VG_K_PTRACE, VG_K_PROCESS_VM,
 	VG_K_BPF, VG_K_MODULE, VG_K_PRCTL, VG_K_SECCOMP, VG_K_SIGNAL, VG_K_NAMESPACE,
-	VG_K_IO_URING_SETUP, VG_K_IO_URING, VG_K_SECCOMP_DENY,
+	VG_K_IO_URING_SETUP, VG_K_IO_URING, VG_K_SECCOMP_DENY, VG_K_SETXATTR,
+	VG_K_CAPABILITY_USE,
 	VG_K_MAX,
 
 	VG_K_PROC_FIRST = VG_K_EXEC, VG_K_PROC_LAST = VG_K_FORK,
 	VG_K_FILE_FIRST = VG_K_OPEN, VG_K_FILE_LAST = VG_K_MEMFD,
 	VG_K_NET_FIRST = VG_K_CONNECT, VG_K_NET_LAST = VG_K_SHELL_ON_SOCKET,
-	VG_K_PRIV_FIRST = VG_K_SETUID, VG_K_PRIV_LAST = VG_K_SECCOMP_DENY,
+	VG_K_PRIV_FIRST = VG_K_SETUID, VG_K_PRIV_LAST = VG_K_CAPABILITY_USE,
 };
 
 typedef uint64_t vg_kinds_t;	/* bit (1 << enum vg_kind) */
@@ -90,7 +91,7 @@ struct vg_event_view {
 	const struct vg_proc *const *ancestors;
 	size_t n_ancestors;
 	const void *json;		/* json_t *, NULL on the live path */
-	struct vg_proc_cache *cache;	/* other processes a record names (output only); may be NULL */
+	struct vg_proc_cache *cache;	/* other processes a record names; may be NULL */
 	enum vg_kind kind;
 	bool alert;			/* printing an alert line: event.kind is "alert" */
 	char scratch[VG_MAX_ARGV_BYTES];	/* for values built on the fly (command line) */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "event/exe_count.h"
 #include "event/proc_cache.h"
 
 struct vg_proc_cache {
@@ -18,6 +19,7 @@ struct vg_proc_cache {
 	struct vg_proc *lru_head, *lru_tail;	/* head: most recently used */
 	struct vg_proc_cache_stats st;
 	struct vg_containers *containers;	/* NULL: containers are not resolved */
+	struct vg_exe_count *running;	/* executables of live processes */
 };
 
 /* Hashed by tgid alone: entries sharing a tgid are rare (pid reuse). */
@@ -53,6 +55,12 @@ struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint
 		free(c);
 		return NULL;
 	}
+	c->running = vg_exe_count_new(capacity);
+	if (!c->running) {
+		free(c->buckets);
+		free(c);
+		return NULL;
+	}
 	c->grace_ns = grace_ns;
 	if (!tick_ns) {
 		long hz = sysconf(_SC_CLK_TCK);
@@ -63,8 +71,31 @@ struct vg_proc_cache *vg_proc_cache_new(size_t capacity, uint64_t grace_ns, uint
 	return c;
 }
 
+/* The running set counts @p's executable while @p lives. */
+static void exe_untrack(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	if (p->exe_counted)
+		vg_exe_count_del(c->running, p->exe_hash);
+	p->exe_counted = false;
+}
+
+static void exe_track(struct vg_proc_cache *c, struct vg_proc *p)
+{
+	exe_untrack(c, p);
+	if (!p->exe || p->exit_ns)
+		return;
+	p->exe_hash = vg_exe_count_hash(p->exe, strlen(p->exe));
+	p->exe_counted = vg_exe_count_add(c->running, p->exe_hash) == 0;
+}
+
+bool vg_proc_cache_exe_running(const struct vg_proc_cache *c, const char *path, size_t len)
+{
+	return len && vg_exe_count_get(c->running, vg_exe_count_hash(path, len)) > 0;
+}
+
 static void proc_free(struct vg_proc_cache *c, struct vg_proc *p)
 {
+	exe_untrack(c, p);
 	if (c->containers)
 		vg_container_put(c->containers, p->container);
 	free(p->exe);
@@ -83,6 +114,7 @@ void vg_proc_cache_free(struct vg_proc_cache *c)
 		next = p->lru_next;
 		proc_free(c, p);
 	}
+	vg_exe_count_free(c->running);
 	free(c->buckets);
 	free(c);
 }
@@ -289,6 +321,7 @@ void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e)
 	memcpy(p->comm, e->hdr.comm, sizeof(p->comm));
 	p->comm[sizeof(p->comm) - 1] = '\0';
 	vg_proc_set_exe(p, tail + e->exe.off, e->exe.len);
+	exe_track(c, p);
 	vg_proc_set_args(p, tail + e->argv.off, e->argv.len,
 			 (e->flags & VG_EXEC_ARGV_TRUNC) != 0);
 	p->seeded = false;
@@ -328,8 +361,10 @@ void vg_proc_cache_on_fork(struct vg_proc_cache *c, const struct vg_fork *f)
 		p->euid = parent->euid;
 		p->gid = parent->gid;
 		p->egid = parent->egid;
-		if (parent->exe && !p->exe)
+		if (parent->exe && !p->exe) {
 			vg_proc_set_exe(p, parent->exe, strlen(parent->exe));
+			exe_track(c, p);
+		}
 		if (parent->args && !p->args)
 			vg_proc_set_args(p, parent->args, parent->args_len, parent->args_truncated);
 		if (!p->container)
@@ -345,6 +380,7 @@ void vg_proc_cache_on_exit(struct vg_proc_cache *c, const struct vg_exit *x)
 	if (!p || p->exit_ns)
 		return;
 	p->exit_ns = x->hdr.ts_boot_ns ? x->hdr.ts_boot_ns : 1;
+	exe_untrack(c, p);
 	parent = find_any(c, p->ppid, p->parent_start_ns);
 	if (parent && parent->live_children)
 		parent->live_children--;
@@ -490,8 +526,10 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 		memcpy(p->comm, comm, sizeof(p->comm));
 		snprintf(path, sizeof(path), "%s/%s/exe", procfs, de->d_name);
 		len = readlink(path, buf, sizeof(buf) - 1);
-		if (len > 0)
+		if (len > 0) {
 			vg_proc_set_exe(p, buf, len);
+			exe_track(c, p);
+		}
 		snprintf(path, sizeof(path), "%s/%s/cmdline", procfs, de->d_name);
 		len = read_file(path, buf, sizeof(buf));
 		if (len > 0) {

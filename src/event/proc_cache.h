@@ -47,6 +47,8 @@ struct vg_proc {
 	/* cache internals */
 	uint64_t seed_tick_ns;		/* seeded: start floored to the /proc tick; else 0 */
 	uint32_t live_children;
+	uint64_t exe_hash;		/* counted in the running set under this hash */
+	bool exe_counted;
 	struct vg_proc *hnext, *lru_prev, *lru_next;
 };
 
@@ -79,6 +81,12 @@ struct vg_proc *vg_proc_cache_put(struct vg_proc_cache *c, uint32_t tgid, uint64
 				  bool coarse);
 void vg_proc_set_exe(struct vg_proc *p, const char *exe, size_t len);
 void vg_proc_set_args(struct vg_proc *p, const char *args, size_t len, bool truncated);
+
+/*
+ * Whether some live process runs the executable at @path (exact path as the
+ * kernel resolved it at exec, or /proc/PID/exe for seeded processes).
+ */
+bool vg_proc_cache_exe_running(const struct vg_proc_cache *c, const char *path, size_t len);
 
 /* Fills @out with @p's ancestors, parent first; returns how many. */
 size_t vg_proc_cache_ancestors(struct vg_proc_cache *c, const struct vg_proc *p,

@@ -360,6 +360,31 @@ static bool json_file_paths(struct vg_event_view *v, const struct vg_field *f, v
 	       vg_field_json_walk(v->json, "file.watched_path", &str, cb, ctx);
 }
 
+/*
+ * Unlink and rename take a name away (rename also replaces its new name):
+ * is it the executable some live process runs? The process cache counts
+ * every live process's executable path; absent without a cache.
+ */
+VG_WHEN(may_remove_exe)
+{
+	return v->cache && (v->kind == VG_K_UNLINK || v->kind == VG_K_RENAME);
+}
+
+VG_GETTER(get_running_exe)
+{
+	const struct vg_file *f = file_of(v);
+	size_t len;
+	const char *p = file_path(v, v->scratch, sizeof(v->scratch), &len);
+	bool running = vg_proc_cache_exe_running(v->cache, p, len);
+
+	if (!running && v->kind == VG_K_RENAME) {
+		p = shown_path(v, &f->target, !(f->fflags & VG_FILE_TARGET_RAW) && path_unchecked(f),
+			       v->scratch, sizeof(v->scratch), &len);
+		running = vg_proc_cache_exe_running(v->cache, p, len);
+	}
+	return vg_value_uint(running, cb, ctx);
+}
+
 /* chmod, mknod and creating opens carry a mode. */
 VG_WHEN(has_mode)
 {
@@ -551,6 +576,10 @@ static const struct vg_rec_field file_body[] = {
 			 "file.target_path; for another name of a watched file (hard link, bind "
 			 "mount) the watched name")),
 	VG_STR(vg_file, requested, "file.requested_path", .when = requested_differs),
+	VG_GET("file.is_running_executable", VG_FT_UINT, get_running_exe, .out = VG_OUT_BOOL,
+	       .kinds = K(UNLINK) | K(RENAME), .when = may_remove_exe,
+	       VG_POLICY("unlink, rename: 1 when file.path (or a rename's file.target_path) is the "
+			 "executable of a live process, as the process cache knows them")),
 	VG_LIST("file.access", get_access,
 		VG_POLICY("what the event does, as words: open: read, write or read-write (path for "
 			  "O_PATH), then tmpfile, directory, create, exclusive, truncate, append, "

@@ -129,6 +129,15 @@ VG_GETTER(get_gained)
 			     ctx);
 }
 
+/* Effective capabilities the change added. */
+VG_GETTER(get_caps_gained)
+{
+	const char *w[VG_CAP_MAX_NAMES];
+	uint64_t gained = cred_of(v)->new_creds.cap_effective & ~cred_of(v)->old_creds.cap_effective;
+
+	return vg_value_words(w, vg_cap_names(gained, w, VG_CAP_MAX_NAMES), cb, ctx);
+}
+
 #define CRED_SET(w, m) \
 	VG_NUM(vg_cred, m.uid, "credentials." w ".uid"), \
 	VG_NUM(vg_cred, m.euid, "credentials." w ".euid"), \
@@ -153,7 +162,10 @@ static const struct vg_rec_field cred_fields[] = {
 	CRED_SET("old", old_creds),
 	CRED_SET("new", new_creds),
 	VG_LIST("credentials.changed", get_changed),
-	VG_GET("credentials.gained_privileges", VG_FT_UINT, get_gained, .out = VG_OUT_BOOL),
+	VG_GET("credentials.gained_privileges", VG_FT_UINT, get_gained, .out = VG_OUT_BOOL,
+	       VG_POLICY("1 when the change added capabilities, root, or an id not held before")),
+	VG_LIST("credentials.capabilities_gained", get_caps_gained,
+		VG_POLICY("names of the effective capabilities the change added (CAP_SYS_ADMIN, ...)")),
 };
 
 /* ---- targets: ptrace, process_vm, signal ---- */
@@ -720,7 +732,9 @@ static void text_priv(struct vg_buf *b, const struct vg_event_ctx *ev)
 #define TABLE(name, kinds) \
 	static const struct vg_rec_table name##_table = VG_REC_TABLE(kinds, name##_fields)
 
-TABLE(syscall, VG_KINDS_PRIV);
+/* Not capability_use: its record has no syscall part. */
+const struct vg_rec_table vg_rec_priv_syscall =
+	VG_REC_TABLE(VG_KINDS_PRIV & ~K(CAPABILITY_USE), syscall_fields);
 TABLE(cred_process, KINDS_CRED);
 TABLE(cred, KINDS_CRED);
 TABLE(target, K(PTRACE) | K(PROCESS_VM) | K(SIGNAL));
@@ -741,16 +755,16 @@ TABLE(iouring, K(IO_URING));
 		&vg_rec_head, &vg_rec_process, __VA_ARGS__, &vg_rec_container, NULL }; \
 	static const struct vg_rec_layout name##_layout = { name##_tables, text_priv, NULL }
 
-LAYOUT(cred, &cred_process_table, &syscall_table, &cred_table);
-LAYOUT(ptrace, &syscall_table, &ptrace_table, &target_table);
-LAYOUT(process_vm, &syscall_table, &process_vm_table, &target_table);
-LAYOUT(signal, &syscall_table, &signal_table, &target_table);
-LAYOUT(module, &syscall_table, &module_table);
-LAYOUT(bpf, &syscall_table, &bpf_table);
-LAYOUT(prctl, &syscall_table, &prctl_table);
-LAYOUT(seccomp, &syscall_table, &seccomp_table);
-LAYOUT(namespace, &syscall_table, &namespace_table);
-LAYOUT(iouring_setup, &syscall_table, &iouring_setup_table);
+LAYOUT(cred, &cred_process_table, &vg_rec_priv_syscall, &cred_table);
+LAYOUT(ptrace, &vg_rec_priv_syscall, &ptrace_table, &target_table);
+LAYOUT(process_vm, &vg_rec_priv_syscall, &process_vm_table, &target_table);
+LAYOUT(signal, &vg_rec_priv_syscall, &signal_table, &target_table);
+LAYOUT(module, &vg_rec_priv_syscall, &module_table);
+LAYOUT(bpf, &vg_rec_priv_syscall, &bpf_table);
+LAYOUT(prctl, &vg_rec_priv_syscall, &prctl_table);
+LAYOUT(seccomp, &vg_rec_priv_syscall, &seccomp_table);
+LAYOUT(namespace, &vg_rec_priv_syscall, &namespace_table);
+LAYOUT(iouring_setup, &vg_rec_priv_syscall, &iouring_setup_table);
 LAYOUT(iouring, &iouring_table);
 
 #define STR(type, field) offsetof(struct type, field)

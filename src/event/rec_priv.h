@@ -18,4 +18,12 @@ const char *vg_seccomp_op_name(uint32_t op);
 /* Namespace names ("mnt", "net", ...) of CLONE_NEW* @flags, in output order; returns the count. */
 size_t vg_ns_type_names(uint64_t flags, const char **names, size_t max);
 
+/* syscall.* of every priv syscall record (rec_priv.c), for records described elsewhere. */
+struct vg_rec_table;
+extern const struct vg_rec_table vg_rec_priv_syscall;
+
+#define VG_CAP_MAX_NAMES 64
+/* Names ("CAP_SYS_ADMIN", ...) of the capability bits set in @caps, lowest first; returns the count. */
+size_t vg_cap_names(uint64_t caps, const char **names, size_t max);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "event/event_format.h"
+#include "event/masquerade.h"
 
 #define K(k) VG_KB(VG_K_##k)
 
@@ -77,6 +78,43 @@ VG_GETTER(get_written_ago)
 	return w ? vg_value_uint(now > w->written_ns ? (now - w->written_ns) / 1000000000ull : 0,
 				 cb, ctx) : false;
 }
+/* The exec record's names, for the masquerading checks. */
+static void exec_names(const struct vg_event_view *v, struct vg_exec_names *n)
+{
+	const struct vg_exec *x = (const struct vg_exec *)v->rec;
+
+	n->comm = x->hdr.comm;
+	n->exe = vg_rec_str(v->rec, &x->exe, &n->exe_len);
+	n->invoked = vg_rec_str(v->rec, &x->filename, &n->invoked_len);
+	n->argv0 = vg_rec_str(v->rec, &x->argv, &n->argv0_len);
+	n->script = (x->flags & VG_EXEC_SCRIPT) != 0;
+}
+
+VG_GETTER(get_name_mismatch)
+{
+	struct vg_exec_names n;
+
+	exec_names(v, &n);
+	return vg_value_uint(vg_name_mismatch(&n), cb, ctx);
+}
+
+VG_GETTER(get_argv0_name)
+{
+	struct vg_exec_names n;
+	const char *p;
+	size_t len;
+
+	exec_names(v, &n);
+	p = vg_argv0_name(n.argv0, n.argv0_len, &len);
+	return vg_value_str(p, len, cb, ctx);
+}
+
+VG_WHEN(has_ld_preload)
+{
+	return ((const struct vg_exec *)v->rec)->env_flags & VG_ENV_LD_PRELOAD;
+}
+
+#define ENV_BIT(b, p, ...) VG_BIT(vg_exec, env_flags, b, p, __VA_ARGS__)
 
 static const struct vg_rec_field exec_process[] = {
 	VG_STR(vg_exec, cwd, "process.working_directory", .policy_kinds = VG_KINDS_ALL,
@@ -111,6 +149,29 @@ static const struct vg_rec_field exec_process[] = {
 	       VG_POLICY("1 when the executable is a copy of a file a network process wrote")),
 	VG_GET("process.origin.age", VG_FT_UINT, get_written_ago,
 	       VG_POLICY("seconds between that write and this exec")),
+	VG_BIT(vg_exec, flags, VG_EXEC_SCRIPT, "process.interpreted",
+	       VG_POLICY("1 when an interpreter runs the invoked file (#! script, binfmt_misc)")),
+	VG_GET("process.name_mismatch", VG_FT_UINT, get_name_mismatch, .out = VG_OUT_BOOL,
+	       VG_POLICY("1 when the name (comm, 15 bytes) or argv[0]'s basename is not the "
+			 "executable's basename; scripts and execs by descriptor never")),
+	VG_GET("process.argv0_name", VG_FT_STR, get_argv0_name,
+	       VG_POLICY("basename of argv[0] as ps shows it (a login shell's '-' dropped)")),
+	VG_STR(vg_exec, ld_preload, "process.env.ld_preload", .when = has_ld_preload,
+	       VG_POLICY("LD_PRELOAD's value at exec (at most 500 bytes)")),
+	ENV_BIT(VG_ENV_LD_PRELOAD, "process.env.has_ld_preload",
+		VG_POLICY("1 when LD_PRELOAD is set and not empty at exec")),
+	ENV_BIT(VG_ENV_LD_LIBRARY_PATH, "process.env.has_ld_library_path",
+		VG_POLICY("1 when LD_LIBRARY_PATH is set and not empty at exec")),
+	ENV_BIT(VG_ENV_LD_AUDIT, "process.env.has_ld_audit",
+		VG_POLICY("1 when LD_AUDIT is set and not empty at exec")),
+	ENV_BIT(VG_ENV_HISTFILE_OFF, "process.env.histfile_disabled",
+		VG_POLICY("1 when HISTFILE is empty or /dev/null at exec")),
+	ENV_BIT(VG_ENV_HISTSIZE_ZERO, "process.env.histsize_zero",
+		VG_POLICY("1 when HISTSIZE or HISTFILESIZE is 0 at exec")),
+	ENV_BIT(VG_ENV_PARTIAL, "process.env.partial",
+		VG_POLICY("1 when the environment was not scanned to its end (over 128 variables "
+			  "or 8 KiB, or unreadable)")),
+	ENV_BIT(VG_ENV_PRELOAD_TRUNC, "process.env.ld_preload_truncated"),
 	VG_NUM(vg_exec, old_pid, "process.exec_thread_id"),
 	VG_BIT(vg_exec, flags, VG_EXEC_CWD_TRUNC, "process.working_directory_truncated"),
 };
@@ -225,9 +286,10 @@ static const struct vg_rec_layout exit_layout = { exit_tables, text_exit, NULL }
 #define STR(type, field) offsetof(struct type, field)
 
 static const struct vg_record_desc descs[] = {
-	{ VG_EV_EXEC, "exec", sizeof(struct vg_exec), 6,
+	{ VG_EV_EXEC, "exec", sizeof(struct vg_exec), 7,
 	  { STR(vg_exec, filename), STR(vg_exec, exe), STR(vg_exec, argv),
-	    STR(vg_exec, cwd), STR(vg_exec, cgroup), STR(vg_exec, tty) }, &exec_layout },
+	    STR(vg_exec, cwd), STR(vg_exec, cgroup), STR(vg_exec, tty),
+	    STR(vg_exec, ld_preload) }, &exec_layout },
 	{ VG_EV_FORK, "fork", sizeof(struct vg_fork), 0, { 0 }, &fork_layout },
 	{ VG_EV_EXIT, "exit", sizeof(struct vg_exit), 0, { 0 }, &exit_layout },
 };

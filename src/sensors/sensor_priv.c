@@ -20,6 +20,7 @@
 #include "sensor_priv_nokfunc.skel.h"
 
 #define TRACEFS_EVENTS "/sys/kernel/tracing/events/syscalls"
+#define CAP_CAPABLE_EVENT "/sys/kernel/tracing/events/capability/cap_capable"
 
 static const char *const submit_req_progs[] = { "tp_btf_iouring_submit_req", NULL };
 static const char *const submit_sqe_progs[] = { "tp_btf_iouring_submit_sqe", NULL };
@@ -42,6 +43,7 @@ static const char *const syscalls[] = {
 	"init_module", "finit_module", "delete_module",
 	"bpf", "prctl", "seccomp", "kill", "tkill", "tgkill", "pidfd_send_signal",
 	"unshare", "setns", "clone", "clone3", "io_uring_setup",
+	"setxattr", "lsetxattr", "fsetxattr", "setxattrat",	/* setxattrat: Linux 6.13+ */
 };
 
 #define N_SYSCALLS (sizeof(syscalls) / sizeof(syscalls[0]))
@@ -206,6 +208,16 @@ static void drop_missing_syscalls(struct bpf_object *obj)
 	}
 }
 
+bool vg_priv_cap_use_available(char *why, size_t why_size)
+{
+	bool ok = access(CAP_CAPABLE_EVENT, F_OK) == 0;
+
+	if (why && why_size)
+		snprintf(why, why_size, ok ? "" : "no capability:cap_capable tracepoint "
+			 "(Linux 6.14+): capset raises are still seen, capability use is not");
+	return ok;
+}
+
 static int configure(void *skel, const void *cfg)
 {
 	struct bpf_object *obj = skel_object(skel);
@@ -219,6 +231,9 @@ static int configure(void *skel, const void *cfg)
 	if (err)
 		return err;
 	drop_missing_syscalls(obj);
+	if (!vg_priv_cap_use_available(NULL, 0))
+		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "raw_tp_cap_capable"),
+					  false);
 	return 0;
 }
 

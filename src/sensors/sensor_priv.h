@@ -29,6 +29,12 @@ int vg_priv_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 bool vg_priv_module_hooks_available(char *why, size_t why_size);
 
 /*
+ * Whether capability use is watched (the capability:cap_capable
+ * tracepoint, Linux 6.14+); when not, @why says so. Needs tracefs mounted.
+ */
+bool vg_priv_cap_use_available(char *why, size_t why_size);
+
+/*
  * Whether targets of signals, ptrace and process_vm are looked up in the
  * kernel (tgid, start time, name, executable): needs the bpf_task_from_pid
  * kfunc in tracepoint programs. Without it they are reported by pid only.

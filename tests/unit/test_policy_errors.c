@@ -30,7 +30,7 @@ static const struct diag_case cases[] = {
 	  "t.yaml:4:29: error: operator '<' does not apply to 'process.name' (string) (hint: use =, !=, in, startswith, endswith, contains or glob)", false },
 	/* 3: a field the rule's event does not have */
 	{ R("exec", "file.path = /etc/passwd"),
-	  "t.yaml:4:16: error: field 'file.path' is not available for event 'exec' (hint: 'file.path' exists for: open, unlink, rename, chmod, chown, link, symlink, truncate, utimes, mknod, mount, memfd, io_uring)", false },
+	  "t.yaml:4:16: error: field 'file.path' is not available for event 'exec' (hint: 'file.path' exists for: open, unlink, rename, chmod, chown, link, symlink, truncate, utimes, mknod, mount, memfd, io_uring, setxattr)", false },
 	/* 4: bad CIDR, double-quoted scalar */
 	{ R("connect", "\"destination.address cidr 10.0.0.0/33\""),
 	  "t.yaml:4:42: error: bad CIDR '10.0.0.0/33' (hint: e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8 (no host bits set))", false },

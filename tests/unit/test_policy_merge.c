@@ -259,7 +259,7 @@ static void test_errors(void **state)
 	expect_error("rules:\n  - override: shell\n    name: shell\n",
 		     "user.yaml:3:11: error: a rule entry has name: (a new rule) or override: (a change), not both (hint: drop name: to change the rule override names)");
 	expect_error("rules:\n  - override: shell\n    exceptions:\n      - {name: a, fields: [file.path], values: [[/x]]}\n",
-		     "user.yaml:4:28: error: field 'file.path' is not available for event 'exec' (hint: 'file.path' exists for: open, unlink, rename, chmod, chown, link, symlink, truncate, utimes, mknod, mount, memfd, io_uring)");
+		     "user.yaml:4:28: error: field 'file.path' is not available for event 'exec' (hint: 'file.path' exists for: open, unlink, rename, chmod, chown, link, symlink, truncate, utimes, mknod, mount, memfd, io_uring, setxattr)");
 	expect_error("rules:\n  - override: shell\n    exceptions:\n      - {name: a, fields: [process.parent.name, process.name], values: [[make]]}\n",
 		     "user.yaml:4:73: error: exception 'a' has 2 fields: this tuple has 1 values (hint: one value per field, in order)");
 	expect_error("rules:\n  - override: shell\n    exceptions:\n      - {name: a, fields: [process.name], comps: [like], values: [[x]]}\n",

@@ -243,6 +243,38 @@ static void test_seed_from_fake_procfs(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* The running set: an executable counts while some live process runs it. */
+static void test_running_executables(void **state)
+{
+	struct vg_proc_cache *c = vg_proc_cache_new(16, 5 * SEC, TICK);
+	struct vg_fork f;
+	struct vg_exit x;
+	uint32_t i;
+
+	(void)state;
+	assert_false(vg_proc_cache_exe_running(c, "/tmp/x", 6));
+	vg_proc_cache_on_exec(c, exec_rec(10, 1 * SEC, 1, 0, "/tmp/x", "x", 1));
+	assert_true(vg_proc_cache_exe_running(c, "/tmp/x", 6));
+	assert_false(vg_proc_cache_exe_running(c, "/tmp/x2", 7));
+	assert_false(vg_proc_cache_exe_running(c, "/tmp/", 5));
+	assert_false(vg_proc_cache_exe_running(c, "", 0));
+	/* A child runs its parent's image until it execs: counted twice. */
+	f = fork_rec(11, 2 * SEC, 10, 1 * SEC);
+	vg_proc_cache_on_fork(c, &f);
+	x = exit_rec(10, 1 * SEC, 3 * SEC);
+	vg_proc_cache_on_exit(c, &x);
+	assert_true(vg_proc_cache_exe_running(c, "/tmp/x", 6));
+	/* The child execs something else: nobody runs /tmp/x any more. */
+	vg_proc_cache_on_exec(c, exec_rec(11, 2 * SEC, 10, 1 * SEC, "/bin/sleep", "sleep", 5));
+	assert_false(vg_proc_cache_exe_running(c, "/tmp/x", 6));
+	assert_true(vg_proc_cache_exe_running(c, "/bin/sleep", 10));
+	/* Eviction of a live entry takes its count with it. */
+	for (i = 100; i < 140; i++)
+		vg_proc_cache_put(c, i, i * SEC, false);
+	assert_false(vg_proc_cache_exe_running(c, "/bin/sleep", 10));
+	vg_proc_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_grace_period_and_live_children),
 		cmocka_unit_test(test_seeded_entry_matches_within_tick),
 		cmocka_unit_test(test_seed_from_fake_procfs),
+		cmocka_unit_test(test_running_executables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
