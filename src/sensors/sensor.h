@@ -38,6 +38,12 @@ struct vg_sensor_desc {
 	bool run_attach_at_load;
 	void *(*open)(void);		/* the skeleton's __open() */
 	struct bpf_object *(*object)(void *skel);
+	/*
+	 * The skeleton's __load(): unlike bpf_object__load() it maps .data and
+	 * .bss onto the kernel's copy, so skel->bss writes after load reach
+	 * the programs.
+	 */
+	int (*load)(void *skel);
 	void (*destroy)(void *skel);
 	/* Before load (rodata, map sizes); may be NULL. */
 	int (*configure)(void *skel, const void *cfg);

@@ -400,6 +400,7 @@ const struct vg_sensor_desc vg_net_sensor = {
 	VG_SENSOR_VARIANTS(variants),
 	.open = sensor_net_bpf_open,
 	.object = sensor_net_bpf_object,
+	.load = sensor_net_bpf_load,
 	.destroy = destroy_skel,
 	.configure = configure,
 	.post_load = post_load,

@@ -281,6 +281,90 @@ rules:
         self.assertEqual([a["alert"]["outcome"] for a in alerts(t.events, "kill_it")],
                          ["killed in kernel", "killed in kernel"])
 
+    def kernel_global(self, pid, map_name, field):
+        """A global of our own agent's BPF object as the kernel sees it."""
+        fdinfo = "/proc/%d/fdinfo" % pid
+        ids = set()
+        for fd in os.listdir(fdinfo):
+            try:
+                with open(os.path.join(fdinfo, fd)) as f:
+                    ids.update(int(l.split()[1]) for l in f if l.startswith("map_id:"))
+            except OSError:
+                continue  # closed meanwhile
+        for i in sorted(ids):
+            info = json.loads(subprocess.check_output(["bpftool", "-j", "map", "show", "id", str(i)]))
+            if info.get("name") == map_name:
+                dump = json.loads(subprocess.check_output(["bpftool", "-j", "map", "dump", "id", str(i)]))
+                section = next(iter(dump[0]["formatted"]["value"].values()))
+                return next(v[field] for v in section if field in v)
+        self.fail("agent %d holds no map %s" % (pid, map_name))
+
+    def test_globals_written_after_load_reach_the_kernel(self):
+        # The file sensor writes file_any_mask (.data) after load: 0 when no
+        # rule watches a file, so every open is rejected before any path walk.
+        # Loaded without the skeleton, the write stayed in a private copy and
+        # the kernel kept its initial "everything" (1023).
+        exec_only = """
+rules:
+  - name: marker_exec
+    event: exec
+    condition: process.executable.path = {dir}/nothing
+"""
+        opens = """
+rules:
+  - name: watched_open
+    event: open
+    condition: file.path startswith {dir}/
+"""
+        self.write_policy(exec_only.format(dir=self.dir))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            before = self.kernel_global(t.proc.pid, "sensor_f.data", "file_any_mask")
+            self.write_policy(opens.format(dir=self.dir))
+            self.wait_stderr(t, "policy reloaded", 1)
+            after = self.kernel_global(t.proc.pid, "sensor_f.data", "file_any_mask")
+            t.stop()
+        self.assertEqual(before, 0)
+        self.assertNotEqual(after, 0)
+
+    def test_reload_that_widens_the_watch_set_forgets_cached_rejections(self):
+        # The kernel caches the dentries the watch set rejected; a reload must
+        # invalidate that cache, or files rejected under the old policy stay
+        # unseen under the new one (the generation bump must reach the kernel).
+        policy = """
+rules:
+  - name: watched_open
+    event: open
+    condition: file.path startswith {dir}/
+    output: "open of {{file.path}}"
+"""
+        dir_a, dir_b = os.path.join(self.dir, "a"), os.path.join(self.dir, "b")
+        os.mkdir(dir_a)
+        os.mkdir(dir_b)
+        files = [os.path.join(dir_b, "f%d" % i) for i in range(3)]
+        for f in files:
+            with open(f, "w") as out:
+                out.write("x")
+
+        def read_all():
+            for f in files:
+                with open(f) as inp:
+                    inp.read()
+
+        self.write_policy(policy.format(dir=dir_a))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            read_all()  # unwatched: each dentry is cached as rejected
+            read_all()  # and the second open is decided by that cache
+            # Written in place, not renamed: a rename would itself bump the
+            # kernel's generation and hide a reload that does not.
+            with open(self.policy, "w") as f:
+                f.write(policy.format(dir=dir_b))
+            self.wait_stderr(t, "policy reloaded", 1)
+            read_all()
+            t.stop()
+        mine = [a for a in alerts(t.events, "watched_open")
+                if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(sorted(get(a, "file.path") for a in mine), files)
+
     def test_reload_keeps_throttle_windows(self):
         marker = os.path.join(self.dir, "marker")
         shutil.copy("/bin/true", marker)
