@@ -182,7 +182,8 @@ static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *tas
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->flags = 0;
 	e->rule_id = 0;
-	e->pad = 0;
+	/* At exec the caller is its thread group's leader: its pid is the tgid. */
+	e->vpid = vg_pid_vnr(BPF_CORE_READ(task, thread_pid));
 	if (BPF_CORE_READ_BITFIELD_PROBED(bprm, secureexec))
 		e->flags |= VG_EXEC_SECUREEXEC;
 	/* Fileless: a memfd or a file deleted before exec has no link left. */

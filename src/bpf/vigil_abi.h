@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 3	/* 3: vg_file carries the bind-mount and watched-identity strings */
+#define VG_ABI_VERSION 4	/* 4: vg_exec carries the pid inside the process's own pid namespace */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -186,7 +186,7 @@ struct vg_exec {
 	__u32 argc;		/* as the kernel counted it */
 	__u32 flags;		/* VG_EXEC_* */
 	__u32 rule_id;		/* in-kernel rule that matched (VG_HF_KILLED/WOULD_KILL) */
-	__u32 pad;
+	__u32 vpid;		/* tgid as its own pid namespace numbers it (1: that namespace's init) */
 	struct vg_str filename;	/* the name the caller passed to execve */
 	struct vg_str exe;	/* the executable as the kernel resolved it */
 	struct vg_str argv;	/* NUL-separated arguments */
