@@ -234,6 +234,8 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_priv_sensor = {
 	.name = "priv",
+	.on_demand = true,
+	.policy_sensor = VG_SENSOR_PRIV,
 	VG_SENSOR_VARIANTS(variants),
 	.open = open_skel,
 	.object = skel_object,
