@@ -47,12 +47,32 @@ def cgroup2_root():
     raise AssertionError("no cgroup2 mount")
 
 
-def deny_progs():
-    """(id, name) of vigil's deny programs attached at the cgroup2 root: other
-    agents on the host may have theirs there too, so tests compare sets."""
+def deny_progs(owner=None):
+    """(id, name) of vigil's deny programs attached at the cgroup2 root. Other
+    agents on the host may have theirs there too, and may come and go while a
+    test runs: with owner, only programs whose fd that process holds."""
     out = subprocess.run(["bpftool", "-j", "cgroup", "show", cgroup2_root()],
                          capture_output=True, text=True, check=True).stdout
-    return {(p["id"], p["name"]) for p in json.loads(out.strip() or "[]") if p.get("name") in DENY_PROGS}
+    progs = {(p["id"], p["name"]) for p in json.loads(out.strip() or "[]") if p.get("name") in DENY_PROGS}
+    if owner is None:
+        return progs
+    return {p for p in progs if p[0] in prog_ids_held_by(owner)}
+
+
+def prog_ids_held_by(pid):
+    """Ids of the BPF programs a process holds, through a program or a link
+    fd: fdinfo names them (bpftool's pid column needs a feature Debian's lacks)."""
+    ids = set()
+    fddir = "/proc/%d/fdinfo" % pid
+    for fd in os.listdir(fddir):
+        try:
+            with open(os.path.join(fddir, fd)) as f:
+                for line in f:
+                    if line.startswith("prog_id:"):
+                        ids.add(int(line.split()[1]))
+        except OSError:
+            pass    # the fd closed while we looked
+    return ids
 
 
 def of_pid(events, pid, k=None):
@@ -279,10 +299,9 @@ class DenyTest(VigilTestCase):
         p1, p2, up = self.servers(("tcp-server", "127.0.0.1", 0, 0),
                                   ("tcp-server", "127.0.0.1", 0, 0),
                                   ("udp-server", "127.0.0.1", 1, 0))
-        before = deny_progs()
         with Tracer("trace", "net", "--deny", "127.0.0.1:%d" % p1,
                     "--deny", "udp:127.0.0.1:%d" % up) as t:
-            ours = deny_progs() - before
+            ours = deny_progs(owner=t.proc.pid)
             self.assertEqual(sorted(name for _, name in ours), sorted(DENY_PROGS))
             denied_pid, denied = run("connect", "127.0.0.1", p1)
             ok_pid, ok = run("connect", "127.0.0.1", p2)
@@ -316,11 +335,10 @@ class DenyTest(VigilTestCase):
 
     def test_deny_cidr_and_binary(self):
         (p,) = self.servers(("tcp-server", "127.0.0.1", 0, 0))
-        before = deny_progs()
         # Only processes named "nobody-here" are denied: python3 is not.
         with Tracer("trace", "net", "--deny", "127.0.0.0/8:%d@nobody-here" % p,
                     "--deny", "127.0.0.2/32") as t:
-            ours = deny_progs() - before
+            ours = deny_progs(owner=t.proc.pid)
             pid_ok, ok = run("connect", "127.0.0.1", p)
             pid_cidr, cidr = run("connect", "127.0.0.2", p)
             t.stop()
