@@ -39,6 +39,9 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->cache_st_lock, NULL);
 	a->opts = *opts;
+	a->storm.burst = opts->storm_burst;
+	a->storm.window_ns = opts->storm_window_ns;
+	vg_overhead_init(&a->overhead, opts->max_overhead_pct);
 	if (!a->opts.out)
 		a->opts.out = stdout;
 	err = vg_env_prepare();
@@ -72,6 +75,8 @@ static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const 
 		return err;
 	a->n_sensors++;
 	vg_info("sensor %s: %s", d->name, vg_sensor_variant_name(s));
+	if (!strcmp(d->name, "file"))
+		vg_agent_storm_start(&a->storm, s);
 	return 0;
 }
 
@@ -181,8 +186,11 @@ static void on_record(void *arg, const void *rec, size_t size)
 	if (h->type == VG_EV_EXIT)
 		vg_proc_cache_on_exit(a->cache, rec);
 	/* Busy workers rarely go idle: publish now and then regardless. */
-	if (!(++a->records_seen % 4096))
+	if (!(++a->records_seen % 4096)) {
 		publish_cache_stats(a);
+		vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), false);
+		vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, vg_boot_now_ns());
+	}
 }
 
 static void on_idle(void *arg)
@@ -191,6 +199,8 @@ static void on_idle(void *arg)
 	uint64_t now = vg_boot_now_ns();
 
 	publish_cache_stats(a);
+	vg_agent_storm_tick(&a->storm, now, false);
+	vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, now);
 
 	if (a->idle_hook)
 		a->idle_hook(a);
@@ -248,10 +258,10 @@ static void print_summary(struct vg_agent *a)
 			continue;
 		fprintf(stderr,
 			"vigil: sensor %s: %" PRIu64 " sent, %" PRIu64 " filtered in kernel, %" PRIu64
-			" lost, %" PRIu64 " kernel table full\n",
+			" lost, %" PRIu64 " kernel table full, %" PRIu64 " held in storms\n",
 			a->sensors[k].desc->name, (uint64_t)c[VG_CNT_EVENTS], (uint64_t)c[VG_CNT_FILTERED],
 			(uint64_t)(c[VG_CNT_RB_FULL] + c[VG_CNT_TOO_LARGE] + c[VG_CNT_SCRATCH_BUSY]),
-			(uint64_t)c[VG_CNT_MAP_FULL]);
+			(uint64_t)c[VG_CNT_MAP_FULL], (uint64_t)c[VG_CNT_SUPPRESSED]);
 	}
 }
 
@@ -303,6 +313,8 @@ int vg_agent_run(struct vg_agent *a)
 	/* Detach first so nothing new arrives, then drain what is queued. */
 	atomic_store(&a->stopping, true);
 	vg_sensors_detach(a->sensors, a->n_sensors);
+	/* What the kernel held up to the last event, before the queue drains. */
+	vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), true);
 	vg_pipeline_stop(a->pipe);
 	print_summary(a);
 	write_errors = atomic_load(&a->write_errors);
@@ -319,6 +331,8 @@ void vg_agent_fini(struct vg_agent *a)
 
 	if (a->pipe)
 		vg_pipeline_free(a->pipe);
+	vg_agent_storm_stop(&a->storm);
+	vg_overhead_fini(&a->overhead);
 	for (i = 0; i < a->n_sensors; i++)
 		vg_sensor_unload(&a->sensors[i]);
 	vg_proc_cache_free(a->cache);

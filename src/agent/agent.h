@@ -17,6 +17,8 @@
 #include "output/output.h"
 #include "event/proc_cache.h"
 #include "sensors/sensor.h"
+#include "agent/agent_storm.h"
+#include "agent/overhead_budget.h"
 
 #define VG_AGENT_MAX_SENSORS 8
 
@@ -32,6 +34,10 @@ struct vg_agent_opts {
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
 	FILE *out;		/* NULL: stdout */
+	/* Storm aggregation of file opens (agent_storm.c); burst 0: off. */
+	uint32_t storm_burst;
+	uint64_t storm_window_ns;
+	double max_overhead_pct;	/* overhead budget (overhead_budget.c); 0: off */
 };
 
 struct vg_agent {
@@ -60,6 +66,8 @@ struct vg_agent {
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;
 	uint64_t last_sweep_ns;
+	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
+	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */
 };
 
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);

@@ -203,6 +203,8 @@ void vg_agent_status_json(void *arg, const char *args, struct vg_buf *out)
 	vg_json_raw(&j, rate, strlen(rate));
 	write_drops(&j, &t);
 	key_u64(&j, "filtered_in_kernel", t.kernel[VG_CNT_FILTERED]);
+	key_u64(&j, "held_in_storms", t.kernel[VG_CNT_SUPPRESSED]);
+	vg_overhead_status_json(&st->agent->overhead, &j);
 	write_alerts(&j, st);
 	write_outputs(&j, st);
 	key_u64(&j, "process_cache_entries", cache.entries);

@@ -42,6 +42,14 @@ static const char *executable(const struct vg_event_ctx *ev)
 	return ev->proc && ev->proc->exe && ev->proc->exe[0] ? ev->proc->exe : ev->rec->comm;
 }
 
+/* Events like this one the kernel held in a storm (an aggregate record), else 0. */
+static uint32_t storm_held(const struct vg_event_ctx *ev)
+{
+	if (ev->rec->type < VG_EV_FILE_FIRST || ev->rec->type > VG_EV_FILE_LAST)
+		return 0;
+	return ((const struct vg_file *)ev->rec)->suppressed;
+}
+
 /* One line: time, severity, rule, pid, executable, message (and outcome unless plain). */
 static void write_text(struct vg_alert_out *o, const struct vg_alert *al,
 		       const struct vg_event_ctx *ev)
@@ -60,6 +68,8 @@ static void write_text(struct vg_alert_out *o, const struct vg_alert *al,
 		vg_buf_printf(&o->line, " (%s)", al->outcome);
 	if (al->suppressed)
 		vg_buf_printf(&o->line, " (+%" PRIu64 " suppressed)", al->suppressed);
+	if (storm_held(ev))
+		vg_buf_printf(&o->line, " (+%u like this, held in the kernel)", storm_held(ev));
 	if (o->stage)
 		vg_buf_printf(&o->line, " [%s]", o->stage);
 }
@@ -87,6 +97,9 @@ void vg_alert_out_write(struct vg_alert_out *o, const struct vg_alert *al,
 	o->alerts++;
 	vg_alert_counts_add(&o->counts, al->rule_name, vg_policy_severity_name(al->severity),
 			    al->outcome, al->suppressed);
+	if (storm_held(ev))
+		vg_alert_counts_held(&o->counts, al->rule_name, vg_policy_severity_name(al->severity),
+				     al->outcome, storm_held(ev));
 	vg_alert_hour_add(&o->hour, al->severity, (uint64_t)time(NULL));
 	vg_buf_reset(&o->line);
 	if (a->opts.json || a->outputs)

@@ -37,7 +37,7 @@ static struct vg_alert_count *find(struct vg_alert_counts *c, const char *rule,
 	e->rule = strdup(rule);
 	e->severity = strdup(severity);
 	e->outcome = strdup(outcome);
-	e->alerts = e->suppressed = 0;
+	e->alerts = e->suppressed = e->held = 0;
 	if (!e->rule || !e->severity || !e->outcome) {
 		free(e->rule);
 		free(e->severity);
@@ -64,8 +64,22 @@ void vg_alert_counts_add(struct vg_alert_counts *c, const char *rule, const char
 	pthread_mutex_unlock(&c->lock);
 }
 
+void vg_alert_counts_held(struct vg_alert_counts *c, const char *rule, const char *severity,
+			  const char *outcome, uint64_t held)
+{
+	struct vg_alert_count *e;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, rule ? rule : "", severity ? severity : "", outcome ? outcome : "");
+	if (e)
+		e->held += held;
+	pthread_mutex_unlock(&c->lock);
+}
+
+enum count_kind { COUNT_ALERTS, COUNT_SUPPRESSED, COUNT_HELD };
+
 static void render(struct vg_alert_counts *c, struct vg_buf *out, const char *name,
-		   const char *help, int suppressed)
+		   const char *help, enum count_kind kind)
 {
 	size_t i;
 
@@ -76,16 +90,22 @@ static void render(struct vg_alert_counts *c, struct vg_buf *out, const char *na
 			{ "rule", e->rule }, { "severity", e->severity }, { "outcome", e->outcome },
 		};
 
-		vg_prom_sample(out, name, l, 3, suppressed ? e->suppressed : e->alerts);
+		vg_prom_sample(out, name, l, 3, kind == COUNT_HELD ? e->held :
+			       kind == COUNT_SUPPRESSED ? e->suppressed : e->alerts);
 	}
 }
 
 void vg_alert_counts_render(struct vg_alert_counts *c, struct vg_buf *out)
 {
 	pthread_mutex_lock(&c->lock);
-	render(c, out, "vigil_alerts_total", "Alerts raised, by rule, severity and outcome.", 0);
+	render(c, out, "vigil_alerts_total", "Alerts raised, by rule, severity and outcome.",
+	       COUNT_ALERTS);
 	render(c, out, "vigil_alerts_suppressed_total",
-	       "Alerts throttling folded into the next alert of the same rule and key.", 1);
+	       "Alerts throttling folded into the next alert of the same rule and key.",
+	       COUNT_SUPPRESSED);
+	render(c, out, "vigil_alerts_storm_held_total",
+	       "Events like an alert's that the kernel held in a storm and counted into an "
+	       "aggregate alert (vigil.suppressed).", COUNT_HELD);
 	vg_prom_one(out, "vigil_alerts_uncounted_total", "counter",
 		    "Alerts raised but not counted by rule: the table of rule, severity and outcome was full.",
 		    c->overflow);

@@ -17,6 +17,7 @@
 struct vg_alert_count {
 	char *rule, *severity, *outcome;
 	uint64_t alerts, suppressed;
+	uint64_t held;		/* events the kernel held in storms, reported with these alerts */
 };
 
 struct vg_alert_counts {
@@ -46,7 +47,10 @@ void vg_alert_counts_init(struct vg_alert_counts *c);
 /* One alert, and the @suppressed ones throttling folded into it. */
 void vg_alert_counts_add(struct vg_alert_counts *c, const char *rule, const char *severity,
 			 const char *outcome, uint64_t suppressed);
-/* vigil_alerts_total and vigil_alerts_suppressed_total, Prometheus text. */
+/* @held events like this alert's, which the kernel held in a storm (vigil.suppressed). */
+void vg_alert_counts_held(struct vg_alert_counts *c, const char *rule, const char *severity,
+			  const char *outcome, uint64_t held);
+/* vigil_alerts_total, vigil_alerts_suppressed_total and vigil_alerts_storm_held_total. */
 void vg_alert_counts_render(struct vg_alert_counts *c, struct vg_buf *out);
 void vg_alert_counts_fini(struct vg_alert_counts *c);
 

@@ -23,6 +23,12 @@ static const struct {
 	{ "vigil_sensor_kills_total", "SIGKILLs sent from the sensor's hooks.", VG_CNT_KILLED },
 	{ "vigil_sensor_signal_failures_total", "bpf_send_signal calls that failed.",
 	  VG_CNT_SIGNAL_FAIL },
+	{ "vigil_sensor_storm_held_total",
+	  "Events storm aggregation held in the kernel and counted into aggregate records.",
+	  VG_CNT_SUPPRESSED },
+	{ "vigil_sensor_shed_total",
+	  "Events dropped at the hook while the overhead budget shed their type (also "
+	  "counted as filtered).", VG_CNT_SHED },
 };
 
 static void lost_sample(struct vg_buf *out, const char *reason, uint64_t n)
@@ -91,6 +97,7 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 		    cache.misses);
 	vg_prom_one(out, "vigil_process_cache_evicted_total", "counter",
 		    "Entries dropped, least recently used first, because the cache was full.", cache.evicted);
+	vg_overhead_metrics(&a->overhead, out);
 	vg_prom_one(out, "vigil_output_write_errors_total", "counter",
 		    "Lines the agent could not write to its output.",
 		    atomic_load(&a->write_errors));

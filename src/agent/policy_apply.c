@@ -4,6 +4,7 @@
 #include <string.h>
 #include "agent/policy_apply.h"
 #include "lib/log.h"
+#include "policy/policy_shed.h"
 #include "policy/policy_spec.h"
 #include "sensors/sensor_prefilter.h"
 
@@ -84,9 +85,18 @@ int vg_policy_apply(struct vg_policy_apply *pa, const struct vg_policy *p, bool 
 	err = vg_policy_kernel_spec(p, every_event, &spec);
 	if (err)
 		return err;
+	spec.storm.burst = vg_agent_storm_burst(&pa->agent->storm);
+	spec.storm.window_ns = pa->agent->storm.window_ns;
 	err = apply_fan(pa, &spec);
 	if (!err)
 		err = apply_sensors(pa, &spec);
+	if (!err) {
+		uint8_t tier[VG_EV_TYPE_MAX];
+
+		vg_policy_shed_tiers(p, tier);
+		vg_overhead_set_tiers(&pa->agent->overhead, tier, pa->agent->sensors,
+				      pa->agent->n_sensors);
+	}
 	vg_kernel_spec_free(&spec);
 	return err;
 }

@@ -30,7 +30,7 @@
  * Layout: this file holds the configuration, the maps, the types its parts
  * share and the programs; what the programs do lives in sensor-local
  * headers, one per job, included after the maps (sensor_file_path, _watch,
- * _record, _bind, _open, _op and _exit.bpf.h). They all build into this one
+ * _record, _storm, _bind, _open, _op and _exit.bpf.h). They all build into this one
  * CO-RE object.
  */
 #include "vmlinux.h"
@@ -239,6 +239,7 @@ struct opargs {
 #include "sensor_file_path.bpf.h"
 #include "sensor_file_watch.bpf.h"
 #include "sensor_file_record.bpf.h"
+#include "sensor_file_storm.bpf.h"
 #include "sensor_file_bind.bpf.h"
 #include "sensor_file_open.bpf.h"
 #include "sensor_file_op.bpf.h"

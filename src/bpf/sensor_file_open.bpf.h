@@ -41,7 +41,7 @@ __noinline int file_emit_open(struct opargs *o)
 	const struct vg_inode_watch *iw = NULL;
 	__u64 gen = file_cache_gen;
 	struct vfsmount *bind = NULL;
-	int rc = -1;
+	int rc = -1, storm = STORM_OFF;
 
 	if (!o)
 		return 0;
@@ -91,6 +91,9 @@ __noinline int file_emit_open(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
+		storm = bind ? STORM_OFF : storm_check_open(o, (__u64)f, &p, iw);
+		if (storm == STORM_HELD)
+			goto out;
 	} else {
 		if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
 			rc = file_join(o->task, o->fd, o->ustr, &p);
@@ -114,6 +117,8 @@ __noinline int file_emit_open(struct opargs *o)
 	if (iw)
 		put_watched(&t, e, iw);
 	vg_submit(NULL, &t);
+	if (storm == STORM_PASS)
+		storm_note_open(e, &p, iw);
 out:
 	vg_scratch_release(p.slot);
 	return 0;

@@ -62,7 +62,7 @@ static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_
 	e->dirfd = VG_FILE_AT_FDCWD;
 	e->syscall = fsc;
 	e->pad0 = 0;
-	e->pad1 = 0;
+	e->suppressed = 0;
 	e->path.off = e->path.len = 0;
 	e->target.off = e->target.len = 0;
 	e->requested.off = e->requested.len = 0;

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 4	/* 4: vg_exec carries the pid inside the process's own pid namespace */
+#define VG_ABI_VERSION 5	/* 5: vg_exec.vpid (pid in its own namespace); 4: vg_file.suppressed (storm count) */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -527,7 +527,9 @@ struct vg_file {
 	__s32 dirfd;		/* dirfd or fd argument; VG_FILE_AT_FDCWD */
 	__u16 syscall;		/* enum vg_file_syscall */
 	__u16 pad0;
-	__u32 pad1;
+	/* Records like this one (same process, file and call) held in the kernel
+	 * since the last one sent: a storm, counted, not sent (storm.h). */
+	__u32 suppressed;
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */
@@ -719,12 +721,14 @@ enum vg_counter {
 	VG_CNT_SIGNAL_FAIL,	/* bpf_send_signal failed */
 	VG_CNT_MAP_FULL,	/* a kernel-side table was full: its entry was not kept */
 	VG_CNT_SCRATCH_BUSY,	/* every scratch slot of the CPU held: record lost */
+	VG_CNT_SUPPRESSED,	/* held by storm aggregation: counted into a later record */
+	VG_CNT_SHED,		/* dropped at entry: its type shed by the overhead budget */
 	VG_CNT_MAX,
 };
 
 #define VG_COUNTER_NAMES { \
 	"events", "ringbuf_full", "too_large", "read_fail", "truncated", \
-	"filtered", "killed", "signal_fail", "map_full", "scratch_busy" }
+	"filtered", "killed", "signal_fail", "map_full", "scratch_busy", "suppressed", "shed" }
 
 #ifndef __VMLINUX_H__
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");

@@ -122,10 +122,11 @@ static __always_inline __u8 vg_type_mode_of(__u16 type)
 }
 
 #include "vigil_prefilter.bpf.h"
+#include "vigil_shed.bpf.h"
 
 /*
  * Whether an event of @type about the current task stays in the kernel:
- * its type is off, or the policy pre-filter rejects the task. Asked at
+ * its type is off or shed, or the policy pre-filter rejects the task. Asked at
  * hook entry, before a scratch slot is claimed or a string copied: the
  * event nobody asked for costs a few map lookups (DESIGN.md, performance).
  */
@@ -133,7 +134,7 @@ static __always_inline bool vg_should_drop(__u16 type)
 {
 	__u8 sw = vg_type_mode_of(type);
 
-	if (sw == VG_TYPE_OFF)
+	if (sw == VG_TYPE_OFF || vg_shed_drops(type))
 		return true;
 	return sw == VG_TYPE_FILTERED && vg_pf_rejects_current();
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include "agent/agent.h"
 #include "agent/agent_policy.h"
@@ -36,6 +37,9 @@ struct run_args {
 	size_t n_policy;
 	const char *metrics;		/* --metrics ADDR */
 	const char *socket;		/* --socket PATH */
+	uint32_t storm_burst;		/* --storm-burst N (0: off) */
+	uint64_t storm_window_ms;	/* --storm-window D */
+	double max_overhead;		/* --max-overhead PCT (0: off) */
 	struct vg_run_config cfg;	/* outputs, --config, --bpf-stats */
 	struct vg_run_safe_change safe;	/* its own options (run_safe_change.c) */
 };
@@ -70,7 +74,13 @@ static const char doc[] =
 	"  vigil run --output otlp:http://127.0.0.1:4318/v1/logs --output syslog:/dev/log\n"
 	"  vigil run --config /etc/vigil/vigil.yaml\n";
 
-enum { OPT_ALERTS_ONLY = 1000, OPT_EVENTS, OPT_METRICS, OPT_SOCKET };
+enum { OPT_ALERTS_ONLY = 1000, OPT_EVENTS, OPT_METRICS, OPT_SOCKET, OPT_STORM_BURST,
+       OPT_STORM_WINDOW, OPT_MAX_OVERHEAD };
+
+#define DEFAULT_MAX_OVERHEAD_PCT 5.0
+
+#define DEFAULT_STORM_BURST 16
+#define DEFAULT_STORM_WINDOW_MS 1000
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
@@ -83,6 +93,15 @@ static const struct argp_option options[] = {
 	{ "socket", OPT_SOCKET, "PATH", 0,
 	  "control socket for vigil status/reload/policy show (default $VIGIL_SOCKET, else "
 	  VG_CONTROL_SOCKET ")", 0 },
+	{ "storm-burst", OPT_STORM_BURST, "N", 0,
+	  "storms: opens alike (same process, file, call) that leave the kernel per window "
+	  "before the rest are only counted, where the rules allow it (docs/policy.md); "
+	  "0: off (default 16)", 0 },
+	{ "storm-window", OPT_STORM_WINDOW, "DURATION", 0, "storms: the window (default 1s)", 0 },
+	{ "max-overhead", OPT_MAX_OVERHEAD, "PCT", 0,
+	  "overhead budget, percent of one CPU (agent CPU + its BPF programs' run time, "
+	  "kernel.bpf_stats held on): over it, record types no high or critical rule reads "
+	  "are shed in the kernel until it falls (default 5; 0: off)", 0 },
 	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
@@ -122,6 +141,23 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case OPT_SOCKET:
 		a->socket = arg;
+		break;
+	case OPT_STORM_BURST:
+		if (vg_parse_u32(arg, &a->storm_burst))
+			argp_error(state, "--storm-burst: not a number: %s", arg);
+		break;
+	case OPT_MAX_OVERHEAD: {
+		char *end;
+
+		errno = 0;
+		a->max_overhead = strtod(arg, &end);
+		if (errno || end == arg || *end || a->max_overhead < 0 || a->max_overhead > 1000)
+			argp_error(state, "--max-overhead: not a percentage (0 to 1000): %s", arg);
+		break;
+	}
+	case OPT_STORM_WINDOW:
+		if (vg_parse_duration_ms(arg, &a->storm_window_ms) || !a->storm_window_ms)
+			argp_error(state, "--storm-window: not a duration above 0: %s", arg);
 		break;
 	default:
 		return vg_cmd_other_key(key, arg, state);
@@ -286,6 +322,9 @@ int vg_cmd_run(int argc, char **argv)
 	int err;
 
 	argv[0] = "vigil run";
+	args.storm_burst = DEFAULT_STORM_BURST;
+	args.storm_window_ms = DEFAULT_STORM_WINDOW_MS;
+	args.max_overhead = DEFAULT_MAX_OVERHEAD_PCT;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
 		return 2;
 	if (merge_config(&args))
@@ -296,6 +335,9 @@ int vg_cmd_run(int argc, char **argv)
 		return 1;
 	opts.json = args.json;
 	opts.header = args.events ? NULL : vg_alert_text_header();
+	opts.storm_burst = args.storm_burst;
+	opts.storm_window_ns = args.storm_window_ms * 1000000ULL;
+	opts.max_overhead_pct = args.max_overhead;
 	if (args.metrics && !(st.metrics = vg_metrics_bind(args.metrics))) {
 		vg_control_close(&st.control);
 		return 1;

@@ -458,6 +458,11 @@ VG_WHEN(failed)
 	return file_of(v)->ret < 0;
 }
 
+VG_WHEN(aggregated)
+{
+	return file_of(v)->suppressed;
+}
+
 VG_GETTER(get_errno_name)
 {
 	return vg_value_cstr(vg_file_errno_name((int)-file_of(v)->ret), cb, ctx);
@@ -588,6 +593,10 @@ static const struct vg_rec_field file_body[] = {
 	VG_GET("error.number", VG_FT_INT, get_errno_number, .when = failed),
 	VG_GET("target.process.pid", VG_FT_UINT, get_mem_pid, .when = has_mem_target),
 	VG_GET("target.process.executable.path", VG_FT_STR, get_mem_exe, .when = has_mem_target),
+	VG_NUM(vg_file, suppressed, "vigil.suppressed", .kinds = K(OPEN), .when = aggregated,
+	       VG_POLICY("an aggregate record of a storm: how many events like this one (same "
+			 "process, file and call) the kernel held and counted instead of sending "
+			 "since the last aggregate; absent on ordinary records")),
 };
 
 static const struct vg_rec_table file_event_table = VG_REC_TABLE(VG_KINDS_FILE, file_event);
@@ -624,6 +633,8 @@ static void text_file(struct vg_buf *b, const struct vg_event_ctx *ev)
 		vg_buf_printf(b, " = %s", vg_file_errno_name((int)-f->ret) ?: "error");
 	else if (f->hdr.type == VG_EV_FILE_OPEN || f->hdr.type == VG_EV_FILE_MEMFD)
 		vg_buf_printf(b, " = fd %" PRId64, (int64_t)f->ret);
+	if (f->suppressed)
+		vg_buf_printf(b, " (+%u like this, held in the kernel)", f->suppressed);
 }
 
 static const struct vg_rec_table *const file_tables[] = {

@@ -29,5 +29,8 @@ void vg_kernel_spec_free(struct vg_kernel_spec *spec)
 	free(spec->exec_kills);
 	free(spec->net_denies);
 	free(spec->deny_targets);
+	while (spec->storm.n_never)
+		free(spec->storm.never[--spec->storm.n_never]);
+	free(spec->storm.never);
 	memset(spec, 0, sizeof(*spec));
 }

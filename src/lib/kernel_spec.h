@@ -126,6 +126,20 @@ struct vg_deny_target {
 	uint32_t rule_id;
 };
 
+/*
+ * Storm aggregation of file opens (src/bpf/storm.h): whether any may be
+ * held, and the paths where none may, because a rule there must see every
+ * event (it kills, denies, counts, or reads a field that differs between
+ * similar events). @burst and @window_ns are the agent's options.
+ */
+struct vg_storm_spec {
+	bool on;
+	char **never;			/* watch-prefix syntax: "/etc/shadow", "/etc/cron*"; owned */
+	size_t n_never;
+	uint32_t burst;			/* records per key and window; 0: off */
+	uint64_t window_ns;
+};
+
 /* A record type's switch is left alone (not a record type). */
 #define VG_SPEC_TYPE_NONE 0xff
 
@@ -142,6 +156,7 @@ struct vg_kernel_spec {
 	size_t n_net_denies;
 	struct vg_deny_target *deny_targets;
 	size_t n_deny_targets;
+	struct vg_storm_spec storm;
 };
 
 /* Frees what the spec holds (its strings belong to the policy). */

@@ -454,6 +454,17 @@ static int by_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/*
+ * A storm's aggregate record (vigil.suppressed): it reports events the
+ * kernel already held, at most one per storm key and second; throttling
+ * it would lose their count from the alerts.
+ */
+static bool storm_aggregate(const struct vg_event_view *v)
+{
+	return v->rec && v->rec->type >= VG_EV_FILE_FIRST && v->rec->type <= VG_EV_FILE_LAST &&
+	       ((const struct vg_file *)v->rec)->suppressed;
+}
+
 /* Fills @a for @r firing on @v; false when throttling holds it back. */
 static bool make_alert(struct vg_policy *p, struct vg_rule *r, struct vg_event_view *v,
 		       uint64_t now_ns, struct vg_alert *a)
@@ -461,7 +472,7 @@ static bool make_alert(struct vg_policy *p, struct vg_rule *r, struct vg_event_v
 	memset(a, 0, offsetof(struct vg_alert, message));
 	if (!vg_threshold_reached(p, r, v, now_ns))
 		return false;
-	if (!throttle_pass(p, r, v, now_ns, &a->suppressed))
+	if (!storm_aggregate(v) && !throttle_pass(p, r, v, now_ns, &a->suppressed))
 		return false;
 	a->rule = r;
 	a->rule_name = r->name;

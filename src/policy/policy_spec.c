@@ -13,6 +13,7 @@
 #include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
 #include "policy/policy_spec.h"
+#include "policy/policy_storm.h"
 
 /*
  * With only alerts printed, a record type no rule can match is turned off,
@@ -158,6 +159,8 @@ int vg_policy_kernel_spec(const struct vg_policy *p, bool every_event, struct vg
 		err = vg_policy_net_deny_rules(p, add_net_deny, &fill);
 	if (!err)
 		err = vg_policy_file_deny_rules(p, add_deny_target, &fill);
+	if (!err && !every_event)
+		err = vg_policy_storm_spec(p, &spec->storm);
 	if (err)
 		vg_kernel_spec_free(spec);
 	return err;

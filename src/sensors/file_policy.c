@@ -7,6 +7,7 @@
 #include "lib/log.h"
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_prefilter.h"
+#include "sensors/storm_flush.h"
 
 static const struct vg_file_watch everything = { "/", VG_FACC_ALL };
 
@@ -98,5 +99,7 @@ int vg_file_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 	if (!err)
 		err = vg_file_identity_apply(s, exact ? path->exact : NULL,
 					     exact ? path->n_exact : 0);
+	if (!err)
+		err = vg_file_storm_apply(s, &spec->storm, spec->every_event);
 	return err ? err : vg_pf_apply(s, VG_SENSOR_FILE, spec);
 }

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "agent/overhead_budget.h"
+#include "event/decode.h"
+#include "lib/log.h"
+#include "lib/prom.h"
+#include "sensors/sensor_shed.h"
+
+#define SEC_NS 1000000000ULL
+
+void vg_overhead_init(struct vg_overhead *o, double pct)
+{
+	memset(o, 0, sizeof(*o));
+	pthread_mutex_init(&o->lock, NULL);
+	o->stats_fd = -1;
+	o->budget_pct = pct;
+	if (pct <= 0)
+		return;
+	o->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (o->stats_fd < 0)
+		vg_warn("--max-overhead: cannot turn on kernel.bpf_stats_enabled (%s): "
+			"only the agent's own CPU time counts", strerror(errno));
+}
+
+void vg_overhead_fini(struct vg_overhead *o)
+{
+	if (o->stats_fd >= 0)
+		close(o->stats_fd);	/* the kernel restores the previous setting */
+	o->stats_fd = -1;
+	pthread_mutex_destroy(&o->lock);
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * SEC_NS +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+}
+
+static uint64_t kernel_ns(struct vg_sensor *sensors, int n)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += vg_sensor_run_time_ns(&sensors[i]);
+	return sum;
+}
+
+static const char *type_name(uint16_t t)
+{
+	const struct vg_record_desc *d = vg_record_desc(t);
+
+	return d ? d->kind : "?";
+}
+
+/* Sheds (or restores) every type of @tier; o->lock held. */
+static void set_tier(struct vg_overhead *o, struct vg_sensor *sensors, int n, int tier, bool shed,
+		     char *names, size_t size)
+{
+	size_t off = 0;
+	uint16_t t;
+	int i;
+
+	names[0] = '\0';
+	for (t = 1; t < VG_EV_TYPE_MAX; t++) {
+		if (o->tier[t] != tier || o->shed[t] == shed)
+			continue;
+		o->shed[t] = shed;
+		for (i = 0; i < n; i++)
+			vg_sensor_set_shed(&sensors[i], t, shed);	/* -ENOENT: not its type */
+		if (off < size)
+			off += snprintf(names + off, size - off, "%s%s", off ? "," : "", type_name(t));
+	}
+}
+
+static void transition(struct vg_overhead *o, struct vg_sensor *sensors, int n, bool shed)
+{
+	char names[512];
+	int tier = shed ? o->shed_tiers + 1 : o->shed_tiers;
+
+	set_tier(o, sensors, n, tier, shed, names, sizeof(names));
+	o->shed_tiers += shed ? 1 : -1;
+	if (shed) {
+		o->sheds++;
+		vg_warn("overhead: %.1f%% of one CPU, over the %.1f%% budget for %u s: shedding "
+			"tier %d in the kernel (%s)", o->pct, o->budget_pct, o->over, tier,
+			names[0] ? names : "no record type");
+	} else {
+		o->restores++;
+		vg_warn("overhead: %.1f%% of one CPU, under %d%% of the %.1f%% budget for %u s: "
+			"restored tier %d (%s)", o->pct, VG_RESTORE_PCT, o->budget_pct, o->under, tier,
+			names[0] ? names : "no record type");
+	}
+	o->over = o->under = 0;
+}
+
+void vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns)
+{
+	uint64_t k, c;
+
+	if (o->budget_pct <= 0 || now_ns - o->last_ns < SEC_NS)
+		return;
+	k = kernel_ns(sensors, n);
+	c = cpu_ns();
+	pthread_mutex_lock(&o->lock);
+	if (o->last_ns) {
+		o->pct = 100.0 * (double)((k - o->last_kernel_ns) + (c - o->last_cpu_ns)) /
+			 (double)(now_ns - o->last_ns);
+		o->over = o->pct > o->budget_pct ? o->over + 1 : 0;
+		o->under = o->pct < o->budget_pct * VG_RESTORE_PCT / 100 ? o->under + 1 : 0;
+		if (o->over >= VG_SHED_AFTER_S && o->shed_tiers < 2)
+			transition(o, sensors, n, true);
+		else if (o->under >= VG_RESTORE_AFTER_S && o->shed_tiers > 0)
+			transition(o, sensors, n, false);
+	}
+	o->last_ns = now_ns;
+	o->last_kernel_ns = k;
+	o->last_cpu_ns = c;
+	pthread_mutex_unlock(&o->lock);
+}
+
+void vg_overhead_set_tiers(struct vg_overhead *o, const uint8_t tier[VG_EV_TYPE_MAX],
+			   struct vg_sensor *sensors, int n)
+{
+	uint16_t t;
+	int i;
+
+	pthread_mutex_lock(&o->lock);
+	memcpy(o->tier, tier, VG_EV_TYPE_MAX);
+	/* A type the new policy needs for a high rule is never left shed. */
+	for (t = 1; t < VG_EV_TYPE_MAX; t++) {
+		bool shed = o->tier[t] && o->tier[t] <= o->shed_tiers;
+
+		if (shed == o->shed[t])
+			continue;
+		o->shed[t] = shed;
+		for (i = 0; i < n; i++)
+			vg_sensor_set_shed(&sensors[i], t, shed);
+	}
+	pthread_mutex_unlock(&o->lock);
+}
+
+void vg_overhead_metrics(struct vg_overhead *o, struct vg_buf *out)
+{
+	uint16_t t;
+
+	pthread_mutex_lock(&o->lock);
+	vg_prom_family(out, "vigil_overhead_budget_percent", "gauge",
+		       "The overhead budget, percent of one CPU (--max-overhead; 0: off).");
+	vg_buf_printf(out, "vigil_overhead_budget_percent %.2f\n", o->budget_pct);
+	vg_prom_family(out, "vigil_overhead_percent", "gauge",
+		       "The last second's overhead: the agent's CPU time plus its BPF programs' "
+		       "run time, percent of one CPU.");
+	vg_buf_printf(out, "vigil_overhead_percent %.2f\n", o->pct);
+	vg_prom_family(out, "vigil_shed_active", "gauge",
+		       "1 while the overhead budget sheds this record type in the kernel.");
+	for (t = 1; t < VG_EV_TYPE_MAX; t++) {
+		struct vg_prom_label l[] = { { "class", type_name(t) } };
+
+		if (o->tier[t])
+			vg_prom_sample(out, "vigil_shed_active", l, 1, o->shed[t]);
+	}
+	vg_prom_family(out, "vigil_shed_transitions_total", "counter",
+		       "Times the overhead budget shed or restored a tier of record types.");
+	vg_prom_sample(out, "vigil_shed_transitions_total",
+		       (struct vg_prom_label[]){ { "direction", "shed" } }, 1, o->sheds);
+	vg_prom_sample(out, "vigil_shed_transitions_total",
+		       (struct vg_prom_label[]){ { "direction", "restore" } }, 1, o->restores);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void json_pct(struct vg_json *j, const char *key, double v)
+{
+	char buf[32];
+
+	vg_json_key(j, key);
+	vg_json_raw(j, buf, (size_t)snprintf(buf, sizeof(buf), "%.2f", v));
+}
+
+void vg_overhead_status_json(struct vg_overhead *o, struct vg_json *j)
+{
+	uint16_t t;
+
+	pthread_mutex_lock(&o->lock);
+	vg_json_key(j, "overhead");
+	vg_json_obj_begin(j);
+	json_pct(j, "budget_percent", o->budget_pct);
+	json_pct(j, "percent", o->pct);
+	vg_json_key(j, "shed_tiers");
+	vg_json_u64(j, (uint64_t)o->shed_tiers);
+	vg_json_key(j, "shed");
+	vg_json_arr_begin(j);
+	for (t = 1; t < VG_EV_TYPE_MAX; t++)
+		if (o->shed[t])
+			vg_json_cstr(j, type_name(t));
+	vg_json_arr_end(j);
+	vg_json_obj_end(j);
+	pthread_mutex_unlock(&o->lock);
+}

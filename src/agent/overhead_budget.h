@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The overhead budget (vigil run --max-overhead PCT, default 5% of one
+ * CPU): once a second the agent adds what its BPF programs ran in the
+ * kernel (bpf_stats, which it holds on) to its own CPU time. Over budget
+ * for VG_SHED_AFTER_S seconds in a row, it sheds the next tier of record
+ * types in the kernel (policy_shed.h: never what a high or critical rule
+ * reads); under VG_RESTORE_PCT of the budget for VG_RESTORE_AFTER_S
+ * seconds, it restores the last tier shed. Each change is logged, counted
+ * and shown in metrics and `vigil status`.
+ */
+#ifndef VIGIL_OVERHEAD_BUDGET_H
+#define VIGIL_OVERHEAD_BUDGET_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "bpf/vigil_abi.h"
+#include "lib/json.h"
+#include "sensors/sensor.h"
+
+#define VG_SHED_AFTER_S 3
+#define VG_RESTORE_AFTER_S 5
+#define VG_RESTORE_PCT 80	/* of the budget: hysteresis */
+
+struct vg_overhead {
+	double budget_pct;		/* of one CPU; 0: off */
+	int stats_fd;			/* BPF_ENABLE_STATS, held while on */
+	uint64_t last_ns, last_kernel_ns, last_cpu_ns;
+	unsigned over, under;		/* seconds in a row over / under */
+	uint8_t tier[VG_EV_TYPE_MAX];	/* the policy's shed tiers (policy_shed.h) */
+	/* shared with the metrics and status threads */
+	pthread_mutex_t lock;
+	int shed_tiers;			/* tiers shed now: 0, 1 or 2 */
+	bool shed[VG_EV_TYPE_MAX];	/* types shed now */
+	double pct;			/* the last second's overhead */
+	uint64_t sheds, restores;	/* transitions */
+};
+
+/* @pct: the budget (0: off; then nothing is measured). */
+void vg_overhead_init(struct vg_overhead *o, double pct);
+/* A new policy's tiers (worker thread); types shed stay shed if still sheddable. */
+void vg_overhead_set_tiers(struct vg_overhead *o, const uint8_t tier[VG_EV_TYPE_MAX],
+			   struct vg_sensor *sensors, int n);
+/* Once a second or so, from the worker. */
+void vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns);
+void vg_overhead_metrics(struct vg_overhead *o, struct vg_buf *out);
+void vg_overhead_status_json(struct vg_overhead *o, struct vg_json *j);
+void vg_overhead_fini(struct vg_overhead *o);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Storm aggregation, the policy's word on it (policy_storm.h). Rules that
+ * allow it need nothing; the paths of the other rules on opens become the
+ * kernel's never-trie (watch-prefix syntax: an exact path as it is, a byte
+ * prefix with a trailing '*').
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "policy/policy_model.h"
+#include "policy/policy_storm.h"
+
+/*
+ * Fields whose value may differ between two events of one storm key
+ * (same process image, file name and call): a rule reading one must see
+ * every event.
+ */
+static const char *const unstable_fields[] = {
+	"file.requested_path", "file.fd", "process.thread.id", "event.boot_time_ns",
+	"event.cpu", "vigil.suppressed",
+};
+
+static bool unstable(const struct vg_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(unstable_fields) / sizeof(unstable_fields[0]); i++)
+		if (!strcmp(f->name, unstable_fields[i]))
+			return true;
+	return false;
+}
+
+/* Whether condition @n reads an unstable field (depth bounded by the parser). */
+static bool reads_unstable(const struct node *n)
+{
+	size_t i;
+
+	if (n->kind == N_CMP)
+		return unstable(n->field);
+	for (i = 0; i < n->n_kids; i++)
+		if (reads_unstable(n->kids[i]))
+			return true;
+	return false;
+}
+
+bool vg_rule_allows_aggregation(const struct vg_rule *r)
+{
+	size_t i;
+
+	if (r->action != VG_ACT_ALERT || r->thd_count)
+		return false;
+	for (i = 0; i < r->n_thr_keys; i++)
+		if (unstable(r->thr_keys[i]))
+			return false;
+	return !reads_unstable(r->cond);
+}
+
+/* The rule's top-level file.path / file.paths = or startswith test, if any. */
+static const struct node *path_test(const struct vg_rule *r)
+{
+	struct node *const *kids = &r->cond;
+	size_t n = 1, i;
+
+	if (r->cond->kind == N_AND) {
+		kids = r->cond->kids;
+		n = r->cond->n_kids;
+	}
+	for (i = 0; i < n; i++) {
+		const struct node *c = kids[i];
+
+		if (c->kind == N_CMP && (c->op == OP_EQ || c->op == OP_STARTS) &&
+		    (!strcmp(c->field->name, "file.path") || !strcmp(c->field->name, "file.paths")))
+			return c;
+	}
+	return NULL;
+}
+
+static int add_never(struct vg_storm_spec *out, const char *s, size_t len, bool prefix)
+{
+	char **nv = realloc(out->never, (out->n_never + 1) * sizeof(*nv));
+	char *e;
+
+	if (!nv)
+		return -ENOMEM;
+	out->never = nv;
+	/* "/etc/" already means "and below"; another prefix is a byte prefix. */
+	if (asprintf(&e, "%.*s%s", (int)len, s, prefix && len && s[len - 1] != '/' ? "*" : "") < 0)
+		return -ENOMEM;
+	out->never[out->n_never++] = e;
+	return 0;
+}
+
+/* The paths of a rule that forbids aggregation; false when it has none (any path). */
+static int keep_out(struct vg_storm_spec *out, const struct vg_rule *r, bool *any_path)
+{
+	const struct node *c = path_test(r);
+	size_t i;
+	int err = 0;
+
+	if (!c) {
+		*any_path = true;
+		return 0;
+	}
+	if (c->op == OP_EQ) {
+		for (i = 0; i < c->set.cap && !err; i++)
+			if (c->set.slots[i].key)
+				err = add_never(out, c->set.slots[i].key, c->set.slots[i].len, false);
+		return err;
+	}
+	for (i = 0; i < c->n_strs && !err; i++)
+		err = add_never(out, c->strs[i], c->lens[i], true);
+	return err;
+}
+
+int vg_policy_storm_spec(const struct vg_policy *p, struct vg_storm_spec *out)
+{
+	bool any_path = false;
+	size_t i;
+	int err = 0;
+
+	out->on = false;
+	for (i = 0; i < p->active.n && !err; i++) {
+		const struct vg_rule *r = p->active.v[i];
+
+		if (!(r->kinds & VG_KB(VG_K_OPEN)))
+			continue;
+		if (vg_rule_allows_aggregation(r))
+			out->on = true;
+		else
+			err = keep_out(out, r, &any_path);
+	}
+	if (any_path)
+		out->on = false;
+	return err;
+}

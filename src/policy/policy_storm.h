@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which file opens the kernel may aggregate in a storm (src/bpf/storm.h),
+ * decided per rule: a rule allows it when it only alerts (no kill, no
+ * deny), counts nothing (no threshold), and reads only fields that are the
+ * same for every event of a storm key. Any other rule on opens keeps its
+ * paths out of aggregation; one such rule without a path turns it off.
+ */
+#ifndef VIGIL_POLICY_STORM_H
+#define VIGIL_POLICY_STORM_H
+
+#include <stdbool.h>
+#include "lib/kernel_spec.h"
+#include "policy/policy_types.h"
+
+/* Whether rule @r lets the kernel aggregate the opens it matches. */
+bool vg_rule_allows_aggregation(const struct vg_rule *r);
+
+/* Fills @out (on, never) from @p; burst and window are left to the caller. Returns 0 or <0. */
+int vg_policy_storm_spec(const struct vg_policy *p, struct vg_storm_spec *out);
+
+#endif

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Storm aggregation, user-space side of the file sensor: the never-trie
+ * and run-time knobs (maps, written after load), and the flush program's
+ * loader and runner.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bpf/storm.h"
+#include "lib/log.h"
+#include "sensors/sensor_file.h"
+#include "sensors/storm_flush.h"
+#include "storm_flush.skel.h"
+
+struct vg_storm_flush {
+	struct storm_flush_bpf *skel;
+	int prog_fd;
+};
+
+static int map_fd(const struct vg_sensor *s, const char *name)
+{
+	struct bpf_map *m = s->obj ? bpf_object__find_map_by_name(s->obj, name) : NULL;
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+static int set_cfg(const struct vg_sensor *s, const struct vg_storm_cfg *cfg)
+{
+	__u32 zero = 0;
+	int fd = map_fd(s, "storm_cfg");
+
+	if (fd < 0)
+		return fd;
+	return bpf_map_update_elem(fd, &zero, cfg, BPF_ANY) < 0 ? -errno : 0;
+}
+
+/* Keys of @fd not among the @n in @keep go. */
+static void never_prune(int fd, const struct vg_watch_key *keep, size_t n)
+{
+	struct vg_watch_key cur, next;
+	void *prev = NULL;
+	size_t i;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		for (i = 0; i < n; i++)
+			if (keep[i].prefixlen == next.prefixlen &&
+			    !memcmp(keep[i].data, next.data, next.prefixlen / 8))
+				break;
+		if (i == n) {
+			bpf_map_delete_elem(fd, &next);
+			prev = NULL;	/* deleting invalidates the walk */
+			continue;
+		}
+		cur = next;
+		prev = &cur;
+	}
+}
+
+/* The never-trie from @st; false when a prefix does not fit (then nothing may be held). */
+static bool never_fill(int fd, const struct vg_storm_spec *st)
+{
+	struct vg_watch_key *keys = calloc(st->n_never + 1, sizeof(*keys));
+	__u32 one = 1;
+	bool home, ok = keys != NULL;
+	size_t i;
+
+	for (i = 0; ok && i < st->n_never; i++)
+		ok = vg_file_watch_key(st->never[i], &keys[i], &home) == 0 && !home &&
+		     bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY) == 0;
+	if (ok)
+		never_prune(fd, keys, st->n_never);
+	free(keys);
+	return ok;
+}
+
+int vg_file_storm_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event)
+{
+	struct vg_storm_cfg cfg = { 0 };
+	int fd = map_fd(s, "storm_never"), err;
+
+	if (fd < 0)
+		return fd;
+	/* Off while the trie changes: a record held under the old rules is only counted late. */
+	err = set_cfg(s, &cfg);
+	if (err || every_event || !st->on || !st->burst)
+		return err;
+	if (!never_fill(fd, st)) {
+		vg_warn("storm aggregation: a rule's path does not fit the kernel's table: off");
+		return 0;
+	}
+	cfg.burst = st->burst;
+	cfg.window_ns = st->window_ns;
+	cfg.by_inode = st->n_never == 0;
+	return set_cfg(s, &cfg);
+}
+
+static int reuse(struct bpf_map *m, const struct vg_sensor *file, const char *name)
+{
+	int fd = map_fd(file, name);
+
+	return fd < 0 ? fd : bpf_map__reuse_fd(m, fd);
+}
+
+struct vg_storm_flush *vg_storm_flush_open(const struct vg_sensor *file)
+{
+	struct vg_storm_flush *f = calloc(1, sizeof(*f));
+	int err = -ENOMEM;
+
+	if (!f)
+		goto fail;
+	f->skel = storm_flush_bpf__open();
+	if (!f->skel)
+		goto fail;
+	err = reuse(f->skel->maps.events, file, "events");
+	if (!err)
+		err = reuse(f->skel->maps.vg_counters, file, "vg_counters");
+	if (!err)
+		err = reuse(f->skel->maps.storm_keys, file, "storm_keys");
+	if (!err)
+		err = storm_flush_bpf__load(f->skel);
+	if (err)
+		goto fail;
+	f->prog_fd = bpf_program__fd(f->skel->progs.storm_flush);
+	return f;
+fail:
+	vg_warn("storm aggregation: cannot load the flush program (%s): aggregation off",
+		strerror(-err));
+	vg_storm_flush_close(f);
+	return NULL;
+}
+
+int vg_storm_flush_run(struct vg_storm_flush *f)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (!f)
+		return 0;
+	if (bpf_prog_test_run_opts(f->prog_fd, &opts) < 0)
+		return -errno;
+	return (int)opts.retval;
+}
+
+void vg_storm_flush_close(struct vg_storm_flush *f)
+{
+	if (!f)
+		return;
+	storm_flush_bpf__destroy(f->skel);
+	free(f);
+}

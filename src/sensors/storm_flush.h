@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Storm aggregation, the sensors' side (src/bpf/storm.h): the file
+ * sensor's storm maps set from a policy's storm spec, and the flush
+ * program that sends what the kernel held as aggregate records.
+ */
+#ifndef VIGIL_STORM_FLUSH_H
+#define VIGIL_STORM_FLUSH_H
+
+#include <stdbool.h>
+#include "lib/kernel_spec.h"
+#include "sensors/sensor.h"
+
+/*
+ * Sets the storm maps of file sensor @s from @st (off when @every_event:
+ * every record was asked for). Aggregation is off while the never-trie
+ * changes. Returns 0 or <0.
+ */
+int vg_file_storm_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event);
+
+struct vg_storm_flush;
+
+/* Loads the flush program on file sensor @file's maps; NULL (logged) on failure. */
+struct vg_storm_flush *vg_storm_flush_open(const struct vg_sensor *file);
+/* Sends an aggregate record for every key that held events since the last
+ * run. Returns the records sent, or <0. */
+int vg_storm_flush_run(struct vg_storm_flush *f);
+void vg_storm_flush_close(struct vg_storm_flush *f);
+
+#endif
