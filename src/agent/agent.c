@@ -96,12 +96,13 @@ int vg_agent_attach_sensors(struct vg_agent *a)
 	int i, err;
 
 	for (i = 0; i < a->n_sensors; i++) {
-		if (a->sensors[i].n_links)
+		if (a->sensors[i].n_links || a->sensors[i].unneeded)
 			continue;
 		err = vg_sensor_attach(&a->sensors[i]);
 		if (err)
 			return err;
 	}
+	atomic_store(&a->sensors_attached, true);
 	return 0;
 }
 

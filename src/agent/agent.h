@@ -57,6 +57,7 @@ struct vg_agent {
 	int (*started_hook)(struct vg_agent *a);
 	void *hook_arg;
 	struct vg_outputs *outputs;	/* exporters (NULL: none); SIGUSR1 reopens them */
+	atomic_bool sensors_attached;	/* past the first attach: a reload attaches what it needs */
 	bool outputs_take_events;	/* some output wants every event, not only alerts */
 	struct vg_buf line, out_line;
 	uint64_t printed;

@@ -68,9 +68,16 @@ static void write_sensors(struct vg_json *j, struct vg_agent *a)
 	vg_json_key(j, "sensors");
 	vg_json_arr_begin(j);
 	for (i = 0; i < a->n_sensors; i++) {
+		const struct vg_sensor *s = &a->sensors[i];
+
 		vg_json_obj_begin(j);
-		key_str(j, "name", a->sensors[i].desc->name);
-		key_str(j, "hook", vg_sensor_variant_name(&a->sensors[i]));
+		key_str(j, "name", s->desc->name);
+		key_str(j, "hook", vg_sensor_variant_name(s));
+		key_u64(j, "links", (uint64_t)s->n_links);
+		/* Why it is (not) attached: see vg_sensor_desc.on_demand. */
+		key_str(j, "attached", s->n_links ? (s->desc->on_demand ? "the policy reads its events"
+									   : "always")
+					       : s->unneeded ? "no: no rule needs it" : "no");
 		vg_json_obj_end(j);
 	}
 	vg_json_arr_end(j);

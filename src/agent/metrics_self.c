@@ -101,8 +101,9 @@ bool vg_self_sensors_attached(struct vg_agent *a, char *why, size_t size)
 {
 	int i;
 
+	/* A sensor no rule needs is left unattached on purpose (on demand). */
 	for (i = 0; i < a->n_sensors; i++)
-		if (a->sensors[i].n_links <= 0) {
+		if (a->sensors[i].n_links <= 0 && !a->sensors[i].unneeded) {
 			snprintf(why, size, "sensor %s is not attached", a->sensors[i].desc->name);
 			return false;
 		}

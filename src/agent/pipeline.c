@@ -6,12 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "agent/pipeline.h"
 
-#define POLL_TIMEOUT_MS 100
+/* Data and stop both wake the consumer; the timeout is only a safety net. */
+#define POLL_TIMEOUT_MS 1000
 #define IDLE_WAKE_MS 200
 
 struct item {
@@ -37,6 +41,8 @@ struct vg_pipeline {
 	pthread_t consumer, worker;
 	bool started;
 	atomic_bool stop_consumer;
+	int wake_fd;			/* eventfd: stop wakes the consumer at once */
+	int epoll_fd;			/* the ring buffers' epoll fd and wake_fd */
 	bool stop_worker;		/* under lock */
 
 	/* under lock */
@@ -80,10 +86,17 @@ static void *consumer_main(void *arg)
 	struct vg_pipeline *p = arg;
 
 	while (!atomic_load(&p->stop_consumer)) {
-		int n = ring_buffer__poll(p->rb, POLL_TIMEOUT_MS);
+		struct epoll_event ev[2];
+		int n = epoll_wait(p->epoll_fd, ev, 2, POLL_TIMEOUT_MS);
 
+		if (n < 0 && errno != EINTR) {
+			vg_err("ring buffer poll failed: %s", strerror(errno));
+			break;
+		}
+		if (n > 0)
+			n = ring_buffer__consume(p->rb);
 		if (n < 0 && n != -EINTR) {
-			vg_err("ring buffer poll failed: %s", strerror(-n));
+			vg_err("ring buffer consume failed: %s", strerror(-n));
 			break;
 		}
 	}
@@ -152,6 +165,7 @@ struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_id
 		return NULL;
 	}
 	p->cap = queue_records;
+	p->wake_fd = p->epoll_fd = -1;
 	p->fn = fn;
 	p->idle = idle;
 	p->arg = arg;
@@ -182,12 +196,29 @@ int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
 	return ring_buffer__add(p->rb, map_fd, on_record, p);
 }
 
+/* One epoll set over the ring buffers' own epoll fd and the stop eventfd. */
+static int open_wakeups(struct vg_pipeline *p)
+{
+	struct epoll_event rb_ev = { .events = EPOLLIN }, wake_ev = { .events = EPOLLIN };
+
+	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (p->wake_fd < 0 || p->epoll_fd < 0 ||
+	    epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(p->rb), &rb_ev) < 0 ||
+	    epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, p->wake_fd, &wake_ev) < 0)
+		return -errno;
+	return 0;
+}
+
 int vg_pipeline_start(struct vg_pipeline *p)
 {
 	int err;
 
 	if (!p->rb)
 		return -EINVAL;
+	err = open_wakeups(p);
+	if (err)
+		return err;
 	err = pthread_create(&p->worker, NULL, worker_main, p);
 	if (err)
 		return -err;
@@ -209,6 +240,8 @@ void vg_pipeline_stop(struct vg_pipeline *p)
 	if (!p->started)
 		return;
 	atomic_store(&p->stop_consumer, true);
+	if (eventfd_write(p->wake_fd, 1) < 0)
+		vg_debug("pipeline: cannot wake the consumer: %s", strerror(errno));
 	pthread_join(p->consumer, NULL);
 	pthread_join(p->worker, NULL);
 	p->started = false;
@@ -225,6 +258,10 @@ void vg_pipeline_free(struct vg_pipeline *p)
 		p->count--;
 	}
 	ring_buffer__free(p->rb);
+	if (p->wake_fd >= 0)
+		close(p->wake_fd);
+	if (p->epoll_fd >= 0)
+		close(p->epoll_fd);
 	free(p->ring);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->nonempty);

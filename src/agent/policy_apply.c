@@ -26,6 +26,29 @@ static int apply_fan(struct vg_policy_apply *pa, const struct vg_kernel_spec *sp
 	return vg_fan_guard_apply(&pa->fan, spec, &pa->decided);
 }
 
+/*
+ * An on-demand sensor stays unattached until a policy reads its records;
+ * once the agent has attached its sensors, the first such policy attaches it.
+ */
+static int attach_if_needed(struct vg_agent *a, struct vg_sensor *s,
+			    const struct vg_kernel_spec *spec)
+{
+	int err;
+
+	if (!s->desc->on_demand || s->n_links)
+		return 0;
+	s->unneeded = !spec->every_event && !spec->sensor[s->desc->policy_sensor].used;
+	if (s->unneeded || !atomic_load(&a->sensors_attached) || atomic_load(&a->stopping))
+		return 0;
+	err = vg_sensor_attach(s);
+	if (err)
+		vg_err("sensor '%s': cannot attach for the new policy: %s", s->desc->name,
+		       strerror(-err));
+	else
+		vg_info("sensor %s: attached (the policy now reads its events)", s->desc->name);
+	return err;
+}
+
 static int apply_sensors(struct vg_policy_apply *pa, struct vg_kernel_spec *spec)
 {
 	struct vg_agent *a = pa->agent;
@@ -47,6 +70,8 @@ static int apply_sensors(struct vg_policy_apply *pa, struct vg_kernel_spec *spec
 
 		if (s->desc->apply_policy)
 			err = s->desc->apply_policy(s, spec, &pa->decided);
+		if (!err)
+			err = attach_if_needed(a, s, spec);
 	}
 	return err;
 }

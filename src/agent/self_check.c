@@ -12,10 +12,21 @@
 
 #define CHECK_EVERY_NS (1000ULL * 1000000ULL)
 
+static int count_links(const struct vg_agent *a)
+{
+	int i, n = 0;
+
+	for (i = 0; i < a->n_sensors; i++)
+		n += a->sensors[i].n_links;
+	return n;
+}
+
 static void record(struct vg_self_check *c, struct vg_agent *a)
 {
 	int i, k;
 
+	c->n = 0;
+	c->links_seen = count_links(a);
 	for (i = 0; i < a->n_sensors; i++) {
 		for (k = 0; k < a->sensors[i].n_links && c->n < VG_SELF_CHECK_MAX_LINKS; k++) {
 			struct vg_self_link *l = &c->l[c->n];
@@ -75,7 +86,8 @@ void vg_self_check_run(struct vg_self_check *c, struct vg_agent *a,
 	if (now < c->next_ns || atomic_load(&a->stopping))
 		return;
 	c->next_ns = now + CHECK_EVERY_NS;
-	if (!c->recorded) {
+	/* Again when a reload attached a sensor the policy needs now. */
+	if (!c->recorded || count_links(a) != c->links_seen) {
 		record(c, a);
 		return;
 	}

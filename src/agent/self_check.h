@@ -28,6 +28,7 @@ struct vg_self_check {
 	struct vg_self_link l[VG_SELF_CHECK_MAX_LINKS];
 	size_t n;
 	bool recorded;
+	int links_seen;			/* the sensors' links at the last record */
 	uint64_t next_ns;
 	_Atomic uint64_t checks, failures;	/* read by metrics */
 	_Atomic bool healthy;

@@ -184,7 +184,8 @@ static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *tas
 	e->flags = 0;
 	e->rule_id = 0;
 	e->env_flags = 0;
-	e->pad = 0;
+	/* At exec the caller is its thread group's leader: its pid is the tgid. */
+	e->vpid = vg_pid_vnr(BPF_CORE_READ(task, thread_pid));
 	/* binfmt_script and binfmt_misc point interp at the interpreter's name. */
 	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
 		e->flags |= VG_EXEC_SCRIPT;

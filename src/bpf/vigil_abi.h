@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 5	/* 4: vg_file.suppressed (storm); 5: vg_exec env facts, vg_xattr, vg_cap_use */
+#define VG_ABI_VERSION 6	/* 4: vg_file.suppressed (storm); 5: vg_exec env facts, vg_xattr, vg_cap_use; 6: vg_exec.vpid */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -202,7 +202,7 @@ struct vg_exec {
 	struct vg_str cgroup;	/* cgroup v2 path */
 	struct vg_str tty;	/* controlling tty name, empty if none */
 	struct vg_str ld_preload;	/* LD_PRELOAD's value (VG_ENV_LD_PRELOAD) */
-	__u32 pad;
+	__u32 vpid;		/* tgid as its own pid namespace numbers it (1: that namespace's init) */
 	__u8 tail[];
 };
 

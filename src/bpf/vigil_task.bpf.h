@@ -18,6 +18,19 @@ static __always_inline __u32 vg_pid_nr(struct pid *pid)
 	return BPF_CORE_READ(pid, numbers[0].nr);
 }
 
+/* pid number as the deepest pid namespace of @pid sees it (its own). */
+static __always_inline __u32 vg_pid_vnr(struct pid *pid)
+{
+	unsigned int level;
+
+	if (!pid)
+		return 0;
+	level = BPF_CORE_READ(pid, level);
+	if (level > 32)
+		return 0;	/* MAX_PID_NS_LEVEL; never more */
+	return BPF_CORE_READ(pid, numbers[level].nr);
+}
+
 struct vg_task_ids {
 	__u32 uid, euid, gid, egid, suid, sgid, fsuid, fsgid;
 	__u64 cap_effective, cap_permitted;

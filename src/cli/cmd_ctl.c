@@ -226,8 +226,9 @@ static void print_status(json_t *s)
 	       (long long)num(s, "pid"), (long long)num(s, "uptime_s"));
 	printf("sensors:");
 	json_array_foreach(json_object_get(s, "sensors"), i, v)
-		printf("%s %s=%s", i ? "," : "", json_string_value(json_object_get(v, "name")),
-		       json_string_value(json_object_get(v, "hook")));
+		printf("\n  %s=%s, %lld links, attached: %s", json_string_value(json_object_get(v, "name")),
+		       json_string_value(json_object_get(v, "hook")), (long long)num(v, "links"),
+		       json_string_value(json_object_get(v, "attached")) ?: "?");
 	printf("\npolicy: generation %lld, %lld rules, from", (long long)num(p, "generation"),
 	       (long long)num(p, "rules"));
 	json_array_foreach(json_object_get(p, "sources"), i, v)

@@ -131,6 +131,9 @@ static const struct vg_rec_field exec_process[] = {
 	VG_NUM(vg_exec, pid_ns, "process.namespaces.pid"),
 	VG_NUM(vg_exec, net_ns, "process.namespaces.net"),
 	VG_NUM(vg_exec, user_ns, "process.namespaces.user"),
+	/* After the namespaces: one JSON object per dotted group. */
+	VG_NUM(vg_exec, vpid, "process.vpid",
+	       VG_POLICY("process id inside its own pid namespace (1: that namespace's init, a container's entrypoint)")),
 	VG_HEX(vg_exec, cap_effective, "process.capabilities.effective"),
 	VG_HEX(vg_exec, cap_permitted, "process.capabilities.permitted"),
 	VG_BIT(vg_exec, flags, VG_EXEC_SECUREEXEC, "process.privileged_exec"),

@@ -69,6 +69,8 @@ static int apply_denies(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			continue;	/* audit: user space reports "would have denied" */
 		err = put_deny(s, d);
 		if (!err)
+			err = vg_net_want_deny(s);
+		if (!err)
 			vg_rule_set_add(decided, d->rule_id);
 	}
 	return err;

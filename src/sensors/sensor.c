@@ -227,7 +227,7 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	if (err)
 		return err;
 	vg_env_capture_reset();
-	err = bpf_object__load(s->obj);
+	err = d->load(s->skel);
 	if (err) {
 		vg_env_load_reason(s->reasons[vi], VG_REASON_BYTES);
 		return err;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/vigil_abi.h"
+#include "lib/kernel_spec.h"
 
 struct bpf_object;
 struct bpf_link;
@@ -36,8 +37,22 @@ struct vg_sensor_desc {
 	const void *run_cfg;
 	/* ... and attached at load, before the policy has set any filter. */
 	bool run_attach_at_load;
+	/*
+	 * Under a policy, attached only once the policy reads this sensor's
+	 * records (its vg_kernel_spec sensor[policy_sensor].used) or every
+	 * event is printed: no hook runs for events nothing can use. Kept
+	 * attached when a later policy narrows (a reload never detaches).
+	 */
+	bool on_demand;
+	enum vg_sensor_id policy_sensor;
 	void *(*open)(void);		/* the skeleton's __open() */
 	struct bpf_object *(*object)(void *skel);
+	/*
+	 * The skeleton's __load(): unlike bpf_object__load() it maps .data and
+	 * .bss onto the kernel's copy, so skel->bss writes after load reach
+	 * the programs.
+	 */
+	int (*load)(void *skel);
 	void (*destroy)(void *skel);
 	/* Before load (rodata, map sizes); may be NULL. */
 	int (*configure)(void *skel, const void *cfg);
@@ -64,6 +79,7 @@ struct vg_sensor {
 	char reasons[VG_MAX_VARIANTS][VG_REASON_BYTES];	/* why each refused variant failed */
 	struct bpf_link *links[VG_MAX_LINKS];
 	int n_links;
+	bool unneeded;			/* on demand, and no policy so far has used it */
 	const void *cfg;		/* as given to vg_sensor_load, for a later attach */
 	int events_fd;			/* the sensor's ring buffer */
 	int counters_fd;		/* per-CPU enum vg_counter array */

@@ -330,6 +330,8 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_file_sensor = {
 	.name = "file",
+	.on_demand = true,
+	.policy_sensor = VG_SENSOR_FILE,
 	VG_SENSOR_VARIANTS(variants),
 	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
 	.configure = configure,

@@ -36,6 +36,13 @@ struct vg_net_cfg {
 extern const struct vg_net_cfg vg_net_cfg_default;
 extern const struct vg_sensor_desc vg_net_sensor;
 
+/*
+ * A policy enforces a deny rule: attach the deny programs now (or with the
+ * sensor, if it is not attached yet). They stay attached until the sensor
+ * detaches.
+ */
+int vg_net_want_deny(struct vg_sensor *s);
+
 /* The sensor's share of a compiled policy (its descriptor's apply_policy). */
 int vg_net_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			struct vg_rule_set *decided);

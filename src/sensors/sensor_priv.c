@@ -174,6 +174,11 @@ static struct bpf_object *skel_object(void *skel)
 	return opened_nokfunc ? sensor_priv_nokfunc_bpf_object(skel) : sensor_priv_bpf_object(skel);
 }
 
+static int load_skel(void *skel)
+{
+	return opened_nokfunc ? sensor_priv_nokfunc_bpf_load(skel) : sensor_priv_bpf_load(skel);
+}
+
 static void destroy_skel(void *skel)
 {
 	if (opened_nokfunc)
@@ -244,9 +249,12 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 
 const struct vg_sensor_desc vg_priv_sensor = {
 	.name = "priv",
+	.on_demand = true,
+	.policy_sensor = VG_SENSOR_PRIV,
 	VG_SENSOR_VARIANTS(variants),
 	.open = open_skel,
 	.object = skel_object,
+	.load = load_skel,
 	.destroy = destroy_skel,
 	.configure = configure,
 	.post_load = post_load,

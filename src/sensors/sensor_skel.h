@@ -2,8 +2,9 @@
 /*
  * The glue between a bpftool skeleton and a sensor descriptor, written once.
  * VG_SENSOR_SKEL(sensor_process_bpf) defines sensor_process_bpf_open(),
- * sensor_process_bpf_object() and sensor_process_bpf_destroy(), the
- * untyped open/object/destroy a struct vg_sensor_desc takes;
+ * sensor_process_bpf_object(), sensor_process_bpf_load() and
+ * sensor_process_bpf_destroy(), the untyped open/object/load/destroy a
+ * struct vg_sensor_desc takes;
  * VG_SENSOR_SKEL_OPS(sensor_process_bpf) names them in its initializer.
  * Include the skeleton's header first.
  */
@@ -21,6 +22,10 @@
 	{								\
 		return ((struct skel *)s)->obj;				\
 	}								\
+	static int skel##_load(void *s)					\
+	{								\
+		return skel##__load(s);					\
+	}								\
 	static void skel##_destroy(void *s)				\
 	{								\
 		skel##__destroy(s);					\
@@ -28,7 +33,8 @@
 	struct skel	/* takes the caller's semicolon */
 
 #define VG_SENSOR_SKEL_OPS(skel)					\
-	.open = skel##_open, .object = skel##_object, .destroy = skel##_destroy
+	.open = skel##_open, .object = skel##_object, .load = skel##_load,	\
+	.destroy = skel##_destroy
 
 /* .variants and .n_variants of a descriptor from one array. */
 #define VG_SENSOR_VARIANTS(v)						\

@@ -282,6 +282,90 @@ rules:
         self.assertEqual([a["alert"]["outcome"] for a in alerts(t.events, "kill_it")],
                          ["killed in kernel", "killed in kernel"])
 
+    def kernel_global(self, pid, map_name, field):
+        """A global of our own agent's BPF object as the kernel sees it."""
+        fdinfo = "/proc/%d/fdinfo" % pid
+        ids = set()
+        for fd in os.listdir(fdinfo):
+            try:
+                with open(os.path.join(fdinfo, fd)) as f:
+                    ids.update(int(l.split()[1]) for l in f if l.startswith("map_id:"))
+            except OSError:
+                continue  # closed meanwhile
+        for i in sorted(ids):
+            info = json.loads(subprocess.check_output(["bpftool", "-j", "map", "show", "id", str(i)]))
+            if info.get("name") == map_name:
+                dump = json.loads(subprocess.check_output(["bpftool", "-j", "map", "dump", "id", str(i)]))
+                section = next(iter(dump[0]["formatted"]["value"].values()))
+                return next(v[field] for v in section if field in v)
+        self.fail("agent %d holds no map %s" % (pid, map_name))
+
+    def test_globals_written_after_load_reach_the_kernel(self):
+        # The file sensor writes file_any_mask (.data) after load: 0 when no
+        # rule watches a file, so every open is rejected before any path walk.
+        # Loaded without the skeleton, the write stayed in a private copy and
+        # the kernel kept its initial "everything" (1023).
+        exec_only = """
+rules:
+  - name: marker_exec
+    event: exec
+    condition: process.executable.path = {dir}/nothing
+"""
+        opens = """
+rules:
+  - name: watched_open
+    event: open
+    condition: file.path startswith {dir}/
+"""
+        self.write_policy(exec_only.format(dir=self.dir))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            before = self.kernel_global(t.proc.pid, "sensor_f.data", "file_any_mask")
+            self.write_policy(opens.format(dir=self.dir))
+            self.wait_stderr(t, "policy reloaded", 1)
+            after = self.kernel_global(t.proc.pid, "sensor_f.data", "file_any_mask")
+            t.stop()
+        self.assertEqual(before, 0)
+        self.assertNotEqual(after, 0)
+
+    def test_reload_that_widens_the_watch_set_forgets_cached_rejections(self):
+        # The kernel caches the dentries the watch set rejected; a reload must
+        # invalidate that cache, or files rejected under the old policy stay
+        # unseen under the new one (the generation bump must reach the kernel).
+        policy = """
+rules:
+  - name: watched_open
+    event: open
+    condition: file.path startswith {dir}/
+    output: "open of {{file.path}}"
+"""
+        dir_a, dir_b = os.path.join(self.dir, "a"), os.path.join(self.dir, "b")
+        os.mkdir(dir_a)
+        os.mkdir(dir_b)
+        files = [os.path.join(dir_b, "f%d" % i) for i in range(3)]
+        for f in files:
+            with open(f, "w") as out:
+                out.write("x")
+
+        def read_all():
+            for f in files:
+                with open(f) as inp:
+                    inp.read()
+
+        self.write_policy(policy.format(dir=dir_a))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            read_all()  # unwatched: each dentry is cached as rejected
+            read_all()  # and the second open is decided by that cache
+            # Written in place, not renamed: a rename would itself bump the
+            # kernel's generation and hide a reload that does not.
+            with open(self.policy, "w") as f:
+                f.write(policy.format(dir=dir_b))
+            self.wait_stderr(t, "policy reloaded", 1)
+            read_all()
+            t.stop()
+        mine = [a for a in alerts(t.events, "watched_open")
+                if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(sorted(get(a, "file.path") for a in mine), files)
+
     def test_reload_keeps_throttle_windows(self):
         marker = os.path.join(self.dir, "marker")
         shutil.copy("/bin/true", marker)
@@ -475,6 +559,54 @@ class NetDenyTest(VigilTestCase):
         out = subprocess.run(["bpftool", "cgroup", "tree"], stdout=subprocess.PIPE).stdout.decode()
         self.assertNotIn("vg_", out)
 
+    def link_types(self, pid):
+        """How many BPF links of each type our own agent holds (its fdinfo)."""
+        types = {}
+        fdinfo = "/proc/%d/fdinfo" % pid
+        for fd in os.listdir(fdinfo):
+            try:
+                with open(os.path.join(fdinfo, fd)) as f:
+                    for line in f:
+                        if line.startswith("link_type:"):
+                            types[line.split()[1]] = types.get(line.split()[1], 0) + 1
+            except OSError:
+                continue
+        return types
+
+    def test_hooks_only_for_what_the_policy_reads(self):
+        # An exec-only policy: no network hook runs, and no program sits on
+        # the cgroup root (it would run on every connect of the host). (The
+        # agent's own self-defense rules read file and privilege events.)
+        # A reload to a deny rule attaches what that rule needs.
+        import errno
+        with open(self.policy, "w") as f:
+            f.write("rules:\n  - name: x\n    event: exec\n"
+                    "    condition: process.executable.path = /nonexistent\n")
+        ctl = lambda *a: subprocess.run([VIGIL, *a], stdout=subprocess.PIPE, text=True,
+                                        env=t.env, check=True).stdout
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            before = self.link_types(t.proc.pid)
+            status = json.loads(ctl("status", "--json"))
+            self.assertEqual(self.connect(self.ports[0]), "ok")
+            tmp = self.policy + ".tmp"
+            with open(tmp, "w") as f:
+                f.write(NET_DENY_POLICY.format(port=self.ports[0], mode="enforce"))
+            os.rename(tmp, self.policy)
+            deadline = time.time() + 10
+            while "policy reloaded" not in open(t._err.name).read() and time.time() < deadline:
+                time.sleep(0.05)
+            after = self.link_types(t.proc.pid)
+            r_denied, r_other = self.connect(self.ports[0]), self.connect(self.ports[1])
+            t.stop()
+        sensors = {s["name"]: s for s in status["sensors"]}
+        self.assertEqual(sensors["net"]["links"], 0, sensors["net"])
+        self.assertEqual(sensors["net"]["attached"], "no: no rule needs it")
+        self.assertEqual(sensors["process"]["attached"], "always")
+        self.assertNotIn("cgroup", before)
+        self.assertEqual(after.get("cgroup"), 4, after)  # connect4/6, sendmsg4/6
+        self.assertEqual((r_denied, r_other), (str(errno.EPERM), "ok"))
+        self.assertIn("sensor net: attached", t.stderr)
+
     def test_kill_rule_on_loopback_port_kills_before_connecting(self):
         port = self.ports[0]
         with open(self.policy, "w") as f:
@@ -526,16 +658,23 @@ class KernelGatingTest(VigilTestCase):
         port = srv.getsockname()[1]
         try:
             with Tracer("run", "--policy", policy, "--alerts-only") as t:
-                code = ("import socket\nfor _ in range(100):\n"
-                        " s=socket.create_connection(('127.0.0.1',%d)); s.close()\n" % port)
+                code = ("import os, socket\nfor i in range(100):\n"
+                        " s=socket.create_connection(('127.0.0.1',%d)); s.close()\n"
+                        " p='%s/f%%d' %% i; open(p, 'w').close(); os.unlink(p)\n"
+                        " os.setresuid(-1, 65534, -1); os.setresuid(-1, 0, -1)\n" % (port, d))
                 subprocess.run(["python3", "-c", code], check=True, timeout=30)
                 t.stop()
         finally:
             srv.close()
             shutil.rmtree(d, ignore_errors=True)
-        filtered = int(re.search(r"(\d+) filtered in kernel", t.stderr).group(1))
-        # connect + close for each of 100 connections at least, none of them sent up.
-        self.assertGreaterEqual(filtered, 200)
+        per_sensor = {m.group(1): (int(m.group(2)), int(m.group(3))) for m in re.finditer(
+            r"sensor (\w+): (\d+) sent, (\d+) filtered in kernel", t.stderr)}
+        # No rule reads a network or file record: those hooks are not even attached.
+        self.assertEqual(per_sensor["net"], (0, 0))
+        self.assertEqual(per_sensor["file"], (0, 0))
+        # The privilege sensor is (the agent's own rules read signals and
+        # ptrace), but 200 credential changes no rule reads stay in the kernel.
+        self.assertGreaterEqual(per_sensor["priv"][1], 200)
         self.assertEqual([e for e in t.events if is_alert(e)], [])
 
 

@@ -195,6 +195,15 @@ class SelfDefenseTest(SafeChangeCase):
             self.assertEqual(get(got[0], "process.pid"), os.getpid())
 
     def test_link_detach_fails_the_self_check(self):
+        # Only cgroup links can be detached on this kernel, and the agent holds
+        # its cgroup (deny) programs only while a rule enforces a deny: one on
+        # a port nobody listens on.
+        if not cgroup2_mount():
+            self.skipTest("no cgroup2 mount")
+        self.write(os.path.join(self.pdir, "deny.yaml"),
+                   "rules:\n  - name: deny_unused_port\n    event: connect\n"
+                   "    condition: destination.port = %d and destination.address cidr 127.0.0.0/8\n"
+                   "    action: deny\n" % free_port())
         port = free_port()
         with self.agent("--metrics", str(port)) as t:
             link = None
@@ -207,8 +216,7 @@ class SelfDefenseTest(SafeChangeCase):
                 if re.search(r"link_type:\s+cgroup", info):
                     link = re.search(r"link_id:\s+(\d+)", info).group(1)
                     break
-            if link is None:
-                self.skipTest("no cgroup link to detach (net sensor not attached)")
+            self.assertIsNotNone(link, "the deny rule attached no cgroup link")
             time.sleep(1.5)     # the first self-check records the links
             subprocess.run(["bpftool", "link", "detach", "id", link], check=True)
             alert = self.critical(t, "vigil_self_check_failed")[0]
