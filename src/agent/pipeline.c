@@ -89,7 +89,9 @@ static void *consumer_main(void *arg)
 		struct epoll_event ev[2];
 		int n = epoll_wait(p->epoll_fd, ev, 2, POLL_TIMEOUT_MS);
 
-		if (n < 0 && errno != EINTR) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;	/* a stop/continue of the agent: not an error */
 			vg_err("ring buffer poll failed: %s", strerror(errno));
 			break;
 		}

@@ -271,6 +271,9 @@ static void take_pending(struct vg_agent_policy *ap, struct vg_loaded *l)
 		note(ap, VG_PST_SKIPPED, l, VG_GATE_NONE, l->why);
 		vg_loaded_free(l);
 	} else {
+		/* Said for every policy taken, so a fleet sees each host receive a
+		 * change before its canary or promotion. */
+		note(ap, VG_PST_PENDING, l, VG_GATE_NONE, NULL);
 		begin_canary(ap, l);
 	}
 	atomic_fetch_add(&ap->taken, 1);	/* after ok/failed: reload_wait reads it first */

@@ -139,4 +139,8 @@ class CanaryTest(SafeChangeCase):
             self.assertEqual((status["policy"]["stage"], status["policy"]["generation"]),
                              ("promoted", 2))
             self.assertGreaterEqual(promote_s, window)
+            # Each state is an event: the change was received (pending), then shadowed.
+            pending, canary = self.states(t, "pending"), self.states(t, "canary")
+            self.assertTrue(pending and canary, (pending, canary))
+            self.assertEqual(get(pending[0], "policy.digest"), get(canary[0], "policy.digest"))
             print("\n   file change to promotion: %.2f s (window %d s)" % (promote_s, window))
