@@ -1,6 +1,6 @@
 # technique: T1105 the download is renamed (mv) before it runs: the new name keeps its writer
 # rule: download_and_execute
-# evasion-of: 82_curl_download_run
+# evasion-of: 100_curl_download_run
 # exe: /tmp/vg-attacks-*/tool
 . "$(dirname "$0")/common.bash"
 fetchable tool

@@ -1,6 +1,6 @@
 # technique: T1105 the same download with Python's urllib (no downloader program at all)
 # rule: download_and_execute
-# evasion-of: 82_curl_download_run
+# evasion-of: 100_curl_download_run
 # exe: /tmp/vg-attacks-*/tool
 . "$(dirname "$0")/common.bash"
 fetchable tool

@@ -1,6 +1,6 @@
 # technique: T1105 a shell opens /dev/tcp and its child cat writes what the socket sends into /tmp: no downloader, and the writer itself never connects
 # rule: download_and_execute
-# evasion-of: 82_curl_download_run
+# evasion-of: 100_curl_download_run
 # exe: /usr/bin/dash
 . "$(dirname "$0")/common.bash"
 serve_once '#!/bin/sh

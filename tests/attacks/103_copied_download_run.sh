@@ -1,6 +1,6 @@
 # technique: T1105 the download is copied (cp) to another name before it runs: the copy keeps its network origin
 # rule: download_and_execute
-# evasion-of: 82_curl_download_run
+# evasion-of: 100_curl_download_run
 # exe: /tmp/vg-attacks-*/tool
 . "$(dirname "$0")/common.bash"
 fetchable tool
