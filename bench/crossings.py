@@ -47,6 +47,8 @@ def measure(label, extra):
         for _ in range(600):
             if "vigil: ready" in open(err.name).read():
                 break
+            if agent.poll() is not None:
+                sys.exit("crossings: %s did not start: %s" % (label, open(err.name).read().strip()))
             time.sleep(0.05)
         open(path, "w").close()
         for what, flags in (("read", os.O_RDONLY), ("write", os.O_WRONLY)):
@@ -76,7 +78,7 @@ def measure(label, extra):
 
 def main():
     for _ in range(int(sys.argv[1]) if len(sys.argv) > 1 else 2):
-        measure("9-rule default", ["--policy", OLD])
+        measure("9-rule default", ["--no-default-policy", "--policy", OLD])
         measure("new default", [])
 
 
