@@ -29,7 +29,8 @@ if [ -n "$VIGIL_BASE" ] && [ "${VIGIL_BASE_OPTIN:-0}" = 1 ]; then
 	optin="base-watch-own-files"
 fi
 for how in read write; do
-	set -- "no-agent" "" "vigil-run-uid-rule" "$VIGIL $run"
+	# This policy alone (its uid pre-filter), not on top of the default.
+	set -- "no-agent" "" "vigil-run-uid-rule" "$VIGIL $run --no-default-policy"
 	[ -n "$optin" ] && set -- "$@" "$optin" "$VIGIL_BASE $run --watch-own-files"
 	bench_run "$how-open+close by a process the pre-filter rejects" "$ROUNDS" \
 		"build/bench/file_loop $SECS /var/tmp $how" -- "$@"
