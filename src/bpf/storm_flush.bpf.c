@@ -9,7 +9,7 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include "storm.h"
+#include "storm_keys.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -26,13 +26,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } vg_counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, VG_STORM_KEYS);
-	__type(key, struct vg_storm_key);
-	__type(value, struct vg_storm_state);
-} storm_keys SEC(".maps");
 
 struct flush_run {
 	__u32 sent;

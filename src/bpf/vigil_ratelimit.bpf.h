@@ -21,7 +21,7 @@
 #ifndef VIGIL_RATELIMIT_BPF_H
 #define VIGIL_RATELIMIT_BPF_H
 
-#include "storm.h"
+#include "storm_keys.bpf.h"
 
 /* Written by user space at run time (a map: see the libbpf note in sensor_file.bpf.c). */
 struct {
@@ -30,13 +30,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct vg_storm_cfg);
 } storm_cfg SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, VG_STORM_KEYS);
-	__type(key, struct vg_storm_key);
-	__type(value, struct vg_storm_state);
-} storm_keys SEC(".maps");
 
 /* The key being decided and a new key's first state, per scratch slot. */
 struct storm_scratch {
