@@ -216,3 +216,15 @@ void vg_http_free(struct vg_http *h)
 	free(h->gz);
 	free(h);
 }
+
+void vg_http_out_close(struct vg_output *o)
+{
+	struct vg_http_out *s = o->priv;
+
+	if (!s)
+		return;
+	vg_http_free(s->http);
+	vg_buf_free(&s->body);
+	free(s);
+	o->priv = NULL;
+}

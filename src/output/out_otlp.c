@@ -5,14 +5,9 @@
 #include "output/otlp_pb.h"
 #include "output/senders.h"
 
-struct otlp_out {
-	struct vg_http *http;
-	struct vg_buf body;
-};
-
 static int otlp_open(struct vg_output *o)
 {
-	struct otlp_out *s = o->priv;
+	struct vg_http_out *s = o->priv;
 
 	if (!s && !(s = o->priv = calloc(1, sizeof(*s))))
 		return -1;
@@ -23,27 +18,15 @@ static int otlp_open(struct vg_output *o)
 
 static enum vg_send_result otlp_send(struct vg_output *o, struct vg_out_item **items, size_t n)
 {
-	struct otlp_out *s = o->priv;
+	struct vg_http_out *s = o->priv;
 
 	vg_otlp_encode(&s->body, items, n);
 	return vg_http_post(o, s->http, s->body.data, s->body.len);
-}
-
-static void otlp_close(struct vg_output *o)
-{
-	struct otlp_out *s = o->priv;
-
-	if (!s)
-		return;
-	vg_http_free(s->http);
-	vg_buf_free(&s->body);
-	free(s);
-	o->priv = NULL;
 }
 
 const struct vg_output_ops vg_out_otlp_ops = {
 	.type = "otlp",
 	.open = otlp_open,
 	.send = otlp_send,
-	.close = otlp_close,
+	.close = vg_http_out_close,
 };

@@ -7,14 +7,9 @@
 #include "output/http_post.h"
 #include "output/senders.h"
 
-struct webhook_out {
-	struct vg_http *http;
-	struct vg_buf body;
-};
-
 static int webhook_open(struct vg_output *o)
 {
-	struct webhook_out *s = o->priv;
+	struct vg_http_out *s = o->priv;
 
 	if (!s && !(s = o->priv = calloc(1, sizeof(*s))))
 		return -1;
@@ -26,7 +21,7 @@ static int webhook_open(struct vg_output *o)
 static enum vg_send_result webhook_send(struct vg_output *o, struct vg_out_item **items,
 					size_t n)
 {
-	struct webhook_out *s = o->priv;
+	struct vg_http_out *s = o->priv;
 	size_t i;
 
 	vg_buf_reset(&s->body);
@@ -43,7 +38,7 @@ static enum vg_send_result webhook_send(struct vg_output *o, struct vg_out_item 
 /* SIGUSR1 also rereads the token file (a rotated credential). */
 static void webhook_reopen(struct vg_output *o)
 {
-	struct webhook_out *s = o->priv;
+	struct vg_http_out *s = o->priv;
 	struct vg_http *h = vg_http_new(o, "application/json");
 
 	if (!h)
@@ -52,22 +47,10 @@ static void webhook_reopen(struct vg_output *o)
 	s->http = h;
 }
 
-static void webhook_close(struct vg_output *o)
-{
-	struct webhook_out *s = o->priv;
-
-	if (!s)
-		return;
-	vg_http_free(s->http);
-	vg_buf_free(&s->body);
-	free(s);
-	o->priv = NULL;
-}
-
 const struct vg_output_ops vg_out_webhook_ops = {
 	.type = "webhook",
 	.open = webhook_open,
 	.send = webhook_send,
 	.reopen = webhook_reopen,
-	.close = webhook_close,
+	.close = vg_http_out_close,
 };
