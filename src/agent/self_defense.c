@@ -12,16 +12,6 @@
 static struct vg_buf yaml;	/* built once, before any thread reads it */
 static size_t n_rules;
 
-/*
- * Host-wide changes (stats, detaches, bpffs/tracefs mounts) made by vigil
- * itself, by name: another agent's --bpf-stats or stop, `vigil probe`
- * mounting what is missing. The agent's own files and memory are not
- * exempted this way.
- */
-static const char macros[] =
-	"macros:\n"
-	"  vigil_self_tool: process.executable.name = vigil\n";
-
 static const char rules_fmt[] =
 	"rules:\n"
 	"  - name: vigil_self_signal\n"
@@ -153,7 +143,7 @@ static bool add_path(struct vg_buf *b, const char *path, bool first)
 
 void vg_self_defense_configure(const struct vg_self_paths *own)
 {
-	struct vg_buf paths = { 0 };
+	struct vg_buf paths = { 0 }, exe = { 0 };
 	bool any = false;
 	int pid = (int)getpid();
 	size_t i;
@@ -166,7 +156,15 @@ void vg_self_defense_configure(const struct vg_self_paths *own)
 	any |= add_path(&paths, own->config, !any);
 	any |= add_path(&paths, own->state_dir, !any);
 	vg_buf_printf(&yaml, "lists:\n  vigil_own_paths: [%s]\n", any ? paths.data : "/proc/self/exe");
-	vg_buf_printf(&yaml, "%s", macros);
+	/*
+	 * Host-wide changes (stats, detaches, bpffs/tracefs mounts) by vigil
+	 * itself (another agent's --bpf-stats or stop, `vigil probe` mounting
+	 * what is missing) are keyed on this agent's executable as the kernel
+	 * resolved it, never on a name a process can choose.
+	 */
+	if (!add_path(&exe, "/proc/self/exe", true))
+		vg_buf_printf(&exe, "\"/\"");	/* unknown: a directory, never an executable */
+	vg_buf_printf(&yaml, "macros:\n  vigil_self_tool: process.executable.path = %s\n", exe.data);
 	vg_buf_printf(&yaml, rules_fmt, pid, pid, pid, pid);
 	vg_buf_printf(&yaml, files_fmt, own->protect ? "" : "open, ", pid, pid, pid, pid, pid, pid);
 	if (own->protect)
@@ -174,6 +172,7 @@ void vg_self_defense_configure(const struct vg_self_paths *own)
 	protect = own->protect;
 	n_rules = 3 + sizeof(file_rules) / sizeof(file_rules[0]) + own->protect;
 	vg_buf_free(&paths);
+	vg_buf_free(&exe);
 }
 
 int vg_self_defense_add(struct vg_policy *p)

@@ -6,7 +6,9 @@ import ctypes
 import os
 import re
 import signal
+import shutil
 import subprocess
+import tempfile
 import time
 
 from safe_change import SafeChangeCase, rules
@@ -169,6 +171,25 @@ class SelfDefenseTest(SafeChangeCase):
             got = self.wait_for(lambda: len(unmounts()) >= 2 and unmounts(), "both unmounts")
         self.assertEqual({get(a, "file.path") for a in got}, {"/sys/fs/bpf", "/sys/kernel/tracing"})
         self.assertEqual({get(a, "rule.severity") for a in got}, {"critical"})
+
+    def test_a_program_named_vigil_is_not_exempt(self):
+        """The host-wide self rules leave out the agent's own executable, not
+        a name: umount copied to a file called vigil still alerts."""
+        d = tempfile.mkdtemp(prefix="vg-named-", dir="/tmp")
+        fake = os.path.join(d, "vigil")
+        shutil.copy("/usr/bin/umount", fake)
+        script = "mount -t bpf vigiltest /sys/fs/bpf && %s /sys/fs/bpf" % fake
+        try:
+            with self.agent() as t:
+                subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                               check=True, timeout=20)
+                self._t = t
+                got = self.wait_for(
+                    lambda: [a for a in alerts(self.output(t), "vigil_self_umount")
+                             if get(a, "process.executable.path") == fake], "the fake vigil's unmount")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertEqual(get(got[0], "rule.severity"), "critical")
 
     def test_one_critical_alert_per_signal_with_the_default_policy(self):
         """The built-in vigil_self_signal and the default policy's
