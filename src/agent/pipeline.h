@@ -20,6 +20,7 @@ typedef void (*vg_idle_fn)(void *arg);
 
 struct vg_pipeline_stats {
 	uint64_t received;	/* records taken from ring buffers */
+	uint64_t received_bytes;	/* their sizes, summed */
 	uint64_t handled;	/* records passed to the handler */
 	uint64_t queue_full;	/* dropped: the worker fell behind */
 	uint64_t no_memory;	/* dropped: allocation failed */
