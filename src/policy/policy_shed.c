@@ -29,7 +29,7 @@ void vg_policy_shed_tiers(const struct vg_policy *p, uint8_t tier[VG_EV_TYPE_MAX
 		int k, sev;
 
 		if (!d || t == VG_EV_EXEC || t == VG_EV_FORK || t == VG_EV_EXIT ||
-		    t == VG_EV_NET_DENY)
+		    t == VG_EV_NET_DENY || t == VG_EV_HEALTH)	/* health: no hook sends it */
 			continue;
 		k = vg_field_kind_lookup(d->kind, strlen(d->kind));
 		if (k < 0)

@@ -3,6 +3,7 @@ that only low rules read are shed in the kernel; a high rule's class still
 alerts meanwhile; when the load falls, the class is restored. Each step is
 polled on /metrics, never waited for with a fixed sleep.
 """
+import json
 import os
 import re
 import shutil
@@ -11,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from vigil_test import Tracer, VigilTestCase, alerts, free_port, get, scrape
+from vigil_test import Tracer, VigilTestCase, alerts, free_port, get, kind, scrape
 
 POLICY = """
 rules:
@@ -78,11 +79,13 @@ class OverheadBudgetTest(VigilTestCase):
 
     def test_sheds_low_class_keeps_high_and_restores(self):
         port = free_port()
+        exported = os.path.join(self.dir, "events.jsonl")
         # Four loops of prctl(PR_SET_NAME), a class only a low rule reads (opens
         # are read by the agent's own critical file rules: never shed), cost
         # the agent far more than the budget on the 2-CPU test machine.
         with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "0",
-                    "--max-overhead", "15", "--metrics", str(port)) as t:
+                    "--max-overhead", "15", "--metrics", str(port),
+                    "--output", "file:%s,rules=trap_removed" % exported) as t:
             self.assertEqual(metric(port, "vigil_shed_active", 'class="prctl"'), 0)
             # unlink feeds a high rule: it is never a shed class.
             self.assertIsNone(metric(port, "vigil_shed_active", 'class="unlink"'))
@@ -112,3 +115,21 @@ class OverheadBudgetTest(VigilTestCase):
         self.assertIn("overhead:", t.stderr)
         self.assertRegex(t.stderr, r"shedding tier 1 in the kernel \(.*prctl")
         self.assertRegex(t.stderr, r"restored tier 1 \(.*prctl")
+        # The same changes as health events, in the output stream and in an
+        # exporter, even one that takes only one rule's alerts: what a SIEM sees.
+        with open(exported) as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+        for where, events in (("stdout", t.events), ("file output", lines)):
+            health = [e for e in events if kind(e) == "health"]
+            states = [get(e, "vigil.health.state") for e in health]
+            self.assertIn("shed", states, where)
+            self.assertIn("restored", states, where)
+            shed = next(e for e in health if get(e, "vigil.health.state") == "shed")
+            restored = [e for e in health if get(e, "vigil.health.state") == "restored"]
+            self.assertEqual(get(shed, "vigil.shed.tier"), 1, where)
+            self.assertIn("prctl", get(shed, "vigil.shed.classes"), where)
+            self.assertGreater(get(shed, "vigil.overhead.permille"), 150, where)
+            self.assertEqual(get(shed, "vigil.overhead.budget_permille"), 150, where)
+            self.assertTrue(any("prctl" in get(e, "vigil.shed.classes") for e in restored), where)
+            self.assertLess(states.index("shed"), states.index("restored"), where)
+            self.assertEqual(get(shed, "process.pid"), t.proc.pid, where)
