@@ -10,6 +10,7 @@
 #include "event/decode.h"
 #include "lib/log.h"
 #include "lib/prom.h"
+#include "sensors/sensor_file.h"
 #include "sensors/sensor_shed.h"
 
 #define SEC_NS 1000000000ULL
@@ -83,6 +84,20 @@ static void set_tier(struct vg_overhead *o, struct vg_sensor *sensors, int n, in
 	}
 }
 
+/* The file sensor's watch entries of the tier (sensors/file_policy.c). */
+static void shed_entries(struct vg_sensor *sensors, int n, int level, char *names, size_t size)
+{
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		if (!sensors[i].desc || strcmp(sensors[i].desc->name, "file") || !sensors[i].obj)
+			continue;
+		err = vg_file_shed_entries(&sensors[i], level, names, size);
+		if (err < 0)
+			vg_warn("overhead: cannot shed the file watch entries: %s", strerror(-err));
+	}
+}
+
 static void transition(struct vg_overhead *o, struct vg_sensor *sensors, int n, bool shed,
 		       struct vg_overhead_change *chg)
 {
@@ -90,6 +105,7 @@ static void transition(struct vg_overhead *o, struct vg_sensor *sensors, int n, 
 	int tier = shed ? o->shed_tiers + 1 : o->shed_tiers;
 
 	set_tier(o, sensors, n, tier, shed, names, sizeof(chg->classes));
+	shed_entries(sensors, n, shed ? tier : tier - 1, names, sizeof(chg->classes));
 	chg->shed = shed;
 	chg->tier = tier;
 	chg->pct = o->pct;

@@ -14,6 +14,7 @@
 #include "policy/policy_access.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_model.h"
+#include "policy/policy_shed.h"
 
 static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
 	/* Process records feed the process cache: they always cross. */
@@ -45,6 +46,7 @@ static int by_str(const void *a, const void *b)
 struct acc_val {
 	const char *s;
 	uint32_t access;
+	int max_sev;		/* the most severe rule naming it */
 };
 
 static int by_val(const void *a, const void *b)
@@ -141,7 +143,7 @@ struct acc {
 };
 
 static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *out, const char *s,
-		   size_t len, uint32_t access)
+		   size_t len, uint32_t access, int sev)
 {
 	struct vg_strmap_slot *sl = vg_strmap_get(m, s, len, true);
 	struct acc_val *v;
@@ -149,19 +151,24 @@ static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *o
 	if (!sl)
 		return -ENOMEM;
 	if (sl->val) {
-		((struct acc_val *)sl->val)->access |= access;
+		v = sl->val;
+		v->access |= access;
+		if (sev > v->max_sev)
+			v->max_sev = sev;
 		return 0;
 	}
 	v = vg_arena_alloc(&p->arena, sizeof(*v));
 	if (!v || !(v->s = vg_arena_strndup(&p->arena, s, len)))
 		return -ENOMEM;
 	v->access = access;
+	v->max_sev = sev;
 	sl->val = v;
 	return vg_ptrvec_push(out, v);
 }
 
-/* Adds @c's values to @a, each with the access classes @access of its rule. */
-static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, uint32_t access)
+/* Adds @c's values to @a, each with the access classes @access and severity @sev of its rule. */
+static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, uint32_t access,
+		    int sev)
 {
 	size_t i, j;
 	int err = 0;
@@ -172,10 +179,10 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, ui
 		for (i = 0; i < c->set.cap && !err; i++)
 			if (c->set.slots[i].key)
 				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
-					      c->set.slots[i].len, access);
+					      c->set.slots[i].len, access, sev);
 	} else if (str) {
 		for (i = 0; i < c->n_strs && !err; i++)
-			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i], access);
+			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i], access, sev);
 	} else if (c->field->type == VG_FT_IP) {
 		for (i = 0; i < c->n_cidrs; i++) {
 			for (j = 0; j < a->n_cidrs; j++)
@@ -216,15 +223,16 @@ static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
 	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
 }
 
-/* Sorted string values (with their access classes) of @v into @strs and @access. */
+/* Sorted string values (with their access classes and shed tiers) of @v. */
 static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***strs,
-		     uint32_t **access, size_t *n)
+		     uint32_t **access, uint8_t **tier, size_t *n)
 {
 	size_t i;
 
 	*strs = vg_arena_alloc(&p->arena, (v->n + 1) * sizeof(char *));
 	*access = vg_arena_alloc(&p->arena, (v->n + 1) * sizeof(uint32_t));
-	if (!*strs || !*access)
+	*tier = vg_arena_alloc(&p->arena, v->n + 1);
+	if (!*strs || !*access || !*tier)
 		return -ENOMEM;
 	/* Sorted: stable explain output and diffable map contents. */
 	if (v->n)	/* an empty vector has no array to sort */
@@ -234,6 +242,7 @@ static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***str
 
 		(*strs)[i] = x->s;
 		(*access)[i] = x->access;
+		(*tier)[i] = vg_shed_tier_of(x->max_sev);
 	}
 	*n = v->n;
 	return 0;
@@ -242,10 +251,11 @@ static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***str
 /* The accumulated values @a into dim @d. */
 static int dim_values(struct vg_policy *p, struct acc *a, struct vg_filter_dim *d)
 {
-	int err = take_strs(p, &a->ex, &d->exact, &d->exact_access, &d->n_exact);
+	int err = take_strs(p, &a->ex, &d->exact, &d->exact_access, &d->exact_tier, &d->n_exact);
 
 	if (!err)
-		err = take_strs(p, &a->pre, &d->prefixes, &d->prefix_access, &d->n_prefixes);
+		err = take_strs(p, &a->pre, &d->prefixes, &d->prefix_access, &d->prefix_tier,
+				&d->n_prefixes);
 	if (err)
 		return err;
 	d->nums = vg_arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));
@@ -287,7 +297,7 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 			d->open_rule = r->name;
 			break;
 		}
-		err = acc_node(p, a, c, vg_rule_file_access(r));
+		err = acc_node(p, a, c, vg_rule_file_access(r), (int)r->severity);
 	}
 	if (err == -E2BIG) {
 		d->active = false;	/* too many values for a map: let everything through */

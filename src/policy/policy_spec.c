@@ -93,6 +93,8 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 		v->n_prefixes = d->n_prefixes;
 		v->exact_access = d->exact_access;
 		v->prefix_access = d->prefix_access;
+		v->exact_tier = d->exact_tier;
+		v->prefix_tier = d->prefix_tier;
 		v->nums = d->nums;
 		v->n_nums = d->n_nums;
 		v->cidrs = d->cidrs;
