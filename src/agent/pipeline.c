@@ -19,7 +19,7 @@
  * (bookkeeping: src/bpf/vigil_wake.bpf.h) are taken at the latest when
  * the wait times out.
  */
-#define POLL_TIMEOUT_MS 100
+#define POLL_TIMEOUT_MS VG_PIPELINE_POLL_MS
 #define IDLE_WAKE_MS 200
 
 struct item {
