@@ -692,22 +692,22 @@ struct vg_net_cidr_key {
 	__u8 addr[16];
 };
 
-/*
- * Policy pre-filter (vigil run without --events), rewritten at every reload:
- * policy_dims[0] says which dims are in force (0: none, all pass);
- * policy_ports[VG_NET_PF_SET_*] are port bitmaps; policy_cidrs is an LPM
- * trie of struct vg_net_cidr_key. A record passes if its tuple is in
- * every set in force. DNS and deny records never go through it.
- */
+/* Policy pre-filter, rewritten at every reload (sensor_net_filter.bpf.h says what each checks). */
 #define VG_NET_PF_PEER_PORT	(1u << 0)	/* destination.port: vg_net_tuple.dport */
 #define VG_NET_PF_LOCAL_PORT	(1u << 1)	/* source.port: vg_net_tuple.sport */
 #define VG_NET_PF_PEER_CIDR	(1u << 2)	/* destination.address: vg_net_tuple.daddr */
+#define VG_NET_PF_EXE_NAME	(1u << 3)	/* process.executable.name: policy_names */
 #define VG_NET_PF_SET_PEER	0
 #define VG_NET_PF_SET_LOCAL	1
 #define VG_NET_PF_MAX_CIDRS	256
 
 struct vg_net_port_set {
 	__u8 bits[65536 / 8];	/* bit p: port p (host order) */
+};
+
+struct vg_net_name_key {	/* LPM: an exact name's bits include its NUL */
+	__u32 prefixlen;
+	char name[32];		/* the longest name the trie holds, with its NUL */
 };
 
 /*
@@ -793,6 +793,7 @@ _Static_assert(sizeof(struct vg_net_shell) == 64 + 40 + 8, "vg_net_shell size is
 _Static_assert(sizeof(struct vg_net_deny_key) == 24, "vg_net_deny_key size is ABI");
 _Static_assert(sizeof(struct vg_net_deny_val) == 24, "vg_net_deny_val size is ABI");
 _Static_assert(sizeof(struct vg_net_port_set) == 8192, "vg_net_port_set size is ABI");
+_Static_assert(sizeof(struct vg_net_name_key) == 36, "vg_net_name_key size is ABI");
 _Static_assert(sizeof(struct vg_seccomp_deny) == 64 + 24, "vg_seccomp_deny size is ABI");
 #endif
 
