@@ -504,10 +504,11 @@ enum vg_file_syscall {
 #define VG_FACC_MEMFD		(1u << 9)	/* memfd_create */
 #define VG_FACC_ALL		((1u << 10) - 1)
 #define VG_FACC_MODIFY		(VG_FACC_ALL & ~VG_FACC_READ)	/* --write-only */
-/* Watch-set masks only, never in a record: reads of library names (*.so, *.so.*), and
- * the first write/create/truncate open per process and file (provenance's writer). */
-#define VG_FACC_READ_LIB	(1u << 10)
-#define VG_FACC_WRITE_ONCE	(1u << 11)
+/* Watch-set masks only, never in a record (sensor_file_watch.bpf.h): reads of library
+ * names, first writes per process and file (provenance's writer), reads of hidden names. */
+#define VG_FACC_READ_LIB	(1u << 10)	/* *.so, *.so.* */
+#define VG_FACC_WRITE_ONCE	(1u << 11)	/* first write/create/truncate open */
+#define VG_FACC_READ_HIDDEN	(1u << 12)	/* a path with "/." in it (~/.ssh/, ~/.aws/) */
 
 /* vg_file.fflags */
 #define VG_FILE_PATH_USER	(1u << 0)	/* path joined from dirfd/cwd + caller's string */
@@ -605,8 +606,7 @@ struct vg_net_tuple {
 #define VG_NET_INBOUND		(1u << 1)	/* accepted (peer initiated) */
 #define VG_NET_PRE_SYN		(1u << 2)	/* connect failed before any packet (syscall error) */
 
-/* connect, accept, listen, close. */
-struct vg_net_conn {
+struct vg_net_conn {		/* connect, accept, listen, close */
 	struct vg_hdr hdr;	/* the owning process, even when the kernel closes in softirq */
 	struct vg_net_tuple t;
 	__u64 duration_ns;	/* close: since connect/accept; connect: SYN to result */

@@ -13,7 +13,7 @@
 /* " (read, write)": the access classes watched at a path, when not all of them. */
 static void print_access(FILE *out, uint32_t access)
 {
-	const char *words[16];
+	const char *words[20];
 	size_t n, i;
 
 	if ((access & VG_FACC_ALL) == VG_FACC_ALL)
@@ -21,6 +21,8 @@ static void print_access(FILE *out, uint32_t access)
 	n = vg_file_access_words(VG_EV_FILE_UNLINK, 0, access & VG_FACC_ALL, words, 15);
 	if (access & VG_FACC_READ_LIB)
 		words[n++] = "read of *.so";
+	if (access & VG_FACC_READ_HIDDEN)
+		words[n++] = "read of hidden names";
 	if (access & VG_FACC_WRITE_ONCE)
 		words[n++] = "first write per process";
 	fprintf(out, " (");

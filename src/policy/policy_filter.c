@@ -195,8 +195,9 @@ static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *o
 	return vg_ptrvec_push(out, v);
 }
 
-/* Adds @c's values to @a, each with the access classes @access of its rule. */
-static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, uint32_t access)
+/* Adds @c's values to @a, each with the access classes rule @r can match there. */
+static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
+		    const struct vg_rule *r)
 {
 	size_t i, j;
 	int err = 0;
@@ -208,16 +209,19 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, ui
 			bool pre = c->strs[i][c->lens[i] - 1] == '*';
 
 			err = acc_str(p, pre ? &a->prefix : &a->exact, pre ? &a->pre : &a->ex,
-				      c->strs[i], c->lens[i] - pre, access);
+				      c->strs[i], c->lens[i] - pre, 0);
 		}
 	} else if (str && c->op == OP_EQ) {
 		for (i = 0; i < c->set.cap && !err; i++)
 			if (c->set.slots[i].key)
 				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
-					      c->set.slots[i].len, access);
+					      c->set.slots[i].len,
+					      vg_rule_file_access_at(r, c->set.slots[i].key,
+								     c->set.slots[i].len));
 	} else if (str) {
 		for (i = 0; i < c->n_strs && !err; i++)
-			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i], access);
+			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i],
+				      vg_rule_file_access_at(r, c->strs[i], c->lens[i]));
 	} else if (c->field->type == VG_FT_IP) {
 		for (i = 0; i < c->n_cidrs; i++) {
 			for (j = 0; j < a->n_cidrs; j++)
@@ -341,7 +345,7 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 			d->open_rule = r->name;
 			break;
 		}
-		err = acc_node(p, a, c, vg_rule_file_access(r));
+		err = acc_node(p, a, c, r);
 	}
 	if (err == -E2BIG) {
 		d->active = false;	/* too many values for a map: let everything through */
