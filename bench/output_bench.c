@@ -47,7 +47,8 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	static const char *const tags[] = { "T1059", "bench" };
-	struct vg_out_record r = { line, sizeof(line) - 1, 0, 3, true, "bench_exec", tags, 2 };
+	struct vg_out_record r = { .line = line, .len = sizeof(line) - 1, .severity = 3, .alert = true,
+				   .rule = "bench_exec", .tags = tags, .n_tags = 2 };
 	struct vg_output_stats st;
 	struct vg_output_cfg c;
 	struct vg_outputs outs;

@@ -42,6 +42,7 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	a->storm.burst = opts->storm_burst;
 	a->storm.window_ns = opts->storm_window_ns;
 	vg_overhead_init(&a->overhead, opts->max_overhead_pct);
+	a->print_type[VG_EV_HEALTH] = true;	/* the agent's own health: always said */
 	if (!a->opts.out)
 		a->opts.out = stdout;
 	err = vg_env_prepare();
@@ -182,9 +183,12 @@ static void push_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	r.line = a->out_line.data;
 	r.len = a->out_line.len;
 	r.time_ns = vg_boot_to_realtime_ns(ev->rec->ts_boot_ns);
+	r.health = ev->rec->type == VG_EV_HEALTH;
 	if (r.line)
 		vg_outputs_push(a->outputs, &r);
 }
+
+static void ticks(struct vg_agent *a, uint64_t now);
 
 static void on_record(void *arg, const void *rec, size_t size)
 {
@@ -207,7 +211,7 @@ static void on_record(void *arg, const void *rec, size_t size)
 			a->write_errors++;
 		a->printed++;
 	}
-	if (a->outputs_take_events)
+	if (a->outputs_take_events || (a->outputs && h->type == VG_EV_HEALTH))
 		push_event(a, &ev);
 	/* Exit last: the exit event itself still resolves its ancestry. */
 	if (h->type == VG_EV_EXIT)
@@ -215,9 +219,55 @@ static void on_record(void *arg, const void *rec, size_t size)
 	/* Busy workers rarely go idle: publish now and then regardless. */
 	if (!(++a->records_seen % 4096)) {
 		publish_cache_stats(a);
-		vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), false);
-		vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, vg_boot_now_ns());
+		ticks(a, vg_boot_now_ns());
 	}
+}
+
+/* A health record goes the sensors' records' way: printed, evaluated, exported. */
+static void emit_health(void *arg, const void *rec, size_t size)
+{
+	on_record(arg, rec, size);
+}
+
+static void loss_of(struct vg_agent *a, struct vg_loss *l)
+{
+	struct vg_agent_totals t;
+	int k;
+
+	vg_agent_totals(a, &t);
+	l->n[VG_LOSS_RINGBUF_FULL] = t.kernel[VG_CNT_RB_FULL];
+	l->n[VG_LOSS_TOO_LARGE] = t.kernel[VG_CNT_TOO_LARGE];
+	l->n[VG_LOSS_SCRATCH_BUSY] = t.kernel[VG_CNT_SCRATCH_BUSY];
+	l->n[VG_LOSS_QUEUE_FULL] = t.pipe.queue_full;
+	l->n[VG_LOSS_NO_MEMORY] = t.pipe.no_memory;
+	l->n[VG_LOSS_BAD_RECORD] = 0;
+	for (k = 1; k < VG_DEC_MAX; k++)
+		l->n[VG_LOSS_BAD_RECORD] += t.pipe.decode.bad[k];
+}
+
+/* The worker's once-a-second chores: storms, the overhead budget, loss. */
+static void ticks(struct vg_agent *a, uint64_t now)
+{
+	struct vg_overhead_change chg;
+	struct vg_loss lost;
+
+	vg_agent_storm_tick(&a->storm, now, false);
+	if (vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, now, &chg))
+		vg_health_emit_overhead(&chg, emit_health, a);
+	if (now - a->health.last_ns >= 1000000000ULL) {
+		loss_of(a, &lost);
+		vg_health_watch_loss(&a->health, &lost, now, false, emit_health, a);
+	}
+}
+
+/* After the pipeline stopped (its worker is gone): the loss the last look missed. */
+static void final_health(struct vg_agent *a)
+{
+	struct vg_loss lost;
+
+	loss_of(a, &lost);
+	vg_health_watch_loss(&a->health, &lost, vg_boot_now_ns(), true, emit_health, a);
+	fflush(a->opts.out);
 }
 
 static void on_idle(void *arg)
@@ -226,8 +276,7 @@ static void on_idle(void *arg)
 	uint64_t now = vg_boot_now_ns();
 
 	publish_cache_stats(a);
-	vg_agent_storm_tick(&a->storm, now, false);
-	vg_overhead_tick(&a->overhead, a->sensors, a->n_sensors, now);
+	ticks(a, now);
 
 	if (a->idle_hook)
 		a->idle_hook(a);
@@ -343,6 +392,7 @@ int vg_agent_run(struct vg_agent *a)
 	/* What the kernel held up to the last event, before the queue drains. */
 	vg_agent_storm_tick(&a->storm, vg_boot_now_ns(), true);
 	vg_pipeline_stop(a->pipe);
+	final_health(a);
 	print_summary(a);
 	write_errors = atomic_load(&a->write_errors);
 	if (write_errors)

@@ -20,6 +20,7 @@
 #include "sensors/sensor.h"
 #include "agent/agent_storm.h"
 #include "agent/overhead_budget.h"
+#include "agent/health_events.h"
 
 #define VG_AGENT_MAX_SENSORS 8
 
@@ -71,6 +72,7 @@ struct vg_agent {
 	uint64_t last_sweep_ns;
 	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
 	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */
+	struct vg_health_watch health;	/* loss start/stop for health records (worker) */
 };
 
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);

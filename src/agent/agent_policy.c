@@ -160,10 +160,18 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	vg_policy_stage_eval(ap, &view, ev);
 }
 
+/*
+ * Idle, a fanotify decision waits until the ring buffer's records older
+ * than it have surely been taken: a fork sent without a wake-up may still
+ * be there, and without it the caller has no parent. Stopping, all go.
+ */
 static void on_idle(struct vg_agent *a)
 {
+	uint64_t settled = 3 * VG_PIPELINE_POLL_MS * 1000000ULL, now = vg_boot_now_ns();
+
 	vg_policy_stage_poll(a->hook_arg);
-	report_fan(a->hook_arg, UINT64_MAX);
+	report_fan(a->hook_arg, atomic_load(&a->stopping) || now < settled ? UINT64_MAX :
+			       now - settled);
 }
 
 int vg_agent_policy_init(struct vg_agent_policy *ap, struct vg_agent *a,

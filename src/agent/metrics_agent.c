@@ -75,6 +75,8 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 
 	vg_prom_one(out, "vigil_events_received_total", "counter",
 		    "Records taken from the ring buffer.", t.pipe.received);
+	vg_prom_one(out, "vigil_events_received_bytes_total", "counter",
+		    "Bytes of those records.", t.pipe.received_bytes);
 	vg_prom_one(out, "vigil_events_handled_total", "counter",
 		    "Records the agent processed (printed, evaluated).", t.pipe.handled);
 	vg_prom_family(out, "vigil_events_lost_total", "counter",

@@ -10,6 +10,7 @@
 #include "event/decode.h"
 #include "lib/log.h"
 #include "lib/prom.h"
+#include "sensors/sensor_file.h"
 #include "sensors/sensor_shed.h"
 
 #define SEC_NS 1000000000ULL
@@ -83,12 +84,32 @@ static void set_tier(struct vg_overhead *o, struct vg_sensor *sensors, int n, in
 	}
 }
 
-static void transition(struct vg_overhead *o, struct vg_sensor *sensors, int n, bool shed)
+/* The file sensor's watch entries of the tier (sensors/file_policy.c). */
+static void shed_entries(struct vg_sensor *sensors, int n, int level, char *names, size_t size)
 {
-	char names[512];
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		if (!sensors[i].desc || strcmp(sensors[i].desc->name, "file") || !sensors[i].obj)
+			continue;
+		err = vg_file_shed_entries(&sensors[i], level, names, size);
+		if (err < 0)
+			vg_warn("overhead: cannot shed the file watch entries: %s", strerror(-err));
+	}
+}
+
+static void transition(struct vg_overhead *o, struct vg_sensor *sensors, int n, bool shed,
+		       struct vg_overhead_change *chg)
+{
+	char *names = chg->classes;
 	int tier = shed ? o->shed_tiers + 1 : o->shed_tiers;
 
-	set_tier(o, sensors, n, tier, shed, names, sizeof(names));
+	set_tier(o, sensors, n, tier, shed, names, sizeof(chg->classes));
+	shed_entries(sensors, n, shed ? tier : tier - 1, names, sizeof(chg->classes));
+	chg->shed = shed;
+	chg->tier = tier;
+	chg->pct = o->pct;
+	chg->budget_pct = o->budget_pct;
 	o->shed_tiers += shed ? 1 : -1;
 	if (shed) {
 		o->sheds++;
@@ -104,12 +125,14 @@ static void transition(struct vg_overhead *o, struct vg_sensor *sensors, int n, 
 	o->over = o->under = 0;
 }
 
-void vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns)
+bool vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns,
+		      struct vg_overhead_change *chg)
 {
+	bool changed = false;
 	uint64_t k, c;
 
 	if (o->budget_pct <= 0 || now_ns - o->last_ns < SEC_NS)
-		return;
+		return false;
 	k = kernel_ns(sensors, n);
 	c = cpu_ns();
 	pthread_mutex_lock(&o->lock);
@@ -118,15 +141,16 @@ void vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, u
 			 (double)(now_ns - o->last_ns);
 		o->over = o->pct > o->budget_pct ? o->over + 1 : 0;
 		o->under = o->pct < o->budget_pct * VG_RESTORE_PCT / 100 ? o->under + 1 : 0;
-		if (o->over >= VG_SHED_AFTER_S && o->shed_tiers < 2)
-			transition(o, sensors, n, true);
-		else if (o->under >= VG_RESTORE_AFTER_S && o->shed_tiers > 0)
-			transition(o, sensors, n, false);
+		changed = (o->over >= VG_SHED_AFTER_S && o->shed_tiers < 2) ||
+			  (o->under >= VG_RESTORE_AFTER_S && o->shed_tiers > 0);
+		if (changed)
+			transition(o, sensors, n, o->over >= VG_SHED_AFTER_S, chg);
 	}
 	o->last_ns = now_ns;
 	o->last_kernel_ns = k;
 	o->last_cpu_ns = c;
 	pthread_mutex_unlock(&o->lock);
+	return changed;
 }
 
 void vg_overhead_set_tiers(struct vg_overhead *o, const uint8_t tier[VG_EV_TYPE_MAX],

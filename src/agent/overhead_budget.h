@@ -37,13 +37,22 @@ struct vg_overhead {
 	uint64_t sheds, restores;	/* transitions */
 };
 
+/* A shed or a restore, as the health record tells it (health_events.h). */
+struct vg_overhead_change {
+	bool shed;			/* else restored */
+	int tier;
+	double pct, budget_pct;
+	char classes[512];		/* the tier's record kinds, comma-separated */
+};
+
 /* @pct: the budget (0: off; then nothing is measured). */
 void vg_overhead_init(struct vg_overhead *o, double pct);
 /* A new policy's tiers (worker thread); types shed stay shed if still sheddable. */
 void vg_overhead_set_tiers(struct vg_overhead *o, const uint8_t tier[VG_EV_TYPE_MAX],
 			   struct vg_sensor *sensors, int n);
-/* Once a second or so, from the worker. */
-void vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns);
+/* Once a second or so, from the worker; true when it shed or restored a tier (@chg says which). */
+bool vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns,
+		      struct vg_overhead_change *chg);
 void vg_overhead_metrics(struct vg_overhead *o, struct vg_buf *out);
 void vg_overhead_status_json(struct vg_overhead *o, struct vg_json *j);
 void vg_overhead_fini(struct vg_overhead *o);

@@ -14,8 +14,12 @@
 #include "lib/log.h"
 #include "agent/pipeline.h"
 
-/* Data and stop both wake the consumer; the timeout is only a safety net. */
-#define POLL_TIMEOUT_MS 1000
+/*
+ * Data and stop both wake the consumer. Records sent without a wake-up
+ * (bookkeeping: src/bpf/vigil_wake.bpf.h) are taken at the latest when
+ * the wait times out.
+ */
+#define POLL_TIMEOUT_MS VG_PIPELINE_POLL_MS
 #define IDLE_WAKE_MS 200
 
 struct item {
@@ -64,6 +68,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	pthread_mutex_lock(&p->lock);
 	p->st.received++;
+	p->st.received_bytes += size;
 	if (e != VG_DEC_OK) {
 		p->st.decode.bad[e]++;
 	} else if (!it) {
@@ -95,8 +100,7 @@ static void *consumer_main(void *arg)
 			vg_err("ring buffer poll failed: %s", strerror(errno));
 			break;
 		}
-		if (n > 0)
-			n = ring_buffer__consume(p->rb);
+		n = ring_buffer__consume(p->rb);
 		if (n < 0 && n != -EINTR) {
 			vg_err("ring buffer consume failed: %s", strerror(-n));
 			break;

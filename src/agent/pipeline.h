@@ -18,8 +18,15 @@ typedef void (*vg_record_fn)(void *arg, const void *rec, size_t size);
 /* Runs on the worker thread when the queue is empty (flush, sweep). */
 typedef void (*vg_idle_fn)(void *arg);
 
+/*
+ * The consumer's longest wait: records sent without a wake-up
+ * (src/bpf/vigil_wake.bpf.h) reach the worker at most about this late.
+ */
+#define VG_PIPELINE_POLL_MS 100
+
 struct vg_pipeline_stats {
 	uint64_t received;	/* records taken from ring buffers */
+	uint64_t received_bytes;	/* their sizes, summed */
 	uint64_t handled;	/* records passed to the handler */
 	uint64_t queue_full;	/* dropped: the worker fell behind */
 	uint64_t no_memory;	/* dropped: allocation failed */

@@ -28,14 +28,14 @@
 #define VG_MAX_CGROUP_DEPTH 16
 #define VG_MAX_TTY_BYTES    64
 #define VG_COMM_LEN         16
-/* Largest record any sensor emits; the decoder rejects anything larger. */
-#define VG_MAX_RECORD_BYTES 32768
+#define VG_MAX_RECORD_BYTES 32768	/* largest record any sensor emits; the decoder rejects more */
 
 enum vg_event_type {
 	/* process sensor */
 	VG_EV_EXEC = 1,
 	VG_EV_FORK = 2,
 	VG_EV_EXIT = 3,
+	VG_EV_HEALTH = 15,	/* the agent's own health (event/rec_health.h): user space writes it, no hook */
 	/* file sensor: 16..47 */
 	VG_EV_FILE_FIRST = 16,
 	VG_EV_FILE_LAST = 47,
@@ -130,11 +130,11 @@ struct vg_pf_cfg {
 	__u32 pad;
 };
 
-/* vg_type_mode map values: a record type is sent, dropped, or sent past the policy filter. */
-enum vg_type_switch {
+enum vg_type_switch {	/* vg_type_mode map values: a record type is sent, dropped, or sent past the filter */
 	VG_TYPE_FILTERED = 0,	/* sent if the policy filter lets it */
 	VG_TYPE_OFF = 1,	/* never sent */
 	VG_TYPE_ALWAYS = 2,	/* always sent (feeds a cache, or is itself an alert) */
+	VG_TYPE_QUIET = 0x10,	/* flag: sent without waking the consumer (vigil_wake.bpf.h) */
 };
 
 /*

@@ -113,13 +113,21 @@ static __always_inline void vg_count(enum vg_counter c)
 		__sync_fetch_and_add(v, 1);
 }
 
-static __always_inline __u8 vg_type_mode_of(__u16 type)
+/* The type's switch with its flags (VG_TYPE_QUIET). */
+static __always_inline __u8 vg_type_switch_of(__u16 type)
 {
 	__u32 key = type;
 	__u8 *v = bpf_map_lookup_elem(&vg_type_mode, &key);
 
 	return v ? *v : VG_TYPE_FILTERED;
 }
+
+static __always_inline __u8 vg_type_mode_of(__u16 type)
+{
+	return vg_type_switch_of(type) & ~VG_TYPE_QUIET;
+}
+
+#include "vigil_wake.bpf.h"
 
 #include "vigil_prefilter.bpf.h"
 #include "vigil_shed.bpf.h"
@@ -399,7 +407,7 @@ static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 		return -1;
 	}
 	h->size = size;
-	err = bpf_ringbuf_output(&events, t->rec, size, 0);
+	err = bpf_ringbuf_output(&events, t->rec, size, vg_wake_flags(vg_type_switch_of(h->type)));
 	if (err) {
 		vg_count(VG_CNT_RB_FULL);
 		return -1;
@@ -421,7 +429,7 @@ static __always_inline void *vg_reserve(__u32 size)
 /* Sends a reserved record the hook decided at entry to send (vg_should_drop). */
 static __always_inline void vg_commit(void *p)
 {
-	bpf_ringbuf_submit(p, 0);
+	bpf_ringbuf_submit(p, vg_wake_flags(vg_type_switch_of(((struct vg_hdr *)p)->type)));
 	vg_count(VG_CNT_EVENTS);
 }
 

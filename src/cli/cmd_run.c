@@ -367,6 +367,7 @@ int vg_cmd_run(int argc, char **argv)
 	if (!err) {
 		vg_agent_print_types(agent, 1, VG_EV_TYPE_MAX - 1, args.events);
 		agent->print_type[VG_EV_FORK] = false;
+		agent->print_type[VG_EV_HEALTH] = true;
 		agent->sighup_hook = on_sighup;
 		agent->started_hook = on_started;
 		ap->events_printed = args.events;

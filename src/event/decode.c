@@ -7,7 +7,7 @@
 static const struct vg_record_family *const families[] = {
 	&vg_rec_process_family, &vg_rec_file_family, &vg_rec_net_family, &vg_rec_priv_family,
 	&vg_rec_seccomp_family, &vg_rec_xattr_family,
-	&vg_rec_cap_use_family,
+	&vg_rec_cap_use_family, &vg_rec_health_family,
 };
 
 static const struct vg_record_desc *by_type[VG_EV_TYPE_MAX];

@@ -32,7 +32,7 @@ struct vg_record_family {
 
 extern const struct vg_record_family vg_rec_process_family, vg_rec_file_family,
 	vg_rec_net_family, vg_rec_priv_family, vg_rec_seccomp_family, vg_rec_xattr_family,
-	vg_rec_cap_use_family;
+	vg_rec_cap_use_family, vg_rec_health_family;
 
 enum vg_decode_error {
 	VG_DEC_OK = 0,

@@ -13,6 +13,7 @@ static const struct vg_ecs_class classes[VG_K_MAX] = {
 	[VG_K_EXEC] = C1("process", "start"),
 	[VG_K_EXIT] = C1("process", "end"),
 	[VG_K_FORK] = C1("process", "start"),
+	[VG_K_HEALTH] = C1("host", "info"),
 	[VG_K_OPEN] = C1("file", "access"),
 	[VG_K_UNLINK] = C1("file", "deletion"),
 	[VG_K_RENAME] = C1("file", "change"),

@@ -17,7 +17,7 @@
 
 /* The records' kind names (their descriptors in src/event/rec_*.c), which `event.action` prints. */
 static const char *const kind_names[VG_K_MAX] = {
-	[VG_K_EXEC] = "exec", [VG_K_EXIT] = "exit", [VG_K_FORK] = "fork",
+	[VG_K_EXEC] = "exec", [VG_K_EXIT] = "exit", [VG_K_FORK] = "fork", [VG_K_HEALTH] = "health",
 	[VG_K_OPEN] = "open", [VG_K_UNLINK] = "unlink", [VG_K_RENAME] = "rename",
 	[VG_K_CHMOD] = "chmod", [VG_K_CHOWN] = "chown", [VG_K_LINK] = "link",
 	[VG_K_SYMLINK] = "symlink", [VG_K_TRUNCATE] = "truncate", [VG_K_UTIMES] = "utimes",

@@ -42,6 +42,8 @@ struct vg_spec_values {
 	size_t n_prefixes;
 	/* file.path: VG_FACC_* per exact value and prefix; NULL: every access */
 	const uint32_t *exact_access, *prefix_access;
+	/* file.path: the overhead tier that may shed each value (0: never); NULL: none may */
+	const uint8_t *exact_tier, *prefix_tier;
 	const uint64_t *nums;
 	size_t n_nums;
 	const struct vg_cidr *cidrs;

@@ -60,6 +60,8 @@ static bool filter_takes(const struct vg_output_cfg *c, const struct vg_out_reco
 	size_t i, j;
 	bool hit;
 
+	if (r->health)
+		return true;	/* "the agent is losing data" reaches every destination */
 	if (!r->alert)
 		return c->events;
 	if (r->severity < c->min_severity)
@@ -93,7 +95,7 @@ static bool evict_low(struct vg_output *o)
 	for (i = 0; i < o->n; i++) {
 		struct vg_out_item *it = ring_at(o, i);
 
-		if (it->severity >= VG_OUT_SEV_HIGH && it->alert)
+		if (it->keep)
 			continue;
 		free(it);
 		for (; i + 1 < o->n; i++)
@@ -117,12 +119,13 @@ static void push_one(struct vg_output *o, const struct vg_out_record *r, uint64_
 	it->queued_ns = now;
 	it->severity = r->severity;
 	it->alert = r->alert;
+	it->keep = (r->alert && r->severity >= VG_OUT_SEV_HIGH) || r->health;
 	it->len = r->len;
 	memcpy(it->line, r->line, r->len);
 	it->line[r->len] = '\0';
 	pthread_mutex_lock(&o->lock);
 	if (o->n == o->cfg.queue) {
-		if (!(r->alert && r->severity >= VG_OUT_SEV_HIGH && evict_low(o))) {
+		if (!(it->keep && evict_low(o))) {
 			pthread_mutex_unlock(&o->lock);
 			free(it);
 			o->dropped[VG_DROP_QUEUE_FULL]++;

@@ -28,6 +28,7 @@ struct vg_out_record {
 	uint64_t time_ns;		/* wall clock of the event */
 	uint8_t severity;		/* alerts: the rule's; events: 0 */
 	bool alert;
+	bool health;			/* the agent's own health: every output takes it */
 	const char *rule;		/* alerts only */
 	const char *const *tags;
 	size_t n_tags;
@@ -39,6 +40,7 @@ struct vg_out_item {
 	uint64_t queued_ns;		/* CLOCK_MONOTONIC, for delivery latency */
 	uint8_t severity;
 	bool alert;
+	bool keep;			/* a high alert or a health record: a full queue makes room */
 	size_t len;
 	char line[];			/* NUL-terminated */
 };

@@ -15,6 +15,7 @@
 #include "policy/policy_filter.h"
 #include "policy/policy_model.h"
 #include "policy/policy_port_gate.h"
+#include "policy/policy_shed.h"
 
 static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
 	/* Process records feed the process cache: they always cross. */
@@ -47,6 +48,7 @@ static int by_str(const void *a, const void *b)
 struct acc_val {
 	const char *s;
 	uint32_t access;
+	int max_sev;		/* the most severe rule naming it */
 };
 
 static int by_val(const void *a, const void *b)
@@ -176,7 +178,7 @@ struct acc {
 };
 
 static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *out, const char *s,
-		   size_t len, uint32_t access)
+		   size_t len, uint32_t access, int sev)
 {
 	struct vg_strmap_slot *sl = vg_strmap_get(m, s, len, true);
 	struct acc_val *v;
@@ -184,18 +186,25 @@ static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *o
 	if (!sl)
 		return -ENOMEM;
 	if (sl->val) {
-		((struct acc_val *)sl->val)->access |= access;
+		v = sl->val;
+		v->access |= access;
+		if (sev > v->max_sev)
+			v->max_sev = sev;
 		return 0;
 	}
 	v = vg_arena_alloc(&p->arena, sizeof(*v));
 	if (!v || !(v->s = vg_arena_strndup(&p->arena, s, len)))
 		return -ENOMEM;
 	v->access = access;
+	v->max_sev = sev;
 	sl->val = v;
 	return vg_ptrvec_push(out, v);
 }
 
-/* Adds @c's values to @a, each with the access classes rule @r can match there. */
+/*
+ * Adds @c's values to @a, each with the access classes rule @r can match
+ * there and @r's severity (the most severe rule per value sets its shed tier).
+ */
 static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
 		    const struct vg_rule *r)
 {
@@ -209,7 +218,7 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
 			bool pre = c->strs[i][c->lens[i] - 1] == '*';
 
 			err = acc_str(p, pre ? &a->prefix : &a->exact, pre ? &a->pre : &a->ex,
-				      c->strs[i], c->lens[i] - pre, 0);
+				      c->strs[i], c->lens[i] - pre, 0, (int)r->severity);
 		}
 	} else if (str && c->op == OP_EQ) {
 		for (i = 0; i < c->set.cap && !err; i++)
@@ -217,11 +226,13 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
 				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
 					      c->set.slots[i].len,
 					      vg_rule_file_access_at(r, c->set.slots[i].key,
-								     c->set.slots[i].len));
+								     c->set.slots[i].len),
+					      (int)r->severity);
 	} else if (str) {
 		for (i = 0; i < c->n_strs && !err; i++)
 			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i],
-				      vg_rule_file_access_at(r, c->strs[i], c->lens[i]));
+				      vg_rule_file_access_at(r, c->strs[i], c->lens[i]),
+				      (int)r->severity);
 	} else if (c->field->type == VG_FT_IP) {
 		for (i = 0; i < c->n_cidrs; i++) {
 			for (j = 0; j < a->n_cidrs; j++)
@@ -271,15 +282,16 @@ static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
 	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
 }
 
-/* Sorted string values (with their access classes) of @v into @strs and @access. */
+/* Sorted string values (with their access classes and shed tiers) of @v. */
 static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***strs,
-		     uint32_t **access, size_t *n)
+		     uint32_t **access, uint8_t **tier, size_t *n)
 {
 	size_t i;
 
 	*strs = vg_arena_alloc(&p->arena, (v->n + 1) * sizeof(char *));
 	*access = vg_arena_alloc(&p->arena, (v->n + 1) * sizeof(uint32_t));
-	if (!*strs || !*access)
+	*tier = vg_arena_alloc(&p->arena, v->n + 1);
+	if (!*strs || !*access || !*tier)
 		return -ENOMEM;
 	/* Sorted: stable explain output and diffable map contents. */
 	if (v->n)	/* an empty vector has no array to sort */
@@ -289,6 +301,7 @@ static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***str
 
 		(*strs)[i] = x->s;
 		(*access)[i] = x->access;
+		(*tier)[i] = vg_shed_tier_of(x->max_sev);
 	}
 	*n = v->n;
 	return 0;
@@ -297,10 +310,11 @@ static int take_strs(struct vg_policy *p, struct vg_ptrvec *v, const char ***str
 /* The accumulated values @a into dim @d. */
 static int dim_values(struct vg_policy *p, struct acc *a, struct vg_filter_dim *d)
 {
-	int err = take_strs(p, &a->ex, &d->exact, &d->exact_access, &d->n_exact);
+	int err = take_strs(p, &a->ex, &d->exact, &d->exact_access, &d->exact_tier, &d->n_exact);
 
 	if (!err)
-		err = take_strs(p, &a->pre, &d->prefixes, &d->prefix_access, &d->n_prefixes);
+		err = take_strs(p, &a->pre, &d->prefixes, &d->prefix_access, &d->prefix_tier,
+				&d->n_prefixes);
 	if (err)
 		return err;
 	d->nums = vg_arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));

@@ -19,6 +19,11 @@ static int max_severity(const struct vg_policy *p, int k)
 	return max;
 }
 
+uint8_t vg_shed_tier_of(int max_sev)
+{
+	return max_sev <= VG_SEV_LOW ? 1 : max_sev == VG_SEV_MEDIUM ? 2 : 0;
+}
+
 void vg_policy_shed_tiers(const struct vg_policy *p, uint8_t tier[VG_EV_TYPE_MAX])
 {
 	uint16_t t;
@@ -29,12 +34,12 @@ void vg_policy_shed_tiers(const struct vg_policy *p, uint8_t tier[VG_EV_TYPE_MAX
 		int k, sev;
 
 		if (!d || t == VG_EV_EXEC || t == VG_EV_FORK || t == VG_EV_EXIT ||
-		    t == VG_EV_NET_DENY)
+		    t == VG_EV_NET_DENY || t == VG_EV_HEALTH)	/* health: no hook sends it */
 			continue;
 		k = vg_field_kind_lookup(d->kind, strlen(d->kind));
 		if (k < 0)
 			continue;
 		sev = max_severity(p, k);
-		tier[t] = sev <= VG_SEV_LOW ? 1 : sev == VG_SEV_MEDIUM ? 2 : 0;
+		tier[t] = vg_shed_tier_of(sev);
 	}
 }

@@ -16,5 +16,12 @@
 #define VG_SHED_TIERS 2
 
 void vg_policy_shed_tiers(const struct vg_policy *p, uint8_t tier[VG_EV_TYPE_MAX]);
+/*
+ * The tier for what the most severe of its readers, @max_sev (enum
+ * vg_severity, -1: none), allows. Also per file watch entry: the file
+ * sensor sheds a path the budget's tier covers, however severe the rules
+ * on its other paths (sensors/file_policy.c).
+ */
+uint8_t vg_shed_tier_of(int max_sev);
 
 #endif

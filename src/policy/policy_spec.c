@@ -19,6 +19,9 @@
  * With only alerts printed, a record type no rule can match is turned off,
  * so it never crosses the ring buffer. Process records feed the cache and
  * deny records are alerts: those always flow, past the pre-filter too.
+ * Fork and exit records no rule reads only feed the cache: they go in
+ * without waking the agent (VG_TYPE_QUIET), which takes them with the
+ * next record that does or on its own within a fraction of a second.
  */
 static void spec_types(const struct vg_prefilter *pf, bool every_event, uint8_t *types)
 {
@@ -38,6 +41,9 @@ static void spec_types(const struct vg_prefilter *pf, bool every_event, uint8_t 
 		} else if (t == VG_EV_EXEC || t == VG_EV_FORK || t == VG_EV_EXIT ||
 			   t == VG_EV_NET_DENY) {
 			types[t] = VG_TYPE_ALWAYS;
+			if ((t == VG_EV_FORK && !(kinds & VG_KB(VG_K_FORK))) ||
+			    (t == VG_EV_EXIT && !(kinds & VG_KB(VG_K_EXIT))))
+				types[t] |= VG_TYPE_QUIET;
 		} else if (!every_event) {
 			k = vg_field_kind_lookup(d->kind, strlen(d->kind));
 			if (!(k >= 0 && (kinds & VG_KB(k))))
@@ -91,6 +97,8 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 		v->n_prefixes = d->n_prefixes;
 		v->exact_access = d->exact_access;
 		v->prefix_access = d->prefix_access;
+		v->exact_tier = d->exact_tier;
+		v->prefix_tier = d->prefix_tier;
 		v->nums = d->nums;
 		v->n_nums = d->n_nums;
 		v->cidrs = d->cidrs;

@@ -78,6 +78,8 @@ struct vg_filter_dim {
 	size_t n_prefixes;
 	/* file.path: the VG_FACC_* classes the rules naming each value can match */
 	uint32_t *exact_access, *prefix_access;
+	/* file.path: the overhead budget tier that may shed each value (policy_shed.h; 0: never) */
+	uint8_t *exact_tier, *prefix_tier;
 	uint64_t *nums;
 	size_t n_nums;
 	struct vg_cidr *cidrs;

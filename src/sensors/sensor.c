@@ -72,10 +72,12 @@ static int check_abi_version(struct bpf_object *obj, const char *sensor)
  * writes vg_proc_exe and the others read it. The scratch slots (record and
  * path buffers, 64 KiB per slot) are shared too: their claims already keep
  * two programs apart, and one set per CPU instead of one per sensor saves
- * memory on large hosts.
+ * memory on large hosts. vg_quiet_pending goes with the ring buffer: a
+ * record of any sensor wakes the consumer for bookkeeping records waiting
+ * there (vigil_wake.bpf.h).
  */
 static const char *const shared_maps[] = { "events", "vg_proc_exe", "vg_scratch_map",
-					    "vg_scratch_claims", "vg_path_map" };
+					    "vg_scratch_claims", "vg_path_map", "vg_quiet_pending" };
 static int shared_fds[sizeof(shared_maps) / sizeof(shared_maps[0])];	/* 0: none yet */
 
 static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)

@@ -83,6 +83,14 @@ int vg_file_identity_apply(struct vg_sensor *s, const char *const *paths, size_t
 extern const struct vg_sensor_desc vg_file_sensor;
 
 /* The sensor's share of a compiled policy (its descriptor's apply_policy). */
+/*
+ * The overhead budget's shed tier @level (0: none) for the watch set's
+ * entries: those whose most severe rule the tier covers leave the kernel's
+ * watch set (the agent's own files, watched for every process, never do).
+ * The entries that changed are appended to @names ("file:PATH", comma-
+ * separated). Returns how many changed, or <0.
+ */
+int vg_file_shed_entries(struct vg_sensor *s, int level, char *names, size_t size);
 int vg_file_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			 struct vg_rule_set *decided);
 

@@ -52,7 +52,9 @@ static void test_spec_types(void **state)
 	assert_false(spec.every_event);
 	assert_int_equal(spec.types[0], VG_SPEC_TYPE_NONE);
 	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
-	assert_int_equal(spec.types[VG_EV_FORK], VG_TYPE_ALWAYS);
+	/* Fork and exit only feed the cache here: they need not wake the agent. */
+	assert_int_equal(spec.types[VG_EV_FORK], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
+	assert_int_equal(spec.types[VG_EV_EXIT], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
 	assert_int_equal(spec.types[VG_EV_NET_DENY], VG_TYPE_ALWAYS);
 	assert_int_equal(spec.types[VG_EV_FILE_OPEN], VG_TYPE_FILTERED);
 	assert_int_equal(spec.types[VG_EV_NET_CONNECT], VG_TYPE_FILTERED);
@@ -70,6 +72,22 @@ static void test_spec_types(void **state)
 	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
 	assert_int_equal(spec.exe.sensors, 0);
 	assert_int_equal(spec.exe.n, 0);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
+/* A rule on exits: exit records wake the agent again, forks still need not. */
+static void test_spec_types_exit_rule_wakes(void **state)
+{
+	struct vg_policy *p = compile("rules:\n  - name: crash\n    event: exit\n"
+				      "    condition: process.exit.code = 139\n");
+	struct vg_kernel_spec spec;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_int_equal(spec.types[VG_EV_EXIT], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_FORK], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
 	vg_kernel_spec_free(&spec);
 	vg_policy_free(p);
 }
@@ -414,6 +432,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_types),
+		cmocka_unit_test(test_spec_types_exit_rule_wakes),
 		cmocka_unit_test(test_spec_sensor_fields),
 		cmocka_unit_test(test_spec_decided_rules),
 		cmocka_unit_test(test_rule_set),
