@@ -98,6 +98,16 @@ static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
 	return 0;
 }
 
+bool vg_sensor_shared_maps_ready(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++)
+		if (shared_fds[i] <= 0)
+			return false;
+	return true;
+}
+
 static void remember_shared_maps(struct bpf_object *obj)
 {
 	size_t i;

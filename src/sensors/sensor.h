@@ -93,6 +93,14 @@ struct vg_sensor {
 int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		   const void *cfg, size_t ringbuf_bytes, bool attach);
 
+/*
+ * Whether the maps every sensor shares (ring buffer, scratch, executable
+ * table) exist, made by a sensor loaded before: from then on sensors can
+ * load concurrently, each reusing them (vg_sensor_load is then thread-safe
+ * for distinct sensors).
+ */
+bool vg_sensor_shared_maps_ready(void);
+
 /* Attaches a sensor loaded with @attach false. */
 int vg_sensor_attach(struct vg_sensor *s);
 
