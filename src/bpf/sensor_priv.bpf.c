@@ -185,7 +185,7 @@ static __always_inline int priv_sys_exit(void *ctx, long nr, long ret)
 	return call ? on_exit(ctx, call, ret) : 0;
 }
 
-/* variants tp_btf, tp_btf_sqe: typed registers */
+/* variants tp_btf, tp_btf_sqe, syscalls_only: typed registers */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(priv_btf_enter, struct pt_regs *regs, long id)
 {
@@ -198,7 +198,7 @@ int BPF_PROG(priv_btf_exit, struct pt_regs *regs, long ret)
 	return priv_sys_exit(ctx, regs->orig_ax, ret);
 }
 
-/* variants raw_tracepoint, syscalls_only */
+/* variants raw_tracepoint, syscalls_only_raw (without the task kfunc: see sensor_priv.c) */
 SEC("raw_tracepoint/sys_enter")
 int priv_raw_enter(struct bpf_raw_tracepoint_args *ctx)
 {

@@ -30,14 +30,21 @@ static const char *const submit_sqe_progs[] = { "tp_btf_iouring_submit_sqe", "pr
 						 "priv_btf_exit", NULL };
 static const char *const raw_tp_progs[] = { "raw_tp_iouring_submit_req", "priv_raw_enter",
 					     "priv_raw_exit", NULL };
-static const char *const no_progs[] = { "priv_raw_enter", "priv_raw_exit", NULL };
+static const char *const btf_syscalls_progs[] = { "priv_btf_enter", "priv_btf_exit", NULL };
+static const char *const raw_syscalls_progs[] = { "priv_raw_enter", "priv_raw_exit", NULL };
 
-/* In order of preference; the last one watches syscalls only. */
+/*
+ * In order of preference; the last two watch syscalls only (no io_uring
+ * tracepoint). The tp_btf dispatchers come first there too: raw_tracepoint
+ * programs may not call the bpf_task_from_pid kfunc (refused on 6.18), so
+ * the raw ones only load in the object built without it.
+ */
 static const struct vg_variant variants[] = {
 	{ "tp_btf", submit_req_progs },
 	{ "tp_btf_sqe", submit_sqe_progs },
 	{ "raw_tracepoint", raw_tp_progs },
-	{ "syscalls_only", no_progs },
+	{ "syscalls_only", btf_syscalls_progs },
+	{ "syscalls_only_raw", raw_syscalls_progs },
 };
 
 /* The syscalls the sensor watches, in enum vg_priv_call order (from VG_PC_SETUID). */
