@@ -5,6 +5,7 @@ event_mutex (a stop took seconds with ~80 of them), and nothing left after
 it stops. The stop time itself is measured by bench/stop.sh, not here."""
 import os
 import subprocess
+import time
 import unittest
 
 from vigil_test import Tracer, VigilTestCase
@@ -40,8 +41,13 @@ class TestLinks(VigilTestCase):
         # Syscalls are watched from the raw sys_enter/sys_exit tracepoints.
         self.assertNotIn("perf", types, links)
         self.assertGreaterEqual(types.count("raw_tracepoint"), 4, links)
-        # Nothing of the agent outlives it: its programs went with their links.
-        left = [pid for _, pid in links if pid and program_exists(pid)]
+        # Nothing of the agent outlives it: its programs went with their links
+        # (the kernel frees a program after an RCU grace period: give it time).
+        deadline = time.time() + 20
+        left = [pid for _, pid in links if pid]
+        while left and time.time() < deadline:
+            left = [pid for pid in left if program_exists(pid)]
+            time.sleep(0.2)
         self.assertEqual(left, [], "programs of a stopped agent still loaded")
         return t
 
