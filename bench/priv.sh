@@ -8,5 +8,5 @@ ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-2}
 bench_run "prctl+setuid+kill(self,0) loop" "$ROUNDS" "build/bench/priv_loop $SECS" -- \
 	"no-agent" "" \
-	"floor-empty-tracepoints" "$VIGIL floor priv" \
+	"floor-empty-sys_enter+exit" "$VIGIL floor priv" \
 	"vigil-trace-priv-json" "$VIGIL trace priv --json"

@@ -63,22 +63,26 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	return 0;
 }
 
+void vg_agent_sensor_loaded(struct vg_agent *a)
+{
+	struct vg_sensor *s = &a->sensors[a->n_sensors++];
+
+	vg_info("sensor %s: %s", s->desc->name, vg_sensor_variant_name(s));
+	if (!strcmp(s->desc->name, "file"))
+		vg_agent_storm_start(&a->storm, s);
+}
+
 static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg,
 		      bool attach)
 {
-	struct vg_sensor *s;
 	int err;
 
 	if (a->n_sensors == VG_AGENT_MAX_SENSORS)
 		return -E2BIG;
-	s = &a->sensors[a->n_sensors];
-	err = vg_sensor_load(s, d, cfg, a->opts.ringbuf_bytes, attach);
+	err = vg_sensor_load(&a->sensors[a->n_sensors], d, cfg, a->opts.ringbuf_bytes, attach);
 	if (err)
 		return err;
-	a->n_sensors++;
-	vg_info("sensor %s: %s", d->name, vg_sensor_variant_name(s));
-	if (!strcmp(d->name, "file"))
-		vg_agent_storm_start(&a->storm, s);
+	vg_agent_sensor_loaded(a);
 	return 0;
 }
 

@@ -84,6 +84,14 @@ int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, cons
  * attaches every sensor not attached yet.
  */
 int vg_agent_load_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
+/* The next slot, vg_sensor_load()ed: counted, named in the log, started (agent_load.c). */
+void vg_agent_sensor_loaded(struct vg_agent *a);
+/*
+ * `vigil run`'s sensors, each with its run_cfg, attached at load if
+ * run_attach_at_load; once the maps every sensor shares exist, the rest
+ * load at once, each on its own thread (agent_load.c). Table order kept.
+ */
+int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n);
 int vg_agent_attach_sensors(struct vg_agent *a);
 void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, bool on);
 /* Runs until SIGINT/SIGTERM, then detaches everything and prints the summary. */

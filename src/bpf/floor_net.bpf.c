@@ -20,20 +20,8 @@ int BPF_PROG(floor_reset) { return 0; }
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(floor_exec) { return 0; }
 
-#define FLOOR_TP(name, tp) \
-	SEC("tracepoint/syscalls/" tp) int name(void *ctx) { return 0; }
+SEC("tp_btf/sys_enter")
+int BPF_PROG(floor_sys_enter) { return 0; }
 
-FLOOR_TP(floor_enter_connect, "sys_enter_connect")
-FLOOR_TP(floor_exit_connect, "sys_exit_connect")
-FLOOR_TP(floor_exit_accept, "sys_exit_accept")
-FLOOR_TP(floor_exit_accept4, "sys_exit_accept4")
-FLOOR_TP(floor_enter_sendto, "sys_enter_sendto")
-FLOOR_TP(floor_exit_sendto, "sys_exit_sendto")
-FLOOR_TP(floor_enter_recvfrom, "sys_enter_recvfrom")
-FLOOR_TP(floor_exit_recvfrom, "sys_exit_recvfrom")
-FLOOR_TP(floor_enter_sendmsg, "sys_enter_sendmsg")
-FLOOR_TP(floor_exit_sendmsg, "sys_exit_sendmsg")
-FLOOR_TP(floor_enter_recvmsg, "sys_enter_recvmsg")
-FLOOR_TP(floor_exit_recvmsg, "sys_exit_recvmsg")
-FLOOR_TP(floor_exit_dup2, "sys_exit_dup2")
-FLOOR_TP(floor_exit_dup3, "sys_exit_dup3")
+SEC("tp_btf/sys_exit")
+int BPF_PROG(floor_sys_exit) { return 0; }

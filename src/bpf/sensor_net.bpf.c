@@ -9,8 +9,8 @@
  * recorded in `socks` (sock pointer -> owner) in process context (connect,
  * accept, send paths) and read back at the state change.
  *
- * Variants (state-change and exec hooks): tp_btf, then raw_tracepoint.
- * Syscall tracepoints and the cgroup programs are shared by both.
+ * Variants (state-change, exec and sys_enter/sys_exit hooks): tp_btf, then
+ * raw_tracepoint. The cgroup programs are shared by both.
  *
  * Layout: this file holds the configuration, the maps and the programs;
  * what the programs do lives in sensor-local headers, one per job, included
@@ -24,6 +24,7 @@
 #include <bpf/bpf_endian.h>
 #include "vigil_common.bpf.h"
 #include "vigil_filter.bpf.h"
+#include "vigil_syscall.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -241,20 +242,6 @@ struct {
 #include "sensor_net_udp.bpf.h"
 #include "sensor_net_io.bpf.h"
 
-/* ---- shells on sockets ---- */
-
-SEC("tracepoint/syscalls/sys_exit_dup2")
-int tp_exit_dup2(struct trace_event_raw_sys_exit *ctx)
-{
-	return handle_dup(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_dup3")
-int tp_exit_dup3(struct trace_event_raw_sys_exit *ctx)
-{
-	return handle_dup(ctx->ret);
-}
-
 /* ---- variant: tp_btf ---- */
 
 SEC("tp_btf/inet_sock_set_state")
@@ -295,87 +282,117 @@ int raw_tp_exec(struct bpf_raw_tracepoint_args *ctx)
 	return handle_exec((struct task_struct *)ctx->args[0]);
 }
 
-/* ---- syscalls: connect (errors before any packet), accept ---- */
+/*
+ * ---- syscalls: one sys_enter and one sys_exit program, by number ----
+ * connect (errors before any packet), accept, dup2/dup3 (shells on
+ * sockets), send/recv (UDP flows, DNS, late TCP owners). x86-64 numbers,
+ * as in the file sensor's table; vigil_syscall.bpf.h says why not one
+ * tracepoint per call.
+ */
+enum net_call {
+	NC_NONE, NC_CONNECT, NC_ACCEPT, NC_ACCEPT4, NC_DUP2, NC_DUP3,
+	NC_SENDTO, NC_RECVFROM, NC_SENDMSG, NC_RECVMSG, NC_SENDMMSG,
+};
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
+#define NET_NR_TABLE 512
+static const __u8 net_nr_call[NET_NR_TABLE] = {
+	[42] = NC_CONNECT, [43] = NC_ACCEPT, [288] = NC_ACCEPT4, [33] = NC_DUP2, [292] = NC_DUP3,
+	[44] = NC_SENDTO, [45] = NC_RECVFROM, [46] = NC_SENDMSG, [47] = NC_RECVMSG,
+	[307] = NC_SENDMMSG,
+};
+
+static __always_inline __u32 net_call_of(long nr)
 {
-	return save_call(CALL_CONNECT, ctx->args[0], 0, ctx->args[1]);
+	return (unsigned long)nr < NET_NR_TABLE ? net_nr_call[nr] : NC_NONE;
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+/* Only calls whose exit needs their arguments: what save_call() keeps. */
+static __always_inline int net_sys_enter(struct pt_regs *regs, long nr, bool btf)
 {
-	return handle_connect_exit(ctx);
+	__u32 call = net_call_of(nr);
+	__u64 a[6];
+
+	if (call != NC_CONNECT && (call < NC_SENDTO || call > NC_RECVMSG))
+		return 0;
+	if (vg_compat_syscall(btf))
+		return 0;
+	if (vg_syscall_args(regs, a, 5, btf)) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
+	}
+	switch (call) {
+	case NC_CONNECT:
+		return save_call(CALL_CONNECT, a[0], 0, a[1]);
+	case NC_SENDTO:
+		return save_call(CALL_SEND, a[0], a[1], a[4]);
+	case NC_RECVFROM:
+		return save_call(CALL_RECV, a[0], a[1], a[4]);
+	case NC_SENDMSG:
+		return save_call(CALL_SENDMSG, a[0], a[1], 0);
+	default:
+		return save_call(CALL_RECVMSG, a[0], a[1], 0);
+	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept")
-int tp_exit_accept(struct trace_event_raw_sys_exit *ctx)
+/* A 32-bit call's number means another call here: skipped, as at entry. */
+static __always_inline int net_sys_exit(void *ctx, long nr, long ret, bool btf)
 {
-	return handle_accept(ctx->ret);
+	__u32 call = net_call_of(nr);
+
+	if (call == NC_NONE || vg_compat_syscall(btf))
+		return 0;
+	switch (call) {
+	case NC_CONNECT: {
+		/* handle_connect_exit() reads the result from a sys_exit record. */
+		struct trace_event_raw_sys_exit rec = { .ret = ret };
+
+		return handle_connect_exit(&rec);
+	}
+	case NC_ACCEPT:
+	case NC_ACCEPT4:
+		return handle_accept(ret);
+	case NC_DUP2:
+	case NC_DUP3:
+		return handle_dup(ret);
+	case NC_SENDMMSG:
+		kill_if_pending();
+		return 0;
+	case NC_SENDTO:
+	case NC_RECVFROM:
+	case NC_SENDMSG:
+	case NC_RECVMSG:
+		return handle_io_exit(ctx, ret);
+	default:
+		return 0;
+	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+/* variant tp_btf: typed registers */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(net_btf_enter, struct pt_regs *regs, long id)
 {
-	return handle_accept(ctx->ret);
+	return net_sys_enter(regs, id, true);
 }
 
-/* ---- syscalls: send/recv (UDP flows, DNS, late TCP owners) ---- */
-
-SEC("tracepoint/syscalls/sys_enter_sendto")
-int tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(net_btf_exit, struct pt_regs *regs, long ret)
 {
-	return save_call(CALL_SEND, ctx->args[0], ctx->args[1], ctx->args[4]);
+	return net_sys_exit(ctx, regs->orig_ax, ret, true);
 }
 
-SEC("tracepoint/syscalls/sys_enter_recvfrom")
-int tp_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+/* variant raw_tracepoint */
+SEC("raw_tracepoint/sys_enter")
+int net_raw_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	return save_call(CALL_RECV, ctx->args[0], ctx->args[1], ctx->args[4]);
+	return net_sys_enter((struct pt_regs *)ctx->args[0], ctx->args[1], false);
 }
 
-SEC("tracepoint/syscalls/sys_enter_sendmsg")
-int tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
+SEC("raw_tracepoint/sys_exit")
+int net_raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	return save_call(CALL_SENDMSG, ctx->args[0], ctx->args[1], 0);
-}
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 
-SEC("tracepoint/syscalls/sys_enter_recvmsg")
-int tp_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
-{
-	return save_call(CALL_RECVMSG, ctx->args[0], ctx->args[1], 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_sendmmsg")
-int tp_exit_sendmmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	kill_if_pending();
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_sendto")
-int tp_exit_sendto(struct trace_event_raw_sys_exit *ctx)
-{
-	return handle_io_exit(ctx, ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_recvfrom")
-int tp_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
-{
-	return handle_io_exit(ctx, ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_sendmsg")
-int tp_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	return handle_io_exit(ctx, ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_recvmsg")
-int tp_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	return handle_io_exit(ctx, ctx->ret);
+	return net_sys_exit(ctx, BPF_CORE_READ(regs, orig_ax), ctx->args[1], false);
 }
 
 /* Periodic UDP flow counts (flush_one): run by user space, never attached. */

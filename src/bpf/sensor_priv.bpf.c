@@ -4,14 +4,15 @@
  * execs, ptrace and process_vm_*, kernel modules, bpf(), prctl/seccomp,
  * signals, namespaces and io_uring.
  *
- * Syscalls are watched with their own syscalls:sys_enter_X / sys_exit_X
- * tracepoints (not raw_syscalls, so unrelated syscalls cost nothing). The
- * enter program applies the call's own cheap filter, the task filter and
+ * Syscalls are watched by one sys_enter and one sys_exit program that
+ * look the syscall number up in a table (vigil_syscall.bpf.h says why not
+ * one tracepoint per call); an unwatched syscall leaves after one load.
+ * The enter side applies the call's own cheap filter, the task filter and
  * (for calls that keep the caller's identity) the type switch and policy
  * pre-filter, then keeps what it needs (arguments, old credentials or namespaces, user
- * memory such as bpf_attr) in a per-task LRU map; the exit program reports
- * with the result. Syscall tracepoints this kernel lacks (init_module & co.
- * without CONFIG_MODULES) are left unloaded by the loader (sensor_priv.c).
+ * memory such as bpf_attr) in a per-task LRU map; the exit side reports
+ * with the result. Calls this kernel lacks (init_module & co. without
+ * CONFIG_MODULES) are switched off by the loader (sensor_priv.c).
  *
  * io_uring submissions come from the io_uring tracepoints; the variants
  * choose between io_uring_submit_req (5.19+) and io_uring_submit_sqe.
@@ -29,6 +30,7 @@
 #include "vigil_path.bpf.h"
 #include "vigil_task.bpf.h"
 #include "vigil_filter.bpf.h"
+#include "vigil_syscall.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -110,54 +112,106 @@ static const struct vg_pend vg_pend_zero;
 #include "sensor_priv_exit.bpf.h"
 #include "sensor_priv_iouring.bpf.h"
 
-/* ---- syscalls: an enter and an exit program each ---- */
+/* ---- syscalls: one sys_enter and one sys_exit program, dispatching by number ---- */
 
-#define VG_SYSCALL(sys, call, nargs)							\
-SEC("tp/syscalls/sys_enter_" #sys)							\
-int enter_##sys(struct trace_event_raw_sys_enter *ctx)					\
-{											\
-	return on_enter(ctx, call, nargs);						\
-}											\
-SEC("tp/syscalls/sys_exit_" #sys)							\
-int exit_##sys(struct trace_event_raw_sys_exit *ctx)					\
-{											\
-	return on_exit(ctx, call);							\
+/*
+ * x86-64 syscall number, the call it is, and its argument count (a
+ * record's arguments past the count stay 0, as the per-syscall
+ * tracepoints gave them). Numbers are the target's, as in the file
+ * sensor's table.
+ */
+#define PRIV_SYSCALLS(X)								\
+	X(105, VG_PC_SETUID, 1) X(106, VG_PC_SETGID, 1) X(113, VG_PC_SETREUID, 2)		\
+	X(114, VG_PC_SETREGID, 2) X(117, VG_PC_SETRESUID, 3) X(119, VG_PC_SETRESGID, 3)	\
+	X(122, VG_PC_SETFSUID, 1) X(123, VG_PC_SETFSGID, 1) X(116, VG_PC_SETGROUPS, 2)	\
+	X(126, VG_PC_CAPSET, 2) X(59, VG_PC_EXECVE, 3) X(322, VG_PC_EXECVEAT, 5)		\
+	X(101, VG_PC_PTRACE, 4) X(310, VG_PC_PROCESS_VM_READV, 6)				\
+	X(311, VG_PC_PROCESS_VM_WRITEV, 6) X(175, VG_PC_INIT_MODULE, 3)			\
+	X(313, VG_PC_FINIT_MODULE, 3) X(176, VG_PC_DELETE_MODULE, 2) X(321, VG_PC_BPF, 3)	\
+	X(157, VG_PC_PRCTL, 5) X(317, VG_PC_SECCOMP, 3) X(62, VG_PC_KILL, 2)			\
+	X(200, VG_PC_TKILL, 2) X(234, VG_PC_TGKILL, 3) X(424, VG_PC_PIDFD_SEND_SIGNAL, 4)	\
+	X(272, VG_PC_UNSHARE, 1) X(308, VG_PC_SETNS, 2) X(56, VG_PC_CLONE, 5)		\
+	X(435, VG_PC_CLONE3, 2) X(425, VG_PC_IO_URING_SETUP, 2) X(188, VG_PC_SETXATTR, 5)	\
+	X(189, VG_PC_LSETXATTR, 5) X(190, VG_PC_FSETXATTR, 5) X(463, VG_PC_SETXATTRAT, 6)
+
+#define PRIV_NR_TABLE 512
+#define PRIV_NR_CALL(nr, call, nargs) [nr] = call,
+#define PRIV_CALL_NARGS(nr, call, nargs) [call] = nargs,
+static const __u8 priv_nr_call[PRIV_NR_TABLE] = { PRIV_SYSCALLS(PRIV_NR_CALL) };
+static const __u8 priv_call_nargs[VG_PC_MAX] = { PRIV_SYSCALLS(PRIV_CALL_NARGS) };
+
+/*
+ * Bit (1 << call): calls this kernel does not implement (the module calls
+ * without CONFIG_MODULES), left unwatched. Set by the loader (sensor_priv.c).
+ */
+const volatile __u64 priv_calls_off = 0;
+
+/* The watched call syscall @nr is, 0 for any other: one load and a compare. */
+static __always_inline __u32 priv_call_of(long nr)
+{
+	__u32 call;
+
+	if ((unsigned long)nr >= PRIV_NR_TABLE)
+		return 0;
+	call = priv_nr_call[nr];
+	if (!call || call >= VG_PC_MAX || ((priv_calls_off >> call) & 1))
+		return 0;
+	return call;
 }
 
-VG_SYSCALL(setuid, VG_PC_SETUID, 1)
-VG_SYSCALL(setgid, VG_PC_SETGID, 1)
-VG_SYSCALL(setreuid, VG_PC_SETREUID, 2)
-VG_SYSCALL(setregid, VG_PC_SETREGID, 2)
-VG_SYSCALL(setresuid, VG_PC_SETRESUID, 3)
-VG_SYSCALL(setresgid, VG_PC_SETRESGID, 3)
-VG_SYSCALL(setfsuid, VG_PC_SETFSUID, 1)
-VG_SYSCALL(setfsgid, VG_PC_SETFSGID, 1)
-VG_SYSCALL(setgroups, VG_PC_SETGROUPS, 2)
-VG_SYSCALL(capset, VG_PC_CAPSET, 2)
-VG_SYSCALL(execve, VG_PC_EXECVE, 3)
-VG_SYSCALL(execveat, VG_PC_EXECVEAT, 5)
-VG_SYSCALL(ptrace, VG_PC_PTRACE, 4)
-VG_SYSCALL(process_vm_readv, VG_PC_PROCESS_VM_READV, 6)
-VG_SYSCALL(process_vm_writev, VG_PC_PROCESS_VM_WRITEV, 6)
-VG_SYSCALL(init_module, VG_PC_INIT_MODULE, 3)
-VG_SYSCALL(finit_module, VG_PC_FINIT_MODULE, 3)
-VG_SYSCALL(delete_module, VG_PC_DELETE_MODULE, 2)
-VG_SYSCALL(bpf, VG_PC_BPF, 3)
-VG_SYSCALL(prctl, VG_PC_PRCTL, 5)
-VG_SYSCALL(seccomp, VG_PC_SECCOMP, 3)
-VG_SYSCALL(kill, VG_PC_KILL, 2)
-VG_SYSCALL(tkill, VG_PC_TKILL, 2)
-VG_SYSCALL(tgkill, VG_PC_TGKILL, 3)
-VG_SYSCALL(pidfd_send_signal, VG_PC_PIDFD_SEND_SIGNAL, 4)
-VG_SYSCALL(unshare, VG_PC_UNSHARE, 1)
-VG_SYSCALL(setns, VG_PC_SETNS, 2)
-VG_SYSCALL(clone, VG_PC_CLONE, 5)
-VG_SYSCALL(clone3, VG_PC_CLONE3, 2)
-VG_SYSCALL(io_uring_setup, VG_PC_IO_URING_SETUP, 2)
-VG_SYSCALL(setxattr, VG_PC_SETXATTR, 5)
-VG_SYSCALL(lsetxattr, VG_PC_LSETXATTR, 5)
-VG_SYSCALL(fsetxattr, VG_PC_FSETXATTR, 5)
-VG_SYSCALL(setxattrat, VG_PC_SETXATTRAT, 6)
+static __always_inline int priv_sys_enter(struct pt_regs *regs, long nr, bool btf)
+{
+	__u32 call = priv_call_of(nr);
+	__u64 a[6];
+
+	if (!call || vg_compat_syscall(btf))
+		return 0;
+	if (vg_syscall_args(regs, a, priv_call_nargs[call], btf)) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
+	}
+	return on_enter(a, call);
+}
+
+/*
+ * No 32-bit check here: only a call its entry kept is reported (on_exit
+ * finds it in vg_pending), and a 64-bit execve of a 32-bit program returns
+ * with TS_COMPAT already set.
+ */
+static __always_inline int priv_sys_exit(void *ctx, long nr, long ret)
+{
+	__u32 call = priv_call_of(nr);
+
+	return call ? on_exit(ctx, call, ret) : 0;
+}
+
+/* variants tp_btf, tp_btf_sqe, syscalls_only: typed registers */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(priv_btf_enter, struct pt_regs *regs, long id)
+{
+	return priv_sys_enter(regs, id, true);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(priv_btf_exit, struct pt_regs *regs, long ret)
+{
+	return priv_sys_exit(ctx, regs->orig_ax, ret);
+}
+
+/* variants raw_tracepoint, syscalls_only_raw (without the task kfunc: see sensor_priv.c) */
+SEC("raw_tracepoint/sys_enter")
+int priv_raw_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	return priv_sys_enter((struct pt_regs *)ctx->args[0], ctx->args[1], false);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int priv_raw_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+
+	return priv_sys_exit(ctx, BPF_CORE_READ(regs, orig_ax), ctx->args[1]);
+}
 
 /* ---- capability use (capability:cap_capable, Linux 6.14+) ---- */
 

@@ -149,11 +149,8 @@ static __always_inline __u16 entry_record_type(enum vg_priv_call call)
 	}
 }
 
-/*
- * The kernel refuses to attach a program that reads past the tracepoint's
- * own record (max_ctx_offset): read only the arguments this syscall has.
- */
-#define ARG(i) ((i) < nargs ? ctx->args[(i) < 6 ? (i) : 0] : 0)
+/* The call's arguments, read from its registers (0 past its count). */
+#define ARG(i) (args[(i)])
 
 /*
  * The call's own cheap filter: most calls of these syscalls are not
@@ -285,8 +282,7 @@ static __always_inline void pend_fill(struct vg_pend *p, enum vg_priv_call call,
 	}
 }
 
-static __always_inline int on_enter(struct trace_event_raw_sys_enter *ctx,
-				    enum vg_priv_call call, const int nargs)
+static __always_inline int on_enter(const __u64 *args, enum vg_priv_call call)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct vg_priv_target tg = {};

@@ -247,13 +247,11 @@ static __always_inline int emit_iouring_setup(void *ctx, struct task_struct *tas
 	return 0;
 }
 
-static __always_inline int on_exit(struct trace_event_raw_sys_exit *ctx,
-				   enum vg_priv_call call)
+static __always_inline int on_exit(void *ctx, enum vg_priv_call call, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 key = pend_key(call);
 	struct vg_pend *p = bpf_map_lookup_elem(&vg_pending, &key);
-	long ret = ctx->ret;
 
 	if (!p)
 		return 0;

@@ -40,10 +40,7 @@ static const char *const file_progs[] = { "floor_sys_exit", NULL };
 FLOOR_DESC(file, floor_file_bpf, file_progs);
 
 static const char *const net_progs[] = {
-	"floor_state", "floor_reset", "floor_exec", "floor_enter_connect", "floor_exit_connect",
-	"floor_exit_accept", "floor_exit_accept4", "floor_enter_sendto", "floor_exit_sendto",
-	"floor_enter_recvfrom", "floor_exit_recvfrom", "floor_enter_sendmsg", "floor_exit_sendmsg",
-	"floor_enter_recvmsg", "floor_exit_recvmsg", "floor_exit_dup2", "floor_exit_dup3", NULL
+	"floor_state", "floor_reset", "floor_exec", "floor_sys_enter", "floor_sys_exit", NULL
 };
 FLOOR_DESC(net, floor_net_bpf, net_progs);
 

@@ -253,21 +253,12 @@ static int on_started(struct vg_agent *a)
 
 /*
  * Every sensor, in table order, with its run config. Those that attach at
- * load do; the others attach once the policy has set their filters.
+ * load do; the others attach once the policy has set their filters. They
+ * load concurrently where they can (agent_load.c).
  */
 static int load_sensors(struct vg_agent *agent)
 {
-	int i, err = 0;
-
-	for (i = 0; !err && i < vg_n_sensors; i++) {
-		const struct vg_sensor_desc *d = vg_all_sensors[i];
-
-		if (d->run_attach_at_load)
-			err = vg_agent_add_sensor(agent, d, d->run_cfg);
-		else
-			err = vg_agent_load_sensor(agent, d, d->run_cfg);
-	}
-	return err;
+	return vg_agent_load_run_sensors(agent, vg_all_sensors, vg_n_sensors);
 }
 
 /* The config file's settings where no flag gave one. <0 after one line. */

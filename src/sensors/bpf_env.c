@@ -17,8 +17,9 @@
 #define BPF_FS_MAGIC_NR 0xcafe4a11
 #define CAPTURE_BYTES 65536
 
-static char capture[CAPTURE_BYTES];
-static size_t capture_len;
+/* Per thread: sensors load concurrently (agent_load.c), each reads its own failure. */
+static __thread char capture[CAPTURE_BYTES];
+static __thread size_t capture_len;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {

@@ -100,6 +100,16 @@ static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
 	return 0;
 }
 
+bool vg_sensor_shared_maps_ready(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++)
+		if (shared_fds[i] <= 0)
+			return false;
+	return true;
+}
+
 static void remember_shared_maps(struct bpf_object *obj)
 {
 	size_t i;
@@ -194,6 +204,54 @@ static void drop_object(struct vg_sensor *s)
 	s->counters_fd = -1;
 }
 
+/* The shared maps' sizes, as every sensor declares them; returns the ring buffer. */
+static struct bpf_map *size_shared_maps(struct bpf_object *obj, size_t ringbuf_bytes)
+{
+	struct bpf_map *map;
+
+	/* Declared with one CPU's worth of scratch slots: one such set per CPU. */
+	map = bpf_object__find_map_by_name(obj, "vg_scratch_map");
+	if (map)
+		bpf_map__set_max_entries(map, bpf_map__max_entries(map) *
+					 libbpf_num_possible_cpus());
+	map = bpf_object__find_map_by_name(obj, "events");
+	if (map && ringbuf_bytes)
+		bpf_map__set_max_entries(map, ringbuf_bytes);
+	return map;
+}
+
+int vg_sensor_create_shared_maps(const struct vg_sensor_desc *d, size_t ringbuf_bytes)
+{
+	void *skel = d->open();
+	struct bpf_object *obj;
+	size_t i;
+	int err = 0;
+
+	if (!skel)
+		return errno ? -errno : -EINVAL;
+	obj = d->object(skel);
+	size_shared_maps(obj, ringbuf_bytes);
+	for (i = 0; !err && i < sizeof(shared_maps) / sizeof(shared_maps[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, shared_maps[i]);
+		LIBBPF_OPTS(bpf_map_create_opts, opts);
+		int fd;
+
+		if (!map || shared_fds[i] > 0)
+			continue;
+		opts.map_flags = bpf_map__map_flags(map);
+		opts.numa_node = bpf_map__numa_node(map);
+		opts.map_extra = bpf_map__map_extra(map);
+		fd = bpf_map_create(bpf_map__type(map), shared_maps[i], bpf_map__key_size(map),
+				    bpf_map__value_size(map), bpf_map__max_entries(map), &opts);
+		if (fd < 0)
+			err = -errno;
+		else
+			shared_fds[i] = fd;
+	}
+	d->destroy(skel);
+	return err;
+}
+
 static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 		       size_t ringbuf_bytes)
 {
@@ -212,14 +270,7 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	if (err)
 		return err;
 	select_variant(s->obj, d, &d->variants[vi]);
-	/* Declared with one CPU's worth of scratch slots: one such set per CPU. */
-	map = bpf_object__find_map_by_name(s->obj, "vg_scratch_map");
-	if (map)
-		bpf_map__set_max_entries(map, bpf_map__max_entries(map) *
-					 libbpf_num_possible_cpus());
-	map = bpf_object__find_map_by_name(s->obj, "events");
-	if (map && ringbuf_bytes)
-		bpf_map__set_max_entries(map, ringbuf_bytes);
+	map = size_shared_maps(s->obj, ringbuf_bytes);
 	if (d->configure) {
 		err = d->configure(s->skel, cfg);
 		if (err)

@@ -93,6 +93,19 @@ struct vg_sensor {
 int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		   const void *cfg, size_t ringbuf_bytes, bool attach);
 
+/*
+ * Whether the maps every sensor shares (ring buffer, scratch, executable
+ * table) exist, made by a sensor loaded before: from then on sensors can
+ * load concurrently, each reusing them (vg_sensor_load is then thread-safe
+ * for distinct sensors).
+ */
+bool vg_sensor_shared_maps_ready(void);
+/*
+ * Creates the shared maps @d declares, sized as vg_sensor_load sizes them,
+ * before any sensor loads: then every sensor can load at once.
+ */
+int vg_sensor_create_shared_maps(const struct vg_sensor_desc *d, size_t ringbuf_bytes);
+
 /* Attaches a sensor loaded with @attach false. */
 int vg_sensor_attach(struct vg_sensor *s);
 

@@ -17,8 +17,10 @@
 #include "sensors/sensor_skel.h"
 #include "sensor_net.skel.h"
 
-static const char *const tp_btf_progs[] = { "tp_btf_state", "tp_btf_exec", "tp_btf_reset", NULL };
-static const char *const raw_tp_progs[] = { "raw_tp_state", "raw_tp_exec", "raw_tp_reset", NULL };
+static const char *const tp_btf_progs[] = { "tp_btf_state", "tp_btf_exec", "tp_btf_reset",
+					     "net_btf_enter", "net_btf_exit", NULL };
+static const char *const raw_tp_progs[] = { "raw_tp_state", "raw_tp_exec", "raw_tp_reset",
+					     "net_raw_enter", "net_raw_exit", NULL };
 
 static const struct vg_variant variants[] = {
 	{ "tp_btf", tp_btf_progs },

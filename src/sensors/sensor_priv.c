@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loader of the privilege sensor. The io_uring hook is chosen by variant;
- * syscall tracepoints are probed one by one in tracefs, and a program whose
- * tracepoint this kernel lacks (the module syscalls without CONFIG_MODULES)
- * is left unloaded so that everything else still works.
+ * Loader of the privilege sensor. The io_uring hook is chosen by variant,
+ * and with it the syscall dispatchers (tp_btf or raw_tracepoint sys_enter
+ * and sys_exit). Which calls this kernel implements is read from tracefs
+ * (a syscall without a syscalls:sys_enter_X event is not built in, e.g.
+ * the module calls without CONFIG_MODULES); the others are switched off
+ * in the object's call table so that everything else still works.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,20 +24,30 @@
 #define TRACEFS_EVENTS "/sys/kernel/tracing/events/syscalls"
 #define CAP_CAPABLE_EVENT "/sys/kernel/tracing/events/capability/cap_capable"
 
-static const char *const submit_req_progs[] = { "tp_btf_iouring_submit_req", NULL };
-static const char *const submit_sqe_progs[] = { "tp_btf_iouring_submit_sqe", NULL };
-static const char *const raw_tp_progs[] = { "raw_tp_iouring_submit_req", NULL };
-static const char *const no_progs[] = { NULL };
+static const char *const submit_req_progs[] = { "tp_btf_iouring_submit_req", "priv_btf_enter",
+						 "priv_btf_exit", NULL };
+static const char *const submit_sqe_progs[] = { "tp_btf_iouring_submit_sqe", "priv_btf_enter",
+						 "priv_btf_exit", NULL };
+static const char *const raw_tp_progs[] = { "raw_tp_iouring_submit_req", "priv_raw_enter",
+					     "priv_raw_exit", NULL };
+static const char *const btf_syscalls_progs[] = { "priv_btf_enter", "priv_btf_exit", NULL };
+static const char *const raw_syscalls_progs[] = { "priv_raw_enter", "priv_raw_exit", NULL };
 
-/* In order of preference; the last one watches syscalls only. */
+/*
+ * In order of preference; the last two watch syscalls only (no io_uring
+ * tracepoint). The tp_btf dispatchers come first there too: raw_tracepoint
+ * programs may not call the bpf_task_from_pid kfunc (refused on 6.18), so
+ * the raw ones only load in the object built without it.
+ */
 static const struct vg_variant variants[] = {
 	{ "tp_btf", submit_req_progs },
 	{ "tp_btf_sqe", submit_sqe_progs },
 	{ "raw_tracepoint", raw_tp_progs },
-	{ "syscalls_only", no_progs },
+	{ "syscalls_only", btf_syscalls_progs },
+	{ "syscalls_only_raw", raw_syscalls_progs },
 };
 
-/* The syscalls the sensor hooks (enter_X / exit_X programs). */
+/* The syscalls the sensor watches, in enum vg_priv_call order (from VG_PC_SETUID). */
 static const char *const syscalls[] = {
 	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
 	"setfsuid", "setfsgid", "setgroups", "capset", "execve", "execveat",
@@ -47,6 +59,8 @@ static const char *const syscalls[] = {
 };
 
 #define N_SYSCALLS (sizeof(syscalls) / sizeof(syscalls[0]))
+_Static_assert(N_SYSCALLS == VG_PC_MAX - VG_PC_SETUID, "one name per enum vg_priv_call");
+_Static_assert(VG_PC_MAX <= 64, "priv_calls_off has one bit per call");
 
 static bool tracepoint_exists(const char *event)
 {
@@ -56,9 +70,17 @@ static bool tracepoint_exists(const char *event)
 	return access(path, F_OK) == 0;
 }
 
+/*
+ * Whether this kernel implements the syscall: it has its syscalls:sys_enter_X
+ * event. Without syscall events at all (no CONFIG_FTRACE_SYSCALLS) nothing
+ * tells: every call is taken as there.
+ */
 static bool syscall_hookable(const char *name)
 {
 	char ev[128];
+
+	if (access(TRACEFS_EVENTS, F_OK) != 0)
+		return true;
 
 	snprintf(ev, sizeof(ev), "sys_enter_%s", name);
 	if (!tracepoint_exists(ev))
@@ -192,25 +214,20 @@ bool vg_priv_targets_resolved(void)
 	return task_kfunc_usable();
 }
 
-/* enter_X / exit_X programs stay unloaded when this kernel has no such tracepoint. */
-static void drop_missing_syscalls(struct bpf_object *obj)
+/* Calls this kernel lacks: their bit in the object's priv_calls_off. */
+static int switch_off_missing_calls(struct bpf_object *obj)
 {
-	struct bpf_program *prog;
+	__u64 off = 0;
+	size_t i;
 
-	bpf_object__for_each_program(prog, obj) {
-		const char *name = bpf_program__name(prog);
-		const char *sys = NULL;
-
-		if (!strncmp(name, "enter_", 6))
-			sys = name + 6;
-		else if (!strncmp(name, "exit_", 5))
-			sys = name + 5;
-		if (sys && !syscall_hookable(sys)) {
-			bpf_program__set_autoload(prog, false);
-			vg_debug("sensor 'priv': no tracepoint for %s, program '%s' not loaded",
-				 sys, name);
+	for (i = 0; i < N_SYSCALLS; i++) {
+		if (!syscall_hookable(syscalls[i])) {
+			off |= 1ULL << (VG_PC_SETUID + i);
+			vg_debug("sensor 'priv': this kernel has no %s syscall: not watched",
+				 syscalls[i]);
 		}
 	}
+	return vg_rodata_set(obj, "priv_calls_off", &off, sizeof(off));
 }
 
 bool vg_priv_cap_use_available(char *why, size_t why_size)
@@ -235,7 +252,9 @@ static int configure(void *skel, const void *cfg)
 	err = vg_rodata_set(obj, "vigil_tgid", &self, sizeof(self));
 	if (err)
 		return err;
-	drop_missing_syscalls(obj);
+	err = switch_off_missing_calls(obj);
+	if (err)
+		return err;
 	if (!vg_priv_cap_use_available(NULL, 0))
 		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "raw_tp_cap_capable"),
 					  false);

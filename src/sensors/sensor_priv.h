@@ -44,7 +44,7 @@ bool vg_priv_targets_resolved(void);
 /* One syscall hook of the sensor and whether this kernel has it. */
 struct vg_priv_hook {
 	const char *syscall;	/* "setuid", "init_module", ... */
-	bool available;		/* both syscalls:sys_enter_X and sys_exit_X exist */
+	bool available;		/* the kernel has it (syscalls:sys_enter_X/sys_exit_X events) */
 };
 
 /* Fills @out (up to @max); returns the number of hooks the sensor has. */

@@ -213,9 +213,11 @@ class TestBpf(PrivTestBase):
         self.assertEqual(mine[0]["type"], "socket_filter")
         self.assertFalse(mine[0]["vigil"])
         # The running tracer's own programs are vigil's.
-        ours = [p for p in inv["programs"] if p["name"] == "enter_setuid" and p["vigil"]]
+        # (the sensor's syscall entry program, on the raw sys_enter tracepoint)
+        ours = [p for p in inv["programs"] if p["name"] == "priv_btf_enter" and p["vigil"]]
         self.assertGreaterEqual(len(ours), 1)
-        self.assertTrue(any(l["vigil"] and l["attach_point"] == "tracepoint:sys_enter_setuid"
+        self.assertTrue(any(l["vigil"] and l["attach_point"] == "raw_tracepoint:sys_enter"
+                            and l["program_id"] in [p["id"] for p in ours]
                             and any(o["pid"] == t.proc.pid for o in l["owners"])
                             for l in inv["links"]), inv["links"])
 

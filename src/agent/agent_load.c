@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `vigil run`'s sensors, loaded concurrently: most of a start is the
+ * kernel's verifier and libbpf's parse of the kernel BTF, once per sensor,
+ * and sensors do not depend on each other once the maps they share exist.
+ * Those maps are made first, from the first sensor's declarations (should
+ * that fail, the first sensors load alone until they exist); the sensors
+ * then load on a few threads (one per CPU, at most LOAD_THREADS_MAX), and
+ * are counted, logged and started in table order, as if one after the other.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <unistd.h>
+#include "agent/agent.h"
+#include "lib/log.h"
+#include "sensors/sensor.h"
+
+/* At most this many loads at once (and the CPUs there are): each thread's malloc arena stays. */
+#define LOAD_THREADS_MAX 4
+
+struct load_job {
+	struct vg_sensor *s;
+	const struct vg_sensor_desc *d;
+	size_t ringbuf_bytes;
+	int err;
+};
+
+struct load_queue {
+	struct load_job *jobs;
+	int n;
+	atomic_int next;	/* the next job to take */
+};
+
+static void *load_worker(void *arg)
+{
+	struct load_queue *q = arg;
+	int k;
+
+	while ((k = atomic_fetch_add(&q->next, 1)) < q->n) {
+		struct load_job *j = &q->jobs[k];
+
+		j->err = vg_sensor_load(j->s, j->d, j->d->run_cfg, j->ringbuf_bytes,
+					j->d->run_attach_at_load);
+	}
+	return NULL;
+}
+
+static int load_alone(struct vg_agent *a, const struct vg_sensor_desc *d)
+{
+	return d->run_attach_at_load ? vg_agent_add_sensor(a, d, d->run_cfg)
+				     : vg_agent_load_sensor(a, d, d->run_cfg);
+}
+
+/* Runs @q on this thread and up to LOAD_THREADS_MAX - 1 others. */
+static void run_queue(struct load_queue *q)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, threads = q->n < LOAD_THREADS_MAX ? q->n : LOAD_THREADS_MAX;
+	pthread_t tids[LOAD_THREADS_MAX];
+	bool started[LOAD_THREADS_MAX] = { false };
+
+	if (cpus > 0 && cpus < threads)
+		threads = cpus;
+	for (i = 1; i < threads; i++)
+		started[i] = !pthread_create(&tids[i], NULL, load_worker, q);
+	load_worker(q);
+	for (i = 1; i < threads; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+}
+
+/* Jobs [0, n) into the slots after a->n_sensors; the first error wins, the rest are unloaded. */
+static int finish_jobs(struct vg_agent *a, struct load_job *jobs, int n)
+{
+	int k, err = 0;
+
+	for (k = 0; k < n; k++) {
+		if (!err && jobs[k].err)
+			err = jobs[k].err;
+		if (!err)
+			vg_agent_sensor_loaded(a);
+		else if (!jobs[k].err)
+			vg_sensor_unload(jobs[k].s);
+	}
+	return err;
+}
+
+int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
+{
+	struct load_job jobs[VG_AGENT_MAX_SENSORS] = { 0 };
+	struct load_queue q;
+	int i = 0, k, err = 0;
+
+	/* Made from the first sensor's declarations; if that fails, its load makes them. */
+	if (n > 0 && vg_sensor_create_shared_maps(d[0], a->opts.ringbuf_bytes))
+		vg_debug("shared maps not made ahead: the first sensors load alone");
+	for (; i < n && !err && !vg_sensor_shared_maps_ready(); i++)
+		err = load_alone(a, d[i]);
+	if (err || i == n)
+		return err;
+	if (a->n_sensors + (n - i) > VG_AGENT_MAX_SENSORS)
+		return -E2BIG;
+	for (k = 0; i + k < n; k++)
+		jobs[k] = (struct load_job){ .s = &a->sensors[a->n_sensors + k], .d = d[i + k],
+					     .ringbuf_bytes = a->opts.ringbuf_bytes };
+	q.jobs = jobs;
+	q.n = k;
+	atomic_init(&q.next, 0);
+	run_queue(&q);
+	err = finish_jobs(a, jobs, k);
+	/* Each thread parsed the kernel BTF in an arena of its own: give those pages back. */
+	malloc_trim(0);
+	return err;
+}
