@@ -32,6 +32,8 @@ struct vg_agent_opts {
 	bool json;		/* JSON lines, else text columns */
 	const char *header;	/* the text header; NULL: the events' columns */
 	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
+	/* A busy ring wakes the consumer at most every this many ms; 0: default, <0: per record. */
+	int wakeup_batch_ms;
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
 	FILE *out;		/* NULL: stdout */

@@ -13,10 +13,13 @@
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "agent/pipeline.h"
+#include "bpf/rb_pacing.h"
 
 /* Data and stop both wake the consumer; the timeout is only a safety net. */
 #define POLL_TIMEOUT_MS 1000
 #define IDLE_WAKE_MS 200
+/* Records taken from the ring before they are queued under one lock. */
+#define BATCH_RECORDS 256
 
 struct item {
 	size_t size;
@@ -29,9 +32,17 @@ struct vg_pipeline {
 	struct ring_buffer *rb;
 	__u32 ring_ids[VG_PIPE_MAX_RINGS];	/* kernel ids of the maps in rb */
 	int n_ring_ids;
+	int pace_fd;			/* the kernel's vg_rb_pacing map, or -1 */
+	unsigned batch_ms;		/* 0: a wakeup per record */
+	size_t wake_bytes;		/* a quarter of the smallest ring: wakes sooner */
 	vg_record_fn fn;
 	vg_idle_fn idle;
 	void *arg;
+
+	/* consumer thread only: taken but not yet queued */
+	struct item *batch[BATCH_RECORDS];
+	size_t n_batch;
+	struct vg_pipeline_stats pend;
 
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
@@ -49,45 +60,80 @@ struct vg_pipeline {
 	struct vg_pipeline_stats st;
 };
 
+/* Queues the consumer's batch and adds its counts, under one lock. */
+static void flush_batch(struct vg_pipeline *p)
+{
+	size_t i, queued = 0;
+	int k;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->n_batch; i++) {
+		if (p->count == p->cap) {
+			p->st.queue_full++;
+			free(p->batch[i]);
+			continue;
+		}
+		p->ring[(p->head + p->count) % p->cap] = p->batch[i];
+		p->count++;
+		queued++;
+	}
+	p->st.decode.ok += queued;
+	p->st.received += p->pend.received;
+	p->st.no_memory += p->pend.no_memory;
+	for (k = 0; k < VG_DEC_MAX; k++)
+		p->st.decode.bad[k] += p->pend.decode.bad[k];
+	if (queued)
+		pthread_cond_signal(&p->nonempty);
+	pthread_mutex_unlock(&p->lock);
+	p->n_batch = 0;
+	memset(&p->pend, 0, sizeof(p->pend));
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct vg_pipeline *p = ctx;
 	enum vg_decode_error e = vg_decode_check(data, size, NULL);
-	struct item *it = NULL;
+	struct item *it;
 
-	if (e == VG_DEC_OK) {
-		it = malloc(sizeof(*it) + size);
-		if (it) {
-			it->size = size;
-			memcpy(it->data, data, size);
-		}
-	}
-	pthread_mutex_lock(&p->lock);
-	p->st.received++;
+	p->pend.received++;
 	if (e != VG_DEC_OK) {
-		p->st.decode.bad[e]++;
-	} else if (!it) {
-		p->st.no_memory++;
-	} else if (p->count == p->cap) {
-		p->st.queue_full++;
-		free(it);
-	} else {
-		p->st.decode.ok++;
-		p->ring[(p->head + p->count) % p->cap] = it;
-		p->count++;
-		pthread_cond_signal(&p->nonempty);
+		p->pend.decode.bad[e]++;
+		return 0;
 	}
-	pthread_mutex_unlock(&p->lock);
+	it = malloc(sizeof(*it) + size);
+	if (!it) {
+		p->pend.no_memory++;
+		return 0;
+	}
+	it->size = size;
+	memcpy(it->data, data, size);
+	p->batch[p->n_batch++] = it;
+	if (p->n_batch == BATCH_RECORDS)
+		flush_batch(p);
 	return 0;
 }
 
+static int consume(struct vg_pipeline *p)
+{
+	int n = ring_buffer__consume(p->rb);
+
+	flush_batch(p);
+	return n;
+}
+
+/*
+ * With batched wakeups a busy ring does not wake us: while records flow,
+ * poll every batch_ms; after a quiet poll, sleep until the kernel wakes us
+ * (its next record after batch_ms of quiet does, vg_rb_flags).
+ */
 static void *consumer_main(void *arg)
 {
 	struct vg_pipeline *p = arg;
+	int timeout = POLL_TIMEOUT_MS;
 
 	while (!atomic_load(&p->stop_consumer)) {
 		struct epoll_event ev[2];
-		int n = epoll_wait(p->epoll_fd, ev, 2, POLL_TIMEOUT_MS);
+		int n = epoll_wait(p->epoll_fd, ev, 2, timeout), got = 0;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -95,15 +141,16 @@ static void *consumer_main(void *arg)
 			vg_err("ring buffer poll failed: %s", strerror(errno));
 			break;
 		}
-		if (n > 0)
-			n = ring_buffer__consume(p->rb);
-		if (n < 0 && n != -EINTR) {
-			vg_err("ring buffer consume failed: %s", strerror(-n));
+		if (n > 0 || p->batch_ms)
+			got = consume(p);
+		if (got < 0 && got != -EINTR) {
+			vg_err("ring buffer consume failed: %s", strerror(-got));
 			break;
 		}
+		timeout = p->batch_ms && (n > 0 || got > 0) ? (int)p->batch_ms : POLL_TIMEOUT_MS;
 	}
 	/* What the kernel produced before stop still counts. */
-	ring_buffer__consume(p->rb);
+	consume(p);
 	pthread_mutex_lock(&p->lock);
 	p->stop_worker = true;
 	pthread_cond_signal(&p->nonempty);
@@ -167,7 +214,7 @@ struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_id
 		return NULL;
 	}
 	p->cap = queue_records;
-	p->wake_fd = p->epoll_fd = -1;
+	p->wake_fd = p->epoll_fd = p->pace_fd = -1;
 	p->fn = fn;
 	p->idle = idle;
 	p->arg = arg;
@@ -176,7 +223,7 @@ struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_id
 	return p;
 }
 
-int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
+int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd, int pace_fd)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
@@ -191,6 +238,10 @@ int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
 	if (p->n_ring_ids == VG_PIPE_MAX_RINGS)
 		return -E2BIG;
 	p->ring_ids[p->n_ring_ids++] = info.id;
+	if (!p->wake_bytes || info.max_entries / 4 < p->wake_bytes)
+		p->wake_bytes = info.max_entries / 4;
+	if (p->pace_fd < 0)
+		p->pace_fd = pace_fd;
 	if (!p->rb) {
 		p->rb = ring_buffer__new(map_fd, on_record, p, NULL);
 		return p->rb ? 0 : -errno;
@@ -212,12 +263,35 @@ static int open_wakeups(struct vg_pipeline *p)
 	return 0;
 }
 
+void vg_pipeline_set_batch(struct vg_pipeline *p, unsigned batch_ms)
+{
+	p->batch_ms = batch_ms;
+}
+
+/* Tells the kernel how to pace wakeups; without the map, one per record. */
+static void set_pacing(struct vg_pipeline *p)
+{
+	struct vg_rb_pacing w = {
+		.batch_ns = (__u64)p->batch_ms * 1000000ULL,
+		.wake_bytes = p->wake_bytes,
+	};
+	__u32 key = 0;
+
+	if (p->pace_fd < 0 || bpf_map_update_elem(p->pace_fd, &key, &w, BPF_ANY) < 0) {
+		if (p->batch_ms)
+			vg_warn("pipeline: no batched wakeups: %s",
+				p->pace_fd < 0 ? "the sensors have no vg_rb_pacing map" : strerror(errno));
+		p->batch_ms = 0;
+	}
+}
+
 int vg_pipeline_start(struct vg_pipeline *p)
 {
 	int err;
 
 	if (!p->rb)
 		return -EINVAL;
+	set_pacing(p);
 	err = open_wakeups(p);
 	if (err)
 		return err;
