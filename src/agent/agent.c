@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #define DEFAULT_CACHE_ENTRIES 65536
 #define PROC_GRACE_NS (30ULL * 1000000000ULL)
 #define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
+#define TRIM_EVERY_NS (60ULL * 1000000000ULL)
 
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGUSR1 are taken by vg_agent_run's sigwait only.
@@ -257,6 +259,10 @@ static void on_idle(void *arg)
 		vg_proc_cache_sweep(a->cache, now);
 		a->last_sweep_ns = now;
 	}
+	if (now - a->last_trim_ns >= TRIM_EVERY_NS) {
+		malloc_trim(0);	/* what expired processes and reloads freed */
+		a->last_trim_ns = now;
+	}
 }
 
 void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t)
@@ -351,6 +357,11 @@ int vg_agent_run(struct vg_agent *a)
 	/* A failed start stops at once, with the usual drain and summary. */
 	if (a->started_hook)
 		err = a->started_hook(a);
+	/*
+	 * Loading the BPF objects took tens of MiB (kernel BTF, verifier logs)
+	 * that the heap keeps after free: hand it back, else it stays resident.
+	 */
+	malloc_trim(0);
 	if (!err)
 		vg_info("ready");
 	while (!err) {
