@@ -22,6 +22,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 agent_start() {
+	: >"$TMP/err"	# not the last agent's "ready"
 	$VIGIL run --state-dir "$TMP/state" --max-overhead 0 "$@" >/dev/null 2>"$TMP/err" &
 	AGENT=$!
 	i=0

@@ -20,6 +20,10 @@
 #define IDLE_WAKE_MS 200
 /* Records taken from the ring before they are queued under one lock. */
 #define BATCH_RECORDS 256
+/* A full queue: how long the consumer waits for room before looking again. */
+#define ROOM_WAIT_MS 10
+/* The ring callback's "stop here": the queue is full, the rest stays in the ring. */
+#define STOP_FULL (-ENOSPC)
 
 struct item {
 	size_t size;
@@ -46,6 +50,8 @@ struct vg_pipeline {
 
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
+	pthread_cond_t room;		/* the worker made room in a full queue */
+	bool consumer_waits;		/* under lock: signal room */
 	struct item **ring;
 	size_t cap, head, count;
 
@@ -60,19 +66,17 @@ struct vg_pipeline {
 	struct vg_pipeline_stats st;
 };
 
-/* Queues the consumer's batch and adds its counts, under one lock. */
+/*
+ * Queues what of the consumer's batch fits and adds its counts, under one
+ * lock. What does not fit stays in the batch, in order.
+ */
 static void flush_batch(struct vg_pipeline *p)
 {
 	size_t i, queued = 0;
 	int k;
 
 	pthread_mutex_lock(&p->lock);
-	for (i = 0; i < p->n_batch; i++) {
-		if (p->count == p->cap) {
-			p->st.queue_full++;
-			free(p->batch[i]);
-			continue;
-		}
+	for (i = 0; i < p->n_batch && p->count < p->cap; i++) {
 		p->ring[(p->head + p->count) % p->cap] = p->batch[i];
 		p->count++;
 		queued++;
@@ -85,7 +89,8 @@ static void flush_batch(struct vg_pipeline *p)
 	if (queued)
 		pthread_cond_signal(&p->nonempty);
 	pthread_mutex_unlock(&p->lock);
-	p->n_batch = 0;
+	memmove(p->batch, p->batch + queued, (p->n_batch - queued) * sizeof(p->batch[0]));
+	p->n_batch -= queued;
 	memset(&p->pend, 0, sizeof(p->pend));
 }
 
@@ -110,9 +115,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	p->batch[p->n_batch++] = it;
 	if (p->n_batch == BATCH_RECORDS)
 		flush_batch(p);
-	return 0;
+	return p->n_batch == BATCH_RECORDS ? STOP_FULL : 0;
 }
 
+/* Records taken (>= 0), STOP_FULL when the queue filled, or a libbpf error. */
 static int consume(struct vg_pipeline *p)
 {
 	int n = ring_buffer__consume(p->rb);
@@ -121,10 +127,37 @@ static int consume(struct vg_pipeline *p)
 	return n;
 }
 
+/* Until the worker makes room for the batch (or stop); true if it all fit. */
+static bool wait_room(struct vg_pipeline *p)
+{
+	struct timespec ts;
+
+	flush_batch(p);
+	if (!p->n_batch)
+		return true;
+	pthread_mutex_lock(&p->lock);
+	if (p->count == p->cap) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += ROOM_WAIT_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		p->consumer_waits = true;
+		pthread_cond_timedwait(&p->room, &p->lock, &ts);
+		p->consumer_waits = false;
+	}
+	pthread_mutex_unlock(&p->lock);
+	flush_batch(p);
+	return !p->n_batch;
+}
+
 /*
  * With batched wakeups a busy ring does not wake us: while records flow,
  * poll every batch_ms; after a quiet poll, sleep until the kernel wakes us
- * (its next record after batch_ms of quiet does, vg_rb_flags).
+ * (its next record after batch_ms of quiet does, vg_rb_flags). A full
+ * queue is not a reason to drop: records stay in the ring buffer, which
+ * drops (and counts, per sensor) only once it is full too.
  */
 static void *consumer_main(void *arg)
 {
@@ -133,8 +166,11 @@ static void *consumer_main(void *arg)
 
 	while (!atomic_load(&p->stop_consumer)) {
 		struct epoll_event ev[2];
-		int n = epoll_wait(p->epoll_fd, ev, 2, timeout), got = 0;
+		int n, got = 0;
 
+		if (p->n_batch && !wait_room(p))
+			continue;
+		n = epoll_wait(p->epoll_fd, ev, 2, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;	/* a stop/continue of the agent: not an error */
@@ -143,14 +179,26 @@ static void *consumer_main(void *arg)
 		}
 		if (n > 0 || p->batch_ms)
 			got = consume(p);
+		if (got == STOP_FULL)
+			got = 1;
 		if (got < 0 && got != -EINTR) {
 			vg_err("ring buffer consume failed: %s", strerror(-got));
 			break;
 		}
 		timeout = p->batch_ms && (n > 0 || got > 0) ? (int)p->batch_ms : POLL_TIMEOUT_MS;
 	}
-	/* What the kernel produced before stop still counts. */
-	consume(p);
+	/* What the kernel produced before stop still counts: all of it, as room allows. */
+	for (;;) {
+		int got;
+
+		if (p->n_batch && !wait_room(p))
+			continue;
+		got = consume(p);
+		if (got == 0 || (got < 0 && got != STOP_FULL))
+			break;
+	}
+	while (p->n_batch)
+		wait_room(p);
 	pthread_mutex_lock(&p->lock);
 	p->stop_worker = true;
 	pthread_cond_signal(&p->nonempty);
@@ -190,6 +238,8 @@ static void *worker_main(void *arg)
 		p->head = (p->head + 1) % p->cap;
 		p->count--;
 		p->st.handled++;
+		if (p->consumer_waits && p->cap - p->count >= BATCH_RECORDS)
+			pthread_cond_signal(&p->room);
 		pthread_mutex_unlock(&p->lock);
 		p->fn(p->arg, it->data, it->size);
 		free(it);
@@ -220,6 +270,7 @@ struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_id
 	p->arg = arg;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->nonempty, NULL);
+	pthread_cond_init(&p->room, NULL);
 	return p;
 }
 
@@ -328,6 +379,8 @@ void vg_pipeline_free(struct vg_pipeline *p)
 	if (!p)
 		return;
 	vg_pipeline_stop(p);
+	while (p->n_batch)
+		free(p->batch[--p->n_batch]);
 	while (p->count) {
 		free(p->ring[p->head]);
 		p->head = (p->head + 1) % p->cap;
@@ -341,6 +394,7 @@ void vg_pipeline_free(struct vg_pipeline *p)
 	free(p->ring);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->nonempty);
+	pthread_cond_destroy(&p->room);
 	free(p);
 }
 

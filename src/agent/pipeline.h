@@ -2,10 +2,12 @@
 /*
  * The path from ring buffers to handlers. One consumer thread polls every
  * sensor's ring buffer, validates each record and copies it into a bounded
- * queue (a batch at a time, under one lock); it never does I/O and never
- * waits on the handler. One worker
- * thread drains the queue into the handler (cache, policy, output). A full
- * queue drops the record and counts it.
+ * queue (a batch at a time, under one lock); it never does I/O. One worker
+ * thread drains the queue into the handler (cache, policy, output). When
+ * the queue is full the consumer stops taking records, which wait in the
+ * ring buffer: the kernel drops (and counts, per sensor) only once that is
+ * full too, so the queue and the ring add up instead of the smaller one
+ * deciding.
  */
 #ifndef VIGIL_PIPELINE_H
 #define VIGIL_PIPELINE_H
@@ -22,7 +24,12 @@ typedef void (*vg_idle_fn)(void *arg);
 struct vg_pipeline_stats {
 	uint64_t received;	/* records taken from ring buffers */
 	uint64_t handled;	/* records passed to the handler */
-	uint64_t queue_full;	/* dropped: the worker fell behind */
+	/*
+	 * Dropped at the queue: no longer happens (a full queue leaves records
+	 * in the ring, where a full ring counts them); kept, at 0, for the
+	 * dashboards and `vigil status` that show it.
+	 */
+	uint64_t queue_full;
 	uint64_t no_memory;	/* dropped: allocation failed */
 	struct vg_decode_stats decode;	/* valid and invalid records by reason */
 };
