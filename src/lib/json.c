@@ -42,7 +42,7 @@ void vg_buf_free(struct vg_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void vg_buf_append(struct vg_buf *b, const char *s, size_t n)
+void vg_buf_append_slow(struct vg_buf *b, const char *s, size_t n)
 {
 	if (!buf_reserve(b, n))
 		return;
