@@ -18,6 +18,7 @@
 #define PROC_GRACE_NS (30ULL * 1000000000ULL)
 #define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
 #define TRIM_EVERY_NS (60ULL * 1000000000ULL)
+#define TRIM_AFTER_RECORDS 10000
 
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGUSR1 are taken by vg_agent_run's sigwait only.
@@ -259,9 +260,17 @@ static void on_idle(void *arg)
 		vg_proc_cache_sweep(a->cache, now);
 		a->last_sweep_ns = now;
 	}
-	if (now - a->last_trim_ns >= TRIM_EVERY_NS) {
-		malloc_trim(0);	/* what expired processes and reloads freed */
+	/*
+	 * What a burst of records (each copied through the queue), expired
+	 * processes and reloads freed stays resident until trimmed: after a
+	 * burst once the queue is empty, else once a minute.
+	 */
+	if (now - a->last_trim_ns >= TRIM_EVERY_NS ||
+	    (a->records_seen - a->trimmed_at >= TRIM_AFTER_RECORDS &&
+	     now - a->last_trim_ns >= SWEEP_EVERY_NS)) {
+		malloc_trim(0);
 		a->last_trim_ns = now;
+		a->trimmed_at = a->records_seen;
 	}
 }
 

@@ -71,6 +71,7 @@ struct vg_agent {
 	struct vg_proc_cache_stats cache_st;
 	struct vg_provenance_stats prov_st;
 	uint64_t last_trim_ns;		/* worker: malloc_trim, now and then */
+	uint64_t trimmed_at;		/* records_seen at the last trim */
 	uint64_t last_sweep_ns;
 	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
 	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */

@@ -30,11 +30,12 @@
 #define RELOAD_WAIT_MS 10000
 #define OUTPUT_DRAIN_MS 2000
 /*
- * The kernel filters for the rules, so `run` sends little: 4 MiB (8 MiB of
- * the agent's memory once read through, as the kernel maps it twice) holds
- * seconds of it. `trace`, which sends everything, keeps the 16 MiB default.
+ * The kernel filters for the rules, so `run` sends little, and a full
+ * worker queue holds 65,536 more records before the ring has to: 2 MiB
+ * (4 MiB of the agent's memory, as the kernel maps a ring twice) is
+ * enough. `trace`, which sends everything, keeps the 16 MiB default.
  */
-#define DEFAULT_RUN_RINGBUF (4ULL << 20)	/* at exit, time to deliver what is queued */
+#define DEFAULT_RUN_RINGBUF (2ULL << 20)	/* at exit, time to deliver what is queued */
 
 struct run_args {
 	bool json;

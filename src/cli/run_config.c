@@ -30,7 +30,7 @@ static const struct argp_option options[] = {
 	  "have the kernel count each BPF program's run time while vigil runs (BPF_ENABLE_STATS; "
 	  "off again when vigil exits)", 0 },
 	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0,
-	  "the ring buffer every sensor shares, a power of two (default 4M: the kernel filters "
+	  "the ring buffer every sensor shares, a power of two (default 2M: the kernel filters "
 	  "for the rules; raise it with --events or an output that takes every event)", 0 },
 	{ "wakeup-batch", OPT_WAKEUP, "MS", 0,
 	  "a busy ring buffer wakes vigil at most every MS ms; a record after a quiet spell "
