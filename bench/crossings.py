@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Which opens leave the kernel: records the file sensor sends to user space
-per 1000 opens of one file under /var/tmp (read, then write), with the
-9-rule default (bench/default_before_issue12.yaml) and the built-in default.
+"""Which opens and connects leave the kernel: records the file sensor sends
+to user space per 1000 opens of one file under /var/tmp (read, then write),
+and records the net sensor sends per 1000 loopback TCP connects (by this
+script: not a shell, one port), with the 9-rule default
+(bench/default_before_issue12.yaml) and the built-in default.
 A count, not a time: it does not move with the load of a shared machine,
 and each record that crosses costs the agent one decode and evaluation
 (several µs). The rest of the host's file records, counted over as long
@@ -27,10 +29,41 @@ def free_port():
         return s.getsockname()[1]
 
 
-def file_records(port):
+def sensor_records(port, sensor):
     text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5).read().decode()
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith("vigil_sensor_events_total") and 'sensor="file"' in line)
+               if line.startswith("vigil_sensor_events_total")
+               and 'sensor="%s"' % sensor in line)
+
+
+def file_records(port):
+    return sensor_records(port, "file")
+
+
+def connects(n):
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(128)
+        for _ in range(n):
+            c = socket.create_connection(lst.getsockname())
+            a, _ = lst.accept()
+            a.close()
+            c.close()
+
+
+def net_crossings(port):
+    """Net records per 1000 connects, less the host's own over as long again."""
+    n = N // 4
+    time.sleep(1)
+    before, t0 = sensor_records(port, "net"), time.monotonic()
+    connects(n)
+    took = time.monotonic() - t0
+    time.sleep(1)
+    during = sensor_records(port, "net") - before
+    before = sensor_records(port, "net")
+    time.sleep(took + 1)
+    idle = sensor_records(port, "net") - before
+    return "connect %6.1f" % (1000 * max(during - idle, 0) / n)
 
 
 def measure(label, extra):
@@ -64,6 +97,7 @@ def measure(label, extra):
             time.sleep(took + 1)
             idle = file_records(port) - before
             out.append("%s %6.1f" % (what, 1000 * max(during - idle, 0) / N))
+        out.append(net_crossings(port))
     finally:
         agent.send_signal(2)
         agent.wait(timeout=30)
@@ -73,7 +107,8 @@ def measure(label, extra):
                 os.unlink(f)
         os.rmdir(d)
         subprocess.run(["rm", "-rf", state])
-    print("%-16s records per 1000 opens in /var/tmp: %s" % (label, ", ".join(out)))
+    print("%-16s records per 1000 opens in /var/tmp / loopback connects: %s"
+          % (label, ", ".join(out)))
 
 
 def main():

@@ -27,5 +27,5 @@ for w in "fork+exec /bin/true|build/bench/exec_loop $SECS" \
 done
 
 # The same opens as a count of records crossing to user space (load-proof).
-echo "== file records crossing to user space per 1000 opens in /var/tmp"
+echo "== records crossing to user space per 1000 opens in /var/tmp and 1000 loopback connects"
 VIGIL="$VIGIL" python3 bench/crossings.py "$ROUNDS"

@@ -118,9 +118,30 @@ static __noinline bool library_name(const struct fpath *p)
 }
 
 /*
+ * Whether the path holds "/." (a file or directory whose name starts with
+ * a dot: ~/.ssh/id_rsa, ~/.aws/credentials). A path longer than the scan
+ * counts as holding one: never dropped for being long.
+ */
+static __noinline bool hidden_name(const struct fpath *p)
+{
+	struct vg_path_buf *pb = vg_path_buf(p->slot);
+	__u32 i, start = p->start;
+
+	if (!pb || p->len > VG_WATCH_KEY_BYTES)
+		return true;
+	for (i = 1; i < VG_WATCH_KEY_BYTES && i < p->len; i++)
+		if (pb->buf[(start + i) & VG_BUF_MASK] == '.' &&
+		    pb->buf[(start + i - 1) & VG_BUF_MASK] == '/')
+			return true;
+	return false;
+}
+
+/*
  * Mask of accesses watched for the path. An entry may watch reads of
- * library names only (VG_FACC_READ_LIB, "file.name glob *.so" rules): a
- * read of any other file under it stays in the kernel.
+ * library names only (VG_FACC_READ_LIB, "file.name glob *.so" rules), or
+ * of hidden names only (VG_FACC_READ_HIDDEN, rules whose file.path globs
+ * all name a dot file or directory): a read of any other file under it
+ * stays in the kernel.
  */
 __noinline __u32 file_watch_mask(const struct fpath *p)
 {
@@ -130,6 +151,8 @@ __noinline __u32 file_watch_mask(const struct fpath *p)
 		return VG_FACC_ALL;
 	mask = watch_tries_mask(p);
 	if ((mask & VG_FACC_READ_LIB) && !(mask & VG_FACC_READ) && library_name(p))
+		mask |= VG_FACC_READ;
+	if ((mask & VG_FACC_READ_HIDDEN) && !(mask & VG_FACC_READ) && hidden_name(p))
 		mask |= VG_FACC_READ;
 	return mask;
 }

@@ -66,7 +66,7 @@ struct sock_owner {
 	__u32 flags;		/* VG_NET_* */
 	__u32 have_tuple;	/* t is set: the kernel clears the local port before CLOSE */
 	__u32 euid;
-	__u32 pad;
+	__u32 gated;		/* only the distinct-port gate wants its connect (sensor_net_gate) */
 	char comm[VG_COMM_LEN];
 	struct vg_net_tuple t;
 };
@@ -191,12 +191,49 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } policy_cidrs SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1024);
+	__type(key, struct vg_net_name_key);
+	__type(value, __u8);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} policy_names SEC(".maps");
+
+/* The distinct-port gate (sensor_net_gate.bpf.h): [0] = window in ns, 0: off. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} policy_gate SEC(".maps");
+
+struct gate_port_key {
+	__u32 tgid;
+	__u32 port;
+};
+
+/* tgid -> start of its window; (tgid, port) -> start of the window it was sent in. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u64);
+} gate_windows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct gate_port_key);
+	__type(value, __u64);
+} gate_ports SEC(".maps");
+
 /*
  * The sensor's jobs, one sensor-local header each, in dependency order.
  * They use the maps and constants above; the programs below use them.
  */
 #include "sensor_net_sock.bpf.h"
 #include "sensor_net_filter.bpf.h"
+#include "sensor_net_gate.bpf.h"
 #include "sensor_net_deny.bpf.h"
 #include "sensor_net_tcp.bpf.h"
 #include "sensor_net_shell.bpf.h"

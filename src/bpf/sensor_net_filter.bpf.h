@@ -82,6 +82,35 @@ static __always_inline bool policy_wants(const struct vg_net_tuple *t, bool loca
 	return true;
 }
 
+/*
+ * Whether the name of the current process's executable file (the last
+ * component of process.executable.path) is one the policy's name set
+ * accepts, when it has one. Process context only. A name longer than a
+ * key is matched on its first bytes: prefixes only, never an exact name.
+ */
+static __always_inline bool exe_name_wanted(void)
+{
+	__u32 zero = 0, *dp = bpf_map_lookup_elem(&policy_dims, &zero);
+	struct task_struct *task;
+	struct vg_net_name_key k = {};
+	const unsigned char *name;
+	struct file *exe;
+	long n;
+
+	if (!dp || !(*dp & VG_NET_PF_EXE_NAME))
+		return true;
+	task = (struct task_struct *)bpf_get_current_task();
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	if (!exe)
+		return true;	/* no executable: nothing to judge by */
+	name = BPF_CORE_READ(exe, f_path.dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(k.name, sizeof(k.name), name);
+	if (n <= 0)
+		return true;
+	k.prefixlen = (n < (long)sizeof(k.name) ? n : n - 1) * 8;
+	return bpf_map_lookup_elem(&policy_names, &k) != NULL;
+}
+
 /* policy_wants() with the local port, counting the record it drops. */
 static __always_inline bool policy_keeps(const struct vg_net_tuple *t)
 {

@@ -81,7 +81,8 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 			if (!tuple_wanted(&t))
 				return 0;
 			/* No rule wants its close: not tracked (DNS below still is). */
-			if (policy_wants(&t, true)) {
+			if (policy_wants(&t, true) && !vg_should_drop(VG_EV_NET_CLOSE) &&
+			    exe_name_wanted()) {
 				owner_from_current(&o, VG_NET_OWNER_LATE);
 				o.t = t;
 				o.have_tuple = 1;

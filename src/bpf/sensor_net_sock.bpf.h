@@ -29,11 +29,11 @@ static __always_inline void tuple_from_sock(struct vg_net_tuple *t, struct sock 
 }
 
 static __always_inline void hdr_from_owner(struct vg_hdr *h, __u16 type,
-					   const struct sock_owner *o)
+					   const struct sock_owner *o, __u64 ts)
 {
 	h->type = type;
 	h->version = VG_ABI_VERSION;
-	h->ts_boot_ns = bpf_ktime_get_boot_ns();
+	h->ts_boot_ns = ts;
 	h->start_time_ns = o->start_time_ns;
 	h->cgroup_id = o->cgroup_id;
 	h->pid = o->pid;
@@ -57,7 +57,7 @@ static __always_inline void owner_from_current(struct sock_owner *o, __u32 flags
 	o->flags = flags;
 	o->have_tuple = 0;
 	o->euid = BPF_CORE_READ(task, cred, euid.val);
-	o->pad = 0;
+	o->gated = 0;
 	__builtin_memset(&o->t, 0, sizeof(o->t));
 	bpf_get_current_comm(o->comm, sizeof(o->comm));
 }

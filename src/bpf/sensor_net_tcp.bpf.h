@@ -37,27 +37,61 @@ static __always_inline void close_bytes(struct sock *sk, const struct sock_owner
 }
 
 /*
+ * vg_record_dropped() for a record of @type about owner @o, judged before
+ * any ring-buffer space is taken: a reserved record discarded still wakes
+ * the consumer.
+ */
+static __always_inline bool owner_dropped(__u16 type, const struct sock_owner *o)
+{
+	__u8 sw = vg_type_mode_of(type);
+	const struct vg_pf_cfg *c;
+
+	if (sw == VG_TYPE_OFF)
+		return true;
+	if (sw != VG_TYPE_FILTERED)
+		return false;
+	c = vg_pf_active();
+	return c && vg_pf_rejects(c, o->euid, o->cgroup_id, o->tgid);
+}
+
+/* Whether a connect's or a close's record may be wanted from the current process. */
+static __always_inline bool connect_wanted_from_current(void)
+{
+	return (!vg_should_drop(VG_EV_NET_CONNECT) || !vg_should_drop(VG_EV_NET_CLOSE)) &&
+	       exe_name_wanted();
+}
+
+/*
  * TCP lifecycle records carry their socket's owner, saved at connect or
  * accept and read back here, often in softirq where current is someone
- * else: they are judged when finished, on the owner's identity. Fixed-size,
- * so nothing is copied before the verdict.
+ * else: they are judged on the owner's identity, before anything is
+ * reserved. An owner only the distinct-port gate wanted (gated) sends its
+ * connect record if the gate lets it, and nothing else.
  */
 static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 				      struct sock *sk, int old, int new, __s32 error)
 {
 	struct vg_net_conn *e;
 	struct vg_net_tuple t;
+	__u64 ts;
 
+	if (o->gated ? type != VG_EV_NET_CONNECT : owner_dropped(type, o)) {
+		vg_count(VG_CNT_FILTERED);
+		return;
+	}
 	tuple_from_sock(&t, sk);
 	if (o->have_tuple && t.sport == 0)
 		t = o->t;
 	/* The local port is known only now for a connect (bound after SYN_SENT). */
-	if (!policy_keeps(&t))
+	if (!o->gated && !policy_keeps(&t))
+		return;
+	ts = bpf_ktime_get_boot_ns();
+	if (type == VG_EV_NET_CONNECT && !gate_passes(o->gated, o->tgid, t.dport, ts))
 		return;
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		return;
-	hdr_from_owner(&e->hdr, type, o);
+	hdr_from_owner(&e->hdr, type, o, ts);
 	e->hdr.size = sizeof(*e);
 	e->t = t;
 	e->duration_ns = e->hdr.ts_boot_ns - o->ts_ns;
@@ -69,7 +103,7 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 	e->old_state = old;
 	e->new_state = new;
 	e->flags = o->flags;
-	vg_commit_if_wanted(e);
+	vg_commit(e);
 }
 
 static __always_inline int handle_state(struct sock *sk, int old, int new)
@@ -84,6 +118,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		__u64 id = bpf_get_current_pid_tgid();
 		struct call_args *c;
 		struct vg_net_tuple t;
+		bool wanted;
 
 		c = bpf_map_lookup_elem(&calls, &id);
 		if (c && c->kind == CALL_CONNECT)
@@ -96,22 +131,25 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 			return 0;
 		}
 		/*
-		 * No rule wants this peer: no owner, so neither its connect nor
-		 * its close record is built. The local port may not be chosen
-		 * yet; emit_conn checks it.
+		 * No rule wants this process or peer: no owner, so neither its
+		 * connect nor its close record is built, unless the distinct-port
+		 * gate may want the connect (a gated owner). The local port may
+		 * not be chosen yet; emit_conn checks it.
 		 */
-		if (!policy_wants(&t, false)) {
+		wanted = connect_wanted_from_current() && policy_wants(&t, false);
+		if (!wanted && !gate_window_ns()) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
 		owner_from_current(&o, 0);
+		o.gated = !wanted;
 		bpf_map_update_elem(&socks, &key, &o, BPF_ANY);
 		return 0;
 	}
 	if (old == TCP_CLOSE && new == TCP_LISTEN) {
 		struct vg_net_tuple t;
 
-		if (!task_wanted())
+		if (!task_wanted() || vg_drop_if_unwanted(VG_EV_NET_LISTEN))
 			return 0;
 		tuple_from_sock(&t, sk);
 		if (!record_wanted(&t))
@@ -170,6 +208,8 @@ static __always_inline int handle_connect_exit(struct trace_event_raw_sys_exit *
 	struct call_args *c;
 	struct sock *sk;
 	long ret = ctx->ret;
+	bool gated;
+	__u64 ts;
 
 	kill_if_pending();
 
@@ -183,17 +223,26 @@ static __always_inline int handle_connect_exit(struct trace_event_raw_sys_exit *
 	sk = fd_to_sock(task, c->fd);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !sock_is_inet(sk))
 		goto out;
-	if (vg_filtered_at_entry(task, VG_EV_NET_CONNECT))
+	if (!task_wanted())
 		goto out;
+	gated = vg_should_drop(VG_EV_NET_CONNECT) || !exe_name_wanted();
+	if (gated && !gate_window_ns()) {
+		vg_count(VG_CNT_FILTERED);
+		goto out;
+	}
 	tuple_from_sock(&t, sk);
 	if (read_user_sockaddr((void *)c->addr, &t.family, t.daddr, &t.dport) < 0)
 		vg_count(VG_CNT_READ_FAIL);
-	if (!record_wanted(&t))
+	if (!tuple_wanted(&t) || (!gated && !policy_keeps(&t)))
+		goto out;
+	ts = bpf_ktime_get_boot_ns();
+	if (!gate_passes(gated, id >> 32, t.dport, ts))
 		goto out;
 	e = vg_reserve(sizeof(*e));
 	if (!e)
 		goto out;
 	vg_fill_hdr(&e->hdr, VG_EV_NET_CONNECT, task);
+	e->hdr.ts_boot_ns = ts;
 	e->hdr.size = sizeof(*e);
 	e->t = t;
 	e->duration_ns = 0;
@@ -217,6 +266,12 @@ static __always_inline int handle_accept(long fd)
 
 	if (fd < 0)
 		return 0;
+	/* Nobody wants its accept or close from this process: no owner either. */
+	if ((vg_should_drop(VG_EV_NET_ACCEPT) && vg_should_drop(VG_EV_NET_CLOSE)) ||
+	    !exe_name_wanted()) {
+		vg_count(VG_CNT_FILTERED);
+		return 0;
+	}
 	sk = fd_to_sock(task, fd);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !sock_is_inet(sk))
 		return 0;

@@ -504,10 +504,11 @@ enum vg_file_syscall {
 #define VG_FACC_MEMFD		(1u << 9)	/* memfd_create */
 #define VG_FACC_ALL		((1u << 10) - 1)
 #define VG_FACC_MODIFY		(VG_FACC_ALL & ~VG_FACC_READ)	/* --write-only */
-/* Watch-set masks only, never in a record: reads of library names (*.so, *.so.*), and
- * the first write/create/truncate open per process and file (provenance's writer). */
-#define VG_FACC_READ_LIB	(1u << 10)
-#define VG_FACC_WRITE_ONCE	(1u << 11)
+/* Watch-set masks only, never in a record (sensor_file_watch.bpf.h): reads of library
+ * names, first writes per process and file (provenance's writer), reads of hidden names. */
+#define VG_FACC_READ_LIB	(1u << 10)	/* *.so, *.so.* */
+#define VG_FACC_WRITE_ONCE	(1u << 11)	/* first write/create/truncate open */
+#define VG_FACC_READ_HIDDEN	(1u << 12)	/* a path with "/." in it (~/.ssh/, ~/.aws/) */
 
 /* vg_file.fflags */
 #define VG_FILE_PATH_USER	(1u << 0)	/* path joined from dirfd/cwd + caller's string */
@@ -605,8 +606,7 @@ struct vg_net_tuple {
 #define VG_NET_INBOUND		(1u << 1)	/* accepted (peer initiated) */
 #define VG_NET_PRE_SYN		(1u << 2)	/* connect failed before any packet (syscall error) */
 
-/* connect, accept, listen, close. */
-struct vg_net_conn {
+struct vg_net_conn {		/* connect, accept, listen, close */
 	struct vg_hdr hdr;	/* the owning process, even when the kernel closes in softirq */
 	struct vg_net_tuple t;
 	__u64 duration_ns;	/* close: since connect/accept; connect: SYN to result */
@@ -692,22 +692,22 @@ struct vg_net_cidr_key {
 	__u8 addr[16];
 };
 
-/*
- * Policy pre-filter (vigil run without --events), rewritten at every reload:
- * policy_dims[0] says which dims are in force (0: none, all pass);
- * policy_ports[VG_NET_PF_SET_*] are port bitmaps; policy_cidrs is an LPM
- * trie of struct vg_net_cidr_key. A record passes if its tuple is in
- * every set in force. DNS and deny records never go through it.
- */
+/* Policy pre-filter, rewritten at every reload (sensor_net_filter.bpf.h says what each checks). */
 #define VG_NET_PF_PEER_PORT	(1u << 0)	/* destination.port: vg_net_tuple.dport */
 #define VG_NET_PF_LOCAL_PORT	(1u << 1)	/* source.port: vg_net_tuple.sport */
 #define VG_NET_PF_PEER_CIDR	(1u << 2)	/* destination.address: vg_net_tuple.daddr */
+#define VG_NET_PF_EXE_NAME	(1u << 3)	/* process.executable.name: policy_names */
 #define VG_NET_PF_SET_PEER	0
 #define VG_NET_PF_SET_LOCAL	1
 #define VG_NET_PF_MAX_CIDRS	256
 
 struct vg_net_port_set {
 	__u8 bits[65536 / 8];	/* bit p: port p (host order) */
+};
+
+struct vg_net_name_key {	/* LPM: an exact name's bits include its NUL */
+	__u32 prefixlen;
+	char name[32];		/* the longest name the trie holds, with its NUL */
 };
 
 /*
@@ -793,6 +793,7 @@ _Static_assert(sizeof(struct vg_net_shell) == 64 + 40 + 8, "vg_net_shell size is
 _Static_assert(sizeof(struct vg_net_deny_key) == 24, "vg_net_deny_key size is ABI");
 _Static_assert(sizeof(struct vg_net_deny_val) == 24, "vg_net_deny_val size is ABI");
 _Static_assert(sizeof(struct vg_net_port_set) == 8192, "vg_net_port_set size is ABI");
+_Static_assert(sizeof(struct vg_net_name_key) == 36, "vg_net_name_key size is ABI");
 _Static_assert(sizeof(struct vg_seccomp_deny) == 64 + 24, "vg_seccomp_deny size is ABI");
 #endif
 

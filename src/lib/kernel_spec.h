@@ -56,6 +56,7 @@ enum vg_spec_field {
 	VG_SPEC_PEER_PORT,	/* destination.port */
 	VG_SPEC_LOCAL_PORT,	/* source.port */
 	VG_SPEC_PEER_ADDR,	/* destination.address */
+	VG_SPEC_EXE_NAME,	/* process.executable.name: exact names and name prefixes */
 	VG_SPEC_FIELDS
 };
 
@@ -78,6 +79,12 @@ struct vg_sensor_spec {
 	 */
 	const struct vg_spec_watch *any_actor;
 	size_t n_any_actor;
+	/*
+	 * Network sensor: some rules count distinct destination ports per
+	 * process within this window (ns); the kernel sends each process's
+	 * first connect to each port per window for them. 0: none.
+	 */
+	uint64_t port_gate_ns;
 };
 
 /*

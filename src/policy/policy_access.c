@@ -134,3 +134,49 @@ uint32_t vg_rule_file_access(const struct vg_rule *r)
 		acc = (acc & ~writes) | VG_FACC_WRITE_ONCE;
 	return acc;
 }
+
+/* Whether glob @g names only paths holding "/." (a literal one, outside any class). */
+static bool glob_hidden(const char *g)
+{
+	return !strchr(g, '[') && !strchr(g, '\\') && strstr(g, "/.");
+}
+
+/* Whether glob @g can match a path under @path (@len bytes): its literal head agrees. */
+static bool glob_under(const char *g, const char *path, size_t len)
+{
+	size_t head = strcspn(g, "*?[\\");
+
+	return !strncmp(g, path, head < len ? head : len);
+}
+
+/*
+ * Whether a conjunct of @n (top-level ANDs, nested ones flattened; depth
+ * bounded by the parser) is a file.path glob whose patterns that can
+ * match under @path all name hidden files.
+ */
+static bool hidden_only(const struct node *n, const char *path, size_t len)
+{
+	size_t i;
+
+	if (n->kind == N_AND) {
+		for (i = 0; i < n->n_kids; i++)
+			if (hidden_only(n->kids[i], path, len))
+				return true;
+		return false;
+	}
+	if (n->kind != N_CMP || n->op != OP_GLOB || strcmp(n->field->name, "file.path"))
+		return false;
+	for (i = 0; i < n->n_strs; i++)
+		if (glob_under(n->strs[i], path, len) && !glob_hidden(n->strs[i]))
+			return false;
+	return true;
+}
+
+uint32_t vg_rule_file_access_at(const struct vg_rule *r, const char *path, size_t len)
+{
+	uint32_t acc = vg_rule_file_access(r);
+
+	if ((acc & VG_FACC_READ) && hidden_only(r->cond, path, len))
+		acc = (acc & ~VG_FACC_READ) | VG_FACC_READ_HIDDEN;
+	return acc;
+}

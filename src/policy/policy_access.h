@@ -8,6 +8,7 @@
 #ifndef VIGIL_POLICY_ACCESS_H
 #define VIGIL_POLICY_ACCESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct vg_rule;
@@ -15,5 +16,13 @@ struct vg_rule;
 /* The VG_FACC_* classes (with VG_FACC_READ_LIB for reads of library names
  * only) of the file records rule @r can match: a superset, never less. */
 uint32_t vg_rule_file_access(const struct vg_rule *r);
+/*
+ * vg_rule_file_access() for the records under watched path (or prefix)
+ * @path of @len bytes: reads there narrowed to VG_FACC_READ_HIDDEN when
+ * every file.path glob of @r that can match under it names a hidden file
+ * (a literal "/." in the pattern, as in ~/.aws/credentials): the kernel
+ * then sends only reads of paths holding "/.".
+ */
+uint32_t vg_rule_file_access_at(const struct vg_rule *r, const char *path, size_t len);
 
 #endif

@@ -13,7 +13,7 @@
 /* " (read, write)": the access classes watched at a path, when not all of them. */
 static void print_access(FILE *out, uint32_t access)
 {
-	const char *words[16];
+	const char *words[20];
 	size_t n, i;
 
 	if ((access & VG_FACC_ALL) == VG_FACC_ALL)
@@ -21,6 +21,8 @@ static void print_access(FILE *out, uint32_t access)
 	n = vg_file_access_words(VG_EV_FILE_UNLINK, 0, access & VG_FACC_ALL, words, 15);
 	if (access & VG_FACC_READ_LIB)
 		words[n++] = "read of *.so";
+	if (access & VG_FACC_READ_HIDDEN)
+		words[n++] = "read of hidden names";
 	if (access & VG_FACC_WRITE_ONCE)
 		words[n++] = "first write per process";
 	fprintf(out, " (");
@@ -49,6 +51,7 @@ static void print_dim(FILE *out, const struct vg_filter_dim *d)
 {
 	char buf[64];
 	size_t i;
+	bool file;
 
 	fprintf(out, "    %-26s", d->field->name);
 	if (!d->active) {
@@ -58,8 +61,10 @@ static void print_dim(FILE *out, const struct vg_filter_dim *d)
 			fprintf(out, " not filtered (too many values for a kernel map)\n");
 		return;
 	}
-	print_strs(out, "exact", d->exact, d->exact_access, d->n_exact);
-	print_strs(out, "prefix", d->prefixes, d->prefix_access, d->n_prefixes);
+	/* Access classes are the file sensor's business: file.path only. */
+	file = !strcmp(d->field->name, "file.path");
+	print_strs(out, "exact", d->exact, file ? d->exact_access : NULL, d->n_exact);
+	print_strs(out, "prefix", d->prefixes, file ? d->prefix_access : NULL, d->n_prefixes);
 	if (d->n_nums) {
 		fprintf(out, " in [");
 		for (i = 0; i < d->n_nums; i++)
@@ -114,6 +119,28 @@ static bool net_ports_or_addresses(const struct vg_sensor_filter *sf)
 					   !strncmp(sf->dims[d].field->name, "source.", 7)))
 			return true;
 	return false;
+}
+
+/* The network sensor's process-filter exemption and its distinct-port gate. */
+static void print_net_extras(FILE *out, const struct vg_policy *p,
+			     const struct vg_sensor_filter *sf)
+{
+	size_t i, n = 0;
+
+	if (sf->kinds & VG_KB(VG_K_SHELL_ON_SOCKET))
+		fprintf(out, "    (process.*: not on shell_on_socket records, which cross for "
+			"every program)\n");
+	if (!sf->port_gate_ns)
+		return;
+	fprintf(out, "    plus each process's first connect to each destination.port within "
+		"%.3g s (the kernel counts distinct ports for:", sf->port_gate_ns / 1e9);
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+
+		if (r->port_gate)
+			fprintf(out, "%s %s", n++ ? "," : "", r->name);
+	}
+	fprintf(out, ")\n");
 }
 
 struct find_rule {
@@ -212,6 +239,8 @@ void vg_policy_explain(const struct vg_policy *p, FILE *out)
 		if (s == VG_SENSOR_NETWORK && net_ports_or_addresses(sf))
 			fprintf(out, "    (ports and addresses: not on dns records, which name the peers "
 				"of every connection, nor deny records)\n");
+		if (s == VG_SENSOR_NETWORK)
+			print_net_extras(out, p, sf);
 		if (sf->bind_mounts)
 			fprintf(out, "    plus opens for write, create or truncate through a bind mount "
 				"outside the host's mount namespace, any path (file.mount.bind)\n");

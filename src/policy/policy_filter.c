@@ -14,6 +14,7 @@
 #include "policy/policy_access.h"
 #include "policy/policy_filter.h"
 #include "policy/policy_model.h"
+#include "policy/policy_port_gate.h"
 
 static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
 	/* Process records feed the process cache: they always cross. */
@@ -21,7 +22,8 @@ static const char *const sensor_dims[VG_SENSOR_MAX][VG_FILTER_MAX_DIMS] = {
 	[VG_SENSOR_FILE] = { "file.path", "process.executable.path", "process.user.id",
 			     "process.cgroup.id" },
 	[VG_SENSOR_NETWORK] = { "destination.port", "destination.address", "source.port",
-				"process.executable.path", "process.user.id", "process.cgroup.id" },
+				"process.executable.path", "process.executable.name",
+				"process.user.id", "process.cgroup.id" },
 	[VG_SENSOR_PRIV] = { "process.executable.path", "process.user.id", "process.cgroup.id" },
 };
 
@@ -87,6 +89,38 @@ static bool two_name_leaf(const struct vg_rule *r, const struct vg_field *f,
 	       (!(r->kinds & ~two) && !strcmp(n->field->name, "file.target_path"));
 }
 
+/* A glob pattern the kernel's name trie holds: a literal, or a literal and one final '*'. */
+static bool name_pattern(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (strchr("*?[]\\", s[i]) && !(s[i] == '*' && i == len - 1 && i > 0))
+			return false;
+	return len > 0;
+}
+
+/*
+ * process.executable.name = / in / glob (literals and "name*" patterns):
+ * the network sensor looks the name of the executable's file up at the
+ * hook (sensor_net_filter.bpf.h).
+ */
+static bool name_leaf(const struct node *n)
+{
+	size_t i;
+
+	if (n->kind != N_CMP || strcmp(n->field->name, "process.executable.name"))
+		return false;
+	if (n->op == OP_EQ)
+		return n->set.n > 0;
+	if (n->op != OP_GLOB || !n->n_strs)
+		return false;
+	for (i = 0; i < n->n_strs; i++)
+		if (!name_pattern(n->strs[i], n->lens[i]))
+			return false;
+	return true;
+}
+
 static const struct node *constraint(const struct vg_rule *r, const struct vg_field *f)
 {
 	struct node *const *kids;
@@ -95,7 +129,8 @@ static const struct node *constraint(const struct vg_rule *r, const struct vg_fi
 	conjuncts(r, &kids, &n);
 	for (i = 0; i < n; i++)
 		if (kids[i]->kind == N_CMP && ((kids[i]->field == f && vg_prefilter_leaf(kids[i])) ||
-					       two_name_leaf(r, f, kids[i])))
+					       two_name_leaf(r, f, kids[i]) ||
+					       (kids[i]->field == f && name_leaf(kids[i]))))
 			return kids[i];
 	return NULL;
 }
@@ -160,22 +195,33 @@ static int acc_str(struct vg_policy *p, struct vg_strmap *m, struct vg_ptrvec *o
 	return vg_ptrvec_push(out, v);
 }
 
-/* Adds @c's values to @a, each with the access classes @access of its rule. */
-static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, uint32_t access)
+/* Adds @c's values to @a, each with the access classes rule @r can match there. */
+static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
+		    const struct vg_rule *r)
 {
 	size_t i, j;
 	int err = 0;
 
 	bool str = c->field->type == VG_FT_STR || c->field->type == VG_FT_STRLIST;
 
-	if (str && c->op == OP_EQ) {
+	if (c->op == OP_GLOB) {	/* name patterns (name_leaf): "x" exact, "x*" a prefix */
+		for (i = 0; i < c->n_strs && !err; i++) {
+			bool pre = c->strs[i][c->lens[i] - 1] == '*';
+
+			err = acc_str(p, pre ? &a->prefix : &a->exact, pre ? &a->pre : &a->ex,
+				      c->strs[i], c->lens[i] - pre, 0);
+		}
+	} else if (str && c->op == OP_EQ) {
 		for (i = 0; i < c->set.cap && !err; i++)
 			if (c->set.slots[i].key)
 				err = acc_str(p, &a->exact, &a->ex, c->set.slots[i].key,
-					      c->set.slots[i].len, access);
+					      c->set.slots[i].len,
+					      vg_rule_file_access_at(r, c->set.slots[i].key,
+								     c->set.slots[i].len));
 	} else if (str) {
 		for (i = 0; i < c->n_strs && !err; i++)
-			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i], access);
+			err = acc_str(p, &a->prefix, &a->pre, c->strs[i], c->lens[i],
+				      vg_rule_file_access_at(r, c->strs[i], c->lens[i]));
 	} else if (c->field->type == VG_FT_IP) {
 		for (i = 0; i < c->n_cidrs; i++) {
 			for (j = 0; j < a->n_cidrs; j++)
@@ -202,16 +248,25 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c, ui
 	return err;
 }
 
+bool vg_prefilter_actor_exempt(int kind)
+{
+	return kind == VG_K_SHELL_ON_SOCKET;
+}
+
 /*
  * The kinds whose records a dim filters. The net sensor's port and address
  * filter never holds back dns records (their names serve every connection
- * rule) nor deny records (alerts): rules only on those leave it alone.
+ * rule) nor deny records (alerts): rules only on those leave it alone. Its
+ * process filter never holds back a shell on a socket
+ * (vg_prefilter_actor_exempt).
  */
 static vg_kinds_t dim_kinds(enum vg_sensor_id sid, const struct vg_field *f)
 {
 	if (sid == VG_SENSOR_NETWORK && (!strncmp(f->name, "destination.", 12) ||
 					 !strncmp(f->name, "source.", 7)))
 		return VG_KINDS_NET & ~(VG_KB(VG_K_DNS) | VG_KB(VG_K_DENY));
+	if (sid == VG_SENSOR_NETWORK && !strncmp(f->name, "process.", 8))
+		return VG_KINDS_NET & ~VG_KB(VG_K_SHELL_ON_SOCKET);
 	return sid == VG_SENSOR_PROCESS ? VG_KINDS_PROC : sid == VG_SENSOR_FILE ? VG_KINDS_FILE :
 	       sid == VG_SENSOR_NETWORK ? VG_KINDS_NET : VG_KINDS_PRIV;
 }
@@ -275,6 +330,9 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 
 		if (!(r->kinds & kinds))
 			continue;
+		/* The kernel counts its ports (policy_port_gate.h): its connects pass there. */
+		if (sid == VG_SENSOR_NETWORK && r->port_gate)
+			continue;
 		/* Its paths have entries of their own (any_actor_paths()). */
 		if (sid == VG_SENSOR_FILE && r->any_actor)
 			continue;
@@ -287,7 +345,7 @@ static int build_dim(struct vg_policy *p, enum vg_sensor_id sid, struct vg_filte
 			d->open_rule = r->name;
 			break;
 		}
-		err = acc_node(p, a, c, vg_rule_file_access(r));
+		err = acc_node(p, a, c, r);
 	}
 	if (err == -E2BIG) {
 		d->active = false;	/* too many values for a map: let everything through */
@@ -540,6 +598,7 @@ int vg_prefilter_build(struct vg_policy *p)
 	err = any_actor_paths(p, &p->pre.sensor[VG_SENSOR_FILE]);
 	if (err)
 		return err;
+	p->pre.sensor[VG_SENSOR_NETWORK].port_gate_ns = vg_port_gate_build(p);
 	for (s = 0; s < VG_SENSOR_MAX; s++) {
 		struct vg_sensor_filter *sf = &p->pre.sensor[s];
 

@@ -15,5 +15,11 @@ const struct vg_prefilter *vg_policy_prefilter(const struct vg_policy *p);
 int vg_prefilter_build(struct vg_policy *p);
 /* Whether the kernel can check condition leaf @n with a map lookup (set, prefix trie, CIDR trie). */
 bool vg_prefilter_leaf(const struct node *n);
+/*
+ * Whether records of event kind @kind (enum vg_kind) cross whatever the
+ * process dims of their sensor's filter say: rare records whose rules must
+ * see every program (a shell on a socket, started by path, loader or memfd).
+ */
+bool vg_prefilter_actor_exempt(int kind);
 
 #endif

@@ -172,6 +172,7 @@ struct vg_rule {
 	bool enabled;
 	bool kernel_decidable;
 	uint32_t any_actor;		/* VG_FACC_* watched for every process; 0: none */
+	bool port_gate;			/* the net sensor's distinct-port gate serves it */
 	/* throttle: count 0 = none */
 	uint64_t thr_count, thr_per_ns;
 	const struct vg_field **thr_keys;

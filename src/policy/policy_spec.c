@@ -42,6 +42,8 @@ static void spec_types(const struct vg_prefilter *pf, bool every_event, uint8_t 
 			k = vg_field_kind_lookup(d->kind, strlen(d->kind));
 			if (!(k >= 0 && (kinds & VG_KB(k))))
 				types[t] = VG_TYPE_OFF;
+			else if (vg_prefilter_actor_exempt(k))
+				types[t] = VG_TYPE_ALWAYS;	/* past the process filter */
 			/* Names resolved by DNS serve every connection rule, whoever asked. */
 			if (t == VG_EV_NET_DNS && (kinds & VG_KB(VG_K_CONNECT)))
 				types[t] = VG_TYPE_ALWAYS;
@@ -59,6 +61,7 @@ static const struct {
 	{ "destination.port", VG_SPEC_PEER_PORT },
 	{ "source.port", VG_SPEC_LOCAL_PORT },
 	{ "destination.address", VG_SPEC_PEER_ADDR },
+	{ "process.executable.name", VG_SPEC_EXE_NAME },
 };
 
 /* A sensor's filter dims under the names of the contract; unused: nothing on. */
@@ -70,6 +73,7 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 	out->bind_mounts = sf->bind_mounts;
 	out->any_actor = sf->any_actor;
 	out->n_any_actor = sf->n_any_actor;
+	out->port_gate_ns = sf->port_gate_ns;
 	for (i = 0; out->used && i < sf->n_dims; i++) {
 		const struct vg_filter_dim *d = &sf->dims[i];
 		struct vg_spec_values *v;

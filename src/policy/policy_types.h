@@ -84,7 +84,7 @@ struct vg_filter_dim {
 	size_t n_cidrs;
 };
 
-#define VG_FILTER_MAX_DIMS 6
+#define VG_FILTER_MAX_DIMS 7
 
 struct vg_sensor_filter {
 	vg_kinds_t kinds;		/* event kinds some rule needs; 0: sensor unused */
@@ -101,6 +101,8 @@ struct vg_sensor_filter {
 	/* File sensor: the paths of the rules vg_policy_watch_any_actor() named. */
 	struct vg_spec_watch *any_actor;
 	size_t n_any_actor;
+	/* Network sensor: window of the distinct-port gate (policy_port_gate.h); 0: none. */
+	uint64_t port_gate_ns;
 };
 
 /*

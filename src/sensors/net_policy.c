@@ -112,6 +112,26 @@ static struct vg_net_prefix *spec_prefixes(const struct vg_spec_values *v)
 	return p;
 }
 
+/* The executable-name set, unless some name does not fit the kernel's trie (then off). */
+static void names_filter(const struct vg_spec_values *v, struct vg_net_policy_filter *f)
+{
+	size_t i;
+
+	if (!v->on)
+		return;
+	for (i = 0; i < v->n_exact; i++)
+		if (!vg_net_name_fits(v->exact[i], false))
+			return;
+	for (i = 0; i < v->n_prefixes; i++)
+		if (!vg_net_name_fits(v->prefixes[i], true))
+			return;
+	f->names_on = true;
+	f->names = v->exact;
+	f->n_names = v->n_exact;
+	f->name_prefixes = v->prefixes;
+	f->n_name_prefixes = v->n_prefixes;
+}
+
 /*
  * With only alerts printed, connection, UDP flow and shell records whose
  * peer port, peer address or local port no net rule accepts stay in the
@@ -138,6 +158,8 @@ static int apply_filter(struct vg_sensor *s, const struct vg_kernel_spec *spec)
 		f.local_ports = local_ports = spec_ports(local, &f.n_local_ports);
 		f.local_ports_on = local_ports != NULL;
 	}
+	names_filter(&ns->field[VG_SPEC_EXE_NAME], &f);
+	f.port_gate_ns = ns->port_gate_ns;
 	cidrs = spec_prefixes(&ns->field[VG_SPEC_PEER_ADDR]);
 	f.peer_cidrs = cidrs;
 	f.n_peer_cidrs = cidrs ? ns->field[VG_SPEC_PEER_ADDR].n_cidrs : 0;

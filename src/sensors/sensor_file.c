@@ -103,9 +103,10 @@ int vg_file_watch_compile(const struct vg_file_watch *w, size_t n, __u32 access_
 		err = vg_file_watch_key(w[i].prefix, &e.key, &e.home);
 		if (err)
 			return err;
-		/* A library read is a read, a first write a write: the access mask
-		 * (--write-only) keeps or drops both alike, for either actor. */
-		am = access_mask | (access_mask & VG_FACC_READ ? VG_FACC_READ_LIB : 0) |
+		/* A library or hidden-name read is a read, a first write a write: the
+		 * access mask (--write-only) keeps or drops them alike, for either actor. */
+		am = access_mask |
+		     (access_mask & VG_FACC_READ ? VG_FACC_READ_LIB | VG_FACC_READ_HIDDEN : 0) |
 		     (access_mask & VG_FACC_WRITE ? VG_FACC_WRITE_ONCE : 0);
 		e.mask = w[i].access & (am | am << VG_WATCH_ANY_ACTOR_SHIFT);
 		copies = e.home ? 2 : 1;
@@ -252,10 +253,10 @@ static int bind_apply(struct vg_sensor *s, __u32 mask)
 	return 0;
 }
 
-/* To the first, path-less check a library read is a read, a first write a write. */
+/* To the first, path-less check a library or hidden-name read is a read, a first write a write. */
 static __u32 pathless_view(__u32 mask)
 {
-	return mask | (mask & VG_FACC_READ_LIB ? VG_FACC_READ : 0) |
+	return mask | (mask & (VG_FACC_READ_LIB | VG_FACC_READ_HIDDEN) ? VG_FACC_READ : 0) |
 	       (mask & VG_FACC_WRITE_ONCE ? VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE : 0);
 }
 

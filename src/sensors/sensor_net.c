@@ -220,6 +220,69 @@ static int put_ports(int fd, __u32 set, const uint16_t *ports, size_t n)
 	return err;
 }
 
+bool vg_net_name_fits(const char *name, bool prefix)
+{
+	struct vg_net_name_key k;
+	size_t len = strlen(name);
+
+	/* An exact name needs its NUL and must not fill the key: a name read
+	 * into all of it may be longer, and is then matched on prefixes only. */
+	return len && (prefix ? len < sizeof(k.name) : len + 1 < sizeof(k.name));
+}
+
+static int put_name(int fd, const char *name, bool prefix)
+{
+	struct vg_net_name_key k;
+	size_t len = strlen(name);
+	__u8 one = 1;
+
+	if (!vg_net_name_fits(name, prefix))
+		return -E2BIG;
+	memset(&k, 0, sizeof(k));
+	memcpy(k.name, name, len);
+	k.prefixlen = (prefix ? len : len + 1) * 8;
+	return bpf_map_update_elem(fd, &k, &one, BPF_ANY) < 0 ? -errno : 0;
+}
+
+static int clear_names(int fd)
+{
+	struct vg_net_name_key k, next;
+
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		k = next;
+		if (bpf_map_delete_elem(fd, &k) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* The name set and the gate's window; the names' dim bit into *@dims. */
+static int put_names_and_gate(struct vg_sensor *s, const struct vg_net_policy_filter *f,
+			      __u32 *dims)
+{
+	struct bpf_map *names = bpf_object__find_map_by_name(s->obj, "policy_names");
+	struct bpf_map *gate = bpf_object__find_map_by_name(s->obj, "policy_gate");
+	__u64 window = f ? f->port_gate_ns : 0;
+	__u32 zero = 0;
+	size_t i;
+	int err;
+
+	if (!names || !gate)
+		return -ENOENT;
+	if (bpf_map_update_elem(bpf_map__fd(gate), &zero, &window, BPF_ANY) < 0)
+		return -errno;
+	err = clear_names(bpf_map__fd(names));
+	if (err || !f || !f->names_on)
+		return err;
+	for (i = 0; !err && i < f->n_names; i++)
+		err = put_name(bpf_map__fd(names), f->names[i], false);
+	for (i = 0; !err && i < f->n_name_prefixes; i++)
+		err = put_name(bpf_map__fd(names), f->name_prefixes[i], true);
+	if (!err)
+		*dims |= VG_NET_PF_EXE_NAME;
+	return err;
+}
+
 int vg_net_policy_filter_set(struct vg_sensor *s, const struct vg_net_policy_filter *f)
 {
 	struct bpf_map *dims_map = bpf_object__find_map_by_name(s->obj, "policy_dims");
@@ -236,6 +299,8 @@ int vg_net_policy_filter_set(struct vg_sensor *s, const struct vg_net_policy_fil
 		return -errno;
 	cidrs_fd = bpf_map__fd(cidrs_map);
 	err = clear_trie(cidrs_fd);
+	if (!err)
+		err = put_names_and_gate(s, f, &dims);
 	if (err || !f)
 		return err;
 	if (f->peer_cidrs_on && f->n_peer_cidrs > VG_NET_PF_MAX_CIDRS)

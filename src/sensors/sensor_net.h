@@ -54,7 +54,9 @@ int vg_net_deny_clear(struct vg_sensor *s);
 /*
  * The policy's pre-filter (vigil run without --events): a connection, UDP
  * flow or shell record leaves the kernel only if its tuple is in every set
- * turned on. DNS and deny records always do.
+ * turned on, and a connection record only if its process's executable
+ * name is in the name set when there is one, or the distinct-port gate
+ * lets its connect through. DNS and deny records always leave.
  */
 struct vg_net_policy_filter {
 	bool peer_ports_on;		/* destination.port */
@@ -66,7 +68,18 @@ struct vg_net_policy_filter {
 	bool peer_cidrs_on;		/* destination.address */
 	const struct vg_net_prefix *peer_cidrs;
 	size_t n_peer_cidrs;		/* at most VG_NET_PF_MAX_CIDRS */
+	/* process.executable.name (shell records excepted): exact names and prefixes */
+	bool names_on;
+	const char *const *names;
+	size_t n_names;
+	const char *const *name_prefixes;
+	size_t n_name_prefixes;
+	/* The distinct-port gate's window in ns (sensor_net_gate.bpf.h); 0: off. */
+	uint64_t port_gate_ns;
 };
+
+/* Whether an exact name (@prefix false) or a name prefix fits the kernel's name trie. */
+bool vg_net_name_fits(const char *name, bool prefix);
 
 /*
  * Replaces the pre-filter of a loaded net sensor; NULL turns it off. It is

@@ -212,3 +212,42 @@ class NetPolicyFilterTest(VigilTestCase):
         self.assertEqual(len(a), 1)
         self.assertEqual(get(a[0], "dns.question.name"), name)
         self.assertEqual(len(self.my_alerts(t.events, "to_p1")), M_WANTED)
+
+    def test_default_policy_keeps_non_shell_connects_in_kernel(self):
+        # The default's connect rules concern shells and interpreters by
+        # executable name, and port scans (distinct ports per process): a
+        # program that is neither, connecting to one port again and again,
+        # sends at most its first connect per window. Before the name filter
+        # and the distinct-port gate, every one of them crossed.
+        p1 = self.listener()
+        with Tracer("run", "--alerts-only") as t:
+            p1.connect(N_UNWANTED)
+            t.stop(settle=0.5)
+        self.assert_kept_in_kernel(t, N_UNWANTED)
+        self.assertEqual(self.my_alerts(t.events, "port_scan"), [])
+
+    def test_default_policy_gate_still_sees_a_scan_among_repeats(self):
+        # 20 distinct ports (the rule's count) in one process, each hit three
+        # times and drowned in connects to one open port: the gate sends each
+        # port's first connect, so the threshold still sees 20 ports.
+        p1 = self.listener()
+        closed = []
+        for _ in range(20):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                closed.append(s.getsockname()[1])
+        with Tracer("run", "--alerts-only") as t:
+            for rnd in range(3):
+                for port in closed:
+                    p1.connect(20)
+                    with socket.socket() as s:
+                        s.settimeout(1)
+                        try:
+                            s.connect(("127.0.0.1", port))
+                        except OSError:
+                            pass
+            t.stop(settle=0.5)
+        a = self.my_alerts(t.events, "port_scan")
+        self.assertGreaterEqual(len(a), 1, "no port_scan alert")
+        self.assertIn(get(a[0], "destination.port"), closed + [p1.port])
+        self.assert_kept_in_kernel(t, 3 * 20 * 20)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -320,6 +321,95 @@ static void test_spec_provenance_feed(void **state)
 	vg_policy_free(p);
 }
 
+
+/*
+ * Reads under a prefix narrow to hidden names when every file.path glob
+ * of the rule that can match there names one; a pattern under the prefix
+ * naming no dot file keeps every read.
+ */
+static void test_spec_hidden_reads(void **state)
+{
+	static const char *yaml =
+		"rules:\n"
+		"  - name: keys\n    event: open\n"
+		"    condition: file.path startswith (/etc/ssh/ssh_host_, /home/)"
+		" and (file.path glob (\"/etc/ssh/ssh_host_*_key\", \"*/.ssh/id_*\")"
+		" and not file.path endswith .pub)\n"
+		"  - name: notes\n    event: open\n"
+		"    condition: file.path startswith /srv/ and file.path glob (\"*/.x/*\", \"/srv/*.txt\")\n";
+	struct vg_policy *p = compile(yaml);
+	struct vg_kernel_spec spec;
+	const struct vg_spec_values *v;
+	const uint32_t open_w = VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE | VG_FACC_EXECMODE;
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	v = &spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH];
+	assert_true(v->on);
+	assert_int_equal(prefix_access(v, "/home/"), open_w | VG_FACC_READ_HIDDEN);
+	assert_int_equal(prefix_access(v, "/etc/ssh/ssh_host_"), open_w | VG_FACC_READ);
+	assert_int_equal(prefix_access(v, "/srv/"), open_w | VG_FACC_READ);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
+static bool has_str(const char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+/*
+ * The network sensor: an executable-name test is a dim (names and name*
+ * prefixes); a shell_on_socket rule leaves the process dims alone (its
+ * records cross past them); a distinct-port threshold per process on
+ * connects is the kernel's gate and leaves every dim alone; with a
+ * condition on the connection it is not, and opens the dims again.
+ */
+static void test_spec_net_names_and_gate(void **state)
+{
+	static const char *base =
+		"rules:\n"
+		"  - name: shells\n    event: connect\n"
+		"    condition: process.executable.name glob (bash, \"perl*\") and destination.port = 4444\n"
+		"  - name: rev\n    event: shell_on_socket\n    condition: process.executable.name = sh\n"
+		"  - name: scan\n    event: connect\n"
+		"    condition: not process.executable.path = /usr/bin/dpkg%s\n"
+		"    threshold: {count: 20, per: 5s, key: process.pid, distinct: destination.port}\n";
+	char yaml[1024];
+	struct vg_policy *p;
+	struct vg_kernel_spec spec;
+	const struct vg_spec_values *n;
+
+	(void)state;
+	snprintf(yaml, sizeof(yaml), base, "");
+	p = compile(yaml);
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	n = &spec.sensor[VG_SENSOR_NETWORK].field[VG_SPEC_EXE_NAME];
+	assert_true(n->on);
+	assert_true(has_str(n->exact, n->n_exact, "bash"));
+	assert_true(has_str(n->prefixes, n->n_prefixes, "perl"));
+	assert_false(has_str(n->exact, n->n_exact, "sh"));	/* the shell rule's: exempt */
+	assert_true(spec.sensor[VG_SENSOR_NETWORK].field[VG_SPEC_PEER_PORT].on == false);
+	assert_int_equal(spec.sensor[VG_SENSOR_NETWORK].port_gate_ns, 5000000000ull);
+	assert_int_equal(spec.types[VG_EV_NET_SHELL], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_NET_CONNECT], VG_TYPE_FILTERED);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+	/* A condition on the peer: no gate, and the rule opens the name dim. */
+	snprintf(yaml, sizeof(yaml), base, " and not destination.address cidr 10.0.0.0/8");
+	p = compile(yaml);
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_int_equal(spec.sensor[VG_SENSOR_NETWORK].port_gate_ns, 0);
+	assert_false(spec.sensor[VG_SENSOR_NETWORK].field[VG_SPEC_EXE_NAME].on);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +421,8 @@ int main(void)
 		cmocka_unit_test(test_spec_bind_mounts),
 		cmocka_unit_test(test_spec_path_access),
 		cmocka_unit_test(test_spec_provenance_feed),
+		cmocka_unit_test(test_spec_hidden_reads),
+		cmocka_unit_test(test_spec_net_names_and_gate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
