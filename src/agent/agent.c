@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent/agent.h"
 #include "sensors/bpf_env.h"
 #include "lib/log.h"
 #include "lib/timefmt.h"
 
 #define DEFAULT_QUEUE_RECORDS 65536
+/* The longest a record waits in a busy ring; a record after a quiet spell waits none. */
+#define DEFAULT_WAKEUP_BATCH_MS 4
 #define DEFAULT_CACHE_ENTRIES 65536
 #define PROC_GRACE_NS (30ULL * 1000000000ULL)
 #define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
+#define TRIM_EVERY_NS (60ULL * 1000000000ULL)
+#define TRIM_AFTER_RECORDS 10000
 
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGUSR1 are taken by vg_agent_run's sigwait only.
@@ -30,6 +36,22 @@ static void control_signals(sigset_t *set)
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 }
 
+/*
+ * Printed events leave in large writes, not one per 4 KiB: the worker
+ * flushes whenever its queue runs empty, so lines are no later for it.
+ * A terminal keeps its line buffering.
+ */
+static void big_output_buffer(FILE *out)
+{
+	static char buf[256 << 10];
+	static bool used;
+
+	if (used || isatty(fileno(out)))
+		return;
+	if (setvbuf(out, buf, _IOFBF, sizeof(buf)) == 0)
+		used = true;
+}
+
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 {
 	sigset_t set;
@@ -45,6 +67,7 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	a->print_type[VG_EV_HEALTH] = true;	/* the agent's own health: always said */
 	if (!a->opts.out)
 		a->opts.out = stdout;
+	big_output_buffer(a->opts.out);
 	err = vg_env_prepare();
 	if (err)
 		return err;
@@ -290,6 +313,18 @@ static void on_idle(void *arg)
 		vg_proc_cache_sweep(a->cache, now);
 		a->last_sweep_ns = now;
 	}
+	/*
+	 * What a burst of records (each copied through the queue), expired
+	 * processes and reloads freed stays resident until trimmed: after a
+	 * burst once the queue is empty, else once a minute.
+	 */
+	if (now - a->last_trim_ns >= TRIM_EVERY_NS ||
+	    (a->records_seen - a->trimmed_at >= TRIM_AFTER_RECORDS &&
+	     now - a->last_trim_ns >= SWEEP_EVERY_NS)) {
+		malloc_trim(0);
+		a->last_trim_ns = now;
+		a->trimmed_at = a->records_seen;
+	}
 }
 
 void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t)
@@ -360,13 +395,17 @@ int vg_agent_run(struct vg_agent *a)
 	for (i = 0; i < a->n_sensors; i++) {
 		if (a->sensors[i].events_fd < 0)
 			continue;
-		err = vg_pipeline_add_ringbuf(a->pipe, a->sensors[i].events_fd);
+		err = vg_pipeline_add_ringbuf(a->pipe, a->sensors[i].events_fd,
+					      a->sensors[i].wake_fd);
 		if (err) {
 			vg_err("cannot open the %s sensor's ring buffer: %s",
 			       a->sensors[i].desc->name, strerror(-err));
 			return err;
 		}
 	}
+	vg_pipeline_set_batch(a->pipe, a->opts.wakeup_batch_ms < 0 ? 0
+				  : a->opts.wakeup_batch_ms ? (unsigned)a->opts.wakeup_batch_ms
+				  : DEFAULT_WAKEUP_BATCH_MS);
 	if (!a->opts.json) {
 		fprintf(a->opts.out, "%s\n",
 			a->opts.header ? a->opts.header : vg_event_text_header());
@@ -380,6 +419,11 @@ int vg_agent_run(struct vg_agent *a)
 	/* A failed start stops at once, with the usual drain and summary. */
 	if (a->started_hook)
 		err = a->started_hook(a);
+	/*
+	 * Loading the BPF objects took tens of MiB (kernel BTF, verifier logs)
+	 * that the heap keeps after free: hand it back, else it stays resident.
+	 */
+	malloc_trim(0);
 	if (!err)
 		vg_info("ready");
 	while (!err) {

@@ -33,6 +33,8 @@ struct vg_agent_opts {
 	bool json;		/* JSON lines, else text columns */
 	const char *header;	/* the text header; NULL: the events' columns */
 	size_t ringbuf_bytes;	/* the ring buffer all sensors share; 0: default */
+	/* A busy ring wakes the consumer at most every this many ms; 0: default, <0: per record. */
+	int wakeup_batch_ms;
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
 	FILE *out;		/* NULL: stdout */
@@ -69,6 +71,8 @@ struct vg_agent {
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;
 	struct vg_provenance_stats prov_st;
+	uint64_t last_trim_ns;		/* worker: malloc_trim, now and then */
+	uint64_t trimmed_at;		/* records_seen at the last trim */
 	uint64_t last_sweep_ns;
 	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
 	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "agent/pipeline.h"
+#include "bpf/rb_pacing.h"
 
 /*
  * Data and stop both wake the consumer. Records sent without a wake-up
@@ -21,6 +22,12 @@
  */
 #define POLL_TIMEOUT_MS VG_PIPELINE_POLL_MS
 #define IDLE_WAKE_MS 200
+/* Records taken from the ring before they are queued under one lock. */
+#define BATCH_RECORDS 256
+/* A full queue: how long the consumer waits for room before looking again. */
+#define ROOM_WAIT_MS 10
+/* The ring callback's "stop here": the queue is full, the rest stays in the ring. */
+#define STOP_FULL (-ENOSPC)
 
 struct item {
 	size_t size;
@@ -33,12 +40,22 @@ struct vg_pipeline {
 	struct ring_buffer *rb;
 	__u32 ring_ids[VG_PIPE_MAX_RINGS];	/* kernel ids of the maps in rb */
 	int n_ring_ids;
+	int pace_fd;			/* the kernel's vg_rb_pacing map, or -1 */
+	unsigned batch_ms;		/* 0: a wakeup per record */
+	size_t wake_bytes;		/* a quarter of the smallest ring: wakes sooner */
 	vg_record_fn fn;
 	vg_idle_fn idle;
 	void *arg;
 
+	/* consumer thread only: taken but not yet queued */
+	struct item *batch[BATCH_RECORDS];
+	size_t n_batch;
+	struct vg_pipeline_stats pend;
+
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
+	pthread_cond_t room;		/* the worker made room in a full queue */
+	bool consumer_waits;		/* under lock: signal room */
 	struct item **ring;
 	size_t cap, head, count;
 
@@ -53,61 +70,141 @@ struct vg_pipeline {
 	struct vg_pipeline_stats st;
 };
 
+/*
+ * Queues what of the consumer's batch fits and adds its counts, under one
+ * lock. What does not fit stays in the batch, in order.
+ */
+static void flush_batch(struct vg_pipeline *p)
+{
+	size_t i, queued = 0;
+	int k;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->n_batch && p->count < p->cap; i++) {
+		p->ring[(p->head + p->count) % p->cap] = p->batch[i];
+		p->count++;
+		queued++;
+	}
+	p->st.decode.ok += queued;
+	p->st.received += p->pend.received;
+	p->st.received_bytes += p->pend.received_bytes;
+	p->st.no_memory += p->pend.no_memory;
+	for (k = 0; k < VG_DEC_MAX; k++)
+		p->st.decode.bad[k] += p->pend.decode.bad[k];
+	if (queued)
+		pthread_cond_signal(&p->nonempty);
+	pthread_mutex_unlock(&p->lock);
+	memmove(p->batch, p->batch + queued, (p->n_batch - queued) * sizeof(p->batch[0]));
+	p->n_batch -= queued;
+	memset(&p->pend, 0, sizeof(p->pend));
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct vg_pipeline *p = ctx;
 	enum vg_decode_error e = vg_decode_check(data, size, NULL);
-	struct item *it = NULL;
+	struct item *it;
 
-	if (e == VG_DEC_OK) {
-		it = malloc(sizeof(*it) + size);
-		if (it) {
-			it->size = size;
-			memcpy(it->data, data, size);
-		}
-	}
-	pthread_mutex_lock(&p->lock);
-	p->st.received++;
-	p->st.received_bytes += size;
+	p->pend.received++;
+	p->pend.received_bytes += size;
 	if (e != VG_DEC_OK) {
-		p->st.decode.bad[e]++;
-	} else if (!it) {
-		p->st.no_memory++;
-	} else if (p->count == p->cap) {
-		p->st.queue_full++;
-		free(it);
-	} else {
-		p->st.decode.ok++;
-		p->ring[(p->head + p->count) % p->cap] = it;
-		p->count++;
-		pthread_cond_signal(&p->nonempty);
+		p->pend.decode.bad[e]++;
+		return 0;
 	}
-	pthread_mutex_unlock(&p->lock);
-	return 0;
+	it = malloc(sizeof(*it) + size);
+	if (!it) {
+		p->pend.no_memory++;
+		return 0;
+	}
+	it->size = size;
+	memcpy(it->data, data, size);
+	p->batch[p->n_batch++] = it;
+	if (p->n_batch == BATCH_RECORDS)
+		flush_batch(p);
+	return p->n_batch == BATCH_RECORDS ? STOP_FULL : 0;
 }
 
+/* Records taken (>= 0), STOP_FULL when the queue filled, or a libbpf error. */
+static int consume(struct vg_pipeline *p)
+{
+	int n = ring_buffer__consume(p->rb);
+
+	flush_batch(p);
+	return n;
+}
+
+/* Until the worker makes room for the batch (or stop); true if it all fit. */
+static bool wait_room(struct vg_pipeline *p)
+{
+	struct timespec ts;
+
+	flush_batch(p);
+	if (!p->n_batch)
+		return true;
+	pthread_mutex_lock(&p->lock);
+	if (p->count == p->cap) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += ROOM_WAIT_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		p->consumer_waits = true;
+		pthread_cond_timedwait(&p->room, &p->lock, &ts);
+		p->consumer_waits = false;
+	}
+	pthread_mutex_unlock(&p->lock);
+	flush_batch(p);
+	return !p->n_batch;
+}
+
+/*
+ * With batched wakeups a busy ring does not wake us: while records flow,
+ * poll every batch_ms; after a quiet poll, sleep until the kernel wakes us
+ * (its next record after batch_ms of quiet does, vg_rb_flags). A full
+ * queue is not a reason to drop: records stay in the ring buffer, which
+ * drops (and counts, per sensor) only once it is full too.
+ */
 static void *consumer_main(void *arg)
 {
 	struct vg_pipeline *p = arg;
+	int timeout = POLL_TIMEOUT_MS;
 
 	while (!atomic_load(&p->stop_consumer)) {
 		struct epoll_event ev[2];
-		int n = epoll_wait(p->epoll_fd, ev, 2, POLL_TIMEOUT_MS);
+		int n, got = 0;
 
+		if (p->n_batch && !wait_room(p))
+			continue;
+		n = epoll_wait(p->epoll_fd, ev, 2, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;	/* a stop/continue of the agent: not an error */
 			vg_err("ring buffer poll failed: %s", strerror(errno));
 			break;
 		}
-		n = ring_buffer__consume(p->rb);
-		if (n < 0 && n != -EINTR) {
-			vg_err("ring buffer consume failed: %s", strerror(-n));
+		/* Also on a timeout: quiet records (vigil_wake.bpf.h) wake no one. */
+		got = consume(p);
+		if (got == STOP_FULL)
+			got = 1;
+		if (got < 0 && got != -EINTR) {
+			vg_err("ring buffer consume failed: %s", strerror(-got));
 			break;
 		}
+		timeout = p->batch_ms && (n > 0 || got > 0) ? (int)p->batch_ms : POLL_TIMEOUT_MS;
 	}
-	/* What the kernel produced before stop still counts. */
-	ring_buffer__consume(p->rb);
+	/* What the kernel produced before stop still counts: all of it, as room allows. */
+	for (;;) {
+		int got;
+
+		if (p->n_batch && !wait_room(p))
+			continue;
+		got = consume(p);
+		if (got == 0 || (got < 0 && got != STOP_FULL))
+			break;
+	}
+	while (p->n_batch)
+		wait_room(p);
 	pthread_mutex_lock(&p->lock);
 	p->stop_worker = true;
 	pthread_cond_signal(&p->nonempty);
@@ -147,6 +244,8 @@ static void *worker_main(void *arg)
 		p->head = (p->head + 1) % p->cap;
 		p->count--;
 		p->st.handled++;
+		if (p->consumer_waits && p->cap - p->count >= BATCH_RECORDS)
+			pthread_cond_signal(&p->room);
 		pthread_mutex_unlock(&p->lock);
 		p->fn(p->arg, it->data, it->size);
 		free(it);
@@ -171,16 +270,17 @@ struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_id
 		return NULL;
 	}
 	p->cap = queue_records;
-	p->wake_fd = p->epoll_fd = -1;
+	p->wake_fd = p->epoll_fd = p->pace_fd = -1;
 	p->fn = fn;
 	p->idle = idle;
 	p->arg = arg;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->nonempty, NULL);
+	pthread_cond_init(&p->room, NULL);
 	return p;
 }
 
-int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
+int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd, int pace_fd)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
@@ -195,6 +295,10 @@ int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd)
 	if (p->n_ring_ids == VG_PIPE_MAX_RINGS)
 		return -E2BIG;
 	p->ring_ids[p->n_ring_ids++] = info.id;
+	if (!p->wake_bytes || info.max_entries / 4 < p->wake_bytes)
+		p->wake_bytes = info.max_entries / 4;
+	if (p->pace_fd < 0)
+		p->pace_fd = pace_fd;
 	if (!p->rb) {
 		p->rb = ring_buffer__new(map_fd, on_record, p, NULL);
 		return p->rb ? 0 : -errno;
@@ -216,12 +320,35 @@ static int open_wakeups(struct vg_pipeline *p)
 	return 0;
 }
 
+void vg_pipeline_set_batch(struct vg_pipeline *p, unsigned batch_ms)
+{
+	p->batch_ms = batch_ms;
+}
+
+/* Tells the kernel how to pace wakeups; without the map, one per record. */
+static void set_pacing(struct vg_pipeline *p)
+{
+	struct vg_rb_pacing w = {
+		.batch_ns = (__u64)p->batch_ms * 1000000ULL,
+		.wake_bytes = p->wake_bytes,
+	};
+	__u32 key = 0;
+
+	if (p->pace_fd < 0 || bpf_map_update_elem(p->pace_fd, &key, &w, BPF_ANY) < 0) {
+		if (p->batch_ms)
+			vg_warn("pipeline: no batched wakeups: %s",
+				p->pace_fd < 0 ? "the sensors have no vg_rb_pacing map" : strerror(errno));
+		p->batch_ms = 0;
+	}
+}
+
 int vg_pipeline_start(struct vg_pipeline *p)
 {
 	int err;
 
 	if (!p->rb)
 		return -EINVAL;
+	set_pacing(p);
 	err = open_wakeups(p);
 	if (err)
 		return err;
@@ -258,6 +385,8 @@ void vg_pipeline_free(struct vg_pipeline *p)
 	if (!p)
 		return;
 	vg_pipeline_stop(p);
+	while (p->n_batch)
+		free(p->batch[--p->n_batch]);
 	while (p->count) {
 		free(p->ring[p->head]);
 		p->head = (p->head + 1) % p->cap;
@@ -271,6 +400,7 @@ void vg_pipeline_free(struct vg_pipeline *p)
 	free(p->ring);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->nonempty);
+	pthread_cond_destroy(&p->room);
 	free(p);
 }
 

@@ -2,9 +2,12 @@
 /*
  * The path from ring buffers to handlers. One consumer thread polls every
  * sensor's ring buffer, validates each record and copies it into a bounded
- * queue; it never does I/O and never waits on the handler. One worker
- * thread drains the queue into the handler (cache, policy, output). A full
- * queue drops the record and counts it.
+ * queue (a batch at a time, under one lock); it never does I/O. One worker
+ * thread drains the queue into the handler (cache, policy, output). When
+ * the queue is full the consumer stops taking records, which wait in the
+ * ring buffer: the kernel drops (and counts, per sensor) only once that is
+ * full too, so the queue and the ring add up instead of the smaller one
+ * deciding.
  */
 #ifndef VIGIL_PIPELINE_H
 #define VIGIL_PIPELINE_H
@@ -28,7 +31,12 @@ struct vg_pipeline_stats {
 	uint64_t received;	/* records taken from ring buffers */
 	uint64_t received_bytes;	/* their sizes, summed */
 	uint64_t handled;	/* records passed to the handler */
-	uint64_t queue_full;	/* dropped: the worker fell behind */
+	/*
+	 * Dropped at the queue: no longer happens (a full queue leaves records
+	 * in the ring, where a full ring counts them); kept, at 0, for the
+	 * dashboards and `vigil status` that show it.
+	 */
+	uint64_t queue_full;
 	uint64_t no_memory;	/* dropped: allocation failed */
 	struct vg_decode_stats decode;	/* valid and invalid records by reason */
 };
@@ -37,7 +45,14 @@ struct vg_pipeline;
 
 struct vg_pipeline *vg_pipeline_new(size_t queue_records, vg_record_fn fn, vg_idle_fn idle,
 				    void *arg);
-int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd);
+/* @pace_fd: the sensor's vg_rb_pacing map (-1: none); rings share one. */
+int vg_pipeline_add_ringbuf(struct vg_pipeline *p, int map_fd, int pace_fd);
+/*
+ * Batched wakeups (before start): a busy ring wakes the consumer at most
+ * every @batch_ms, or sooner once a quarter of it is pending; a record
+ * after @batch_ms of quiet still wakes it at once. 0: a wakeup per record.
+ */
+void vg_pipeline_set_batch(struct vg_pipeline *p, unsigned batch_ms);
 int vg_pipeline_start(struct vg_pipeline *p);
 /* Drains what the kernel already produced, then stops both threads. */
 void vg_pipeline_stop(struct vg_pipeline *p);

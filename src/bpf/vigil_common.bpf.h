@@ -10,6 +10,7 @@
 #define VIGIL_COMMON_BPF_H
 
 #include "vigil_abi.h"
+#include "rb_pacing.h"
 
 #ifndef EPERM
 #define EPERM 1
@@ -36,6 +37,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);	/* shared by every sensor; the loader may resize it */
 } events SEC(".maps");
+
+/* Wakeup pacing (rb_pacing.h, vg_rb_flags): shared by every sensor, as the ring is. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_rb_pacing);
+} vg_rb_pacing SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -392,6 +401,48 @@ static __always_inline int vg_tail_put_bytes(struct vg_tail *t, struct vg_str *s
 }
 
 /*
+ * The wakeup flag for the next record. A record after a quiet spell of
+ * batch_ns wakes the consumer at once (a lone alert is not delayed); within
+ * a busy spell records go in silently and the consumer, which polls every
+ * batch_ns while data flows, takes them in bulk, unless wake_bytes are
+ * already pending (then at most 8 wakeups per batch_ns).
+ */
+static __always_inline __u64 vg_rb_flags(void)
+{
+	__u32 k = 0;
+	struct vg_rb_pacing *w = bpf_map_lookup_elem(&vg_rb_pacing, &k);
+	__u64 now, since;
+
+	if (!w || !w->batch_ns)
+		return 0;
+	now = bpf_ktime_get_ns();
+	since = now - w->last_ns;
+	if (since >= w->batch_ns ||
+	    (since >= w->batch_ns / 8 &&
+	     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= w->wake_bytes)) {
+		w->last_ns = now;	/* racing CPUs may both wake: harmless */
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * Flags for a record of @type: a bookkeeping record waits in the ring
+ * without a wakeup (vg_wake_flags); the rest are paced (vg_rb_flags) or,
+ * with pacing off, wake the consumer for bookkeeping records before them.
+ */
+static __always_inline __u64 vg_record_flags(__u16 type)
+{
+	__u8 sw = vg_type_switch_of(type);
+	__u64 paced;
+
+	if (sw & VG_TYPE_QUIET)
+		return vg_wake_flags(sw);
+	paced = vg_rb_flags();
+	return paced ? paced : vg_wake_flags(sw);
+}
+
+/*
  * Sends the finished record; counts a full ring buffer. The hook decided
  * at entry that the record is wanted (vg_should_drop).
  */
@@ -407,7 +458,7 @@ static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 		return -1;
 	}
 	h->size = size;
-	err = bpf_ringbuf_output(&events, t->rec, size, vg_wake_flags(vg_type_switch_of(h->type)));
+	err = bpf_ringbuf_output(&events, t->rec, size, vg_record_flags(h->type));
 	if (err) {
 		vg_count(VG_CNT_RB_FULL);
 		return -1;
@@ -429,7 +480,7 @@ static __always_inline void *vg_reserve(__u32 size)
 /* Sends a reserved record the hook decided at entry to send (vg_should_drop). */
 static __always_inline void vg_commit(void *p)
 {
-	bpf_ringbuf_submit(p, vg_wake_flags(vg_type_switch_of(((struct vg_hdr *)p)->type)));
+	bpf_ringbuf_submit(p, vg_record_flags(((struct vg_hdr *)p)->type));
 	vg_count(VG_CNT_EVENTS);
 }
 

@@ -8,7 +8,9 @@
  * carries VG_TYPE_QUIET) go in without one. The next record that matters
  * wakes the consumer on their behalf, since the kernel no longer would
  * (the ring is not empty), and the consumer drains the ring on its own
- * every 100 ms meanwhile (POLL_TIMEOUT_MS, src/agent/pipeline.c).
+ * every 100 ms meanwhile (POLL_TIMEOUT_MS, src/agent/pipeline.c). With
+ * batched wakeups on (vg_rb_flags) the pacing decides for the records
+ * that matter; vg_record_flags in vigil_common.bpf.h chooses.
  */
 #ifndef VIGIL_WAKE_BPF_H
 #define VIGIL_WAKE_BPF_H

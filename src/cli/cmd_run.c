@@ -28,7 +28,14 @@
 
 #define MAX_POLICY_PATHS 32
 #define RELOAD_WAIT_MS 10000
-#define OUTPUT_DRAIN_MS 2000	/* at exit, time to deliver what is queued */
+#define OUTPUT_DRAIN_MS 2000
+/*
+ * The kernel filters for the rules, so `run` sends little, and a full
+ * worker queue holds 65,536 more records before the ring has to: 2 MiB
+ * (4 MiB of the agent's memory, as the kernel maps a ring twice) is
+ * enough. `trace`, which sends everything, keeps the 16 MiB default.
+ */
+#define DEFAULT_RUN_RINGBUF (2ULL << 20)	/* at exit, time to deliver what is queued */
 
 struct run_args {
 	bool json;
@@ -336,6 +343,8 @@ int vg_cmd_run(int argc, char **argv)
 		return 1;
 	opts.json = args.json;
 	opts.header = args.events ? NULL : vg_alert_text_header();
+	opts.ringbuf_bytes = args.cfg.ringbuf_bytes ? args.cfg.ringbuf_bytes : DEFAULT_RUN_RINGBUF;
+	opts.wakeup_batch_ms = args.cfg.wakeup_batch_ms;
 	opts.storm_burst = args.storm_burst;
 	opts.storm_window_ns = args.storm_window_ms * 1000000ULL;
 	opts.max_overhead_pct = args.max_overhead;

@@ -12,6 +12,7 @@
 #include "agent/agent.h"
 #include "bpf/vigil_abi.h"
 #include "cli/commands.h"
+#include "cli/run_config.h"
 #include "cli/trace.h"
 #include "lib/log.h"
 #include "lib/parse_num.h"
@@ -26,7 +27,7 @@ static const struct vg_trace_cmd *const traces[] = {
 	&vg_trace_seccomp,
 };
 
-enum { OPT_CGROUP = 2000, OPT_RINGBUF };
+enum { OPT_CGROUP = 2000, OPT_RINGBUF, OPT_WAKEUP };
 
 static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
@@ -34,7 +35,10 @@ static const struct argp_option common_options[] = {
 	{ "uid", 'u', "UID", 0, "only processes of this real user id", 0 },
 	{ "comm", 'c', "NAME", 0, "only processes with this command name", 0 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0, "only processes in this cgroup v2 directory (or below)", 0 },
-	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0, "ring buffer size (default 8M)", 0 },
+	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0,
+	  "ring buffer size, a power of two (default 16M)", 0 },
+	{ "wakeup-batch", OPT_WAKEUP, "MS", 0,
+	  "a busy ring buffer wakes vigil at most every MS ms (default 4; 0: every record)", 0 },
 	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
@@ -67,8 +71,13 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 		c->filter->cgroup_path = arg;
 		break;
 	case OPT_RINGBUF:
-		if (vg_parse_size(arg, &c->ringbuf_bytes))
-			argp_error(state, "invalid --ringbuf-size '%s'", arg);
+		if (vg_parse_ringbuf_size(arg, &c->ringbuf_bytes))
+			argp_error(state, "invalid --ringbuf-size '%s': a power of two from 4K to 1G",
+				   arg);
+		break;
+	case OPT_WAKEUP:
+		if (vg_parse_wakeup_batch(arg, &c->wakeup_batch_ms))
+			argp_error(state, "invalid --wakeup-batch '%s': 0 to 1000 ms", arg);
 		break;
 	case 'v':	/* argp hands an option only to the parser that lists it */
 		return vg_cmd_other_key(key, arg, state);
@@ -106,6 +115,7 @@ static int run_agent(const struct trace_run *r)
 	struct vg_agent_opts opts = {
 		.json = r->common.json,
 		.ringbuf_bytes = r->common.ringbuf_bytes,
+		.wakeup_batch_ms = r->common.wakeup_batch_ms,
 	};
 	struct vg_agent agent;
 	int err;

@@ -14,9 +14,10 @@
 #include <yaml.h>
 #include "cli/run_config.h"
 #include "lib/log.h"
+#include "lib/parse_num.h"
 #include "lib/trusted_path.h"
 
-enum { OPT_OUTPUT = 1100, OPT_CONFIG, OPT_BPF_STATS };
+enum { OPT_OUTPUT = 1100, OPT_CONFIG, OPT_BPF_STATS, OPT_RINGBUF, OPT_WAKEUP };
 
 static const struct argp_option options[] = {
 	{ "output", OPT_OUTPUT, "TYPE:TARGET[,KEY=VALUE...]", 0,
@@ -28,6 +29,12 @@ static const struct argp_option options[] = {
 	{ "bpf-stats", OPT_BPF_STATS, NULL, 0,
 	  "have the kernel count each BPF program's run time while vigil runs (BPF_ENABLE_STATS; "
 	  "off again when vigil exits)", 0 },
+	{ "ringbuf-size", OPT_RINGBUF, "BYTES", 0,
+	  "the ring buffer every sensor shares, a power of two (default 2M: the kernel filters "
+	  "for the rules; raise it with --events or an output that takes every event)", 0 },
+	{ "wakeup-batch", OPT_WAKEUP, "MS", 0,
+	  "a busy ring buffer wakes vigil at most every MS ms; a record after a quiet spell "
+	  "wakes it at once (default 4; 0: every record)", 0 },
 	{ 0 },
 };
 
@@ -50,12 +57,30 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_BPF_STATS:
 		c->bpf_stats = true;
 		return 0;
+	case OPT_RINGBUF:
+		if (vg_parse_ringbuf_size(arg, &c->ringbuf_bytes))
+			argp_error(state, "--ringbuf-size: not a power of two from 4K to 1G: %s", arg);
+		return 0;
+	case OPT_WAKEUP:
+		if (vg_parse_wakeup_batch(arg, &c->wakeup_batch_ms))
+			argp_error(state, "--wakeup-batch: not 0 to 1000 ms: %s", arg);
+		return 0;
 	case ARGP_KEY_INIT:
 		c->json = c->events = -1;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
+}
+
+int vg_parse_wakeup_batch(const char *s, int *out)
+{
+	uint32_t ms;
+
+	if (vg_parse_u32(s, &ms) || ms > 1000)
+		return -EINVAL;
+	*out = ms ? (int)ms : -1;
+	return 0;
 }
 
 const struct argp vg_run_config_argp = { options, parse_opt, NULL, NULL, NULL, NULL, NULL };

@@ -28,7 +28,12 @@ struct vg_run_config {
 	size_t n_policy;
 	int json, events;		/* -1: not in the file */
 	bool no_default_policy;		/* no_default_policy: true */
+	uint64_t ringbuf_bytes;		/* --ringbuf-size; 0: the run default */
+	int wakeup_batch_ms;		/* --wakeup-batch, as vg_agent_opts */
 };
+
+/* --wakeup-batch MS (0 to 1000) as vg_agent_opts.wakeup_batch_ms: 0 becomes -1, every record. */
+int vg_parse_wakeup_batch(const char *s, int *out);
 
 extern const struct argp vg_run_config_argp;
 

@@ -4,7 +4,7 @@
  * command; each sensor describes only what differs (trace_*.c): its own
  * options and how they fill its config, the records it prints, and any
  * extra step. The options every trace command shares (--json, --pid,
- * --uid, --comm, --cgroup, --ringbuf-size, --verbose) are the front-end's.
+ * --uid, --comm, --cgroup, --ringbuf-size, --wakeup-batch, --verbose) are the front-end's.
  */
 #ifndef VIGIL_CLI_TRACE_H
 #define VIGIL_CLI_TRACE_H
@@ -21,6 +21,7 @@ struct vg_trace_common {
 	struct vg_task_filter *filter;	/* where --pid/--uid/--comm/--cgroup go */
 	bool json;
 	uint64_t ringbuf_bytes;		/* 0: default */
+	int wakeup_batch_ms;		/* as vg_agent_opts: 0 default, <0 every record */
 };
 
 struct vg_trace_cmd {

@@ -224,7 +224,7 @@ static size_t ancestor_args_len(const char *args, size_t len)
 	return end ? end : (len < VG_ANCESTOR_ARGV_BYTES ? len : VG_ANCESTOR_ARGV_BYTES);
 }
 
-static void write_ancestors(struct vg_json *j, struct vg_event_view *v)
+static void format_ancestors(struct vg_json *j, const struct vg_event_view *v)
 {
 	size_t i, n;
 
@@ -254,6 +254,88 @@ static void write_ancestors(struct vg_json *j, struct vg_event_view *v)
 		vg_json_obj_end(j);
 	}
 	vg_json_arr_end(j);
+}
+
+/*
+ * The last ancestry this thread printed, by content: a process's events
+ * share one ancestry, which was half of every exported event's bytes and
+ * time. Fixed buffers: an ancestry too long for them is formatted afresh.
+ */
+#define MEMO_KEY_BYTES 4096
+#define MEMO_JSON_BYTES 8192
+
+struct ancestry_memo {
+	size_t key_len, json_len;
+	char key[MEMO_KEY_BYTES];
+	char json[MEMO_JSON_BYTES];
+};
+
+static _Thread_local struct ancestry_memo memo;
+
+static bool key_put(char *key, size_t *len, const void *p, size_t n)
+{
+	if (*len + n > MEMO_KEY_BYTES)
+		return false;
+	memcpy(key + *len, p, n);
+	*len += n;
+	return true;
+}
+
+/* Everything format_ancestors reads, in a row; false: too long to keep. */
+static bool ancestry_key(const struct vg_event_view *v, char *key, size_t *len)
+{
+	size_t i;
+
+	*len = 0;
+	for (i = 0; i < v->n_ancestors; i++) {
+		const struct vg_proc *a = v->ancestors[i];
+		size_t exe_len = a->exe ? strlen(a->exe) + 1 : 0;
+		size_t args_len = a->args ? a->args_len : 0;
+
+		if (args_len > VG_ANCESTOR_ARGV_BYTES + 1)
+			args_len = VG_ANCESTOR_ARGV_BYTES + 1;	/* all ancestor_args_len reads */
+		if (!key_put(key, len, &a->tgid, sizeof(a->tgid)) ||
+		    !key_put(key, len, &a->start_ns, sizeof(a->start_ns)) ||
+		    !key_put(key, len, a->comm, sizeof(a->comm)) ||
+		    !key_put(key, len, &a->args_len, sizeof(a->args_len)) ||
+		    !key_put(key, len, &a->args_truncated, sizeof(a->args_truncated)) ||
+		    !key_put(key, len, &exe_len, sizeof(exe_len)) ||
+		    !key_put(key, len, a->exe, exe_len) ||
+		    !key_put(key, len, a->args, args_len))
+			return false;
+	}
+	return true;
+}
+
+static void write_ancestors(struct vg_json *j, struct vg_event_view *v)
+{
+	char key[MEMO_KEY_BYTES];
+	struct vg_buf b = { 0 };
+	struct vg_json aj;
+	size_t len;
+
+	if (!ancestry_key(v, key, &len)) {
+		format_ancestors(j, v);
+		return;
+	}
+	if (len == memo.key_len && memo.json_len && !memcmp(key, memo.key, len)) {
+		vg_json_raw(j, memo.json, memo.json_len);
+		return;
+	}
+	vg_json_init(&aj, &b);
+	format_ancestors(&aj, v);
+	memo.json_len = 0;
+	if (!b.oom && b.len <= MEMO_JSON_BYTES) {
+		memcpy(memo.json, b.data, b.len);
+		memcpy(memo.key, key, len);
+		memo.key_len = len;
+		memo.json_len = b.len;
+	}
+	if (b.oom)
+		format_ancestors(j, v);
+	else
+		vg_json_raw(j, b.data, b.len);
+	vg_buf_free(&b);
 }
 
 /* ---- policy fields derived from the printed ones ---- */

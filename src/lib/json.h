@@ -19,7 +19,19 @@ struct vg_buf {
 
 void vg_buf_reset(struct vg_buf *b);
 void vg_buf_free(struct vg_buf *b);
-void vg_buf_append(struct vg_buf *b, const char *s, size_t n);
+void vg_buf_append_slow(struct vg_buf *b, const char *s, size_t n);
+
+/* Inline while it fits: an exported event is a few hundred small appends. */
+static inline void vg_buf_append(struct vg_buf *b, const char *s, size_t n)
+{
+	if (b->oom || b->len + n + 1 > b->cap) {
+		vg_buf_append_slow(b, s, n);
+		return;
+	}
+	__builtin_memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
 void vg_buf_puts(struct vg_buf *b, const char *s);
 void vg_buf_printf(struct vg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

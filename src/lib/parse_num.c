@@ -58,6 +58,16 @@ int vg_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int vg_parse_ringbuf_size(const char *s, uint64_t *out)
+{
+	uint64_t v;
+
+	if (vg_parse_size(s, &v) || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int vg_parse_duration_ms(const char *s, uint64_t *out)
 {
 	static const struct { const char *unit; uint64_t ms; } units[] = {

@@ -10,6 +10,8 @@ int vg_parse_u32(const char *s, uint32_t *out);
 int vg_parse_u64(const char *s, uint64_t *out);
 /* "8M", "512K", "1048576" → bytes. */
 int vg_parse_size(const char *s, uint64_t *out);
+/* A ring buffer size: a power of two from 4K to 1G, in vg_parse_size's form. */
+int vg_parse_ringbuf_size(const char *s, uint64_t *out);
 /* "500ms", "30s", "30", "5m", "1h" → milliseconds. */
 int vg_parse_duration_ms(const char *s, uint64_t *out);
 

@@ -72,12 +72,13 @@ static int check_abi_version(struct bpf_object *obj, const char *sensor)
  * writes vg_proc_exe and the others read it. The scratch slots (record and
  * path buffers, 64 KiB per slot) are shared too: their claims already keep
  * two programs apart, and one set per CPU instead of one per sensor saves
- * memory on large hosts. vg_quiet_pending goes with the ring buffer: a
- * record of any sensor wakes the consumer for bookkeeping records waiting
- * there (vigil_wake.bpf.h).
+ * memory on large hosts. vg_rb_pacing paces the one ring's wakeups, and
+ * vg_quiet_pending goes with it too: a record of any sensor wakes the
+ * consumer for bookkeeping records waiting there (vigil_wake.bpf.h).
  */
-static const char *const shared_maps[] = { "events", "vg_proc_exe", "vg_scratch_map",
-					    "vg_scratch_claims", "vg_path_map", "vg_quiet_pending" };
+static const char *const shared_maps[] = { "events", "vg_rb_pacing", "vg_proc_exe",
+					    "vg_scratch_map", "vg_scratch_claims", "vg_path_map",
+					    "vg_quiet_pending" };
 static int shared_fds[sizeof(shared_maps) / sizeof(shared_maps[0])];	/* 0: none yet */
 
 static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
@@ -201,6 +202,7 @@ static void drop_object(struct vg_sensor *s)
 	s->skel = NULL;
 	s->obj = NULL;
 	s->events_fd = -1;
+	s->wake_fd = -1;
 	s->counters_fd = -1;
 }
 
@@ -287,6 +289,8 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	}
 	remember_shared_maps(s->obj);
 	s->events_fd = map ? bpf_map__fd(map) : -1;
+	map = bpf_object__find_map_by_name(s->obj, "vg_rb_pacing");
+	s->wake_fd = map ? bpf_map__fd(map) : -1;
 	map = bpf_object__find_map_by_name(s->obj, "vg_counters");
 	s->counters_fd = map ? bpf_map__fd(map) : -1;
 	return 0;
@@ -300,7 +304,7 @@ int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 	memset(s, 0, sizeof(*s));
 	s->desc = d;
 	s->variant = -1;
-	s->events_fd = s->counters_fd = -1;
+	s->events_fd = s->wake_fd = s->counters_fd = -1;
 	for (vi = 0; vi < d->n_variants && vi < VG_MAX_VARIANTS; vi++) {
 		err = try_variant(s, vi, cfg, ringbuf_bytes);
 		if (!err)

@@ -82,6 +82,7 @@ struct vg_sensor {
 	bool unneeded;			/* on demand, and no policy so far has used it */
 	const void *cfg;		/* as given to vg_sensor_load, for a later attach */
 	int events_fd;			/* the sensor's ring buffer */
+	int wake_fd;			/* its wakeup pacing (vg_rb_pacing), or -1 */
 	int counters_fd;		/* per-CPU enum vg_counter array */
 };
 

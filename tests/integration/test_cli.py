@@ -36,6 +36,19 @@ class VerboseTest(unittest.TestCase):
                 self.assertEqual(res.returncode, 64, res.stderr)
                 self.assertIn("unexpected argument 'extra'", res.stderr)
 
+    def test_ring_and_wakeup_values_are_checked(self):
+        bad = [(["trace", "exec", "--ringbuf-size", "3M"], "--ringbuf-size"),
+               (["trace", "file", "--ringbuf-size", "2K"], "--ringbuf-size"),
+               (["run", "--ringbuf-size", "2G"], "--ringbuf-size"),
+               (["trace", "net", "--wakeup-batch", "1001"], "--wakeup-batch"),
+               (["run", "--wakeup-batch", "-1"], "--wakeup-batch")]
+        for cmd, what in bad:
+            with self.subTest(cmd=cmd):
+                res = subprocess.run([VIGIL, *cmd], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, timeout=30)
+                self.assertEqual(res.returncode, 64, res.stderr)
+                self.assertIn(what, res.stderr.splitlines()[0])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -309,11 +309,77 @@ static void test_ancestor_argv_is_bounded(void **state)
 	vg_proc_cache_free(cache);
 }
 
+/* The first ancestor's JSON for @ev, freshly printed (caller frees). */
+static json_t *first_ancestor(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+			      const unsigned char *rec, size_t size)
+{
+	struct vg_buf out = { 0 };
+	json_t *j, *anc;
+
+	vg_event_ctx_fill(ev, cache, rec, size);
+	vg_event_to_json(&out, ev);
+	vg_buf_append(&out, "", 1);
+	j = json_loads(out.data, JSON_ALLOW_NUL, NULL);
+	assert_non_null(j);
+	anc = json_incref(json_array_get(at(j, "process.ancestors"), 0));
+	assert_non_null(anc);
+	json_decref(j);
+	vg_buf_free(&out);
+	return anc;
+}
+
+/*
+ * Ancestry is printed once per content and reused: a parent that changes
+ * its argv (same length), its name or its executable in place is printed
+ * as it is now, never as the copy the formatter kept.
+ */
+static void test_ancestry_follows_changes(void **state)
+{
+	static unsigned char rec[REC_BYTES];
+	const struct vg_record_desc *d = vg_record_desc(VG_EV_EXEC);
+	struct vg_proc_cache *cache = vg_proc_cache_new(64, 1000000000ull, 0);
+	struct vg_event_ctx ev;
+	struct vg_proc *p;
+	size_t size;
+	json_t *anc;
+
+	(void)state;
+	size = build(rec, d, 1);
+	seed_cache(cache, (const struct vg_hdr *)rec);
+	p = vg_proc_cache_put(cache, ((const struct vg_exec *)rec)->ppid, 6000, false);
+	vg_proc_set_args(p, "sh\0-c\0one", 10, false);
+	vg_proc_set_exe(p, "/bin/sh", 7);
+	strcpy(p->comm, "sh");
+	anc = first_ancestor(&ev, cache, rec, size);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(anc, "args"), 2)),
+			    "one");
+	json_decref(anc);
+	/* Printed twice alike: the kept copy is what a fresh print gives. */
+	anc = first_ancestor(&ev, cache, rec, size);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(anc, "args"), 2)),
+			    "one");
+	json_decref(anc);
+	vg_proc_set_args(p, "sh\0-c\0two", 10, false);
+	anc = first_ancestor(&ev, cache, rec, size);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(anc, "args"), 2)),
+			    "two");
+	json_decref(anc);
+	strcpy(p->comm, "bash");
+	vg_proc_set_exe(p, "/bin/ba", 7);
+	anc = first_ancestor(&ev, cache, rec, size);
+	assert_string_equal(json_string_value(json_object_get(anc, "name")), "bash");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(anc, "executable"),
+							      "path")), "/bin/ba");
+	json_decref(anc);
+	vg_proc_cache_free(cache);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_record_follows_docs_events_md),
 		cmocka_unit_test(test_ancestor_argv_is_bounded),
+		cmocka_unit_test(test_ancestry_follows_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
