@@ -8,7 +8,6 @@ runs on tp_btf.
 import json
 import os
 import subprocess
-import time
 import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -30,9 +29,7 @@ class ProbeJsonTest(unittest.TestCase):
     def setUpClass(cls):
         if os.geteuid() != 0:
             raise unittest.SkipTest("needs root")
-        start = time.monotonic()
         cls.rc, out, cls.err = run_probe("--json")
-        cls.seconds = time.monotonic() - start
         cls.out = out
         cls.doc = json.loads(out) if cls.rc == 0 else None
 
@@ -131,8 +128,9 @@ class ProbeJsonTest(unittest.TestCase):
         else:
             self.assertIn("has no memory or cpu controller", lim["reason"])
 
-    def test_fast_and_clean(self):
-        self.assertLess(self.seconds, 2.0)
+    def test_clean_and_timed(self):
+        """Leaves no probe cgroup behind and says how long it took. How long
+        is a speed goal: bench/probe.sh measures it, not a timed test."""
         self.assertIsInstance(self.doc["elapsed_ms"], int)
         leftovers = [d for d in os.listdir("/sys/fs/cgroup/unified")
                      if d.startswith("vigil-probe.")]
