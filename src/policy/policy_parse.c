@@ -335,29 +335,39 @@ static struct ast *parse_or(struct parser *ps)
 	return parse_chain(ps, true);
 }
 
+/* A condition over the size limit: reported before any token is read. */
+static struct ast *fail_too_long(struct parser *ps)
+{
+	return fail(ps, 0, "name its parts as macros, or put values in a list",
+		    "condition is longer than %d bytes", VG_POLICY_MAX_CONDITION_BYTES);
+}
+
+/* A whole condition parsed, but tokens are left over: say which. */
+static struct ast *fail_trailing(struct parser *ps)
+{
+	char buf[64];
+
+	if (ps->t.kind == T_WORD && !at_reserved(ps))
+		return fail(ps, ps->t.off, "join conditions with 'and' or 'or'",
+			    "expected 'and', 'or' or the end, found %s", tok_desc(ps, buf, sizeof(buf)));
+	return fail(ps, ps->t.off, ps->t.kind == T_RPAREN ? "remove it or add the missing '('" :
+		    "join conditions with 'and' or 'or'",
+		    ps->t.kind == T_RPAREN ? "unbalanced ')'" : "unexpected %s",
+		    tok_desc(ps, buf, sizeof(buf)));
+}
+
 struct ast *vg_expr_parse(struct vg_policy *p, const struct src_scalar *s)
 {
 	struct parser ps = { .p = p, .s = s };
 	struct ast *a;
-	char buf[64];
 
 	if (s->len > VG_POLICY_MAX_CONDITION_BYTES)
-		return fail(&ps, 0, "name its parts as macros, or put values in a list",
-			    "condition is longer than %d bytes", VG_POLICY_MAX_CONDITION_BYTES);
+		return fail_too_long(&ps);
 	next(&ps);
 	if (ps.t.kind == T_END)
 		return fail(&ps, 0, "write a condition or leave the key out", "empty condition");
 	a = parse_or(&ps);
-	if (a && ps.t.kind != T_END) {
-		if (ps.t.kind == T_WORD && !at_reserved(&ps))
-			return fail(&ps, ps.t.off, "join conditions with 'and' or 'or'",
-				    "expected 'and', 'or' or the end, found %s", tok_desc(&ps, buf, sizeof(buf)));
-		return fail(&ps, ps.t.off, ps.t.kind == T_RPAREN ? "remove it or add the missing '('" :
-			    "join conditions with 'and' or 'or'",
-			    ps.t.kind == T_RPAREN ? "unbalanced ')'" : "unexpected %s",
-			    tok_desc(&ps, buf, sizeof(buf)));
-	}
-	return a;
+	return a && ps.t.kind != T_END ? fail_trailing(&ps) : a;
 }
 
 /*
@@ -372,8 +382,7 @@ struct ast *vg_expr_parse_tail(struct vg_policy *p, const struct src_scalar *s,
 	char buf[64];
 
 	if (s->len > VG_POLICY_MAX_CONDITION_BYTES)
-		return fail(&ps, 0, "name its parts as macros, or put values in a list",
-			    "condition is longer than %d bytes", VG_POLICY_MAX_CONDITION_BYTES);
+		return fail_too_long(&ps);
 	next(&ps);
 	if (!is_kw(&ps, "and") && !is_kw(&ps, "or"))
 		return fail(&ps, ps.t.off, "e.g. append: and not process.name = make",
@@ -385,10 +394,5 @@ struct ast *vg_expr_parse_tail(struct vg_policy *p, const struct src_scalar *s,
 	if (ps.t.kind == T_END)
 		return fail(&ps, ps.t.off, NULL, "nothing after '%s'", *join == AST_AND ? "and" : "or");
 	a = parse_or(&ps);
-	if (a && ps.t.kind != T_END)
-		return fail(&ps, ps.t.off, ps.t.kind == T_RPAREN ? "remove it or add the missing '('" :
-			    "join conditions with 'and' or 'or'",
-			    ps.t.kind == T_RPAREN ? "unbalanced ')'" : "unexpected %s",
-			    tok_desc(&ps, buf, sizeof(buf)));
-	return a;
+	return a && ps.t.kind != T_END ? fail_trailing(&ps) : a;
 }

@@ -249,6 +249,9 @@ static void test_errors(void **state)
 		     "user.yaml:2:12: error: a change to a list is {append: ...} or {replace: ...} (hint: one key: append or replace)");
 	expect_error("rules:\n  - override: shell\n    append: process.pid = 1\n",
 		     "user.yaml:3:13: error: an append starts with 'and' or 'or', found 'process.pid' (hint: e.g. append: and not process.name = make)");
+	/* words left after an append's condition: the same message as in a whole condition */
+	expect_error("rules:\n  - override: shell\n    append: and process.pid = 1 extra\n",
+		     "user.yaml:3:33: error: expected 'and', 'or' or the end, found 'extra' (hint: join conditions with 'and' or 'or')");
 	/* a mistake inside an append points into the append */
 	expect_error("rules:\n  - override: shell\n    append: and process.nmae = x\n",
 		     "user.yaml:3:17: error: unknown field 'process.nmae' (hint: did you mean 'process.name'?)");
