@@ -17,6 +17,7 @@ SECS=${SECS:-3}
 RING=${RING:-512M}
 TMP=$(mktemp -d /var/tmp/vigil-export-XXXXXX)
 export VIGIL_SOCKET=$TMP/sock
+. bench/lib.sh
 AGENT=
 cleanup() {
 	[ -n "$AGENT" ] && kill -CONT $AGENT 2>/dev/null && kill -INT $AGENT 2>/dev/null &&
@@ -41,10 +42,7 @@ agent_start() {
 	: >"$TMP/err"
 	$VIGIL trace file --json --path "$TMP/data" "$@" >"$TMP/out.json" 2>"$TMP/err" &
 	AGENT=$!
-	until grep -q "vigil: ready" "$TMP/err"; do
-		kill -0 $AGENT 2>/dev/null || { cat "$TMP/err" >&2; exit 1; }
-		sleep 0.1
-	done
+	bench_wait_ready $AGENT "$TMP/err" || exit 1
 }
 
 agent_stop() {	# sets W (open events written) and L (reported lost)

@@ -17,20 +17,26 @@ VIGIL_BASE=${VIGIL_BASE:-}
 VIGIL_SOCKET=${VIGIL_SOCKET:-$(mktemp -u /tmp/vigil-bench-XXXXXX.sock)}
 export VIGIL_SOCKET
 
+# Until agent PID has written "vigil: ready" to LOG: 0, or 1 after saying
+# why (it exited, or 60 s passed: a host full of processes starts slowly).
+bench_wait_ready() {	# pid log
+	_w=0
+	until grep -q "vigil: ready" "$2"; do
+		_w=$((_w + 1))
+		if [ $_w -gt 600 ] || ! kill -0 "$1" 2>/dev/null; then
+			echo "bench: vigil did not start:" >&2; cat "$2" >&2; return 1
+		fi
+		sleep 0.1
+	done
+}
+
 bench_start() {	# $1: command; sets BENCH_PID
 	BENCH_PID=
 	[ -z "$1" ] && return 0
 	log=$(mktemp)
 	sh -c "exec $1" >/dev/null 2>"$log" &
 	BENCH_PID=$!
-	_w=0
-	until grep -q "vigil: ready" "$log"; do
-		_w=$((_w + 1))
-		if [ $_w -gt 300 ] || ! kill -0 $BENCH_PID 2>/dev/null; then
-			echo "bench: '$1' did not start:" >&2; cat "$log" >&2; return 1
-		fi
-		sleep 0.1
-	done
+	bench_wait_ready $BENCH_PID "$log" || { echo "bench: the command was: $1" >&2; return 1; }
 	rm -f "$log"
 }
 

@@ -12,6 +12,7 @@ N=${N:-20000}
 MODE=${MODE:-fork}
 TMP=$(mktemp -d /tmp/vigil-rss-XXXXXX)
 export VIGIL_SOCKET=$TMP/sock
+. bench/lib.sh
 AGENT=
 FILL=
 cleanup() {
@@ -25,14 +26,7 @@ agent_start() {
 	: >"$TMP/err"	# not the last agent's "ready"
 	$VIGIL run --state-dir "$TMP/state" --max-overhead 0 "$@" >/dev/null 2>"$TMP/err" &
 	AGENT=$!
-	i=0
-	until grep -q "vigil: ready" "$TMP/err"; do
-		i=$((i + 1))
-		if [ $i -gt 600 ] || ! kill -0 $AGENT 2>/dev/null; then
-			echo "rss: vigil did not start:" >&2; cat "$TMP/err" >&2; exit 1
-		fi
-		sleep 0.1
-	done
+	bench_wait_ready $AGENT "$TMP/err" || exit 1
 }
 
 agent_stop() {
