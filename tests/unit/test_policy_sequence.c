@@ -42,33 +42,7 @@ static const char *THREE =
 	"        - {event: open, condition: file.access contains write}\n"
 	"        - {event: exec}\n";
 
-static struct vg_policy *compile(const char *yaml, size_t *errors)
-{
-	struct vg_policy *p = vg_policy_new();
-
-	assert_non_null(p);
-	vg_policy_add_string(p, "t.yaml", yaml);
-	vg_policy_compile(p);
-	*errors = vg_policy_n_errors(p);
-	return p;
-}
-
-static struct vg_policy *compile_ok(const char *yaml)
-{
-	size_t errors;
-	struct vg_policy *p = compile(yaml, &errors);
-
-	assert_int_equal(errors, 0);
-	return p;
-}
-
-static int count(struct vg_alert *a, struct vg_event_view *v, void *ctx)
-{
-	(void)a;
-	(void)v;
-	++*(int *)ctx;
-	return 0;
-}
+#include "policy_fixture.h"
 
 static int eval_json(struct vg_policy *p, const char *json, uint64_t now)
 {

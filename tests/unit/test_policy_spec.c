@@ -31,20 +31,12 @@ static const char *POLICY =
 	"  - name: gdb\n    event: ptrace\n"
 	"    condition: process.executable.path = /usr/bin/gdb\n";
 
-static struct vg_policy *compile(const char *yaml)
-{
-	struct vg_policy *p = vg_policy_new();
-
-	assert_non_null(p);
-	assert_int_equal(vg_policy_add_string(p, "t.yaml", yaml), 0);
-	assert_int_equal(vg_policy_compile(p), 0);
-	return p;
-}
+#include "policy_fixture.h"
 
 /* Only what some rule can match is sent; process and deny records always are. */
 static void test_spec_types(void **state)
 {
-	struct vg_policy *p = compile(POLICY);
+	struct vg_policy *p = compile_ok(POLICY);
 	struct vg_kernel_spec spec;
 
 	(void)state;
@@ -79,7 +71,7 @@ static void test_spec_types(void **state)
 /* A rule on exits: exit records wake the agent again, forks still need not. */
 static void test_spec_types_exit_rule_wakes(void **state)
 {
-	struct vg_policy *p = compile("rules:\n  - name: crash\n    event: exit\n"
+	struct vg_policy *p = compile_ok("rules:\n  - name: crash\n    event: exit\n"
 				      "    condition: process.exit.code = 139\n");
 	struct vg_kernel_spec spec;
 
@@ -95,7 +87,7 @@ static void test_spec_types_exit_rule_wakes(void **state)
 /* Each sensor's share under the contract's field names; a field is on only when every rule constrains it. */
 static void test_spec_sensor_fields(void **state)
 {
-	struct vg_policy *p = compile(POLICY);
+	struct vg_policy *p = compile_ok(POLICY);
 	const struct vg_sensor_spec *fs, *ns, *ps;
 	struct vg_kernel_spec spec;
 
@@ -130,7 +122,7 @@ static void test_spec_sensor_fields(void **state)
 /* The rules hooks and guards decide alone, with the ids they report. */
 static void test_spec_decided_rules(void **state)
 {
-	struct vg_policy *p = compile(POLICY);
+	struct vg_policy *p = compile_ok(POLICY);
 	struct vg_kernel_spec spec;
 	size_t i;
 
@@ -213,7 +205,7 @@ static void test_spec_bind_mounts(void **state)
 		"  - name: etc\n    event: open\n    condition: file.path startswith /etc/\n"
 		"  - name: vol\n    event: open\n"
 		"    condition: file.mount.bind = 1 or file.path = /x\n";
-	struct vg_policy *p = compile(bind);
+	struct vg_policy *p = compile_ok(bind);
 	struct vg_kernel_spec spec;
 	const struct vg_spec_values *path;
 
@@ -228,13 +220,13 @@ static void test_spec_bind_mounts(void **state)
 	vg_kernel_spec_free(&spec);
 	vg_policy_free(p);
 	/* Not required (an "or"): the flag is still set, but every path is sent. */
-	p = compile(bind_or);
+	p = compile_ok(bind_or);
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_true(spec.sensor[VG_SENSOR_FILE].bind_mounts);
 	assert_false(spec.sensor[VG_SENSOR_FILE].field[VG_SPEC_FILE_PATH].on);
 	vg_kernel_spec_free(&spec);
 	vg_policy_free(p);
-	p = compile(POLICY);
+	p = compile_ok(POLICY);
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_false(spec.sensor[VG_SENSOR_FILE].bind_mounts);
 	vg_kernel_spec_free(&spec);
@@ -278,7 +270,7 @@ static void test_spec_path_access(void **state)
 		"    condition: file.path startswith /srv/ and file.access contains nofollow\n"
 		"  - name: never\n    event: open\n"
 		"    condition: file.path startswith /opt/ and file.access = no-such-word\n";
-	struct vg_policy *p = compile(yaml);
+	struct vg_policy *p = compile_ok(yaml);
 	struct vg_kernel_spec spec;
 	const struct vg_spec_values *v;
 	const uint32_t open_acc = VG_FACC_READ | VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE |
@@ -314,7 +306,7 @@ static void test_spec_provenance_feed(void **state)
 		"    condition: process.origin.had_network = 1\n"
 		"  - name: etc\n    event: open\n"
 		"    condition: file.path startswith /etc/ and file.access contains write\n";
-	struct vg_policy *p = compile(origin);
+	struct vg_policy *p = compile_ok(origin);
 	struct vg_kernel_spec spec;
 	const struct vg_spec_values *v;
 
@@ -332,7 +324,7 @@ static void test_spec_provenance_feed(void **state)
 	vg_kernel_spec_free(&spec);
 	vg_policy_free(p);
 	/* No provenance field: no such watch. */
-	p = compile("rules:\n  - name: x\n    event: exec\n    condition: process.pid = 1\n");
+	p = compile_ok("rules:\n  - name: x\n    event: exec\n    condition: process.pid = 1\n");
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_false(spec.sensor[VG_SENSOR_FILE].used);
 	vg_kernel_spec_free(&spec);
@@ -355,7 +347,7 @@ static void test_spec_hidden_reads(void **state)
 		" and not file.path endswith .pub)\n"
 		"  - name: notes\n    event: open\n"
 		"    condition: file.path startswith /srv/ and file.path glob (\"*/.x/*\", \"/srv/*.txt\")\n";
-	struct vg_policy *p = compile(yaml);
+	struct vg_policy *p = compile_ok(yaml);
 	struct vg_kernel_spec spec;
 	const struct vg_spec_values *v;
 	const uint32_t open_w = VG_FACC_WRITE | VG_FACC_CREATE | VG_FACC_TRUNCATE | VG_FACC_EXECMODE;
@@ -405,7 +397,7 @@ static void test_spec_net_names_and_gate(void **state)
 
 	(void)state;
 	snprintf(yaml, sizeof(yaml), base, "");
-	p = compile(yaml);
+	p = compile_ok(yaml);
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	n = &spec.sensor[VG_SENSOR_NETWORK].field[VG_SPEC_EXE_NAME];
 	assert_true(n->on);
@@ -420,7 +412,7 @@ static void test_spec_net_names_and_gate(void **state)
 	vg_policy_free(p);
 	/* A condition on the peer: no gate, and the rule opens the name dim. */
 	snprintf(yaml, sizeof(yaml), base, " and not destination.address cidr 10.0.0.0/8");
-	p = compile(yaml);
+	p = compile_ok(yaml);
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_int_equal(spec.sensor[VG_SENSOR_NETWORK].port_gate_ns, 0);
 	assert_false(spec.sensor[VG_SENSOR_NETWORK].field[VG_SPEC_EXE_NAME].on);

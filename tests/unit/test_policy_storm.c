@@ -14,19 +14,11 @@
 #include "lib/kernel_spec.h"
 #include "policy/policy.h"
 
-static struct vg_policy *compile(const char *yaml)
-{
-	struct vg_policy *p = vg_policy_new();
-
-	assert_non_null(p);
-	assert_int_equal(vg_policy_add_string(p, "t.yaml", yaml), 0);
-	assert_int_equal(vg_policy_compile(p), 0);
-	return p;
-}
+#include "policy_fixture.h"
 
 static void spec_of(const char *yaml, bool every_event, struct vg_kernel_spec *spec)
 {
-	struct vg_policy *p = compile(yaml);
+	struct vg_policy *p = compile_ok(yaml);
 
 	assert_int_equal(vg_policy_kernel_spec(p, every_event, spec), 0);
 	vg_policy_free(p);	/* the storm spec owns its strings */
