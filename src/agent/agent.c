@@ -177,12 +177,23 @@ static void publish_cache_stats(struct vg_agent *a)
 {
 	struct vg_proc_cache_stats st;
 	struct vg_provenance_stats ps;
+	struct vg_containers_stats cs = { 0 };
 
 	vg_proc_cache_get_stats(a->cache, &st);
 	vg_provenance_get_stats(a->prov, &ps);
+	if (a->containers)
+		vg_containers_get_stats(a->containers, &cs);
 	pthread_mutex_lock(&a->cache_st_lock);
 	a->cache_st = st;
 	a->prov_st = ps;
+	a->ctr_st = cs;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
+void vg_agent_container_stats(struct vg_agent *a, struct vg_containers_stats *st)
+{
+	pthread_mutex_lock(&a->cache_st_lock);
+	*st = a->ctr_st;
 	pthread_mutex_unlock(&a->cache_st_lock);
 }
 

@@ -14,6 +14,7 @@
 #include "vigil_task.bpf.h"
 #include "vigil_filter.bpf.h"
 #include "sensor_process_env.bpf.h"
+#include "cgroup_set.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -148,6 +149,88 @@ static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u3
 	return false;
 }
 
+struct cgset_walk {
+	struct list_head *head;		/* &cset->cgrp_links: the end of the list */
+	struct list_head *pos;
+	__u64 sum;
+	bool done;
+};
+
+/* One hierarchy of the css_set: its cgroup's term, unless it is the v2 one (0). */
+static long cgset_step(__u32 index, void *data)
+{
+	struct cgset_walk *w = data;
+	struct list_head *pos = w->pos;	/* a local: CO-RE must not relocate w-> */
+	struct cgrp_cset_link *link;
+	struct cgroup *cg;
+	int hierarchy;
+
+	(void)index;
+	if (pos == w->head || !pos) {
+		w->done = pos != NULL;
+		return 1;
+	}
+	/* cset->cgrp_links threads the links through their cgrp_link (cset_link is the cgroup's list). */
+	link = (void *)pos - bpf_core_field_offset(struct cgrp_cset_link, cgrp_link);
+	cg = BPF_CORE_READ(link, cgrp);
+	hierarchy = BPF_CORE_READ(cg, root, hierarchy_id);
+	if (hierarchy > 0)
+		w->sum += vg_cgset_term(hierarchy, BPF_CORE_READ(cg, kn, id));
+	w->pos = BPF_CORE_READ(pos, next);
+	return 0;
+}
+
+/*
+ * vg_exec.cgroup_set (cgroup_set.h): lets the agent cache what a process's
+ * cgroups say of its container instead of reading /proc/PID/cgroup for
+ * every exec on a host with cgroup v1 hierarchies. One step per hierarchy:
+ * one on a cgroup v2 host.
+ */
+static __always_inline __u64 exec_cgroup_set(struct task_struct *task)
+{
+	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	struct cgset_walk w = {};
+
+	if (!bpf_core_type_exists(struct cgrp_cset_link) || !cset)
+		return 0;
+	w.head = &cset->cgrp_links;
+	w.pos = BPF_CORE_READ(cset, cgrp_links.next);
+	bpf_loop(VG_CGSET_MAX_HIERARCHIES, cgset_step, &w, 0);
+	return w.done ? w.sum : 0;
+}
+
+/*
+ * Cgroups (v2 id and cgroup_set) an exec was last seen in, with when its
+ * record last woke the agent. The agent reads /proc/PID/cgroup for the
+ * first exec in cgroups it has not seen (cgroup v1 hosts) and remembers the
+ * answer for SEEN_WAKE_NS at most: that exec's record wakes it at once, so
+ * the read likely finds the process alive, although exec records are
+ * otherwise quiet (VG_TYPE_QUIET).
+ */
+#define SEEN_WAKE_NS (30ULL * 1000000000ULL)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} vg_cgset_seen SEC(".maps");
+
+/* Whether this exec's cgroups are new to the agent (or were long ago): wake it now. */
+static __always_inline bool exec_cgroups_new(const struct vg_exec *e)
+{
+	__u64 key = e->cgroup_set ^ (e->hdr.cgroup_id * 0x9e3779b97f4a7c15ULL);
+	__u64 now = e->hdr.ts_boot_ns, *seen;
+
+	if (!e->cgroup_set)
+		return false;	/* cgroup v2 alone: the record's v2 path tells the container */
+	seen = bpf_map_lookup_elem(&vg_cgset_seen, &key);
+	if (seen && now - *seen < SEEN_WAKE_NS)
+		return false;
+	bpf_map_update_elem(&vg_cgset_seen, &key, &now, BPF_ANY);
+	return true;
+}
+
 /* The fixed part of the exec record: who runs the new image, with what. */
 static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *task,
 				      pid_t old_pid, struct linux_binprm *bprm)
@@ -159,6 +242,7 @@ static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *tas
 	vg_fill_hdr(&e->hdr, VG_EV_EXEC, task);
 	e->ppid = BPF_CORE_READ(parent, tgid);
 	e->parent_start_time_ns = vg_task_start_time(parent);
+	e->cgroup_set = exec_cgroup_set(task);
 	e->old_pid = old_pid;
 	vg_task_creds(task, &ids);
 	e->uid = ids.uid;
@@ -287,7 +371,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	preload = exec_scan_env(&t, e, task);
 	exec_put_strings(&t, e, task, bprm, &res, have_exe, slot);
 	exec_put_preload(&t, e, preload);
-	vg_submit(ctx, &t);
+	vg_submit_wake(ctx, &t, exec_cgroups_new(e));
 }
 
 /*

@@ -46,4 +46,14 @@ static __always_inline __u64 vg_wake_flags(__u8 sw)
 	return BPF_RB_FORCE_WAKEUP;
 }
 
+/* Flags for a record that must reach the agent now, whatever its type's switch. */
+static __always_inline __u64 vg_wake_now_flags(void)
+{
+	__u32 zero = 0, *pending = bpf_map_lookup_elem(&vg_quiet_pending, &zero);
+
+	if (pending && *pending)
+		*pending = 0;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
 #endif
