@@ -181,54 +181,99 @@ static long cgset_step(__u32 index, void *data)
 }
 
 /*
- * vg_exec.cgroup_set (cgroup_set.h): lets the agent cache what a process's
- * cgroups say of its container instead of reading /proc/PID/cgroup for
- * every exec on a host with cgroup v1 hierarchies. One step per hierarchy:
- * one on a cgroup v2 host.
+ * A css_set's content as pointers: its controllers' css (subsys[]) and its
+ * v2 cgroup. A css_set never changes while it lives; these tell a new one
+ * allocated where a freed one was (its own cgroups hold other css).
  */
-static __always_inline __u64 exec_cgroup_set(struct task_struct *task)
-{
-	struct css_set *cset = BPF_CORE_READ(task, cgroups);
-	struct cgset_walk w = {};
+#define CGSET_FP 17	/* up to 16 controllers, then dfl_cgrp */
 
-	if (!bpf_core_type_exists(struct cgrp_cset_link) || !cset)
-		return 0;
-	w.head = &cset->cgrp_links;
-	w.pos = BPF_CORE_READ(cset, cgrp_links.next);
-	bpf_loop(VG_CGSET_MAX_HIERARCHIES, cgset_step, &w, 0);
-	return w.done ? w.sum : 0;
-}
+struct cgset_ent {
+	__u64 fp[CGSET_FP];
+	__u64 sum;		/* vg_exec.cgroup_set */
+	__u64 woke_ns;		/* boot ns the last exec with it woke the agent */
+};
 
 /*
- * Cgroups (v2 id and cgroup_set) an exec was last seen in, with when its
- * record last woke the agent. The agent reads /proc/PID/cgroup for the
- * first exec in cgroups it has not seen (cgroup v1 hosts) and remembers the
- * answer for SEEN_WAKE_NS at most: that exec's record wakes it at once, so
- * the read likely finds the process alive, although exec records are
- * otherwise quiet (VG_TYPE_QUIET).
+ * css_set address -> its cgroup_set: the walk (one step per hierarchy,
+ * ~0.6 us each on a busy 2-CPU guest) runs once per css_set, not per exec.
  */
-#define SEEN_WAKE_NS (30ULL * 1000000000ULL)
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);
-	__type(value, __u64);
-} vg_cgset_seen SEC(".maps");
+	__type(value, struct cgset_ent);
+} vg_cgset_cache SEC(".maps");
 
-/* Whether this exec's cgroups are new to the agent (or were long ago): wake it now. */
-static __always_inline bool exec_cgroups_new(const struct vg_exec *e)
+/* The fingerprint being built: too large for the exec path's stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cgset_ent);
+} vg_cgset_scratch SEC(".maps");
+
+/*
+ * The agent reads /proc/PID/cgroup for the first exec in cgroups it has
+ * not seen (cgroup v1 hosts) and remembers the answer for 30 s: that
+ * exec's record wakes it at once, so the read likely finds the process
+ * alive, although exec records are otherwise quiet (VG_TYPE_QUIET).
+ */
+#define CGSET_WAKE_NS (30ULL * 1000000000ULL)
+
+static __always_inline bool cgset_same(const struct cgset_ent *a, const struct cgset_ent *b)
 {
-	__u64 key = e->cgroup_set ^ (e->hdr.cgroup_id * 0x9e3779b97f4a7c15ULL);
-	__u64 now = e->hdr.ts_boot_ns, *seen;
+	__u64 diff = 0;
+	int i;
 
-	if (!e->cgroup_set)
-		return false;	/* cgroup v2 alone: the record's v2 path tells the container */
-	seen = bpf_map_lookup_elem(&vg_cgset_seen, &key);
-	if (seen && now - *seen < SEEN_WAKE_NS)
-		return false;
-	bpf_map_update_elem(&vg_cgset_seen, &key, &now, BPF_ANY);
-	return true;
+	for (i = 0; i < CGSET_FP; i++)
+		diff |= a->fp[i] ^ b->fp[i];
+	return !diff;
+}
+
+/*
+ * vg_exec.cgroup_set (cgroup_set.h): lets the agent cache what a process's
+ * cgroups say of its container instead of reading /proc/PID/cgroup for
+ * every exec on a host with cgroup v1 hierarchies. Sets *@wake when the
+ * agent should be woken for this exec (cgroups new, or seen long ago).
+ */
+static __always_inline __u64 exec_cgroup_set(struct task_struct *task, int slot, __u64 now,
+					     bool *wake)
+{
+	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	__u32 key = (__u32)slot & VG_SCRATCH_SLOT_MASK, n;
+	struct cgset_walk w = {};
+	struct cgset_ent *fresh, *old;
+	__u64 addr = (__u64)cset;
+
+	*wake = false;
+	if (!bpf_core_type_exists(struct cgrp_cset_link) || !cset)
+		return 0;
+	fresh = bpf_map_lookup_elem(&vg_cgset_scratch, &key);
+	if (!fresh)
+		return 0;
+	/* Slots past the kernel's controllers stay zero: n is the same on every read. */
+	n = bpf_core_field_size(cset->subsys);
+	if (n > (CGSET_FP - 1) * sizeof(__u64))
+		return 0;
+	bpf_probe_read_kernel(fresh->fp, n, &cset->subsys);
+	fresh->fp[CGSET_FP - 1] = (__u64)BPF_CORE_READ(cset, dfl_cgrp);
+	old = bpf_map_lookup_elem(&vg_cgset_cache, &addr);
+	if (old && cgset_same(old, fresh)) {
+		if (old->sum && now - old->woke_ns >= CGSET_WAKE_NS) {
+			old->woke_ns = now;
+			*wake = true;
+		}
+		return old->sum;
+	}
+	w.head = &cset->cgrp_links;
+	w.pos = BPF_CORE_READ(cset, cgrp_links.next);
+	bpf_loop(VG_CGSET_MAX_HIERARCHIES, cgset_step, &w, 0);
+	fresh->sum = w.done ? w.sum : 0;
+	fresh->woke_ns = now;
+	bpf_map_update_elem(&vg_cgset_cache, &addr, fresh, BPF_ANY);
+	/* v2 cgroups alone (sum 0): the record's v2 path tells the container. */
+	*wake = fresh->sum != 0;
+	return fresh->sum;
 }
 
 /* The fixed part of the exec record: who runs the new image, with what. */
@@ -242,7 +287,6 @@ static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *tas
 	vg_fill_hdr(&e->hdr, VG_EV_EXEC, task);
 	e->ppid = BPF_CORE_READ(parent, tgid);
 	e->parent_start_time_ns = vg_task_start_time(parent);
-	e->cgroup_set = exec_cgroup_set(task);
 	e->old_pid = old_pid;
 	vg_task_creds(task, &ids);
 	e->uid = ids.uid;
@@ -349,7 +393,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 {
 	struct file *exe_file = BPF_CORE_READ(bprm, file);
 	struct vg_path_res res = {};
-	bool have_exe = false;
+	bool have_exe = false, wake;
 	unsigned long preload;
 	struct vg_exec *e;
 	struct vg_tail t;
@@ -358,6 +402,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	if (!e)
 		return;
 	exec_fill(e, task, old_pid, bprm);
+	e->cgroup_set = exec_cgroup_set(task, slot, e->hdr.ts_boot_ns, &wake);
 	if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
 		struct vg_path_rule_key *key = exec_key(&res);
 
@@ -371,7 +416,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	preload = exec_scan_env(&t, e, task);
 	exec_put_strings(&t, e, task, bprm, &res, have_exe, slot);
 	exec_put_preload(&t, e, preload);
-	vg_submit_wake(ctx, &t, exec_cgroups_new(e));
+	vg_submit_wake(ctx, &t, wake);
 }
 
 /*
