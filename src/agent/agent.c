@@ -52,11 +52,21 @@ static void big_output_buffer(FILE *out)
 		used = true;
 }
 
+/*
+ * Blocks this large are mmapped, and unmapped when freed. glibc's default
+ * threshold grows to the largest block freed (up to 32 MiB): after the
+ * load threads parsed the kernel BTF (megabytes each) the next large
+ * blocks stayed in an arena, fragmented, ~11 MiB resident for good that
+ * malloc_trim could not give back (docs/performance.md, Memory).
+ */
+#define MMAP_THRESHOLD_BYTES (1 << 20)
+
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 {
 	sigset_t set;
 	int err;
 
+	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
 	control_signals(&set);
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->cache_st_lock, NULL);
