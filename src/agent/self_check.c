@@ -116,6 +116,13 @@ void vg_self_check_run(struct vg_self_check *c, struct vg_agent *a,
 			 c->l[i].sensor, c->l[i].link_id, c->l[i].prog_id, what);
 		report(ctx, why);
 	}
+	if (!c->hub_failed && vg_hub_changed(buf, sizeof(buf)) && !atomic_load(&a->stopping)) {
+		c->hub_failed = true;
+		atomic_fetch_add(&c->failures, 1);
+		atomic_store(&c->healthy, false);
+		snprintf(why, sizeof(why), "self-check: %s", buf);
+		report(ctx, why);
+	}
 }
 
 void vg_self_check_metrics(struct vg_self_check *c, struct vg_buf *out)

@@ -25,6 +25,7 @@ static struct {
 	struct syscall_hub_bpf *skel;
 	struct bpf_link *link[DIRS];
 	__u8 slots[DIRS];			/* bit 1 << slot: a handler is in */
+	__u32 prog_id[DIRS][VG_HUB_SLOTS];	/* the handler put in each slot */
 	struct vg_hub_route routes[VG_HUB_ROUTES];
 	bool refused;				/* the hub would not load: never again */
 	bool off;				/* vg_hub_allow(false) */
@@ -46,6 +47,15 @@ static int map_fd(const char *name)
 	struct bpf_map *m = bpf_object__find_map_by_name(hub.skel->obj, name);
 
 	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+static __u32 prog_id(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
 static int load_hub(const struct vg_hub_handler *h)
@@ -134,6 +144,7 @@ static int take_locked(const struct vg_hub_handler *h, int dir)
 	/* The handler first, then the routes to it, then the hub's hook. */
 	if (bpf_map_update_elem(map_fd(dir_arrays[dir]), &key, &fd, BPF_ANY) < 0)
 		return -errno;
+	hub.prog_id[dir][h->slot] = prog_id(fd);
 	hub.slots[dir] |= 1u << h->slot;
 	err = set_routes(dir, h->slot, h->numbers);
 	if (!err)
@@ -189,6 +200,47 @@ void vg_hub_release(enum vg_hub_slot slot, unsigned *dirs)
 		hub.skel = NULL;
 	}
 	pthread_mutex_unlock(&hub.lock);
+}
+
+/* What differs from what the agent wrote; the caller holds the lock. */
+static const char *changed_locked(char *buf, size_t size)
+{
+	int dir, fd = map_fd("vg_hub_routes");
+	__u32 key, id;
+
+	for (dir = 0; dir < DIRS; dir++)
+		for (key = VG_HUB_NONE + 1; key < VG_HUB_SLOTS; key++) {
+			__u32 want = hub.slots[dir] & (1u << key) ? hub.prog_id[dir][key] : 0;
+
+			if (bpf_map_lookup_elem(map_fd(dir_arrays[dir]), &key, &id))
+				id = 0;
+			if (id == want)
+				continue;
+			snprintf(buf, size, "the syscall hub's %s slot %u runs program %u, not ours (%u)",
+				 dir_sections[dir], key, id, want);
+			return buf;
+		}
+	for (key = 0; key < VG_HUB_ROUTES; key++) {
+		struct vg_hub_route r;
+
+		if (bpf_map_lookup_elem(fd, &key, &r) || r.enter != hub.routes[key].enter ||
+		    r.exit != hub.routes[key].exit) {
+			snprintf(buf, size, "the syscall hub's route of syscall %u was changed", key);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+const char *vg_hub_changed(char *buf, size_t size)
+{
+	const char *what = NULL;
+
+	pthread_mutex_lock(&hub.lock);
+	if (hub.skel)
+		what = changed_locked(buf, size);
+	pthread_mutex_unlock(&hub.lock);
+	return what;
 }
 
 int vg_hub_links(struct bpf_link **out, int max)

@@ -54,6 +54,13 @@ void vg_hub_allow(bool allowed);
 /* Takes slot @slot's handlers (directions *@dirs) out of the hub; it detaches when none is left. */
 void vg_hub_release(enum vg_hub_slot slot, unsigned *dirs);
 
+/*
+ * NULL while the hub's program arrays and routes are as the agent wrote
+ * them, else what changed, in @buf: a root process with BPF rights could
+ * blind a sensor by emptying its slot or its routes without touching a link.
+ */
+const char *vg_hub_changed(char *buf, size_t size);
+
 /* The hub's links (at most 2) into @out; returns how many. */
 int vg_hub_links(struct bpf_link **out, int max);
 
