@@ -10,11 +10,8 @@
  */
 #include <errno.h>
 #include <malloc.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <unistd.h>
 #include "agent/agent.h"
+#include "lib/jobs.h"
 #include "lib/log.h"
 #include "sensors/sensor.h"
 
@@ -28,48 +25,18 @@ struct load_job {
 	int err;
 };
 
-struct load_queue {
-	struct load_job *jobs;
-	int n;
-	atomic_int next;	/* the next job to take */
-};
-
-static void *load_worker(void *arg)
+static void load_one(void *arg, int k)
 {
-	struct load_queue *q = arg;
-	int k;
+	struct load_job *j = &((struct load_job *)arg)[k];
 
-	while ((k = atomic_fetch_add(&q->next, 1)) < q->n) {
-		struct load_job *j = &q->jobs[k];
-
-		j->err = vg_sensor_load(j->s, j->d, j->d->run_cfg, j->ringbuf_bytes,
-					j->d->run_attach_at_load);
-	}
-	return NULL;
+	j->err = vg_sensor_load(j->s, j->d, j->d->run_cfg, j->ringbuf_bytes,
+				j->d->run_attach_at_load);
 }
 
 static int load_alone(struct vg_agent *a, const struct vg_sensor_desc *d)
 {
 	return d->run_attach_at_load ? vg_agent_add_sensor(a, d, d->run_cfg)
 				     : vg_agent_load_sensor(a, d, d->run_cfg);
-}
-
-/* Runs @q on this thread and up to LOAD_THREADS_MAX - 1 others. */
-static void run_queue(struct load_queue *q)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int i, threads = q->n < LOAD_THREADS_MAX ? q->n : LOAD_THREADS_MAX;
-	pthread_t tids[LOAD_THREADS_MAX];
-	bool started[LOAD_THREADS_MAX] = { false };
-
-	if (cpus > 0 && cpus < threads)
-		threads = cpus;
-	for (i = 1; i < threads; i++)
-		started[i] = !pthread_create(&tids[i], NULL, load_worker, q);
-	load_worker(q);
-	for (i = 1; i < threads; i++)
-		if (started[i])
-			pthread_join(tids[i], NULL);
 }
 
 /* Jobs [0, n) into the slots after a->n_sensors; the first error wins, the rest are unloaded. */
@@ -91,7 +58,6 @@ static int finish_jobs(struct vg_agent *a, struct load_job *jobs, int n)
 int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
 {
 	struct load_job jobs[VG_AGENT_MAX_SENSORS] = { 0 };
-	struct load_queue q;
 	int i = 0, k, err = 0;
 
 	/* Made from the first sensor's declarations; if that fails, its load makes them. */
@@ -106,10 +72,7 @@ int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *c
 	for (k = 0; i + k < n; k++)
 		jobs[k] = (struct load_job){ .s = &a->sensors[a->n_sensors + k], .d = d[i + k],
 					     .ringbuf_bytes = a->opts.ringbuf_bytes };
-	q.jobs = jobs;
-	q.n = k;
-	atomic_init(&q.next, 0);
-	run_queue(&q);
+	vg_run_jobs(k, LOAD_THREADS_MAX, load_one, jobs);
 	err = finish_jobs(a, jobs, k);
 	/* Each thread parsed the kernel BTF in an arena of its own: give those pages back. */
 	malloc_trim(0);
