@@ -261,6 +261,9 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	struct bpf_map *map;
 	int err;
 
+	/* Refused anyway: no object opened, no kernel BTF parsed for it. */
+	if (d->refused && d->refused(vi, s->reasons[vi], VG_REASON_BYTES))
+		return -EPERM;
 	s->skel = d->open();
 	if (!s->skel) {
 		err = -errno;
