@@ -7,6 +7,7 @@
  * that fail, the first sensors load alone until they exist); the sensors
  * then load on a few threads (one per CPU, at most LOAD_THREADS_MAX), and
  * are counted, logged and started in table order, as if one after the other.
+ * The process cache's seed from /proc (vg_agent_init) runs meanwhile.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -55,7 +56,7 @@ static int finish_jobs(struct vg_agent *a, struct load_job *jobs, int n)
 	return err;
 }
 
-int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
+static int load_all(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
 {
 	struct load_job jobs[VG_AGENT_MAX_SENSORS] = { 0 };
 	int i = 0, k, err = 0;
@@ -76,5 +77,13 @@ int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *c
 	err = finish_jobs(a, jobs, k);
 	/* Each thread parsed the kernel BTF in an arena of its own: give those pages back. */
 	malloc_trim(0);
+	return err;
+}
+
+int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
+{
+	int err = load_all(a, d, n);
+
+	vg_agent_seed_wait(a);	/* it ran meanwhile; the policy's start may look at the cache */
 	return err;
 }
