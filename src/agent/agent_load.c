@@ -15,6 +15,7 @@
 #include "lib/jobs.h"
 #include "lib/log.h"
 #include "sensors/sensor.h"
+#include "sensors/syscall_hub.h"
 
 /* At most this many loads at once (and the CPUs there are): each thread's malloc arena stays. */
 #define LOAD_THREADS_MAX 4
@@ -26,10 +27,21 @@ struct load_job {
 	int err;
 };
 
+struct load_run {
+	struct load_job *jobs;
+	int n;
+};
+
+/* Job k < n: sensor k; job n: the syscall hub, which the sensors' attach would load alone. */
 static void load_one(void *arg, int k)
 {
-	struct load_job *j = &((struct load_job *)arg)[k];
+	struct load_run *r = arg;
+	struct load_job *j = &r->jobs[k];
 
+	if (k == r->n) {
+		vg_hub_preload(vg_sensor_reuse_shared_maps);
+		return;
+	}
 	j->err = vg_sensor_load(j->s, j->d, j->d->run_cfg, j->ringbuf_bytes,
 				j->d->run_attach_at_load);
 }
@@ -73,7 +85,7 @@ static int load_all(struct vg_agent *a, const struct vg_sensor_desc *const *d, i
 	for (k = 0; i + k < n; k++)
 		jobs[k] = (struct load_job){ .s = &a->sensors[a->n_sensors + k], .d = d[i + k],
 					     .ringbuf_bytes = a->opts.ringbuf_bytes };
-	vg_run_jobs(k, LOAD_THREADS_MAX, load_one, jobs);
+	vg_run_jobs(k + 1, LOAD_THREADS_MAX, load_one, &(struct load_run){ jobs, k });
 	err = finish_jobs(a, jobs, k);
 	/* Each thread parsed the kernel BTF in an arena of its own: give those pages back. */
 	malloc_trim(0);
