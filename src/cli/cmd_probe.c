@@ -324,7 +324,7 @@ static void gather(struct report *r, bool tracefs_before, bool bpffs_before, boo
 {
 	char cgroup2[512];
 	struct probe_run run = { r, cgroup2 };
-	int saved = vg_log_verbosity;
+	int saved = vg_log_verbosity, threads = VG_JOBS_THREADS_MAX;
 
 	r->kernel = (struct section){ .key = "kernel", .title = "KERNEL" };
 	r->hooks = (struct section){ .key = "hooks", .title = "HOOKS" };
@@ -336,13 +336,16 @@ static void gather(struct report *r, bool tracefs_before, bool bpffs_before, boo
 	probe_kernel(&r->kernel, tracefs_before, bpffs_before, cgroup2, sizeof(cgroup2));
 	r->n_sensors = vg_n_sensors < (int)(sizeof(r->sensors) / sizeof(r->sensors[0]))
 		       ? vg_n_sensors : (int)(sizeof(r->sensors) / sizeof(r->sensors[0]));
-	if (r->n_sensors > 0 && vg_sensor_create_shared_maps(vg_all_sensors[0], 0))
-		vg_debug("probe: shared maps not made ahead");
+	/* Without them the first sensor to load makes them: then one at a time. */
+	if (r->n_sensors > 0 && vg_sensor_create_shared_maps(vg_all_sensors[0], 0)) {
+		vg_debug("probe: shared maps not made ahead: one check at a time");
+		threads = 1;
+	}
 	/* The table reports refusals; the loader's error lines would repeat them. */
 	if (!verbose)
 		vg_log_verbosity = -1;
 	vg_heap_hold(true);
-	vg_run_jobs(1 + r->n_sensors, VG_JOBS_THREADS_MAX, probe_job, &run);
+	vg_run_jobs(1 + r->n_sensors, threads, probe_job, &run);
 	vg_heap_hold(false);
 	vg_log_verbosity = saved;
 }
