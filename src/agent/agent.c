@@ -57,10 +57,14 @@ static void big_output_buffer(FILE *out)
 static void *seed_cache(void *arg)
 {
 	struct vg_agent *a = arg;
+	uint64_t t0 = vg_mono_now_ns();
 	int err = vg_proc_cache_seed(a->cache, "/proc");
 
 	if (err < 0)
 		vg_warn("cannot seed the process cache from /proc: %s", strerror(-err));
+	else
+		vg_debug("process cache: %d processes seeded from /proc in %" PRIu64 " ms", err,
+			 (vg_mono_now_ns() - t0) / 1000000);
 	return NULL;
 }
 
