@@ -11,6 +11,8 @@
 #ifndef SENSOR_PRIV_RECORD_BPF_H
 #define SENSOR_PRIV_RECORD_BPF_H
 
+#include "vigil_storm_rec.bpf.h"
+
 /*
  * Claims a scratch slot (*@slot) and starts a variable-size record in it;
  * NULL when no slot is free. Syscall exits are faultable, so another task
@@ -33,11 +35,16 @@ static __always_inline void *start_record(struct vg_tail *t, __u16 type, __u32 f
 	return rec;
 }
 
-/* Sends the record and gives its scratch slot back. */
+/*
+ * Sends the record, unless it is one too many of a storm (then counted and
+ * sent later as one: vigil_storm_rec.bpf.h), and gives its slot back.
+ */
 static __always_inline int finish_record(void *ctx, struct vg_tail *t, int slot)
 {
-	int rc = vg_submit(ctx, t);
+	int rc = 0;
 
+	if (!vg_storm_rec_held(t->rec, t->fixed + t->off, slot))
+		rc = vg_submit(ctx, t);
 	vg_scratch_release(slot);
 	return rc;
 }
@@ -53,6 +60,26 @@ static __always_inline void *start_fixed(__u16 type, __u32 size, struct task_str
 	vg_fill_hdr(h, type, task);
 	h->size = size;
 	return h;
+}
+
+/* Sends a fixed-size record, unless it is one too many of a storm (as finish_record). */
+static __always_inline void commit_fixed(void *e)
+{
+	struct vg_hdr *h = e;
+	bool held = false;
+	int slot;
+
+	if (storm_type_on(storm_rcfg_get(), h->type)) {
+		slot = vg_scratch_claim();
+		if (slot >= 0) {
+			held = vg_storm_rec_held(e, h->size, slot);
+			vg_scratch_release(slot);
+		}
+	}
+	if (held)
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+	else
+		vg_commit(e);
 }
 
 static __always_inline void fill_sys(struct vg_priv_sys *s, const struct vg_pend *p, long ret)
