@@ -61,6 +61,13 @@ enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_de
  */
 uint64_t vg_rec_held(const struct vg_hdr *h);
 
+/* Its field, vigil.suppressed, as the rule docs describe it. */
+#define VG_HELD_FIELD_DESC \
+	"a storm's aggregate record: how many events like this one the kernel held and counted " \
+	"instead of sending since the last aggregate (an open: same process, file and call; " \
+	"another record: same process image and every field but time, thread and CPU); absent " \
+	"on ordinary records"
+
 /* The descriptor of a known type, or NULL. */
 const struct vg_record_desc *vg_record_desc(uint16_t type);
 

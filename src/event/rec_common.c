@@ -510,9 +510,7 @@ static const struct vg_rec_field process[] = {
 	VG_GET("vigil.kernel_action", VG_FT_STR, get_kernel_action, .when = kernel_acted),
 	VG_NUM(vg_exec, rule_id, "vigil.kernel_rule_id", .kinds = K(EXEC), .when = kernel_acted),
 	VG_GET("vigil.suppressed", VG_FT_UINT, get_held, .kinds = VG_KINDS_PRIV, .when = held,
-	       VG_POLICY("a storm's aggregate record: how many records like this one (same "
-			 "process image and every field but time, thread and CPU) the kernel held "
-			 "and counted instead of sending since the last aggregate; absent otherwise")),
+	       VG_POLICY(VG_HELD_FIELD_DESC)),
 	VG_NUM(vg_hdr, tgid, "process.pid", VG_KERNEL("process id (tgid)")),
 	VG_NUM(vg_hdr, pid, "process.thread.id", VG_POLICY("thread id")),
 	VG_NUM(vg_hdr, start_time_ns, "process.start_time"),
