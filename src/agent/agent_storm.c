@@ -8,7 +8,7 @@
 #define STORM_FLUSH_EVERY_NS 1000000000ULL
 
 /* The sensors whose hooks hold records in storms (src/bpf/storm.h). */
-static const char *const storm_sensors[VG_AGENT_STORM_SENSORS] = { "file", "priv" };
+static const char *const storm_sensors[VG_AGENT_STORM_SENSORS] = { "file", "priv", "net" };
 
 /*
  * One flush run at a time (the worker's tick, the main thread's last one

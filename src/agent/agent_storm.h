@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Storm aggregation, the agent's part (docs/policy.md, "Storms"): the
- * flush programs that turn what the file and priv sensors held into
+ * flush programs that turn what the file, priv and net sensors held into
  * aggregate records, run about once a second from the worker and once more when the
  * agent stops, after the links are gone and before the queue drains.
  */
@@ -14,7 +14,7 @@
 
 struct vg_storm_flush;
 
-#define VG_AGENT_STORM_SENSORS 2	/* file, priv */
+#define VG_AGENT_STORM_SENSORS 3	/* file, priv, net */
 
 struct vg_agent_storm {
 	uint32_t burst;			/* records per key and window; 0: off */

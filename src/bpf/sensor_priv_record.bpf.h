@@ -62,26 +62,6 @@ static __always_inline void *start_fixed(__u16 type, __u32 size, struct task_str
 	return h;
 }
 
-/* Sends a fixed-size record, unless it is one too many of a storm (as finish_record). */
-static __always_inline void commit_fixed(void *e)
-{
-	struct vg_hdr *h = e;
-	bool held = false;
-	int slot;
-
-	if (storm_type_on(storm_rcfg_get(), h->type)) {
-		slot = vg_scratch_claim();
-		if (slot >= 0) {
-			held = vg_storm_rec_held(e, h->size, slot);
-			vg_scratch_release(slot);
-		}
-	}
-	if (held)
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-	else
-		vg_commit(e);
-}
-
 static __always_inline void fill_sys(struct vg_priv_sys *s, const struct vg_pend *p, long ret)
 {
 	s->call = p->call;

@@ -7,7 +7,9 @@
  * count (storm_flush.bpf.c).
  *
  * Included by a sensor object after vigil_common.bpf.h; it brings its own
- * maps (storm_rcfg, storm_recs, per-slot scratch).
+ * maps (storm_rcfg, storm_recs, per-slot scratch). A connect's key clears
+ * its local port and handshake time too, and a network record's key has no
+ * exec count (its hook often runs in softirq, not in its process).
  */
 #ifndef VIGIL_STORM_REC_BPF_H
 #define VIGIL_STORM_REC_BPF_H
@@ -40,9 +42,15 @@ struct {
 static __always_inline void storm_rkey_normalize(struct vg_storm_rkey *k)
 {
 	struct vg_hdr *h = (struct vg_hdr *)k->rec;
+	struct vg_net_conn *c = (struct vg_net_conn *)k->rec;
 	bool end = false;
 	int i;
 
+	/* A connect's local port and handshake time are new each time. */
+	if (h->type == VG_EV_NET_CONNECT && k->len >= sizeof(*c)) {
+		c->t.sport = 0;
+		c->duration_ns = 0;
+	}
 	h->size = 0;
 	h->ts_boot_ns = 0;
 	h->pid = 0;
@@ -83,6 +91,7 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	struct storm_rscratch *s;
 	struct vg_storm_rstate *st;
 	struct task_struct *task;
+	__u16 type;
 	__u64 now;
 
 	if (!rec || size > VG_STORM_RKEY_BYTES)
@@ -91,8 +100,9 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	barrier_var(size);
 	if (size < sizeof(struct vg_hdr))
 		return false;
+	type = ((const struct vg_hdr *)rec)->type;
 	c = storm_rcfg_get();
-	if (!c || !storm_type_on(c, ((const struct vg_hdr *)rec)->type))
+	if (!c || !storm_type_on(c, type))
 		return false;
 	s = bpf_map_lookup_elem(&storm_rscratch, &k);
 	if (!s)
@@ -100,10 +110,12 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	__builtin_memset(&s->key, 0, sizeof(s->key));
 	if (bpf_probe_read_kernel(s->key.rec, size, rec) < 0)
 		return false;
-	storm_rkey_normalize(&s->key);
-	task = (struct task_struct *)bpf_get_current_task();
-	s->key.exec_id = BPF_CORE_READ(task, self_exec_id);
 	s->key.len = size;
+	storm_rkey_normalize(&s->key);
+	/* Network records are often written in softirq: current is not their process. */
+	task = (struct task_struct *)bpf_get_current_task();
+	if (type < VG_EV_NET_FIRST || type > VG_EV_NET_LAST)
+		s->key.exec_id = BPF_CORE_READ(task, self_exec_id);
 	now = bpf_ktime_get_boot_ns();
 	st = bpf_map_lookup_elem(&storm_recs, &s->key);
 	if (st)
@@ -119,6 +131,29 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	/* A racing CPU may have added it: its state wins, this record passes. */
 	bpf_map_update_elem(&storm_recs, &s->key, &s->init, BPF_NOEXIST);
 	return false;
+}
+
+/*
+ * Sends fixed-size record @e, reserved in the ring buffer and finished,
+ * unless it is one too many of a storm (then discarded without a wakeup).
+ */
+static __always_inline void vg_storm_commit(void *e)
+{
+	struct vg_hdr *h = e;
+	bool held = false;
+	int slot;
+
+	if (storm_type_on(storm_rcfg_get(), h->type)) {
+		slot = vg_scratch_claim();
+		if (slot >= 0) {
+			held = vg_storm_rec_held(e, h->size, slot);
+			vg_scratch_release(slot);
+		}
+	}
+	if (held)
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+	else
+		vg_commit(e);
 }
 
 #endif /* VIGIL_STORM_REC_BPF_H */

@@ -20,6 +20,8 @@
 static const char *const unstable_fields[] = {
 	"file.requested_path", "file.fd", "process.thread.id", "event.boot_time_ns",
 	"event.cpu", "vigil.suppressed",
+	/* a connect's key clears it (src/bpf/vigil_storm_rec.bpf.h; its duration is no rule field) */
+	"source.port",
 };
 
 static bool unstable(const struct vg_field *f)
@@ -117,7 +119,8 @@ static int keep_out(struct vg_storm_spec *out, const struct vg_rule *r, bool *an
 }
 
 /* Kinds keyed by the record itself (src/bpf/vigil_storm_rec.bpf.h): the sensors that hook it. */
-#define RECORD_KEYED_KINDS ((VG_KINDS_FILE & ~VG_KB(VG_K_OPEN)) | VG_KINDS_PRIV)
+#define RECORD_KEYED_KINDS ((VG_KINDS_FILE & ~VG_KB(VG_K_OPEN)) | VG_KINDS_PRIV | \
+			    VG_KB(VG_K_CONNECT) | VG_KB(VG_K_SHELL_ON_SOCKET))
 
 /*
  * Kinds of @p whose every rule allows aggregation (a kind no rule reads

@@ -1,6 +1,6 @@
 """Storms of records other than opens (docs/policy.md, "Storms").
 
-A file operation (chmod) and a privilege call (kill) are stormed by a few
+A file operation (chmod), a privilege call (kill) and a connect are stormed by a few
 processes while a distinct attack runs: the kernel keys such records by
 the record itself (every field but time, thread and CPU), lets the first
 few of each key through per window and only counts the rest; a flush
@@ -13,9 +13,11 @@ folded into the storm, and records sent + events held = calls made
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from vigil_test import Tracer, VigilTestCase, alerts, get
@@ -88,6 +90,54 @@ for k in kids:
     os.waitpid(k, 0)
 print(kids[0], kids[1], n, flush=True)
 """
+
+
+# Each loop: CALLS TCP connects to a port (each closed at once). Prints the successful ones.
+CONNECT_LOOP = r"""
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+sys.stdin.readline()
+ok = 0
+for _ in range(n):
+    s = socket.socket()
+    try:
+        s.connect(("127.0.0.1", port))
+        ok += 1
+    except OSError:
+        pass
+    s.close()
+print(ok, flush=True)
+"""
+
+NET_POLICY = """
+rules:
+  - name: storm_connect
+    event: connect
+    condition: destination.port = {storm_port}
+    severity: low
+  - name: other_port
+    event: connect
+    condition: destination.port = {other_port}
+    severity: high
+"""
+
+
+def listener():
+    """A loopback TCP server that accepts and closes: (socket, port). Closing the socket stops it."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4096)
+
+    def serve():
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            c.close()
+    threading.Thread(target=serve, daemon=True).start()
+    return srv, srv.getsockname()[1]
 
 
 def start_loops(script, *args):
@@ -235,3 +285,39 @@ class StormRecordsTest(VigilTestCase):
         self.assertFalse([a for a in mine if get(a, "vigil.suppressed")])
         self.assertLessEqual(len(mine), LOOPS * calls)
         self.assertGreaterEqual(len(mine) + t.lost, LOOPS * calls)
+
+    def test_connect_storm_keeps_distinct_alerts(self):
+        storm_srv, storm_port = listener()
+        other_srv, other_port = listener()
+        calls = 4000
+        try:
+            with open(self.policy, "w") as f:
+                f.write(NET_POLICY.format(storm_port=storm_port, other_port=other_port))
+            with Tracer("run", "--policy", self.policy, "--alerts-only",
+                        "--storm-burst", "4") as t:
+                procs = start_loops(CONNECT_LOOP, storm_port, calls)
+                pids = {p.pid for p in procs}
+                go(procs)
+                running = sum(p.poll() is None for p in procs)
+                # The distinct attack: this process connects to another port.
+                with socket.create_connection(("127.0.0.1", other_port), timeout=5):
+                    pass
+                outs = finish(procs)
+                time.sleep(1)
+                t.stop()
+        finally:
+            storm_srv.close()
+            other_srv.close()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        connected = sum(int(o[0]) for o in outs)
+        self.assertEqual(connected, LOOPS * calls)
+        other = [a for a in alerts(t.events, "other_port") if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(len(other), 1, "the distinct attack's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        mine = [a for a in alerts(t.events, "storm_connect") if get(a, "process.pid") in pids]
+        plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in plain}, pids)
+        self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
+        for a in aggregate:
+            self.assertEqual(get(a, "destination.port"), storm_port)
+        self.assert_storm_counted(t, plain, aggregate, connected)

@@ -166,6 +166,35 @@ static void test_one_rule_keeps_its_kind_out(void **state)
 	}
 }
 
+/* A connect's key clears its local port: a rule reading it keeps connects out. */
+static void test_connect_fields_outside_the_key(void **state)
+{
+	static const char *const base =
+		"rules:\n"
+		"  - name: peer\n    event: connect\n    condition: destination.port = 4444\n"
+		"  - name: gone\n    event: close\n    condition: destination.port = 4444\n";
+	static const char *const forbid[] = {
+		"  - name: no\n    event: connect\n    condition: source.port = 5555\n",
+		"  - name: no\n    event: connect\n    condition: destination.port = 4444\n"
+		"    throttle: {count: 1, per: 10s, key: source.port}\n",
+	};
+	struct vg_kernel_spec spec;
+	char yaml[1024];
+	size_t i;
+
+	(void)state;
+	spec_of(base, false, &spec);
+	assert_true(type_on(&spec, VG_EV_NET_CONNECT));
+	assert_false(type_on(&spec, VG_EV_NET_CLOSE));	/* its bytes differ: not record-keyed */
+	vg_kernel_spec_free(&spec);
+	for (i = 0; i < sizeof(forbid) / sizeof(forbid[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "%s%s", base, forbid[i]);
+		spec_of(yaml, false, &spec);
+		assert_false(type_on(&spec, VG_EV_NET_CONNECT));
+		vg_kernel_spec_free(&spec);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_pathless_rule_turns_it_off),
 		cmocka_unit_test(test_record_kinds_follow_their_rules),
 		cmocka_unit_test(test_one_rule_keeps_its_kind_out),
+		cmocka_unit_test(test_connect_fields_outside_the_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
