@@ -1,22 +1,28 @@
 #!/usr/bin/env python3
-"""What a storm of file operations or privilege calls costs the agent.
+"""What a storm of file operations, privilege calls or connects costs the agent.
 
 Runs `vigil run` (and VIGIL_BASE, another build, interleaved in the same
-rounds) with a policy that alerts on chmod under a directory and on SIGTERM,
-then storms it: LOOPS processes chmod one file CALLS times each, or send
-SIGTERM to a child CALLS times each. Per storm and build: the agent's CPU
+rounds) with a policy that alerts on chmod under a directory, on SIGTERM and
+on connects to one local port, then storms it: LOOPS processes chmod one
+file CALLS times each, send SIGTERM to a child CALLS times each, or connect
+to the port CALLS / 10 times each. Per storm and build: the agent's CPU
 seconds (utime + stime over the storm and one flush second after it), the
 records that crossed to user space (the exit summary's "events received"),
 the events the kernel held in storms, the records lost, and the alerts.
 
     ROUNDS=3 LOOPS=3 CALLS=100000 VIGIL_BASE=/path/to/old/vigil bench/storm_records.py
+
+(The connect storm under the base build measures only the cost without
+aggregation when the base cannot hold connects.)
 """
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,6 +43,10 @@ rules:
     event: signal
     condition: signal.number = 15
     severity: low
+  - name: bench_connect
+    event: connect
+    condition: destination.port = {port}
+    severity: low
 """
 
 CHMOD = "import os,sys\nfor _ in range(int(sys.argv[2])): os.chmod(sys.argv[1], 0o644)\n"
@@ -44,6 +54,24 @@ KILL = ("import os,signal,sys,time\npid=os.fork()\nif pid==0:\n"
         " signal.signal(signal.SIGTERM,signal.SIG_IGN); time.sleep(600); os._exit(0)\n"
         "time.sleep(0.2)\nfor _ in range(int(sys.argv[1])): os.kill(pid,signal.SIGTERM)\n"
         "os.kill(pid,signal.SIGKILL); os.waitpid(pid,0)\n")
+CONNECT = ("import socket,sys\nfor _ in range(int(sys.argv[2])):\n s=socket.socket()\n"
+           " try: s.connect(('127.0.0.1',int(sys.argv[1])))\n except OSError: pass\n s.close()\n")
+
+
+def listener():
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4096)
+
+    def serve():
+        while True:
+            try:
+                srv.accept()[0].close()
+            except OSError:
+                return
+    threading.Thread(target=serve, daemon=True).start()
+    return srv
 
 
 def cpu_s(pid):
@@ -52,7 +80,7 @@ def cpu_s(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def one(binary, workdir, storm):
+def one(binary, workdir, storm, port):
     policy = os.path.join(workdir, "policy.yaml")
     target = os.path.join(workdir, "f")
     err = tempfile.NamedTemporaryFile(delete=False)
@@ -73,6 +101,9 @@ def one(binary, workdir, storm):
     if storm == "chmod":
         procs = [subprocess.Popen([sys.executable, "-c", CHMOD, target, str(CALLS)])
                  for _ in range(LOOPS)]
+    elif storm == "connect":
+        procs = [subprocess.Popen([sys.executable, "-c", CONNECT, str(port), str(CALLS // 10)])
+                 for _ in range(LOOPS)]
     else:
         procs = [subprocess.Popen([sys.executable, "-c", KILL, str(CALLS)]) for _ in range(LOOPS)]
     for p in procs:
@@ -88,7 +119,7 @@ def one(binary, workdir, storm):
     out.seek(0)
     alerts = sum(1 for line in out if b'"bench_' in line)
     m = re.search(r"(\d+) events received, (\d+) lost", text)
-    sensor = "file" if storm == "chmod" else "priv"
+    sensor = {"chmod": "file", "kill": "priv", "connect": "net"}[storm]
     h = re.search(r"sensor %s: .* (\d+) held in storms" % sensor, text)
     return {"cpu": cpu, "received": int(m.group(1)) if m else -1,
             "lost": int(m.group(2)) if m else -1, "held": int(h.group(1)) if h else 0,
@@ -98,16 +129,19 @@ def one(binary, workdir, storm):
 def main():
     builds = [("now", VIGIL)] + ([("base", BASE)] if BASE else [])
     workdir = tempfile.mkdtemp(prefix="vg-bench-storm-")
+    srv = listener()
+    port = srv.getsockname()[1]
     with open(os.path.join(workdir, "policy.yaml"), "w") as f:
-        f.write(POLICY.format(dir=workdir))
+        f.write(POLICY.format(dir=workdir, port=port))
     open(os.path.join(workdir, "f"), "w").close()
     res = {}
     try:
         for _ in range(ROUNDS):
-            for storm in ("chmod", "kill"):
+            for storm in ("chmod", "kill", "connect"):
                 for label, binary in builds:
-                    res.setdefault((storm, label), []).append(one(binary, workdir, storm))
+                    res.setdefault((storm, label), []).append(one(binary, workdir, storm, port))
     finally:
+        srv.close()
         subprocess.run(["rm", "-rf", workdir])
     print("== storm cost (%d interleaved rounds, %d loops x %d calls; median [min-max]); "
           "load %s" % (ROUNDS, LOOPS, CALLS, open("/proc/loadavg").read().split()[:3]))
