@@ -120,6 +120,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		__u64 id = bpf_get_current_pid_tgid();
 		struct call_args *c;
 		struct vg_net_tuple t;
+		__u64 window;
 		bool wanted;
 
 		c = bpf_map_lookup_elem(&calls, &id);
@@ -139,7 +140,9 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		 * not be chosen yet; emit_conn checks it.
 		 */
 		wanted = connect_wanted_from_current() && policy_wants(&t, false);
-		if (!wanted && !gate_window_ns()) {
+		window = wanted ? 0 : gate_window_ns();
+		if (!wanted && (!window || gate_sure_repeat(id >> 32, t.dport,
+							    bpf_ktime_get_boot_ns(), window))) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
