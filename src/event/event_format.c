@@ -68,12 +68,11 @@ struct tree {
  * key. A table's paths are identifiers joined by dots (test_events_schema
  * checks every row), so its keys are written as they are, unescaped.
  */
-static void tree_key(struct tree *t, const struct vg_rec_field *e)
+static void tree_key(struct tree *t, const struct vg_rec_field *e, const struct vg_json_path *p)
 {
-	const struct vg_json_path *p = vg_json_path_of(e);
 	int n, same = 0;
 
-	if (!p) {	/* not a layout's row: its whole path as one key, at the top */
+	if (!p || !p->n) {	/* not a layout's row: its whole path as one key, at the top */
 		for (; t->depth > 0; t->depth--)
 			vg_json_obj_end(t->j);
 		vg_json_key_ident(t->j, e->path, strlen(e->path));
@@ -95,6 +94,7 @@ static void tree_key(struct tree *t, const struct vg_rec_field *e)
 struct put {
 	struct tree *t;
 	const struct vg_rec_field *row;	/* a scalar's row: its key goes with its first value */
+	const struct vg_json_path *split;	/* and its path, split */
 	uint8_t out;
 	unsigned n;
 };
@@ -106,7 +106,7 @@ static bool put_value(const struct vg_value *val, void *arg)
 	char buf[INET6_ADDRSTRLEN + 24];
 
 	if (p->row && !p->n)
-		tree_key(p->t, p->row);
+		tree_key(p->t, p->row, p->split);
 	switch (val->type) {
 	case VG_FT_STR:
 	case VG_FT_STRLIST:
@@ -141,19 +141,19 @@ static bool put_value(const struct vg_value *val, void *arg)
 
 /* A list is printed even when empty; a scalar with no value is left out (never null). */
 static void write_entry(struct tree *t, struct vg_event_view *v, const struct vg_rec_field *e,
-			vg_kinds_t table_kinds)
+			const struct vg_json_path *split, vg_kinds_t table_kinds)
 {
-	struct put p = { t, NULL, e->out, 0 };
+	struct put p = { t, NULL, split, e->out, 0 };
 
 	if (e->out == VG_OUT_NONE || !vg_rec_field_has(v, e, table_kinds))
 		return;
 	if (e->out == VG_OUT_OBJS) {
-		tree_key(t, e);
+		tree_key(t, e, split);
 		e->write(t->j, v);
 		return;
 	}
 	if (e->out == VG_OUT_LIST) {
-		tree_key(t, e);
+		tree_key(t, e, split);
 		vg_json_arr_begin(t->j);
 	} else {
 		p.row = e;
@@ -209,9 +209,12 @@ void vg_event_to_json_with(struct vg_buf *b, const struct vg_event_ctx *ev,
 	}
 	v.cache = ev->cache;
 	v.alert = extra != NULL;
-	for (t = ev->desc->layout->tables; *t; t++)
+	for (t = ev->desc->layout->tables; *t; t++) {
+		const struct vg_json_path *split = vg_json_paths_of(*t);
+
 		for (i = 0; i < (*t)->n; i++)
-			write_entry(&tr, &v, &(*t)->fields[i], (*t)->kinds);
+			write_entry(&tr, &v, &(*t)->fields[i], split ? &split[i] : NULL, (*t)->kinds);
+	}
 	for (; tr.depth > 0; tr.depth--)
 		vg_json_obj_end(&j);
 	if (extra)

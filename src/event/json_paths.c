@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The record tables' JSON paths, split once (json_paths.h): an index from
- * a row's address to its segments, built from every record layout the
- * first time a record is printed, read-only after that.
+ * a table's address to its rows' segments, built from every record layout
+ * the first time a record is printed, read-only after that.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -10,12 +10,12 @@
 #include "event/decode.h"
 #include "event/json_paths.h"
 
-#define SLOTS 4096		/* a power of two, over twice the rows of all layouts */
+#define SLOTS 512		/* a power of two, over twice the tables of all layouts */
 #define MAX_PREFIXES 2048
 
 struct slot {
-	const struct vg_rec_field *row;
-	struct vg_json_path path;
+	const struct vg_rec_table *table;
+	struct vg_json_path *paths;	/* one per row */
 };
 
 static struct slot *slots;
@@ -28,9 +28,9 @@ struct prefixes {
 	unsigned n;
 };
 
-static size_t slot_of(const struct vg_rec_field *row)
+static size_t slot_of(const struct vg_rec_table *t)
 {
-	return ((uintptr_t)row / sizeof(*row) * 0x9e3779b97f4a7c15ull >> 40) & (SLOTS - 1);
+	return ((uintptr_t)t / sizeof(*t) * 0x9e3779b97f4a7c15ull >> 40) & (SLOTS - 1);
 }
 
 /* The prefix's number, a new one for a text not met before; false: too many. */
@@ -75,18 +75,21 @@ static bool split(const char *path, struct vg_json_path *out, struct prefixes *p
 	return true;
 }
 
-static void add_row(const struct vg_rec_field *row, struct prefixes *p)
+static void add_table(const struct vg_rec_table *t, struct prefixes *p)
 {
-	size_t i = slot_of(row), k;
-	struct vg_json_path path;
+	size_t i = slot_of(t), k;
+	struct vg_json_path *paths;
 
-	for (k = 0; k < SLOTS && slots[i].row; k++, i = (i + 1) & (SLOTS - 1))
-		if (slots[i].row == row)
+	for (k = 0; k < SLOTS && slots[i].table; k++, i = (i + 1) & (SLOTS - 1))
+		if (slots[i].table == t)
 			return;
-	if (k == SLOTS || !row->path || !split(row->path, &path, p))
+	if (k == SLOTS || !(paths = calloc(t->n ? t->n : 1, sizeof(*paths))))
 		return;		/* left out: test_events_schema fails */
-	slots[i].row = row;
-	slots[i].path = path;
+	for (k = 0; k < t->n; k++)
+		if (!t->fields[k].path || !split(t->fields[k].path, &paths[k], p))
+			paths[k].n = 0;
+	slots[i].table = t;
+	slots[i].paths = paths;
 }
 
 static void build(void)
@@ -102,26 +105,24 @@ static void build(void)
 	for (type = 0; type < VG_EV_TYPE_MAX; type++) {
 		const struct vg_record_desc *d = vg_record_desc(type);
 		const struct vg_rec_table *const *t;
-		size_t i;
 
 		if (!d || !d->layout)
 			continue;
 		for (t = d->layout->tables; *t; t++)
-			for (i = 0; i < (*t)->n; i++)
-				add_row(&(*t)->fields[i], p);
+			add_table(*t, p);
 	}
 	free(p);
 }
 
-const struct vg_json_path *vg_json_path_of(const struct vg_rec_field *e)
+const struct vg_json_path *vg_json_paths_of(const struct vg_rec_table *t)
 {
 	size_t i, k;
 
 	pthread_once(&once, build);
 	if (!slots)
 		return NULL;
-	for (i = slot_of(e), k = 0; k < SLOTS && slots[i].row; k++, i = (i + 1) & (SLOTS - 1))
-		if (slots[i].row == e)
-			return &slots[i].path;
+	for (i = slot_of(t), k = 0; k < SLOTS && slots[i].table; k++, i = (i + 1) & (SLOTS - 1))
+		if (slots[i].table == t)
+			return slots[i].paths;
 	return NULL;
 }

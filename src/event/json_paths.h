@@ -14,7 +14,7 @@
 #define VG_JSON_PATH_DEPTH 8
 
 struct vg_json_path {
-	uint8_t n;				/* segments: "a.b.c" has 3 */
+	uint8_t n;				/* segments: "a.b.c" has 3; 0: not split */
 	uint8_t start[VG_JSON_PATH_DEPTH];	/* where segment i starts in the path */
 	uint8_t len[VG_JSON_PATH_DEPTH];
 	/* One number per distinct text of path[0 .. end of segment i]: two rows
@@ -23,10 +23,11 @@ struct vg_json_path {
 };
 
 /*
- * The split path of row @e of a record layout's table; NULL for a row of
- * no layout, or out of memory. test_events_schema checks that every row
- * of every layout has one. Thread-safe: built once.
+ * The split paths of the rows of @t, a record layout's table, in its
+ * order; NULL for a table of no layout, or out of memory. A row whose path
+ * could not be split has n == 0 (test_events_schema checks that none of
+ * any layout has). Thread-safe: built once.
  */
-const struct vg_json_path *vg_json_path_of(const struct vg_rec_field *e);
+const struct vg_json_path *vg_json_paths_of(const struct vg_rec_table *t);
 
 #endif

@@ -224,11 +224,20 @@ void vg_json_key(struct vg_json *j, const char *key)
 
 void vg_json_key_ident(struct vg_json *j, const char *key, size_t len)
 {
+	struct vg_buf *b = j->b;
+	char *d;
+
 	before_value(j);
-	vg_buf_append(j->b, "\"", 1);
-	vg_buf_append(j->b, key, len);
-	vg_buf_append(j->b, "\":", 2);
 	j->after_key = true;
+	if (!buf_reserve(b, len + 3))
+		return;
+	d = b->data + b->len;
+	d[0] = '"';
+	memcpy(d + 1, key, len);
+	d[len + 1] = '"';
+	d[len + 2] = ':';
+	d[len + 3] = '\0';
+	b->len += len + 3;
 }
 
 void vg_json_str(struct vg_json *j, const char *s, size_t len)

@@ -311,7 +311,7 @@ static void test_table_paths_are_identifiers(void **state)
 				}
 				if (!seg)
 					fail_msg("'%s': an empty segment", p);
-				if (!vg_json_path_of(&(*t)->fields[i]))
+				if (!vg_json_paths_of(*t) || !vg_json_paths_of(*t)[i].n)
 					fail_msg("'%s': not split in advance", p);
 				n++;
 			}
