@@ -9,7 +9,8 @@ each build), interleaved, the order rotating each round:
   - the agent's CPU per exported event, JSON bytes per event, events lost;
   - with STATS=1, run time and runs per open of each of the agent's BPF
     programs (bpf_stats; turning them on raises the self-defense alert in
-    other vigil agents on the host).
+    other vigil agents on the host), less what the rest of the host made
+    them run over as long again right after the loop.
 Usage: python3 bench/trace_cost.py [SECONDS [ROUNDS]]   (root)
 Knobs: VIGIL (build/vigil), VIGIL_BASE (another build, run as base:),
 FLOOR=0 (skip the floor), STATS=1."""
@@ -131,13 +132,20 @@ def one(setup, secs, scratch, data, stats_on):
         ids = agent_prog_ids(agent.p.pid) if agent and stats_on else set()
         s0 = prog_stats(ids) if ids else {}
         c0 = agent.cpu() if agent else 0
+        t0 = time.monotonic()
         res = run_loop(secs, data)
+        took = time.monotonic() - t0
         if agent:
+            s1 = prog_stats(ids) if ids else {}
             agent.settle()
             res["agent_cpu"] = agent.cpu() - c0
-            s1 = prog_stats(ids) if ids else {}
-            res["progs"] = {s1[i][0]: (s1[i][1] - s0.get(i, ("", 0, 0))[1],
-                                       s1[i][2] - s0.get(i, ("", 0, 0))[2]) for i in s1}
+            if ids:
+                s2 = prog_stats(ids)
+                time.sleep(took)
+                s3 = prog_stats(ids)
+                res["progs"] = {s1[i][0]: tuple((s1[i][k] - s0[i][k]) - (s3[i][k] - s2[i][k])
+                                                for k in (1, 2))
+                                for i in s1 if i in s0 and i in s2 and i in s3}
     finally:
         if agent:
             agent.stop()
