@@ -14,7 +14,8 @@ runs every workload under it, then stops it: the machine's drift hits
 all monitors alike. Knobs (environment): ROUNDS (3), SECS (2, per loop
 and redis run), MONITORS=a,b,... WORKLOADS=a,b,... (names as in the
 table), VIGIL (build/vigil), VIGIL_BASE (another build: its monitors run
-too, as base:NAME), OUT (bench/results). Writes OUT/overhead-DATE.md (the
+too, as base:NAME), OUT (bench/results), BENCH_AUDIT=1 (auditd too, after
+everything else: audit leaves the kernel slower until reboot). Writes OUT/overhead-DATE.md (the
 tables), .png (the chart) and .json (every run), and prints the tables.
 """
 import datetime
@@ -191,6 +192,8 @@ def bench():
                     r + 1, rounds, m.name, time.monotonic() - t0,
                     "  ".join("%s=%s" % (n, rep.fmt_value(res["value"], "")) for n, res in
                               runs.items())), flush=True)
+        if os.environ.get("BENCH_AUDIT") == "1":
+            run_audit(rounds, workloads, scratch, env, monitors, sessions, cells, notes)
         load1 = os.getloadavg()
         if max(load0[0], load1[0]) > os.cpu_count() / 2:
             notes.insert(0, "the machine was busy (load average %.1f, then %.1f, on %d CPUs): other "
@@ -204,6 +207,31 @@ def bench():
             wl.teardown()
         subprocess.run(["rm", "-rf", scratch])
     return 0
+
+
+def run_audit(rounds, workloads, scratch, env, monitors, sessions, cells, notes):
+    """auditd's rounds, after every other monitor's: see overhead_monitors.audit_monitors."""
+    for m in om.audit_monitors(scratch):
+        miss = m.missing()
+        if miss:
+            notes.append("monitor %s skipped: %s is not installed (BENCH_AUDIT=1 make bench "
+                          "installs it)" % (m.name, miss))
+            return
+        monitors.append(m)
+    for r in range(rounds):
+        for m in monitors[-2:]:
+            try:
+                rec, runs = run_session(m, workloads, scratch, env)
+            except (RuntimeError, subprocess.SubprocessError) as e:
+                notes.append("round %d, %s: %s" % (r + 1, m.name, e))
+                continue
+            sessions.setdefault(m.name, []).append(rec)
+            for name, res in runs.items():
+                cells.setdefault((name, m.name), []).append(res)
+            print("bench: audit round %d/%d %s" % (r + 1, rounds, m.name), flush=True)
+    notes.append("auditd ran after every other monitor (BENCH_AUDIT=1): audit stays on the "
+                 "kernel's slower syscall path until reboot, so later runs on this boot are "
+                 "slower too (none-after-audit)")
 
 
 def write_report(out_dir, env_lines, notes, workloads, monitors, sessions, cells):

@@ -147,6 +147,20 @@ def monitors(vigil, scratch, hooks_run, hooks_3tp, file_dirs, base=None):
     return out
 
 
+def audit_monitors(scratch):
+    """auditd (BENCH_AUDIT=1 only, run after every other monitor: audit leaves the
+    kernel's syscalls slower until reboot), then no monitor again, to show that."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "auditd_monitor.sh")
+    return [
+        Monitor("auditd", [Proc(["sh", script, os.path.join(scratch, "audit")], "ready",
+                                bpftrace)], needs=("auditd", "auditctl"),
+                note="auditd with one rule (openat, execve, connect), its log decoded after "
+                     "the stop (bench/auditd_events.py); run last, only with BENCH_AUDIT=1"),
+        Monitor("none-after-audit", [],
+                note="no monitor, after auditd ran: the slower syscall path audit leaves"),
+    ]
+
+
 def proc_cpu(pid):
     """User + system CPU seconds of a live process (all its threads)."""
     try:

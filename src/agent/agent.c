@@ -10,6 +10,7 @@
 #include "sensors/bpf_env.h"
 #include "lib/log.h"
 #include "lib/timefmt.h"
+#include "sensors/syscall_hub.h"
 
 #define DEFAULT_QUEUE_RECORDS 65536
 /* The longest a record waits in a busy ring; a record after a quiet spell waits none. */
@@ -61,6 +62,7 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->cache_st_lock, NULL);
 	a->opts = *opts;
+	vg_hub_allow(!opts->no_syscall_hub);
 	a->storm.burst = opts->storm_burst;
 	a->storm.window_ns = opts->storm_window_ns;
 	vg_overhead_init(&a->overhead, opts->max_overhead_pct);
@@ -124,7 +126,7 @@ int vg_agent_attach_sensors(struct vg_agent *a)
 	int i, err;
 
 	for (i = 0; i < a->n_sensors; i++) {
-		if (a->sensors[i].n_links || a->sensors[i].unneeded)
+		if (vg_sensor_attached(&a->sensors[i]) || a->sensors[i].unneeded)
 			continue;
 		err = vg_sensor_attach(&a->sensors[i]);
 		if (err)

@@ -42,6 +42,7 @@ struct vg_agent_opts {
 	uint32_t storm_burst;
 	uint64_t storm_window_ns;
 	double max_overhead_pct;	/* overhead budget (overhead_budget.c); 0: off */
+	bool no_syscall_hub;		/* each sensor's syscall programs on their own (syscall_hub.h) */
 };
 
 struct vg_agent {

@@ -74,8 +74,9 @@ static void write_sensors(struct vg_json *j, struct vg_agent *a)
 		key_str(j, "name", s->desc->name);
 		key_str(j, "hook", vg_sensor_variant_name(s));
 		key_u64(j, "links", (uint64_t)s->n_links);
+		key_u64(j, "syscall_hub_handlers", (uint64_t)__builtin_popcount(s->hub_dirs));
 		/* Why it is (not) attached: see vg_sensor_desc.on_demand. */
-		key_str(j, "attached", s->n_links ? (s->desc->on_demand ? "the policy reads its events"
+		key_str(j, "attached", vg_sensor_attached(s) ? (s->desc->on_demand ? "the policy reads its events"
 									   : "always")
 					       : s->unneeded ? "no: no rule needs it" : "no");
 		vg_json_obj_end(j);

@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/prom.h"
 #include "lib/version.h"
+#include "sensors/syscall_hub.h"
 
 void vg_self_metrics_init(struct vg_self_metrics *s, bool bpf_stats)
 {
@@ -55,6 +56,8 @@ static void prog_metrics(struct vg_agent *a, struct vg_buf *out)
 {
 	static const char *const fam[] = { "vigil_bpf_program_runs_total",
 					   "vigil_bpf_program_run_seconds_total" };
+	struct vg_hub_prog_stat hub[2];
+	int n_hub = vg_hub_prog_stats(hub, 2);
 	struct bpf_prog_info info;
 	struct bpf_program *p;
 	int i, k;
@@ -82,6 +85,16 @@ static void prog_metrics(struct vg_agent *a, struct vg_buf *out)
 					vg_buf_printf(out, "%" PRIu64 "\n", (uint64_t)info.run_cnt);
 			}
 		}
+	/* The hub's time includes the sensor handlers it tail-called (theirs read 0). */
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < n_hub; i++) {
+			vg_buf_printf(out, "%s{sensor=\"syscall-hub\",program=\"%s\"} ", fam[k],
+				      hub[i].name);
+			if (k)
+				vg_buf_printf(out, "%.9f\n", hub[i].run_time_ns / 1e9);
+			else
+				vg_buf_printf(out, "%" PRIu64 "\n", hub[i].run_cnt);
+		}
 }
 
 void vg_self_metrics_write(struct vg_self_metrics *s, struct vg_agent *a, struct vg_buf *out)
@@ -103,7 +116,7 @@ bool vg_self_sensors_attached(struct vg_agent *a, char *why, size_t size)
 
 	/* A sensor no rule needs is left unattached on purpose (on demand). */
 	for (i = 0; i < a->n_sensors; i++)
-		if (a->sensors[i].n_links <= 0 && !a->sensors[i].unneeded) {
+		if (!vg_sensor_attached(&a->sensors[i]) && !a->sensors[i].unneeded) {
 			snprintf(why, size, "sensor %s is not attached", a->sensors[i].desc->name);
 			return false;
 		}

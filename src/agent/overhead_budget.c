@@ -12,6 +12,7 @@
 #include "lib/prom.h"
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_shed.h"
+#include "sensors/syscall_hub.h"
 
 #define SEC_NS 1000000000ULL
 
@@ -49,11 +50,15 @@ static uint64_t cpu_ns(void)
 
 static uint64_t kernel_ns(struct vg_sensor *sensors, int n)
 {
+	struct vg_hub_prog_stat hub[2];
+	int k = vg_hub_prog_stats(hub, 2);
 	uint64_t sum = 0;
 	int i;
 
 	for (i = 0; i < n; i++)
 		sum += vg_sensor_run_time_ns(&sensors[i]);
+	while (k-- > 0)
+		sum += hub[k].run_time_ns;	/* the handlers it tail-called included */
 	return sum;
 }
 

@@ -35,7 +35,7 @@ static int attach_if_needed(struct vg_agent *a, struct vg_sensor *s,
 {
 	int err;
 
-	if (!s->desc->on_demand || s->n_links)
+	if (!s->desc->on_demand || vg_sensor_attached(s))
 		return 0;
 	s->unneeded = !spec->every_event && !spec->sensor[s->desc->policy_sensor].used;
 	if (s->unneeded || !atomic_load(&a->sensors_attached) || atomic_load(&a->stopping))

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "agent/self_check.h"
+#include "sensors/syscall_hub.h"
 #include "lib/prom.h"
 #include "lib/timefmt.h"
 
@@ -14,35 +15,44 @@
 
 static int count_links(const struct vg_agent *a)
 {
-	int i, n = 0;
+	struct bpf_link *hub[2];
+	int i, n = vg_hub_links(hub, 2);
 
 	for (i = 0; i < a->n_sensors; i++)
 		n += a->sensors[i].n_links;
 	return n;
 }
 
+static void add_link(struct vg_self_check *c, struct bpf_link *link, const char *sensor)
+{
+	struct vg_self_link *l = &c->l[c->n];
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (c->n >= VG_SELF_CHECK_MAX_LINKS)
+		return;
+	l->fd = bpf_link__fd(link);
+	if (l->fd < 0 || bpf_obj_get_info_by_fd(l->fd, &info, &len))
+		return;		/* not a kernel link (e.g. a socket filter) */
+	l->link_id = info.id;
+	l->prog_id = info.prog_id;
+	l->type = info.type;
+	l->sensor = sensor;
+	c->n++;
+}
+
 static void record(struct vg_self_check *c, struct vg_agent *a)
 {
-	int i, k;
+	struct bpf_link *hub[2];
+	int i, k, n_hub = vg_hub_links(hub, 2);
 
 	c->n = 0;
 	c->links_seen = count_links(a);
-	for (i = 0; i < a->n_sensors; i++) {
-		for (k = 0; k < a->sensors[i].n_links && c->n < VG_SELF_CHECK_MAX_LINKS; k++) {
-			struct vg_self_link *l = &c->l[c->n];
-			struct bpf_link_info info = { 0 };
-			__u32 len = sizeof(info);
-
-			l->fd = bpf_link__fd(a->sensors[i].links[k]);
-			if (l->fd < 0 || bpf_obj_get_info_by_fd(l->fd, &info, &len))
-				continue;	/* not a kernel link (e.g. a socket filter) */
-			l->link_id = info.id;
-			l->prog_id = info.prog_id;
-			l->type = info.type;
-			l->sensor = a->sensors[i].desc->name;
-			c->n++;
-		}
-	}
+	for (i = 0; i < a->n_sensors; i++)
+		for (k = 0; k < a->sensors[i].n_links; k++)
+			add_link(c, a->sensors[i].links[k], a->sensors[i].desc->name);
+	for (k = 0; k < n_hub; k++)
+		add_link(c, hub[k], "syscall-hub");
 	c->recorded = true;
 	atomic_store(&c->healthy, true);
 }
@@ -104,6 +114,13 @@ void vg_self_check_run(struct vg_self_check *c, struct vg_agent *a,
 		atomic_store(&c->healthy, false);
 		snprintf(why, sizeof(why), "self-check: the %s sensor's BPF link %u (program %u) %s",
 			 c->l[i].sensor, c->l[i].link_id, c->l[i].prog_id, what);
+		report(ctx, why);
+	}
+	if (!c->hub_failed && vg_hub_changed(buf, sizeof(buf)) && !atomic_load(&a->stopping)) {
+		c->hub_failed = true;
+		atomic_fetch_add(&c->failures, 1);
+		atomic_store(&c->healthy, false);
+		snprintf(why, sizeof(why), "self-check: %s", buf);
 		report(ctx, why);
 	}
 }

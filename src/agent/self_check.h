@@ -4,7 +4,8 @@
  * attached and still run the program it loaded (same program id; a program
  * id is not reused while the agent holds the program).
  * A link detached (bpftool link detach), replaced (BPF_LINK_UPDATE) or gone
- * is a critical alert and a health failure.
+ * is a critical alert and a health failure; so is a change to the syscall
+ * hub's program arrays or routes (a sensor blinded without touching a link).
  */
 #ifndef VIGIL_SELF_CHECK_H
 #define VIGIL_SELF_CHECK_H
@@ -28,6 +29,7 @@ struct vg_self_check {
 	struct vg_self_link l[VG_SELF_CHECK_MAX_LINKS];
 	size_t n;
 	bool recorded;
+	bool hub_failed;		/* the hub's change reported (once) */
 	int links_seen;			/* the sensors' links at the last record */
 	uint64_t next_ns;
 	_Atomic uint64_t checks, failures;	/* read by metrics */

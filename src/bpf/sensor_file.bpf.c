@@ -280,7 +280,9 @@ int BPF_PROG(lsm_file_open, struct file *file)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(tp_btf_sys_exit, struct pt_regs *regs, long ret)
 {
-	return handle_exit(regs, regs->orig_ax, ret, true);
+	handle_exit(regs, regs->orig_ax, ret, true);
+	vg_hub_next(ctx, regs->orig_ax, VG_HUB_FILE, true);
+	return 0;
 }
 
 /* ---- variant: raw_tracepoint sys_exit ---- */

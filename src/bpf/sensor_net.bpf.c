@@ -371,13 +371,17 @@ static __always_inline int net_sys_exit(void *ctx, long nr, long ret, bool btf)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(net_btf_enter, struct pt_regs *regs, long id)
 {
-	return net_sys_enter(regs, id, true);
+	net_sys_enter(regs, id, true);
+	vg_hub_next(ctx, id, VG_HUB_NET, false);
+	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(net_btf_exit, struct pt_regs *regs, long ret)
 {
-	return net_sys_exit(ctx, regs->orig_ax, ret, true);
+	net_sys_exit(ctx, regs->orig_ax, ret, true);
+	vg_hub_next(ctx, regs->orig_ax, VG_HUB_NET, true);
+	return 0;
 }
 
 /* variant raw_tracepoint */

@@ -189,13 +189,17 @@ static __always_inline int priv_sys_exit(void *ctx, long nr, long ret)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(priv_btf_enter, struct pt_regs *regs, long id)
 {
-	return priv_sys_enter(regs, id, true);
+	priv_sys_enter(regs, id, true);
+	vg_hub_next(ctx, id, VG_HUB_PRIV, false);
+	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(priv_btf_exit, struct pt_regs *regs, long ret)
 {
-	return priv_sys_exit(ctx, regs->orig_ax, ret);
+	priv_sys_exit(ctx, regs->orig_ax, ret);
+	vg_hub_next(ctx, regs->orig_ax, VG_HUB_PRIV, true);
+	return 0;
 }
 
 /* variants raw_tracepoint, syscalls_only_raw (without the task kfunc: see sensor_priv.c) */

@@ -140,6 +140,7 @@ static __always_inline __u8 vg_type_mode_of(__u16 type)
 
 #include "vigil_prefilter.bpf.h"
 #include "vigil_shed.bpf.h"
+#include "vigil_hub.bpf.h"
 
 /*
  * Whether an event of @type about the current task stays in the kernel:

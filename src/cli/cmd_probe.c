@@ -25,6 +25,7 @@
 #include "sensors/sensor_priv.h"
 #include "sensors/sensor.h"
 #include "sensors/sensors.h"
+#include "sensors/syscall_hub.h"
 
 #define MAX_ITEMS 32
 #define KEY_WIDTH 27
@@ -283,6 +284,11 @@ static void gather(struct report *r, bool tracefs_before, bool bpffs_before, boo
 		it = add(&r->hooks, vg_hook_name(i), true);
 		vg_probe_hook(i, cgroup2[0] ? cgroup2 : NULL, &it->c);
 	}
+	/* Not a hook of its own: how the sensors' syscall handlers share two (syscall_hub.h). */
+	it = add(&r->hooks, "syscall_hub", true);
+	snprintf(it->c.tested, sizeof(it->c.tested),
+		 "tp_btf sys_enter/sys_exit tail-calling tp_btf handlers");
+	it->c.ok = !vg_hub_probe(it->c.reason, sizeof(it->c.reason));
 	for (i = 0; i < vg_probe_n_maps; i++) {
 		it = add(&r->maps, vg_probe_maps[i].name, true);
 		vg_probe_map(&vg_probe_maps[i], &it->c);

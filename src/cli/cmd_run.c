@@ -345,6 +345,7 @@ int vg_cmd_run(int argc, char **argv)
 	opts.header = args.events ? NULL : vg_alert_text_header();
 	opts.ringbuf_bytes = args.cfg.ringbuf_bytes ? args.cfg.ringbuf_bytes : DEFAULT_RUN_RINGBUF;
 	opts.wakeup_batch_ms = args.cfg.wakeup_batch_ms;
+	opts.no_syscall_hub = args.cfg.no_syscall_hub;
 	opts.storm_burst = args.storm_burst;
 	opts.storm_window_ns = args.storm_window_ms * 1000000ULL;
 	opts.max_overhead_pct = args.max_overhead;

@@ -17,7 +17,7 @@
 #include "lib/parse_num.h"
 #include "lib/trusted_path.h"
 
-enum { OPT_OUTPUT = 1100, OPT_CONFIG, OPT_BPF_STATS, OPT_RINGBUF, OPT_WAKEUP };
+enum { OPT_OUTPUT = 1100, OPT_CONFIG, OPT_BPF_STATS, OPT_RINGBUF, OPT_WAKEUP, OPT_NO_HUB };
 
 static const struct argp_option options[] = {
 	{ "output", OPT_OUTPUT, "TYPE:TARGET[,KEY=VALUE...]", 0,
@@ -35,6 +35,9 @@ static const struct argp_option options[] = {
 	{ "wakeup-batch", OPT_WAKEUP, "MS", 0,
 	  "a busy ring buffer wakes vigil at most every MS ms; a record after a quiet spell "
 	  "wakes it at once (default 4; 0: every record)", 0 },
+	{ "no-syscall-hub", OPT_NO_HUB, NULL, 0,
+	  "attach each sensor's own sys_enter/sys_exit programs instead of one hub program per "
+	  "direction that tail-calls them (slower: for diagnosing the hub)", 0 },
 	{ 0 },
 };
 
@@ -64,6 +67,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_WAKEUP:
 		if (vg_parse_wakeup_batch(arg, &c->wakeup_batch_ms))
 			argp_error(state, "--wakeup-batch: not 0 to 1000 ms: %s", arg);
+		return 0;
+	case OPT_NO_HUB:
+		c->no_syscall_hub = true;
 		return 0;
 	case ARGP_KEY_INIT:
 		c->json = c->events = -1;

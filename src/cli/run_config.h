@@ -30,6 +30,7 @@ struct vg_run_config {
 	bool no_default_policy;		/* no_default_policy: true */
 	uint64_t ringbuf_bytes;		/* --ringbuf-size; 0: the run default */
 	int wakeup_batch_ms;		/* --wakeup-batch, as vg_agent_opts */
+	bool no_syscall_hub;		/* --no-syscall-hub */
 };
 
 /* --wakeup-batch MS (0 to 1000) as vg_agent_opts.wakeup_batch_ms: 0 becomes -1, every record. */

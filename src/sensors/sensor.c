@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "sensors/link_teardown.h"
 #include "sensors/sensor.h"
+#include "sensors/syscall_hub.h"
 #include "sensors/task_filter.h"
 
 static bool variant_has_prog(const struct vg_variant *v, const char *name)
@@ -74,14 +75,17 @@ static int check_abi_version(struct bpf_object *obj, const char *sensor)
  * two programs apart, and one set per CPU instead of one per sensor saves
  * memory on large hosts. vg_rb_pacing paces the one ring's wakeups, and
  * vg_quiet_pending goes with it too: a record of any sensor wakes the
- * consumer for bookkeeping records waiting there (vigil_wake.bpf.h).
+ * consumer for bookkeeping records waiting there (vigil_wake.bpf.h). The
+ * syscall hub's program arrays and routes (vigil_hub.bpf.h) are one set
+ * that every sensor's handlers and the hub pass calls through.
  */
 static const char *const shared_maps[] = { "events", "vg_rb_pacing", "vg_proc_exe",
 					    "vg_scratch_map", "vg_scratch_claims", "vg_path_map",
-					    "vg_quiet_pending" };
+					    "vg_quiet_pending", "vg_hub_enter", "vg_hub_exit",
+					    "vg_hub_routes" };
 static int shared_fds[sizeof(shared_maps) / sizeof(shared_maps[0])];	/* 0: none yet */
 
-static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
+int vg_sensor_reuse_shared_maps(struct bpf_object *obj, const char *who)
 {
 	size_t i;
 
@@ -93,7 +97,7 @@ static int reuse_shared_maps(struct bpf_object *obj, const char *sensor)
 			continue;
 		err = bpf_map__reuse_fd(map, shared_fds[i]);
 		if (err) {
-			vg_err("sensor '%s': cannot share map '%s': %s", sensor, shared_maps[i],
+			vg_err("'%s': cannot share map '%s': %s", who, shared_maps[i],
 			       strerror(-err));
 			return err;
 		}
@@ -123,25 +127,55 @@ static void remember_shared_maps(struct bpf_object *obj)
 	}
 }
 
+/* @prog behind the syscall hub, if it is a hub handler and the hub takes it. */
+static int hub_take(struct vg_sensor *s, struct bpf_program *prog)
+{
+	const struct vg_sensor_desc *d = s->desc;
+	__u8 numbers[VG_HUB_ROUTES] = { 0 };
+	struct vg_hub_handler h = { .prog = prog, .slot = d->hub_slot, .numbers = numbers,
+				    .dirs = &s->hub_dirs, .who = d->name,
+				    .share_maps = vg_sensor_reuse_shared_maps };
+
+	if (d->hub_slot == VG_HUB_NONE || !vg_hub_handles(prog))
+		return -ENOENT;
+	/* The table its handler checks is the table the hub routes by. */
+	if (d->hub_nr_table && vg_rodata_get(s->obj, d->hub_nr_table, numbers, VG_HUB_NR)) {
+		vg_err("sensor '%s': no syscall table '%s' in its object", d->name,
+		       d->hub_nr_table);
+		return -ENOENT;
+	}
+	numbers[VG_HUB_SECCOMP_TASKS] = d->hub_seccomp_tasks;
+	return vg_hub_take(&h);
+}
+
+int vg_sensor_attach_prog(struct vg_sensor *s, struct bpf_program *prog)
+{
+	struct bpf_link *link;
+
+	if (!hub_take(s, prog))
+		return 0;
+	link = bpf_program__attach(prog);
+	if (!link) {
+		int err = -errno;
+
+		vg_err("sensor '%s': cannot attach program '%s': %s", s->desc->name,
+		       bpf_program__name(prog), strerror(-err));
+		return err;
+	}
+	return vg_sensor_add_link(s, link);
+}
+
 static int attach_all(struct vg_sensor *s)
 {
 	struct bpf_program *prog;
+	int err;
 
 	bpf_object__for_each_program(prog, s->obj) {
-		struct bpf_link *link;
-
 		if (!bpf_program__autoload(prog))
 			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			int err = -errno;
-
-			vg_err("sensor '%s': cannot attach program '%s': %s", s->desc->name,
-			       bpf_program__name(prog), strerror(-err));
+		err = vg_sensor_attach_prog(s, prog);
+		if (err)
 			return err;
-		}
-		if (vg_sensor_add_link(s, link) < 0)
-			return -E2BIG;
 	}
 	return 0;
 }
@@ -175,7 +209,7 @@ void vg_sensors_detach(struct vg_sensor *s, int n)
 	int i, j, total = 0;
 
 	for (i = 0; i < n; i++) {
-		if (s[i].n_links && s[i].desc && s[i].desc->before_detach)
+		if (vg_sensor_attached(&s[i]) && s[i].desc && s[i].desc->before_detach)
 			s[i].desc->before_detach(&s[i]);
 		total += s[i].n_links;
 	}
@@ -192,6 +226,9 @@ void vg_sensors_detach(struct vg_sensor *s, int n)
 	if (all)
 		vg_links_destroy(all, total);
 	free(all);
+	/* The hub's routes go after the links: no handler is left half-reachable. */
+	for (i = 0; i < n; i++)
+		vg_hub_release(s[i].desc ? s[i].desc->hub_slot : VG_HUB_NONE, &s[i].hub_dirs);
 }
 
 static void drop_object(struct vg_sensor *s)
@@ -278,7 +315,7 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 		if (err)
 			return err;
 	}
-	err = reuse_shared_maps(s->obj, d->name);
+	err = vg_sensor_reuse_shared_maps(s->obj, d->name);
 	if (err)
 		return err;
 	vg_env_capture_reset();

@@ -12,10 +12,12 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "bpf/vigil_abi.h"
+#include "bpf/syscall_hub.h"
 #include "lib/kernel_spec.h"
 
 struct bpf_object;
 struct bpf_link;
+struct bpf_program;
 struct vg_sensor;
 struct vg_kernel_spec;
 struct vg_rule_set;
@@ -45,6 +47,15 @@ struct vg_sensor_desc {
 	 */
 	bool on_demand;
 	enum vg_sensor_id policy_sensor;
+	/*
+	 * Its tp_btf sys_enter/sys_exit programs run behind the syscall hub
+	 * (syscall_hub.h) in this slot, for the numbers whose entry in the
+	 * rodata table hub_nr_table (u8[VG_HUB_NR]) is not 0 and, with
+	 * hub_seccomp_tasks, for every call of a task under a seccomp filter.
+	 */
+	enum vg_hub_slot hub_slot;
+	const char *hub_nr_table;
+	bool hub_seccomp_tasks;
 	void *(*open)(void);		/* the skeleton's __open() */
 	struct bpf_object *(*object)(void *skel);
 	/*
@@ -84,6 +95,7 @@ struct vg_sensor {
 	int events_fd;			/* the sensor's ring buffer */
 	int wake_fd;			/* its wakeup pacing (vg_rb_pacing), or -1 */
 	int counters_fd;		/* per-CPU enum vg_counter array */
+	unsigned hub_dirs;		/* 1 << 0: its sys_enter, 1 << 1: sys_exit run behind the hub */
 };
 
 /*
@@ -106,6 +118,24 @@ bool vg_sensor_shared_maps_ready(void);
  * before any sensor loads: then every sensor can load at once.
  */
 int vg_sensor_create_shared_maps(const struct vg_sensor_desc *d, size_t ringbuf_bytes);
+
+/*
+ * Makes @obj use the maps every sensor shares, where they exist already
+ * (for objects loaded beside the sensors, like the syscall hub).
+ */
+int vg_sensor_reuse_shared_maps(struct bpf_object *obj, const char *who);
+
+/*
+ * Attaches one of the sensor's programs: a tp_btf sys_enter/sys_exit one
+ * behind the syscall hub when the hub takes it, else on its own.
+ */
+int vg_sensor_attach_prog(struct vg_sensor *s, struct bpf_program *prog);
+
+/* Whether any of its programs runs: its own links, or handlers behind the hub. */
+static inline bool vg_sensor_attached(const struct vg_sensor *s)
+{
+	return s->n_links > 0 || s->hub_dirs;
+}
 
 /* Attaches a sensor loaded with @attach false. */
 int vg_sensor_attach(struct vg_sensor *s);

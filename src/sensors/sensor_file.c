@@ -333,6 +333,8 @@ const struct vg_sensor_desc vg_file_sensor = {
 	.name = "file",
 	.on_demand = true,
 	.policy_sensor = VG_SENSOR_FILE,
+	.hub_slot = VG_HUB_FILE,
+	.hub_nr_table = "nr_fsc",
 	VG_SENSOR_VARIANTS(variants),
 	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
 	.configure = configure,

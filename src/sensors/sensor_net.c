@@ -437,7 +437,7 @@ int vg_net_want_deny(struct vg_sensor *s)
 	const struct vg_net_cfg *cfg = s->cfg ? s->cfg : &vg_net_cfg_default;
 
 	deny_state.wanted = true;
-	if (!s->n_links || deny_state.attached)
+	if (!vg_sensor_attached(s) || deny_state.attached)
 		return 0;	/* attach() will, or did */
 	return attach_deny(s, cfg);
 }
@@ -451,18 +451,11 @@ static int attach(struct vg_sensor *s, const void *cfgp)
 
 	bpf_object__for_each_program(prog, s->obj) {
 		const char *name = bpf_program__name(prog);
-		struct bpf_link *link;
 
 		if (!bpf_program__autoload(prog) || !strcmp(name, "flow_flush") ||
 		    !strncmp(name, "deny_", 5))
 			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			err = -errno;
-			vg_err("net: cannot attach program '%s': %s", name, strerror(-err));
-			return err;
-		}
-		err = vg_sensor_add_link(s, link);
+		err = vg_sensor_attach_prog(s, prog);
 		if (err)
 			return err;
 	}
@@ -506,6 +499,8 @@ const struct vg_sensor_desc vg_net_sensor = {
 	.name = "net",
 	.on_demand = true,
 	.policy_sensor = VG_SENSOR_NETWORK,
+	.hub_slot = VG_HUB_NET,
+	.hub_nr_table = "net_nr_call",
 	.run_cfg = &run_cfg,
 	VG_SENSOR_VARIANTS(variants),
 	.open = sensor_net_bpf_open,

@@ -270,6 +270,8 @@ const struct vg_sensor_desc vg_priv_sensor = {
 	.name = "priv",
 	.on_demand = true,
 	.policy_sensor = VG_SENSOR_PRIV,
+	.hub_slot = VG_HUB_PRIV,
+	.hub_nr_table = "priv_nr_call",
 	VG_SENSOR_VARIANTS(variants),
 	.open = open_skel,
 	.object = skel_object,

@@ -38,6 +38,8 @@ static int apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 
 const struct vg_sensor_desc vg_seccomp_sensor = {
 	.name = "seccomp",
+	.hub_slot = VG_HUB_SECCOMP,
+	.hub_seccomp_tasks = true,
 	VG_SENSOR_VARIANTS(variants),
 	VG_SENSOR_SKEL_OPS(sensor_seccomp_bpf),
 	.configure = configure,

@@ -212,14 +212,18 @@ class TestBpf(PrivTestBase):
         self.assertEqual(len(mine), 1, inv["programs"])
         self.assertEqual(mine[0]["type"], "socket_filter")
         self.assertFalse(mine[0]["vigil"])
-        # The running tracer's own programs are vigil's.
-        # (the sensor's syscall entry program, on the raw sys_enter tracepoint)
-        ours = [p for p in inv["programs"] if p["name"] == "priv_btf_enter" and p["vigil"]]
-        self.assertGreaterEqual(len(ours), 1)
-        self.assertTrue(any(l["vigil"] and l["attach_point"] == "raw_tracepoint:sys_enter"
-                            and l["program_id"] in [p["id"] for p in ours]
-                            and any(o["pid"] == t.proc.pid for o in l["owners"])
-                            for l in inv["links"]), inv["links"])
+        # The running tracer's own programs are vigil's: the sensor's syscall
+        # entry handler, and the syscall hub on the raw sys_enter tracepoint
+        # that tail-calls it (the only vigil program there).
+        mine = lambda p: any(o["pid"] == t.proc.pid for o in p["owners"])
+        handler = [p for p in inv["programs"] if p["name"] == "priv_btf_enter" and mine(p)]
+        self.assertEqual(len(handler), 1, inv["programs"])
+        self.assertTrue(handler[0]["vigil"])
+        hub = [p["id"] for p in inv["programs"] if p["name"] == "hub_sys_enter" and mine(p)]
+        on_enter = [l for l in inv["links"] if l["attach_point"] == "raw_tracepoint:sys_enter"
+                    and mine(l)]
+        self.assertEqual([l["program_id"] for l in on_enter], hub, inv["links"])
+        self.assertTrue(all(l["vigil"] for l in on_enter))
 
 
 class TestMisc(PrivTestBase):

@@ -3,6 +3,7 @@ attach to it, a write to its policy directory and a `bpftool link detach` of
 one of its links each raise a critical alert; a SIGKILL it cannot survive is
 reported by the next start."""
 import ctypes
+import json
 import os
 import re
 import signal
@@ -251,6 +252,21 @@ class SelfDefenseTest(SafeChangeCase):
             _, text = scrape(port)
             self.assertRegex(text, r"(?m)^vigil_self_check_healthy 0$")
             self.assertRegex(text, r"(?m)^vigil_self_check_failures_total 1$")
+
+    def test_emptied_syscall_hub_slot_fails_the_self_check(self):
+        # The file sensor's sys_exit handler sits in the hub's exit array, slot 1:
+        # emptying it blinds the sensor without touching any link.
+        with self.agent() as t:
+            inv = json.loads(subprocess.run([VIGIL, "bpf", "--json"], stdout=subprocess.PIPE,
+                                            check=True, text=True).stdout)
+            ids = [m["id"] for m in inv["maps"] if m["name"] == "vg_hub_exit"
+                   and any(o["pid"] == t.proc.pid for o in m["owners"])]
+            self.assertEqual(len(ids), 1, inv["maps"])
+            time.sleep(1.5)     # the first self-check records what the agent holds
+            subprocess.run(["bpftool", "map", "delete", "id", str(ids[0]), "key", "1", "0", "0",
+                            "0"], check=True)
+            alert = self.critical(t, "vigil_self_check_failed")[0]
+            self.assertIn("syscall hub's tp_btf/sys_exit slot 1 runs program 0", alert["message"])
 
     def test_sigkill_is_reported_by_the_next_start(self):
         state = self.path("state")

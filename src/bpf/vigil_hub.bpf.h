@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The syscall hub's maps, shared by every sensor as the ring is, and the
+ * step that passes a syscall from one sensor's handler to the next
+ * (syscall_hub.bpf.c says why one program per direction). Part of
+ * vigil_common.bpf.h.
+ */
+#ifndef VIGIL_HUB_BPF_H
+#define VIGIL_HUB_BPF_H
+
+#include "syscall_hub.h"
+
+#ifndef SECCOMP_MODE_FILTER
+#define SECCOMP_MODE_FILTER 2
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, VG_HUB_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} vg_hub_enter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, VG_HUB_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} vg_hub_exit SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VG_HUB_ROUTES);
+	__type(key, __u32);
+	__type(value, struct vg_hub_route);
+} vg_hub_routes SEC(".maps");
+
+/* The handlers syscall @nr runs in the current task (tp_btf programs only). */
+static __always_inline __u32 vg_hub_mask(long nr, bool exit)
+{
+	struct vg_hub_route *r;
+	__u32 key, mask = 0;
+
+	if ((unsigned long)nr < VG_HUB_NR) {
+		key = nr;
+		r = bpf_map_lookup_elem(&vg_hub_routes, &key);
+		if (r)
+			mask = exit ? r->exit : r->enter;
+	}
+	if (bpf_get_current_task_btf()->seccomp.mode == SECCOMP_MODE_FILTER) {
+		key = VG_HUB_SECCOMP_TASKS;
+		r = bpf_map_lookup_elem(&vg_hub_routes, &key);
+		if (r)
+			mask |= exit ? r->exit : r->enter;
+	}
+	return mask;
+}
+
+/*
+ * Tail-calls the next handler after slot @after that syscall @nr runs;
+ * returns when there is none (or its slot is empty). A handler attached on
+ * its own, not through the hub, finds its own bit clear and stops there.
+ * @exit must be a constant: each direction's array has its own owner type.
+ */
+static __always_inline void vg_hub_next(void *ctx, long nr, __u32 after, bool exit)
+{
+	__u32 mask = vg_hub_mask(nr, exit);
+	__u32 slot;
+
+	if (after != VG_HUB_NONE && !(mask & (1u << after)))
+		return;
+#pragma unroll
+	for (slot = VG_HUB_NONE + 1; slot < VG_HUB_SLOTS; slot++) {
+		if (slot <= after || !(mask & (1u << slot)))
+			continue;
+		if (exit)
+			bpf_tail_call(ctx, &vg_hub_exit, slot);
+		else
+			bpf_tail_call(ctx, &vg_hub_enter, slot);
+	}
+}
+
+#endif /* VIGIL_HUB_BPF_H */
