@@ -42,19 +42,15 @@ static __always_inline __u16 file_type_of(__u8 fsc)
 	}
 }
 
-/*
- * Starts the record in the record buffer of scratch slot @slot. @task is
- * always current: every file hook runs in the task that made the call.
- */
+/* Starts the record in the record buffer of scratch slot @slot. */
 static __always_inline struct vg_file *rec_begin(struct vg_tail *t, struct task_struct *task,
 						 __u8 fsc, long ret, int slot)
 {
 	struct vg_file *e = vg_tail_begin(t, slot, sizeof(*e));
 
-	(void)task;
 	if (!e)
 		return NULL;
-	vg_fill_hdr_current(&e->hdr, file_type_of(fsc));
+	vg_fill_hdr(&e->hdr, file_type_of(fsc), task);
 	e->ret = ret;
 	e->flags = 0;
 	e->size = 0;

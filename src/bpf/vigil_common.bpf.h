@@ -293,31 +293,6 @@ static __always_inline void vg_fill_hdr(struct vg_hdr *h, __u16 type,
 }
 
 /*
- * vg_fill_hdr() for the current task: ids and name from helpers instead of
- * reads through the task (three probe reads fewer on a path every exported
- * open takes).
- */
-static __always_inline void vg_fill_hdr_current(struct vg_hdr *h, __u16 type)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 id = bpf_get_current_pid_tgid();
-
-	h->type = type;
-	h->version = VG_ABI_VERSION;
-	h->size = 0;
-	h->ts_boot_ns = bpf_ktime_get_boot_ns();
-	h->start_time_ns = vg_task_start_time(task);
-	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->pid = (__u32)id;
-	h->tgid = id >> 32;
-	h->flags = 0;
-	h->cpu = bpf_get_smp_processor_id();
-	h->euid = BPF_CORE_READ(task, cred, euid.val);
-	if (bpf_get_current_comm(&h->comm, sizeof(h->comm)) < 0)
-		h->comm[0] = '\0';
-}
-
-/*
  * Tail writer. @rec points at the scratch record, @fixed is the size of its
  * fixed part; @off is the tail's fill level. The masks keep every access
  * provably inside the scratch buffer for the verifier; the budget check
