@@ -93,8 +93,7 @@ void vg_agent_sensor_loaded(struct vg_agent *a)
 	struct vg_sensor *s = &a->sensors[a->n_sensors++];
 
 	vg_info("sensor %s: %s", s->desc->name, vg_sensor_variant_name(s));
-	if (!strcmp(s->desc->name, "file"))
-		vg_agent_storm_start(&a->storm, s);
+	vg_agent_storm_start(&a->storm, s);
 }
 
 static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg,

@@ -48,6 +48,30 @@ static __always_inline bool gate_first(__u32 tgid, __u16 port, __u64 ts, __u64 w
 	return true;
 }
 
+/* A connect's record comes this soon after its SYN, or the gate may judge it anew. */
+#define GATE_MARGIN_NS 1000000000ULL
+
+/*
+ * At SYN_SENT, for a connect only the gate could want: whether it is a
+ * sure repeat, its port already sent in the process's current window with
+ * more than GATE_MARGIN_NS of that window left. Its record would be held
+ * back at the gate anyway; skipping it here spares a socket owner and the
+ * record's checks on every connect a busy client repeats. Only looks: the
+ * decision that moves the window stays at the record (gate_passes). A
+ * connect whose record would come later than the margin, in a new window,
+ * is the one case decided differently: it is not counted there.
+ */
+static __always_inline bool gate_sure_repeat(__u32 tgid, __u16 port, __u64 now, __u64 window)
+{
+	struct gate_port_key k = { .tgid = tgid, .port = port };
+	__u64 *w = bpf_map_lookup_elem(&gate_windows, &tgid), *seen;
+
+	if (!w || now < *w || now - *w + GATE_MARGIN_NS >= window)
+		return false;
+	seen = bpf_map_lookup_elem(&gate_ports, &k);
+	return seen && *seen == *w;
+}
+
 /*
  * Whether a connect record of @tgid to @port at @ts goes: always when some
  * other rule wants it (!@gated), else only as a first in its window.

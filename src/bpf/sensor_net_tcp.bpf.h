@@ -10,6 +10,8 @@
 #ifndef SENSOR_NET_TCP_BPF_H
 #define SENSOR_NET_TCP_BPF_H
 
+#include "vigil_storm_rec.bpf.h"
+
 /*
  * Payload bytes of a closing connection. The kernel's counters follow the
  * sequence space: bytes_acked includes our SYN (active opener) and our FIN
@@ -103,7 +105,7 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 	e->old_state = old;
 	e->new_state = new;
 	e->flags = o->flags;
-	vg_commit(e);
+	vg_storm_commit(e);	/* connects to one peer by one process: a storm */
 }
 
 static __always_inline int handle_state(struct sock *sk, int old, int new)
@@ -118,6 +120,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		__u64 id = bpf_get_current_pid_tgid();
 		struct call_args *c;
 		struct vg_net_tuple t;
+		__u64 window;
 		bool wanted;
 
 		c = bpf_map_lookup_elem(&calls, &id);
@@ -137,7 +140,9 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		 * not be chosen yet; emit_conn checks it.
 		 */
 		wanted = connect_wanted_from_current() && policy_wants(&t, false);
-		if (!wanted && !gate_window_ns()) {
+		window = wanted ? 0 : gate_window_ns();
+		if (!wanted && (!window || gate_sure_repeat(id >> 32, t.dport,
+							    bpf_ktime_get_boot_ns(), window))) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
