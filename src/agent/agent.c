@@ -62,6 +62,21 @@ static void big_output_buffer(FILE *out)
  */
 #define MMAP_THRESHOLD_BYTES (1 << 20)
 
+/* Processes older than us get ancestry (and containers) too. */
+static void *seed_cache(void *arg)
+{
+	struct vg_agent *a = arg;
+	uint64_t t0 = vg_mono_now_ns();
+	int err = vg_proc_cache_seed(a->cache, "/proc");
+
+	if (err < 0)
+		vg_warn("cannot seed the process cache from /proc: %s", strerror(-err));
+	else
+		vg_debug("process cache: %d processes seeded from /proc in %" PRIu64 " ms", err,
+			 (vg_mono_now_ns() - t0) / 1000000);
+	return NULL;
+}
+
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 {
 	sigset_t set;
@@ -91,11 +106,18 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	if (!a->cache || !a->containers || !a->prov)
 		return -ENOMEM;
 	vg_proc_cache_set_containers(a->cache, a->containers);
-	/* Processes older than us get ancestry (and containers) too. */
-	err = vg_proc_cache_seed(a->cache, "/proc");
-	if (err < 0)
-		vg_warn("cannot seed the process cache from /proc: %s", strerror(-err));
+	/* On a host of 20,000 processes the scan takes seconds: it runs while the sensors load. */
+	a->seeding = !pthread_create(&a->seed_tid, NULL, seed_cache, a);
+	if (!a->seeding)
+		seed_cache(a);
 	return 0;
+}
+
+void vg_agent_seed_wait(struct vg_agent *a)
+{
+	if (a->seeding)
+		pthread_join(a->seed_tid, NULL);
+	a->seeding = false;
 }
 
 void vg_agent_sensor_loaded(struct vg_agent *a)
@@ -103,8 +125,7 @@ void vg_agent_sensor_loaded(struct vg_agent *a)
 	struct vg_sensor *s = &a->sensors[a->n_sensors++];
 
 	vg_info("sensor %s: %s", s->desc->name, vg_sensor_variant_name(s));
-	if (!strcmp(s->desc->name, "file"))
-		vg_agent_storm_start(&a->storm, s);
+	vg_agent_storm_start(&a->storm, s);
 }
 
 static int add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg,
@@ -410,6 +431,7 @@ int vg_agent_run(struct vg_agent *a)
 	int i, err, sig;
 
 	control_signals(&set);
+	vg_agent_seed_wait(a);
 	a->pipe = vg_pipeline_new(a->opts.queue_records ? a->opts.queue_records
 							: DEFAULT_QUEUE_RECORDS,
 				  on_record, on_idle, a);
@@ -477,6 +499,7 @@ void vg_agent_fini(struct vg_agent *a)
 {
 	int i;
 
+	vg_agent_seed_wait(a);
 	if (a->pipe)
 		vg_pipeline_free(a->pipe);
 	vg_agent_storm_stop(&a->storm);

@@ -79,9 +79,17 @@ struct vg_agent {
 	struct vg_agent_storm storm;	/* storm aggregation (agent_storm.c) */
 	struct vg_overhead overhead;	/* the overhead budget (overhead_budget.c) */
 	struct vg_health_watch health;	/* loss start/stop for health records (worker) */
+	pthread_t seed_tid;		/* the /proc scan, while the sensors load */
+	bool seeding;			/* seed_tid runs or has not been joined yet */
 };
 
 int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts);
+/*
+ * Waits for the process cache's seed from /proc, which vg_agent_init
+ * starts on a thread of its own so that it overlaps the sensors' load;
+ * nothing else may touch the cache before. vg_agent_run calls it too.
+ */
+void vg_agent_seed_wait(struct vg_agent *a);
 /* Loads and attaches a sensor; its records are printed if @print. */
 int vg_agent_add_sensor(struct vg_agent *a, const struct vg_sensor_desc *d, const void *cfg);
 /*

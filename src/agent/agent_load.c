@@ -7,16 +7,15 @@
  * that fail, the first sensors load alone until they exist); the sensors
  * then load on a few threads (one per CPU, at most LOAD_THREADS_MAX), and
  * are counted, logged and started in table order, as if one after the other.
+ * The process cache's seed from /proc (vg_agent_init) runs meanwhile.
  */
 #include <errno.h>
 #include <malloc.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <unistd.h>
 #include "agent/agent.h"
+#include "lib/jobs.h"
 #include "lib/log.h"
 #include "sensors/sensor.h"
+#include "sensors/syscall_hub.h"
 
 /* At most this many loads at once (and the CPUs there are): each thread's malloc arena stays. */
 #define LOAD_THREADS_MAX 4
@@ -28,48 +27,29 @@ struct load_job {
 	int err;
 };
 
-struct load_queue {
+struct load_run {
 	struct load_job *jobs;
 	int n;
-	atomic_int next;	/* the next job to take */
 };
 
-static void *load_worker(void *arg)
+/* Job k < n: sensor k; job n: the syscall hub, which the sensors' attach would load alone. */
+static void load_one(void *arg, int k)
 {
-	struct load_queue *q = arg;
-	int k;
+	struct load_run *r = arg;
+	struct load_job *j = &r->jobs[k];
 
-	while ((k = atomic_fetch_add(&q->next, 1)) < q->n) {
-		struct load_job *j = &q->jobs[k];
-
-		j->err = vg_sensor_load(j->s, j->d, j->d->run_cfg, j->ringbuf_bytes,
-					j->d->run_attach_at_load);
+	if (k == r->n) {
+		vg_hub_preload(vg_sensor_reuse_shared_maps);
+		return;
 	}
-	return NULL;
+	j->err = vg_sensor_load(j->s, j->d, j->d->run_cfg, j->ringbuf_bytes,
+				j->d->run_attach_at_load);
 }
 
 static int load_alone(struct vg_agent *a, const struct vg_sensor_desc *d)
 {
 	return d->run_attach_at_load ? vg_agent_add_sensor(a, d, d->run_cfg)
 				     : vg_agent_load_sensor(a, d, d->run_cfg);
-}
-
-/* Runs @q on this thread and up to LOAD_THREADS_MAX - 1 others. */
-static void run_queue(struct load_queue *q)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int i, threads = q->n < LOAD_THREADS_MAX ? q->n : LOAD_THREADS_MAX;
-	pthread_t tids[LOAD_THREADS_MAX];
-	bool started[LOAD_THREADS_MAX] = { false };
-
-	if (cpus > 0 && cpus < threads)
-		threads = cpus;
-	for (i = 1; i < threads; i++)
-		started[i] = !pthread_create(&tids[i], NULL, load_worker, q);
-	load_worker(q);
-	for (i = 1; i < threads; i++)
-		if (started[i])
-			pthread_join(tids[i], NULL);
 }
 
 /* Jobs [0, n) into the slots after a->n_sensors; the first error wins, the rest are unloaded. */
@@ -88,10 +68,9 @@ static int finish_jobs(struct vg_agent *a, struct load_job *jobs, int n)
 	return err;
 }
 
-int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
+static int load_all(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
 {
 	struct load_job jobs[VG_AGENT_MAX_SENSORS] = { 0 };
-	struct load_queue q;
 	int i = 0, k, err = 0;
 
 	/* Made from the first sensor's declarations; if that fails, its load makes them. */
@@ -106,12 +85,17 @@ int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *c
 	for (k = 0; i + k < n; k++)
 		jobs[k] = (struct load_job){ .s = &a->sensors[a->n_sensors + k], .d = d[i + k],
 					     .ringbuf_bytes = a->opts.ringbuf_bytes };
-	q.jobs = jobs;
-	q.n = k;
-	atomic_init(&q.next, 0);
-	run_queue(&q);
+	vg_run_jobs(k + 1, LOAD_THREADS_MAX, load_one, &(struct load_run){ jobs, k });
 	err = finish_jobs(a, jobs, k);
 	/* Each thread parsed the kernel BTF in an arena of its own: give those pages back. */
 	malloc_trim(0);
+	return err;
+}
+
+int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n)
+{
+	int err = load_all(a, d, n);
+
+	vg_agent_seed_wait(a);	/* it ran meanwhile; the policy's start may look at the cache */
 	return err;
 }

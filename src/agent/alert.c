@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "agent/alert.h"
+#include "event/decode.h"
 #include "lib/timefmt.h"
 #include "policy/alert_json.h"
 
@@ -43,11 +44,9 @@ static const char *executable(const struct vg_event_ctx *ev)
 }
 
 /* Events like this one the kernel held in a storm (an aggregate record), else 0. */
-static uint32_t storm_held(const struct vg_event_ctx *ev)
+static uint64_t storm_held(const struct vg_event_ctx *ev)
 {
-	if (ev->rec->type < VG_EV_FILE_FIRST || ev->rec->type > VG_EV_FILE_LAST)
-		return 0;
-	return ((const struct vg_file *)ev->rec)->suppressed;
+	return vg_rec_held(ev->rec);
 }
 
 /* One line: time, severity, rule, pid, executable, message (and outcome unless plain). */
@@ -69,7 +68,8 @@ static void write_text(struct vg_alert_out *o, const struct vg_alert *al,
 	if (al->suppressed)
 		vg_buf_printf(&o->line, " (+%" PRIu64 " suppressed)", al->suppressed);
 	if (storm_held(ev))
-		vg_buf_printf(&o->line, " (+%u like this, held in the kernel)", storm_held(ev));
+		vg_buf_printf(&o->line, " (+%" PRIu64 " like this, held in the kernel)",
+			      storm_held(ev));
 	if (o->stage)
 		vg_buf_printf(&o->line, " [%s]", o->stage);
 }

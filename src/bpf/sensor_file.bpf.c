@@ -101,6 +101,9 @@ struct {
 
 /* Set by the loader when the LSM variant reports opens. */
 bool file_opens_from_lsm = false;
+/* Whether inode_watch may hold an entry: set by user space before it adds
+ * one, cleared once it is empty. Off, an open costs no inode reads. */
+bool file_inode_watch_on = false;
 /*
  * Generation of the path→decision cache: bumped by user space when the
  * watch set changes and here on every successful rename, mount, umount or

@@ -79,7 +79,9 @@ __noinline int file_emit_op(struct opargs *o)
 		put_ustr(&t, &e->requested, o->ustr3, e, VG_FILE_REQ_TRUNC);
 	else if (o->ustr)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
-	vg_submit(NULL, &t);
+	/* A storm of like records: counted, sent later as one (vigil_storm_rec.bpf.h). */
+	if (!vg_storm_rec_held(t.rec, t.fixed + t.off, p.slot))
+		vg_submit(NULL, &t);
 out:
 	vg_scratch_release(p.slot);
 	return 0;

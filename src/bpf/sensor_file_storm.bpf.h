@@ -11,6 +11,9 @@
  * that differs between similar events). A file watched by identity under
  * another name is held only when no such rule exists at all.
  *
+ * Other file records (unlink, rename, chmod, ...) are keyed by the record
+ * itself (vigil_storm_rec.bpf.h), per type as the policy allows.
+ *
  * Part of sensor_file.bpf.c, included once after its maps and types: a
  * piece of that one CO-RE object, not a shared header.
  */
@@ -18,6 +21,7 @@
 #define SENSOR_FILE_STORM_BPF_H
 
 #include "vigil_ratelimit.bpf.h"
+#include "vigil_storm_rec.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

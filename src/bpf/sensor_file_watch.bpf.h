@@ -300,7 +300,7 @@ static __always_inline const struct vg_inode_watch *inode_watch_of(struct file *
 	struct vg_inode_watch_key k = {};
 	const struct vg_inode_watch *iw;
 
-	if (!f)
+	if (!f || !file_inode_watch_on)
 		return NULL;
 	k.ino = BPF_CORE_READ(f, f_inode, i_ino);
 	k.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);

@@ -9,6 +9,8 @@
 #ifndef SENSOR_NET_SHELL_BPF_H
 #define SENSOR_NET_SHELL_BPF_H
 
+#include "vigil_storm_rec.bpf.h"
+
 static __always_inline void emit_shell(struct task_struct *task, struct sock *sk,
 				       __u32 trigger, __u32 fds)
 {
@@ -26,7 +28,7 @@ static __always_inline void emit_shell(struct task_struct *task, struct sock *sk
 	e->t = t;
 	e->trigger = trigger;
 	e->fds = fds;
-	vg_commit(e);
+	vg_storm_commit(e);	/* repeats of one shell on one socket: a storm */
 }
 
 static __always_inline int handle_exec(struct task_struct *task)

@@ -10,6 +10,8 @@
 #ifndef SENSOR_NET_TCP_BPF_H
 #define SENSOR_NET_TCP_BPF_H
 
+#include "vigil_storm_rec.bpf.h"
+
 /*
  * Payload bytes of a closing connection. The kernel's counters follow the
  * sequence space: bytes_acked includes our SYN (active opener) and our FIN
@@ -103,7 +105,7 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 	e->old_state = old;
 	e->new_state = new;
 	e->flags = o->flags;
-	vg_commit(e);
+	vg_storm_commit(e);	/* connects to one peer by one process: a storm */
 }
 
 static __always_inline int handle_state(struct sock *sk, int old, int new)

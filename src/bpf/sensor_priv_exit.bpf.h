@@ -32,7 +32,7 @@ static __always_inline int emit_cred(void *ctx, struct task_struct *task,
 	e->args[2] = p->args[2];
 	e->old_creds = p->creds;
 	e->new_creds = now;
-	vg_commit(e);
+	vg_storm_commit(e);
 	return 0;
 }
 
@@ -162,7 +162,7 @@ static __always_inline int emit_bpf(void *ctx, struct task_struct *task,
 		e->link_id = l ? BPF_CORE_READ(l, id) : 0;
 	}
 	__builtin_memcpy(e->name, p->name, sizeof(e->name));
-	vg_commit(e);
+	vg_storm_commit(e);
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static __always_inline int emit_prctl(void *ctx, struct task_struct *task,
 	e->arg2 = p->args[1];
 	__builtin_memcpy(e->name, p->name, sizeof(e->name));
 	__builtin_memcpy(e->old_name, p->target.comm, sizeof(e->old_name));
-	vg_commit(e);
+	vg_storm_commit(e);
 	return 0;
 }
 
@@ -195,7 +195,7 @@ static __always_inline int emit_seccomp(void *ctx, struct task_struct *task,
 	e->op = (__u32)p->args[0];
 	e->sc_flags = (__u32)p->args[1];
 	e->filter_len = p->x[0];
-	vg_commit(e);
+	vg_storm_commit(e);
 	return 0;
 }
 
@@ -226,7 +226,7 @@ static __always_inline int emit_namespace(void *ctx, struct task_struct *task,
 	} else {
 		read_ns(task, &e->new_ns);
 	}
-	vg_commit(e);
+	vg_storm_commit(e);
 	return 0;
 }
 
@@ -243,7 +243,7 @@ static __always_inline int emit_iouring_setup(void *ctx, struct task_struct *tas
 	e->setup_flags = p->x[0];
 	e->sq_thread_cpu = p->x[1];
 	e->sq_thread_idle = p->x[2];
-	vg_commit(e);
+	vg_storm_commit(e);
 	return 0;
 }
 

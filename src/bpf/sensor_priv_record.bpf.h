@@ -11,6 +11,8 @@
 #ifndef SENSOR_PRIV_RECORD_BPF_H
 #define SENSOR_PRIV_RECORD_BPF_H
 
+#include "vigil_storm_rec.bpf.h"
+
 /*
  * Claims a scratch slot (*@slot) and starts a variable-size record in it;
  * NULL when no slot is free. Syscall exits are faultable, so another task
@@ -33,11 +35,16 @@ static __always_inline void *start_record(struct vg_tail *t, __u16 type, __u32 f
 	return rec;
 }
 
-/* Sends the record and gives its scratch slot back. */
+/*
+ * Sends the record, unless it is one too many of a storm (then counted and
+ * sent later as one: vigil_storm_rec.bpf.h), and gives its slot back.
+ */
 static __always_inline int finish_record(void *ctx, struct vg_tail *t, int slot)
 {
-	int rc = vg_submit(ctx, t);
+	int rc = 0;
 
+	if (!vg_storm_rec_held(t->rec, t->fixed + t->off, slot))
+		rc = vg_submit(ctx, t);
 	vg_scratch_release(slot);
 	return rc;
 }

@@ -61,7 +61,7 @@ static __always_inline struct vg_path_rule_key *exec_key(const struct vg_path_re
 	pos = VG_MAX_PATH_BYTES - len;
 	if (pos < sizeof(__u32) || pos > VG_MAX_PATH_BYTES)
 		return NULL;
-	buf = (char *)res->str - pos;	/* back to the buffer start */
+	buf = res->pb->buf;
 	buf[VG_MAX_PATH_BYTES & (VG_PATH_BUF_BYTES - 1)] = '\0';
 	key = (void *)&buf[(pos - sizeof(__u32)) & (VG_MAX_PATH_BYTES - 1)];
 	key->prefixlen = (len + 1) * 8;

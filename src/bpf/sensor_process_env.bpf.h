@@ -77,6 +77,34 @@ static long env_step(__u32 i, void *ctx)
 	return 0;
 }
 
+struct env_chunk {
+	__u8 b[VG_ENV_CHUNK_BYTES];
+};
+
+/*
+ * The scan from @start to @env_end, reading into @buf. A global function:
+ * the verifier checks it once, on its own, and the exec program goes on
+ * with one unknown result instead of once per state the loop can end in
+ * (that multiplication was most of the sensor's load time).
+ */
+__noinline unsigned long env_scan_all(struct vg_exec *e, struct env_chunk *buf,
+				      unsigned long start, unsigned long env_end)
+{
+	struct env_scan s = { .e = e, .addr = start, .end = env_end };
+
+	if (!e || !buf)
+		return 0;
+	s.buf = buf->b;
+	if (s.end - s.addr > VG_ENV_SCAN_BYTES)
+		s.end = s.addr + VG_ENV_SCAN_BYTES;
+	bpf_loop(VG_ENV_SCAN_VARS, env_step, &s, 0);
+	if (s.fault)
+		vg_count(VG_CNT_READ_FAIL);
+	if (s.addr < env_end)
+		e->env_flags |= VG_ENV_PARTIAL;
+	return s.preload;
+}
+
 /*
  * Reads each variable into the tail's free space without moving the tail.
  * Returns the user address of LD_PRELOAD's value (0: none), which
@@ -86,23 +114,11 @@ static __always_inline unsigned long exec_scan_env(struct vg_tail *t, struct vg_
 						   struct task_struct *task)
 {
 	struct mm_struct *mm = BPF_CORE_READ(task, mm);
-	struct env_scan s = { .e = e };
-	unsigned long env_end;
+	unsigned long start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);
 
-	s.addr = BPF_CORE_READ(mm, env_start);
-	env_end = BPF_CORE_READ(mm, env_end);
-	s.end = env_end;
-	if (s.end <= s.addr || vg_tail_room(t) < VG_ENV_CHUNK_BYTES)
+	if (end <= start || vg_tail_room(t) < VG_ENV_CHUNK_BYTES)
 		return 0;
-	if (s.end - s.addr > VG_ENV_SCAN_BYTES)
-		s.end = s.addr + VG_ENV_SCAN_BYTES;
-	s.buf = vg_tail_ptr(t);
-	bpf_loop(VG_ENV_SCAN_VARS, env_step, &s, 0);
-	if (s.fault)
-		vg_count(VG_CNT_READ_FAIL);
-	if (s.addr < env_end)
-		e->env_flags |= VG_ENV_PARTIAL;
-	return s.preload;
+	return env_scan_all(e, (struct env_chunk *)vg_tail_ptr(t), start, end);
 }
 
 static __always_inline void exec_put_preload(struct vg_tail *t, struct vg_exec *e,

@@ -71,4 +71,45 @@ struct vg_storm_state {
 	__u8 rec[VG_STORM_REC_BYTES];	/* struct vg_file + tail */
 };
 
+/*
+ * Storms of other records (vigil_storm_rec.bpf.h): the key is the record
+ * itself, fixed part and tail, with what differs between two like events
+ * cleared (time, thread id, CPU, bytes after a name's NUL), plus the exec
+ * count. Two records alike in every field a rule can read but those share
+ * a key; two that differ anywhere else are two keys. Records longer than
+ * VG_STORM_RKEY_BYTES are never held. Which record types may be held is the
+ * policy's word (@types, one bit per record type).
+ */
+#define VG_STORM_RKEY_BYTES	512
+#define VG_STORM_REC_KEYS	1024
+
+struct vg_storm_rcfg {
+	__u32 burst;		/* records per key and window; 0: off */
+	__u32 pad;
+	__u64 window_ns;
+	__u64 types[VG_EV_TYPE_MAX / 64];	/* bit t: records of type t may be held */
+};
+
+struct vg_storm_rkey {
+	__u64 exec_id;		/* task->self_exec_id: an exec makes a new key */
+	__u32 len;		/* record bytes */
+	__u32 pad;
+	__u8 rec[VG_STORM_RKEY_BYTES];
+};
+
+/*
+ * Per key, like struct vg_storm_state: @rec is the key's first record as
+ * sent, with room for the count the flush appends (VG_HF_HELD); a file
+ * record carries it in vg_file.suppressed instead.
+ */
+struct vg_storm_rstate {
+	__u64 window_start_ns;
+	__u64 last_ns;
+	__u64 held;
+	__u64 reported;
+	__u32 passed;
+	__u32 len;
+	__u8 rec[VG_STORM_RKEY_BYTES + sizeof(__u64)];
+};
+
 #endif

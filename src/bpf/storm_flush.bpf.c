@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Storm flush: sends, for every key of the file sensor's storm map that
- * held events since the last run, one aggregate record (a copy of the
- * key's first record, vg_file.suppressed = how many it held). Never
- * attached: the agent runs it about once a second and when it stops, with
- * BPF_PROG_TEST_RUN, one run at a time. Its maps are the file sensor's
- * (the loader reuses their fds): one ring buffer, one count.
+ * Storm flush: sends, for every key of a sensor's storm maps that held
+ * events since the last run, one aggregate record: a copy of the key's
+ * first record with how many it held (vg_file.suppressed for a file
+ * record, else a __u64 after the record, VG_HF_HELD). Never attached: the
+ * agent runs it about once a second and when it stops, with
+ * BPF_PROG_TEST_RUN, one run at a time per sensor. Its maps are the
+ * sensor's (the loader reuses their fds): one ring buffer, one count.
+ * storm_flush drains the file sensor's open keys, storm_flush_recs any
+ * sensor's record keys.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "storm_keys.bpf.h"
+#include "storm_recs.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -74,5 +78,56 @@ int storm_flush(void *ctx)
 	struct flush_run run = {};
 
 	bpf_for_each_map_elem(&storm_keys, flush_key, &run, 0);
+	return run.sent;
+}
+
+/* The count on the copy: in vg_file.suppressed, or after the record. Returns its size. */
+static __always_inline __u32 put_count(struct vg_storm_rstate *st, __u32 len, __u64 n)
+{
+	struct vg_hdr *h = (struct vg_hdr *)st->rec;
+
+	if (h->type >= VG_EV_FILE_FIRST && h->type <= VG_EV_FILE_LAST) {
+		if (len < sizeof(struct vg_file))
+			return 0;
+		((struct vg_file *)st->rec)->suppressed = (__u32)n;
+		return len;
+	}
+	h->flags |= VG_HF_HELD;
+	__builtin_memcpy(&st->rec[len], &n, sizeof(n));
+	return len + sizeof(n);
+}
+
+static long flush_rec(struct bpf_map *map, const struct vg_storm_rkey *k,
+		      struct vg_storm_rstate *st, struct flush_run *run)
+{
+	__u64 n = st->held - st->reported;
+	__u32 len = st->len, size;
+	struct vg_hdr *h = (struct vg_hdr *)st->rec;
+
+	if (!n || len < sizeof(*h) || len > VG_STORM_RKEY_BYTES)
+		return 0;
+	if (n > 0xffffffffULL)
+		n = 0xffffffffULL;	/* the rest goes in the next record */
+	size = put_count(st, len, n);
+	if (!size)
+		return 0;
+	h->size = size;
+	h->ts_boot_ns = st->last_ns;
+	if (bpf_ringbuf_output(&events, st->rec, size, 0)) {
+		run->ringbuf_full++;
+		return 0;
+	}
+	st->reported += n;
+	count(VG_CNT_EVENTS);
+	run->sent++;
+	return 0;
+}
+
+SEC("raw_tp")
+int storm_flush_recs(void *ctx)
+{
+	struct flush_run run = {};
+
+	bpf_for_each_map_elem(&storm_recs, flush_rec, &run, 0);
 	return run.sent;
 }

@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 7	/* 5: vg_exec env facts, vg_xattr, vg_cap_use; 6: vg_exec.vpid; 7: vg_exec.cgroup_set */
+#define VG_ABI_VERSION 8	/* 5: env facts, xattr, cap_use; 6: vg_exec.vpid; 7: VG_HF_HELD; 8: vg_exec.cgroup_set */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -65,6 +65,7 @@ struct vg_hdr {
 
 #define VG_HF_KILLED	(1u << 0)	/* the sensor sent SIGKILL from the hook */
 #define VG_HF_WOULD_KILL (1u << 1)	/* audit mode: a kill rule matched, nothing done */
+#define VG_HF_HELD	(1u << 2)	/* storm aggregate (storm.h): ends with a __u64, like records held */
 
 /*
  * In-kernel actions the policy can ask a sensor to take on its own, keyed
@@ -563,9 +564,7 @@ struct vg_file {
 	__s32 dirfd;		/* dirfd or fd argument; VG_FILE_AT_FDCWD */
 	__u16 syscall;		/* enum vg_file_syscall */
 	__u16 pad0;
-	/* Records like this one (same process, file and call) held in the kernel
-	 * since the last one sent: a storm, counted, not sent (storm.h). */
-	__u32 suppressed;
+	__u32 suppressed;	/* storm aggregate: like records held since the last (storm.h) */
 	struct vg_str path;	/* the file acted on (kernel path for opens/fd ops) */
 	struct vg_str target;	/* rename: new; link: existing; symlink: content; mount: source */
 	struct vg_str requested;/* the caller's string (opens), mount: fstype */

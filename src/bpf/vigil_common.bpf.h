@@ -402,22 +402,22 @@ static __always_inline int vg_tail_put_bytes(struct vg_tail *t, struct vg_str *s
 }
 
 /*
- * The wakeup flag for the next record. A record after a quiet spell of
- * batch_ns wakes the consumer at once (a lone alert is not delayed); within
- * a busy spell records go in silently and the consumer, which polls every
- * batch_ns while data flows, takes them in bulk, unless wake_bytes are
- * already pending (then at most 8 wakeups per batch_ns).
+ * The wakeup flag for a record made at boot-clock time @now. A record after
+ * a quiet spell of batch_ns wakes the consumer at once (a lone alert is not
+ * delayed); within a busy spell records go in silently and the consumer,
+ * which polls every batch_ns while data flows, takes them in bulk, unless
+ * wake_bytes are already pending (then at most 8 wakeups per batch_ns).
  */
-static __always_inline __u64 vg_rb_flags(void)
+static __always_inline __u64 vg_rb_flags_at(__u64 now)
 {
 	__u32 k = 0;
 	struct vg_rb_pacing *w = bpf_map_lookup_elem(&vg_rb_pacing, &k);
-	__u64 now, since;
+	__u64 since;
 
 	if (!w || !w->batch_ns)
 		return 0;
-	now = bpf_ktime_get_ns();
-	since = now - w->last_ns;
+	/* A record stamped before another CPU's wakeup is inside that batch. */
+	since = now > w->last_ns ? now - w->last_ns : 0;
 	if (since >= w->batch_ns ||
 	    (since >= w->batch_ns / 8 &&
 	     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= w->wake_bytes)) {
@@ -427,19 +427,26 @@ static __always_inline __u64 vg_rb_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/*
- * Flags for a record of @type: a bookkeeping record waits in the ring
- * without a wakeup (vg_wake_flags); the rest are paced (vg_rb_flags) or,
- * with pacing off, wake the consumer for bookkeeping records before them.
- */
-static __always_inline __u64 vg_record_flags(__u16 type)
+/* vg_rb_flags_at() now. */
+static __always_inline __u64 vg_rb_flags(void)
 {
-	__u8 sw = vg_type_switch_of(type);
+	return vg_rb_flags_at(bpf_ktime_get_boot_ns());
+}
+
+/*
+ * Flags for record @h: a bookkeeping record waits in the ring without a
+ * wakeup (vg_wake_flags); the rest are paced (vg_rb_flags_at, at the time
+ * the header holds: one clock read less per record) or, with pacing off,
+ * wake the consumer for bookkeeping records before them.
+ */
+static __always_inline __u64 vg_record_flags(const struct vg_hdr *h)
+{
+	__u8 sw = vg_type_switch_of(h->type);
 	__u64 paced;
 
 	if (sw & VG_TYPE_QUIET)
 		return vg_wake_flags(sw);
-	paced = vg_rb_flags();
+	paced = h->ts_boot_ns ? vg_rb_flags_at(h->ts_boot_ns) : vg_rb_flags();
 	return paced ? paced : vg_wake_flags(sw);
 }
 
@@ -461,7 +468,7 @@ static __always_inline int vg_submit_wake(void *ctx, struct vg_tail *t, bool now
 	}
 	h->size = size;
 	err = bpf_ringbuf_output(&events, t->rec, size,
-				 now ? vg_wake_now_flags() : vg_record_flags(h->type));
+				 now ? vg_wake_now_flags() : vg_record_flags(h));
 	if (err) {
 		vg_count(VG_CNT_RB_FULL);
 		return -1;
@@ -488,7 +495,7 @@ static __always_inline void *vg_reserve(__u32 size)
 /* Sends a reserved record the hook decided at entry to send (vg_should_drop). */
 static __always_inline void vg_commit(void *p)
 {
-	bpf_ringbuf_submit(p, vg_record_flags(((struct vg_hdr *)p)->type));
+	bpf_ringbuf_submit(p, vg_record_flags((struct vg_hdr *)p));
 	vg_count(VG_CNT_EVENTS);
 }
 

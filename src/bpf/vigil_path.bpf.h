@@ -39,6 +39,7 @@ static __always_inline struct vg_path_buf *vg_path_buf(int slot)
 
 struct vg_path_res {
 	const char *str;	/* inside the per-CPU buffer */
+	struct vg_path_buf *pb;	/* that buffer */
 	__u32 len;
 	bool truncated;
 };
@@ -132,8 +133,10 @@ static long vg_walk_step(__u32 index, void *data)
 	return 0;
 }
 
-/* Ends a walk: the path written so far, marked and counted when cut. */
-static __always_inline int vg_walk_finish(struct vg_walk *w, struct vg_path_res *res)
+#define VG_WALK_CUT 0x10000	/* above any position in the buffer */
+
+/* Ends a walk: the start of the path written so far (| VG_WALK_CUT when cut), <0: none. */
+static __always_inline int vg_walk_finish(struct vg_walk *w)
 {
 	__u32 pos;
 
@@ -158,9 +161,53 @@ static __always_inline int vg_walk_finish(struct vg_walk *w, struct vg_path_res 
 			w->pb->buf[(pos + 2) & VG_PATH_MASK] = '.';
 		}
 		vg_count(VG_CNT_TRUNCATED);
+		return pos | VG_WALK_CUT;
 	}
-	res->truncated = w->truncated;
-	res->str = &w->pb->buf[pos & VG_PATH_MASK];
+	return pos;
+}
+
+/*
+ * The walk from @dentry up, in the path buffer of scratch slot @slot.
+ * Returns where the path starts there (| VG_WALK_CUT when cut), <0 if
+ * nothing could be read. A global function: the verifier checks it once,
+ * on its own, not once per caller state and per state the loop can end in
+ * (that multiplication was most of the exec program's load time). So the
+ * kernel pointers come as plain numbers; they are only ever read with
+ * bpf_probe_read_kernel.
+ */
+__noinline int vg_path_walk(__u64 dentry, __u64 mnt, __u64 mnt_root, int fs_only, int slot)
+{
+	struct vg_walk w = {};
+
+	w.pb = vg_path_buf(slot);
+	if (!w.pb || !dentry || !mnt_root)
+		return -1;
+	w.dentry = (struct dentry *)dentry;
+	w.mnt = (struct mount *)mnt;
+	w.mnt_root = (struct dentry *)mnt_root;
+	w.fs_only = fs_only;
+	w.pos = VG_MAX_PATH_BYTES;
+	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);
+	return vg_walk_finish(&w);
+}
+
+/* @res from vg_path_walk()'s result @r. */
+static __always_inline int vg_walk_result(int r, struct vg_path_res *res, int slot)
+{
+	struct vg_path_buf *pb;
+	__u32 pos;
+
+	if (r < 0)
+		return -1;
+	pb = vg_path_buf(slot);
+	if (!pb)
+		return -1;
+	pos = r & (VG_WALK_CUT - 1);
+	if (pos > VG_MAX_PATH_BYTES)
+		return -1;
+	res->truncated = r & VG_WALK_CUT;
+	res->pb = pb;
+	res->str = &pb->buf[pos & VG_PATH_MASK];
 	res->len = VG_MAX_PATH_BYTES - pos;
 	return 0;
 }
@@ -176,24 +223,18 @@ static __always_inline int vg_walk_finish(struct vg_walk *w, struct vg_path_res 
 static __always_inline int vg_path_resolve(const struct path *path,
 					   struct vg_path_res *res, int slot)
 {
-	struct vg_walk w = {};
-	struct vfsmount *vfsmnt;
+	struct dentry *dentry = BPF_CORE_READ(path, dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
 
 	res->str = NULL;
 	res->len = 0;
 	res->truncated = false;
-	w.pb = vg_path_buf(slot);
-	if (!w.pb)
+	if (!dentry || !vfsmnt)
 		return -1;
-	w.dentry = BPF_CORE_READ(path, dentry);
-	vfsmnt = BPF_CORE_READ(path, mnt);
-	if (!w.dentry || !vfsmnt)
-		return -1;
-	w.mnt = container_of(vfsmnt, struct mount, mnt);
-	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	w.pos = VG_MAX_PATH_BYTES;
-	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);
-	return vg_walk_finish(&w, res);
+	return vg_walk_result(vg_path_walk((__u64)dentry,
+					   (__u64)container_of(vfsmnt, struct mount, mnt),
+					   (__u64)BPF_CORE_READ(vfsmnt, mnt_root), 0, slot),
+			      res, slot);
 }
 
 /*
@@ -204,20 +245,10 @@ static __always_inline int vg_path_resolve(const struct path *path,
 static __always_inline int vg_fs_path_resolve(struct dentry *dentry, struct dentry *fs_root,
 					      struct vg_path_res *res, int slot)
 {
-	struct vg_walk w = {};
-
 	res->str = NULL;
 	res->len = 0;
 	res->truncated = false;
-	w.pb = vg_path_buf(slot);
-	if (!w.pb || !dentry || !fs_root)
-		return -1;
-	w.dentry = dentry;
-	w.mnt_root = fs_root;
-	w.fs_only = true;
-	w.pos = VG_MAX_PATH_BYTES;
-	bpf_loop(VG_MAX_PATH_DEPTH, vg_walk_step, &w, 0);
-	return vg_walk_finish(&w, res);
+	return vg_walk_result(vg_path_walk((__u64)dentry, 0, (__u64)fs_root, 1, slot), res, slot);
 }
 
 /*

@@ -11,9 +11,8 @@
  *                     count of what the key held.
  *
  * Counts are exact: hooks only add (atomically) and one flush run at a
- * time reports, so no held event is reported twice or lost. The window
- * and burst bookkeeping is best effort across CPUs (a few more records may
- * pass a window), never the count.
+ * time reports, so no held event is reported twice or lost
+ * (vigil_storm_window.bpf.h).
  *
  * The key lives in per-CPU scratch indexed by the caller's scratch slot
  * (sys_exit programs may be preempted mid-run: see vigil_common.bpf.h).
@@ -22,6 +21,7 @@
 #define VIGIL_RATELIMIT_BPF_H
 
 #include "storm_keys.bpf.h"
+#include "vigil_storm_window.bpf.h"
 
 /* Written by user space at run time (a map: see the libbpf note in sensor_file.bpf.c). */
 struct {
@@ -82,19 +82,7 @@ static __noinline bool vg_storm_hold(int slot)
 		bpf_map_update_elem(&storm_keys, &s->key, &s->init, BPF_NOEXIST);
 		return false;
 	}
-	if (now - st->window_start_ns >= c->window_ns) {
-		st->window_start_ns = now;
-		st->passed = 1;
-		return false;
-	}
-	if (st->passed < c->burst) {
-		__sync_fetch_and_add(&st->passed, 1);
-		return false;
-	}
-	__sync_fetch_and_add(&st->held, 1);
-	st->last_ns = now;
-	vg_count(VG_CNT_SUPPRESSED);
-	return true;
+	return vg_storm_over((struct storm_window *)st, c->burst, c->window_ns, now);
 }
 
 /*

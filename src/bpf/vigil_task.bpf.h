@@ -145,20 +145,20 @@ static long vg_cg_step(__u32 index, void *data)
 	return 0;
 }
 
+#define VG_CG_CUT 0x10000	/* above any position in the buffer */
+
 /*
- * cgroup v2 path of @task ("/system.slice/foo.service"), built right to left
- * from the cgroup's ancestors (css.parent) and their kernfs names.
+ * The walk up from cgroup @cg in the path buffer of scratch slot @slot.
+ * Returns where the path starts there (| VG_CG_CUT when cut), <0: none.
+ * Global, as vg_path_walk and for the same reason: verified once.
  */
-static __always_inline int vg_tail_put_cgroup(struct vg_tail *t, struct vg_str *s,
-					      struct task_struct *task, int slot)
+__noinline int vg_cgroup_walk(__u64 cg, int slot)
 {
 	struct vg_cg_walk w = {};
 	__u32 pos;
 
-	s->off = t->off;
-	s->len = 0;
 	w.pb = vg_path_buf(slot);
-	w.cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	w.cg = (struct cgroup *)cg;
 	w.pos = VG_MAX_CGROUP_BYTES;
 	if (!w.pb || !w.cg)
 		return -1;
@@ -170,12 +170,36 @@ static __always_inline int vg_tail_put_cgroup(struct vg_tail *t, struct vg_str *
 		pos -= 1;
 		w.pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)] = '/';
 	}
-	if (vg_tail_put_bytes(t, s, &w.pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
+	return w.cut ? pos | VG_CG_CUT : pos;
+}
+
+/*
+ * cgroup v2 path of @task ("/system.slice/foo.service"), built right to left
+ * from the cgroup's ancestors (css.parent) and their kernfs names.
+ */
+static __always_inline int vg_tail_put_cgroup(struct vg_tail *t, struct vg_str *s,
+					      struct task_struct *task, int slot)
+{
+	struct vg_path_buf *pb;
+	int r = vg_cgroup_walk((__u64)BPF_CORE_READ(task, cgroups, dfl_cgrp), slot);
+	__u32 pos;
+
+	s->off = t->off;
+	s->len = 0;
+	pb = vg_path_buf(slot);
+	if (r < 0 || !pb)
+		return -1;
+	pos = r & (VG_CG_CUT - 1);
+	if (pos >= VG_MAX_CGROUP_BYTES)
+		return -1;
+	if (vg_tail_put_bytes(t, s, &pb->buf[pos & (VG_MAX_CGROUP_BYTES - 1)],
 			      VG_MAX_CGROUP_BYTES - pos) < 0)
 		return -1;
-	if (w.cut)
+	if (r & VG_CG_CUT) {
 		vg_count(VG_CNT_TRUNCATED);
-	return w.cut;
+		return 1;
+	}
+	return 0;
 }
 
 #endif /* VIGIL_TASK_BPF_H */

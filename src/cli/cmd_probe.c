@@ -19,6 +19,8 @@
 #include "sensors/bpf_env.h"
 #include "agent/self_confine.h"
 #include "cli/commands.h"
+#include "lib/heap_hold.h"
+#include "lib/jobs.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "sensors/probe.h"
@@ -246,40 +248,28 @@ static void probe_kernel(struct section *k, bool tracefs_before, bool bpffs_befo
 	vg_probe_io_uring(&it->c);
 }
 
-static void probe_sensor(const struct vg_sensor_desc *d, struct sensor_row *row, bool verbose)
+static void probe_sensor(const struct vg_sensor_desc *d, struct sensor_row *row)
 {
 	struct vg_sensor s;
-	int saved = vg_log_verbosity, i;
+	int i;
 
 	memset(row, 0, sizeof(*row));
 	row->name = d->name;
 	row->n_variants = d->n_variants < VG_MAX_VARIANTS ? d->n_variants : VG_MAX_VARIANTS;
 	for (i = 0; i < row->n_variants; i++)
 		row->variants[i] = d->variants[i].name;
-	/* The table reports refusals; the loader's error line would repeat it. */
-	if (!verbose)
-		vg_log_verbosity = -1;
 	row->err = vg_sensor_load(&s, d, NULL, 0, false);
-	vg_log_verbosity = saved;
 	row->variant = row->err ? -1 : s.variant;
 	memcpy(row->reasons, s.reasons, sizeof(row->reasons));
 	vg_sensor_unload(&s);
 }
 
-static void gather(struct report *r, bool tracefs_before, bool bpffs_before, bool verbose)
+/* The hooks, maps, helpers and optional tracepoints, each tried on its own. */
+static void probe_features(struct report *r, const char *cgroup2)
 {
-	char cgroup2[512];
 	struct item *it;
 	int i;
 
-	r->kernel = (struct section){ .key = "kernel", .title = "KERNEL" };
-	r->hooks = (struct section){ .key = "hooks", .title = "HOOKS" };
-	r->maps = (struct section){ .key = "maps", .title = "MAPS" };
-	r->helpers = (struct section){ .key = "helpers", .title = "HELPERS" };
-	r->modsys = (struct section){ .key = "syscall_tracepoints",
-				      .title = "SYSCALL TRACEPOINTS" };
-
-	probe_kernel(&r->kernel, tracefs_before, bpffs_before, cgroup2, sizeof(cgroup2));
 	for (i = 0; i < VG_HOOK_MAX; i++) {
 		it = add(&r->hooks, vg_hook_name(i), true);
 		vg_probe_hook(i, cgroup2[0] ? cgroup2 : NULL, &it->c);
@@ -305,9 +295,59 @@ static void gather(struct report *r, bool tracefs_before, bool bpffs_before, boo
 	it = add(&r->modsys, "cap_capable", true);
 	snprintf(it->c.tested, sizeof(it->c.tested), "capability:cap_capable in tracefs");
 	it->c.ok = vg_priv_cap_use_available(it->c.reason, sizeof(it->c.reason));
-	for (i = 0; i < vg_n_sensors && i < (int)(sizeof(r->sensors) / sizeof(r->sensors[0])); i++)
-		probe_sensor(vg_all_sensors[i], &r->sensors[r->n_sensors++], verbose);
 	vg_probe_done();
+}
+
+struct probe_run {
+	struct report *r;
+	const char *cgroup2;
+};
+
+/* Job 0: the features; job k: sensor k - 1. */
+static void probe_job(void *arg, int k)
+{
+	struct probe_run *p = arg;
+
+	if (k == 0)
+		probe_features(p->r, p->cgroup2);
+	else
+		probe_sensor(vg_all_sensors[k - 1], &p->r->sensors[k - 1]);
+}
+
+/*
+ * Every check runs for real; they run at once, on a thread per CPU: most of
+ * a probe is libbpf's parse of the kernel BTF and the verifier, once per
+ * sensor object, and no check depends on another once the maps the sensors
+ * share exist (made first, as `vigil run` does).
+ */
+static void gather(struct report *r, bool tracefs_before, bool bpffs_before, bool verbose)
+{
+	char cgroup2[512];
+	struct probe_run run = { r, cgroup2 };
+	int saved = vg_log_verbosity, threads = VG_JOBS_THREADS_MAX;
+
+	r->kernel = (struct section){ .key = "kernel", .title = "KERNEL" };
+	r->hooks = (struct section){ .key = "hooks", .title = "HOOKS" };
+	r->maps = (struct section){ .key = "maps", .title = "MAPS" };
+	r->helpers = (struct section){ .key = "helpers", .title = "HELPERS" };
+	r->modsys = (struct section){ .key = "syscall_tracepoints",
+				      .title = "SYSCALL TRACEPOINTS" };
+
+	probe_kernel(&r->kernel, tracefs_before, bpffs_before, cgroup2, sizeof(cgroup2));
+	r->n_sensors = vg_n_sensors < (int)(sizeof(r->sensors) / sizeof(r->sensors[0]))
+		       ? vg_n_sensors : (int)(sizeof(r->sensors) / sizeof(r->sensors[0]));
+	/* Without them the first sensor to load makes them: then one at a time. */
+	if (r->n_sensors > 0 && vg_sensor_create_shared_maps(vg_all_sensors[0], 0)) {
+		vg_debug("probe: shared maps not made ahead: one check at a time");
+		threads = 1;
+	}
+	/* The table reports refusals; the loader's error lines would repeat them. */
+	if (!verbose)
+		vg_log_verbosity = -1;
+	vg_heap_hold(true);
+	vg_run_jobs(1 + r->n_sensors, threads, probe_job, &run);
+	vg_heap_hold(false);
+	vg_log_verbosity = saved;
 }
 
 /* ---- text ------------------------------------------------------------ */

@@ -69,6 +69,9 @@ static enum vg_decode_error check(const void *data, size_t size)
 	d = vg_record_desc(h.type);
 	if (!d)
 		return VG_DEC_TYPE;
+	/* A storm aggregate's count follows the record (VG_HF_HELD, vg_rec_held). */
+	if (h.flags & VG_HF_HELD)
+		size = size < sizeof(uint64_t) ? 0 : size - sizeof(uint64_t);
 	if (size < d->fixed_size)
 		return VG_DEC_SHORT;
 	tail = size - d->fixed_size;
@@ -82,6 +85,18 @@ static enum vg_decode_error check(const void *data, size_t size)
 			return VG_DEC_STR_BOUNDS;
 	}
 	return VG_DEC_OK;
+}
+
+uint64_t vg_rec_held(const struct vg_hdr *h)
+{
+	uint64_t n;
+
+	if (h->type >= VG_EV_FILE_FIRST && h->type <= VG_EV_FILE_LAST)
+		return ((const struct vg_file *)h)->suppressed;
+	if (!(h->flags & VG_HF_HELD) || h->size < sizeof(*h) + sizeof(n))
+		return 0;
+	memcpy(&n, (const char *)h + h->size - sizeof(n), sizeof(n));
+	return n;
 }
 
 enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_decode_stats *st)

@@ -53,6 +53,21 @@ struct vg_decode_stats {
 /* Checks @data; returns VG_DEC_OK or the reason (also counted in @st if not NULL). */
 enum vg_decode_error vg_decode_check(const void *data, size_t size, struct vg_decode_stats *st);
 
+/*
+ * A storm aggregate's count (src/bpf/storm.h): how many records like
+ * checked record @h the kernel held since the last one it sent; 0 on an
+ * ordinary record. A file record carries it in vg_file.suppressed, any
+ * other in a __u64 after the record (VG_HF_HELD).
+ */
+uint64_t vg_rec_held(const struct vg_hdr *h);
+
+/* Its field, vigil.suppressed, as the rule docs describe it. */
+#define VG_HELD_FIELD_DESC \
+	"a storm's aggregate record: how many events like this one the kernel held and counted " \
+	"instead of sending since the last aggregate (an open: same process, file and call; " \
+	"another record: same process image and every field but time, thread and CPU); absent " \
+	"on ordinary records"
+
 /* The descriptor of a known type, or NULL. */
 const struct vg_record_desc *vg_record_desc(uint16_t type);
 

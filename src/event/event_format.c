@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "event/event_format.h"
+#include "event/json_paths.h"
 #include "lib/host.h"
 #include "lib/timefmt.h"
 
@@ -55,62 +56,45 @@ void vg_json_args(struct vg_json *j, const char *args, size_t len)
 
 /* ---- JSON from the record tables ---- */
 
-#define TREE_DEPTH 8
-#define KEY_BYTES 64
-
-/* The objects open above the next key: the dotted path written so far. */
+/* The objects open above the next key: the prefixes of the last path written. */
 struct tree {
 	struct vg_json *j;
-	const char *seg[TREE_DEPTH];
-	size_t len[TREE_DEPTH];
+	uint16_t prefix[VG_JSON_PATH_DEPTH];
 	int depth;
 };
 
-static void tree_put_key(struct tree *t, const char *seg, size_t len)
+/*
+ * Closes and opens objects so that row @e's last path segment is the next
+ * key. A table's paths are identifiers joined by dots (test_events_schema
+ * checks every row), so its keys are written as they are, unescaped.
+ */
+static void tree_key(struct tree *t, const struct vg_rec_field *e, const struct vg_json_path *p)
 {
-	char key[KEY_BYTES];
+	int n, same = 0;
 
-	if (len >= sizeof(key))
-		len = sizeof(key) - 1;
-	memcpy(key, seg, len);
-	key[len] = '\0';
-	vg_json_key(t->j, key);
-}
-
-/* Closes and opens objects so that @path's last segment is the next key. */
-static void tree_key(struct tree *t, const char *path)
-{
-	const char *seg[TREE_DEPTH];
-	size_t len[TREE_DEPTH];
-	int n = 0, same = 0;
-
-	for (;;) {
-		const char *dot = n + 1 < TREE_DEPTH ? strchr(path, '.') : NULL;
-
-		seg[n] = path;
-		len[n] = dot ? (size_t)(dot - path) : strlen(path);
-		n++;
-		if (!dot)
-			break;
-		path = dot + 1;
+	if (!p || !p->n) {	/* not a layout's row: its whole path as one key, at the top */
+		for (; t->depth > 0; t->depth--)
+			vg_json_obj_end(t->j);
+		vg_json_key_ident(t->j, e->path, strlen(e->path));
+		return;
 	}
-	while (same < t->depth && same < n - 1 && len[same] == t->len[same] &&
-	       !memcmp(seg[same], t->seg[same], len[same]))
+	n = p->n;
+	while (same < t->depth && same < n - 1 && p->prefix[same] == t->prefix[same])
 		same++;
 	for (; t->depth > same; t->depth--)
 		vg_json_obj_end(t->j);
 	for (; t->depth < n - 1; t->depth++) {
-		tree_put_key(t, seg[t->depth], len[t->depth]);
+		vg_json_key_ident(t->j, e->path + p->start[t->depth], p->len[t->depth]);
 		vg_json_obj_begin(t->j);
-		t->seg[t->depth] = seg[t->depth];
-		t->len[t->depth] = len[t->depth];
+		t->prefix[t->depth] = p->prefix[t->depth];
 	}
-	tree_put_key(t, seg[n - 1], len[n - 1]);
+	vg_json_key_ident(t->j, e->path + p->start[n - 1], p->len[n - 1]);
 }
 
 struct put {
 	struct tree *t;
-	const char *path;	/* a scalar's key, written with its first value */
+	const struct vg_rec_field *row;	/* a scalar's row: its key goes with its first value */
+	const struct vg_json_path *split;	/* and its path, split */
 	uint8_t out;
 	unsigned n;
 };
@@ -121,8 +105,8 @@ static bool put_value(const struct vg_value *val, void *arg)
 	struct vg_json *j = p->t->j;
 	char buf[INET6_ADDRSTRLEN + 24];
 
-	if (p->path && !p->n)
-		tree_key(p->t, p->path);
+	if (p->row && !p->n)
+		tree_key(p->t, p->row, p->split);
 	switch (val->type) {
 	case VG_FT_STR:
 	case VG_FT_STRLIST:
@@ -157,22 +141,22 @@ static bool put_value(const struct vg_value *val, void *arg)
 
 /* A list is printed even when empty; a scalar with no value is left out (never null). */
 static void write_entry(struct tree *t, struct vg_event_view *v, const struct vg_rec_field *e,
-			vg_kinds_t table_kinds)
+			const struct vg_json_path *split, vg_kinds_t table_kinds)
 {
-	struct put p = { t, NULL, e->out, 0 };
+	struct put p = { t, NULL, split, e->out, 0 };
 
 	if (e->out == VG_OUT_NONE || !vg_rec_field_has(v, e, table_kinds))
 		return;
 	if (e->out == VG_OUT_OBJS) {
-		tree_key(t, e->path);
+		tree_key(t, e, split);
 		e->write(t->j, v);
 		return;
 	}
 	if (e->out == VG_OUT_LIST) {
-		tree_key(t, e->path);
+		tree_key(t, e, split);
 		vg_json_arr_begin(t->j);
 	} else {
-		p.path = e->path;
+		p.row = e;
 	}
 	vg_rec_field_get(v, e, put_value, &p);
 	if (e->out == VG_OUT_LIST)
@@ -225,9 +209,12 @@ void vg_event_to_json_with(struct vg_buf *b, const struct vg_event_ctx *ev,
 	}
 	v.cache = ev->cache;
 	v.alert = extra != NULL;
-	for (t = ev->desc->layout->tables; *t; t++)
+	for (t = ev->desc->layout->tables; *t; t++) {
+		const struct vg_json_path *split = vg_json_paths_of(*t);
+
 		for (i = 0; i < (*t)->n; i++)
-			write_entry(&tr, &v, &(*t)->fields[i], (*t)->kinds);
+			write_entry(&tr, &v, &(*t)->fields[i], split ? &split[i] : NULL, (*t)->kinds);
+	}
 	for (; tr.depth > 0; tr.depth--)
 		vg_json_obj_end(&j);
 	if (extra)

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "event/decode.h"
 #include "event/ecs_class.h"
 #include "event/event_format.h"
 #include "lib/host.h"
@@ -491,12 +492,26 @@ static bool json_parent_cmdline(struct vg_event_view *v, const struct vg_field *
 
 #define DERIVED(p, t, fn, ...) VG_GET(p, t, fn, .out = VG_OUT_NONE, __VA_ARGS__)
 
+/* A storm aggregate (vg_rec_held); file records have their own row (rec_file.c). */
+VG_WHEN(held)
+{
+	return vg_rec_held(v->rec) != 0;
+}
+
+VG_GETTER(get_held)
+{
+	return vg_value_uint(vg_rec_held(v->rec), cb, ctx);
+}
+
 /* After every event.* row of any layout: the host, what the kernel did, then the process. */
 static const struct vg_rec_field process[] = {
 	VG_GET("host.name", VG_FT_STR, get_host_name, VG_POLICY("host name (gethostname)")),
 	VG_GET("host.id", VG_FT_STR, get_host_id, VG_POLICY("machine id (/etc/machine-id)")),
 	VG_GET("vigil.kernel_action", VG_FT_STR, get_kernel_action, .when = kernel_acted),
 	VG_NUM(vg_exec, rule_id, "vigil.kernel_rule_id", .kinds = K(EXEC), .when = kernel_acted),
+	VG_GET("vigil.suppressed", VG_FT_UINT, get_held, .kinds = VG_KINDS_PRIV | VG_KINDS_NET,
+	       .when = held,
+	       VG_POLICY(VG_HELD_FIELD_DESC)),
 	VG_NUM(vg_hdr, tgid, "process.pid", VG_KERNEL("process id (tgid)")),
 	VG_NUM(vg_hdr, pid, "process.thread.id", VG_POLICY("thread id")),
 	VG_NUM(vg_hdr, start_time_ns, "process.start_time"),

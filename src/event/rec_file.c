@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "event/event_format.h"
+#include "event/decode.h"
 #include "event/rec_file.h"
 
 static const char *const syscall_names[VG_FSC_MAX] = {
@@ -622,10 +623,8 @@ static const struct vg_rec_field file_body[] = {
 	VG_GET("error.number", VG_FT_INT, get_errno_number, .when = failed),
 	VG_GET("target.process.pid", VG_FT_UINT, get_mem_pid, .when = has_mem_target),
 	VG_GET("target.process.executable.path", VG_FT_STR, get_mem_exe, .when = has_mem_target),
-	VG_NUM(vg_file, suppressed, "vigil.suppressed", .kinds = K(OPEN), .when = aggregated,
-	       VG_POLICY("an aggregate record of a storm: how many events like this one (same "
-			 "process, file and call) the kernel held and counted instead of sending "
-			 "since the last aggregate; absent on ordinary records")),
+	VG_NUM(vg_file, suppressed, "vigil.suppressed", .when = aggregated,
+	       VG_POLICY(VG_HELD_FIELD_DESC)),
 };
 
 static const struct vg_rec_table file_event_table = VG_REC_TABLE(VG_KINDS_FILE, file_event);

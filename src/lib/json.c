@@ -102,6 +102,20 @@ static size_t utf8_valid_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/*
+ * Whether any of the 8 bytes of @w needs a look: a control byte, '"', '\\'
+ * or a byte of a multi-byte sequence. With no high bit set, a byte below
+ * 0x20 (or equal to the other two) is the only way to borrow, so the test
+ * is exact: no plain word is ever taken for one that needs escaping.
+ */
+static inline bool word_needs_look(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+
+	return (w & high) ||
+	       (((w - ones * 0x20) | ((w ^ ones * '"') - ones) | ((w ^ ones * '\\') - ones)) & high);
+}
+
 void vg_json_escape(struct vg_buf *b, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -111,8 +125,17 @@ void vg_json_escape(struct vg_buf *b, const char *str, size_t len)
 		unsigned char c = s[i];
 		const char *esc = NULL;
 		char hex[8];
+		uint64_t w;
 		size_t n;
 
+		if (len - i >= sizeof(w)) {	/* plain text 8 bytes at a time */
+			memcpy(&w, s + i, sizeof(w));
+			if (!word_needs_look(w)) {
+				run += sizeof(w);
+				i += sizeof(w);
+				continue;
+			}
+		}
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
 			run++;
 			i++;
@@ -197,6 +220,24 @@ void vg_json_key(struct vg_json *j, const char *key)
 	vg_json_escape(j->b, key, strlen(key));
 	vg_buf_append(j->b, "\":", 2);
 	j->after_key = true;
+}
+
+void vg_json_key_ident(struct vg_json *j, const char *key, size_t len)
+{
+	struct vg_buf *b = j->b;
+	char *d;
+
+	before_value(j);
+	j->after_key = true;
+	if (!buf_reserve(b, len + 3))
+		return;
+	d = b->data + b->len;
+	d[0] = '"';
+	memcpy(d + 1, key, len);
+	d[len + 1] = '"';
+	d[len + 2] = ':';
+	d[len + 3] = '\0';
+	b->len += len + 3;
 }
 
 void vg_json_str(struct vg_json *j, const char *s, size_t len)

@@ -50,6 +50,8 @@ void vg_json_obj_end(struct vg_json *j);
 void vg_json_arr_begin(struct vg_json *j);
 void vg_json_arr_end(struct vg_json *j);
 void vg_json_key(struct vg_json *j, const char *key);	/* key must be plain ASCII */
+/* A key of @len identifier bytes ([A-Za-z0-9_@]), written as is: no escaping. */
+void vg_json_key_ident(struct vg_json *j, const char *key, size_t len);
 void vg_json_str(struct vg_json *j, const char *s, size_t len);
 void vg_json_cstr(struct vg_json *j, const char *s);	/* NULL writes null */
 void vg_json_u64(struct vg_json *j, uint64_t v);

@@ -164,6 +164,8 @@ struct vg_storm_spec {
 	size_t n_never;
 	uint32_t burst;			/* records per key and window; 0: off */
 	uint64_t window_ns;
+	/* Bit t: records of type t (not opens) may be held, keyed by the record itself. */
+	uint64_t types[VG_EV_TYPE_MAX / 64];
 };
 
 /* A record type's switch is left alone (not a record type). */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include "lib/timefmt.h"
 
@@ -34,17 +35,39 @@ uint64_t vg_boot_to_realtime_ns(uint64_t boot_ns)
 	return real - (boot - boot_ns);
 }
 
+/* The text of the last second formatted, per thread: an exported event
+ * stream asks for the same second thousands of times. */
+static _Thread_local struct {
+	time_t secs;
+	size_t len;
+	char text[32];
+} rfc3339_memo = { .secs = -1 };
+
 size_t vg_format_rfc3339(uint64_t realtime_ns, char *buf, size_t size)
 {
 	time_t secs = realtime_ns / 1000000000ULL;
 	unsigned usec = (realtime_ns % 1000000000ULL) / 1000;
+	size_t n, i;
 	struct tm tm;
-	size_t n;
 
-	gmtime_r(&secs, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += snprintf(buf + n, size - n, ".%06uZ", usec);
-	return n;
+	if (secs != rfc3339_memo.secs) {
+		gmtime_r(&secs, &tm);
+		rfc3339_memo.len = strftime(rfc3339_memo.text, sizeof(rfc3339_memo.text),
+					    "%Y-%m-%dT%H:%M:%S", &tm);
+		rfc3339_memo.secs = rfc3339_memo.len ? secs : -1;
+	}
+	n = rfc3339_memo.len;
+	if (size < n + sizeof(".000000Z")) {	/* too small for the whole text: cut, as snprintf */
+		n = snprintf(buf, size, "%s.%06uZ", rfc3339_memo.text, usec);
+		return n < size ? n : (size ? size - 1 : 0);
+	}
+	memcpy(buf, rfc3339_memo.text, n);
+	buf[n] = '.';
+	for (i = 6; i > 0; i--, usec /= 10)
+		buf[n + i] = (char)('0' + usec % 10);
+	buf[n + 7] = 'Z';
+	buf[n + 8] = '\0';
+	return n + 8;
 }
 
 size_t vg_format_clock(uint64_t realtime_ns, char *buf, size_t size)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include "event/decode.h"
 #include "lib/log.h"
 #include "policy/policy_eval.h"
 #include "policy/policy_expr.h"
@@ -464,8 +465,7 @@ static int by_index(const void *a, const void *b)
  */
 static bool storm_aggregate(const struct vg_event_view *v)
 {
-	return v->rec && v->rec->type >= VG_EV_FILE_FIRST && v->rec->type <= VG_EV_FILE_LAST &&
-	       ((const struct vg_file *)v->rec)->suppressed;
+	return v->rec && vg_rec_held(v->rec);
 }
 
 /* Fills @a for @r firing on @v; false when throttling holds it back. */

@@ -20,6 +20,8 @@
 static const char *const unstable_fields[] = {
 	"file.requested_path", "file.fd", "process.thread.id", "event.boot_time_ns",
 	"event.cpu", "vigil.suppressed",
+	/* a connect's key clears it (src/bpf/vigil_storm_rec.bpf.h; its duration is no rule field) */
+	"source.port",
 };
 
 static bool unstable(const struct vg_field *f)
@@ -49,7 +51,9 @@ bool vg_rule_allows_aggregation(const struct vg_rule *r)
 {
 	size_t i;
 
-	if (r->action != VG_ACT_ALERT || r->thd_count)
+	/* A sequence, its steps and silent feeds keep state per event. */
+	if (r->action != VG_ACT_ALERT || r->thd_count || r->seq_of || r->n_steps || r->silent ||
+	    !r->cond)
 		return false;
 	for (i = 0; i < r->n_thr_keys; i++)
 		if (unstable(r->thr_keys[i]))
@@ -114,8 +118,47 @@ static int keep_out(struct vg_storm_spec *out, const struct vg_rule *r, bool *an
 	return err;
 }
 
+/* Kinds keyed by the record itself (src/bpf/vigil_storm_rec.bpf.h): the sensors that hook it. */
+#define RECORD_KEYED_KINDS ((VG_KINDS_FILE & ~VG_KB(VG_K_OPEN)) | VG_KINDS_PRIV | \
+			    VG_KB(VG_K_CONNECT) | VG_KB(VG_K_SHELL_ON_SOCKET))
+
+/*
+ * Kinds of @p whose every rule allows aggregation (a kind no rule reads
+ * stays off: whatever asked for it may need every record).
+ */
+vg_kinds_t vg_policy_storm_kinds(const struct vg_policy *p)
+{
+	vg_kinds_t read = 0, kept = 0;
+	size_t i;
+
+	for (i = 0; i < p->active.n; i++) {
+		const struct vg_rule *r = p->active.v[i];
+
+		read |= r->kinds;
+		if (!vg_rule_allows_aggregation(r))
+			kept |= r->kinds;
+	}
+	return read & ~kept & RECORD_KEYED_KINDS;
+}
+
+/* Record types of kinds @k, as bits (struct vg_storm_spec.types). */
+static void kinds_to_types(vg_kinds_t k, uint64_t *types)
+{
+	struct vg_hdr h = { 0 };
+	unsigned t;
+	int kind;
+
+	for (t = 0; t < VG_EV_TYPE_MAX; t++) {
+		h.type = (uint16_t)t;
+		kind = vg_field_kind_of_record(&h);
+		if (kind >= 0 && (k & VG_KB(kind)))
+			types[t / 64] |= 1ULL << (t % 64);
+	}
+}
+
 int vg_policy_storm_spec(const struct vg_policy *p, struct vg_storm_spec *out)
 {
+	kinds_to_types(vg_policy_storm_kinds(p), out->types);
 	bool any_path = false;
 	size_t i;
 	int err = 0;

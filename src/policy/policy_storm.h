@@ -2,9 +2,11 @@
 /*
  * Which file opens the kernel may aggregate in a storm (src/bpf/storm.h),
  * decided per rule: a rule allows it when it only alerts (no kill, no
- * deny), counts nothing (no threshold), and reads only fields that are the
- * same for every event of a storm key. Any other rule on opens keeps its
- * paths out of aggregation; one such rule without a path turns it off.
+ * deny), counts nothing (no threshold), is no sequence, and reads only
+ * fields that are the same for every event of a storm key. Any other rule
+ * on opens keeps its paths out of aggregation; one such rule without a
+ * path turns it off. Other file records and privilege records are held per
+ * record type: only when every rule reading that kind allows it.
  */
 #ifndef VIGIL_POLICY_STORM_H
 #define VIGIL_POLICY_STORM_H
@@ -16,7 +18,13 @@
 /* Whether rule @r lets the kernel aggregate the opens it matches. */
 bool vg_rule_allows_aggregation(const struct vg_rule *r);
 
-/* Fills @out (on, never) from @p; burst and window are left to the caller. Returns 0 or <0. */
+/*
+ * Kinds other than opens whose records the kernel may aggregate keyed by
+ * the record itself: every active rule reading the kind allows it.
+ */
+vg_kinds_t vg_policy_storm_kinds(const struct vg_policy *p);
+
+/* Fills @out (on, never, types) from @p; burst and window are left to the caller. Returns 0 or <0. */
 int vg_policy_storm_spec(const struct vg_policy *p, struct vg_storm_spec *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "sensors/sensor_net.h"
 #include "sensors/sensor_prefilter.h"
+#include "sensors/storm_flush.h"
 
 /* A policy CIDR (v4-mapped, 128-bit prefix) as the sensor's prefix. */
 static void cidr_to_prefix(const struct vg_cidr *c, struct vg_net_prefix *out)
@@ -179,5 +180,7 @@ int vg_net_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 
 	if (!err)
 		err = apply_filter(s, spec);
+	if (!err)
+		err = vg_storm_rec_apply(s, &spec->storm, spec->every_event);
 	return err ? err : vg_pf_apply(s, VG_SENSOR_NETWORK, spec);
 }

@@ -436,6 +436,25 @@ static int load_for_check(const struct prog_spec *sp, struct vg_check *c)
 	return fd;
 }
 
+bool vg_probe_lsm_refused(char *why, size_t size)
+{
+	struct bpf_insn insns[] = { INSN_MOV_R0(0), INSN_EXIT };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_LSM_MAC,
+		    .attach_btf_id = 1);
+	char et[96];
+	int fd = bpf_prog_load(BPF_PROG_TYPE_LSM, "vigil_probe", "GPL", insns, 2, &opts);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	if (errno != EPERM)
+		return false;
+	vg_errno_text(EPERM, et, sizeof(et));
+	snprintf(why, size, "LSM programs refused, whatever their target: %s", et);
+	return true;
+}
+
 void vg_probe_hook(enum vg_hook hook, const char *cgroup2, struct vg_check *c)
 {
 	struct prog_spec sp;

@@ -75,6 +75,15 @@ void vg_probe_io_uring(struct vg_check *c);
 /* syscalls:sys_enter_@name tracepoint: present, loads and attaches. */
 void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c);
 
+/*
+ * Whether the kernel refuses LSM programs before it looks at them: a
+ * one-instruction one with a dummy target gets the EPERM a real one gets,
+ * where a kernel that takes them answers EINVAL (no such target). Lets the
+ * file sensor skip an object (its BTF parse, maps, verification) the
+ * kernel refuses anyway. @why: the reason, when refused.
+ */
+bool vg_probe_lsm_refused(char *why, size_t size);
+
 /* Frees what the probes cached (vmlinux BTF). */
 void vg_probe_done(void);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "sensors/bpf_env.h"
 #include "lib/log.h"
+#include "lib/timefmt.h"
 #include "sensors/link_teardown.h"
 #include "sensors/sensor.h"
 #include "sensors/syscall_hub.h"
@@ -298,6 +300,9 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	struct bpf_map *map;
 	int err;
 
+	/* Refused anyway: no object opened, no kernel BTF parsed for it. */
+	if (d->refused && d->refused(vi, s->reasons[vi], VG_REASON_BYTES))
+		return -EPERM;
 	s->skel = d->open();
 	if (!s->skel) {
 		err = -errno;
@@ -336,6 +341,7 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		   const void *cfg, size_t ringbuf_bytes, bool attach)
 {
+	uint64_t t0 = vg_mono_now_ns();
 	int vi, err = -ENOENT;
 
 	memset(s, 0, sizeof(*s));
@@ -360,7 +366,9 @@ int vg_sensor_load(struct vg_sensor *s, const struct vg_sensor_desc *d,
 		return err ? err : -ENOENT;
 	}
 	s->variant = vi;
-	vg_debug("sensor '%s': using variant '%s'", d->name, d->variants[vi].name);
+	/* Where a start goes, with -v: most of it is here (BTF parse, verifier). */
+	vg_debug("sensor '%s': using variant '%s' (loaded in %" PRIu64 " ms)", d->name,
+		 d->variants[vi].name, (vg_mono_now_ns() - t0) / 1000000);
 	if (d->post_load) {
 		err = d->post_load(s, cfg);
 		if (err)

@@ -65,6 +65,11 @@ struct vg_sensor_desc {
 	 */
 	int (*load)(void *skel);
 	void (*destroy)(void *skel);
+	/*
+	 * A cheap check before variant @vi's object is opened and loaded: true
+	 * (with the reason in @why) when the kernel refuses it anyway. May be NULL.
+	 */
+	bool (*refused)(int vi, char *why, size_t size);
 	/* Before load (rodata, map sizes); may be NULL. */
 	int (*configure)(void *skel, const void *cfg);
 	/* After load, before attach (map contents); may be NULL. */

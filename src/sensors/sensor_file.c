@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib/log.h"
+#include "sensors/probe.h"
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_skel.h"
 #include "sensor_file.skel.h"
@@ -160,6 +161,12 @@ static const struct vg_variant variants[] = {
 };
 
 VG_SENSOR_SKEL(sensor_file_bpf);
+
+/* The lsm variant: not opened (BTF parse, maps, verifier) where LSM programs are refused outright. */
+static bool variant_refused(int vi, char *why, size_t size)
+{
+	return !strcmp(variants[vi].name, "lsm") && vg_probe_lsm_refused(why, size);
+}
 
 static void cfg_or_default(const struct vg_file_cfg *cfg, struct vg_file_cfg *out)
 {
@@ -337,6 +344,7 @@ const struct vg_sensor_desc vg_file_sensor = {
 	.hub_nr_table = "nr_fsc",
 	VG_SENSOR_VARIANTS(variants),
 	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
+	.refused = variant_refused,
 	.configure = configure,
 	.post_load = post_load,
 	.apply_policy = vg_file_apply_policy,

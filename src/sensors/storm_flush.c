@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Storm aggregation, user-space side of the file sensor: the never-trie
- * and run-time knobs (maps, written after load), and the flush program's
- * loader and runner.
+ * Storm aggregation, user-space side of the sensors: the file sensor's
+ * never-trie, each sensor's run-time knobs (maps, written after load), and
+ * the flush program's loader and runner (one per sensor).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,7 +17,8 @@
 
 struct vg_storm_flush {
 	struct storm_flush_bpf *skel;
-	int prog_fd;
+	int prog_fd;		/* the file sensor's open keys; -1: another sensor */
+	int recs_fd;		/* record keys */
 };
 
 static int map_fd(const struct vg_sensor *s, const char *name)
@@ -76,6 +77,22 @@ static bool never_fill(int fd, const struct vg_storm_spec *st)
 	return ok;
 }
 
+int vg_storm_rec_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event)
+{
+	struct vg_storm_rcfg cfg = { 0 };
+	__u32 zero = 0;
+	int fd = map_fd(s, "storm_rcfg");
+
+	if (fd < 0)
+		return fd;
+	if (!every_event && st->burst) {
+		cfg.burst = st->burst;
+		cfg.window_ns = st->window_ns;
+		memcpy(cfg.types, st->types, sizeof(cfg.types));
+	}
+	return bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY) < 0 ? -errno : 0;
+}
+
 int vg_file_storm_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event)
 {
 	struct vg_storm_cfg cfg = { 0 };
@@ -83,6 +100,9 @@ int vg_file_storm_apply(struct vg_sensor *s, const struct vg_storm_spec *st, boo
 
 	if (fd < 0)
 		return fd;
+	err = vg_storm_rec_apply(s, st, every_event);
+	if (err)
+		return err;
 	/* Off while the trie changes: a record held under the old rules is only counted late. */
 	err = set_cfg(s, &cfg);
 	if (err || every_event || !st->on || !st->burst)
@@ -104,7 +124,17 @@ static int reuse(struct bpf_map *m, const struct vg_sensor *file, const char *na
 	return fd < 0 ? fd : bpf_map__reuse_fd(m, fd);
 }
 
-struct vg_storm_flush *vg_storm_flush_open(const struct vg_sensor *file)
+/* A storm map sensor @s lacks: a small stand-in (its program is not run). */
+static int reuse_or_shrink(struct bpf_map *m, const struct vg_sensor *s, const char *name)
+{
+	int cpus = libbpf_num_possible_cpus();
+
+	if (map_fd(s, name) >= 0)
+		return reuse(m, s, name);
+	return bpf_map__set_max_entries(m, cpus > 0 ? (__u32)cpus : 64);
+}
+
+struct vg_storm_flush *vg_storm_flush_open(const struct vg_sensor *s)
 {
 	struct vg_storm_flush *f = calloc(1, sizeof(*f));
 	int err = -ENOMEM;
@@ -114,33 +144,47 @@ struct vg_storm_flush *vg_storm_flush_open(const struct vg_sensor *file)
 	f->skel = storm_flush_bpf__open();
 	if (!f->skel)
 		goto fail;
-	err = reuse(f->skel->maps.events, file, "events");
+	err = reuse(f->skel->maps.events, s, "events");
 	if (!err)
-		err = reuse(f->skel->maps.vg_counters, file, "vg_counters");
+		err = reuse(f->skel->maps.vg_counters, s, "vg_counters");
 	if (!err)
-		err = reuse(f->skel->maps.storm_keys, file, "storm_keys");
+		err = reuse(f->skel->maps.storm_recs, s, "storm_recs");
+	if (!err)
+		err = reuse_or_shrink(f->skel->maps.storm_keys, s, "storm_keys");
 	if (!err)
 		err = storm_flush_bpf__load(f->skel);
 	if (err)
 		goto fail;
-	f->prog_fd = bpf_program__fd(f->skel->progs.storm_flush);
+	f->prog_fd = map_fd(s, "storm_keys") < 0 ? -1 : bpf_program__fd(f->skel->progs.storm_flush);
+	f->recs_fd = bpf_program__fd(f->skel->progs.storm_flush_recs);
 	return f;
 fail:
-	vg_warn("storm aggregation: cannot load the flush program (%s): aggregation off",
-		strerror(-err));
+	vg_warn("storm aggregation: cannot load the flush program for sensor %s (%s): "
+		"aggregation off", s->desc->name, strerror(-err));
 	vg_storm_flush_close(f);
 	return NULL;
 }
 
-int vg_storm_flush_run(struct vg_storm_flush *f)
+static int run_prog(int fd)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 
-	if (!f)
+	if (fd < 0)
 		return 0;
-	if (bpf_prog_test_run_opts(f->prog_fd, &opts) < 0)
+	if (bpf_prog_test_run_opts(fd, &opts) < 0)
 		return -errno;
 	return (int)opts.retval;
+}
+
+int vg_storm_flush_run(struct vg_storm_flush *f)
+{
+	int a, b;
+
+	if (!f)
+		return 0;
+	a = run_prog(f->prog_fd);
+	b = run_prog(f->recs_fd);
+	return a < 0 ? a : b < 0 ? b : a + b;
 }
 
 void vg_storm_flush_close(struct vg_storm_flush *f)

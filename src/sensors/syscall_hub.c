@@ -157,6 +157,18 @@ static int take_locked(const struct vg_hub_handler *h, int dir)
 	return 0;
 }
 
+int vg_hub_preload(int (*share_maps)(struct bpf_object *obj, const char *who))
+{
+	struct vg_hub_handler h = { .share_maps = share_maps };
+	int err = 0;
+
+	pthread_mutex_lock(&hub.lock);
+	if (!hub.off)
+		err = load_hub(&h);
+	pthread_mutex_unlock(&hub.lock);
+	return err;
+}
+
 bool vg_hub_handles(struct bpf_program *prog)
 {
 	return dir_of(prog) >= 0;

@@ -42,6 +42,14 @@ bool vg_hub_handles(struct bpf_program *prog);
 int vg_hub_take(const struct vg_hub_handler *h);
 
 /*
+ * Loads the hub now, not attached (while the sensors load: the first
+ * vg_hub_take then finds it ready); @share_maps as in vg_hub_handler.
+ * Nothing when the hub is off or already loaded. Returns 0 or <0 (then
+ * the first vg_hub_take says so). Thread-safe.
+ */
+int vg_hub_preload(int (*share_maps)(struct bpf_object *obj, const char *who));
+
+/*
  * Whether this kernel runs the hub: loads it (maps of its own), puts its
  * own programs in its arrays as handlers would be, attaches both and
  * detaches. Returns 0, or <0 with the step and the kernel's reason in @why.

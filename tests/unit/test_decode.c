@@ -117,6 +117,64 @@ static void test_fixed_record_with_tail_is_refused(void **state)
 	assert_string_equal(vg_record_desc(VG_EV_EXIT)->kind, "exit");
 }
 
+/* A signal record with "bash" as its target's executable and, when @held, the storm count after it. */
+static size_t make_signal(uint64_t held)
+{
+	struct vg_signal *g = (struct vg_signal *)buf;
+	size_t size = sizeof(*g) + 4;
+
+	memset(buf, 0, sizeof(buf));
+	g->hdr.type = VG_EV_SIGNAL;
+	g->hdr.version = VG_ABI_VERSION;
+	g->target_exe.len = 4;
+	memcpy(buf + sizeof(*g), "bash", 4);
+	if (held) {
+		g->hdr.flags |= VG_HF_HELD;
+		memcpy(buf + size, &held, sizeof(held));
+		size += sizeof(held);
+	}
+	g->hdr.size = size;
+	return size;
+}
+
+/* A storm aggregate's count follows the record: checked apart from the tail, read by vg_rec_held. */
+static void test_held_count_after_the_record(void **state)
+{
+	struct vg_decode_stats st = { 0 };
+	struct vg_signal *g = (struct vg_signal *)buf;
+	struct vg_cred *c = (struct vg_cred *)buf;
+	struct vg_file *f = (struct vg_file *)buf;
+	size_t size;
+
+	(void)state;
+	size = make_signal(0);
+	assert_int_equal(vg_decode_check(buf, size, &st), VG_DEC_OK);
+	assert_int_equal(vg_rec_held(&g->hdr), 0);
+	size = make_signal(123456789012ULL);
+	assert_int_equal(vg_decode_check(buf, size, &st), VG_DEC_OK);
+	assert_true(vg_rec_held(&g->hdr) == 123456789012ULL);
+	/* The count is not part of the tail: a string reaching into it is refused. */
+	g->target_exe.len = 12;
+	assert_int_equal(vg_decode_check(buf, size, &st), VG_DEC_STR_BOUNDS);
+	/* A fixed record: exactly the count after it, no more, no less. */
+	memset(buf, 0, sizeof(buf));
+	c->hdr.type = VG_EV_CRED;
+	c->hdr.version = VG_ABI_VERSION;
+	c->hdr.flags = VG_HF_HELD;
+	c->hdr.size = sizeof(*c) + 8;
+	assert_int_equal(vg_decode_check(buf, sizeof(*c) + 8, &st), VG_DEC_OK);
+	c->hdr.size = sizeof(*c) + 4;
+	assert_int_not_equal(vg_decode_check(buf, sizeof(*c) + 4, &st), VG_DEC_OK);
+	c->hdr.size = 4;
+	assert_int_not_equal(vg_decode_check(buf, 4, &st), VG_DEC_OK);
+	/* A file record carries its count in vg_file.suppressed. */
+	memset(buf, 0, sizeof(buf));
+	f->hdr.type = VG_EV_FILE_CHMOD;
+	f->hdr.size = sizeof(*f);
+	f->suppressed = 77;
+	assert_int_equal(vg_rec_held(&f->hdr), 77);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_version_and_type),
 		cmocka_unit_test(test_string_out_of_bounds),
 		cmocka_unit_test(test_fixed_record_with_tail_is_refused),
+		cmocka_unit_test(test_held_count_after_the_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

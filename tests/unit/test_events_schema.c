@@ -20,6 +20,7 @@
 #include "event/decode.h"
 #include "event/event_format.h"
 #include "event/fields.h"
+#include "event/json_paths.h"
 #include "event/proc_cache.h"
 #include "policy/alert_json.h"
 #include "record_fixture.h"
@@ -275,6 +276,50 @@ static void test_every_record_follows_docs_events_md(void **state)
 	free(doc);
 }
 
+/*
+ * The JSON writer puts a table's keys in as they are, unescaped
+ * (event_format.c tree_key): every path is identifiers joined by dots, and
+ * split in advance (json_paths.c).
+ */
+static void test_table_paths_are_identifiers(void **state)
+{
+	unsigned type, n = 0;
+
+	(void)state;
+	for (type = 0; type < VG_EV_TYPE_MAX; type++) {
+		const struct vg_record_desc *d = vg_record_desc(type);
+		const struct vg_rec_table *const *t;
+		size_t i;
+
+		if (!d || !d->layout)
+			continue;
+		for (t = d->layout->tables; *t; t++) {
+			for (i = 0; i < (*t)->n; i++) {
+				const char *p = (*t)->fields[i].path;
+				size_t k, seg = 0;
+
+				assert_non_null(p);
+				for (k = 0; p[k]; k++, seg++) {
+					if (p[k] == '.') {
+						if (!seg)
+							fail_msg("'%s': an empty segment", p);
+						seg = (size_t)-1;
+					} else if (!strchr("abcdefghijklmnopqrstuvwxyz"
+							   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@", p[k])) {
+						fail_msg("'%s': '%c' would need escaping", p, p[k]);
+					}
+				}
+				if (!seg)
+					fail_msg("'%s': an empty segment", p);
+				if (!vg_json_paths_of(*t) || !vg_json_paths_of(*t)[i].n)
+					fail_msg("'%s': not split in advance", p);
+				n++;
+			}
+		}
+	}
+	assert_true(n > 100);
+}
+
 /* An ancestor with a long argv keeps 4 arguments, and says it lost some. */
 static void test_ancestor_argv_is_bounded(void **state)
 {
@@ -378,6 +423,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_record_follows_docs_events_md),
+		cmocka_unit_test(test_table_paths_are_identifiers),
 		cmocka_unit_test(test_ancestor_argv_is_bounded),
 		cmocka_unit_test(test_ancestry_follows_changes),
 	};

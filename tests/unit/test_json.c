@@ -46,6 +46,38 @@ static void test_utf8_valid_kept_invalid_replaced(void **state)
 	assert_string_equal(escape("\xf4\x90\x80\x80", 4), "\\ufffd\\ufffd\\ufffd\\ufffd");
 }
 
+/*
+ * Plain text is copied 8 bytes at a time: a byte that needs escaping is
+ * found at every offset of a long string, whatever lies around it.
+ */
+static void test_escape_at_every_offset(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" }, { "\xff", "\\ufffd" }, { "\xc3\xa9", "\xc3\xa9" },
+		{ " ", " " }, { "\x7f", "\x7f" }, { "!", "!" }, { "]", "]" }, { "#", "#" },
+	};
+	char in[64], want[96];
+	size_t c, at, n = 40;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t len = strlen(cases[c].in), olen = strlen(cases[c].out);
+
+		for (at = 0; at + len <= n; at++) {
+			memset(in, 'a', n);
+			memcpy(in + at, cases[c].in, len);
+			memset(want, 'a', at);
+			memcpy(want + at, cases[c].out, olen);
+			memset(want + at + olen, 'a', n - at - len);
+			want[at + olen + n - at - len] = '\0';
+			assert_string_equal(escape(in, n), want);
+		}
+	}
+}
+
 static void test_writer_structure(void **state)
 {
 	struct vg_buf b = { 0 };
@@ -107,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_quotes_backslash_newlines),
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_utf8_valid_kept_invalid_replaced),
+		cmocka_unit_test(test_escape_at_every_offset),
 		cmocka_unit_test(test_writer_structure),
 		cmocka_unit_test(test_args_split_on_nul),
 		cmocka_unit_test(test_text_args_quote_and_escape),

@@ -3,9 +3,11 @@
  * Which opens the kernel may aggregate in a storm (policy_storm.c): rules
  * that only alert, count nothing and read only fields alike within a
  * storm key allow it; the paths of every other rule on opens stay out,
- * and such a rule without a path turns it off.
+ * and such a rule without a path turns it off. Other kinds are keyed by
+ * the record itself and allowed per kind.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -103,12 +105,105 @@ static void test_pathless_rule_turns_it_off(void **state)
 	vg_kernel_spec_free(&spec);
 }
 
+/* Whether records of @type may be held, keyed by the record itself. */
+static bool type_on(const struct vg_kernel_spec *spec, unsigned type)
+{
+	return (spec->storm.types[type / 64] >> (type % 64)) & 1;
+}
+
+static const char *RECORDS =
+	"rules:\n"
+	"  - name: term\n    event: signal\n    condition: signal.number = 15\n"
+	"  - name: chmod\n    event: chmod\n    condition: file.path startswith /srv/\n"
+	"    throttle: {count: 1, per: 10s, key: process.pid}\n"
+	"  - name: watch\n    event: open\n    condition: file.path startswith /srv/\n";
+
+/* Record-keyed kinds: on when every rule reading the kind allows it, off when none reads it. */
+static void test_record_kinds_follow_their_rules(void **state)
+{
+	struct vg_kernel_spec spec;
+
+	(void)state;
+	spec_of(RECORDS, false, &spec);
+	assert_true(type_on(&spec, VG_EV_SIGNAL));
+	assert_true(type_on(&spec, VG_EV_FILE_CHMOD));
+	assert_false(type_on(&spec, VG_EV_FILE_OPEN));	/* opens have their own keys */
+	assert_false(type_on(&spec, VG_EV_PTRACE));	/* no rule reads it */
+	assert_false(type_on(&spec, VG_EV_FILE_UNLINK));
+	assert_false(type_on(&spec, VG_EV_EXEC));
+	vg_kernel_spec_free(&spec);
+	spec_of(RECORDS, true, &spec);
+	assert_false(type_on(&spec, VG_EV_SIGNAL));
+	assert_false(type_on(&spec, VG_EV_FILE_CHMOD));
+	vg_kernel_spec_free(&spec);
+}
+
+/* One rule that needs every record of a kind keeps the whole kind out, nothing more. */
+static void test_one_rule_keeps_its_kind_out(void **state)
+{
+	static const char *const forbid[] = {
+		"  - name: no\n    event: signal\n    action: kill\n"
+		"    condition: signal.number = 19\n",
+		"  - name: no\n    event: signal\n    condition: signal.number = 9\n"
+		"    threshold: {count: 5, per: 5s, key: process.pid}\n",
+		"  - name: no\n    event: signal\n    condition: process.thread.id > 0\n",
+		"  - name: no\n    event: signal\n    condition: signal.number = 9\n"
+		"    throttle: {count: 1, per: 10s, key: event.boot_time_ns}\n",
+		"  - name: no\n    sequence:\n      within: 5s\n      key: process.pid\n"
+		"      steps:\n        - {event: signal}\n        - {event: exec}\n",
+	};
+	struct vg_kernel_spec spec;
+	char yaml[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(forbid) / sizeof(forbid[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "%s%s", RECORDS, forbid[i]);
+		spec_of(yaml, false, &spec);
+		assert_false(type_on(&spec, VG_EV_SIGNAL));
+		assert_true(type_on(&spec, VG_EV_FILE_CHMOD));
+		vg_kernel_spec_free(&spec);
+	}
+}
+
+/* A connect's key clears its local port: a rule reading it keeps connects out. */
+static void test_connect_fields_outside_the_key(void **state)
+{
+	static const char *const base =
+		"rules:\n"
+		"  - name: peer\n    event: connect\n    condition: destination.port = 4444\n"
+		"  - name: gone\n    event: close\n    condition: destination.port = 4444\n";
+	static const char *const forbid[] = {
+		"  - name: no\n    event: connect\n    condition: source.port = 5555\n",
+		"  - name: no\n    event: connect\n    condition: destination.port = 4444\n"
+		"    throttle: {count: 1, per: 10s, key: source.port}\n",
+	};
+	struct vg_kernel_spec spec;
+	char yaml[1024];
+	size_t i;
+
+	(void)state;
+	spec_of(base, false, &spec);
+	assert_true(type_on(&spec, VG_EV_NET_CONNECT));
+	assert_false(type_on(&spec, VG_EV_NET_CLOSE));	/* its bytes differ: not record-keyed */
+	vg_kernel_spec_free(&spec);
+	for (i = 0; i < sizeof(forbid) / sizeof(forbid[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "%s%s", base, forbid[i]);
+		spec_of(yaml, false, &spec);
+		assert_false(type_on(&spec, VG_EV_NET_CONNECT));
+		vg_kernel_spec_free(&spec);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alert_rules_allow),
 		cmocka_unit_test(test_other_rules_keep_their_paths_out),
 		cmocka_unit_test(test_pathless_rule_turns_it_off),
+		cmocka_unit_test(test_record_kinds_follow_their_rules),
+		cmocka_unit_test(test_one_rule_keeps_its_kind_out),
+		cmocka_unit_test(test_connect_fields_outside_the_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Storm aggregation keyed by the record itself (storm.h), for a sensor's
+ * finished records: vg_storm_rec_held() says whether a record is one too
+ * many for its key in this window (then it is only counted) and, for a
+ * key's first record, keeps the copy the flush program sends with the
+ * count (storm_flush.bpf.c).
+ *
+ * Included by a sensor object after vigil_common.bpf.h; it brings its own
+ * maps (storm_rcfg, storm_recs, per-slot scratch). A connect's key clears
+ * its local port and handshake time too, and a network record's key has no
+ * exec count (its hook often runs in softirq, not in its process).
+ */
+#ifndef VIGIL_STORM_REC_BPF_H
+#define VIGIL_STORM_REC_BPF_H
+
+#include "storm_recs.bpf.h"
+#include "vigil_storm_window.bpf.h"
+
+/* Written by user space at run time (a map, not a global: see vigil_ratelimit.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_storm_rcfg);
+} storm_rcfg SEC(".maps");
+
+/* The key being decided and a new key's first state, per scratch slot. */
+struct storm_rscratch {
+	struct vg_storm_rkey key;
+	struct vg_storm_rstate init;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct storm_rscratch);
+} storm_rscratch SEC(".maps");
+
+/* Clears in key @k what differs between two like events (storm.h). */
+static __always_inline void storm_rkey_normalize(struct vg_storm_rkey *k)
+{
+	struct vg_hdr *h = (struct vg_hdr *)k->rec;
+	struct vg_net_conn *c = (struct vg_net_conn *)k->rec;
+	bool end = false;
+	int i;
+
+	/* A connect's local port and handshake time are new each time. */
+	if (h->type == VG_EV_NET_CONNECT && k->len >= sizeof(*c)) {
+		c->t.sport = 0;
+		c->duration_ns = 0;
+	}
+	h->size = 0;
+	h->ts_boot_ns = 0;
+	h->pid = 0;
+	h->cpu = 0;
+#pragma unroll
+	for (i = 0; i < VG_COMM_LEN; i++) {
+		if (end)
+			h->comm[i] = 0;
+		else if (!h->comm[i])
+			end = true;
+	}
+}
+
+static __always_inline const struct vg_storm_rcfg *storm_rcfg_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&storm_rcfg, &zero);
+}
+
+/* Whether records of @type may be held under @c: a burst and the policy's bit. */
+static __always_inline bool storm_type_on(const struct vg_storm_rcfg *c, __u16 type)
+{
+	if (!c || !c->burst || type >= VG_EV_TYPE_MAX)
+		return false;
+	return (c->types[(type >> 6) & 1] >> (type & 63)) & 1;
+}
+
+/*
+ * True: record @rec (@size bytes, finished but for hdr.size) is held and
+ * counted; do not send it. False: send it. @slot is a scratch slot the
+ * caller owns.
+ */
+static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
+{
+	__u32 k = (__u32)slot & VG_SCRATCH_SLOT_MASK;
+	const struct vg_storm_rcfg *c;
+	struct storm_rscratch *s;
+	struct vg_storm_rstate *st;
+	struct task_struct *task;
+	__u16 type;
+	__u64 now;
+
+	if (!rec || size > VG_STORM_RKEY_BYTES)
+		return false;
+	/* Two checks the compiler may not merge into one the verifier cannot follow. */
+	barrier_var(size);
+	if (size < sizeof(struct vg_hdr))
+		return false;
+	type = ((const struct vg_hdr *)rec)->type;
+	c = storm_rcfg_get();
+	if (!c || !storm_type_on(c, type))
+		return false;
+	s = bpf_map_lookup_elem(&storm_rscratch, &k);
+	if (!s)
+		return false;
+	__builtin_memset(&s->key, 0, sizeof(s->key));
+	if (bpf_probe_read_kernel(s->key.rec, size, rec) < 0)
+		return false;
+	s->key.len = size;
+	storm_rkey_normalize(&s->key);
+	/* Network records are often written in softirq: current is not their process. */
+	task = (struct task_struct *)bpf_get_current_task();
+	if (type < VG_EV_NET_FIRST || type > VG_EV_NET_LAST)
+		s->key.exec_id = BPF_CORE_READ(task, self_exec_id);
+	now = bpf_ktime_get_boot_ns();
+	st = bpf_map_lookup_elem(&storm_recs, &s->key);
+	if (st)
+		return vg_storm_over((struct storm_window *)st, c->burst, c->window_ns, now);
+	s->init.window_start_ns = now;
+	s->init.last_ns = now;
+	s->init.held = 0;
+	s->init.reported = 0;
+	s->init.passed = 1;
+	s->init.len = size;
+	if (bpf_probe_read_kernel(s->init.rec, size, rec) < 0)
+		return false;
+	/* A racing CPU may have added it: its state wins, this record passes. */
+	bpf_map_update_elem(&storm_recs, &s->key, &s->init, BPF_NOEXIST);
+	return false;
+}
+
+/*
+ * Sends fixed-size record @e, reserved in the ring buffer and finished,
+ * unless it is one too many of a storm (then discarded without a wakeup).
+ */
+static __always_inline void vg_storm_commit(void *e)
+{
+	struct vg_hdr *h = e;
+	bool held = false;
+	int slot;
+
+	if (storm_type_on(storm_rcfg_get(), h->type)) {
+		slot = vg_scratch_claim();
+		if (slot >= 0) {
+			held = vg_storm_rec_held(e, h->size, slot);
+			vg_scratch_release(slot);
+		}
+	}
+	if (held)
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+	else
+		vg_commit(e);
+}
+
+#endif /* VIGIL_STORM_REC_BPF_H */
