@@ -22,7 +22,8 @@ SAMPLE = re.compile(r'^(vigil_[a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$')
 WANTED = ("vigil_sensor_events_total", "vigil_events_received_total",
           "vigil_events_received_bytes_total", "vigil_bpf_program_runs_total",
           "vigil_bpf_program_run_seconds_total", "vigil_agent_cpu_seconds_total",
-          "vigil_events_handled_total")
+          "vigil_events_handled_total", "vigil_container_cgroup_reads_total",
+          "vigil_container_cgroup_cache_hits_total")
 
 
 def free_port():

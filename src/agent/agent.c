@@ -53,6 +53,15 @@ static void big_output_buffer(FILE *out)
 		used = true;
 }
 
+/*
+ * Blocks this large are mmapped, and unmapped when freed. glibc's default
+ * threshold grows to the largest block freed (up to 32 MiB): after the
+ * load threads parsed the kernel BTF (megabytes each) the next large
+ * blocks stayed in an arena, fragmented, ~11 MiB resident for good that
+ * malloc_trim could not give back (docs/performance.md, Memory).
+ */
+#define MMAP_THRESHOLD_BYTES (1 << 20)
+
 /* Processes older than us get ancestry (and containers) too. */
 static void *seed_cache(void *arg)
 {
@@ -73,6 +82,7 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	sigset_t set;
 	int err;
 
+	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
 	control_signals(&set);
 	memset(a, 0, sizeof(*a));
 	pthread_mutex_init(&a->cache_st_lock, NULL);
@@ -200,12 +210,23 @@ static void publish_cache_stats(struct vg_agent *a)
 {
 	struct vg_proc_cache_stats st;
 	struct vg_provenance_stats ps;
+	struct vg_containers_stats cs = { 0 };
 
 	vg_proc_cache_get_stats(a->cache, &st);
 	vg_provenance_get_stats(a->prov, &ps);
+	if (a->containers)
+		vg_containers_get_stats(a->containers, &cs);
 	pthread_mutex_lock(&a->cache_st_lock);
 	a->cache_st = st;
 	a->prov_st = ps;
+	a->ctr_st = cs;
+	pthread_mutex_unlock(&a->cache_st_lock);
+}
+
+void vg_agent_container_stats(struct vg_agent *a, struct vg_containers_stats *st)
+{
+	pthread_mutex_lock(&a->cache_st_lock);
+	*st = a->ctr_st;
 	pthread_mutex_unlock(&a->cache_st_lock);
 }
 

@@ -72,6 +72,7 @@ struct vg_agent {
 	pthread_mutex_t cache_st_lock;
 	struct vg_proc_cache_stats cache_st;
 	struct vg_provenance_stats prov_st;
+	struct vg_containers_stats ctr_st;
 	uint64_t last_trim_ns;		/* worker: malloc_trim, now and then */
 	uint64_t trimmed_at;		/* records_seen at the last trim */
 	uint64_t last_sweep_ns;
@@ -119,6 +120,7 @@ struct vg_agent_totals {
 void vg_agent_totals(struct vg_agent *a, struct vg_agent_totals *t);
 /* The process cache's counters as the worker last published them (any thread). */
 void vg_agent_cache_stats(struct vg_agent *a, struct vg_proc_cache_stats *st);
+void vg_agent_container_stats(struct vg_agent *a, struct vg_containers_stats *st);
 void vg_agent_provenance_stats(struct vg_agent *a, struct vg_provenance_stats *st);
 void vg_agent_provenance_stats(struct vg_agent *a, struct vg_provenance_stats *st);
 

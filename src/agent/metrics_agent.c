@@ -44,6 +44,7 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 	bool ok[VG_AGENT_MAX_SENSORS];
 	struct vg_proc_cache_stats cache;
 	struct vg_provenance_stats prov;
+	struct vg_containers_stats ctr;
 	struct vg_agent_totals t;
 	int i, k;
 
@@ -100,6 +101,13 @@ void vg_agent_metrics(struct vg_agent *a, struct vg_buf *out)
 		    cache.misses);
 	vg_prom_one(out, "vigil_process_cache_evicted_total", "counter",
 		    "Entries dropped, least recently used first, because the cache was full.", cache.evicted);
+	vg_agent_container_stats(a, &ctr);
+	vg_prom_one(out, "vigil_container_cgroup_reads_total", "counter",
+		    "/proc/PID/cgroup reads to find a process's container (cgroup v1 hosts).",
+		    ctr.proc_reads);
+	vg_prom_one(out, "vigil_container_cgroup_cache_hits_total", "counter",
+		    "Execs whose container was known from an earlier read for the same cgroups.",
+		    ctr.set_hits);
 	vg_overhead_metrics(&a->overhead, out);
 	vg_agent_provenance_stats(a, &prov);
 	vg_prom_one(out, "vigil_provenance_files", "gauge",

@@ -159,9 +159,9 @@ static bool wait_room(struct vg_pipeline *p)
 }
 
 /*
- * With batched wakeups a busy ring does not wake us: while records flow,
- * poll every batch_ms; after a quiet poll, sleep until the kernel wakes us
- * (its next record after batch_ms of quiet does, vg_rb_flags). A full
+ * With batched wakeups a busy ring wakes us at most once per batch_ms
+ * (vg_rb_flags): after each wake-up, poll once more batch_ms later for what
+ * came without one; otherwise sleep until the kernel wakes us. A full
  * queue is not a reason to drop: records stay in the ring buffer, which
  * drops (and counts, per sensor) only once it is full too.
  */
@@ -191,7 +191,13 @@ static void *consumer_main(void *arg)
 			vg_err("ring buffer consume failed: %s", strerror(-got));
 			break;
 		}
-		timeout = p->batch_ms && (n > 0 || got > 0) ? (int)p->batch_ms : POLL_TIMEOUT_MS;
+		/*
+		 * Look again within batch_ms only after a wake-up: what the kernel
+		 * paced since is then taken. Records a timeout found asked for no
+		 * wake-up (quiet ones, a paced tail): their flow is no reason to
+		 * poll at batch_ms, and a paced record after batch_ms wakes us.
+		 */
+		timeout = p->batch_ms && n > 0 ? (int)p->batch_ms : POLL_TIMEOUT_MS;
 	}
 	/* What the kernel produced before stop still counts: all of it, as room allows. */
 	for (;;) {

@@ -14,6 +14,7 @@
 #include "vigil_task.bpf.h"
 #include "vigil_filter.bpf.h"
 #include "sensor_process_env.bpf.h"
+#include "cgroup_set.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -148,6 +149,133 @@ static __always_inline bool exec_rule_applies(const struct vg_path_rule *r, __u3
 	return false;
 }
 
+struct cgset_walk {
+	struct list_head *head;		/* &cset->cgrp_links: the end of the list */
+	struct list_head *pos;
+	__u64 sum;
+	bool done;
+};
+
+/* One hierarchy of the css_set: its cgroup's term, unless it is the v2 one (0). */
+static long cgset_step(__u32 index, void *data)
+{
+	struct cgset_walk *w = data;
+	struct list_head *pos = w->pos;	/* a local: CO-RE must not relocate w-> */
+	struct cgrp_cset_link *link;
+	struct cgroup *cg;
+	int hierarchy;
+
+	(void)index;
+	if (pos == w->head || !pos) {
+		w->done = pos != NULL;
+		return 1;
+	}
+	/* cset->cgrp_links threads the links through their cgrp_link (cset_link is the cgroup's list). */
+	link = (void *)pos - bpf_core_field_offset(struct cgrp_cset_link, cgrp_link);
+	cg = BPF_CORE_READ(link, cgrp);
+	hierarchy = BPF_CORE_READ(cg, root, hierarchy_id);
+	if (hierarchy > 0)
+		w->sum += vg_cgset_term(hierarchy, BPF_CORE_READ(cg, kn, id));
+	w->pos = BPF_CORE_READ(pos, next);
+	return 0;
+}
+
+/*
+ * A css_set's content as pointers: its controllers' css (subsys[]) and its
+ * v2 cgroup. A css_set never changes while it lives; these tell a new one
+ * allocated where a freed one was (its own cgroups hold other css).
+ */
+#define CGSET_FP 17	/* up to 16 controllers, then dfl_cgrp */
+
+struct cgset_ent {
+	__u64 fp[CGSET_FP];
+	__u64 sum;		/* vg_exec.cgroup_set */
+	__u64 woke_ns;		/* boot ns the last exec with it woke the agent */
+};
+
+/*
+ * css_set address -> its cgroup_set: the walk (one step per hierarchy,
+ * ~0.6 us each on a busy 2-CPU guest) runs once per css_set, not per exec.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct cgset_ent);
+} vg_cgset_cache SEC(".maps");
+
+/* The fingerprint being built: too large for the exec path's stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cgset_ent);
+} vg_cgset_scratch SEC(".maps");
+
+/*
+ * The agent reads /proc/PID/cgroup for the first exec in cgroups it has
+ * not seen (cgroup v1 hosts) and remembers the answer for 30 s: that
+ * exec's record wakes it at once, so the read likely finds the process
+ * alive, although exec records are otherwise quiet (VG_TYPE_QUIET).
+ */
+#define CGSET_WAKE_NS (30ULL * 1000000000ULL)
+
+static __always_inline bool cgset_same(const struct cgset_ent *a, const struct cgset_ent *b)
+{
+	__u64 diff = 0;
+	int i;
+
+	for (i = 0; i < CGSET_FP; i++)
+		diff |= a->fp[i] ^ b->fp[i];
+	return !diff;
+}
+
+/*
+ * vg_exec.cgroup_set (cgroup_set.h): lets the agent cache what a process's
+ * cgroups say of its container instead of reading /proc/PID/cgroup for
+ * every exec on a host with cgroup v1 hierarchies. Sets *@wake when the
+ * agent should be woken for this exec (cgroups new, or seen long ago).
+ */
+static __always_inline __u64 exec_cgroup_set(struct task_struct *task, int slot, __u64 now,
+					     bool *wake)
+{
+	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	__u32 key = (__u32)slot & VG_SCRATCH_SLOT_MASK, n;
+	struct cgset_walk w = {};
+	struct cgset_ent *fresh, *old;
+	__u64 addr = (__u64)cset;
+
+	*wake = false;
+	if (!bpf_core_type_exists(struct cgrp_cset_link) || !cset)
+		return 0;
+	fresh = bpf_map_lookup_elem(&vg_cgset_scratch, &key);
+	if (!fresh)
+		return 0;
+	/* Slots past the kernel's controllers stay zero: n is the same on every read. */
+	n = bpf_core_field_size(cset->subsys);
+	if (n > (CGSET_FP - 1) * sizeof(__u64))
+		return 0;
+	bpf_probe_read_kernel(fresh->fp, n, &cset->subsys);
+	fresh->fp[CGSET_FP - 1] = (__u64)BPF_CORE_READ(cset, dfl_cgrp);
+	old = bpf_map_lookup_elem(&vg_cgset_cache, &addr);
+	if (old && cgset_same(old, fresh)) {
+		if (old->sum && now - old->woke_ns >= CGSET_WAKE_NS) {
+			old->woke_ns = now;
+			*wake = true;
+		}
+		return old->sum;
+	}
+	w.head = &cset->cgrp_links;
+	w.pos = BPF_CORE_READ(cset, cgrp_links.next);
+	bpf_loop(VG_CGSET_MAX_HIERARCHIES, cgset_step, &w, 0);
+	fresh->sum = w.done ? w.sum : 0;
+	fresh->woke_ns = now;
+	bpf_map_update_elem(&vg_cgset_cache, &addr, fresh, BPF_ANY);
+	/* v2 cgroups alone (sum 0): the record's v2 path tells the container. */
+	*wake = fresh->sum != 0;
+	return fresh->sum;
+}
+
 /* The fixed part of the exec record: who runs the new image, with what. */
 static __always_inline void exec_fill(struct vg_exec *e, struct task_struct *task,
 				      pid_t old_pid, struct linux_binprm *bprm)
@@ -265,7 +393,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 {
 	struct file *exe_file = BPF_CORE_READ(bprm, file);
 	struct vg_path_res res = {};
-	bool have_exe = false;
+	bool have_exe = false, wake;
 	unsigned long preload;
 	struct vg_exec *e;
 	struct vg_tail t;
@@ -274,6 +402,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	if (!e)
 		return;
 	exec_fill(e, task, old_pid, bprm);
+	e->cgroup_set = exec_cgroup_set(task, slot, e->hdr.ts_boot_ns, &wake);
 	if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
 		struct vg_path_rule_key *key = exec_key(&res);
 
@@ -287,7 +416,7 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	preload = exec_scan_env(&t, e, task);
 	exec_put_strings(&t, e, task, bprm, &res, have_exe, slot);
 	exec_put_preload(&t, e, preload);
-	vg_submit(ctx, &t);
+	vg_submit_wake(ctx, &t, wake);
 }
 
 /*

@@ -3,11 +3,10 @@
  * vigil event ABI: every record that crosses a ring buffer, shared by the
  * BPF programs and the agent. Fixed-width types only; sizes are asserted.
  *
- * A record is a fixed struct (starting with struct vg_hdr) followed by a
- * tail of bytes. Strings live in the tail and are referenced by struct
- * vg_str {off, len} relative to the tail start, so the decoder can check
- * every reference against the record size before anything reads it.
- * Strings are not NUL-terminated in the tail; truncation sets a flag.
+ * A record is a fixed struct (starting with struct vg_hdr) and a tail of
+ * bytes holding its strings (no NUL; truncation sets a flag), each named
+ * by a struct vg_str {off, len} relative to the tail start: the decoder
+ * checks every one against the record size before anything reads it.
  */
 #ifndef VIGIL_ABI_H
 #define VIGIL_ABI_H
@@ -18,7 +17,7 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ABI_VERSION 7	/* 4: storm; 5: env facts, xattr, cap_use; 6: vg_exec.vpid; 7: VG_HF_HELD */
+#define VG_ABI_VERSION 8	/* 5: env facts, xattr, cap_use; 6: vg_exec.vpid; 7: VG_HF_HELD; 8: vg_exec.cgroup_set */
 
 /* Bounds on variable data (bytes). */
 #define VG_MAX_PATH_BYTES   4096
@@ -183,6 +182,7 @@ struct vg_exec {
 	__u32 ppid;		/* real parent's tgid */
 	__u32 old_pid;		/* tid that called execve (differs if a thread exec'd) */
 	__u64 parent_start_time_ns;
+	__u64 cgroup_set;	/* its cgroup v1 cgroups in one number (cgroup_set.h); 0: unknown */
 	__u32 uid, euid, gid, egid;
 	__u32 suid, sgid, fsuid, fsgid;
 	__u32 loginuid;		/* audit uid; (u32)-1 when unset */
@@ -763,7 +763,7 @@ enum vg_counter {
 _Static_assert(sizeof(struct vg_hdr) == 64, "vg_hdr size is ABI");
 _Static_assert(sizeof(struct vg_pf_cfg) == 16, "vg_pf_cfg size is ABI");
 _Static_assert(sizeof(struct vg_proc_exe) == 24, "vg_proc_exe size is ABI");
-_Static_assert(sizeof(struct vg_exec) == 64 + 112 + 32, "vg_exec size is ABI");
+_Static_assert(sizeof(struct vg_exec) == 64 + 120 + 32, "vg_exec size is ABI");
 _Static_assert(sizeof(struct vg_path_rule_key) == 260, "vg_path_rule_key size is ABI");
 _Static_assert(sizeof(struct vg_fork) == 64 + 24, "vg_fork size is ABI");
 _Static_assert(sizeof(struct vg_exit) == 64 + 24, "vg_exit size is ABI");

@@ -452,9 +452,10 @@ static __always_inline __u64 vg_record_flags(const struct vg_hdr *h)
 
 /*
  * Sends the finished record; counts a full ring buffer. The hook decided
- * at entry that the record is wanted (vg_should_drop).
+ * at entry that the record is wanted (vg_should_drop). @now: wake the
+ * agent for it at once (vg_wake_now_flags), else as its type says.
  */
-static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
+static __always_inline int vg_submit_wake(void *ctx, struct vg_tail *t, bool now)
 {
 	struct vg_hdr *h = (struct vg_hdr *)t->rec;
 	__u32 size = t->fixed + t->off;
@@ -466,13 +467,19 @@ static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
 		return -1;
 	}
 	h->size = size;
-	err = bpf_ringbuf_output(&events, t->rec, size, vg_record_flags(h));
+	err = bpf_ringbuf_output(&events, t->rec, size,
+				 now ? vg_wake_now_flags() : vg_record_flags(h));
 	if (err) {
 		vg_count(VG_CNT_RB_FULL);
 		return -1;
 	}
 	vg_count(VG_CNT_EVENTS);
 	return 0;
+}
+
+static __always_inline int vg_submit(void *ctx, struct vg_tail *t)
+{
+	return vg_submit_wake(ctx, t, false);
 }
 
 /* Fixed-size records go straight into the ring buffer. */

@@ -3,9 +3,9 @@
  * Whether a record wakes the consumer. With flags 0 the kernel wakes it
  * whenever the ring was empty, so with a quick consumer every record costs
  * a wake-up: on a 2-CPU VM two context switches and most of an exec's
- * agent CPU (docs/performance.md). Bookkeeping records (fork and exit:
- * they feed the process cache, no rule waits on them; the type's switch
- * carries VG_TYPE_QUIET) go in without one. The next record that matters
+ * agent CPU (docs/performance.md). Records nothing waits on (fork and
+ * exit feed the process cache; exec too unless a rule kills from user
+ * space on one; the type's switch carries VG_TYPE_QUIET) go in without one. The next record that matters
  * wakes the consumer on their behalf, since the kernel no longer would
  * (the ring is not empty), and the consumer drains the ring on its own
  * every 100 ms meanwhile (POLL_TIMEOUT_MS, src/agent/pipeline.c). With
@@ -43,6 +43,16 @@ static __always_inline __u64 vg_wake_flags(__u8 sw)
 	if (!*pending)
 		return 0;
 	*pending = 0;
+	return BPF_RB_FORCE_WAKEUP;
+}
+
+/* Flags for a record that must reach the agent now, whatever its type's switch. */
+static __always_inline __u64 vg_wake_now_flags(void)
+{
+	__u32 zero = 0, *pending = bpf_map_lookup_elem(&vg_quiet_pending, &zero);
+
+	if (pending && *pending)
+		*pending = 0;
 	return BPF_RB_FORCE_WAKEUP;
 }
 

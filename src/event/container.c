@@ -5,17 +5,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 #include "event/container.h"
+#include "event/container_cgset.h"
 
 #define VG_CONTAINERS_MAX 8192		/* live containers; more are seen as host processes */
 #define CGROUP_SLOTS 1024		/* cgroup id -> container, direct-mapped */
 #define PROC_CGROUP_BYTES 8192
 #define CGROUP2_SUPER_MAGIC 0x63677270
+#define SET_SLOTS 1024			/* (v2 id, cgroup_set) -> container or host */
+#define SET_TTL_NS (30 * 1000000000ULL)	/* then /proc is read again (a v1 cgroup renamed) */
 
 struct cgroup_slot {
 	uint64_t cgroup_id;		/* 0: empty */
 	struct vg_container *k;		/* not a reference: cleared when @k goes */
+};
+
+/* What a checked /proc/PID/cgroup said of every process in these cgroups. */
+struct set_slot {
+	uint64_t cgroup_id, cgroup_set;	/* cgroup_set 0: empty */
+	uint64_t until_ns;		/* CLOCK_MONOTONIC */
+	struct vg_container *k;		/* NULL: the host; not a reference, as above */
 };
 
 struct vg_containers {
@@ -25,6 +36,9 @@ struct vg_containers {
 	struct vg_container **live;
 	size_t n;
 	struct cgroup_slot slots[CGROUP_SLOTS];
+	struct set_slot sets[SET_SLOTS];
+	struct vg_cg_mounts mounts;	/* v1 hosts: to check a /proc read against its record */
+	struct vg_containers_stats st;
 };
 
 const char *vg_container_runtime_name(enum vg_container_runtime r)
@@ -58,6 +72,12 @@ struct vg_containers *vg_containers_new(const char *root, const char *procfs)
 	snprintf(c->root, sizeof(c->root), "%s", root ? root : "");
 	snprintf(c->procfs, sizeof(c->procfs), "%s", procfs ? procfs : "/proc");
 	c->v1 = host_has_v1(c->root);
+	if (c->v1) {
+		char mi[300];
+
+		snprintf(mi, sizeof(mi), "%s/self/mountinfo", c->procfs);
+		vg_cg_mounts_load(&c->mounts, mi);
+	}
 	return c;
 }
 
@@ -78,6 +98,7 @@ void vg_containers_free(struct vg_containers *c)
 		return;
 	for (i = 0; i < c->n; i++)
 		container_free(c->live[i]);
+	vg_cg_mounts_close(&c->mounts);
 	free(c->live);
 	free(c);
 }
@@ -103,6 +124,9 @@ void vg_container_put(struct vg_containers *c, struct vg_container *k)
 	for (i = 0; i < CGROUP_SLOTS; i++)
 		if (c->slots[i].k == k)
 			c->slots[i] = (struct cgroup_slot){ 0 };
+	for (i = 0; i < SET_SLOTS; i++)
+		if (c->sets[i].k == k)
+			c->sets[i] = (struct set_slot){ 0 };
 	for (i = 0; i < c->n; i++)
 		if (c->live[i] == k) {
 			c->live[i] = c->live[--c->n];
@@ -132,23 +156,27 @@ static struct vg_container *intern(struct vg_containers *c, const struct vg_cont
 	return k;
 }
 
-/* Each line of /proc/PID/cgroup ("ID:controllers:PATH"); the first that names a container. */
-static bool from_proc(struct vg_containers *c, uint32_t tgid, struct vg_container_ref *ref)
+/* /proc/PID/cgroup into @buf; its length, 0 when it cannot be read (the process is gone). */
+static size_t read_proc_cgroup(const struct vg_containers *c, uint32_t tgid, char *buf, size_t size)
 {
-	char path[300], buf[PROC_CGROUP_BYTES];
-	const char *line, *end;
+	char path[300];
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%u/cgroup", c->procfs, tgid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf));
+		return 0;
+	n = read(fd, buf, size);
 	close(fd);
-	if (n <= 0)
-		return false;
-	end = buf + n;
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Each line of /proc/PID/cgroup ("ID:controllers:PATH"); the first that names a container. */
+static bool parse_proc(const char *buf, size_t n, struct vg_container_ref *ref)
+{
+	const char *line, *end = buf + n;
+
 	for (line = buf; line < end;) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		const char *eol = nl ? nl : end;
@@ -162,8 +190,62 @@ static bool from_proc(struct vg_containers *c, uint32_t tgid, struct vg_containe
 	return false;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static struct set_slot *set_slot_of(struct vg_containers *c, uint64_t cgroup_id, uint64_t cgroup_set)
+{
+	return &c->sets[(cgroup_set ^ (cgroup_id * 0x9e3779b97f4a7c15ULL)) % SET_SLOTS];
+}
+
+/*
+ * The container /proc/@tgid/cgroup names, or NULL. With the record's
+ * @cgroup_set, an answer whose text names exactly the record's cgroups is
+ * remembered for them (a process moved since its exec names others), and
+ * a remembered one spares the read.
+ */
+static struct vg_container *from_proc(struct vg_containers *c, uint64_t cgroup_id,
+				      uint64_t cgroup_set, uint32_t tgid)
+{
+	struct set_slot *slot = set_slot_of(c, cgroup_id, cgroup_set);
+	struct vg_container_ref ref;
+	struct vg_container *k = NULL;
+	char buf[PROC_CGROUP_BYTES];
+	uint64_t now = cgroup_set ? mono_ns() : 0;
+	bool named;
+	size_t n;
+
+	if (cgroup_set && slot->cgroup_set == cgroup_set && slot->cgroup_id == cgroup_id &&
+	    now < slot->until_ns) {
+		c->st.set_hits++;
+		return vg_container_get(slot->k);
+	}
+	n = read_proc_cgroup(c, tgid, buf, sizeof(buf));
+	c->st.proc_reads++;
+	named = n && parse_proc(buf, n, &ref);
+	if (named)
+		k = intern(c, &ref);
+	/* A container that did not fit (k NULL) is not remembered as the host. */
+	if (n && (k || !named) && vg_cg_text_matches(&c->mounts, buf, n, cgroup_id, cgroup_set))
+		*slot = (struct set_slot){ cgroup_id, cgroup_set, now + SET_TTL_NS, k };
+	else if (n && cgroup_set)
+		c->st.set_unchecked++;
+	return k;
+}
+
+void vg_containers_get_stats(const struct vg_containers *c, struct vg_containers_stats *st)
+{
+	*st = c->st;
+}
+
 struct vg_container *vg_containers_of(struct vg_containers *c, uint64_t cgroup_id,
-				      const char *v2_path, size_t v2_len, uint32_t tgid)
+				      uint64_t cgroup_set, const char *v2_path, size_t v2_len,
+				      uint32_t tgid)
 {
 	struct cgroup_slot *slot = &c->slots[cgroup_id % CGROUP_SLOTS];
 	struct vg_container_ref ref;
@@ -180,9 +262,10 @@ struct vg_container *vg_containers_of(struct vg_containers *c, uint64_t cgroup_i
 	}
 	/*
 	 * v1 controllers may hold a container the v2 path does not show; the
-	 * v2 id is then shared with the host, so the answer is not remembered.
+	 * v2 id is then shared with the host, so the answer is remembered
+	 * under the record's v1 cgroups too (from_proc).
 	 */
-	if ((c->v1 || !v2_path) && from_proc(c, tgid, &ref))
-		return intern(c, &ref);
+	if (c->v1 || !v2_path)
+		return from_proc(c, cgroup_id, c->v1 ? cgroup_set : 0, tgid);
 	return NULL;
 }

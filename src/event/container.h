@@ -55,11 +55,22 @@ void vg_containers_free(struct vg_containers *c);
 /*
  * The container of process @tgid in cgroup @cgroup_id, whose cgroup v2
  * path (from its exec record) is @v2_path (may be NULL); /proc/@tgid/cgroup
- * is read when the v2 path does not tell (cgroup v1 hosts). A new
+ * is read when the v2 path does not tell (cgroup v1 hosts), unless what it
+ * said for the record's same cgroups (@cgroup_id and the v1 ones,
+ * @cgroup_set: vg_exec.cgroup_set, 0 unknown) is remembered. A new
  * reference, or NULL for a host process.
  */
 struct vg_container *vg_containers_of(struct vg_containers *c, uint64_t cgroup_id,
-				      const char *v2_path, size_t v2_len, uint32_t tgid);
+				      uint64_t cgroup_set, const char *v2_path, size_t v2_len,
+				      uint32_t tgid);
+
+struct vg_containers_stats {
+	uint64_t proc_reads;		/* /proc/PID/cgroup reads */
+	uint64_t set_hits;		/* answers remembered for a record's cgroups */
+	uint64_t set_unchecked;		/* reads that did not name the record's cgroups: not remembered */
+};
+
+void vg_containers_get_stats(const struct vg_containers *c, struct vg_containers_stats *st);
 struct vg_container *vg_container_get(struct vg_container *k);	/* +1 reference */
 void vg_container_put(struct vg_containers *c, struct vg_container *k);	/* NULL is fine */
 size_t vg_containers_count(const struct vg_containers *c);

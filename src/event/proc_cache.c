@@ -330,8 +330,8 @@ void vg_proc_cache_on_exec(struct vg_proc_cache *c, const struct vg_exec *e)
 	if (c->containers) {
 		/* Runtimes move a process into the container before it execs. */
 		struct vg_container *k = vg_containers_of(c->containers, e->hdr.cgroup_id,
-							  tail + e->cgroup.off, e->cgroup.len,
-							  e->hdr.tgid);
+							  e->cgroup_set, tail + e->cgroup.off,
+							  e->cgroup.len, e->hdr.tgid);
 
 		vg_container_put(c->containers, p->container);
 		p->container = k;
@@ -541,7 +541,7 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 		if (read_file(path, buf, sizeof(buf)) > 0)
 			seed_ids(p, buf);
 		if (c->containers && !p->container)
-			p->container = vg_containers_of(c->containers, 0, NULL, 0, s.tgid);
+			p->container = vg_containers_of(c->containers, 0, 0, NULL, 0, s.tgid);
 		if (n == cap) {
 			struct seed *ns = realloc(seeds, (cap = cap ? cap * 2 : 256) * sizeof(*seeds));
 

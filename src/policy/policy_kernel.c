@@ -177,6 +177,27 @@ static const struct vg_field *exe_field(void)
 	return vg_field_lookup(name, sizeof(name) - 1);
 }
 
+static bool kills_on_exec(const struct vg_ptrvec *rules)
+{
+	size_t i;
+
+	for (i = 0; i < rules->n; i++) {
+		const struct vg_rule *r = rules->v[i];
+
+		/* A kill the exec hook takes itself (kernel_decidable) waits for nothing. */
+		if (r->action == VG_ACT_KILL && r->mode == VG_MODE_ENFORCE &&
+		    !r->kernel_decidable && (r->kinds & VG_KB(VG_K_EXEC)))
+			return true;
+	}
+	return false;
+}
+
+/* Active rules and a sequence's steps alike: either may end in a kill. */
+bool vg_policy_kills_on_exec(const struct vg_policy *p)
+{
+	return kills_on_exec(&p->active) || kills_on_exec(&p->matchers);
+}
+
 /*
  * Deny rules a fanotify permission hook can decide alone: event open with a
  * condition only on file.path, or event exec with one only on

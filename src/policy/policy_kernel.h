@@ -19,6 +19,11 @@ typedef int (*vg_file_deny_cb)(void *ctx, const char *rule, const char *path, si
 int vg_policy_file_deny_rules(const struct vg_policy *p, vg_file_deny_cb cb, void *ctx);
 /* Whether deny rule @rule was named by vg_policy_deny_writes_only(). */
 bool vg_policy_denies_writes_only(const struct vg_policy *p, const char *rule);
+/*
+ * Whether some rule kills from user space on an exec (not in the kernel's
+ * exec hook): then exec records must wake the agent at once.
+ */
+bool vg_policy_kills_on_exec(const struct vg_policy *p);
 
 typedef int (*vg_net_deny_cb)(void *ctx, const struct vg_net_deny_spec *spec);
 int vg_policy_net_deny_rules(const struct vg_policy *p, vg_net_deny_cb cb, void *ctx);

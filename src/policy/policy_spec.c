@@ -22,8 +22,13 @@
  * Fork and exit records no rule reads only feed the cache: they go in
  * without waking the agent (VG_TYPE_QUIET), which takes them with the
  * next record that does or on its own within a fraction of a second.
+ * Exec records too, unless a rule kills from user space on one: an exec
+ * alert then waits at most VG_PIPELINE_POLL_MS (100 ms), and a host that
+ * execs a lot no longer wakes the agent (two context switches, most of
+ * its CPU per exec) and raises an interrupt in the kernel for each exec.
  */
-static void spec_types(const struct vg_prefilter *pf, bool every_event, uint8_t *types)
+static void spec_types(const struct vg_prefilter *pf, bool every_event, bool exec_quiet,
+		       uint8_t *types)
 {
 	vg_kinds_t kinds = 0;
 	uint16_t t;
@@ -42,7 +47,8 @@ static void spec_types(const struct vg_prefilter *pf, bool every_event, uint8_t 
 			   t == VG_EV_NET_DENY) {
 			types[t] = VG_TYPE_ALWAYS;
 			if ((t == VG_EV_FORK && !(kinds & VG_KB(VG_K_FORK))) ||
-			    (t == VG_EV_EXIT && !(kinds & VG_KB(VG_K_EXIT))))
+			    (t == VG_EV_EXIT && !(kinds & VG_KB(VG_K_EXIT))) ||
+			    (t == VG_EV_EXEC && exec_quiet))
 				types[t] |= VG_TYPE_QUIET;
 		} else if (!every_event) {
 			k = vg_field_kind_lookup(d->kind, strlen(d->kind));
@@ -166,7 +172,7 @@ int vg_policy_kernel_spec(const struct vg_policy *p, bool every_event, struct vg
 	if (!pf)
 		return -EINVAL;
 	spec->every_event = every_event;
-	spec_types(pf, every_event, spec->types);
+	spec_types(pf, every_event, !vg_policy_kills_on_exec(p), spec->types);
 	for (s = 0; s < VG_SENSOR_MAX; s++)
 		spec_sensor(&pf->sensor[s], &spec->sensor[s]);
 	if (!every_event)

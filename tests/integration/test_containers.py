@@ -5,6 +5,7 @@ cannot run)."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
@@ -157,3 +158,90 @@ class CgroupPathTest(ContainerCase):
         self.assertEqual(inside[0]["container"]["runtime"], "podman")
         self.assertNotIn("name", inside[0]["container"])  # no state files
         self.assertEqual(len(self.mine(t.events, "on_host")), 0)
+
+
+def cgroup1_mount(controller):
+    """Where the cgroup v1 hierarchy of @controller is mounted, or None."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            fields = post.split()
+            if fields[0] == "cgroup" and controller in fields[2].split(","):
+                return pre.split()[4]
+    return None
+
+
+class CgroupV1MoveTest(ContainerCase):
+    """On a host with cgroup v1 hierarchies the agent remembers what
+    /proc/PID/cgroup said for a record's cgroups (v2 id and cgroup_set). A
+    process moved into a container's v1 cgroup after its exec must not teach
+    it that the host's cgroups are that container's."""
+
+    POLICY = """
+rules:
+  - name: in_container
+    event: exec
+    condition: container.id != "" and process.command_line contains {marker}
+    output: "{{container.id}} {{process.command_line}}"
+  - name: on_host
+    event: exec
+    condition: container.id = "" and process.command_line contains {marker}
+    output: "{{process.command_line}}"
+"""
+
+    def lines(self, events, rule, tag):
+        """The alerts of @rule for the exec of `sh -c ': TAG...'` (not the shell that ran it)."""
+        return [a for a in alerts(events, rule) if a["process"]["args"][-1].startswith(": " + tag)]
+
+    def test_moved_after_exec(self):
+        mount = cgroup1_mount("pids")
+        if not mount:
+            self.skipTest("no cgroup v1 pids hierarchy on this host")
+        with open(self.policy, "w") as f:
+            f.write(self.POLICY.format(marker=self.marker))
+        cid = ("%016x" % (os.getpid() + 7)) * 4
+        parent = os.path.join(mount, "vigil-test-%d" % os.getpid())
+        # A plain cgroup of its own: no other process's exec teaches the agent about it first.
+        plain = os.path.join(parent, "plain")
+        cg = os.path.join(parent, "docker-%s.scope" % cid)
+        for d in (plain, cg):
+            os.makedirs(d)
+        self.addCleanup(os.rmdir, parent)
+        self.addCleanup(os.rmdir, cg)
+        self.addCleanup(os.rmdir, plain)
+        join = lambda d, cmd: "echo $$ > %s/cgroup.procs && exec %s" % (d, cmd)  # noqa: E731
+        tag = lambda n: "%s-%s" % (self.marker, n)  # noqa: E731
+        victim = None
+        with Tracer("run", "--policy", self.policy) as t:
+            try:
+                # The agent reads /proc only after the move: stopped until then.
+                os.kill(t.proc.pid, signal.SIGSTOP)
+                try:
+                    victim = subprocess.Popen(
+                        ["sh", "-c", join(plain, "sh -c 'sleep 30; : %s'" % tag("moved"))],
+                        start_new_session=True)
+                    time.sleep(0.3)
+                    with open(os.path.join(cg, "cgroup.procs"), "w") as f:
+                        f.write(str(victim.pid))
+                finally:
+                    os.kill(t.proc.pid, signal.SIGCONT)
+                time.sleep(0.5)
+                # Execs in the cgroups the victim exec'd in: the host's.
+                for i in range(3):
+                    subprocess.run(["sh", "-c", join(plain, "sh -c ': %s; sleep 0.3'" %
+                                                     tag("host%d" % i))], check=True, timeout=10)
+                # Execs in the container's cgroup: the container's.
+                subprocess.run(["sh", "-c", join(cg, "sh -c ': %s; sleep 0.3'" % tag("inside"))],
+                               check=True, timeout=10)
+                time.sleep(0.3)
+            finally:
+                if victim:
+                    os.killpg(victim.pid, signal.SIGKILL)
+                    victim.wait()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        for i in range(3):
+            self.assertEqual(len(self.lines(t.events, "on_host", tag("host%d" % i))), 1, t.stderr)
+            self.assertEqual(self.lines(t.events, "in_container", tag("host%d" % i)), [])
+        inside = self.lines(t.events, "in_container", tag("inside"))
+        self.assertEqual(len(inside), 1, t.stderr)
+        self.assertEqual(inside[0]["container"]["id"], cid)

@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "bpf/cgroup_set.h"
 #include "event/container.h"
+#include "event/container_cgset.h"
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -259,32 +261,32 @@ static void test_shared_counted_and_cached_by_cgroup(void **state)
 	put("/sys/fs/cgroup/.keep", "");	/* not cgroup2: v1 lines are read */
 	c = vg_containers_new(root, root);
 	assert_non_null(c);
-	a = vg_containers_of(c, 77, p, strlen(p), 1);
+	a = vg_containers_of(c, 77, 0, p, strlen(p), 1);
 	assert_non_null(a);
 	assert_string_equal(a->ref.id, ID);
 	/* The same cgroup id: the same container, no path needed. */
-	b = vg_containers_of(c, 77, NULL, 0, 2);
+	b = vg_containers_of(c, 77, 0, NULL, 0, 2);
 	assert_ptr_equal(a, b);
 	assert_int_equal(a->refs, 2);
 	assert_int_equal(vg_containers_count(c), 1);
 	/* A host process: /proc says nothing either. */
 	put("/3/cgroup", "2:cpu:/\n1:name=systemd:/user.slice\n0::/\n");
-	h = vg_containers_of(c, 1, "/", 1, 3);
+	h = vg_containers_of(c, 1, 0, "/", 1, 3);
 	assert_null(h);
 	/* cgroup v1: the container is in a controller's line, v2 is the host's. */
 	put("/4/cgroup", "3:memory:/docker/" ID2 "\n0::/\n");
-	h = vg_containers_of(c, 1, "/", 1, 4);
+	h = vg_containers_of(c, 1, 0, "/", 1, 4);
 	assert_non_null(h);
 	assert_string_equal(h->ref.id, ID2);
 	assert_int_equal(h->ref.runtime, VG_RT_DOCKER);
 	/* ... and not remembered for cgroup 1, which the host shares. */
-	assert_null(vg_containers_of(c, 1, "/", 1, 3));
+	assert_null(vg_containers_of(c, 1, 0, "/", 1, 3));
 	vg_container_put(c, h);
 	vg_container_put(c, a);
 	vg_container_put(c, b);
 	assert_int_equal(vg_containers_count(c), 0);
 	/* Gone from the cgroup cache too: a new one is made. */
-	a = vg_containers_of(c, 77, p, strlen(p), 1);
+	a = vg_containers_of(c, 77, 0, p, strlen(p), 1);
 	assert_non_null(a);
 	assert_int_equal(a->refs, 1);
 	vg_container_put(c, a);
@@ -300,13 +302,80 @@ static void test_proc_file_hostile(void **state)
 	(void)state;
 	c = vg_containers_new(root, root);
 	put("/5/cgroup", "no colons at all\n::\n0:\n");
-	assert_null(vg_containers_of(c, 0, NULL, 0, 5));
+	assert_null(vg_containers_of(c, 0, 0, NULL, 0, 5));
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	put("/6/cgroup", big);
-	assert_null(vg_containers_of(c, 0, NULL, 0, 6));
-	assert_null(vg_containers_of(c, 0, NULL, 0, 999999));	/* no such process */
+	assert_null(vg_containers_of(c, 0, 0, NULL, 0, 6));
+	assert_null(vg_containers_of(c, 0, 0, NULL, 0, 999999));	/* no such process */
 	vg_containers_free(c);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static uint64_t ino_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_ino;
+}
+
+/*
+ * A /proc/PID/cgroup text is checked against a record's cgroups by the
+ * inode numbers of the directories its paths name under each hierarchy's
+ * mount (here plain directories listed as cgroup mounts).
+ */
+static void test_cgroup_text_checked_against_record(void **state)
+{
+	char root[] = "/tmp/vg-cgset-XXXXXX", path[512], info[2048];
+	struct vg_cg_mounts t;
+	uint64_t v2, set, set_other;
+	const char *text = "9:name=systemd:/\n4:memory,pids:/sub/ctr\n0::/v2ctr\n";
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "mkdir -p %s/sd %s/mp/sub/ctr %s/mp/sub/other %s/u2/v2ctr",
+		 root, root, root, root);
+	assert_int_equal(system(path), 0);
+	snprintf(info, sizeof(info),
+		 "30 25 0:26 / %s/sd rw - cgroup cgroup rw,xattr,name=systemd\n"
+		 "31 25 0:27 / %s/mp rw - cgroup cgroup rw,memory,pids\n"
+		 "32 25 0:28 / %s/u2 rw - cgroup2 cgroup2 rw\n"
+		 "33 25 0:29 / %s/sd\\040x rw - cgroup cgroup rw,cpu\n", root, root, root, root);
+	snprintf(path, sizeof(path), "%s/mountinfo", root);
+	put_file(path, info);
+	vg_cg_mounts_load(&t, path);
+	assert_int_equal(t.n, 3);	/* the escaped mount point is left out */
+	snprintf(path, sizeof(path), "%s/sd", root);
+	set = vg_cgset_term(9, ino_of(path));
+	set_other = set;
+	snprintf(path, sizeof(path), "%s/mp/sub/ctr", root);
+	set += vg_cgset_term(4, ino_of(path));
+	snprintf(path, sizeof(path), "%s/mp/sub/other", root);
+	set_other += vg_cgset_term(4, ino_of(path));
+	snprintf(path, sizeof(path), "%s/u2/v2ctr", root);
+	v2 = ino_of(path);
+	assert_true(vg_cg_text_matches(&t, text, strlen(text), v2, set));
+	/* Moved since its exec: other v1 cgroups, another v2 one, or unknown. */
+	assert_false(vg_cg_text_matches(&t, text, strlen(text), v2, set_other));
+	assert_false(vg_cg_text_matches(&t, text, strlen(text), v2 + 1, set));
+	assert_false(vg_cg_text_matches(&t, text, strlen(text), v2, 0));
+	/* A hierarchy no mount shows, a cgroup gone, a bad line: not checked. */
+	assert_false(vg_cg_text_matches(&t, "5:cpu:/\n", 8, v2, vg_cgset_term(5, 1)));
+	text = "4:memory,pids:/sub/gone\n";
+	assert_false(vg_cg_text_matches(&t, text, strlen(text), v2, set));
+	assert_false(vg_cg_text_matches(&t, "garbage", 7, v2, set));
+	vg_cg_mounts_close(&t);
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	assert_int_equal(system(path), 0);
 }
 
 int main(void)
@@ -322,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_state_leaves_fields_unknown),
 		cmocka_unit_test(test_shared_counted_and_cached_by_cgroup),
 		cmocka_unit_test(test_proc_file_hostile),
+		cmocka_unit_test(test_cgroup_text_checked_against_record),
 	};
 
 	return cmocka_run_group_tests(tests, make_root, remove_root);

@@ -43,7 +43,8 @@ static void test_spec_types(void **state)
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_false(spec.every_event);
 	assert_int_equal(spec.types[0], VG_SPEC_TYPE_NONE);
-	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
+	/* Only the exec hook kills (rule tmp): exec alerts can wait for the agent's next poll. */
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
 	/* Fork and exit only feed the cache here: they need not wake the agent. */
 	assert_int_equal(spec.types[VG_EV_FORK], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
 	assert_int_equal(spec.types[VG_EV_EXIT], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
@@ -61,7 +62,7 @@ static void test_spec_types(void **state)
 	assert_true(spec.every_event);
 	assert_int_equal(spec.types[VG_EV_FILE_UNLINK], VG_TYPE_FILTERED);
 	assert_int_equal(spec.types[VG_EV_NET_DNS], VG_TYPE_FILTERED);
-	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
 	assert_int_equal(spec.exe.sensors, 0);
 	assert_int_equal(spec.exe.n, 0);
 	vg_kernel_spec_free(&spec);
@@ -79,7 +80,31 @@ static void test_spec_types_exit_rule_wakes(void **state)
 	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_int_equal(spec.types[VG_EV_EXIT], VG_TYPE_ALWAYS);
 	assert_int_equal(spec.types[VG_EV_FORK], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+}
+
+/* A rule that kills from user space on an exec: exec records wake the agent at once. */
+static void test_spec_types_exec_kill_wakes(void **state)
+{
+	const char *kill = "rules:\n  - name: k\n    event: exec\n    action: kill\n"
+			   "    condition: process.args contains \"--evil\"\n";
+	struct vg_policy *p = compile_ok(kill);
+	struct vg_kernel_spec spec;
+	char audit[256];
+
+	(void)state;
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
 	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS);
+	assert_int_equal(spec.types[VG_EV_EXIT], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
+	vg_kernel_spec_free(&spec);
+	vg_policy_free(p);
+	/* In audit mode it only reports: the exec may wait like any alert. */
+	snprintf(audit, sizeof(audit), "%s    mode: audit\n", kill);
+	p = compile_ok(audit);
+	assert_int_equal(vg_policy_kernel_spec(p, false, &spec), 0);
+	assert_int_equal(spec.types[VG_EV_EXEC], VG_TYPE_ALWAYS | VG_TYPE_QUIET);
 	vg_kernel_spec_free(&spec);
 	vg_policy_free(p);
 }
@@ -425,6 +450,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec_types),
 		cmocka_unit_test(test_spec_types_exit_rule_wakes),
+		cmocka_unit_test(test_spec_types_exec_kill_wakes),
 		cmocka_unit_test(test_spec_sensor_fields),
 		cmocka_unit_test(test_spec_decided_rules),
 		cmocka_unit_test(test_rule_set),
