@@ -233,18 +233,22 @@ static __always_inline bool cgset_same(const struct cgset_ent *a, const struct c
 /*
  * vg_exec.cgroup_set (cgroup_set.h): lets the agent cache what a process's
  * cgroups say of its container instead of reading /proc/PID/cgroup for
- * every exec on a host with cgroup v1 hierarchies. Sets *@wake when the
+ * every exec on a host with cgroup v1 hierarchies, from the task's css_set
+ * @cset_addr (task->cgroups, read). Sets *@wake when the
  * agent should be woken for this exec (cgroups new, or seen long ago).
+ * Global: the verifier checks it once, not once per state of the exec path
+ * that reaches it (it doubled the exec program's verified instructions).
  */
-static __always_inline __u64 exec_cgroup_set(struct task_struct *task, int slot, __u64 now,
-					     bool *wake)
+__noinline __u64 exec_cgroup_set(__u64 cset_addr, int slot, __u64 now, __u8 *wake)
 {
-	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	struct css_set *cset = (struct css_set *)cset_addr;
 	__u32 key = (__u32)slot & VG_SCRATCH_SLOT_MASK, n;
 	struct cgset_walk w = {};
 	struct cgset_ent *fresh, *old;
 	__u64 addr = (__u64)cset;
 
+	if (!wake)
+		return 0;
 	*wake = false;
 	if (!bpf_core_type_exists(struct cgrp_cset_link) || !cset)
 		return 0;
@@ -393,7 +397,8 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 {
 	struct file *exe_file = BPF_CORE_READ(bprm, file);
 	struct vg_path_res res = {};
-	bool have_exe = false, wake;
+	bool have_exe = false;
+	__u8 wake = 0;
 	unsigned long preload;
 	struct vg_exec *e;
 	struct vg_tail t;
@@ -402,7 +407,8 @@ static __always_inline void exec_record(void *ctx, struct task_struct *task, pid
 	if (!e)
 		return;
 	exec_fill(e, task, old_pid, bprm);
-	e->cgroup_set = exec_cgroup_set(task, slot, e->hdr.ts_boot_ns, &wake);
+	e->cgroup_set = exec_cgroup_set((__u64)BPF_CORE_READ(task, cgroups), slot,
+					e->hdr.ts_boot_ns, &wake);
 	if (vg_path_resolve(&exe_file->f_path, &res, slot) == 0) {
 		struct vg_path_rule_key *key = exec_key(&res);
 
