@@ -77,41 +77,71 @@ static void rotate(struct vg_output *o)
 	file_open_path(o);
 }
 
-static enum vg_send_result file_send(struct vg_output *o, struct vg_out_item **items, size_t n)
+/* Appends @len bytes of whole lines; on failure cuts back to where they began. */
+static int file_write(struct vg_output *o, const char *data, size_t len)
 {
 	struct file_out *f = o->priv;
 	ssize_t w = 0;
-	size_t i, done = 0;
+	size_t done = 0;
 
-	vg_buf_reset(&f->buf);
-	for (i = 0; i < n; i++) {
-		vg_out_format_item(o, items[i], &f->buf);
-		vg_buf_append(&f->buf, "\n", 1);
-	}
-	if (o->cfg.max_bytes && f->size && f->size + f->buf.len > o->cfg.max_bytes)
-		rotate(o);
-	if (f->fd < 0 && file_open_path(o))
-		return VG_SEND_RETRY;
-	while (done < f->buf.len) {
-		w = write(f->fd, f->buf.data + done, f->buf.len - done);
+	while (done < len) {
+		w = write(f->fd, data + done, len - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			break;
 		done += w;
 	}
-	if (done < f->buf.len) {
+	if (done < len) {
 		int e = w < 0 ? errno : ENOSPC;
 
-		/* no half line: cut back to where this batch began */
+		/* no half line: cut back to where these lines began */
 		if (done && ftruncate(f->fd, f->size))
 			vg_output_fail(o, "truncate %s: %s", o->cfg.target, strerror(errno));
 		vg_output_fail(o, "write %s: %s; dropping records until a write succeeds",
 			       o->cfg.target, strerror(e));
 		o->drop_reason = VG_DROP_WRITE_ERROR;
-		return VG_SEND_DROP;
+		return -1;
 	}
 	f->size += done;
+	return 0;
+}
+
+/*
+ * A batch may hold more than max-size allows in one file: its lines go to
+ * the file until the next would pass the limit, then the file rotates and
+ * they go on in the new one (a line is never split, and never alone over
+ * the limit unless it is longer than the limit itself).
+ */
+static enum vg_send_result file_send(struct vg_output *o, struct vg_out_item **items, size_t n)
+{
+	struct file_out *f = o->priv;
+	size_t i, line;
+
+	if (f->fd < 0 && file_open_path(o))
+		return VG_SEND_RETRY;
+	vg_buf_reset(&f->buf);
+	for (i = 0; i < n; i++) {
+		line = f->buf.len;
+		vg_out_format_item(o, items[i], &f->buf);
+		vg_buf_append(&f->buf, "\n", 1);
+		if (!o->cfg.max_bytes || f->size + line == 0 ||
+		    f->size + f->buf.len <= o->cfg.max_bytes)
+			continue;
+		if (line && file_write(o, f->buf.data, line))
+			return VG_SEND_DROP;
+		o->delivered_first = i;
+		rotate(o);
+		if (f->fd < 0) {
+			/* Not retried: the lines before went out, and must not twice. */
+			o->drop_reason = VG_DROP_WRITE_ERROR;
+			return VG_SEND_DROP;
+		}
+		memmove(f->buf.data, f->buf.data + line, f->buf.len - line);
+		f->buf.len -= line;
+	}
+	if (file_write(o, f->buf.data, f->buf.len))
+		return VG_SEND_DROP;
 	if (o->cfg.fsync)
 		fdatasync(f->fd);
 	return VG_SEND_OK;

@@ -224,6 +224,7 @@ static void deliver(struct vg_output *o, struct vg_out_item **batch, size_t n,
 	o->batch_seq++;
 	for (;;) {
 		o->retry_after_ms = 0;
+		o->delivered_first = 0;
 		r = o->ops->send(o, batch, n);
 		if (r != VG_SEND_RETRY)
 			break;
@@ -252,7 +253,10 @@ static void deliver(struct vg_output *o, struct vg_out_item **batch, size_t n,
 		o->last_latency_ns = vg_mono_now_ns() - batch[0]->queued_ns;
 		vg_output_ok(o);
 	} else {
-		o->dropped[o->drop_reason] += n;
+		if (o->delivered_first > n)
+			o->delivered_first = n;
+		o->sent += o->delivered_first;
+		o->dropped[o->drop_reason] += n - o->delivered_first;
 	}
 	for (i = 0; i < n; i++)
 		free(batch[i]);

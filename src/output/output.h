@@ -100,6 +100,7 @@ struct vg_output {
 	/* set by the sender for the loop */
 	unsigned retry_after_ms;
 	enum vg_drop_reason drop_reason;
+	size_t delivered_first;		/* VG_SEND_DROP: the batch's first items already delivered */
 	/* counters: written under lock or by the output thread, read by metrics */
 	_Atomic uint64_t queued, sent, retried, dropped[VG_DROP_MAX], last_success_ns;
 	_Atomic uint64_t last_latency_ns;	/* queued -> delivered, of the last batch's first */

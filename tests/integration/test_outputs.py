@@ -91,6 +91,14 @@ class OutputCase(VigilTestCase):
         labels = 'output="%s"' % output + (',reason="%s"' % reason if reason else "")
         return metrics(self.mport).get("%s{%s}" % (name, labels), 0)
 
+    def delivered(self, output, n):
+        """All N alerts reached the output and each is delivered or counted dropped.
+        (Exec records reach the agent within its 100 ms poll, not at once: a
+        check that the first alert settled says nothing of the others.)"""
+        m = metrics(self.mport)
+        return m.get('vigil_output_queued_total{output="%s"}' % output, 0) == n and \
+            self.settled(output)
+
     def settled(self, output):
         """Everything the output took is delivered or counted dropped."""
         m = metrics(self.mport)
@@ -189,7 +197,8 @@ class MetricsWithOutputsTest(OutputCase):
         with self.vigil("file:" + out, "webhook:%s,flush-ms=10" % hook.url,
                         extra=("--bpf-stats",)):
             self.mark("high", 3)
-            self.assertTrue(wait_until(lambda: self.settled("webhook") and self.settled("file")))
+            self.assertTrue(wait_until(lambda: self.delivered("webhook", 3) and
+                                       self.delivered("file", 3)))
             text = scrape(self.mport)[1]
             r = urllib.request.urlopen("http://127.0.0.1:%d/healthz" % self.mport, timeout=5)
             health = json.loads(r.read())
@@ -422,8 +431,13 @@ class FullDiskTest(OutputCase):
         self.assertEqual([r["process"]["pid"] for r in hook.records()], pids)
         self.assertIn("vigil: output file: %d sent, %d dropped, write_error %d"
                       % (written, dropped, dropped), t.stderr)
+        # One line per spell of failure, not per record: a later, smaller batch
+        # may fit in what the cut-back left (then "delivering again"), and only
+        # a new failure after that says so again.
         lines = [l for l in t.stderr.splitlines() if "No space left on device" in l]
-        self.assertEqual(len(lines), 1, t.stderr)
+        again = [l for l in t.stderr.splitlines() if "output file: delivering again" in l]
+        self.assertEqual(len(lines), 1 + len(again), t.stderr)
+        self.assertLessEqual(len(lines), 3, t.stderr)
         self.assertIn("output file: write %s" % path, lines[0])
 
 
@@ -432,7 +446,7 @@ class FileRotationTest(OutputCase):
         path = os.path.join(self.dir, "alerts.json")
         with self.vigil("file:%s,max-size=8k,keep=2" % path) as t:
             self.mark("high", 20)
-            self.assertTrue(wait_until(lambda: self.settled("file")))
+            self.assertTrue(wait_until(lambda: self.delivered("file", 20)))
             files = sorted(os.listdir(self.dir))
             self.assertIn("alerts.json.1", files)
             self.assertIn("alerts.json.2", files)
