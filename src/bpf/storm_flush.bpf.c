@@ -45,6 +45,22 @@ static __always_inline void count(enum vg_counter c)
 		__sync_fetch_and_add(v, 1);
 }
 
+/*
+ * Sends one aggregate record of @size bytes that reports @n held events.
+ * Ring buffer full: nothing is lost, the count waits for the next run.
+ */
+static __always_inline void send_held(void *rec, __u32 size, __u64 *reported, __u64 n,
+				      struct flush_run *run)
+{
+	if (bpf_ringbuf_output(&events, rec, size, 0)) {
+		run->ringbuf_full++;
+		return;
+	}
+	*reported += n;
+	count(VG_CNT_EVENTS);
+	run->sent++;
+}
+
 static long flush_key(struct bpf_map *map, const struct vg_storm_key *k,
 		      struct vg_storm_state *st, struct flush_run *run)
 {
@@ -61,14 +77,7 @@ static long flush_key(struct bpf_map *map, const struct vg_storm_key *k,
 		return 0;
 	r->suppressed = (__u32)n;
 	r->hdr.ts_boot_ns = st->last_ns;
-	/* Ring buffer full: nothing is lost, the count waits for the next run. */
-	if (bpf_ringbuf_output(&events, r, size, 0)) {
-		run->ringbuf_full++;
-		return 0;
-	}
-	st->reported += n;
-	count(VG_CNT_EVENTS);
-	run->sent++;
+	send_held(r, size, &st->reported, n, run);
 	return 0;
 }
 
@@ -113,13 +122,7 @@ static long flush_rec(struct bpf_map *map, const struct vg_storm_rkey *k,
 		return 0;
 	h->size = size;
 	h->ts_boot_ns = st->last_ns;
-	if (bpf_ringbuf_output(&events, st->rec, size, 0)) {
-		run->ringbuf_full++;
-		return 0;
-	}
-	st->reported += n;
-	count(VG_CNT_EVENTS);
-	run->sent++;
+	send_held(st->rec, size, &st->reported, n, run);
 	return 0;
 }
 
