@@ -253,20 +253,34 @@ class SelfDefenseTest(SafeChangeCase):
             self.assertRegex(text, r"(?m)^vigil_self_check_healthy 0$")
             self.assertRegex(text, r"(?m)^vigil_self_check_failures_total 1$")
 
+    def hub_map(self, t, name):
+        inv = json.loads(subprocess.run([VIGIL, "bpf", "--json"], stdout=subprocess.PIPE,
+                                        check=True, text=True).stdout)
+        ids = [m["id"] for m in inv["maps"] if m["name"] == name
+               and any(o["pid"] == t.proc.pid for o in m["owners"])]
+        self.assertEqual(len(ids), 1, inv["maps"])
+        return str(ids[0])
+
     def test_emptied_syscall_hub_slot_fails_the_self_check(self):
         # The file sensor's sys_exit handler sits in the hub's exit array, slot 1:
         # emptying it blinds the sensor without touching any link.
         with self.agent() as t:
-            inv = json.loads(subprocess.run([VIGIL, "bpf", "--json"], stdout=subprocess.PIPE,
-                                            check=True, text=True).stdout)
-            ids = [m["id"] for m in inv["maps"] if m["name"] == "vg_hub_exit"
-                   and any(o["pid"] == t.proc.pid for o in m["owners"])]
-            self.assertEqual(len(ids), 1, inv["maps"])
+            exits = self.hub_map(t, "vg_hub_exit")
             time.sleep(1.5)     # the first self-check records what the agent holds
-            subprocess.run(["bpftool", "map", "delete", "id", str(ids[0]), "key", "1", "0", "0",
-                            "0"], check=True)
+            subprocess.run(["bpftool", "map", "delete", "id", exits, "key", "1", "0", "0", "0"],
+                           check=True)
             alert = self.critical(t, "vigil_self_check_failed")[0]
             self.assertIn("syscall hub's tp_btf/sys_exit slot 1 runs program 0", alert["message"])
+
+    def test_zeroed_syscall_hub_route_fails_the_self_check(self):
+        # openat (257): no handler runs for it any more, every slot still full.
+        with self.agent() as t:
+            routes = self.hub_map(t, "vg_hub_routes")
+            time.sleep(1.5)
+            subprocess.run(["bpftool", "map", "update", "id", routes, "key", "1", "1", "0", "0",
+                            "value", "0", "0"], check=True)
+            alert = self.critical(t, "vigil_self_check_failed")[0]
+            self.assertIn("syscall hub's route of syscall 257 was changed", alert["message"])
 
     def test_sigkill_is_reported_by_the_next_start(self):
         state = self.path("state")
