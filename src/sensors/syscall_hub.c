@@ -214,9 +214,32 @@ void vg_hub_release(enum vg_hub_slot slot, unsigned *dirs)
 	pthread_mutex_unlock(&hub.lock);
 }
 
+/*
+ * Every route as the kernel holds it: one batch call (the self-check runs
+ * every second), else one lookup per route where batches are not supported.
+ */
+static int read_routes(int fd, struct vg_hub_route *out)
+{
+	__u32 keys[VG_HUB_ROUTES], count = VG_HUB_ROUTES, next, key;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int err = bpf_map_lookup_batch(fd, NULL, &next, keys, out, &count, &opts);
+
+	if ((!err || errno == ENOENT) && count == VG_HUB_ROUTES) {
+		for (key = 0; key < VG_HUB_ROUTES; key++)
+			if (keys[key] != key)
+				return -EINVAL;
+		return 0;
+	}
+	for (key = 0; key < VG_HUB_ROUTES; key++)
+		if (bpf_map_lookup_elem(fd, &key, &out[key]))
+			return -errno;
+	return 0;
+}
+
 /* What differs from what the agent wrote; the caller holds the lock. */
 static const char *changed_locked(char *buf, size_t size)
 {
+	static struct vg_hub_route now[VG_HUB_ROUTES];	/* under hub.lock */
 	int dir, fd = map_fd("vg_hub_routes");
 	__u32 key, id;
 
@@ -232,11 +255,10 @@ static const char *changed_locked(char *buf, size_t size)
 				 dir_sections[dir], key, id, want);
 			return buf;
 		}
+	if (read_routes(fd, now))
+		memset(now, 0xff, sizeof(now));	/* unreadable: nothing matches */
 	for (key = 0; key < VG_HUB_ROUTES; key++) {
-		struct vg_hub_route r;
-
-		if (bpf_map_lookup_elem(fd, &key, &r) || r.enter != hub.routes[key].enter ||
-		    r.exit != hub.routes[key].exit) {
+		if (now[key].enter != hub.routes[key].enter || now[key].exit != hub.routes[key].exit) {
 			snprintf(buf, size, "the syscall hub's route of syscall %u was changed", key);
 			return buf;
 		}
