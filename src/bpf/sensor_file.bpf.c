@@ -113,9 +113,12 @@ __u64 file_cache_gen = 0;
 
 /*
  * Rejection cache: a dentry (on a mount) whose path the watch set does not
- * match, with what identifies it (parent, name hash and length, inode) so
- * that a freed and reused dentry never inherits a decision. Only rejections
- * are cached: a watched open needs its path anyway.
+ * match and whose inode no entry of inode_watch names, with what identifies
+ * it (parent, name hash and length, inode address and number) so that a
+ * freed and reused dentry or inode never inherits a decision. Only
+ * rejections are cached: a watched open needs its path anyway. A hit is the
+ * whole cost of an unwatched open: it is checked before the identity watch,
+ * so user space bumps file_cache_gen whenever inode_watch changes too.
  */
 struct reject_key {
 	__u64 dentry;
@@ -127,6 +130,7 @@ struct reject_val {
 	__u64 parent;
 	__u64 hash_len;
 	__u64 inode;
+	__u64 ino;		/* the inode's number: a reused inode address is another file */
 	__u32 mask;		/* accesses watched at this path */
 	__u32 pad;
 };

@@ -281,7 +281,7 @@ static __always_inline int dentry_id_read(struct dentry *d, struct dentry_id *id
  * need the stack.
  */
 static __noinline void reject_note(const struct reject_key *key, const struct dentry_id *id,
-				   __u64 gen, __u32 mask)
+				   __u64 ino, __u64 gen, __u32 mask)
 {
 	struct reject_val nv = {};
 
@@ -289,6 +289,7 @@ static __noinline void reject_note(const struct reject_key *key, const struct de
 	nv.parent = id->parent;
 	nv.hash_len = id->hash_len;
 	nv.inode = id->inode;
+	nv.ino = ino;
 	nv.mask = mask;
 	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
 }
@@ -299,14 +300,16 @@ static __always_inline const struct vg_inode_watch *inode_watch_of(struct file *
 {
 	struct vg_inode_watch_key k = {};
 	const struct vg_inode_watch *iw;
+	struct inode *inode;
 
 	if (!f || !file_inode_watch_on)
 		return NULL;
-	k.ino = BPF_CORE_READ(f, f_inode, i_ino);
-	k.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	inode = BPF_CORE_READ(f, f_inode);
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	iw = bpf_map_lookup_elem(&inode_watch, &k);
 	/* The watched file was replaced and its inode number reused by another. */
-	if (iw && iw->generation != BPF_CORE_READ(f, f_inode, i_generation))
+	if (iw && iw->generation != BPF_CORE_READ(inode, i_generation))
 		return NULL;
 	return iw;
 }
