@@ -150,6 +150,29 @@ struct {
 	__type(value, struct reject_val);
 } reject_cache SEC(".maps");
 
+/*
+ * In front of reject_cache, per CPU: the rejections this CPU used last, one
+ * per slot, picked by the dentry's address. A hit costs an inline array
+ * load and a few compares; the LRU lookup (hashing, bucket walk) was most
+ * of an unwatched open's cost. @seq is odd while a writer fills the slot:
+ * a program preempted halfway (sys_exit is faultable) leaves it odd, and a
+ * reader or second writer on this CPU then skips the slot.
+ */
+#define REJECT_MRU_SLOTS 256
+
+struct reject_mru {
+	__u64 seq;
+	struct reject_key key;
+	struct reject_val val;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, REJECT_MRU_SLOTS);
+	__type(key, __u32);
+	__type(value, struct reject_mru);
+} reject_mru SEC(".maps");
+
 /* d_parent, d_name and d_inode, adjacent in struct dentry. */
 struct dentry_id {
 	__u64 parent;

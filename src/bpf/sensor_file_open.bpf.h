@@ -48,8 +48,8 @@ __noinline int file_emit_open(struct opargs *o)
 	if (!o)
 		return 0;
 	if (o->ret >= 0) {
-		struct reject_val *rv;
 		struct inode *inode;
+		__s64 cached;
 		struct path fp;
 
 		f = (struct file *)o->file;
@@ -70,11 +70,9 @@ __noinline int file_emit_open(struct opargs *o)
 		 * dentry, with this very inode, was rejected under the same watch
 		 * set and the same identity watches (both bump the generation).
 		 */
-		rv = bind ? NULL : bpf_map_lookup_elem(&reject_cache, &key);
-		if (rv && rv->gen == gen && rv->parent == id.parent &&
-		    rv->hash_len == id.hash_len && rv->inode == id.inode && rv->ino == ino &&
-		    !(vg_watch_bits(rv->mask, 0) & o->acc) &&
-		    !write_once_first(vg_watch_bits(rv->mask, 0), o->acc, &key, &id, false)) {
+		cached = bind ? -1 : reject_cached_mask(&key, &id, ino, gen);
+		if (cached >= 0 && !(vg_watch_bits(cached, 0) & o->acc) &&
+		    !write_once_first(vg_watch_bits(cached, 0), o->acc, &key, &id, false)) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
