@@ -65,11 +65,8 @@ __noinline int file_emit_open(struct opargs *o)
 		ino = BPF_CORE_READ(inode, i_ino);
 		if (file_via_bind(o->task, fp.mnt, o->acc))
 			bind = fp.mnt;
-		/*
-		 * Cheap first check, before any slot or identity lookup: this very
-		 * dentry, with this very inode, was rejected under the same watch
-		 * set and the same identity watches (both bump the generation).
-		 */
+		/* Cheap first check, before any slot or identity lookup: this dentry and inode were
+		 * rejected under the same watch set and identity watches (both bump gen). */
 		cached = bind ? -1 : reject_cached_mask(&key, &id, ino, gen);
 		if (cached >= 0 && !(vg_watch_bits(cached, 0) & o->acc) &&
 		    !write_once_first(vg_watch_bits(cached, 0), o->acc, &key, &id, false)) {
@@ -111,12 +108,8 @@ __noinline int file_emit_open(struct opargs *o)
 	} else {
 		if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
 			rc = file_join(o->task, o->fd, o->ustr, &p);
-		if (rc != 0) {
-			/* No path to match (failed memfd/open_by_handle, empty name). */
-			vg_count(VG_CNT_FILTERED);
-			goto out;
-		}
-		if (!(watch_bits(file_watch_mask(&p), actor) & o->acc)) {
+		/* No path to match (failed memfd/open_by_handle, empty name), or not watched. */
+		if (rc != 0 || !(watch_bits(file_watch_mask(&p), actor) & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
