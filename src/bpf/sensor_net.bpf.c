@@ -172,9 +172,9 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, __u32);	/* VG_NET_PF_* in force */
+	__type(value, __u32);	/* [0] VG_NET_PF_* in force; [1] generation of the sets */
 } policy_dims SEC(".maps");
 
 struct {
@@ -207,6 +207,25 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } policy_gate SEC(".maps");
+
+/*
+ * tgid -> whether its executable's name passes policy_names, as judged for
+ * that executable (file and exec count) at that generation of the sets:
+ * the name set is an LPM trie, the dearest lookup of a connect.
+ */
+struct exe_verdict {
+	__u64 exe;		/* struct file * of mm->exe_file */
+	__u64 exec_id;		/* task->self_exec_id: moves at every exec */
+	__u32 gen;		/* policy_dims[1] when judged */
+	__u32 wanted;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct exe_verdict);
+} exe_verdicts SEC(".maps");
 
 struct gate_port_key {
 	__u32 tgid;
