@@ -506,6 +506,7 @@ const struct vg_sensor_desc vg_net_sensor = {
 	.policy_sensor = VG_SENSOR_NETWORK,
 	.hub_slot = VG_HUB_NET,
 	.hub_nr_table = "net_nr_call",
+	.hub_nr_enter_table = "net_nr_enter",
 	.run_cfg = &run_cfg,
 	VG_SENSOR_VARIANTS(variants),
 	.open = sensor_net_bpf_open,
