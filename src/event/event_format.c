@@ -19,12 +19,10 @@ void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 	ev->size = size;
 	ev->desc = vg_record_desc(h->type);
 	ev->cache = cache;
-	if (!cache)
-		return;
-	ev->proc = vg_proc_cache_lookup(cache, h->tgid, h->start_time_ns);
-	if (ev->proc)
-		ev->n_ancestors = vg_proc_cache_ancestors(cache, ev->proc, ev->ancestors,
-							  VG_MAX_ANCESTORS);
+	ev->anc = &ev->anc_store;
+	if (cache)
+		ev->proc = vg_proc_cache_lookup(cache, h->tgid, h->start_time_ns);
+	vg_ancestry_init(ev->anc, cache, ev->proc);
 }
 
 const char *vg_signal_name(int sig)
@@ -200,7 +198,7 @@ void vg_event_to_json_with(struct vg_buf *b, const struct vg_event_ctx *ev,
 	vg_json_init(&j, b);
 	vg_json_obj_begin(&j);
 	if (!ev->desc || !ev->desc->layout ||
-	    vg_field_view_record(&v, ev->rec, ev->size, ev->proc, ev->ancestors, ev->n_ancestors)) {
+	    vg_field_view_live(&v, ev->rec, ev->size, ev->proc, ev->anc)) {
 		write_unknown(&j, ev);
 		if (extra)
 			extra(&j, arg);
