@@ -430,7 +430,8 @@ static bool lookup_value(const struct vg_value *val, void *arg)
 {
 	struct lookup_ctx *c = arg;
 	const struct anchor_tab *t = c->t;
-	size_t i;
+	uint64_t h = VG_STRMAP_HASH_INIT;
+	size_t i, hashed = 0;
 
 	if (val->type == VG_FT_UINT || val->type == VG_FT_INT) {
 		char buf[32];
@@ -444,9 +445,12 @@ static bool lookup_value(const struct vg_value *val, void *arg)
 	if (val->type != VG_FT_STR && val->type != VG_FT_STRLIST)
 		return false;
 	add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, val->s.p, val->s.len, false));
-	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++)
-		add_cands(c, vg_strmap_get((struct vg_strmap *)&t->prefix, val->s.p, t->prefix_lens[i],
-					false));
+	/* Each prefix's hash grows from the last: the value is hashed once, not once per length. */
+	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++) {
+		h = vg_strmap_hash_more(h, val->s.p + hashed, t->prefix_lens[i] - hashed);
+		hashed = t->prefix_lens[i];
+		add_cands(c, vg_strmap_find_hashed(&t->prefix, val->s.p, hashed, h));
+	}
 	return false;	/* visit every value */
 }
 
