@@ -3,14 +3,19 @@
 under the fork+exec, watched-open and connect loops, interleaved between
 binaries. CPU is the sum of the agent's threads' run time (schedstat, ns),
 records are the agent's own count (`vigil status`: events_received), so the
-figure holds on a loaded machine better than wall time does.
+figure holds on a loaded machine better than wall time does. After each loop
+an idle window (no loop) measures what the agent spends without it (its
+timers, the host's other processes): the per-op figure takes that rate off.
 
 Usage: python3 bench/agent_cpu.py [ROUNDS] [SECONDS] [WORKLOAD...]
-  WORKLOAD: exec, open, connect (default: all three)
+  WORKLOAD: exec, open (read, watched), write (open for writing under /var/tmp),
+  connect (default: exec open write connect)
   env VIGILS="name=path;name=path" (default: this tree's build/vigil)
   env VIGIL_ARGS: extra `vigil run` arguments
-Prints, per binary and workload, the median and min-max of agent CPU us per
-1,000 records and per loop operation (root; make all first)."""
+Prints, per binary and workload, the median and min-max of agent CPU ms per
+1,000 records received in the loop's window (the host's other records
+count too) and of agent CPU us per loop operation beyond the agent's idle
+rate (root; make all first)."""
 import json
 import os
 import shutil
@@ -78,28 +83,39 @@ def loop_argv(work, scratch, secs):
         return [os.path.join(BENCH, "exec_loop"), str(secs), prog]
     if work == "open":	# /var/tmp/ is a prefix the default policy watches
         return [os.path.join(BENCH, "file_loop"), str(secs), "/var/tmp"]
+    if work == "write":
+        return [os.path.join(BENCH, "file_loop"), str(secs), "/var/tmp", "write"]
     if work == "connect":
         return [os.path.join(BENCH, "net_loop"), str(secs)]
     raise SystemExit("unknown workload %s" % work)
 
 
-def one(agent, work, scratch, secs):
+def window(agent, argv):
+    """Records, agent CPU ns and wall s over @argv's run (None: an idle second)."""
     before_n = received(agent.vigil, agent.sock)
-    before_cpu = agent_cpu_ns(agent.proc.pid)
-    out = subprocess.run(loop_argv(work, scratch, secs), capture_output=True, text=True,
-                         check=True)
-    ops = float(out.stdout.split()[0]) * secs
-    time.sleep(0.5)	# the worker catches up (the host's other records count too)
+    before_cpu, t0 = agent_cpu_ns(agent.proc.pid), time.monotonic()
+    out = subprocess.run(argv, capture_output=True, text=True, check=True) if argv else None
+    time.sleep(0.5 if argv else 1.5)	# the worker catches up
     n = received(agent.vigil, agent.sock) - before_n
     cpu = agent_cpu_ns(agent.proc.pid) - before_cpu
-    return n, cpu, ops
+    return n, cpu, time.monotonic() - t0, out
+
+
+def one(agent, work, scratch, secs):
+    """Records and CPU ns over the loop's window (the host's other records
+    included), the loop's ops, and the CPU beyond the agent's rate in an
+    idle window after it (its timers and the host's other records)."""
+    n, cpu, wall, out = window(agent, loop_argv(work, scratch, secs))
+    _, idle_cpu, idle_wall, _ = window(agent, None)
+    ops = float(out.stdout.split()[0]) * secs
+    return n, cpu, ops, cpu - idle_cpu * wall / idle_wall
 
 
 def main():
     args = sys.argv[1:]
     rounds = int(args[0]) if args else 5
     secs = float(args[1]) if len(args) > 1 else 3.0
-    works = args[2:] or ["exec", "open", "connect"]
+    works = args[2:] or ["exec", "open", "write", "connect"]
     spec = os.environ.get("VIGILS", "new=" + os.path.join(ROOT, "build", "vigil"))
     vigils = [s.split("=", 1) for s in spec.split(";")]
     res = {(name, w): [] for name, _ in vigils for w in works}
@@ -122,13 +138,14 @@ def main():
     for w in works:
         for name, _ in vigils:
             v = res[(name, w)]
-            per_k = [cpu / 1e3 / n * 1000 if n else float("nan") for n, cpu, _ in v]
-            per_op = [cpu / 1e3 / ops for _, cpu, ops in v]
-            recs = [n / ops for n, _, ops in v]
-            print("%-8s %-6s agent CPU %8.1f us/1k records (%.1f-%.1f)  %7.2f us/op (%.2f-%.2f)"
-                  "  records/op %.2f" % (w, name, statistics.median(per_k), min(per_k),
-                                        max(per_k), statistics.median(per_op), min(per_op),
-                                        max(per_op), statistics.median(recs)))
+            per_k = [cpu / 1e6 / n * 1000 if n else float("nan") for n, cpu, _, _ in v]
+            per_op = [net / 1e3 / ops for _, _, ops, net in v]
+            recs = [n / ops for n, _, ops, _ in v]
+            print("%-8s %-6s agent CPU %7.2f ms/1k records (%.2f-%.2f)  beyond idle %7.2f us/op"
+                  " (%.2f-%.2f)  records/op %.2f" % (w, name, statistics.median(per_k), min(per_k),
+                                                    max(per_k), statistics.median(per_op),
+                                                    min(per_op), max(per_op),
+                                                    statistics.median(recs)))
 
 
 if __name__ == "__main__":
