@@ -462,17 +462,6 @@ int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size
 	return vg_field_view_live(v, rec, size, proc, &v->own);
 }
 
-size_t vg_view_ancestors(const struct vg_event_view *v, const struct vg_proc *const **list)
-{
-	static const struct vg_proc *const none[1];
-
-	if (!v->anc) {
-		*list = none;
-		return 0;
-	}
-	return vg_ancestry_get(v->anc, list);
-}
-
 /* Leaf conversion: JSON value to the field's type; mismatches yield nothing. */
 static bool json_leaf(const json_t *j, const struct vg_field *f, vg_value_cb cb, void *ctx)
 {

@@ -141,7 +141,12 @@ int vg_field_view_live(struct vg_event_view *v, const struct vg_hdr *rec, size_t
 int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
 		       const struct vg_proc *proc, const struct vg_proc *const *anc, size_t n_anc);
 /* @v's ancestors, parent first; returns how many (none for a replayed JSON view). */
-size_t vg_view_ancestors(const struct vg_event_view *v, const struct vg_proc *const **list);
+static inline size_t vg_view_ancestors(const struct vg_event_view *v,
+				       const struct vg_proc *const **list)
+{
+	*list = NULL;
+	return v->anc ? vg_ancestry_get(v->anc, list) : 0;
+}
 /* Fills @v for a JSON event; kind from its "event.action". Returns 0 or -EINVAL. */
 int vg_field_view_json(struct vg_event_view *v, const void *json);
 
