@@ -463,13 +463,18 @@ static bool lookup_value(const struct vg_value *val, void *arg)
 	}
 	if (val->type != VG_FT_STR && val->type != VG_FT_STRLIST)
 		return false;
-	add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, val->s.p, val->s.len, false));
-	/* Each prefix's hash grows from the last: the value is hashed once, not once per length. */
+	/*
+	 * Each prefix's hash grows from the last, and the whole value's from
+	 * the longest prefix: the value is hashed once, not once per length.
+	 * (Candidates are sorted afterwards: the order they come in is free.)
+	 */
 	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++) {
 		h = vg_strmap_hash_more(h, val->s.p + hashed, t->prefix_lens[i] - hashed);
 		hashed = t->prefix_lens[i];
 		add_cands(c, vg_strmap_find_hashed(&t->prefix, val->s.p, hashed, h));
 	}
+	h = vg_strmap_hash_more(h, val->s.p + hashed, val->s.len - hashed);
+	add_cands(c, vg_strmap_find_hashed(&t->exact, val->s.p, val->s.len, h));
 	return false;	/* visit every value */
 }
 
