@@ -88,7 +88,7 @@ static void handle(struct bench *b, size_t size)
 {
 	const struct vg_hdr *h = (const void *)b->rec;
 	struct vg_event_ctx ev;
-	struct vg_proc *p;
+	struct vg_proc *p = NULL;
 
 	if (vg_decode_check(b->rec, size, NULL) != VG_DEC_OK) {
 		fprintf(stderr, "record_cost: invalid record of type %u\n", h->type);
@@ -107,10 +107,10 @@ static void handle(struct bench *b, size_t size)
 	case VG_EV_EXIT:
 		break;
 	default:
-		vg_provenance_on_file(b->prov, b->cache, (const void *)h, size,
-				      vg_proc_cache_lookup(b->cache, h->tgid, h->start_time_ns));
+		p = vg_proc_cache_lookup(b->cache, h->tgid, h->start_time_ns);
+		vg_provenance_on_file(b->prov, b->cache, (const void *)h, size, p);
 	}
-	vg_event_ctx_fill(&ev, b->cache, h, size);
+	vg_event_ctx_fill_proc(&ev, b->cache, h, size, p);
 	if (vg_field_view_live(b->view, ev.rec, ev.size, ev.proc, ev.anc) == 0) {
 		b->view->cache = b->cache;
 		vg_policy_eval(b->policy, b->view, h->ts_boot_ns, count_alert, &b->alerts);

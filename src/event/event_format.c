@@ -9,20 +9,26 @@
 #include "lib/host.h"
 #include "lib/timefmt.h"
 
-void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
-		       const void *rec, size_t size)
+void vg_event_ctx_fill_proc(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+			    const void *rec, size_t size, const struct vg_proc *proc)
 {
 	const struct vg_hdr *h = rec;
 
-	memset(ev, 0, sizeof(*ev));
 	ev->rec = h;
 	ev->size = size;
 	ev->desc = vg_record_desc(h->type);
 	ev->cache = cache;
 	ev->anc = &ev->anc_store;
-	if (cache)
+	ev->proc = proc;
+	if (cache && !proc)
 		ev->proc = vg_proc_cache_lookup(cache, h->tgid, h->start_time_ns);
 	vg_ancestry_init(ev->anc, cache, ev->proc);
+}
+
+void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+		       const void *rec, size_t size)
+{
+	vg_event_ctx_fill_proc(ev, cache, rec, size, NULL);
 }
 
 const char *vg_signal_name(int sig)

@@ -37,6 +37,9 @@ struct vg_event_ctx {
  */
 void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 		       const void *rec, size_t size);
+/* The same when the caller already looked the process up: @proc (NULL: looks it up). */
+void vg_event_ctx_fill_proc(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+			    const void *rec, size_t size, const struct vg_proc *proc);
 
 /* Appends one JSON object (no newline) for the event. */
 void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev);
