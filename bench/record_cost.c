@@ -6,7 +6,8 @@
  * under /var/tmp, each record put through what the worker does with it
  * (process cache and provenance, the record's context, the built-in
  * default policy), timed on this thread's CPU clock. Prints ns of CPU per
- * record for each workload, alerts, and ancestry walks per record.
+ * record for each workload, alerts, rule conditions evaluated and ancestry
+ * walks per record.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,10 +200,18 @@ static uint64_t walks(struct bench *b)
 	return st.ancestry_walks;
 }
 
+static uint64_t rule_evals(struct bench *b)
+{
+	struct vg_policy_stats st;
+
+	vg_policy_get_stats(b->policy, &st);
+	return st.rule_evals;
+}
+
 static void report(struct bench *b, const char *what, void (*one)(struct bench *), long n,
 		   int per_op)
 {
-	uint64_t alerts = b->alerts, w = walks(b);
+	uint64_t alerts = b->alerts, w = walks(b), evals = rule_evals(b);
 	double t0 = cpu_ns(), swept = 0, t1;
 	long i;
 
@@ -216,8 +225,10 @@ static void report(struct bench *b, const char *what, void (*one)(struct bench *
 		}
 	}
 	t0 = cpu_ns() - t0 - swept;
-	printf("%-6s %8.0f ns/record  %8.0f ns/op  alerts %lu  ancestry walks/record %.2f\n",
+	printf("%-6s %8.0f ns/record  %8.0f ns/op  alerts %lu  rules/record %.1f"
+	       "  ancestry walks/record %.2f\n",
 	       what, t0 / (n * per_op), t0 / n, (unsigned long)(b->alerts - alerts),
+	       (double)(rule_evals(b) - evals) / (n * per_op),
 	       (double)(walks(b) - w) / (n * per_op));
 }
 
