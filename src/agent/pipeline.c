@@ -183,9 +183,12 @@ static int next_poll(struct vg_pipeline *p, bool woken)
 		return woken ? (int)p->batch_ms : POLL_TIMEOUT_MS;
 	relied = __atomic_exchange_n(&p->pace->relied, 0, __ATOMIC_ACQ_REL);
 	if (woken || relied) {
-		/* Half a batch of slack: a poll a little late still takes them. */
+		/*
+		 * A batch of slack: a poll late for want of a CPU takes them,
+		 * and a wakeup would not have made it any sooner.
+		 */
 		__atomic_store_n(&p->pace->poll_until_ns,
-				 vg_boot_now_ns() + (uint64_t)p->batch_ms * 1500000ULL,
+				 vg_boot_now_ns() + (uint64_t)p->batch_ms * 2000000ULL,
 				 __ATOMIC_RELEASE);
 		return (int)p->batch_ms;
 	}
