@@ -16,7 +16,9 @@ each build), interleaved, the order rotating each round:
     them run over as long again right after the loop.
 Usage: python3 bench/trace_cost.py [SECONDS [ROUNDS]]   (root)
 Knobs: VIGIL (build/vigil), VIGIL_BASE (another build, run as base:),
-FLOOR=0 (skip the floor), STATS=1."""
+FLOOR=0 (skip the floor), STATS=1, EXTRA="exec net" (more `vigil trace`
+agents beside the file one, as `make bench`'s trace monitor runs them;
+their programs show prefixed with their sensor)."""
 import ctypes
 import json
 import os
@@ -31,6 +33,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOOP = os.path.join(ROOT, "build", "bench", "file_loop")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+EXTRA = os.environ.get("EXTRA", "").split()
 SUMMARY = re.compile(r"sensor file: (\d+) sent, \d+ filtered in kernel, (\d+) lost")
 
 
@@ -156,13 +159,18 @@ def run_loop(secs, directory):
 
 def one(setup, secs, scratch, data, stats_on):
     kind, vigil = setup["kind"], setup.get("vigil")
-    agent = None
+    agent, extra = None, []
     if kind == "trace":
         agent = Agent([vigil, "trace", "file", "--json", "--path", data], scratch, "t")
+        extra = [Agent([vigil, "trace", k, "--json"], scratch, "x" + k) for k in EXTRA]
     elif kind == "floor":
         agent = Agent([vigil, "floor", "--hooks", setup["hooks"]], scratch, "f")
     try:
-        ids = agent_prog_ids(agent.p.pid) if agent and stats_on else set()
+        names = {}	# program id -> name, prefixed with the extra agent's sensor
+        for a, prefix in [(agent, "")] + [(x, x.p.args[2] + ":") for x in extra]:
+            if a and stats_on:
+                names.update((i, prefix) for i in agent_prog_ids(a.p.pid))
+        ids = set(names)
         s0 = prog_stats(ids) if ids else {}
         c0 = agent.cpu() if agent else 0
         if kind == "trace":
@@ -174,20 +182,21 @@ def one(setup, secs, scratch, data, stats_on):
             s1 = prog_stats(ids) if ids else {}
             agent.settle()
             res["agent_cpu"] = agent.cpu() - c0
-        if kind == "trace":
-            w1 = pacing_wakes(agent.p.pid)
-            res["kwakes"] = w1 - w0 if w0 is not None and w1 is not None else None
-            res["awakes"] = voluntary_switches(agent.p.pid) - v0
             if ids:
                 s2 = prog_stats(ids)
                 time.sleep(took)
                 s3 = prog_stats(ids)
-                res["progs"] = {s1[i][0]: tuple((s1[i][k] - s0[i][k]) - (s3[i][k] - s2[i][k])
-                                                for k in (1, 2))
+                res["progs"] = {names[i] + s1[i][0]: tuple((s1[i][k] - s0[i][k]) -
+                                                           (s3[i][k] - s2[i][k]) for k in (1, 2))
                                 for i in s1 if i in s0 and i in s2 and i in s3}
+        if kind == "trace":
+            w1 = pacing_wakes(agent.p.pid)
+            res["kwakes"] = w1 - w0 if w0 is not None and w1 is not None else None
+            res["awakes"] = voluntary_switches(agent.p.pid) - v0
     finally:
-        if agent:
-            agent.stop()
+        for a in [agent] + extra:
+            if a:
+                a.stop()
     if kind == "trace":
         n = size = 0
         with open(agent.out, "rb") as f:
