@@ -433,8 +433,9 @@ static __always_inline __u64 vg_rb_polled(struct vg_rb_pacing *w, __u64 now)
  * delayed); within a busy spell records go in silently and the consumer,
  * which polls every batch_ns while data flows, takes them in bulk, unless
  * wake_bytes are already pending (then at most 8 wakeups per batch_ns).
+ * A global function: verified once per program, not at every send.
  */
-static __always_inline __u64 vg_rb_flags_at(__u64 now)
+__noinline __u64 vg_rb_flags_at(__u64 now)
 {
 	__u32 k = 0;
 	struct vg_rb_pacing *w = bpf_map_lookup_elem(&vg_rb_pacing, &k);
