@@ -7,13 +7,18 @@ each build), interleaved, the order rotating each round:
   - the loop's own CPU per open (user + system: the in-kernel cost of the
     hooks lands in its system time; a count that holds on a loaded host);
   - the agent's CPU per exported event, JSON bytes per event, events lost;
+  - wake-ups per 1,000 events: the kernel's forced wakeups of the consumer
+    (the pacing map's count; "-" for a build without it) and the agent's
+    own (voluntary context switches of all its threads);
   - with STATS=1, run time and runs per open of each of the agent's BPF
     programs (bpf_stats; turning them on raises the self-defense alert in
     other vigil agents on the host), less what the rest of the host made
     them run over as long again right after the loop.
 Usage: python3 bench/trace_cost.py [SECONDS [ROUNDS]]   (root)
 Knobs: VIGIL (build/vigil), VIGIL_BASE (another build, run as base:),
-FLOOR=0 (skip the floor), STATS=1."""
+FLOOR=0 (skip the floor), STATS=1, EXTRA="exec net" (more `vigil trace`
+agents beside the file one, as `make bench`'s trace monitor runs them;
+their programs show prefixed with their sensor)."""
 import ctypes
 import json
 import os
@@ -28,6 +33,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOOP = os.path.join(ROOT, "build", "bench", "file_loop")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+EXTRA = os.environ.get("EXTRA", "").split()
 SUMMARY = re.compile(r"sensor file: (\d+) sent, \d+ filtered in kernel, (\d+) lost")
 
 
@@ -41,18 +47,23 @@ def enable_stats():
     return fd
 
 
-def agent_prog_ids(pid):
+def agent_ids(pid, key):
+    """The ids behind agent @pid's fds whose fdinfo has @key ("prog_id:", "map_id:")."""
     ids = set()
     fd_dir = "/proc/%d/fdinfo" % pid
     for name in os.listdir(fd_dir):
         try:
             with open(os.path.join(fd_dir, name)) as f:
                 for line in f:
-                    if line.startswith("prog_id:"):
+                    if line.startswith(key):
                         ids.add(int(line.split()[1]))
         except OSError:
             pass
     return ids
+
+
+def agent_prog_ids(pid):
+    return agent_ids(pid, "prog_id:")
 
 
 def prog_stats(ids):
@@ -65,6 +76,31 @@ def proc_cpu(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def pacing_wakes(pid):
+    """Forced wakeups so far in agent @pid's vg_rb_pacing map, or None."""
+    for i in sorted(agent_ids(pid, "map_id:")):
+        show = subprocess.run(["bpftool", "-j", "map", "show", "id", str(i)],
+                              capture_output=True, text=True)
+        if show.returncode or json.loads(show.stdout).get("name") != "vg_rb_pacing":
+            continue
+        dump = subprocess.run(["bpftool", "-j", "map", "dump", "id", str(i)],
+                              capture_output=True, text=True)
+        value = json.loads(dump.stdout or "[{}]")[0].get("formatted", {}).get("value", {})
+        return value.get("wakes")
+    return None
+
+
+def voluntary_switches(pid):
+    n = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                n += sum(int(l.split()[1]) for l in f if l.startswith("voluntary_ctxt"))
+        except OSError:
+            pass
+    return n
 
 
 def links_of(vigil, pid):
@@ -123,15 +159,22 @@ def run_loop(secs, directory):
 
 def one(setup, secs, scratch, data, stats_on):
     kind, vigil = setup["kind"], setup.get("vigil")
-    agent = None
+    agent, extra = None, []
     if kind == "trace":
         agent = Agent([vigil, "trace", "file", "--json", "--path", data], scratch, "t")
+        extra = [Agent([vigil, "trace", k, "--json"], scratch, "x" + k) for k in EXTRA]
     elif kind == "floor":
         agent = Agent([vigil, "floor", "--hooks", setup["hooks"]], scratch, "f")
     try:
-        ids = agent_prog_ids(agent.p.pid) if agent and stats_on else set()
+        names = {}	# program id -> name, prefixed with the extra agent's sensor
+        for a, prefix in [(agent, "")] + [(x, x.p.args[2] + ":") for x in extra]:
+            if a and stats_on:
+                names.update((i, prefix) for i in agent_prog_ids(a.p.pid))
+        ids = set(names)
         s0 = prog_stats(ids) if ids else {}
         c0 = agent.cpu() if agent else 0
+        if kind == "trace":
+            w0, v0 = pacing_wakes(agent.p.pid), voluntary_switches(agent.p.pid)
         t0 = time.monotonic()
         res = run_loop(secs, data)
         took = time.monotonic() - t0
@@ -143,12 +186,17 @@ def one(setup, secs, scratch, data, stats_on):
                 s2 = prog_stats(ids)
                 time.sleep(took)
                 s3 = prog_stats(ids)
-                res["progs"] = {s1[i][0]: tuple((s1[i][k] - s0[i][k]) - (s3[i][k] - s2[i][k])
-                                                for k in (1, 2))
+                res["progs"] = {names[i] + s1[i][0]: tuple((s1[i][k] - s0[i][k]) -
+                                                           (s3[i][k] - s2[i][k]) for k in (1, 2))
                                 for i in s1 if i in s0 and i in s2 and i in s3}
+        if kind == "trace":
+            w1 = pacing_wakes(agent.p.pid)
+            res["kwakes"] = w1 - w0 if w0 is not None and w1 is not None else None
+            res["awakes"] = voluntary_switches(agent.p.pid) - v0
     finally:
-        if agent:
-            agent.stop()
+        for a in [agent] + extra:
+            if a:
+                a.stop()
     if kind == "trace":
         n = size = 0
         with open(agent.out, "rb") as f:
@@ -220,8 +268,9 @@ def report(setups, results, secs, load0, load1):
     print("file_loop %.1f s per run, %d rounds; load %.1f then %.1f; median (min–max)"
           % (secs, len(results["none"]), load0, load1))
     print("| set-up | opens/s | slowdown | loop CPU µs/open | agent CPU µs/event "
-          "| bytes/event | events written / opens | lost |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| bytes/event | kernel / agent wake-ups per 1,000 events "
+          "| events written / opens | lost |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in setups:
         rs = results[s["name"]]
         loop_us = [r["cpu"] / r["generated"] * 1e6 for r in rs]
@@ -229,10 +278,13 @@ def report(setups, results, secs, load0, load1):
         per = [r["bytes"] / r["events"] for r in rs if r.get("events")]
         written = ", ".join("%d/%d" % (r["events"], r["generated"]) for r in rs if "events" in r)
         lost = sum(r["lost"] for r in rs if "lost" in r)
-        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        kw = [r["kwakes"] * 1000 / r["events"] for r in rs
+              if r.get("kwakes") is not None and r.get("events")]
+        aw = [r["awakes"] * 1000 / r["events"] for r in rs if "awakes" in r and r.get("events")]
+        print("| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |" % (
             s["name"], fmt([r["rate"] for r in rs]), fmt([r["slowdown"] for r in rs], "%.2f"),
-            fmt(loop_us, "%.2f"), fmt(agent_us, "%.2f"), fmt(per), written or "-",
-            lost if s["kind"] == "trace" else "-"))
+            fmt(loop_us, "%.2f"), fmt(agent_us, "%.2f"), fmt(per), fmt(kw, "%.2f"),
+            fmt(aw, "%.1f"), written or "-", lost if s["kind"] == "trace" else "-"))
     for s in setups:
         progs = {}
         for r in results[s["name"]]:

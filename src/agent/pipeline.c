@@ -9,9 +9,11 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib/log.h"
+#include "lib/timefmt.h"
 #include "agent/pipeline.h"
 #include "bpf/rb_pacing.h"
 
@@ -41,6 +43,7 @@ struct vg_pipeline {
 	__u32 ring_ids[VG_PIPE_MAX_RINGS];	/* kernel ids of the maps in rb */
 	int n_ring_ids;
 	int pace_fd;			/* the kernel's vg_rb_pacing map, or -1 */
+	struct vg_rb_pacing *pace;	/* that map, mapped: poll promises (rb_pacing.h); or NULL */
 	unsigned batch_ms;		/* 0: a wakeup per record */
 	size_t wake_bytes;		/* a quarter of the smallest ring: wakes sooner */
 	vg_record_fn fn;
@@ -164,7 +167,39 @@ static bool wait_room(struct vg_pipeline *p)
  * came without one; otherwise sleep until the kernel wakes us. A full
  * queue is not a reason to drop: records stay in the ring buffer, which
  * drops (and counts, per sensor) only once it is full too.
+ *
+ * With the pacing map mapped, each of those polls is promised to the
+ * kernel (poll_until_ns), which then wakes no one for the records before
+ * it; the promise is renewed while the kernel says records counted on it.
+ * Returns the next timeout.
  */
+static int next_poll(struct vg_pipeline *p, bool woken)
+{
+	bool relied;
+
+	if (!p->batch_ms)
+		return POLL_TIMEOUT_MS;
+	if (!p->pace)
+		return woken ? (int)p->batch_ms : POLL_TIMEOUT_MS;
+	relied = __atomic_exchange_n(&p->pace->relied, 0, __ATOMIC_ACQ_REL);
+	if (woken || relied) {
+		/*
+		 * A batch of slack: a poll late for want of a CPU takes them,
+		 * and a wakeup would not have made it any sooner.
+		 */
+		__atomic_store_n(&p->pace->poll_until_ns,
+				 vg_boot_now_ns() + (uint64_t)p->batch_ms * 2000000ULL,
+				 __ATOMIC_RELEASE);
+		return (int)p->batch_ms;
+	}
+	if (__atomic_load_n(&p->pace->poll_until_ns, __ATOMIC_ACQUIRE)) {
+		/* One more look: a record may have read the promise just before. */
+		__atomic_store_n(&p->pace->poll_until_ns, 0, __ATOMIC_RELEASE);
+		return (int)p->batch_ms;
+	}
+	return POLL_TIMEOUT_MS;
+}
+
 static void *consumer_main(void *arg)
 {
 	struct vg_pipeline *p = arg;
@@ -192,12 +227,12 @@ static void *consumer_main(void *arg)
 			break;
 		}
 		/*
-		 * Look again within batch_ms only after a wake-up: what the kernel
-		 * paced since is then taken. Records a timeout found asked for no
-		 * wake-up (quiet ones, a paced tail): their flow is no reason to
-		 * poll at batch_ms, and a paced record after batch_ms wakes us.
+		 * Look again within batch_ms only after a wake-up, or while the
+		 * kernel counts on our polls: what it paced since is then taken.
+		 * Records a timeout found that asked for no wake-up (quiet ones)
+		 * are no reason to poll at batch_ms.
 		 */
-		timeout = p->batch_ms && n > 0 ? (int)p->batch_ms : POLL_TIMEOUT_MS;
+		timeout = next_poll(p, n > 0);
 	}
 	/* What the kernel produced before stop still counts: all of it, as room allows. */
 	for (;;) {
@@ -340,12 +375,21 @@ static void set_pacing(struct vg_pipeline *p)
 	};
 	__u32 key = 0;
 
+	void *m;
+
 	if (p->pace_fd < 0 || bpf_map_update_elem(p->pace_fd, &key, &w, BPF_ANY) < 0) {
 		if (p->batch_ms)
 			vg_warn("pipeline: no batched wakeups: %s",
 				p->pace_fd < 0 ? "the sensors have no vg_rb_pacing map" : strerror(errno));
 		p->batch_ms = 0;
+		return;
 	}
+	/* Without the mapping the kernel paces alone: a wakeup per batch. */
+	m = mmap(NULL, sizeof(*p->pace), PROT_READ | PROT_WRITE, MAP_SHARED, p->pace_fd, 0);
+	if (m == MAP_FAILED)
+		vg_debug("pipeline: pacing map not mapped: %s", strerror(errno));
+	else
+		p->pace = m;
 }
 
 int vg_pipeline_start(struct vg_pipeline *p)
@@ -399,6 +443,8 @@ void vg_pipeline_free(struct vg_pipeline *p)
 		p->count--;
 	}
 	ring_buffer__free(p->rb);
+	if (p->pace)
+		munmap(p->pace, sizeof(*p->pace));
 	if (p->wake_fd >= 0)
 		close(p->wake_fd);
 	if (p->epoll_fd >= 0)

@@ -42,6 +42,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* the consumer's poll_until_ns: a store */
 	__type(key, __u32);
 	__type(value, struct vg_rb_pacing);
 } vg_rb_pacing SEC(".maps");
@@ -401,14 +402,40 @@ static __always_inline int vg_tail_put_bytes(struct vg_tail *t, struct vg_str *s
 	return cut;
 }
 
+/* Pacing @w decided to wake the consumer for a record made at @now. */
+static __always_inline __u64 vg_rb_wake(struct vg_rb_pacing *w, __u64 now)
+{
+	w->last_ns = now;	/* racing CPUs may both wake: harmless */
+	__sync_fetch_and_add(&w->wakes, 1);
+	return BPF_RB_FORCE_WAKEUP;
+}
+
 /*
- * The wakeup flag for a record made at boot-clock time @now. A record after
- * a quiet spell of batch_ns wakes the consumer at once (a lone alert is not
+ * The consumer looks at the ring by poll_until_ns on its own: no wakeup,
+ * unless wake_bytes are pending (looked at most 8 times per batch_ns).
+ */
+static __always_inline __u64 vg_rb_polled(struct vg_rb_pacing *w, __u64 now)
+{
+	if (!w->relied)
+		w->relied = 1;
+	if (now < w->check_ns + w->batch_ns / 8)
+		return BPF_RB_NO_WAKEUP;
+	w->check_ns = now;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= w->wake_bytes)
+		return vg_rb_wake(w, now);
+	return BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * The wakeup flag for a record made at boot-clock time @now. Before the
+ * consumer's promised poll (rb_pacing.h) none. Else a record after a quiet
+ * spell of batch_ns wakes the consumer at once (a lone alert is not
  * delayed); within a busy spell records go in silently and the consumer,
  * which polls every batch_ns while data flows, takes them in bulk, unless
  * wake_bytes are already pending (then at most 8 wakeups per batch_ns).
+ * A global function: verified once per program, not at every send.
  */
-static __always_inline __u64 vg_rb_flags_at(__u64 now)
+__noinline __u64 vg_rb_flags_at(__u64 now)
 {
 	__u32 k = 0;
 	struct vg_rb_pacing *w = bpf_map_lookup_elem(&vg_rb_pacing, &k);
@@ -416,14 +443,14 @@ static __always_inline __u64 vg_rb_flags_at(__u64 now)
 
 	if (!w || !w->batch_ns)
 		return 0;
+	if (now <= w->poll_until_ns)
+		return vg_rb_polled(w, now);
 	/* A record stamped before another CPU's wakeup is inside that batch. */
 	since = now > w->last_ns ? now - w->last_ns : 0;
 	if (since >= w->batch_ns ||
 	    (since >= w->batch_ns / 8 &&
-	     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= w->wake_bytes)) {
-		w->last_ns = now;	/* racing CPUs may both wake: harmless */
-		return BPF_RB_FORCE_WAKEUP;
-	}
+	     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= w->wake_bytes))
+		return vg_rb_wake(w, now);
 	return BPF_RB_NO_WAKEUP;
 }
 

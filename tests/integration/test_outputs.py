@@ -433,10 +433,14 @@ class FullDiskTest(OutputCase):
                       % (written, dropped, dropped), t.stderr)
         # One line per spell of failure, not per record: a later, smaller batch
         # may fit in what the cut-back left (then "delivering again"), and only
-        # a new failure after that says so again.
+        # a new failure after that says so again. The last spell may end so
+        # too: how the alerts are batched decides (consumer poll timing).
         lines = [l for l in t.stderr.splitlines() if "No space left on device" in l]
-        again = [l for l in t.stderr.splitlines() if "output file: delivering again" in l]
-        self.assertEqual(len(lines), 1 + len(again), t.stderr)
+        spells = ["again" if "output file: delivering again" in l else "failed"
+                  for l in t.stderr.splitlines()
+                  if "No space left on device" in l or "output file: delivering again" in l]
+        self.assertEqual(spells, ["failed", "again"] * (len(spells) // 2) + ["failed"] * (
+            len(spells) % 2), t.stderr)
         self.assertLessEqual(len(lines), 3, t.stderr)
         self.assertIn("output file: write %s" % path, lines[0])
 
