@@ -7,9 +7,9 @@
  * count (storm_flush.bpf.c).
  *
  * Included by a sensor object after vigil_common.bpf.h; it brings its own
- * maps (storm_rcfg, storm_recs, per-slot scratch). A connect's key clears
- * its local port and handshake time too, and a network record's key has no
- * exec count (its hook often runs in softirq, not in its process).
+ * maps (storm_rcfg, storm_recs, per-slot scratch). A network record's key
+ * also clears its ephemeral port, times and counts (storm_rkey_net) and has
+ * no exec count (its hook often runs in softirq, not in its process).
  */
 #ifndef VIGIL_STORM_REC_BPF_H
 #define VIGIL_STORM_REC_BPF_H
@@ -38,19 +38,48 @@ struct {
 	__type(value, struct storm_rscratch);
 } storm_rscratch SEC(".maps");
 
+/*
+ * Clears what differs between two like network records: the ephemeral
+ * port, times and byte counts of TCP records, a DNS message's local port
+ * and id. A rule reading one of them keeps its kind out (policy_storm.c).
+ */
+static __always_inline void storm_rkey_net(struct vg_storm_rkey *k, __u16 type)
+{
+	struct vg_net_conn *c = (struct vg_net_conn *)k->rec;
+	struct vg_net_dns *d = (struct vg_net_dns *)k->rec;
+	__u32 id;
+
+	if (type >= VG_EV_NET_CONNECT && type <= VG_EV_NET_CLOSE && k->len >= sizeof(*c)) {
+		c->duration_ns = 0;
+		c->bytes_sent = 0;
+		c->bytes_received = 0;
+		/* The peer's port of an accept, the local one of a connect. */
+		if (type == VG_EV_NET_ACCEPT || (c->flags & VG_NET_INBOUND))
+			c->t.dport = 0;
+		else if (type != VG_EV_NET_LISTEN)
+			c->t.sport = 0;
+	} else if (type == VG_EV_NET_DNS && k->len >= sizeof(*d)) {
+		d->t.sport = 0;
+		/* The message id: the payload's first 2 bytes, after TCP's length. */
+		id = sizeof(*d) + d->payload.off + ((d->flags & VG_NET_DNS_TCP) ? 2 : 0);
+		if (id + 2 <= k->len && id + 2 <= VG_STORM_RKEY_BYTES) {
+			id &= VG_STORM_RKEY_BYTES - 1;
+			k->rec[id] = 0;
+			if (id + 1 < VG_STORM_RKEY_BYTES)
+				k->rec[id + 1] = 0;
+		}
+	}
+}
+
 /* Clears in key @k what differs between two like events (storm.h). */
 static __always_inline void storm_rkey_normalize(struct vg_storm_rkey *k)
 {
 	struct vg_hdr *h = (struct vg_hdr *)k->rec;
-	struct vg_net_conn *c = (struct vg_net_conn *)k->rec;
 	bool end = false;
 	int i;
 
-	/* A connect's local port and handshake time are new each time. */
-	if (h->type == VG_EV_NET_CONNECT && k->len >= sizeof(*c)) {
-		c->t.sport = 0;
-		c->duration_ns = 0;
-	}
+	if (h->type >= VG_EV_NET_FIRST && h->type <= VG_EV_NET_LAST)
+		storm_rkey_net(k, h->type);
 	h->size = 0;
 	h->ts_boot_ns = 0;
 	h->pid = 0;
