@@ -42,11 +42,13 @@ struct vg_spec_values {
 	size_t n_prefixes;
 	/* file.path: VG_FACC_* per exact value and prefix; NULL: every access */
 	const uint32_t *exact_access, *prefix_access;
-	/* file.path: the overhead tier that may shed each value (0: never); NULL: none may */
+	/* the overhead tier that may shed each value (0: never); NULL: none may */
 	const uint8_t *exact_tier, *prefix_tier;
 	const uint64_t *nums;
+	const uint8_t *num_tier;
 	size_t n_nums;
 	const struct vg_cidr *cidrs;
+	const uint8_t *cidr_tier;
 	size_t n_cidrs;
 };
 
@@ -99,6 +101,8 @@ struct vg_exe_filter_entry {
 	const char *path;
 	bool prefix;
 	uint32_t bits;
+	/* @bits less the values the overhead budget sheds at tier 1, then at tier 2 */
+	uint32_t shed_bits[2];
 };
 
 struct vg_exe_filter {
