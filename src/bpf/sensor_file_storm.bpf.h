@@ -12,7 +12,8 @@
  * another name is held only when no such rule exists at all.
  *
  * Other file records (unlink, rename, chmod, ...) are keyed by the record
- * itself (vigil_storm_rec.bpf.h), per type as the policy allows.
+ * itself (vigil_storm_rec.bpf.h), per type as the policy allows, except on
+ * the paths of storm_never (storm_never_path).
  *
  * Part of sensor_file.bpf.c, included once after its maps and types: a
  * piece of that one CO-RE object, not a shared header.
@@ -85,11 +86,32 @@ static __noinline int storm_check_open(const struct opargs *o, __u64 file, const
 	if (iw && (!c->by_inode || iw->len >= VG_INODE_WATCH_PATH_BYTES))
 		return STORM_OFF;
 	pb = vg_path_buf(p->slot);
-	if (!pb || trie_lookup(&storm_never, pb, p->start, p->len))
+	if (!pb || (trie_lookup(&storm_never, pb, p->start, p->len) & VG_STORM_NEVER_OPEN))
 		return STORM_OFF;
 	if (!storm_key_open(o, (struct file *)file, p->slot))
 		return STORM_OFF;
 	return vg_storm_hold(p->slot) ? STORM_HELD : STORM_PASS;
+}
+
+/*
+ * Whether a record-keyed file record about path @p must cross whatever its
+ * key: a rule that needs every record watches the path (storm_never), or
+ * some path is kept out and this one cannot be matched as the record will
+ * name it (cut, unreadable, or with "." or ".." left in). A path joined
+ * from the caller's string is matched as joined, as the watch set does.
+ */
+static __always_inline bool storm_never_path(const struct fpath *p)
+{
+	const struct vg_storm_rcfg *c = storm_rcfg_get();
+	struct vg_path_buf *pb;
+
+	if (!c || !c->burst || !c->never)
+		return false;
+	if (p->len == 0 || (p->fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT |
+					  VG_FILE_UNCHECKED)))
+		return true;
+	pb = vg_path_buf(p->slot);
+	return !pb || (trie_lookup(&storm_never, pb, p->start, p->len) & VG_STORM_NEVER_REC);
 }
 
 /* After record @e of a STORM_PASS open is built: the key's stored copy. */

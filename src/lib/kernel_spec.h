@@ -160,11 +160,12 @@ struct vg_deny_target {
  * Storm aggregation of file opens (src/bpf/storm.h): whether any may be
  * held, and the paths where none may, because a rule there must see every
  * event (it kills, denies, counts, or reads a field that differs between
- * similar events). @burst and @window_ns are the agent's options.
+ * similar events): its opens, its other file records, or both. @burst and @window_ns are the agent's options.
  */
 struct vg_storm_spec {
 	bool on;
 	char **never;			/* watch-prefix syntax: "/etc/shadow", "/etc/cron*"; owned */
+	uint8_t *never_for;		/* per entry: VG_STORM_NEVER_OPEN, _REC (src/bpf/storm.h) */
 	size_t n_never;
 	uint32_t burst;			/* records per key and window; 0: off */
 	uint64_t window_ns;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "bpf/storm.h"
 #include "lib/kernel_spec.h"
 #include "policy/policy.h"
 
@@ -26,14 +27,23 @@ static void spec_of(const char *yaml, bool every_event, struct vg_kernel_spec *s
 	vg_policy_free(p);	/* the storm spec owns its strings */
 }
 
-static bool has_never(const struct vg_storm_spec *st, const char *path)
+static bool type_on(const struct vg_kernel_spec *spec, unsigned type);
+
+/* What entry @path of the never list keeps out (VG_STORM_NEVER_*), 0 when absent. */
+static unsigned never_for(const struct vg_storm_spec *st, const char *path)
 {
+	unsigned what = 0;
 	size_t i;
 
 	for (i = 0; i < st->n_never; i++)
 		if (!strcmp(st->never[i], path))
-			return true;
-	return false;
+			what |= st->never_for[i];
+	return what;
+}
+
+static bool has_never(const struct vg_storm_spec *st, const char *path)
+{
+	return never_for(st, path) & VG_STORM_NEVER_OPEN;
 }
 
 static const char *ALERT_ONLY =
@@ -44,7 +54,10 @@ static const char *ALERT_ONLY =
 	"  - name: cron\n    event: unlink\n    action: kill\n"
 	"    condition: file.path startswith /etc/cron\n";
 
-/* Alert-only rules on opens allow it; a kill rule on other kinds does not matter. */
+/*
+ * Alert-only rules on opens allow it; a kill rule on other file kinds keeps
+ * only its own paths out, and only for those kinds, not for opens.
+ */
 static void test_alert_rules_allow(void **state)
 {
 	struct vg_kernel_spec spec;
@@ -52,7 +65,9 @@ static void test_alert_rules_allow(void **state)
 	(void)state;
 	spec_of(ALERT_ONLY, false, &spec);
 	assert_true(spec.storm.on);
-	assert_int_equal(spec.storm.n_never, 0);
+	assert_int_equal(spec.storm.n_never, 1);
+	assert_int_equal(never_for(&spec.storm, "/etc/cron*"), VG_STORM_NEVER_REC);
+	assert_true(type_on(&spec, VG_EV_FILE_UNLINK));	/* elsewhere unlinks may be held */
 	vg_kernel_spec_free(&spec);
 	/* Every event asked for: nothing is aggregated. */
 	spec_of(ALERT_ONLY, true, &spec);
