@@ -110,28 +110,25 @@ static __always_inline bool storm_type_on(const struct vg_storm_rcfg *c, __u16 t
 
 /*
  * True: record @rec (@size bytes, finished but for hdr.size) is held and
- * counted; do not send it. False: send it. @slot is a scratch slot the
- * caller owns.
+ * counted, @burst per key and @window_ns; do not send it. False: send it.
+ * @slot is a scratch slot the caller owns. Whether its type may be held at
+ * all is the caller's question.
  */
-static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
+static __noinline bool vg_storm_rec_hold(const void *rec, __u64 size, int slot, __u32 burst,
+					 __u64 window_ns)
 {
 	__u32 k = (__u32)slot & VG_SCRATCH_SLOT_MASK;
-	const struct vg_storm_rcfg *c;
 	struct storm_rscratch *s;
 	struct vg_storm_rstate *st;
 	struct task_struct *task;
 	__u16 type;
 	__u64 now;
 
-	if (!rec || size > VG_STORM_RKEY_BYTES)
+	if (!rec || !burst || size > VG_STORM_RKEY_BYTES)
 		return false;
 	/* Two checks the compiler may not merge into one the verifier cannot follow. */
 	barrier_var(size);
 	if (size < sizeof(struct vg_hdr))
-		return false;
-	type = ((const struct vg_hdr *)rec)->type;
-	c = storm_rcfg_get();
-	if (!c || !storm_type_on(c, type))
 		return false;
 	s = bpf_map_lookup_elem(&storm_rscratch, &k);
 	if (!s)
@@ -140,6 +137,7 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	if (bpf_probe_read_kernel(s->key.rec, size, rec) < 0)
 		return false;
 	s->key.len = size;
+	type = ((struct vg_hdr *)s->key.rec)->type;
 	storm_rkey_normalize(&s->key);
 	/* Network records are often written in softirq: current is not their process. */
 	task = (struct task_struct *)bpf_get_current_task();
@@ -148,7 +146,7 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	now = bpf_ktime_get_boot_ns();
 	st = bpf_map_lookup_elem(&storm_recs, &s->key);
 	if (st)
-		return vg_storm_over((struct storm_window *)st, c->burst, c->window_ns, now);
+		return vg_storm_over((struct storm_window *)st, burst, window_ns, now);
 	s->init.window_start_ns = now;
 	s->init.last_ns = now;
 	s->init.held = 0;
@@ -160,6 +158,17 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	/* A racing CPU may have added it: its state wins, this record passes. */
 	bpf_map_update_elem(&storm_recs, &s->key, &s->init, BPF_NOEXIST);
 	return false;
+}
+
+/* vg_storm_rec_hold() for a record whose type the policy lets the kernel hold (storm_rcfg). */
+static __always_inline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
+{
+	const struct vg_storm_rcfg *c = storm_rcfg_get();
+
+	if (!rec || !c || size < sizeof(struct vg_hdr) ||
+	    !storm_type_on(c, ((const struct vg_hdr *)rec)->type))
+		return false;
+	return vg_storm_rec_hold(rec, size, slot, c->burst, c->window_ns);
 }
 
 /*
