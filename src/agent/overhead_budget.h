@@ -2,7 +2,10 @@
 /*
  * The overhead budget (vigil run --max-overhead PCT, default 5% of one
  * CPU): once a second the agent adds what its BPF programs ran in the
- * kernel (bpf_stats, which it holds on) to its own CPU time. Over budget
+ * kernel to its own CPU time. The kernel's share comes from bpf_stats,
+ * sampled: on for VG_SAMPLE_MS every VG_SAMPLE_EVERY_MS, because while
+ * on, every BPF program on the host reads the clock twice per run (the
+ * measurement would cost more than most of what it measures). Over budget
  * for VG_SHED_AFTER_S seconds in a row, it sheds the next tier of record
  * types in the kernel (policy_shed.h: never what a high or critical rule
  * reads); under VG_RESTORE_PCT of the budget for VG_RESTORE_AFTER_S
@@ -22,11 +25,18 @@
 #define VG_SHED_AFTER_S 3
 #define VG_RESTORE_AFTER_S 5
 #define VG_RESTORE_PCT 80	/* of the budget: hysteresis */
+#define VG_SAMPLE_MS 200	/* bpf_stats on for this long ... */
+#define VG_SAMPLE_EVERY_MS 2000	/* ... once per this period */
 
 struct vg_overhead {
 	double budget_pct;		/* of one CPU; 0: off */
-	int stats_fd;			/* BPF_ENABLE_STATS, held while on */
-	uint64_t last_ns, last_kernel_ns, last_cpu_ns;
+	int stats_fd;			/* BPF_ENABLE_STATS, held during a sample */
+	bool stats_refused;		/* the kernel refused them: CPU time only */
+	uint64_t sample_ns, sample_kernel_ns;	/* the sample under way: start */
+	uint64_t next_sample_ns;
+	double kernel_pct;		/* BPF run time in the last sample, % of one CPU */
+	uint64_t samples;
+	uint64_t last_ns, last_cpu_ns;
 	unsigned over, under;		/* seconds in a row over / under */
 	uint8_t tier[VG_EV_TYPE_MAX];	/* the policy's shed tiers (policy_shed.h) */
 	/* shared with the metrics and status threads */
@@ -50,7 +60,11 @@ void vg_overhead_init(struct vg_overhead *o, double pct);
 /* A new policy's tiers (worker thread); types shed stay shed if still sheddable. */
 void vg_overhead_set_tiers(struct vg_overhead *o, const uint8_t tier[VG_EV_TYPE_MAX],
 			   struct vg_sensor *sensors, int n);
-/* Once a second or so, from the worker; true when it shed or restored a tier (@chg says which). */
+/*
+ * From the worker, as often as it goes idle (every 200 ms at most) or
+ * more: steps the bpf_stats sample, and once a second judges the budget;
+ * true when it shed or restored a tier (@chg says which).
+ */
 bool vg_overhead_tick(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns,
 		      struct vg_overhead_change *chg);
 void vg_overhead_metrics(struct vg_overhead *o, struct vg_buf *out);

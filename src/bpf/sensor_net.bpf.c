@@ -95,7 +95,11 @@ struct call_args {
 	__u32 pad;
 };
 
-/* LRU: an entry whose exit never came (thread killed in the call) ages out. */
+/*
+ * A connect in progress, saved at entry (a send's or receive's call_args
+ * are read at exit, never stored). LRU: an entry whose exit never came
+ * (the agent detached mid-call) ages out.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
@@ -172,9 +176,9 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, __u32);	/* VG_NET_PF_* in force */
+	__type(value, __u32);	/* [0] VG_NET_PF_* in force; [1] generation of the sets */
 } policy_dims SEC(".maps");
 
 struct {
@@ -207,6 +211,25 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } policy_gate SEC(".maps");
+
+/*
+ * tgid -> whether its executable's name passes policy_names, as judged for
+ * that executable (file and exec count) at that generation of the sets:
+ * the name set is an LPM trie, the dearest lookup of a connect.
+ */
+struct exe_verdict {
+	__u64 exe;		/* struct file * of mm->exe_file */
+	__u64 exec_id;		/* task->self_exec_id: moves at every exec */
+	__u32 gen;		/* policy_dims[1] when judged */
+	__u32 wanted;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct exe_verdict);
+} exe_verdicts SEC(".maps");
 
 struct gate_port_key {
 	__u32 tgid;
@@ -301,41 +324,54 @@ static const __u8 net_nr_call[NET_NR_TABLE] = {
 	[307] = NC_SENDMMSG,
 };
 
+/*
+ * The calls whose entry matters (the hub routes sys_enter by this table):
+ * connect only, whose exit must know whether the socket reached SYN_SENT
+ * in between. Every other call's arguments are read at exit, from the
+ * saved user registers, which a call leaves as they were: a send or
+ * receive (hot in every server) costs no map update.
+ */
+static const __u8 net_nr_enter[NET_NR_TABLE] = { [42] = NC_CONNECT };
+
 static __always_inline __u32 net_call_of(long nr)
 {
 	return (unsigned long)nr < NET_NR_TABLE ? net_nr_call[nr] : NC_NONE;
 }
 
-/* Only calls whose exit needs their arguments: what save_call() keeps. */
 static __always_inline int net_sys_enter(struct pt_regs *regs, long nr, bool btf)
 {
-	__u32 call = net_call_of(nr);
 	__u64 a[6];
 
-	if (call != NC_CONNECT && (call < NC_SENDTO || call > NC_RECVMSG))
+	if ((unsigned long)nr >= NET_NR_TABLE || net_nr_enter[nr] != NC_CONNECT)
 		return 0;
 	if (vg_compat_syscall(btf))
 		return 0;
-	if (vg_syscall_args(regs, a, 5, btf)) {
+	if (vg_syscall_args(regs, a, 2, btf)) {
 		vg_count(VG_CNT_READ_FAIL);
 		return 0;
 	}
-	switch (call) {
-	case NC_CONNECT:
-		return save_call(CALL_CONNECT, a[0], 0, a[1]);
-	case NC_SENDTO:
-		return save_call(CALL_SEND, a[0], a[1], a[4]);
-	case NC_RECVFROM:
-		return save_call(CALL_RECV, a[0], a[1], a[4]);
-	case NC_SENDMSG:
-		return save_call(CALL_SENDMSG, a[0], a[1], 0);
-	default:
-		return save_call(CALL_RECVMSG, a[0], a[1], 0);
-	}
+	return save_call(CALL_CONNECT, a[0], 0, a[1]);
+}
+
+/* A send's or receive's arguments at exit, as save_call() kept a connect's; <0: unreadable. */
+static __always_inline long io_call_args(struct pt_regs *regs, __u32 call, struct call_args *c,
+					 bool btf)
+{
+	__u64 a[6];
+
+	if (vg_syscall_args(regs, a, 5, btf))
+		return -1;
+	c->fd = a[0];
+	c->buf = a[1];
+	c->addr = call == NC_SENDTO || call == NC_RECVFROM ? a[4] : 0;
+	c->kind = call == NC_SENDTO ? CALL_SEND : call == NC_RECVFROM ? CALL_RECV :
+		  call == NC_SENDMSG ? CALL_SENDMSG : CALL_RECVMSG;
+	return 0;
 }
 
 /* A 32-bit call's number means another call here: skipped, as at entry. */
-static __always_inline int net_sys_exit(void *ctx, long nr, long ret, bool btf)
+static __always_inline int net_sys_exit(void *ctx, struct pt_regs *regs, long nr, long ret,
+					bool btf)
 {
 	__u32 call = net_call_of(nr);
 
@@ -360,8 +396,18 @@ static __always_inline int net_sys_exit(void *ctx, long nr, long ret, bool btf)
 	case NC_SENDTO:
 	case NC_RECVFROM:
 	case NC_SENDMSG:
-	case NC_RECVMSG:
-		return handle_io_exit(ctx, ret);
+	case NC_RECVMSG: {
+		struct call_args c = {};
+
+		kill_if_pending();
+		if (ret <= 0 || vg_task_filtered_out((struct task_struct *)bpf_get_current_task()))
+			return 0;
+		if (io_call_args(regs, call, &c, btf)) {
+			vg_count(VG_CNT_READ_FAIL);
+			return 0;
+		}
+		return handle_io_exit(ctx, &c, ret);
+	}
 	default:
 		return 0;
 	}
@@ -379,7 +425,7 @@ int BPF_PROG(net_btf_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(net_btf_exit, struct pt_regs *regs, long ret)
 {
-	net_sys_exit(ctx, regs->orig_ax, ret, true);
+	net_sys_exit(ctx, regs, regs->orig_ax, ret, true);
 	vg_hub_next(ctx, regs->orig_ax, VG_HUB_NET, true);
 	return 0;
 }
@@ -396,7 +442,7 @@ int net_raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 
-	return net_sys_exit(ctx, BPF_CORE_READ(regs, orig_ax), ctx->args[1], false);
+	return net_sys_exit(ctx, regs, BPF_CORE_READ(regs, orig_ax), ctx->args[1], false);
 }
 
 /* Periodic UDP flow counts (flush_one): run by user space, never attached. */

@@ -82,20 +82,38 @@ static __always_inline bool policy_wants(const struct vg_net_tuple *t, bool loca
 	return true;
 }
 
+/* Whether executable @exe's file name is in the policy's name set. */
+static __always_inline bool exe_name_in_set(struct file *exe)
+{
+	struct vg_net_name_key k = {};
+	const unsigned char *name;
+	long n;
+
+	name = BPF_CORE_READ(exe, f_path.dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(k.name, sizeof(k.name), name);
+	if (n <= 0)
+		return true;
+	k.prefixlen = (n < (long)sizeof(k.name) ? n : n - 1) * 8;
+	return bpf_map_lookup_elem(&policy_names, &k) != NULL;
+}
+
 /*
  * Whether the name of the current process's executable file (the last
  * component of process.executable.path) is one the policy's name set
  * accepts, when it has one. Process context only. A name longer than a
  * key is matched on its first bytes: prefixes only, never an exact name.
+ * The verdict is kept per process (exe_verdicts) until it execs or the
+ * sets change. The generation is read before the sets: a verdict judged
+ * while the agent rewrites them carries the old one, so it is judged anew.
  */
 static __always_inline bool exe_name_wanted(void)
 {
-	__u32 zero = 0, *dp = bpf_map_lookup_elem(&policy_dims, &zero);
+	__u32 zero = 0, one = 1, *gp = bpf_map_lookup_elem(&policy_dims, &one);
+	__u32 gen = gp ? *gp : 0, *dp = bpf_map_lookup_elem(&policy_dims, &zero);
 	struct task_struct *task;
-	struct vg_net_name_key k = {};
-	const unsigned char *name;
+	struct exe_verdict v, *cached;
 	struct file *exe;
-	long n;
+	__u32 tgid;
 
 	if (!dp || !(*dp & VG_NET_PF_EXE_NAME))
 		return true;
@@ -103,12 +121,16 @@ static __always_inline bool exe_name_wanted(void)
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (!exe)
 		return true;	/* no executable: nothing to judge by */
-	name = BPF_CORE_READ(exe, f_path.dentry, d_name.name);
-	n = bpf_probe_read_kernel_str(k.name, sizeof(k.name), name);
-	if (n <= 0)
-		return true;
-	k.prefixlen = (n < (long)sizeof(k.name) ? n : n - 1) * 8;
-	return bpf_map_lookup_elem(&policy_names, &k) != NULL;
+	v.exe = (__u64)exe;
+	v.exec_id = BPF_CORE_READ(task, self_exec_id);
+	v.gen = gen;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	cached = bpf_map_lookup_elem(&exe_verdicts, &tgid);
+	if (cached && cached->exe == v.exe && cached->exec_id == v.exec_id && cached->gen == gen)
+		return cached->wanted;
+	v.wanted = exe_name_in_set(exe);
+	bpf_map_update_elem(&exe_verdicts, &tgid, &v, BPF_ANY);
+	return v.wanted;
 }
 
 /* policy_wants() with the local port, counting the record it drops. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Network sensor, send and receive calls: arguments saved at entry (calls),
- * and at exit the UDP flow, the DNS message and the late owner of a TCP
- * socket older than the agent.
+ * Network sensor, send and receive calls: at exit, with the arguments read
+ * from the saved registers, the UDP flow, the DNS message and the late
+ * owner of a TCP socket older than the agent; and the connect saved at
+ * entry (calls) for its exit.
  *
  * Part of sensor_net.bpf.c, included once after its maps and constants: a
  * piece of that one CO-RE object, not a shared header.
@@ -42,26 +43,17 @@ static __always_inline void call_buffers(const struct call_args *c, __u64 *buf, 
 	}
 }
 
-static __always_inline int handle_io_exit(void *ctx, long ret)
+/* A send or receive that moved @ret > 0 bytes, its arguments in @c (read at exit). */
+static __always_inline int handle_io_exit(void *ctx, const struct call_args *c, long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
-	struct call_args *c, args;
+	struct call_args args = *c;
 	struct vg_net_tuple t;
 	struct sock *sk;
 	__u64 buf, addr;
 	__u16 proto;
 	bool sent;
 
-	kill_if_pending();
-
-	c = bpf_map_lookup_elem(&calls, &id);
-	if (!c)
-		return 0;
-	args = *c;
-	bpf_map_delete_elem(&calls, &id);
-	if (ret <= 0 || args.kind == CALL_CONNECT)
-		return 0;
 	task = (struct task_struct *)bpf_get_current_task();
 	sk = fd_to_sock(task, args.fd);
 	if (!sk || !sock_is_inet(sk))
@@ -72,26 +64,28 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 		__u64 key = (__u64)sk;
 		struct sock_owner o;
 
-		/* A socket older than the agent (or accepted elsewhere): learn its owner. */
-		if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED &&
+		/*
+		 * A socket older than the agent (or accepted elsewhere): learn
+		 * its owner, when a rule may want its close. Most sends and
+		 * receives are on sockets no rule wants: only DNS is looked at.
+		 */
+		if (!vg_should_drop(VG_EV_NET_CLOSE) &&
+		    BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_ESTABLISHED &&
 		    !bpf_map_lookup_elem(&socks, &key)) {
 			if (!task_wanted())
 				return 0;
 			tuple_from_sock(&t, sk);
 			if (!tuple_wanted(&t))
 				return 0;
-			/* No rule wants its close: not tracked (DNS below still is). */
-			if (policy_wants(&t, true) && !vg_should_drop(VG_EV_NET_CLOSE) &&
-			    exe_name_wanted()) {
+			if (policy_wants(&t, true) && exe_name_wanted()) {
 				owner_from_current(&o, VG_NET_OWNER_LATE);
 				o.t = t;
 				o.have_tuple = 1;
 				bpf_map_update_elem(&socks, &key, &o, BPF_NOEXIST);
 			}
-		} else {
-			tuple_from_sock(&t, sk);
 		}
-		if (t.dport == DNS_PORT && task_wanted()) {
+		if (bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)) == DNS_PORT && task_wanted()) {
+			tuple_from_sock(&t, sk);
 			call_buffers(&args, &buf, &addr);
 			emit_dns(ctx, task, &t, buf, ret,
 				 VG_NET_DNS_TCP | (sent ? 0 : VG_NET_DNS_RECEIVED));
@@ -117,8 +111,12 @@ static __always_inline int handle_io_exit(void *ctx, long ret)
 	}
 	if (!tuple_wanted(&t))
 		return 0;
-	/* The policy never holds DNS back: resolved names serve every connection rule. */
-	if (policy_keeps(&t))
+	/*
+	 * Flows are counted only while their records may be wanted (a reload
+	 * that wants them starts counting). The policy never holds DNS back:
+	 * resolved names serve every connection rule.
+	 */
+	if (vg_type_mode_of(VG_EV_NET_UDP_FLOW) != VG_TYPE_OFF && policy_keeps(&t))
 		account_flow(task, &t, sent, ret);
 	if (t.dport == DNS_PORT)
 		emit_dns(ctx, task, &t, buf, ret, sent ? 0 : VG_NET_DNS_RECEIVED);

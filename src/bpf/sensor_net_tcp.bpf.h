@@ -113,6 +113,14 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 	__u64 key = (__u64)sk;
 	struct sock_owner o, *op;
 
+	/*
+	 * Most changes are none of ours (a loopback connection makes ~12):
+	 * only a connect, a listen, an establishment and the end are looked
+	 * at, judged on the tracepoint's own arguments before any read.
+	 */
+	if (!(old == TCP_CLOSE && (new == TCP_SYN_SENT || new == TCP_LISTEN)) &&
+	    !(old == TCP_SYN_SENT && new == TCP_ESTABLISHED) && new != TCP_CLOSE)
+		return 0;
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 	if (old == TCP_CLOSE && new == TCP_SYN_SENT) {

@@ -133,6 +133,7 @@ static void remember_shared_maps(struct bpf_object *obj)
 static int hub_take(struct vg_sensor *s, struct bpf_program *prog)
 {
 	const struct vg_sensor_desc *d = s->desc;
+	const char *table = d->hub_nr_table;
 	__u8 numbers[VG_HUB_ROUTES] = { 0 };
 	struct vg_hub_handler h = { .prog = prog, .slot = d->hub_slot, .numbers = numbers,
 				    .dirs = &s->hub_dirs, .who = d->name,
@@ -140,10 +141,11 @@ static int hub_take(struct vg_sensor *s, struct bpf_program *prog)
 
 	if (d->hub_slot == VG_HUB_NONE || !vg_hub_handles(prog))
 		return -ENOENT;
+	if (d->hub_nr_enter_table && strstr(bpf_program__section_name(prog), "sys_enter"))
+		table = d->hub_nr_enter_table;
 	/* The table its handler checks is the table the hub routes by. */
-	if (d->hub_nr_table && vg_rodata_get(s->obj, d->hub_nr_table, numbers, VG_HUB_NR)) {
-		vg_err("sensor '%s': no syscall table '%s' in its object", d->name,
-		       d->hub_nr_table);
+	if (table && vg_rodata_get(s->obj, table, numbers, VG_HUB_NR)) {
+		vg_err("sensor '%s': no syscall table '%s' in its object", d->name, table);
 		return -ENOENT;
 	}
 	numbers[VG_HUB_SECCOMP_TASKS] = d->hub_seccomp_tasks;

@@ -52,9 +52,12 @@ struct vg_sensor_desc {
 	 * (syscall_hub.h) in this slot, for the numbers whose entry in the
 	 * rodata table hub_nr_table (u8[VG_HUB_NR]) is not 0 and, with
 	 * hub_seccomp_tasks, for every call of a task under a seccomp filter.
+	 * hub_nr_enter_table, when set, routes its sys_enter program instead
+	 * (a sensor that needs few calls' entries).
 	 */
 	enum vg_hub_slot hub_slot;
 	const char *hub_nr_table;
+	const char *hub_nr_enter_table;
 	bool hub_seccomp_tasks;
 	void *(*open)(void);		/* the skeleton's __open() */
 	struct bpf_object *(*object)(void *skel);

@@ -290,7 +290,7 @@ int vg_net_policy_filter_set(struct vg_sensor *s, const struct vg_net_policy_fil
 	struct bpf_map *dims_map = bpf_object__find_map_by_name(s->obj, "policy_dims");
 	struct bpf_map *ports_map = bpf_object__find_map_by_name(s->obj, "policy_ports");
 	struct bpf_map *cidrs_map = bpf_object__find_map_by_name(s->obj, "policy_cidrs");
-	__u32 zero = 0, dims = 0;
+	__u32 zero = 0, dims = 0, gen_key = 1, gen = 0;
 	int cidrs_fd, err;
 	size_t i;
 
@@ -332,7 +332,12 @@ int vg_net_policy_filter_set(struct vg_sensor *s, const struct vg_net_policy_fil
 		}
 		dims |= VG_NET_PF_PEER_CIDR;
 	}
-	if (bpf_map_update_elem(bpf_map__fd(dims_map), &zero, &dims, BPF_ANY) < 0)
+	/* New sets, new generation: the kernel's per-process name verdicts are judged anew. */
+	if (bpf_map_lookup_elem(bpf_map__fd(dims_map), &gen_key, &gen) < 0)
+		return -errno;
+	gen++;
+	if (bpf_map_update_elem(bpf_map__fd(dims_map), &gen_key, &gen, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(bpf_map__fd(dims_map), &zero, &dims, BPF_ANY) < 0)
 		return -errno;
 	return 0;
 }
@@ -501,6 +506,7 @@ const struct vg_sensor_desc vg_net_sensor = {
 	.policy_sensor = VG_SENSOR_NETWORK,
 	.hub_slot = VG_HUB_NET,
 	.hub_nr_table = "net_nr_call",
+	.hub_nr_enter_table = "net_nr_enter",
 	.run_cfg = &run_cfg,
 	VG_SENSOR_VARIANTS(variants),
 	.open = sensor_net_bpf_open,

@@ -5,6 +5,7 @@ attributed and filtered by pid; every assertion is on exact values.
 """
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -170,6 +171,38 @@ class TcpTest(VigilTestCase):
         self.assertEqual(len(of_pid(t.events, pid2, "connect")), 1)
         self.assertEqual(len(of_pid(t.events, pid2, "close")), 1)
         self.assertEqual(len(of_pid(t.events, s2.pid, "close")), 1)
+
+
+class LateOwnerTest(VigilTestCase):
+    def test_connection_older_than_the_agent_is_owned_from_its_first_send(self):
+        # Established before the agent started: no connect or accept was
+        # seen. Its first send and receive (read at their exits) give each
+        # end its owner, so both closes are reported, marked late.
+        lst = socket.socket()
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        port = lst.getsockname()[1]
+        cli = socket.create_connection(("127.0.0.1", port))
+        srv, _ = lst.accept()
+        try:
+            with Tracer("trace", "net", "--port", str(port)) as t:
+                cli.send(b"x" * 100)  # sendto(2)
+                self.assertEqual(len(srv.recv(100)), 100)  # recvfrom(2)
+                srv.send(b"y" * 10)
+                cli.recv(10)
+                cli.close()
+                srv.close()
+                t.stop(settle=0.5)
+        finally:
+            lst.close()
+        closes = of_pid(t.events, os.getpid(), "close")
+        self.assertEqual(len(closes), 2, closes)
+        for c in closes:
+            self.assertIs(get(c, "network.owner_late"), True, c)
+        # One end's peer is the listening port, the other end is on it.
+        ends = [(get(c, "source.port"), get(c, "destination.port")) for c in closes]
+        self.assertEqual(sorted([sp == port, dp == port] for sp, dp in ends),
+                         [[False, True], [True, False]], ends)
 
 
 class UdpTest(VigilTestCase):

@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import struct
+import subprocess
 import tempfile
 import threading
 import time
@@ -48,6 +49,14 @@ rules:
   - name: asks_name
     event: dns
     condition: dns.question.name = {name}
+"""
+
+NAME_POLICY = """
+rules:
+  - name: {name}
+    event: connect
+    condition: process.executable.name glob "{glob}" and destination.port = {port}
+    output: "{{process.executable.name}} connected to {{destination.port}}"
 """
 
 NET_RE = re.compile(r"vigil: sensor net: (\d+) sent, (\d+) filtered in kernel")
@@ -178,6 +187,49 @@ class NetPolicyFilterTest(VigilTestCase):
         self.assertEqual(ports, [p1.port] * M_WANTED + [p2.port] * M_WANTED)
         self.assertEqual([x["alert"]["policy_generation"] for x in a], [1] * M_WANTED + [2] * M_WANTED)
         self.assert_kept_in_kernel(t, 2 * N_UNWANTED)
+
+    def wait_reloaded(self, t, n=1):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with open(t._err.name, errors="replace") as f:
+                if f.read().count("policy reloaded") >= n:
+                    return
+            time.sleep(0.05)
+        self.fail("the policy was not reloaded")
+
+    def test_name_verdict_is_judged_anew_after_exec(self):
+        # The kernel keeps each process's executable-name verdict; a process
+        # that execs into a watched name must not keep its old "unwanted".
+        p1 = self.listener()
+        self.write_policy(NAME_POLICY.format(name="bash_connects", glob="bash", port=p1.port))
+        script = ("import socket, os\n"
+                  "for _ in range(3): socket.create_connection(('127.0.0.1', %d)).close()\n"
+                  "os.execv('/bin/bash', ['bash', '-c', "
+                  "'exec 3<>/dev/tcp/127.0.0.1/%d; exec 3>&-'])\n") % (p1.port, p1.port)
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            child = subprocess.Popen(["python3", "-c", script])
+            self.assertEqual(child.wait(timeout=20), 0)
+            t.stop(settle=0.5)
+        a = [e for e in t.events if is_alert(e) and get(e, "rule.name") == "bash_connects"]
+        self.assertEqual([(get(x, "process.pid"), get(x, "message")) for x in a],
+                         [(child.pid, "bash connected to %d" % p1.port)])
+
+    def test_name_verdict_is_judged_anew_after_reload(self):
+        # This (python) process connects while only bash is watched: its
+        # verdict, "unwanted", is kept in the kernel. A reload that watches
+        # python must reach the same process's next connects.
+        p1 = self.listener()
+        self.write_policy(NAME_POLICY.format(name="by_name", glob="bash", port=p1.port))
+        with Tracer("run", "--policy", self.policy, "--alerts-only") as t:
+            p1.connect(M_WANTED)
+            self.write_policy(NAME_POLICY.format(name="by_name", glob="python3*", port=p1.port))
+            t.proc.send_signal(signal.SIGHUP)
+            self.wait_reloaded(t)
+            p1.connect(M_WANTED)
+            t.stop(settle=0.5)
+        a = self.my_alerts(t.events, "by_name")
+        self.assertEqual(len(a), M_WANTED, [get(x, "message") for x in a])
+        self.assertEqual({x["alert"]["policy_generation"] for x in a}, {2})
 
     def test_printing_events_turns_the_filter_off(self):
         p1, p2 = self.listener(), self.listener()
