@@ -157,7 +157,7 @@ static __always_inline void storm_send_open(bool other, int storm, struct vg_tai
 	const struct vg_storm_cfg *c = vg_storm_cfg();
 
 	if (other && c && storm_check_other_open(p) == STORM_REC &&
-	    vg_storm_rec_hold(t->rec, t->fixed + t->off, p->slot, c->burst, c->window_ns))
+	    vg_storm_rec_hold_rec(t->rec, t->fixed + t->off, p->slot, c->burst, c->window_ns))
 		return;
 	vg_submit(NULL, t);
 	if (storm == STORM_PASS)

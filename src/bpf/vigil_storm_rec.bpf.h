@@ -109,13 +109,13 @@ static __always_inline bool storm_type_on(const struct vg_storm_rcfg *c, __u16 t
 }
 
 /*
- * True: record @rec (@size bytes, finished but for hdr.size) is held and
- * counted, @burst per key and @window_ns; do not send it. False: send it.
- * @slot is a scratch slot the caller owns. Whether its type may be held at
- * all is the caller's question.
+ * 1: the record staged in slot @slot's storm scratch (@size bytes, finished
+ * but for hdr.size; vg_storm_rec_hold_rec) is held and counted, @burst per
+ * key and @window_ns; do not send it. 0: send it. Whether its type may be
+ * held at all is the caller's question. A global function: the verifier
+ * checks it once, not once per call site (every sensor's budget).
  */
-static __noinline bool vg_storm_rec_hold(const void *rec, __u64 size, int slot, __u32 burst,
-					 __u64 window_ns)
+__noinline int vg_storm_rec_hold(__u64 size, int slot, __u32 burst, __u64 window_ns)
 {
 	__u32 k = (__u32)slot & VG_SCRATCH_SLOT_MASK;
 	struct storm_rscratch *s;
@@ -124,18 +124,18 @@ static __noinline bool vg_storm_rec_hold(const void *rec, __u64 size, int slot, 
 	__u16 type;
 	__u64 now;
 
-	if (!rec || !burst || size > VG_STORM_RKEY_BYTES)
-		return false;
+	if (!burst || size > VG_STORM_RKEY_BYTES)
+		return 0;
 	/* Two checks the compiler may not merge into one the verifier cannot follow. */
 	barrier_var(size);
 	if (size < sizeof(struct vg_hdr))
-		return false;
+		return 0;
 	s = bpf_map_lookup_elem(&storm_rscratch, &k);
 	if (!s)
-		return false;
+		return 0;
 	__builtin_memset(&s->key, 0, sizeof(s->key));
-	if (bpf_probe_read_kernel(s->key.rec, size, rec) < 0)
-		return false;
+	if (bpf_probe_read_kernel(s->key.rec, size, s->init.rec) < 0)
+		return 0;
 	s->key.len = size;
 	type = ((struct vg_hdr *)s->key.rec)->type;
 	storm_rkey_normalize(&s->key);
@@ -153,11 +153,35 @@ static __noinline bool vg_storm_rec_hold(const void *rec, __u64 size, int slot, 
 	s->init.reported = 0;
 	s->init.passed = 1;
 	s->init.len = size;
-	if (bpf_probe_read_kernel(s->init.rec, size, rec) < 0)
-		return false;
 	/* A racing CPU may have added it: its state wins, this record passes. */
 	bpf_map_update_elem(&storm_recs, &s->key, &s->init, BPF_NOEXIST);
-	return false;
+	return 0;
+}
+
+/*
+ * Copies record @rec (@size bytes) into slot @slot's storm scratch: false
+ * when it does not fit. Not inlined: a __u64 parameter keeps the size's
+ * bound (an inlined copy of a 32-bit sum loses it to the verifier).
+ */
+static __noinline bool storm_rec_stage(const void *rec, __u64 size, int slot)
+{
+	__u32 k = (__u32)slot & VG_SCRATCH_SLOT_MASK;
+	struct storm_rscratch *s;
+
+	if (!rec || size > VG_STORM_RKEY_BYTES)
+		return false;
+	barrier_var(size);
+	if (size < sizeof(struct vg_hdr))
+		return false;
+	s = bpf_map_lookup_elem(&storm_rscratch, &k);
+	return s && bpf_probe_read_kernel(s->init.rec, size, rec) == 0;
+}
+
+/* vg_storm_rec_hold() for record @rec: staged into slot @slot's scratch first. */
+static __always_inline bool vg_storm_rec_hold_rec(const void *rec, __u64 size, int slot,
+						  __u32 burst, __u64 window_ns)
+{
+	return storm_rec_stage(rec, size, slot) && vg_storm_rec_hold(size, slot, burst, window_ns);
 }
 
 /* vg_storm_rec_hold() for a record whose type the policy lets the kernel hold (storm_rcfg). */
@@ -168,7 +192,7 @@ static __always_inline bool vg_storm_rec_held(const void *rec, __u64 size, int s
 	if (!rec || !c || size < sizeof(struct vg_hdr) ||
 	    !storm_type_on(c, ((const struct vg_hdr *)rec)->type))
 		return false;
-	return vg_storm_rec_hold(rec, size, slot, c->burst, c->window_ns);
+	return vg_storm_rec_hold_rec(rec, size, slot, c->burst, c->window_ns);
 }
 
 /*
