@@ -154,8 +154,9 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@ $(HELPER_LDLIBS)
 
-# The output benchmark drives the output layer itself: it links the library.
-$(BUILD)/bench/output_bench: bench/output_bench.c $(BUILD)/libvigil.a | $(SKELS) $(BUILD)/bench
+# The output and record benchmarks drive the library's layers themselves: they link it.
+$(BUILD)/bench/output_bench $(BUILD)/bench/record_cost: $(BUILD)/bench/%: bench/%.c \
+		$(BUILD)/libvigil.a | $(SKELS) $(BUILD)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libvigil.a -o $@ $(LDLIBS)
 

@@ -175,10 +175,13 @@ void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, boo
 		a->print_type[t] = on;
 }
 
-/* The process cache and file provenance, before the record is evaluated. */
-static void update_cache(struct vg_agent *a, const struct vg_hdr *h, size_t size)
+/*
+ * The process cache and file provenance, before the record is evaluated.
+ * Returns the record's process when it had to look it up (else NULL).
+ */
+static struct vg_proc *update_cache(struct vg_agent *a, const struct vg_hdr *h, size_t size)
 {
-	struct vg_proc *p;
+	struct vg_proc *p = NULL;
 
 	switch (h->type) {
 	case VG_EV_EXEC:
@@ -198,11 +201,13 @@ static void update_cache(struct vg_agent *a, const struct vg_hdr *h, size_t size
 			p->had_network = true;
 		break;
 	default:
-		if (h->type >= VG_EV_FILE_FIRST && h->type <= VG_EV_FILE_LAST)
-			vg_provenance_on_file(a->prov, a->cache, (const void *)h, size,
-					      vg_proc_cache_lookup(a->cache, h->tgid, h->start_time_ns));
+		if (h->type >= VG_EV_FILE_FIRST && h->type <= VG_EV_FILE_LAST) {
+			p = vg_proc_cache_lookup(a->cache, h->tgid, h->start_time_ns);
+			vg_provenance_on_file(a->prov, a->cache, (const void *)h, size, p);
+		}
 		break;
 	}
+	return p;
 }
 
 /* Worker thread: a copy of the cache counters for the metrics thread. */
@@ -267,8 +272,8 @@ static void on_record(void *arg, const void *rec, size_t size)
 	const struct vg_hdr *h = rec;
 	struct vg_event_ctx ev;
 
-	update_cache(a, h, size);
-	vg_event_ctx_fill(&ev, a->cache, rec, size);
+	/* One lookup of the record's process: the cache's, reused for its context. */
+	vg_event_ctx_fill_proc(&ev, a->cache, rec, size, update_cache(a, h, size));
 	if (a->hook)
 		a->hook(a, &ev);
 	if (a->print_type[h->type]) {

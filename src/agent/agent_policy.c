@@ -101,8 +101,7 @@ static void report_net_deny(struct vg_agent_policy *ap, const struct vg_event_ct
 	const struct vg_net_deny *d = (const void *)ev->rec;
 	struct alert_ctx c = { ap, ev, "kernel" };
 
-	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
-			       ev->n_ancestors) < 0)
+	if (vg_field_view_live(&view, ev->rec, ev->size, ev->proc, ev->anc) < 0)
 		return;
 	vg_policy_alert_rule(ap->cur->p, d->rule_id, &view, ev->rec->ts_boot_ns,
 			  (ev->rec->flags & VG_HF_KILLED) ? "killed in kernel" : "denied in kernel",
@@ -122,7 +121,7 @@ static void report_one_fan(void *ctx, const struct vg_fan_report *r)
 	size_t size = vg_fan_report_record(r, p, rec, sizeof(rec));
 
 	vg_event_ctx_fill(&ev, a->cache, rec, size);
-	if (vg_field_view_record(&view, ev.rec, size, ev.proc, ev.ancestors, ev.n_ancestors) < 0)
+	if (vg_field_view_live(&view, ev.rec, size, ev.proc, ev.anc) < 0)
 		return;
 	vg_policy_alert_rule(ap->cur->p, r->rule_id, &view, r->boot_ns,
 			  vg_fan_outcome_str(r->outcome), on_alert, &c);
@@ -146,8 +145,7 @@ static void on_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 	report_fan(ap, ev->rec->ts_boot_ns);
 	if (ev->rec->type == VG_EV_NET_DENY)
 		report_net_deny(ap, ev);
-	if (vg_field_view_record(&view, ev->rec, ev->size, ev->proc, ev->ancestors,
-			       ev->n_ancestors) < 0)
+	if (vg_field_view_live(&view, ev->rec, ev->size, ev->proc, ev->anc) < 0)
 		return;
 	view.cache = ev->cache;	/* fields about other processes (file.is_running_executable) */
 	t0 = vg_boot_now_ns();

@@ -113,9 +113,12 @@ __u64 file_cache_gen = 0;
 
 /*
  * Rejection cache: a dentry (on a mount) whose path the watch set does not
- * match, with what identifies it (parent, name hash and length, inode) so
- * that a freed and reused dentry never inherits a decision. Only rejections
- * are cached: a watched open needs its path anyway.
+ * match and whose inode no entry of inode_watch names, with what identifies
+ * it (parent, name hash and length, inode address and number) so that a
+ * freed and reused dentry or inode never inherits a decision. Only
+ * rejections are cached: a watched open needs its path anyway. A hit is the
+ * whole cost of an unwatched open: it is checked before the identity watch,
+ * so user space bumps file_cache_gen whenever inode_watch changes too.
  */
 struct reject_key {
 	__u64 dentry;
@@ -127,6 +130,7 @@ struct reject_val {
 	__u64 parent;
 	__u64 hash_len;
 	__u64 inode;
+	__u64 ino;		/* the inode's number: a reused inode address is another file */
 	__u32 mask;		/* accesses watched at this path */
 	__u32 pad;
 };
@@ -145,6 +149,29 @@ struct {
 	__type(key, struct reject_key);
 	__type(value, struct reject_val);
 } reject_cache SEC(".maps");
+
+/*
+ * In front of reject_cache, per CPU: the rejections this CPU used last, one
+ * per slot, picked by the dentry's address. A hit costs an inline array
+ * load and a few compares; the LRU lookup (hashing, bucket walk) was most
+ * of an unwatched open's cost. @seq is odd while a writer fills the slot:
+ * a program preempted halfway (sys_exit is faultable) leaves it odd, and a
+ * reader or second writer on this CPU then skips the slot.
+ */
+#define REJECT_MRU_SLOTS 256
+
+struct reject_mru {
+	__u64 seq;
+	struct reject_key key;
+	struct reject_val val;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, REJECT_MRU_SLOTS);
+	__type(key, __u32);
+	__type(value, struct reject_mru);
+} reject_mru SEC(".maps");
 
 /* d_parent, d_name and d_inode, adjacent in struct dentry. */
 struct dentry_id {

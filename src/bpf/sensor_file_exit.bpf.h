@@ -10,28 +10,46 @@
 #ifndef SENSOR_FILE_EXIT_BPF_H
 #define SENSOR_FILE_EXIT_BPF_H
 
-/*
- * The syscall's arguments from its saved user registers, one read each: a
- * copy of the whole struct pt_regs (168 bytes) on this frame left too
- * little stack for the emit functions' frames (over 512 combined).
- */
-static __always_inline int read_args(struct pt_regs *regs, struct fargs *a)
-{
-	long err = 0;
-
-	err |= bpf_probe_read_kernel(&a->a[0], sizeof(a->a[0]), &PT_REGS_PARM1_SYSCALL(regs));
-	err |= bpf_probe_read_kernel(&a->a[1], sizeof(a->a[1]), &PT_REGS_PARM2_SYSCALL(regs));
-	err |= bpf_probe_read_kernel(&a->a[2], sizeof(a->a[2]), &PT_REGS_PARM3_SYSCALL(regs));
-	err |= bpf_probe_read_kernel(&a->a[3], sizeof(a->a[3]), &PT_REGS_PARM4_SYSCALL(regs));
-	err |= bpf_probe_read_kernel(&a->a[4], sizeof(a->a[4]), &PT_REGS_PARM5_SYSCALL(regs));
-	return err ? -1 : 0;
-}
-
 static __always_inline bool is_open_family(__u8 fsc)
 {
 	return fsc == VG_FSC_OPEN || fsc == VG_FSC_OPENAT || fsc == VG_FSC_OPENAT2 ||
 	       fsc == VG_FSC_CREAT || fsc == VG_FSC_OPEN_BY_HANDLE_AT ||
 	       fsc == VG_FSC_MEMFD_CREATE;
+}
+
+/* The call's arguments, decoded into @o (o->fsc set) and its access class. */
+static __always_inline void decode_args(struct opargs *o, const struct fargs *a)
+{
+	if (is_open_family(o->fsc))
+		decode_open(o, a);
+	else
+		decode_op(o, a);
+}
+
+/*
+ * raw_tracepoint: the arguments from the saved user registers, one read
+ * each, decoded in a frame of their own. On the entry program's frame the
+ * 48 bytes of arguments sat under every emit callee's frame: combined over
+ * 512 bytes, so the verifier refused this variant.
+ */
+__noinline int file_decode_raw(struct opargs *o, __u64 regs_addr)
+{
+	struct pt_regs *regs = (struct pt_regs *)regs_addr;
+	struct fargs a;
+	long err = 0;
+
+	if (!o)
+		return -1;
+	err |= bpf_probe_read_kernel(&a.a[0], sizeof(a.a[0]), &PT_REGS_PARM1_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a.a[1], sizeof(a.a[1]), &PT_REGS_PARM2_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a.a[2], sizeof(a.a[2]), &PT_REGS_PARM3_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a.a[3], sizeof(a.a[3]), &PT_REGS_PARM4_SYSCALL(regs));
+	err |= bpf_probe_read_kernel(&a.a[4], sizeof(a.a[4]), &PT_REGS_PARM5_SYSCALL(regs));
+	if (err)
+		return -1;
+	a.a[5] = 0;
+	decode_args(o, &a);
+	return 0;
 }
 
 /*
@@ -43,7 +61,6 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 {
 	struct task_struct *task;
 	struct opargs o = {};
-	struct fargs a;
 	__u8 fsc;
 
 	if ((unsigned long)nr >= VG_NR_TABLE)
@@ -71,17 +88,6 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 		vg_count(VG_CNT_FILTERED);
 		return 0;
 	}
-	if (btf) {
-		a.a[0] = PT_REGS_PARM1_SYSCALL(regs);
-		a.a[1] = PT_REGS_PARM2_SYSCALL(regs);
-		a.a[2] = PT_REGS_PARM3_SYSCALL(regs);
-		a.a[3] = PT_REGS_PARM4_SYSCALL(regs);
-		a.a[4] = PT_REGS_PARM5_SYSCALL(regs);
-	} else if (read_args(regs, &a) < 0) {
-		vg_count(VG_CNT_READ_FAIL);
-		return 0;
-	}
-	a.a[5] = 0;
 	o.task = (__u64)task;
 	o.fsc = fsc;
 	o.ret = ret;
@@ -89,10 +95,20 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 	o.fd2 = VG_FILE_AT_FDCWD;
 	o.uid = (__u32)-1;
 	o.gid = (__u32)-1;
-	if (is_open_family(fsc))
-		decode_open(&o, &a);
-	else
-		decode_op(&o, &a);
+	if (btf) {
+		struct fargs a;
+
+		a.a[0] = PT_REGS_PARM1_SYSCALL(regs);
+		a.a[1] = PT_REGS_PARM2_SYSCALL(regs);
+		a.a[2] = PT_REGS_PARM3_SYSCALL(regs);
+		a.a[3] = PT_REGS_PARM4_SYSCALL(regs);
+		a.a[4] = PT_REGS_PARM5_SYSCALL(regs);
+		a.a[5] = 0;
+		decode_args(&o, &a);
+	} else if (file_decode_raw(&o, (__u64)regs) < 0) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
+	}
 	/* An access class nobody watches: dropped before any path work. */
 	if (!(o.acc & file_any_mask)) {
 		vg_count(VG_CNT_FILTERED);

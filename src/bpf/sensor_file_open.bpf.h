@@ -43,11 +43,13 @@ __noinline int file_emit_open(struct opargs *o)
 	struct vfsmount *bind = NULL;
 	enum file_actor actor;
 	int rc = -1, storm = STORM_OFF;
+	__u64 ino = 0;
 
 	if (!o)
 		return 0;
 	if (o->ret >= 0) {
-		struct reject_val *rv;
+		struct inode *inode;
+		__s64 cached;
 		struct path fp;
 
 		f = (struct file *)o->file;
@@ -59,18 +61,19 @@ __noinline int file_emit_open(struct opargs *o)
 		}
 		key.dentry = (__u64)fp.dentry;
 		key.mnt = (__u64)fp.mnt;
+		inode = (struct inode *)id.inode;
+		ino = BPF_CORE_READ(inode, i_ino);
 		if (file_via_bind(o->task, fp.mnt, o->acc))
 			bind = fp.mnt;
-		iw = inode_watch_of(f);
-		/* Cheap first check, before any slot: this very dentry was rejected before. */
-		rv = iw ? NULL : bpf_map_lookup_elem(&reject_cache, &key);
-		if (!bind && rv && rv->gen == gen && rv->parent == id.parent &&
-		    rv->hash_len == id.hash_len && rv->inode == id.inode &&
-		    !(vg_watch_bits(rv->mask, 0) & o->acc) &&
-		    !write_once_first(vg_watch_bits(rv->mask, 0), o->acc, &key, &id, false)) {
+		/* Cheap first check, before any slot or identity lookup: this dentry and inode were
+		 * rejected under the same watch set and identity watches (both bump gen). */
+		cached = bind ? -1 : reject_cached_mask(&key, &id, ino, gen);
+		if (cached >= 0 && !(vg_watch_bits(cached, 0) & o->acc) &&
+		    !write_once_first(vg_watch_bits(cached, 0), o->acc, &key, &id, false)) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
+		iw = inode_watch_of(f);
 	}
 	actor = file_actor_check(file_type_of(o->fsc), o->acc, f);
 	if (actor == FILE_ACTOR_DROP)
@@ -94,7 +97,7 @@ __noinline int file_emit_open(struct opargs *o)
 		if (!(mask & o->acc) && !bind && !write_once_first(mask, o->acc, &key, &id, true)) {
 			/* The trie's answer is the path's, whoever acts: cached for all. */
 			if (!iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
-				reject_note(&key, &id, gen, raw);
+				reject_note(&key, &id, ino, gen, raw);
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
@@ -105,12 +108,8 @@ __noinline int file_emit_open(struct opargs *o)
 	} else {
 		if (o->ustr && o->fsc != VG_FSC_MEMFD_CREATE)
 			rc = file_join(o->task, o->fd, o->ustr, &p);
-		if (rc != 0) {
-			/* No path to match (failed memfd/open_by_handle, empty name). */
-			vg_count(VG_CNT_FILTERED);
-			goto out;
-		}
-		if (!(watch_bits(file_watch_mask(&p), actor) & o->acc)) {
+		/* No path to match (failed memfd/open_by_handle, empty name), or not watched. */
+		if (rc != 0 || !(watch_bits(file_watch_mask(&p), actor) & o->acc)) {
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}

@@ -275,22 +275,98 @@ static __always_inline int dentry_id_read(struct dentry *d, struct dentry_id *id
 	return 0;
 }
 
+#define VG_COMPILER_BARRIER() asm volatile("" ::: "memory")
+
+static __always_inline struct reject_mru *reject_mru_slot(const struct reject_key *k)
+{
+	__u32 i = ((k->dentry >> 6) ^ (k->dentry >> 14) ^ (k->mnt >> 8)) & (REJECT_MRU_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&reject_mru, &i);
+}
+
+/* Whether cached rejection @v still describes dentry @id (inode number @ino) at generation @gen. */
+static __always_inline bool reject_val_holds(const struct reject_val *v, const struct dentry_id *id,
+					     __u64 ino, __u64 gen)
+{
+	return v->gen == gen && v->parent == id->parent && v->hash_len == id->hash_len &&
+	       v->inode == id->inode && v->ino == ino;
+}
+
+static __always_inline void reject_val_fill(struct reject_val *v, const struct dentry_id *id,
+					    __u64 ino, __u64 gen, __u32 mask)
+{
+	v->gen = gen;
+	v->parent = id->parent;
+	v->hash_len = id->hash_len;
+	v->inode = id->inode;
+	v->ino = ino;
+	v->mask = mask;
+	v->pad = 0;
+}
+
+/* Copies rejection @k/@v into this CPU's slot, unless another task is writing it. */
+static __always_inline void reject_mru_put(const struct reject_key *k, const struct reject_val *v)
+{
+	struct reject_mru *e = reject_mru_slot(k);
+	__u64 seq;
+
+	if (!e)
+		return;
+	seq = *(volatile __u64 *)&e->seq;
+	if ((seq & 1) || __sync_val_compare_and_swap(&e->seq, seq, seq + 1) != seq)
+		return;
+	e->key = *k;
+	e->val = *v;
+	__sync_fetch_and_add(&e->seq, 1);
+}
+
+/*
+ * The accesses watched at the path of a dentry the watch set rejected
+ * (the cached trie value), or -1 when no valid rejection is cached: this
+ * CPU's slot first, then reject_cache, whose hit then fills the slot.
+ */
+static __noinline __s64 reject_cached_mask(const struct reject_key *k, const struct dentry_id *id,
+					   __u64 ino, __u64 gen)
+{
+	struct reject_mru *e = reject_mru_slot(k);
+	struct reject_val *rv, nv;
+	__u64 seq;
+	__u32 mask;
+
+	if (e) {
+		seq = *(volatile __u64 *)&e->seq;
+		VG_COMPILER_BARRIER();
+		if (!(seq & 1) && e->key.dentry == k->dentry && e->key.mnt == k->mnt &&
+		    reject_val_holds(&e->val, id, ino, gen)) {
+			mask = e->val.mask;
+			VG_COMPILER_BARRIER();
+			if (*(volatile __u64 *)&e->seq == seq)
+				return mask;
+		}
+	}
+	rv = bpf_map_lookup_elem(&reject_cache, k);
+	if (!rv || !reject_val_holds(rv, id, ino, gen))
+		return -1;
+	mask = rv->mask;
+	/* From what was checked, not a copy of the shared entry another CPU may be rewriting. */
+	reject_val_fill(&nv, id, ino, gen, mask);
+	reject_mru_put(k, &nv);
+	return mask;
+}
+
 /*
  * Remembers that the watch set rejects this dentry. Not inlined: the value
  * lives in its own frame, not in file_emit_open's, whose callees (path walk)
  * need the stack.
  */
 static __noinline void reject_note(const struct reject_key *key, const struct dentry_id *id,
-				   __u64 gen, __u32 mask)
+				   __u64 ino, __u64 gen, __u32 mask)
 {
-	struct reject_val nv = {};
+	struct reject_val nv;
 
-	nv.gen = gen;
-	nv.parent = id->parent;
-	nv.hash_len = id->hash_len;
-	nv.inode = id->inode;
-	nv.mask = mask;
+	reject_val_fill(&nv, id, ino, gen, mask);
 	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
+	reject_mru_put(key, &nv);
 }
 
 /* The watch entry of the opened file by identity, or NULL (the usual case): one
@@ -299,14 +375,16 @@ static __always_inline const struct vg_inode_watch *inode_watch_of(struct file *
 {
 	struct vg_inode_watch_key k = {};
 	const struct vg_inode_watch *iw;
+	struct inode *inode;
 
 	if (!f || !file_inode_watch_on)
 		return NULL;
-	k.ino = BPF_CORE_READ(f, f_inode, i_ino);
-	k.dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	inode = BPF_CORE_READ(f, f_inode);
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	k.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	iw = bpf_map_lookup_elem(&inode_watch, &k);
 	/* The watched file was replaced and its inode number reused by another. */
-	if (iw && iw->generation != BPF_CORE_READ(f, f_inode, i_generation))
+	if (iw && iw->generation != BPF_CORE_READ(inode, i_generation))
 		return NULL;
 	return iw;
 }

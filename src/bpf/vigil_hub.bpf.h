@@ -35,6 +35,24 @@ struct {
 	__type(value, struct vg_hub_route);
 } vg_hub_routes SEC(".maps");
 
+/*
+ * Whether the current task is under a seccomp filter. The syscall entry
+ * has just read thread_info, the task's first cache line: its SECCOMP work
+ * bit is set only under seccomp, so seccomp.mode, on a line nothing else on
+ * this path touches (a cache miss on every syscall), is read only then.
+ */
+static __always_inline bool vg_hub_seccomp_filtered(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (bpf_core_field_exists(task->thread_info.syscall_work) &&
+	    bpf_core_enum_value_exists(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP) &&
+	    !(task->thread_info.syscall_work &
+	      (1UL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP))))
+		return false;
+	return task->seccomp.mode == SECCOMP_MODE_FILTER;
+}
+
 /* The handlers syscall @nr runs in the current task (tp_btf programs only). */
 static __always_inline __u32 vg_hub_mask(long nr, bool exit)
 {
@@ -47,7 +65,7 @@ static __always_inline __u32 vg_hub_mask(long nr, bool exit)
 		if (r)
 			mask = exit ? r->exit : r->enter;
 	}
-	if (bpf_get_current_task_btf()->seccomp.mode == SECCOMP_MODE_FILTER) {
+	if (vg_hub_seccomp_filtered()) {
 		key = VG_HUB_SECCOMP_TASKS;
 		r = bpf_map_lookup_elem(&vg_hub_routes, &key);
 		if (r)

@@ -9,22 +9,26 @@
 #include "lib/host.h"
 #include "lib/timefmt.h"
 
-void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
-		       const void *rec, size_t size)
+void vg_event_ctx_fill_proc(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+			    const void *rec, size_t size, const struct vg_proc *proc)
 {
 	const struct vg_hdr *h = rec;
 
-	memset(ev, 0, sizeof(*ev));
 	ev->rec = h;
 	ev->size = size;
 	ev->desc = vg_record_desc(h->type);
 	ev->cache = cache;
-	if (!cache)
-		return;
-	ev->proc = vg_proc_cache_lookup(cache, h->tgid, h->start_time_ns);
-	if (ev->proc)
-		ev->n_ancestors = vg_proc_cache_ancestors(cache, ev->proc, ev->ancestors,
-							  VG_MAX_ANCESTORS);
+	ev->anc = &ev->anc_store;
+	ev->proc = proc;
+	if (cache && !proc)
+		ev->proc = vg_proc_cache_lookup(cache, h->tgid, h->start_time_ns);
+	vg_ancestry_init(ev->anc, cache, ev->proc);
+}
+
+void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+		       const void *rec, size_t size)
+{
+	vg_event_ctx_fill_proc(ev, cache, rec, size, NULL);
 }
 
 const char *vg_signal_name(int sig)
@@ -200,7 +204,7 @@ void vg_event_to_json_with(struct vg_buf *b, const struct vg_event_ctx *ev,
 	vg_json_init(&j, b);
 	vg_json_obj_begin(&j);
 	if (!ev->desc || !ev->desc->layout ||
-	    vg_field_view_record(&v, ev->rec, ev->size, ev->proc, ev->ancestors, ev->n_ancestors)) {
+	    vg_field_view_live(&v, ev->rec, ev->size, ev->proc, ev->anc)) {
 		write_unknown(&j, ev);
 		if (extra)
 			extra(&j, arg);

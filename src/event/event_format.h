@@ -15,7 +15,6 @@
 #include "lib/json.h"
 #include "event/proc_cache.h"
 
-#define VG_MAX_ANCESTORS 12
 /* What each ancestor's printed argv keeps (docs/events.md). */
 #define VG_ANCESTOR_ARGS_MAX 4
 #define VG_ANCESTOR_ARGV_BYTES 256
@@ -26,14 +25,21 @@ struct vg_event_ctx {
 	size_t size;
 	const struct vg_record_desc *desc;
 	const struct vg_proc *proc;		/* may be NULL: unknown process */
-	const struct vg_proc *ancestors[VG_MAX_ANCESTORS];	/* parent first */
-	size_t n_ancestors;
+	/* Its ancestry, walked when first read; points at @anc_store. */
+	struct vg_ancestry *anc;
+	struct vg_ancestry anc_store;
 	struct vg_proc_cache *cache;		/* for other processes an event names; may be NULL */
 };
 
-/* Looks up the record's process and ancestry in @cache. */
+/*
+ * Looks up the record's process in @cache; its ancestry is looked up when
+ * first read, so @ev is used before the cache takes the next record.
+ */
 void vg_event_ctx_fill(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
 		       const void *rec, size_t size);
+/* The same when the caller already looked the process up: @proc (NULL: looks it up). */
+void vg_event_ctx_fill_proc(struct vg_event_ctx *ev, struct vg_proc_cache *cache,
+			    const void *rec, size_t size, const struct vg_proc *proc);
 
 /* Appends one JSON object (no newline) for the event. */
 void vg_event_to_json(struct vg_buf *b, const struct vg_event_ctx *ev);

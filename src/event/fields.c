@@ -438,8 +438,8 @@ void vg_field_kinds_format(vg_kinds_t kinds, char *buf, size_t size)
 
 /* ---- views ---- */
 
-int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
-		       const struct vg_proc *proc, const struct vg_proc *const *anc, size_t n_anc)
+int vg_field_view_live(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
+		       const struct vg_proc *proc, struct vg_ancestry *anc)
 {
 	int k = vg_field_kind_of_record(rec);
 
@@ -448,12 +448,18 @@ int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size
 	v->rec = rec;
 	v->size = size;
 	v->proc = proc;
-	v->ancestors = anc;
-	v->n_ancestors = anc ? n_anc : 0;
+	v->anc = anc;
 	v->json = NULL;
 	v->cache = NULL;
 	v->kind = k;
 	return 0;
+}
+
+int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
+		       const struct vg_proc *proc, const struct vg_proc *const *anc, size_t n_anc)
+{
+	vg_ancestry_fixed(&v->own, anc, n_anc);
+	return vg_field_view_live(v, rec, size, proc, &v->own);
 }
 
 /* Leaf conversion: JSON value to the field's type; mismatches yield nothing. */

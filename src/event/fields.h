@@ -19,10 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "bpf/vigil_abi.h"
+#include "event/proc_cache.h"
 #include "lib/kernel_spec.h"
 
-struct vg_proc;
-struct vg_proc_cache;
 struct vg_buf;
 struct vg_json;
 struct vg_event_ctx;
@@ -80,7 +79,8 @@ struct vg_value {
 
 /*
  * What a rule is evaluated against. Live: @rec is a validated ABI record,
- * @proc the cache entry of its process, @ancestors parent first. Replay:
+ * @proc the cache entry of its process, @anc its ancestry (read it with
+ * vg_view_ancestors: walked only when a field or a line needs it). Replay:
  * @json is a jansson object as `vigil trace --json` prints it. Getters
  * prefer the record when the field has a record getter for it.
  */
@@ -88,8 +88,8 @@ struct vg_event_view {
 	const struct vg_hdr *rec;
 	size_t size;
 	const struct vg_proc *proc;
-	const struct vg_proc *const *ancestors;
-	size_t n_ancestors;
+	struct vg_ancestry *anc;	/* never NULL on the live path */
+	struct vg_ancestry own;		/* @anc of a view given a fixed list */
 	const void *json;		/* json_t *, NULL on the live path */
 	struct vg_proc_cache *cache;	/* other processes a record names; may be NULL */
 	enum vg_kind kind;
@@ -135,8 +135,18 @@ const char *vg_field_type_name(enum vg_ftype t);
 void vg_field_kinds_format(vg_kinds_t kinds, char *buf, size_t size);
 
 /* Fills @v for a live record (kind from the record). Returns 0 or -EINVAL. */
+int vg_field_view_live(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
+		       const struct vg_proc *proc, struct vg_ancestry *anc);
+/* The same with a fixed ancestry, @anc parent first (NULL: none). */
 int vg_field_view_record(struct vg_event_view *v, const struct vg_hdr *rec, size_t size,
 		       const struct vg_proc *proc, const struct vg_proc *const *anc, size_t n_anc);
+/* @v's ancestors, parent first; returns how many (none for a replayed JSON view). */
+static inline size_t vg_view_ancestors(const struct vg_event_view *v,
+				       const struct vg_proc *const **list)
+{
+	*list = NULL;
+	return v->anc ? vg_ancestry_get(v->anc, list) : 0;
+}
 /* Fills @v for a JSON event; kind from its "event.action". Returns 0 or -EINVAL. */
 int vg_field_view_json(struct vg_event_view *v, const void *json);
 

@@ -20,6 +20,7 @@ struct vg_proc_cache {
 	struct vg_proc_cache_stats st;
 	struct vg_containers *containers;	/* NULL: containers are not resolved */
 	struct vg_exe_count *running;	/* executables of live processes */
+	uint64_t link_gen;		/* +1 whenever an entry or a parent link comes or goes */
 };
 
 /* Hashed by tgid alone: entries sharing a tgid are rare (pid reuse). */
@@ -204,6 +205,7 @@ static void remove_entry(struct vg_proc_cache *c, struct vg_proc *p)
 	lru_unlink(c, p);
 	proc_free(c, p);
 	c->st.entries--;
+	c->link_gen++;
 }
 
 struct vg_proc *vg_proc_cache_lookup(struct vg_proc_cache *c, uint32_t tgid, uint64_t start_ns)
@@ -256,6 +258,7 @@ struct vg_proc *vg_proc_cache_put(struct vg_proc_cache *c, uint32_t tgid, uint64
 	hash_link(c, p);
 	lru_push_head(c, p);
 	c->st.entries++;
+	c->link_gen++;
 	return p;
 }
 
@@ -301,6 +304,7 @@ static void set_parent(struct vg_proc_cache *c, struct vg_proc *p, uint32_t ppid
 		return;
 	p->ppid = ppid;
 	p->parent_start_ns = parent_start;
+	c->link_gen++;
 	parent = find_any(c, ppid, parent_start);
 	if (parent && !p->exit_ns)
 		parent->live_children++;
@@ -400,6 +404,38 @@ size_t vg_proc_cache_ancestors(struct vg_proc_cache *c, const struct vg_proc *p,
 		p = parent;
 	}
 	return n;
+}
+
+void vg_ancestry_init(struct vg_ancestry *a, struct vg_proc_cache *c, const struct vg_proc *p)
+{
+	a->cache = p ? c : NULL;
+	a->proc = p;
+	a->gen = c ? c->link_gen : 0;
+	a->done = !a->cache;
+	a->n = 0;
+}
+
+void vg_ancestry_fixed(struct vg_ancestry *a, const struct vg_proc *const *list, size_t n)
+{
+	vg_ancestry_init(a, NULL, NULL);
+	a->n = list ? (n < VG_MAX_ANCESTORS ? n : VG_MAX_ANCESTORS) : 0;
+	if (a->n)
+		memcpy(a->list, list, a->n * sizeof(*list));
+}
+
+size_t vg_ancestry_get(struct vg_ancestry *a, const struct vg_proc *const **list)
+{
+	if (!a->done) {
+		struct vg_proc_cache *c = a->cache;
+
+		c->st.ancestry_walks++;
+		if (c->link_gen != a->gen)
+			c->st.ancestry_late++;
+		a->n = vg_proc_cache_ancestors(c, a->proc, a->list, VG_MAX_ANCESTORS);
+		a->done = true;
+	}
+	*list = a->list;
+	return a->n;
 }
 
 size_t vg_proc_cache_sweep(struct vg_proc_cache *c, uint64_t now_ns)
@@ -570,6 +606,7 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 			p->ppid = seeds[i].ppid;
 			p->parent_start_ns = parent->start_ns;
 			parent->live_children++;
+			c->link_gen++;
 		}
 	}
 	free(seeds);

@@ -54,6 +54,8 @@ struct vg_proc {
 
 struct vg_proc_cache_stats {
 	uint64_t entries, hits, misses, evicted, expired, seeded;
+	uint64_t ancestry_walks;	/* ancestries looked up (vg_ancestry_get) */
+	uint64_t ancestry_late;		/* ... after the cache's links had changed (a bug) */
 };
 
 struct vg_proc_cache;
@@ -91,6 +93,33 @@ bool vg_proc_cache_exe_running(const struct vg_proc_cache *c, const char *path, 
 /* Fills @out with @p's ancestors, parent first; returns how many. */
 size_t vg_proc_cache_ancestors(struct vg_proc_cache *c, const struct vg_proc *p,
 			       const struct vg_proc **out, size_t max);
+
+#define VG_MAX_ANCESTORS 12
+
+/*
+ * A record's ancestry, walked the first time something asks for it (a rule
+ * that reads a parent or ancestor field, an alert or event line that prints
+ * it): most records need none. Exact as long as it is asked for before the
+ * cache's links change: the worker takes a record, updates the cache, then
+ * evaluates and prints it, and only the next record (or the idle sweep)
+ * changes the cache again. The cache's link generation is kept to check it
+ * (ancestry_late).
+ */
+struct vg_ancestry {
+	struct vg_proc_cache *cache;	/* NULL: a fixed list (or none) */
+	const struct vg_proc *proc;
+	uint64_t gen;			/* the cache's link generation at init */
+	bool done;
+	size_t n;
+	const struct vg_proc *list[VG_MAX_ANCESTORS];	/* parent first */
+};
+
+/* Walks nothing yet: @p's ancestors in @c, when first asked. @c or @p NULL: none. */
+void vg_ancestry_init(struct vg_ancestry *a, struct vg_proc_cache *c, const struct vg_proc *p);
+/* A known list (tests, replays): copies up to VG_MAX_ANCESTORS of @list. */
+void vg_ancestry_fixed(struct vg_ancestry *a, const struct vg_proc *const *list, size_t n);
+/* The ancestors, parent first (walked now if not yet); returns how many. */
+size_t vg_ancestry_get(struct vg_ancestry *a, const struct vg_proc *const **list);
 
 /* Drops exited entries older than the grace period; returns how many. */
 size_t vg_proc_cache_sweep(struct vg_proc_cache *c, uint64_t now_ns);

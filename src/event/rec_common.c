@@ -104,10 +104,17 @@ static uint32_t parent_pid(const struct vg_event_view *v)
 	return e ? e->ppid : v->proc->ppid;
 }
 
+static const struct vg_proc *parent_of(const struct vg_event_view *v)
+{
+	const struct vg_proc *const *anc;
+
+	return vg_view_ancestors(v, &anc) ? anc[0] : NULL;
+}
+
 /* The parent's name and executable, when the first ancestor is that parent. */
 VG_WHEN(parent_known)
 {
-	return has_identity(v) && v->n_ancestors && v->ancestors[0]->tgid == parent_pid(v);
+	return has_identity(v) && parent_of(v) && parent_of(v)->tgid == parent_pid(v);
 }
 
 VG_GETTER(get_exe)
@@ -187,11 +194,6 @@ VG_GETTER(get_parent_start)
 	return vg_value_uint(x ? x->parent_start_time_ns : v->proc->parent_start_ns, cb, ctx);
 }
 
-static const struct vg_proc *parent_of(const struct vg_event_view *v)
-{
-	return v->n_ancestors ? v->ancestors[0] : NULL;
-}
-
 VG_GETTER(get_parent_name)
 {
 	const struct vg_proc *p = parent_of(v);
@@ -227,11 +229,12 @@ static size_t ancestor_args_len(const char *args, size_t len)
 
 static void format_ancestors(struct vg_json *j, const struct vg_event_view *v)
 {
-	size_t i, n;
+	const struct vg_proc *const *anc;
+	size_t i, n, n_anc = vg_view_ancestors(v, &anc);
 
 	vg_json_arr_begin(j);
-	for (i = 0; i < v->n_ancestors; i++) {
-		const struct vg_proc *a = v->ancestors[i];
+	for (i = 0; i < n_anc; i++) {
+		const struct vg_proc *a = anc[i];
 
 		vg_json_obj_begin(j);
 		vg_json_key(j, "pid");
@@ -285,11 +288,12 @@ static bool key_put(char *key, size_t *len, const void *p, size_t n)
 /* Everything format_ancestors reads, in a row; false: too long to keep. */
 static bool ancestry_key(const struct vg_event_view *v, char *key, size_t *len)
 {
-	size_t i;
+	const struct vg_proc *const *anc;
+	size_t i, n_anc = vg_view_ancestors(v, &anc);
 
 	*len = 0;
-	for (i = 0; i < v->n_ancestors; i++) {
-		const struct vg_proc *a = v->ancestors[i];
+	for (i = 0; i < n_anc; i++) {
+		const struct vg_proc *a = anc[i];
 		size_t exe_len = a->exe ? strlen(a->exe) + 1 : 0;
 		size_t args_len = a->args ? a->args_len : 0;
 
@@ -423,20 +427,22 @@ VG_GETTER(get_parent_cmdline)
 
 VG_GETTER(get_anc_exe)
 {
-	size_t i;
+	const struct vg_proc *const *anc;
+	size_t i, n = vg_view_ancestors(v, &anc);
 
-	for (i = 0; i < v->n_ancestors; i++)
-		if (vg_value_cstr(v->ancestors[i]->exe, cb, ctx))
+	for (i = 0; i < n; i++)
+		if (vg_value_cstr(anc[i]->exe, cb, ctx))
 			return true;
 	return false;
 }
 
 VG_GETTER(get_anc_name)
 {
-	size_t i;
+	const struct vg_proc *const *anc;
+	size_t i, n = vg_view_ancestors(v, &anc);
 
-	for (i = 0; i < v->n_ancestors; i++) {
-		const struct vg_proc *p = v->ancestors[i];
+	for (i = 0; i < n; i++) {
+		const struct vg_proc *p = anc[i];
 
 		if (vg_value_str(p->comm, strnlen(p->comm, VG_COMM_LEN), cb, ctx))
 			return true;

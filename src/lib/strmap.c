@@ -4,9 +4,8 @@
 #include <string.h>
 #include "lib/strmap.h"
 
-uint64_t vg_strmap_hash(const char *s, size_t len)
+uint64_t vg_strmap_hash_more(uint64_t h, const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ull;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -16,10 +15,15 @@ uint64_t vg_strmap_hash(const char *s, size_t len)
 	return h;
 }
 
-static struct vg_strmap_slot *probe(struct vg_strmap_slot *slots, size_t cap, const char *key,
-				 size_t len)
+uint64_t vg_strmap_hash(const char *s, size_t len)
 {
-	size_t i = vg_strmap_hash(key, len) & (cap - 1);
+	return vg_strmap_hash_more(VG_STRMAP_HASH_INIT, s, len);
+}
+
+static struct vg_strmap_slot *probe_hashed(struct vg_strmap_slot *slots, size_t cap,
+					   const char *key, size_t len, uint64_t hash)
+{
+	size_t i = hash & (cap - 1);
 
 	for (;; i = (i + 1) & (cap - 1)) {
 		struct vg_strmap_slot *s = &slots[i];
@@ -27,6 +31,23 @@ static struct vg_strmap_slot *probe(struct vg_strmap_slot *slots, size_t cap, co
 		if (!s->key || (s->len == len && !memcmp(s->key, key, len)))
 			return s;
 	}
+}
+
+static struct vg_strmap_slot *probe(struct vg_strmap_slot *slots, size_t cap, const char *key,
+				 size_t len)
+{
+	return probe_hashed(slots, cap, key, len, vg_strmap_hash(key, len));
+}
+
+struct vg_strmap_slot *vg_strmap_find_hashed(const struct vg_strmap *m, const char *key,
+					     size_t len, uint64_t hash)
+{
+	struct vg_strmap_slot *s;
+
+	if (!m->cap)
+		return NULL;
+	s = probe_hashed(m->slots, m->cap, key, len, hash);
+	return s->key ? s : NULL;
 }
 
 struct vg_strmap_slot *vg_strmap_get(struct vg_strmap *m, const char *key, size_t len, bool insert)

@@ -426,28 +426,81 @@ static void add_cands(struct lookup_ctx *c, const struct vg_strmap_slot *s)
 	}
 }
 
+/* @u in decimal, written backwards from @end; returns where it starts (as "%llu", unpadded). */
+static char *dec_u64(char *end, uint64_t u)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
+static char *dec_i64(char *end, int64_t i)
+{
+	char *p = dec_u64(end, i < 0 ? 0 - (uint64_t)i : (uint64_t)i);
+
+	if (i < 0)
+		*--p = '-';
+	return p;
+}
+
 static bool lookup_value(const struct vg_value *val, void *arg)
 {
 	struct lookup_ctx *c = arg;
 	const struct anchor_tab *t = c->t;
-	size_t i;
+	uint64_t h = VG_STRMAP_HASH_INIT;
+	size_t i, hashed = 0;
 
 	if (val->type == VG_FT_UINT || val->type == VG_FT_INT) {
-		char buf[32];
-		size_t len = val->type == VG_FT_UINT ?
-			(size_t)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)val->u) :
-			(size_t)snprintf(buf, sizeof(buf), "%lld", (long long)val->i);
+		char buf[24];
+		const char *num = val->type == VG_FT_UINT ? dec_u64(buf + sizeof(buf), val->u) :
+				  dec_i64(buf + sizeof(buf), val->i);
 
-		add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, buf, len, false));
+		add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, num,
+					   (size_t)(buf + sizeof(buf) - num), false));
 		return false;
 	}
 	if (val->type != VG_FT_STR && val->type != VG_FT_STRLIST)
 		return false;
-	add_cands(c, vg_strmap_get((struct vg_strmap *)&t->exact, val->s.p, val->s.len, false));
-	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++)
-		add_cands(c, vg_strmap_get((struct vg_strmap *)&t->prefix, val->s.p, t->prefix_lens[i],
-					false));
+	/*
+	 * Each prefix's hash grows from the last, and the whole value's from
+	 * the longest prefix: the value is hashed once, not once per length.
+	 * (Candidates are sorted afterwards: the order they come in is free.)
+	 */
+	for (i = 0; i < t->n_prefix_lens && t->prefix_lens[i] <= val->s.len; i++) {
+		h = vg_strmap_hash_more(h, val->s.p + hashed, t->prefix_lens[i] - hashed);
+		hashed = t->prefix_lens[i];
+		add_cands(c, vg_strmap_find_hashed(&t->prefix, val->s.p, hashed, h));
+	}
+	h = vg_strmap_hash_more(h, val->s.p + hashed, val->s.len - hashed);
+	add_cands(c, vg_strmap_find_hashed(&t->exact, val->s.p, val->s.len, h));
 	return false;	/* visit every value */
+}
+
+#define INSERTION_SORT_MAX 32
+
+/*
+ * Candidates in rule order. Usually a few, and the always-rules come
+ * first already sorted: an insertion sort, qsort beyond a few dozen.
+ */
+static int by_index(const void *a, const void *b);
+
+static void sort_cands(struct vg_rule **v, size_t n)
+{
+	size_t i, j;
+
+	if (n > INSERTION_SORT_MAX) {
+		qsort(v, n, sizeof(*v), by_index);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		struct vg_rule *r = v[i];
+
+		for (j = i; j > 0 && v[j - 1]->index > r->index; j--)
+			v[j] = v[j - 1];
+		v[j] = r;
+	}
 }
 
 static int by_index(const void *a, const void *b)
@@ -546,7 +599,7 @@ int vg_policy_eval(struct vg_policy *p, struct vg_event_view *v, uint64_t now_ns
 	if (lc.err)
 		return lc.err;
 	if (ki->n_tabs && p->cands.n > 1)
-		qsort(p->cands.v, p->cands.n, sizeof(*p->cands.v), by_index);
+		sort_cands((struct vg_rule **)p->cands.v, p->cands.n);
 	for (i = 0; i < p->cands.n; i++) {
 		struct vg_rule *r = p->cands.v[i];
 

@@ -115,6 +115,8 @@ int vg_file_identity_apply(struct vg_sensor *s, const char *const *paths, size_t
 			n - i, VG_INODE_WATCH_MAX);
 	drop_stale(fd, keys, nk);
 	skel->bss->file_inode_watch_on = nk > 0;
+	/* Cached rejections were decided without these files' identities. */
+	__atomic_fetch_add(&skel->bss->file_cache_gen, 1, __ATOMIC_SEQ_CST);
 	vg_debug("file sensor: %zu of %zu exact paths watched by identity", nk, n);
 	return 0;
 }

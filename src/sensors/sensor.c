@@ -295,6 +295,28 @@ int vg_sensor_create_shared_maps(const struct vg_sensor_desc *d, size_t ringbuf_
 	return err;
 }
 
+/*
+ * $VIGIL_REFUSE_VARIANTS ("file:lsm,file:tp_btf"): variants treated as
+ * refused, so that a fallback runs on a kernel that would load the
+ * preferred one (tests, diagnosing a fallback). Unset: none.
+ */
+static bool refused_by_env(const char *sensor, const char *variant)
+{
+	const char *p = getenv("VIGIL_REFUSE_VARIANTS");
+	size_t ns = strlen(sensor), nv = strlen(variant);
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == ns + 1 + nv && !strncmp(p, sensor, ns) && p[ns] == ':' &&
+		    !strncmp(p + ns + 1, variant, nv))
+			return true;
+		p += n;
+		p += *p == ',';
+	}
+	return false;
+}
+
 static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 		       size_t ringbuf_bytes)
 {
@@ -302,6 +324,10 @@ static int try_variant(struct vg_sensor *s, int vi, const void *cfg,
 	struct bpf_map *map;
 	int err;
 
+	if (refused_by_env(d->name, d->variants[vi].name)) {
+		snprintf(s->reasons[vi], VG_REASON_BYTES, "refused by VIGIL_REFUSE_VARIANTS");
+		return -EPERM;
+	}
 	/* Refused anyway: no object opened, no kernel BTF parsed for it. */
 	if (d->refused && d->refused(vi, s->reasons[vi], VG_REASON_BYTES))
 		return -EPERM;

@@ -71,7 +71,7 @@ static void consume(struct vg_proc_cache *cache, struct vg_buf *out, const uint8
 	vg_event_to_json(out, &ev);
 	vg_buf_reset(out);
 	vg_event_to_text(out, &ev);
-	if (vg_field_view_record(&view, ev.rec, size, ev.proc, ev.ancestors, ev.n_ancestors) == 0)
+	if (vg_field_view_live(&view, ev.rec, size, ev.proc, ev.anc) == 0)
 		vg_policy_eval(policy, &view, h->ts_boot_ns, on_alert, NULL);
 	if (h->type == VG_EV_EXIT)
 		vg_proc_cache_on_exit(cache, (const void *)rec);

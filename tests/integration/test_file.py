@@ -39,7 +39,9 @@ def of_pid(events, pid):
     return [e for e in events if get(e, "process.pid") == pid]
 
 
-class FileSensorTest(VigilTestCase):
+class FileCase(VigilTestCase):
+    """Each test's own directory under /tmp, and what it mounted, removed after."""
+
     def setUp(self):
         super().setUp()
         self.dir = tempfile.mkdtemp(prefix="vigil-ft-", dir="/tmp")
@@ -66,6 +68,8 @@ class FileSensorTest(VigilTestCase):
                          (k, pid, got))
         return got[0]
 
+
+class FileSensorTest(FileCase):
     # -- paths from the kernel --
 
     def test_relative_open_in_etc(self):
@@ -385,6 +389,34 @@ class FileSensorTest(VigilTestCase):
         self.assertIsNotNone(m, t.stderr)
         self.assertGreaterEqual(int(m.group(1)), n)
         self.assertEqual(t.lost, 0)
+
+
+class RawTracepointFallbackTest(FileCase):
+    """The raw_tracepoint variant, which runs where tp_btf is refused: forced
+    here (VIGIL_REFUSE_VARIANTS), it must pass the verifier and deliver the
+    same records. It once failed to load: 528 bytes of combined stack."""
+
+    def test_raw_tracepoint_variant_loads_and_reports(self):
+        f1 = self.touch("f1")
+        with Tracer("trace", "file", "--path", self.dir,
+                    extra_env={"VIGIL_REFUSE_VARIANTS": "file:lsm,file:tp_btf"}) as t:
+            pid1, out1 = run_op("open", f1, "0")
+            pid2, _ = run_op("openat", self.p("new1"), str(os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+            pid3, _ = run_op("rename", self.p("new1"), self.p("r1"))
+        t.stop()
+        self.assertIn("sensor file: raw_tracepoint", t.stderr)
+        self.assertEqual(t.lost, 0)
+        ev = self.one(t.events, pid1, "open")
+        self.assertEqual(get(ev, "file.path"), f1)
+        self.assertEqual(get(ev, "file.path"), fd_path(out1)[1])
+        self.assertEqual(get(ev, "file.path_source"), "kernel")
+        self.assertEqual(get(ev, "file.access"), ["read"])
+        ev = self.one(t.events, pid2, "open")
+        self.assertEqual(get(ev, "file.path"), self.p("new1"))
+        self.assertIn("create", get(ev, "file.access"))
+        ev = self.one(t.events, pid3, "rename")
+        self.assertEqual(get(ev, "file.path"), self.p("new1"))
+        self.assertEqual(get(ev, "file.target_path"), self.p("r1"))
 
 
 if __name__ == "__main__":
