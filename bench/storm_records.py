@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""What a storm of file operations, privilege calls or connects costs the agent.
+"""What a storm of file operations, privilege calls or network records costs the agent.
 
 Runs `vigil run` (and VIGIL_BASE, another build, interleaved in the same
-rounds) with a policy that alerts on chmod under a directory, on SIGTERM and
-on connects to one local port, then storms it: LOOPS processes chmod one
-file CALLS times each, send SIGTERM to a child CALLS times each, or connect
-to the port CALLS / 10 times each. Per storm and build: the agent's CPU
+rounds) with a policy that alerts on chmod under a directory, on SIGTERM,
+on connects to one local port, on one DNS question, on opens of a missing
+file, and denies connects to another port, then storms it: LOOPS processes
+chmod one file CALLS times each, send SIGTERM to a child CALLS times each,
+open the missing file CALLS times each, or connect to the port, ask the
+question (new id, new socket each time) or connect to the denied port
+CALLS / 10 times each. STORMS picks some (default: all). Per storm and build: the agent's CPU
 seconds (utime + stime over the storm and one flush second after it), the
 records that crossed to user space (the exit summary's "events received"),
 the events the kernel held in storms, the records lost, and the alerts.
 
     ROUNDS=3 LOOPS=3 CALLS=100000 VIGIL_BASE=/path/to/old/vigil bench/storm_records.py
+    STORMS=dns,deny,failed_open bench/storm_records.py
 
 (The connect storm under the base build measures only the cost without
 aggregation when the base cannot hold connects.)
@@ -31,6 +35,9 @@ BASE = os.environ.get("VIGIL_BASE", "")
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 LOOPS = int(os.environ.get("LOOPS", "3"))
 CALLS = int(os.environ.get("CALLS", "100000"))
+STORMS = os.environ.get("STORMS", "chmod,kill,connect,failed_open,dns,deny").split(",")
+SENSOR = {"chmod": "file", "kill": "priv", "connect": "net", "failed_open": "file", "dns": "net",
+          "deny": "net"}
 TICK = os.sysconf("SC_CLK_TCK")
 
 POLICY = """
@@ -47,6 +54,19 @@ rules:
     event: connect
     condition: destination.port = {port}
     severity: low
+  - name: bench_missing
+    event: open
+    condition: file.path = {dir}/missing
+    severity: low
+  - name: bench_dns
+    event: dns
+    condition: dns.question.name = storm.vigil.bench
+    severity: low
+  - name: bench_deny
+    event: connect
+    condition: destination.port = {deny_port} and destination.address cidr 127.0.0.0/8
+    action: deny
+    severity: low
 """
 
 CHMOD = "import os,sys\nfor _ in range(int(sys.argv[2])): os.chmod(sys.argv[1], 0o644)\n"
@@ -56,6 +76,14 @@ KILL = ("import os,signal,sys,time\npid=os.fork()\nif pid==0:\n"
         "os.kill(pid,signal.SIGKILL); os.waitpid(pid,0)\n")
 CONNECT = ("import socket,sys\nfor _ in range(int(sys.argv[2])):\n s=socket.socket()\n"
            " try: s.connect(('127.0.0.1',int(sys.argv[1])))\n except OSError: pass\n s.close()\n")
+MISSING = ("import os,sys\nfor _ in range(int(sys.argv[2])):\n try: os.open(sys.argv[1], os.O_RDONLY)\n"
+           " except OSError: pass\n")
+DNS = ("import random,socket,struct,sys\nq=b'\\x05storm\\x05vigil\\x05bench\\x00\\x00\\x01\\x00\\x01'\n"
+       "for _ in range(int(sys.argv[2])):\n s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+       " s.sendto(struct.pack('!HHHHHH',random.getrandbits(16),256,1,0,0,0)+q,(sys.argv[1],53))\n"
+       " s.close()\n")
+# Nothing listens there: the questions go nowhere, the sensor sees them leave.
+DNS_SERVER = "127.83.77.77"
 
 
 def listener():
@@ -80,7 +108,7 @@ def cpu_s(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def one(binary, workdir, storm, port):
+def one(binary, workdir, storm, port, deny_port):
     policy = os.path.join(workdir, "policy.yaml")
     target = os.path.join(workdir, "f")
     err = tempfile.NamedTemporaryFile(delete=False)
@@ -98,14 +126,11 @@ def one(binary, workdir, storm, port):
         time.sleep(0.05)
     before = cpu_s(agent.pid)
     t0 = time.time()
-    if storm == "chmod":
-        procs = [subprocess.Popen([sys.executable, "-c", CHMOD, target, str(CALLS)])
-                 for _ in range(LOOPS)]
-    elif storm == "connect":
-        procs = [subprocess.Popen([sys.executable, "-c", CONNECT, str(port), str(CALLS // 10)])
-                 for _ in range(LOOPS)]
-    else:
-        procs = [subprocess.Popen([sys.executable, "-c", KILL, str(CALLS)]) for _ in range(LOOPS)]
+    args = {"chmod": (CHMOD, target, CALLS), "connect": (CONNECT, port, CALLS // 10),
+            "kill": (KILL, CALLS), "failed_open": (MISSING, os.path.join(workdir, "missing"), CALLS),
+            "dns": (DNS, DNS_SERVER, CALLS // 10), "deny": (CONNECT, deny_port, CALLS // 10)}[storm]
+    procs = [subprocess.Popen([sys.executable, "-c"] + [str(a) for a in args])
+             for _ in range(LOOPS)]
     for p in procs:
         p.wait()
     wall = time.time() - t0
@@ -119,8 +144,7 @@ def one(binary, workdir, storm, port):
     out.seek(0)
     alerts = sum(1 for line in out if b'"bench_' in line)
     m = re.search(r"(\d+) events received, (\d+) lost", text)
-    sensor = {"chmod": "file", "kill": "priv", "connect": "net"}[storm]
-    h = re.search(r"sensor %s: .* (\d+) held in storms" % sensor, text)
+    h = re.search(r"sensor %s: .* (\d+) held in storms" % SENSOR[storm], text)
     return {"cpu": cpu, "received": int(m.group(1)) if m else -1,
             "lost": int(m.group(2)) if m else -1, "held": int(h.group(1)) if h else 0,
             "alerts": alerts, "wall": wall}
@@ -131,15 +155,17 @@ def main():
     workdir = tempfile.mkdtemp(prefix="vg-bench-storm-")
     srv = listener()
     port = srv.getsockname()[1]
+    deny_port = port + 1 if port < 65535 else port - 1
     with open(os.path.join(workdir, "policy.yaml"), "w") as f:
-        f.write(POLICY.format(dir=workdir, port=port))
+        f.write(POLICY.format(dir=workdir, port=port, deny_port=deny_port))
     open(os.path.join(workdir, "f"), "w").close()
     res = {}
     try:
         for _ in range(ROUNDS):
-            for storm in ("chmod", "kill", "connect"):
+            for storm in STORMS:
                 for label, binary in builds:
-                    res.setdefault((storm, label), []).append(one(binary, workdir, storm, port))
+                    res.setdefault((storm, label), []).append(
+                        one(binary, workdir, storm, port, deny_port))
     finally:
         srv.close()
         subprocess.run(["rm", "-rf", workdir])

@@ -11,6 +11,8 @@
 #include "lib/log.h"
 #include "lib/prom.h"
 #include "sensors/sensor_file.h"
+#include "sensors/sensor_net.h"
+#include "sensors/sensor_process.h"
 #include "sensors/sensor_shed.h"
 #include "sensors/syscall_hub.h"
 
@@ -121,17 +123,31 @@ static void set_tier(struct vg_overhead *o, struct vg_sensor *sensors, int n, in
 	}
 }
 
-/* The file sensor's watch entries of the tier (sensors/file_policy.c). */
+/* Each sensor's filter entries of the tier: file paths, net ports, addresses and names, executables. */
 static void shed_entries(struct vg_sensor *sensors, int n, int level, char *names, size_t size)
 {
+	static const struct {
+		const char *sensor;
+		int (*shed)(struct vg_sensor *s, int level, char *names, size_t size);
+	} by[] = {
+		{ "file", vg_file_shed_entries },
+		{ "net", vg_net_shed_entries },
+		{ "process", vg_process_shed_entries },
+	};
+	size_t k;
 	int i, err;
 
 	for (i = 0; i < n; i++) {
-		if (!sensors[i].desc || strcmp(sensors[i].desc->name, "file") || !sensors[i].obj)
+		if (!sensors[i].desc || !sensors[i].obj)
 			continue;
-		err = vg_file_shed_entries(&sensors[i], level, names, size);
-		if (err < 0)
-			vg_warn("overhead: cannot shed the file watch entries: %s", strerror(-err));
+		for (k = 0; k < sizeof(by) / sizeof(by[0]); k++) {
+			if (strcmp(sensors[i].desc->name, by[k].sensor))
+				continue;
+			err = by[k].shed(&sensors[i], level, names, size);
+			if (err < 0)
+				vg_warn("overhead: cannot shed the %s filter's entries: %s",
+					by[k].sensor, strerror(-err));
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ __noinline int file_emit_op(struct opargs *o)
 	struct fpath p = {}, q = {};
 	enum file_actor actor;
 	__u32 mask, fl;
+	bool never;
 	int rc;
 
 	if (!o)
@@ -48,6 +49,7 @@ __noinline int file_emit_op(struct opargs *o)
 		vg_count(VG_CNT_FILTERED);
 		goto out;
 	}
+	never = storm_never_path(&p);
 	e = rec_of_call(&t, o, &p);
 	if (!e)
 		goto out;
@@ -59,6 +61,7 @@ __noinline int file_emit_op(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
+		never = never || storm_never_path(&q);
 		fl = 0;
 		if (q.fflags & VG_FILE_PATH_USER)
 			fl |= VG_FILE_TARGET_USER;
@@ -80,7 +83,7 @@ __noinline int file_emit_op(struct opargs *o)
 	else if (o->ustr)
 		put_ustr(&t, &e->requested, o->ustr, e, VG_FILE_REQ_TRUNC);
 	/* A storm of like records: counted, sent later as one (vigil_storm_rec.bpf.h). */
-	if (!vg_storm_rec_held(t.rec, t.fixed + t.off, p.slot))
+	if (never || !vg_storm_rec_held(t.rec, t.fixed + t.off, p.slot))
 		vg_submit(NULL, &t);
 out:
 	vg_scratch_release(p.slot);

@@ -123,9 +123,7 @@ __noinline int file_emit_open(struct opargs *o)
 		file_put_bind(&t, e, bind, p.slot);
 	if (iw && actor != FILE_ACTOR_OUT)
 		put_watched(&t, e, iw);
-	vg_submit(NULL, &t);
-	if (storm == STORM_PASS)
-		storm_note_open(e, &p, iw);
+	storm_send_open(o->ret < 0 || bind, storm, &t, &p, iw);
 out:
 	vg_scratch_release(p.slot);
 	return 0;

@@ -3,16 +3,18 @@
  * File sensor, storms: which opens may be held by storm aggregation
  * (vigil_ratelimit.bpf.h) and their key.
  *
- * An open may be held when aggregation is on, it succeeded (the file's
- * identity is the key), its path is kernel-resolved, whole and short
+ * An open is keyed by its file when aggregation is on, it succeeded (the
+ * file's identity is the key), its path is kernel-resolved, whole and short
  * enough to keep, it is not a bind-mount report, and no rule that forbids
  * aggregation watches its path (storm_never, an LPM trie keyed like
  * watch_trie: the paths of rules that kill, deny, count or read a field
  * that differs between similar events). A file watched by identity under
- * another name is held only when no such rule exists at all.
+ * another name is held only when no such rule exists at all. A failed open
+ * or a bind-mount report is keyed by its finished record instead (STORM_REC).
  *
  * Other file records (unlink, rename, chmod, ...) are keyed by the record
- * itself (vigil_storm_rec.bpf.h), per type as the policy allows.
+ * itself (vigil_storm_rec.bpf.h), per type as the policy allows, except on
+ * the paths of storm_never (storm_never_path).
  *
  * Part of sensor_file.bpf.c, included once after its maps and types: a
  * piece of that one CO-RE object, not a shared header.
@@ -35,6 +37,7 @@ enum storm_verdict {
 	STORM_OFF = 0,		/* not aggregated: send */
 	STORM_PASS = 1,		/* keyed, within its burst: send, then vg_storm_note() */
 	STORM_HELD = 2,		/* counted, not sent */
+	STORM_REC = 3,		/* keyed by the finished record: storm_open_rec_held() */
 };
 
 #define STORM_PATH_UNFIT (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT | VG_FILE_UNCHECKED | \
@@ -85,11 +88,51 @@ static __noinline int storm_check_open(const struct opargs *o, __u64 file, const
 	if (iw && (!c->by_inode || iw->len >= VG_INODE_WATCH_PATH_BYTES))
 		return STORM_OFF;
 	pb = vg_path_buf(p->slot);
-	if (!pb || trie_lookup(&storm_never, pb, p->start, p->len))
+	if (!pb || (trie_lookup(&storm_never, pb, p->start, p->len) & VG_STORM_NEVER_OPEN))
 		return STORM_OFF;
 	if (!storm_key_open(o, (struct file *)file, p->slot))
 		return STORM_OFF;
 	return vg_storm_hold(p->slot) ? STORM_HELD : STORM_PASS;
+}
+
+/*
+ * Whether a record-keyed file record about path @p must cross whatever its
+ * key: a rule that needs every record watches the path (storm_never), or
+ * some path is kept out and this one cannot be matched as the record will
+ * name it (cut, unreadable, or with "." or ".." left in). A path joined
+ * from the caller's string is matched as joined, as the watch set does.
+ */
+static __always_inline bool storm_never_path(const struct fpath *p)
+{
+	const struct vg_storm_rcfg *c = storm_rcfg_get();
+	struct vg_path_buf *pb;
+
+	if (!c || !c->burst || !c->never)
+		return false;
+	if (p->len == 0 || (p->fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT |
+					  VG_FILE_UNCHECKED)))
+		return true;
+	pb = vg_path_buf(p->slot);
+	return !pb || (trie_lookup(&storm_never, pb, p->start, p->len) & VG_STORM_NEVER_REC);
+}
+
+/*
+ * Whether an open the open keys cannot take, one that failed (no file to
+ * key on) or a bind-mount report, may be keyed by its record instead: opens
+ * are aggregated and no rule that needs every open watches path @p.
+ */
+static __always_inline int storm_check_other_open(const struct fpath *p)
+{
+	const struct vg_storm_cfg *c = vg_storm_cfg();
+	struct vg_path_buf *pb;
+
+	if (!c || !c->burst || p->len == 0 ||
+	    (p->fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT | VG_FILE_UNCHECKED)))
+		return STORM_OFF;
+	pb = vg_path_buf(p->slot);
+	if (!pb || (trie_lookup(&storm_never, pb, p->start, p->len) & VG_STORM_NEVER_OPEN))
+		return STORM_OFF;
+	return STORM_REC;
 }
 
 /* After record @e of a STORM_PASS open is built: the key's stored copy. */
@@ -101,6 +144,24 @@ static __always_inline void storm_note_open(const struct vg_file *e, const struc
 	if (!pb)
 		return;
 	vg_storm_note(p->slot, e, &pb->buf[p->start & VG_BUF_MASK], p->len, iw);
+}
+
+/*
+ * Sends the finished open record @t (path @p), unless it is held: keyed by
+ * its file (@storm, storm_check_open), or, for one the open keys cannot
+ * take (@other: failed, or a bind-mount report), keyed by the record.
+ */
+static __always_inline void storm_send_open(bool other, int storm, struct vg_tail *t,
+					    const struct fpath *p, const struct vg_inode_watch *iw)
+{
+	const struct vg_storm_cfg *c = vg_storm_cfg();
+
+	if (other && c && storm_check_other_open(p) == STORM_REC &&
+	    vg_storm_rec_hold_rec(t->rec, t->fixed + t->off, p->slot, c->burst, c->window_ns))
+		return;
+	vg_submit(NULL, t);
+	if (storm == STORM_PASS)
+		storm_note_open((const struct vg_file *)t->rec, p, iw);
 }
 
 #endif /* SENSOR_FILE_STORM_BPF_H */

@@ -10,6 +10,8 @@
 #ifndef SENSOR_NET_DENY_BPF_H
 #define SENSOR_NET_DENY_BPF_H
 
+#include "vigil_storm_rec.bpf.h"
+
 static __always_inline void kill_if_pending(void)
 {
 	__u32 zero = 0, *armed = bpf_map_lookup_elem(&kill_armed, &zero);
@@ -80,7 +82,7 @@ static __always_inline void emit_deny(const struct vg_net_deny_val *v, __u32 hoo
 	e->hook = hook;
 	if (v->kill)
 		e->hdr.flags |= VG_HF_KILLED;	/* SIGKILL follows as the call returns */
-	vg_commit(e);
+	vg_storm_commit(e);	/* the same call refused again and again: a storm */
 }
 
 static __always_inline int handle_sock_addr(struct bpf_sock_addr *ctx, __u32 hook)

@@ -42,7 +42,9 @@ static __always_inline void dns_record(void *ctx, struct task_struct *task,
 	}
 	e->payload.len = n;
 	tl.off = n;
-	vg_submit(ctx, &tl);
+	/* Repeats of one question by one process: a storm (vigil_storm_rec.bpf.h). */
+	if (!vg_storm_rec_held(tl.rec, tl.fixed + tl.off, slot))
+		vg_submit(ctx, &tl);
 }
 
 /* Syscall exits are faultable and preemptible: the record needs its own slot. */

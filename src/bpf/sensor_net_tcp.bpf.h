@@ -263,7 +263,7 @@ static __always_inline int handle_connect_exit(struct trace_event_raw_sys_exit *
 	e->error = -ret;
 	e->old_state = e->new_state = TCP_CLOSE;
 	e->flags = VG_NET_PRE_SYN;
-	vg_commit(e);
+	vg_storm_commit(e);	/* refused again and again: a storm */
 out:
 	bpf_map_delete_elem(&calls, &id);
 	return 0;

@@ -26,6 +26,9 @@
 #define VG_STORM_PATH_BYTES	256	/* longest path a key may aggregate (longer: never held) */
 #define VG_STORM_TAIL_BYTES	(VG_STORM_PATH_BYTES + VG_INODE_WATCH_PATH_BYTES)
 #define VG_STORM_NEVER_MAX	1024	/* path prefixes where no record is held */
+/* storm_never values: what may not be held there (a prefix's bits fold into longer keys) */
+#define VG_STORM_NEVER_OPEN	1u	/* opens */
+#define VG_STORM_NEVER_REC	2u	/* other file records (record keys) */
 
 struct vg_storm_cfg {
 	__u32 burst;		/* records per key and window; 0: aggregation off */
@@ -85,7 +88,7 @@ struct vg_storm_state {
 
 struct vg_storm_rcfg {
 	__u32 burst;		/* records per key and window; 0: off */
-	__u32 pad;
+	__u32 never;		/* file sensor: some paths are kept out (storm_never) */
 	__u64 window_ns;
 	__u64 types[VG_EV_TYPE_MAX / 64];	/* bit t: records of type t may be held */
 };

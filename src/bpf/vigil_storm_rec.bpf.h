@@ -7,9 +7,9 @@
  * count (storm_flush.bpf.c).
  *
  * Included by a sensor object after vigil_common.bpf.h; it brings its own
- * maps (storm_rcfg, storm_recs, per-slot scratch). A connect's key clears
- * its local port and handshake time too, and a network record's key has no
- * exec count (its hook often runs in softirq, not in its process).
+ * maps (storm_rcfg, storm_recs, per-slot scratch). A network record's key
+ * also clears its ephemeral port, times and counts (storm_rkey_net) and has
+ * no exec count (its hook often runs in softirq, not in its process).
  */
 #ifndef VIGIL_STORM_REC_BPF_H
 #define VIGIL_STORM_REC_BPF_H
@@ -38,19 +38,48 @@ struct {
 	__type(value, struct storm_rscratch);
 } storm_rscratch SEC(".maps");
 
+/*
+ * Clears what differs between two like network records: the ephemeral
+ * port, times and byte counts of TCP records, a DNS message's local port
+ * and id. A rule reading one of them keeps its kind out (policy_storm.c).
+ */
+static __always_inline void storm_rkey_net(struct vg_storm_rkey *k, __u16 type)
+{
+	struct vg_net_conn *c = (struct vg_net_conn *)k->rec;
+	struct vg_net_dns *d = (struct vg_net_dns *)k->rec;
+	__u32 id;
+
+	if (type >= VG_EV_NET_CONNECT && type <= VG_EV_NET_CLOSE && k->len >= sizeof(*c)) {
+		c->duration_ns = 0;
+		c->bytes_sent = 0;
+		c->bytes_received = 0;
+		/* The peer's port of an accept, the local one of a connect. */
+		if (type == VG_EV_NET_ACCEPT || (c->flags & VG_NET_INBOUND))
+			c->t.dport = 0;
+		else if (type != VG_EV_NET_LISTEN)
+			c->t.sport = 0;
+	} else if (type == VG_EV_NET_DNS && k->len >= sizeof(*d)) {
+		d->t.sport = 0;
+		/* The message id: the payload's first 2 bytes, after TCP's length. */
+		id = sizeof(*d) + d->payload.off + ((d->flags & VG_NET_DNS_TCP) ? 2 : 0);
+		if (id + 2 <= k->len && id + 2 <= VG_STORM_RKEY_BYTES) {
+			id &= VG_STORM_RKEY_BYTES - 1;
+			k->rec[id] = 0;
+			if (id + 1 < VG_STORM_RKEY_BYTES)
+				k->rec[id + 1] = 0;
+		}
+	}
+}
+
 /* Clears in key @k what differs between two like events (storm.h). */
 static __always_inline void storm_rkey_normalize(struct vg_storm_rkey *k)
 {
 	struct vg_hdr *h = (struct vg_hdr *)k->rec;
-	struct vg_net_conn *c = (struct vg_net_conn *)k->rec;
 	bool end = false;
 	int i;
 
-	/* A connect's local port and handshake time are new each time. */
-	if (h->type == VG_EV_NET_CONNECT && k->len >= sizeof(*c)) {
-		c->t.sport = 0;
-		c->duration_ns = 0;
-	}
+	if (h->type >= VG_EV_NET_FIRST && h->type <= VG_EV_NET_LAST)
+		storm_rkey_net(k, h->type);
 	h->size = 0;
 	h->ts_boot_ns = 0;
 	h->pid = 0;
@@ -80,37 +109,35 @@ static __always_inline bool storm_type_on(const struct vg_storm_rcfg *c, __u16 t
 }
 
 /*
- * True: record @rec (@size bytes, finished but for hdr.size) is held and
- * counted; do not send it. False: send it. @slot is a scratch slot the
- * caller owns.
+ * 1: the record staged in slot @slot's storm scratch (@size bytes, finished
+ * but for hdr.size; vg_storm_rec_hold_rec) is held and counted, @burst per
+ * key and @window_ns; do not send it. 0: send it. Whether its type may be
+ * held at all is the caller's question. A global function: the verifier
+ * checks it once, not once per call site (every sensor's budget).
  */
-static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
+__noinline int vg_storm_rec_hold(__u64 size, int slot, __u32 burst, __u64 window_ns)
 {
 	__u32 k = (__u32)slot & VG_SCRATCH_SLOT_MASK;
-	const struct vg_storm_rcfg *c;
 	struct storm_rscratch *s;
 	struct vg_storm_rstate *st;
 	struct task_struct *task;
 	__u16 type;
 	__u64 now;
 
-	if (!rec || size > VG_STORM_RKEY_BYTES)
-		return false;
+	if (!burst || size > VG_STORM_RKEY_BYTES)
+		return 0;
 	/* Two checks the compiler may not merge into one the verifier cannot follow. */
 	barrier_var(size);
 	if (size < sizeof(struct vg_hdr))
-		return false;
-	type = ((const struct vg_hdr *)rec)->type;
-	c = storm_rcfg_get();
-	if (!c || !storm_type_on(c, type))
-		return false;
+		return 0;
 	s = bpf_map_lookup_elem(&storm_rscratch, &k);
 	if (!s)
-		return false;
+		return 0;
 	__builtin_memset(&s->key, 0, sizeof(s->key));
-	if (bpf_probe_read_kernel(s->key.rec, size, rec) < 0)
-		return false;
+	if (bpf_probe_read_kernel(s->key.rec, size, s->init.rec) < 0)
+		return 0;
 	s->key.len = size;
+	type = ((struct vg_hdr *)s->key.rec)->type;
 	storm_rkey_normalize(&s->key);
 	/* Network records are often written in softirq: current is not their process. */
 	task = (struct task_struct *)bpf_get_current_task();
@@ -119,18 +146,53 @@ static __noinline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
 	now = bpf_ktime_get_boot_ns();
 	st = bpf_map_lookup_elem(&storm_recs, &s->key);
 	if (st)
-		return vg_storm_over((struct storm_window *)st, c->burst, c->window_ns, now);
+		return vg_storm_over((struct storm_window *)st, burst, window_ns, now);
 	s->init.window_start_ns = now;
 	s->init.last_ns = now;
 	s->init.held = 0;
 	s->init.reported = 0;
 	s->init.passed = 1;
 	s->init.len = size;
-	if (bpf_probe_read_kernel(s->init.rec, size, rec) < 0)
-		return false;
 	/* A racing CPU may have added it: its state wins, this record passes. */
 	bpf_map_update_elem(&storm_recs, &s->key, &s->init, BPF_NOEXIST);
-	return false;
+	return 0;
+}
+
+/*
+ * Copies record @rec (@size bytes) into slot @slot's storm scratch: false
+ * when it does not fit. Not inlined: a __u64 parameter keeps the size's
+ * bound (an inlined copy of a 32-bit sum loses it to the verifier).
+ */
+static __noinline bool storm_rec_stage(const void *rec, __u64 size, int slot)
+{
+	__u32 k = (__u32)slot & VG_SCRATCH_SLOT_MASK;
+	struct storm_rscratch *s;
+
+	if (!rec || size > VG_STORM_RKEY_BYTES)
+		return false;
+	barrier_var(size);
+	if (size < sizeof(struct vg_hdr))
+		return false;
+	s = bpf_map_lookup_elem(&storm_rscratch, &k);
+	return s && bpf_probe_read_kernel(s->init.rec, size, rec) == 0;
+}
+
+/* vg_storm_rec_hold() for record @rec: staged into slot @slot's scratch first. */
+static __always_inline bool vg_storm_rec_hold_rec(const void *rec, __u64 size, int slot,
+						  __u32 burst, __u64 window_ns)
+{
+	return storm_rec_stage(rec, size, slot) && vg_storm_rec_hold(size, slot, burst, window_ns);
+}
+
+/* vg_storm_rec_hold() for a record whose type the policy lets the kernel hold (storm_rcfg). */
+static __always_inline bool vg_storm_rec_held(const void *rec, __u64 size, int slot)
+{
+	const struct vg_storm_rcfg *c = storm_rcfg_get();
+
+	if (!rec || !c || size < sizeof(struct vg_hdr) ||
+	    !storm_type_on(c, ((const struct vg_hdr *)rec)->type))
+		return false;
+	return vg_storm_rec_hold_rec(rec, size, slot, c->burst, c->window_ns);
 }
 
 /*

@@ -32,5 +32,6 @@ void vg_kernel_spec_free(struct vg_kernel_spec *spec)
 	while (spec->storm.n_never)
 		free(spec->storm.never[--spec->storm.n_never]);
 	free(spec->storm.never);
+	free(spec->storm.never_for);
 	memset(spec, 0, sizeof(*spec));
 }

@@ -42,11 +42,13 @@ struct vg_spec_values {
 	size_t n_prefixes;
 	/* file.path: VG_FACC_* per exact value and prefix; NULL: every access */
 	const uint32_t *exact_access, *prefix_access;
-	/* file.path: the overhead tier that may shed each value (0: never); NULL: none may */
+	/* the overhead tier that may shed each value (0: never); NULL: none may */
 	const uint8_t *exact_tier, *prefix_tier;
 	const uint64_t *nums;
+	const uint8_t *num_tier;
 	size_t n_nums;
 	const struct vg_cidr *cidrs;
+	const uint8_t *cidr_tier;
 	size_t n_cidrs;
 };
 
@@ -99,6 +101,8 @@ struct vg_exe_filter_entry {
 	const char *path;
 	bool prefix;
 	uint32_t bits;
+	/* @bits less the values the overhead budget sheds at tier 1, then at tier 2 */
+	uint32_t shed_bits[2];
 };
 
 struct vg_exe_filter {
@@ -156,11 +160,12 @@ struct vg_deny_target {
  * Storm aggregation of file opens (src/bpf/storm.h): whether any may be
  * held, and the paths where none may, because a rule there must see every
  * event (it kills, denies, counts, or reads a field that differs between
- * similar events). @burst and @window_ns are the agent's options.
+ * similar events): its opens, its other file records, or both. @burst and @window_ns are the agent's options.
  */
 struct vg_storm_spec {
 	bool on;
 	char **never;			/* watch-prefix syntax: "/etc/shadow", "/etc/cron*"; owned */
+	uint8_t *never_for;		/* per entry: VG_STORM_NEVER_OPEN, _REC (src/bpf/storm.h) */
 	size_t n_never;
 	uint32_t burst;			/* records per key and window; 0: off */
 	uint64_t window_ns;

@@ -172,8 +172,10 @@ struct acc {
 	struct vg_strmap exact, prefix;
 	struct vg_ptrvec ex, pre;
 	uint64_t nums[1024];
+	int num_sev[1024];	/* the most severe rule naming each, as acc_val.max_sev */
 	size_t n_nums;
 	struct vg_cidr cidrs[256];
+	int cidr_sev[256];
 	size_t n_cidrs;
 };
 
@@ -241,7 +243,10 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
 			if (j == a->n_cidrs) {
 				if (a->n_cidrs == 256)
 					return -E2BIG;
+				a->cidr_sev[a->n_cidrs] = (int)r->severity;
 				a->cidrs[a->n_cidrs++] = c->cidrs[i];
+			} else if ((int)r->severity > a->cidr_sev[j]) {
+				a->cidr_sev[j] = (int)r->severity;
 			}
 		}
 	} else {
@@ -252,7 +257,10 @@ static int acc_node(struct vg_policy *p, struct acc *a, const struct node *c,
 			if (j == a->n_nums) {
 				if (a->n_nums == 1024)
 					return -E2BIG;
+				a->num_sev[a->n_nums] = (int)r->severity;
 				a->nums[a->n_nums++] = c->nums[i];
+			} else if ((int)r->severity > a->num_sev[j]) {
+				a->num_sev[j] = (int)r->severity;
 			}
 		}
 	}
@@ -317,14 +325,22 @@ static int dim_values(struct vg_policy *p, struct acc *a, struct vg_filter_dim *
 				&d->n_prefixes);
 	if (err)
 		return err;
+	size_t i;
+
 	d->nums = vg_arena_alloc(&p->arena, (a->n_nums + 1) * sizeof(uint64_t));
 	d->cidrs = vg_arena_alloc(&p->arena, (a->n_cidrs + 1) * sizeof(struct vg_cidr));
-	if (!d->nums || !d->cidrs)
+	d->num_tier = vg_arena_alloc(&p->arena, a->n_nums + 1);
+	d->cidr_tier = vg_arena_alloc(&p->arena, a->n_cidrs + 1);
+	if (!d->nums || !d->cidrs || !d->num_tier || !d->cidr_tier)
 		return -ENOMEM;
 	memcpy(d->nums, a->nums, a->n_nums * sizeof(uint64_t));
 	d->n_nums = a->n_nums;
 	memcpy(d->cidrs, a->cidrs, a->n_cidrs * sizeof(struct vg_cidr));
 	d->n_cidrs = a->n_cidrs;
+	for (i = 0; i < a->n_nums; i++)
+		d->num_tier[i] = vg_shed_tier_of(a->num_sev[i]);
+	for (i = 0; i < a->n_cidrs; i++)
+		d->cidr_tier[i] = vg_shed_tier_of(a->cidr_sev[i]);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "policy/policy_filter.h"
 #include "policy/policy_kernel.h"
 #include "policy/policy_model.h"
+#include "policy/policy_shed.h"
 
 /* One path of one kernel rule, before the keys are resolved. */
 struct exec_cand {
@@ -383,9 +384,18 @@ static bool exe_dim_fits(const struct vg_filter_dim *d)
 	return true;
 }
 
-/* Sensors (bits) whose exe filter accepts @path, exactly or by prefix (@exact_too). */
+/* Whether value @i of @tier is one the overhead budget sheds at level @shed (0: none). */
+static bool shed_at(const uint8_t *tier, size_t i, int shed)
+{
+	return tier && tier[i] && tier[i] <= shed;
+}
+
+/*
+ * Sensors (bits) whose exe filter accepts @path, exactly or by prefix
+ * (@exact_too), counting only the values the budget's level @shed keeps.
+ */
 static uint32_t bits_for(const struct vg_exe_filter *f, const struct vg_filter_dim *dims[],
-			 const char *path, bool exact_too)
+			 const char *path, bool exact_too, int shed)
 {
 	uint32_t bits = 0;
 	size_t i;
@@ -397,14 +407,17 @@ static uint32_t bits_for(const struct vg_exe_filter *f, const struct vg_filter_d
 		if (!(f->sensors & (1u << s)))
 			continue;
 		for (i = 0; exact_too && i < d->n_exact && !(bits & (1u << s)); i++)
-			if (!strcmp(path, d->exact[i]))
+			if (!shed_at(d->exact_tier, i, shed) && !strcmp(path, d->exact[i]))
 				bits |= 1u << s;
 		for (i = 0; i < d->n_prefixes && !(bits & (1u << s)); i++)
-			if (starts_with(path, d->prefixes[i]))
+			if (!shed_at(d->prefix_tier, i, shed) && starts_with(path, d->prefixes[i]))
 				bits |= 1u << s;
 	}
 	return bits;
 }
+
+_Static_assert(VG_SHED_TIERS == sizeof(((struct vg_exe_filter_entry *)0)->shed_bits) /
+	       sizeof(uint32_t), "one shed_bits per overhead tier");
 
 int vg_policy_exe_filter(const struct vg_policy *p, struct vg_exe_filter *f)
 {
@@ -450,7 +463,10 @@ int vg_policy_exe_filter(const struct vg_policy *p, struct vg_exe_filter *f)
 				continue;	/* another sensor's entry already */
 			f->v[f->n].path = path;
 			f->v[f->n].prefix = prefix;
-			f->v[f->n].bits = bits_for(f, dims, path, !prefix);
+			f->v[f->n].bits = bits_for(f, dims, path, !prefix, 0);
+			for (i = 0; i < VG_SHED_TIERS; i++)
+				f->v[f->n].shed_bits[i] = bits_for(f, dims, path, !prefix,
+								   (int)i + 1);
 			f->n++;
 		}
 	}

@@ -106,8 +106,10 @@ static void spec_sensor(const struct vg_sensor_filter *sf, struct vg_sensor_spec
 		v->exact_tier = d->exact_tier;
 		v->prefix_tier = d->prefix_tier;
 		v->nums = d->nums;
+		v->num_tier = d->num_tier;
 		v->n_nums = d->n_nums;
 		v->cidrs = d->cidrs;
+		v->cidr_tier = d->cidr_tier;
 		v->n_cidrs = d->n_cidrs;
 	}
 }

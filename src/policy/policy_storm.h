@@ -15,8 +15,8 @@
 #include "lib/kernel_spec.h"
 #include "policy/policy_types.h"
 
-/* Whether rule @r lets the kernel aggregate the opens it matches. */
-bool vg_rule_allows_aggregation(const struct vg_rule *r);
+/* The kinds of @r whose records @r needs each of (no aggregation there). */
+vg_kinds_t vg_rule_storm_kept(const struct vg_rule *r);
 
 /*
  * Kinds other than opens whose records the kernel may aggregate keyed by

@@ -78,11 +78,13 @@ struct vg_filter_dim {
 	size_t n_prefixes;
 	/* file.path: the VG_FACC_* classes the rules naming each value can match */
 	uint32_t *exact_access, *prefix_access;
-	/* file.path: the overhead budget tier that may shed each value (policy_shed.h; 0: never) */
+	/* the overhead budget tier that may shed each value (policy_shed.h; 0: never) */
 	uint8_t *exact_tier, *prefix_tier;
 	uint64_t *nums;
+	uint8_t *num_tier;
 	size_t n_nums;
 	struct vg_cidr *cidrs;
+	uint8_t *cidr_tier;
 	size_t n_cidrs;
 };
 

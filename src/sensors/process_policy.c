@@ -5,6 +5,7 @@
  * process's bits), and the exec kills decided in its exec hook.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
@@ -42,6 +43,97 @@ static int install_exec_kills(struct vg_sensor *s, const struct vg_kernel_spec *
 	return err;
 }
 
+/*
+ * The executable filter last applied, kept so that the overhead budget can
+ * shed its values and give them back (vg_process_shed_entries): each entry
+ * knows its bits at each shed level. Its paths are ours (the policy's die
+ * with it). One process sensor per agent.
+ */
+static struct {
+	struct vg_exe_filter f;
+	uint32_t gen;
+	int shed;
+} cur;
+
+static void cur_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < cur.f.n; i++)
+		free((char *)cur.f.v[i].path);
+	free(cur.f.v);
+	memset(&cur.f, 0, sizeof(cur.f));
+}
+
+static int keep_exe(const struct vg_exe_filter *f, uint32_t gen)
+{
+	size_t i;
+
+	cur_free();
+	cur.gen = gen;
+	cur.f.sensors = f->sensors;
+	cur.f.v = calloc(f->n + 1, sizeof(*cur.f.v));
+	if (!cur.f.v)
+		return -ENOMEM;
+	for (i = 0; i < f->n; i++) {
+		cur.f.v[i] = f->v[i];
+		cur.f.v[i].path = strdup(f->v[i].path);
+		if (!cur.f.v[i].path) {
+			cur.f.n = i;
+			return -ENOMEM;
+		}
+	}
+	cur.f.n = f->n;
+	return 0;
+}
+
+/* The bits of entry @e at shed level @level. */
+static uint32_t bits_at(const struct vg_exe_filter_entry *e, int level)
+{
+	return level <= 0 ? e->bits : e->shed_bits[(level > 2 ? 2 : level) - 1];
+}
+
+/* The kept filter into the kernel with each entry's bits at the level shed now. */
+static int apply_kept(struct vg_sensor *s)
+{
+	struct vg_exe_filter f = cur.f;
+	size_t i;
+	int err;
+
+	f.v = calloc(cur.f.n + 1, sizeof(*f.v));
+	if (!f.v)
+		return -ENOMEM;
+	for (i = 0; i < f.n; i++) {
+		f.v[i] = cur.f.v[i];
+		f.v[i].bits = bits_at(&cur.f.v[i], cur.shed);
+	}
+	err = vg_pf_exe_load(s, &f, cur.gen);
+	free(f.v);
+	return err;
+}
+
+int vg_process_shed_entries(struct vg_sensor *s, int level, char *names, size_t size)
+{
+	int prev = cur.shed, n = 0, err;
+	size_t i, off = strlen(names);
+
+	if (!cur.f.sensors || level == cur.shed)
+		return 0;
+	cur.shed = level;
+	for (i = 0; i < cur.f.n; i++) {
+		const struct vg_exe_filter_entry *e = &cur.f.v[i];
+
+		if (bits_at(e, prev) == bits_at(e, level))
+			continue;
+		n++;
+		if (off < size)
+			off += snprintf(names + off, size - off, "%sexe:%s%s", off ? "," : "",
+					e->path, e->prefix ? "*" : "");
+	}
+	err = apply_kept(s);
+	return err ? err : n;
+}
+
 int vg_process_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			    struct vg_rule_set *decided)
 {
@@ -50,7 +142,9 @@ int vg_process_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *sp
 	/* Its records feed the cache: no filter of its own. Its hook reports its kills. */
 	(void)decided;
 	if (!err)
-		err = vg_pf_exe_load(s, &spec->exe, spec->gen);
+		err = keep_exe(&spec->exe, spec->gen);
+	if (!err)
+		err = apply_kept(s);
 	if (!err)
 		err = install_exec_kills(s, spec);
 	return err;

@@ -43,6 +43,14 @@ extern const struct vg_sensor_desc vg_net_sensor;
  */
 int vg_net_want_deny(struct vg_sensor *s);
 
+/*
+ * The overhead budget's shed tier @level (0: none) for the pre-filter's
+ * entries (ports, addresses, executable names): those whose most severe
+ * rule the tier covers leave the kernel's sets. The entries that changed
+ * are appended to @names ("net-port:22", comma-separated). Returns how
+ * many changed, or <0.
+ */
+int vg_net_shed_entries(struct vg_sensor *s, int level, char *names, size_t size);
 /* The sensor's share of a compiled policy (its descriptor's apply_policy). */
 int vg_net_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			struct vg_rule_set *decided);

@@ -13,6 +13,15 @@
 
 extern const struct vg_sensor_desc vg_process_sensor;
 
+/*
+ * The overhead budget's shed tier @level (0: none) for the executable
+ * filter every other sensor reads: a value whose most severe rule the tier
+ * covers stops letting its processes' records through that sensor's
+ * filter, running processes included. The entries that changed are
+ * appended to @names ("exe:PATH", comma-separated). Returns how many
+ * changed, or <0.
+ */
+int vg_process_shed_entries(struct vg_sensor *s, int level, char *names, size_t size);
 /* The sensor's share of a compiled policy (its descriptor's apply_policy). */
 int vg_process_apply_policy(struct vg_sensor *s, const struct vg_kernel_spec *spec,
 			    struct vg_rule_set *decided);

@@ -60,24 +60,50 @@ static void never_prune(int fd, const struct vg_watch_key *keep, size_t n)
 	}
 }
 
-/* The never-trie from @st; false when a prefix does not fit (then nothing may be held). */
-static bool never_fill(int fd, const struct vg_storm_spec *st)
+/* Whether never-trie entry @a (watch-prefix syntax) covers entry @b. */
+static bool never_covers(const char *a, const char *b)
+{
+	size_t len = strlen(a);
+
+	if (!strcmp(a, b))
+		return true;
+	if (len && a[len - 1] == '*')
+		len--;
+	else if (!len || a[len - 1] != '/')
+		return false;	/* an exact path covers only itself */
+	return !strncmp(a, b, len);
+}
+
+/*
+ * The never-trie from @st, each key's value the bits of every entry that
+ * covers it (the longest match alone answers); false when a prefix does
+ * not fit (then nothing may be held). *@what: the bits of all entries.
+ */
+static bool never_fill(int fd, const struct vg_storm_spec *st, __u32 *what)
 {
 	struct vg_watch_key *keys = calloc(st->n_never + 1, sizeof(*keys));
-	__u32 one = 1;
 	bool home, ok = keys != NULL;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; ok && i < st->n_never; i++)
+	*what = 0;
+	for (i = 0; ok && i < st->n_never; i++) {
+		__u32 v = 0;
+
+		for (j = 0; j < st->n_never; j++)
+			if (never_covers(st->never[j], st->never[i]))
+				v |= st->never_for[j];
+		*what |= v;
 		ok = vg_file_watch_key(st->never[i], &keys[i], &home) == 0 && !home &&
-		     bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY) == 0;
+		     bpf_map_update_elem(fd, &keys[i], &v, BPF_ANY) == 0;
+	}
 	if (ok)
 		never_prune(fd, keys, st->n_never);
 	free(keys);
 	return ok;
 }
 
-int vg_storm_rec_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event)
+/* The record keys' knobs; @on false: nothing held. @never: file records check storm_never. */
+static int rec_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool on, bool never)
 {
 	struct vg_storm_rcfg cfg = { 0 };
 	__u32 zero = 0;
@@ -85,35 +111,49 @@ int vg_storm_rec_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool
 
 	if (fd < 0)
 		return fd;
-	if (!every_event && st->burst) {
+	if (on && st->burst) {
 		cfg.burst = st->burst;
 		cfg.window_ns = st->window_ns;
+		cfg.never = never;
 		memcpy(cfg.types, st->types, sizeof(cfg.types));
 	}
 	return bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY) < 0 ? -errno : 0;
 }
 
+int vg_storm_rec_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event)
+{
+	return rec_apply(s, st, !every_event, false);
+}
+
+/*
+ * The file sensor's storms: the never-trie (paths where rules need every
+ * record) serves both its open keys and its record keys (other file
+ * events), so both are off while it changes.
+ */
 int vg_file_storm_apply(struct vg_sensor *s, const struct vg_storm_spec *st, bool every_event)
 {
 	struct vg_storm_cfg cfg = { 0 };
 	int fd = map_fd(s, "storm_never"), err;
+	__u32 what;
 
 	if (fd < 0)
 		return fd;
-	err = vg_storm_rec_apply(s, st, every_event);
-	if (err)
-		return err;
 	/* Off while the trie changes: a record held under the old rules is only counted late. */
 	err = set_cfg(s, &cfg);
-	if (err || every_event || !st->on || !st->burst)
+	if (!err)
+		err = rec_apply(s, st, false, false);
+	if (err || every_event || !st->burst)
 		return err;
-	if (!never_fill(fd, st)) {
+	if (!never_fill(fd, st, &what)) {
 		vg_warn("storm aggregation: a rule's path does not fit the kernel's table: off");
 		return 0;
 	}
+	err = rec_apply(s, st, true, what & VG_STORM_NEVER_REC);
+	if (err || !st->on)
+		return err;
 	cfg.burst = st->burst;
 	cfg.window_ns = st->window_ns;
-	cfg.by_inode = st->n_never == 0;
+	cfg.by_inode = !(what & VG_STORM_NEVER_OPEN);
 	return set_cfg(s, &cfg);
 }
 

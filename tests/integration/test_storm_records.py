@@ -54,6 +54,45 @@ rules:
     severity: low
 """
 
+# A rule that counts chmods of one file needs every one of them there, and nowhere else.
+PATH_POLICY = """
+rules:
+  - name: storm_chmod
+    event: chmod
+    condition: file.path startswith {dir}/
+    severity: low
+  - name: counted_chmod
+    event: chmod
+    condition: file.path = {dir}/other
+    threshold: {{count: 1000, per: 60s, key: process.pid}}
+    severity: medium
+"""
+
+# Opens of a file that does not exist: no file to key on, keyed by the failed record.
+OPEN_POLICY = """
+rules:
+  - name: storm_open
+    event: open
+    condition: file.path startswith {dir}/
+    severity: low
+  - name: other_opened
+    event: open
+    condition: file.path = {dir}/other
+    severity: high
+"""
+
+FAILED_OPEN_LOOP = r"""
+import os, sys
+path, n = sys.argv[1], int(sys.argv[2])
+sys.stdin.readline()
+for _ in range(n):
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except FileNotFoundError:
+        pass
+print(n, flush=True)
+"""
+
 # Each loop: CALLS chmods of the storm file to 0644, then one to 0600 (a distinct record).
 CHMOD_LOOP = r"""
 import os, sys
@@ -267,6 +306,61 @@ class StormRecordsTest(VigilTestCase):
         self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
         for a in aggregate:
             self.assertEqual(get(a, "signal.number"), 15)
+        self.assert_storm_counted(t, plain, aggregate, LOOPS * CALLS)
+
+    def test_rule_needing_every_record_keeps_only_its_path_out(self):
+        self.write_policy(PATH_POLICY)
+        counted = 3000
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "4") as t:
+            procs = start_loops(CHMOD_LOOP, self.storm_file, CALLS)
+            other = [subprocess.Popen([sys.executable, "-c", CHMOD_LOOP, self.other, str(counted)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)]
+            pids = {p.pid for p in procs}
+            go(procs + other)
+            outs = finish(procs + other)
+            time.sleep(1.5)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual([int(o[0]) for o in outs], [CALLS] * LOOPS + [counted])
+        # Elsewhere the storm is held and counted as ever.
+        mine = [a for a in alerts(t.events, "storm_chmod") if get(a, "process.pid") in pids
+                and get(a, "file.path") == self.storm_file and get(a, "file.mode") == 0o644]
+        plain, aggregate = split(mine)
+        self.assert_storm_counted(t, plain, aggregate, LOOPS * CALLS)
+        # On the counted path every chmod crossed on its own: none held.
+        theirs = [a for a in alerts(t.events, "storm_chmod")
+                  if get(a, "process.pid") == other[0].pid and get(a, "file.path") == self.other]
+        self.assertFalse([a for a in theirs if get(a, "vigil.suppressed")])
+        self.assertLessEqual(len(theirs), counted + 1)
+        self.assertGreaterEqual(len(theirs) + t.lost, counted + 1)
+        # The threshold saw its 1000 chmods (a held storm would have shown it 4 a second).
+        self.assertTrue([a for a in alerts(t.events, "counted_chmod")
+                         if get(a, "process.pid") == other[0].pid])
+
+    def test_failed_open_storm_keeps_distinct_alerts(self):
+        self.write_policy(OPEN_POLICY)
+        missing = os.path.join(self.dir, "missing")
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "4") as t:
+            procs = start_loops(FAILED_OPEN_LOOP, missing, CALLS)
+            pids = {p.pid for p in procs}
+            go(procs)
+            running = sum(p.poll() is None for p in procs)
+            with open(self.other) as f:
+                f.read()
+            outs = finish(procs)
+            time.sleep(1.5)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual([int(o[0]) for o in outs], [CALLS] * LOOPS)
+        other = [a for a in alerts(t.events, "other_opened") if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(len(other), 1, "the distinct open's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        mine = [a for a in alerts(t.events, "storm_open") if get(a, "process.pid") in pids
+                and get(a, "file.path") == missing]
+        for a in mine:
+            self.assertEqual(get(a, "event.outcome"), "failure")
+        plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
         self.assert_storm_counted(t, plain, aggregate, LOOPS * CALLS)
 
     def test_rule_reading_per_event_fields_sees_every_signal(self):

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "bpf/storm.h"
 #include "lib/kernel_spec.h"
 #include "policy/policy.h"
 
@@ -26,14 +27,23 @@ static void spec_of(const char *yaml, bool every_event, struct vg_kernel_spec *s
 	vg_policy_free(p);	/* the storm spec owns its strings */
 }
 
-static bool has_never(const struct vg_storm_spec *st, const char *path)
+static bool type_on(const struct vg_kernel_spec *spec, unsigned type);
+
+/* What entry @path of the never list keeps out (VG_STORM_NEVER_*), 0 when absent. */
+static unsigned never_for(const struct vg_storm_spec *st, const char *path)
 {
+	unsigned what = 0;
 	size_t i;
 
 	for (i = 0; i < st->n_never; i++)
 		if (!strcmp(st->never[i], path))
-			return true;
-	return false;
+			what |= st->never_for[i];
+	return what;
+}
+
+static bool has_never(const struct vg_storm_spec *st, const char *path)
+{
+	return never_for(st, path) & VG_STORM_NEVER_OPEN;
 }
 
 static const char *ALERT_ONLY =
@@ -44,7 +54,10 @@ static const char *ALERT_ONLY =
 	"  - name: cron\n    event: unlink\n    action: kill\n"
 	"    condition: file.path startswith /etc/cron\n";
 
-/* Alert-only rules on opens allow it; a kill rule on other kinds does not matter. */
+/*
+ * Alert-only rules on opens allow it; a kill rule on other file kinds keeps
+ * only its own paths out, and only for those kinds, not for opens.
+ */
 static void test_alert_rules_allow(void **state)
 {
 	struct vg_kernel_spec spec;
@@ -52,7 +65,9 @@ static void test_alert_rules_allow(void **state)
 	(void)state;
 	spec_of(ALERT_ONLY, false, &spec);
 	assert_true(spec.storm.on);
-	assert_int_equal(spec.storm.n_never, 0);
+	assert_int_equal(spec.storm.n_never, 1);
+	assert_int_equal(never_for(&spec.storm, "/etc/cron*"), VG_STORM_NEVER_REC);
+	assert_true(type_on(&spec, VG_EV_FILE_UNLINK));	/* elsewhere unlinks may be held */
 	vg_kernel_spec_free(&spec);
 	/* Every event asked for: nothing is aggregated. */
 	spec_of(ALERT_ONLY, true, &spec);
@@ -185,12 +200,64 @@ static void test_connect_fields_outside_the_key(void **state)
 	(void)state;
 	spec_of(base, false, &spec);
 	assert_true(type_on(&spec, VG_EV_NET_CONNECT));
-	assert_false(type_on(&spec, VG_EV_NET_CLOSE));	/* its bytes differ: not record-keyed */
+	assert_false(type_on(&spec, VG_EV_NET_CLOSE));	/* its key clears the peer's port */
 	vg_kernel_spec_free(&spec);
 	for (i = 0; i < sizeof(forbid) / sizeof(forbid[0]); i++) {
 		snprintf(yaml, sizeof(yaml), "%s%s", base, forbid[i]);
 		spec_of(yaml, false, &spec);
 		assert_false(type_on(&spec, VG_EV_NET_CONNECT));
+		vg_kernel_spec_free(&spec);
+	}
+}
+
+/*
+ * The other TCP records, DNS and deny records: held unless a rule reads,
+ * on that kind, what their key clears (the ephemeral port; times, bytes and
+ * the DNS id are cleared too, but no rule can read them).
+ */
+static void test_net_kinds_and_their_cleared_fields(void **state)
+{
+	static const char *const base =
+		"rules:\n"
+		"  - name: in\n    event: accept\n    condition: source.port = 8080\n"
+		"  - name: up\n    event: listen\n    condition: source.port = 8080\n"
+		"  - name: gone\n    event: close\n    condition: destination.address cidr 10.0.0.0/8\n"
+		"  - name: ask\n    event: dns\n    condition: dns.question.name = evil.example\n"
+		"  - name: no_c2\n    event: connect\n    condition: destination.port = 4444\n"
+		"    action: deny\n";
+	static const struct {
+		const char *rule;
+		uint16_t type;
+	} forbid[] = {
+		{ "  - name: no\n    event: accept\n    condition: destination.port > 1024\n",
+		  VG_EV_NET_ACCEPT },
+		{ "  - name: no\n    event: close\n    condition: source.port = 8080\n",
+		  VG_EV_NET_CLOSE },
+		{ "  - name: no\n    event: dns\n    condition: source.port = 53\n", VG_EV_NET_DNS },
+		{ "  - name: no\n    event: deny\n    condition: destination.port = 4444\n"
+		  "    threshold: {count: 3, per: 10s, key: process.pid}\n", VG_EV_NET_DENY },
+	};
+	static const uint16_t held[] = { VG_EV_NET_ACCEPT, VG_EV_NET_LISTEN, VG_EV_NET_CLOSE,
+					 VG_EV_NET_DNS, VG_EV_NET_DENY };
+	struct vg_kernel_spec spec;
+	char yaml[2048];
+	size_t i, j;
+
+	(void)state;
+	spec_of(base, false, &spec);
+	for (j = 0; j < sizeof(held) / sizeof(held[0]); j++)
+		assert_true(type_on(&spec, held[j]));
+	assert_false(type_on(&spec, VG_EV_NET_CONNECT));	/* the deny rule's own kind */
+	assert_false(type_on(&spec, VG_EV_NET_UDP_FLOW));	/* no rule reads it */
+	vg_kernel_spec_free(&spec);
+	for (i = 0; i < sizeof(forbid) / sizeof(forbid[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "%s%s", base, forbid[i].rule);
+		spec_of(yaml, false, &spec);
+		for (j = 0; j < sizeof(held) / sizeof(held[0]); j++)
+			if (held[j] == forbid[i].type)
+				assert_false(type_on(&spec, held[j]));
+			else
+				assert_true(type_on(&spec, held[j]));
 		vg_kernel_spec_free(&spec);
 	}
 }
@@ -204,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_record_kinds_follow_their_rules),
 		cmocka_unit_test(test_one_rule_keeps_its_kind_out),
 		cmocka_unit_test(test_connect_fields_outside_the_key),
+		cmocka_unit_test(test_net_kinds_and_their_cleared_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,244 @@
+"""Storms of network records beyond connects (docs/policy.md, "Storms").
+
+Accepts and closes of one server, DNS questions and connects a deny rule
+refuses are stormed while a distinct event of the same kind happens: the
+distinct alert must arrive, and records sent + events held in the kernel =
+events generated (exactly, when nothing was lost). The key clears what
+differs between two like records (the peer's ephemeral port, durations,
+byte counts, a DNS message's id and local port), so a storm folds although
+no two of its records are byte for byte alike.
+"""
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import shutil
+import time
+
+from vigil_test import Tracer, VigilTestCase, alerts, get
+from test_storm_records import LOOPS, finish, go, listener, split, start_loops
+
+CALLS = 3000
+SERVER_NAME = "vgstormsrv"
+
+# Accepts and closes @n connections, named SERVER_NAME; prints its port, then @n when done.
+SERVER = r"""
+import socket, sys
+with open("/proc/self/comm", "w") as f:
+    f.write(sys.argv[2])
+n = int(sys.argv[1])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0))
+srv.listen(4096)
+print(srv.getsockname()[1], flush=True)
+for _ in range(n):
+    c, _ = srv.accept()
+    c.close()
+print(n, flush=True)
+"""
+
+# Each loop: connects (and closes) @n times. Prints the ones that connected.
+CONNECTS = r"""
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+sys.stdin.readline()
+ok = 0
+for _ in range(n):
+    s = socket.socket()
+    try:
+        s.connect(("127.0.0.1", port))
+        ok += 1
+    except OSError:
+        pass
+    s.close()
+print(ok, flush=True)
+"""
+
+# Each loop: @n DNS questions for one name, each with a new id from a new socket. Prints @n.
+QUESTIONS = r"""
+import os, random, socket, struct, sys
+server, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack("!HH", 1, 1)
+sys.stdin.readline()
+for _ in range(n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(struct.pack("!HHHHHH", random.getrandbits(16), 0x0100, 1, 0, 0, 0) + q, (server, 53))
+    s.close()
+print(n, flush=True)
+"""
+
+# Nothing listens there: the questions go nowhere, the sensor sees them leave.
+DNS_SERVER = "127.83.%d.%d" % (random.randint(1, 254), random.randint(1, 254))
+
+
+def question(name):
+    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    return struct.pack("!HHHHHH", 4321, 0x0100, 1, 0, 0, 0) + qname + struct.pack("!HH", 1, 1)
+
+
+class StormNetTest(VigilTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="vg-storm-net-", dir="/tmp")
+        self.policy = os.path.join(self.dir, "policy.yaml")
+        self.procs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write_policy(self, text):
+        with open(self.policy, "w") as f:
+            f.write(text)
+
+    def assert_counted(self, t, records, calls):
+        """Records sent + events held = calls: exact without loss, bounded by it otherwise."""
+        plain, aggregate = split(records)
+        folded = sum(get(a, "vigil.suppressed") for a in aggregate)
+        self.assertTrue(aggregate, "a storm must be reported with its count")
+        self.assertLessEqual(len(plain) + folded, calls)
+        self.assertGreaterEqual(len(plain) + folded + t.lost, calls,
+                                "plain %d, held %d, lost %d" % (len(plain), folded, t.lost))
+        if t.lost == 0:
+            self.assertEqual(len(plain) + folded, calls)
+        self.assertLess(len(plain), calls // 10)
+
+    def test_accept_and_close_storm_keeps_distinct_alerts(self):
+        other_srv, other_port = listener()
+        try:
+            server = subprocess.Popen([sys.executable, "-c", SERVER, str(LOOPS * CALLS),
+                                       SERVER_NAME], stdout=subprocess.PIPE, text=True)
+            self.procs.append(server)
+            port = int(server.stdout.readline())
+            self.write_policy("""
+rules:
+  - name: storm_accept
+    event: accept
+    condition: source.port = {port}
+    severity: low
+  - name: storm_close
+    event: close
+    condition: process.name = {name}
+    severity: low
+  - name: other_accept
+    event: accept
+    condition: source.port = {other}
+    severity: high
+""".format(port=port, other=other_port, name=SERVER_NAME))
+            with Tracer("run", "--policy", self.policy, "--alerts-only",
+                        "--storm-burst", "4") as t:
+                procs = start_loops(CONNECTS, port, CALLS)
+                self.procs += procs
+                go(procs)
+                running = sum(p.poll() is None for p in procs)
+                # The distinct event: an accept on another port, by this process.
+                with socket.create_connection(("127.0.0.1", other_port), timeout=5):
+                    pass
+                outs = finish(procs)
+                self.assertEqual(server.stdout.readline().strip(), str(LOOPS * CALLS))
+                server.wait(timeout=30)
+                time.sleep(1.5)
+                t.stop()
+        finally:
+            other_srv.close()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual(sum(int(o[0]) for o in outs), LOOPS * CALLS)
+        other = [a for a in alerts(t.events, "other_accept")
+                 if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(len(other), 1, "the distinct event's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        self.assertEqual(other[0]["rule"]["severity"], "high")
+        accepts = [a for a in alerts(t.events, "storm_accept")
+                   if get(a, "process.pid") == server.pid]
+        for a in accepts:
+            self.assertEqual(get(a, "source.port"), port)
+        self.assert_counted(t, accepts, LOOPS * CALLS)
+        closes = [a for a in alerts(t.events, "storm_close") if get(a, "process.pid") == server.pid]
+        self.assert_counted(t, closes, LOOPS * CALLS)
+
+    def test_dns_storm_keeps_distinct_alerts(self):
+        self.write_policy("""
+rules:
+  - name: storm_question
+    event: dns
+    condition: dns.question.name = storm.vigil.test
+    severity: low
+  - name: evil_question
+    event: dns
+    condition: dns.question.name = evil.vigil.test
+    severity: high
+""")
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "4") as t:
+            procs = start_loops(QUESTIONS, DNS_SERVER, "storm.vigil.test", CALLS)
+            self.procs += procs
+            pids = {p.pid for p in procs}
+            go(procs)
+            running = sum(p.poll() is None for p in procs)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.sendto(question("evil.vigil.test"), (DNS_SERVER, 53))
+            outs = finish(procs)
+            time.sleep(1.5)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual([int(o[0]) for o in outs], [CALLS] * LOOPS)
+        evil = [a for a in alerts(t.events, "evil_question") if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(len(evil), 1, "the distinct question's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        mine = [a for a in alerts(t.events, "storm_question") if get(a, "process.pid") in pids]
+        plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
+        # Each question had its own id: the storm folded although no two records were alike.
+        self.assertEqual(len({get(a, "dns.id") for a in plain}), len(plain))
+        self.assert_counted(t, mine, LOOPS * CALLS)
+
+    def test_denied_connect_storm_keeps_distinct_alerts(self):
+        port, other = random.sample(range(20000, 60000), 2)
+        self.write_policy("""
+rules:
+  - name: storm_denied
+    event: connect
+    condition: destination.port = {port} and destination.address cidr 127.0.0.0/8
+    severity: medium
+    action: deny
+  - name: other_denied
+    event: connect
+    condition: destination.port = {other} and destination.address cidr 127.0.0.0/8
+    severity: high
+    action: deny
+""".format(port=port, other=other))
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "4") as t:
+            procs = start_loops(CONNECTS, port, CALLS)
+            self.procs += procs
+            pids = {p.pid for p in procs}
+            go(procs)
+            running = sum(p.poll() is None for p in procs)
+            s = socket.socket()
+            with self.assertRaises(PermissionError):
+                s.connect(("127.0.0.1", other))
+            s.close()
+            outs = finish(procs)
+            time.sleep(1.5)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual([int(o[0]) for o in outs], [0] * LOOPS, "every connect is refused")
+        second = [a for a in alerts(t.events, "other_denied")
+                  if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(len(second), 1, "the distinct refusal's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        mine = [a for a in alerts(t.events, "storm_denied") if get(a, "process.pid") in pids]
+        plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in plain}, pids)
+        self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
+        self.assert_counted(t, mine, LOOPS * CALLS)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
