@@ -210,3 +210,40 @@ class EntrySheddingTest(BudgetCase):
         self.assertTrue(any("file:" + noisy in get(e, "vigil.shed.classes") for e in shed))
         self.assertFalse(any("file:" + secret in (get(e, "vigil.shed.classes") or [])
                              for e in health))
+
+
+def prog_show(prog_id):
+    """bpftool's view of one program ({} once it is gone)."""
+    out = subprocess.run(["bpftool", "prog", "show", "id", str(prog_id), "--json"],
+                         capture_output=True, text=True)
+    return json.loads(out.stdout) if out.returncode == 0 else {}
+
+
+class StatsSampledTest(VigilTestCase):
+    def test_bpf_stats_are_sampled_not_held_on(self):
+        # While kernel.bpf_stats are on, every program run on the host pays
+        # two clock reads: the budget turns them on for a sample every 2 s.
+        # Run counts only move while they are on, so the agent's syscall hub,
+        # under a steady stream of syscalls, counts in some polls, not all.
+        from test_net import prog_ids_held_by
+        busy = subprocess.Popen([sys.executable, "-c",
+                                 "import os\nwhile True: os.getppid()"])
+        try:
+            # Tests turn the budget off unless they ask: this one needs the default.
+            with Tracer("run", "--alerts-only", "--max-overhead", "5") as t:
+                hub = [i for i in prog_ids_held_by(t.proc.pid)
+                       if prog_show(i).get("name") == "hub_sys_enter"]
+                self.assertEqual(len(hub), 1, "the agent's hub_sys_enter")
+                counts = []
+                deadline = time.time() + 6
+                while time.time() < deadline:
+                    counts.append(prog_show(hub[0]).get("run_cnt", 0))
+                    time.sleep(0.1)
+                t.stop()
+        finally:
+            busy.kill()
+            busy.wait()
+        moved = sum(b > a for a, b in zip(counts, counts[1:]))
+        polls = len(counts) - 1
+        self.assertGreater(moved, 0, "no sample in 6 s: %s" % counts)
+        self.assertLess(moved, polls // 2, "stats on in %d of %d polls: held on?" % (moved, polls))
