@@ -207,6 +207,19 @@ def split(mine):
     return plain, aggregate
 
 
+def assert_storm_counted(test, t, plain, aggregate, calls):
+    """Records sent + events held = calls: exact without loss, bounded by it otherwise."""
+    folded = sum(get(a, "vigil.suppressed") for a in aggregate)
+    test.assertTrue(aggregate, "a storm must be reported with its count")
+    test.assertLessEqual(len(plain) + folded, calls)
+    test.assertGreaterEqual(len(plain) + folded + t.lost, calls,
+                            "plain %d, held %d, lost %d" % (len(plain), folded, t.lost))
+    if t.lost == 0:
+        test.assertEqual(len(plain) + folded, calls)
+    # The storm cost the agent a handful of records per second, not one per call.
+    test.assertLess(len(plain), calls // 10)
+
+
 class StormRecordsTest(VigilTestCase):
     def setUp(self):
         super().setUp()
@@ -230,16 +243,7 @@ class StormRecordsTest(VigilTestCase):
             f.write(text.format(dir=self.dir))
 
     def assert_storm_counted(self, t, plain, aggregate, calls):
-        """Records sent + events held = calls: exact without loss, bounded by it otherwise."""
-        folded = sum(get(a, "vigil.suppressed") for a in aggregate)
-        self.assertTrue(aggregate, "a storm must be reported with its count")
-        self.assertLessEqual(len(plain) + folded, calls)
-        self.assertGreaterEqual(len(plain) + folded + t.lost, calls,
-                                "plain %d, held %d, lost %d" % (len(plain), folded, t.lost))
-        if t.lost == 0:
-            self.assertEqual(len(plain) + folded, calls)
-        # The storm cost the agent a handful of records per second, not one per call.
-        self.assertLess(len(plain), calls // 10)
+        assert_storm_counted(self, t, plain, aggregate, calls)
 
     def test_chmod_storm_keeps_distinct_alerts(self):
         self.write_policy(POLICY)
