@@ -141,7 +141,7 @@ static int hub_take(struct vg_sensor *s, struct bpf_program *prog)
 
 	if (d->hub_slot == VG_HUB_NONE || !vg_hub_handles(prog))
 		return -ENOENT;
-	if (d->hub_nr_enter_table && strstr(bpf_program__section_name(prog), "sys_enter"))
+	if (d->hub_nr_enter_table && vg_hub_enter_handler(prog))
 		table = d->hub_nr_enter_table;
 	/* The table its handler checks is the table the hub routes by. */
 	if (table && vg_rodata_get(s->obj, table, numbers, VG_HUB_NR)) {

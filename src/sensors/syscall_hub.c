@@ -174,6 +174,11 @@ bool vg_hub_handles(struct bpf_program *prog)
 	return dir_of(prog) >= 0;
 }
 
+bool vg_hub_enter_handler(struct bpf_program *prog)
+{
+	return dir_of(prog) == DIR_ENTER;
+}
+
 int vg_hub_take(const struct vg_hub_handler *h)
 {
 	int dir = dir_of(h->prog), err;

@@ -33,6 +33,8 @@ struct vg_hub_handler {
 
 /* Whether @prog is a hub handler's kind (tp_btf sys_enter or sys_exit). */
 bool vg_hub_handles(struct bpf_program *prog);
+/* Whether @prog is a hub handler for sys_enter (else sys_exit, or none). */
+bool vg_hub_enter_handler(struct bpf_program *prog);
 
 /*
  * Puts @h's program behind the hub (loading and attaching the hub the

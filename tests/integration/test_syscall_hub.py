@@ -79,6 +79,27 @@ class TestSyscallHub(VigilTestCase):
                          {"sys_enter": ["hub_sys_enter"], "sys_exit": ["hub_sys_exit"]})
         self.assertEqual(handlers, HANDLERS, inv["maps"])
 
+    def test_net_entries_are_routed_for_connect_alone(self):
+        # A send's or receive's arguments are read at its exit: the network
+        # handler runs at the entry of connect only, at the exit of both.
+        net_bit = 1 << 3  # VG_HUB_NET (src/bpf/syscall_hub.h)
+        with Tracer("run", "--events") as t:
+            inv = inventory()
+            routes = [m["id"] for m in inv["maps"]
+                      if m["name"] == "vg_hub_routes" and owned_by(m, t.proc.pid)]
+            self.assertEqual(len(routes), 1, inv["maps"])
+            out = subprocess.run(["bpftool", "--json", "map", "dump", "id", str(routes[0])],
+                                 stdout=subprocess.PIPE, check=True, text=True).stdout
+            t.stop(settle=0)
+        route = {}
+        for entry in json.loads(out):
+            key = int.from_bytes(bytes(int(b, 16) for b in entry["key"]), "little")
+            route[key] = tuple(int(b, 16) & net_bit for b in entry["value"][:2])
+        connect, sendto, recvfrom, sendmsg, recvmsg = 42, 44, 45, 46, 47
+        self.assertEqual(route[connect], (net_bit, net_bit))
+        for nr in (sendto, recvfrom, sendmsg, recvmsg):
+            self.assertEqual(route[nr], (0, net_bit), nr)
+
     def test_without_the_hub_each_handler_is_attached(self):
         with Tracer("run", "--events", "--no-syscall-hub") as t:
             inv = inventory()
