@@ -531,6 +531,63 @@ static void seed_ids(struct vg_proc *p, const char *status)
 		sscanf(g + 5, "%u %u", &p->gid, &p->egid);
 }
 
+int vg_proc_cache_each(const struct vg_proc_cache *c, int (*fn)(void *arg, const struct vg_proc *p),
+		       void *arg)
+{
+	const struct vg_proc *p;
+	int err;
+
+	/* Oldest first: a reader that evicts keeps the newest, as this cache did. */
+	for (p = c->lru_tail; p; p = p->lru_prev) {
+		err = fn(arg, p);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct vg_proc *vg_proc_cache_restore(struct vg_proc_cache *c, const struct vg_proc *from)
+{
+	struct vg_proc *p = vg_proc_cache_put(c, from->tgid, from->start_ns, from->seed_tick_ns != 0);
+
+	if (!p)
+		return NULL;
+	p->ppid = from->ppid;
+	p->parent_start_ns = from->parent_start_ns;
+	p->exit_ns = from->exit_ns;
+	p->uid = from->uid;
+	p->euid = from->euid;
+	p->gid = from->gid;
+	p->egid = from->egid;
+	p->seeded = from->seeded;
+	memcpy(p->comm, from->comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = '\0';
+	if (from->exe)
+		vg_proc_set_exe(p, from->exe, strlen(from->exe));
+	if (from->args)
+		vg_proc_set_args(p, from->args, from->args_len, from->args_truncated);
+	if (p->exe && !p->exit_ns)
+		exe_track(c, p);
+	c->link_gen++;
+	return p;
+}
+
+void vg_proc_cache_relink(struct vg_proc_cache *c)
+{
+	struct vg_proc *p, *parent;
+
+	for (p = c->lru_head; p; p = p->lru_next)
+		p->live_children = 0;
+	for (p = c->lru_head; p; p = p->lru_next) {
+		if (!p->ppid || p->exit_ns)
+			continue;
+		parent = find_any(c, p->ppid, p->parent_start_ns);
+		if (parent)
+			parent->live_children++;
+	}
+	c->link_gen++;
+}
+
 int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 {
 	static char buf[65536];
