@@ -39,33 +39,11 @@ static void use_header(struct vg_agent *a, const struct vg_capture_header *h)
 static bool restore_proc(struct vg_agent *a, const void *data, size_t len)
 {
 	struct vg_capture_proc_view v;
-	struct vg_proc from;
-	char *exe;
 
 	if (vg_capture_proc_parse(data, len, &v))
 		return false;
-	exe = strndup(v.exe, v.p.exe_len);
-	if (!exe)
-		return true;	/* out of memory: the process goes unknown, as a cache miss would */
-	memset(&from, 0, sizeof(from));
-	from.tgid = v.p.tgid;
-	from.ppid = v.p.ppid;
-	from.start_ns = v.p.start_ns;
-	from.parent_start_ns = v.p.parent_start_ns;
-	from.exit_ns = v.p.exit_ns;
-	from.uid = v.p.uid;
-	from.euid = v.p.euid;
-	from.gid = v.p.gid;
-	from.egid = v.p.egid;
-	from.seeded = v.p.seeded;
-	from.seed_tick_ns = v.p.coarse ? v.p.start_ns : 0;
-	memcpy(from.comm, v.p.comm, sizeof(from.comm));
-	from.exe = v.p.exe_len ? exe : NULL;
-	from.args = v.p.args_len ? (char *)v.args : NULL;
-	from.args_len = v.p.args_len;
-	from.args_truncated = v.p.args_truncated;
-	vg_proc_cache_restore(a->cache, &from);
-	free(exe);
+	/* Out of memory: the process goes unknown, as after a cache miss. */
+	vg_capture_proc_restore(a->cache, &v);
 	return true;
 }
 

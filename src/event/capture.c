@@ -182,3 +182,32 @@ int vg_capture_proc_parse(const void *data, size_t len, struct vg_capture_proc_v
 	out->args = out->exe + out->p.exe_len;
 	return 0;
 }
+
+struct vg_proc *vg_capture_proc_restore(struct vg_proc_cache *c, const struct vg_capture_proc_view *v)
+{
+	struct vg_proc from, *p;
+	char *exe = strndup(v->exe, v->p.exe_len);
+
+	if (!exe)
+		return NULL;
+	memset(&from, 0, sizeof(from));
+	from.tgid = v->p.tgid;
+	from.ppid = v->p.ppid;
+	from.start_ns = v->p.start_ns;
+	from.parent_start_ns = v->p.parent_start_ns;
+	from.exit_ns = v->p.exit_ns;
+	from.uid = v->p.uid;
+	from.euid = v->p.euid;
+	from.gid = v->p.gid;
+	from.egid = v->p.egid;
+	from.seeded = v->p.seeded;
+	from.seed_tick_ns = v->p.coarse ? v->p.start_ns : 0;
+	memcpy(from.comm, v->p.comm, sizeof(from.comm));
+	from.exe = v->p.exe_len ? exe : NULL;
+	from.args = v->p.args_len ? (char *)v->args : NULL;
+	from.args_len = v->p.args_len;
+	from.args_truncated = v->p.args_truncated;
+	p = vg_proc_cache_restore(c, &from);
+	free(exe);
+	return p;
+}
