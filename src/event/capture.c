@@ -47,8 +47,10 @@ int vg_capture_write_frame(FILE *f, uint32_t kind, const void *data, size_t len)
 
 	if (len > VG_CAPTURE_MAX_FRAME)
 		return -EINVAL;
-	if (fwrite(&fr, sizeof(fr), 1, f) != 1 || (len && fwrite(data, len, 1, f) != 1) ||
-	    (pad8(len) && fwrite(zeros, pad8(len), 1, f) != 1))
+	/* One thread writes a capture: stdio's lock per call was a sixth of the agent's time. */
+	if (fwrite_unlocked(&fr, sizeof(fr), 1, f) != 1 ||
+	    (len && fwrite_unlocked(data, len, 1, f) != 1) ||
+	    (pad8(len) && fwrite_unlocked(zeros, pad8(len), 1, f) != 1))
 		return -EIO;
 	return 0;
 }
