@@ -484,6 +484,13 @@ struct seed {
 	uint64_t start;
 };
 
+static int seed_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct seed *)a)->tgid, y = ((const struct seed *)b)->tgid;
+
+	return x < y ? -1 : x > y;
+}
+
 /* /proc/PID/stat: "pid (comm) state ppid ... starttime(22)". comm may hold ')' */
 static int parse_stat(const char *buf, struct seed *s, char *comm, size_t comm_size)
 {
@@ -592,7 +599,7 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 {
 	static char buf[65536];
 	DIR *d = opendir(procfs);
-	struct seed *seeds = NULL;
+	struct seed *seeds = NULL, *by_tgid;
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
 	int added = 0;
@@ -646,19 +653,28 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 		added++;
 	}
 	closedir(d);
-	/* Second pass: parents' start times, now that every entry exists. */
-	for (i = 0; i < n; i++) {
+	/*
+	 * Second pass: parents' start times, now that every entry exists. A
+	 * sorted copy finds each parent: a scan per process was quadratic,
+	 * 400 million steps on a host of 20,000 processes.
+	 */
+	by_tgid = n ? malloc(n * sizeof(*by_tgid)) : NULL;
+	if (by_tgid) {
+		memcpy(by_tgid, seeds, n * sizeof(*by_tgid));
+		qsort(by_tgid, n, sizeof(*by_tgid), seed_cmp);
+	}
+	for (i = 0; by_tgid && i < n; i++) {
 		struct vg_proc *p = find_any(c, seeds[i].tgid, seeds[i].start);
+		struct seed key = { 0 }, *found;
 		struct vg_proc *parent;
-		size_t j;
 
 		if (!p || !seeds[i].ppid)
 			continue;
-		for (j = 0; j < n && seeds[j].tgid != seeds[i].ppid; j++)
-			;
-		if (j == n)
+		key.tgid = seeds[i].ppid;
+		found = bsearch(&key, by_tgid, n, sizeof(*by_tgid), seed_cmp);
+		if (!found)
 			continue;
-		parent = find_any(c, seeds[j].tgid, seeds[j].start);
+		parent = find_any(c, found->tgid, found->start);
 		if (parent) {
 			p->ppid = seeds[i].ppid;
 			p->parent_start_ns = parent->start_ns;
@@ -666,6 +682,7 @@ int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs)
 			c->link_gen++;
 		}
 	}
+	free(by_tgid);
 	free(seeds);
 	c->st.seeded += added;
 	return added;
