@@ -12,7 +12,11 @@ lost, and the agent's CPU per event. Then the capture of the last round is
 read back to JSON (`vigil trace read --json`): its events/s and that it
 printed every record captured.
 
-usage: ROUNDS=3 SECS=3 BATCH=256 bench/capture_rate.py
+RATE=N paces the generator to N events/s (a steady stream: what the agent
+sustains) instead of as fast as it goes (what it drains while the generator
+has a CPU to itself).
+
+usage: ROUNDS=3 SECS=3 BATCH=256 RATE=1000000 bench/capture_rate.py
 """
 import os
 import re
@@ -36,7 +40,7 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
-def one_round(mode, secs, batch, tmp):
+def one_round(mode, secs, batch, rate, tmp):
     out = os.path.join(tmp, "out")
     stats = os.path.join(tmp, "gen")
     args = [VIGIL, "trace", "priv"] + (["--capture", out] if mode == "capture" else ["--json"])
@@ -48,7 +52,7 @@ def one_round(mode, secs, batch, tmp):
         if agent.poll() is not None:
             sys.exit("capture_rate: %s exited: %s" % (mode, open(err.name).read()))
         time.sleep(0.05)
-    subprocess.run([LOOP, str(secs), str(batch)], check=True, stdout=subprocess.DEVNULL,
+    subprocess.run([LOOP, str(secs), str(batch), str(rate)], check=True, stdout=subprocess.DEVNULL,
                    env=dict(os.environ, VIGIL_BENCH_STATS=stats))
     agent.send_signal(signal.SIGINT)
     agent.wait(timeout=120)
@@ -78,6 +82,7 @@ def main():
     rounds = int(os.environ.get("ROUNDS", "3"))
     secs = float(os.environ.get("SECS", "3"))
     batch = int(os.environ.get("BATCH", "256"))
+    rate = int(os.environ.get("RATE", "0"))
     tmp = tempfile.mkdtemp(prefix="vigil-capture-", dir="/var/tmp")
     res = {"json": [], "capture": []}
     try:
@@ -87,13 +92,14 @@ def main():
                                  capture_output=True, text=True).stdout
             alone.append(float(out.split()[0]))
             for mode in (("json", "capture") if r % 2 == 0 else ("capture", "json")):
-                res[mode].append(one_round(mode, secs, batch, tmp))
+                res[mode].append(one_round(mode, secs, batch, rate, tmp))
         code, nops, rsecs, size = read_back(tmp)
         last = res["capture"][-1]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("io_uring no-ops, %d rounds of %.0f s, batch %d; load %s" %
-          (rounds, secs, batch, " ".join("%.2f" % x for x in os.getloadavg())))
+    print("io_uring no-ops, %d rounds of %.0f s, batch %d, %s; load %s" %
+          (rounds, secs, batch, "paced to %d/s" % rate if rate else "unpaced",
+           " ".join("%.2f" % x for x in os.getloadavg())))
     print("no agent: %.0f events/s (median; %.0f-%.0f)" %
           (statistics.median(alone), min(alone), max(alone)))
     for mode, rs in res.items():

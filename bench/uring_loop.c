@@ -6,8 +6,10 @@
  * once per request, so one CPU makes millions of events a second where a
  * syscall per event tops out near 700,000. One op = one request. Prints
  * ops/s; VIGIL_BENCH_STATS gets "generated N" (bench/stats.h).
+ * With RATE, it keeps to RATE requests a second (a steady stream, not
+ * bursts): what a consumer sustains, not only what it drains.
  * Raw system calls, not liburing: `make bench` installs no test packages.
- * usage: uring_loop SECONDS [BATCH]
+ * usage: uring_loop SECONDS [BATCH [RATE]]
  */
 #include <linux/io_uring.h>
 #include <stdint.h>
@@ -87,6 +89,7 @@ int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 2.0, start, t;
 	unsigned batch = argc > 2 ? (unsigned)atoi(argv[2]) : 256;
+	double rate = argc > 3 ? atof(argv[3]) : 0;
 	unsigned long ops = 0;
 	struct ring r;
 
@@ -104,6 +107,9 @@ int main(int argc, char **argv)
 		}
 		ops += batch;
 		t = now();
+		/* Ahead of RATE: wait for the schedule (spinning: a sleep overshoots). */
+		while (rate > 0 && ops > (t - start) * rate && t - start < secs)
+			t = now();
 	} while (t - start < secs);
 	printf("%.0f ops/s\n", ops / (t - start));
 	bench_stats(ops, "io_uring no-op");
