@@ -11,10 +11,12 @@ syscall hub, one ring buffer, one consumer, one output.
   sensor's "sent" = its lines; with the agent stopped (SIGSTOP) and a 64 KiB
   ring, for each sensor, records generated = lines written + that sensor's
   reported losses, and some were lost.
+- A capture (`--capture FILE`) of several sensors reads back with each kind.
 - The command line: a short option two sensors share (-P: file's --path,
   net's --port) is refused, their long forms reach their own sensor; a
   sensor named twice or after the options is a usage error.
 """
+import json
 import os
 import re
 import shutil
@@ -143,6 +145,25 @@ class TraceMultiTest(VigilTestCase):
         self.assertEqual(self.lines_per_sensor(t.events), expected, t.stderr)
         for sensor, n in expected.items():
             self.assertEqual(self.summary(t, sensor), (n, 0), t.stderr)
+
+    def test_a_capture_holds_every_sensor(self):
+        cap = os.path.join(self.dir, "multi.cap")
+        with Listener() as srv, Tracer("trace", "exec", "file", "net", "--path", self.traced,
+                                       "--cgroup", self.cgroup, "--capture", cap,
+                                       json_output=False) as t:
+            self.workload(srv.port, 3, 2)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        out = subprocess.run([VIGIL, "trace", "read", "--json", cap], capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        events = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+        self.assertEqual(len([e for e in events if kind(e) == "exec"
+                              and get(e, "process.executable.path") == self.exe]), 3)
+        self.assertEqual(len([e for e in events if kind(e) == "open"
+                              and get(e, "file.path") == self.file]), 6)
+        self.assertEqual(len([e for e in events if kind(e) == "connect"
+                              and get(e, "destination.port") == srv.port]), 3)
 
     def test_loss_is_counted_exactly_per_sensor(self):
         with Listener() as srv, self.trace("--ringbuf-size", "64K") as t:
