@@ -59,6 +59,22 @@ char LICENSE[] SEC("license") = "GPL";
 #define TS_COMPAT	0x0002
 #define EXEC_BITS	06111
 
+/*
+ * Reads through struct file, path, dentry and inode pointers on the hot
+ * path of an open: the bpf_rdonly_cast kfunc (Linux 6.2+) gives an address
+ * a kernel type, and the verifier turns each field read through it into an
+ * inline load that faults safely (0), where bpf_probe_read_kernel is a
+ * helper call per read. The tp_btf variants use it; raw_tracepoint keeps
+ * the helper. libbpf 1.1 cannot leave a missing kfunc unresolved, so
+ * sensor_file_nokfunc.bpf.c builds this object with VG_FILE_NO_KFUNC and
+ * the loader opens that one where the kfunc is missing.
+ */
+#ifndef VG_FILE_NO_KFUNC
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define VG_FILE_KCAST(p, type) \
+	((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+#endif
+
 /* Union of every watch entry's mask: an access nobody watches is dropped
  * before any path work. Written by user space (also at run time). */
 __u32 file_any_mask = VG_FACC_ALL;

@@ -30,6 +30,42 @@ static __always_inline __u32 open_access(__u64 flags, __u32 mode)
 	return acc;
 }
 
+/*
+ * What identifies open file @file in the rejection cache: its dentry and
+ * mount (@k), the dentry's parent, name and inode (@id), the inode's number.
+ */
+static __always_inline int open_file_id(__u64 file, struct reject_key *k, struct dentry_id *id,
+					__u64 *ino)
+{
+#ifdef VG_FILE_KCAST
+	struct file *f = VG_FILE_KCAST(file, struct file);
+	struct dentry *d;
+
+	if (!file)
+		return -1;
+	d = f->f_path.dentry;
+	k->dentry = (__u64)d;
+	k->mnt = (__u64)f->f_path.mnt;
+	if (!d)
+		return -1;	/* a faulting load reads 0 */
+	id->parent = (__u64)d->d_parent;
+	id->hash_len = d->d_name.hash_len;
+	id->inode = (__u64)d->d_inode;
+	*ino = d->d_inode->i_ino;
+	return 0;
+#else
+	struct path fp;
+
+	if (!file || bpf_probe_read_kernel(&fp, sizeof(fp), &((struct file *)file)->f_path) < 0 ||
+	    dentry_id_read(fp.dentry, id) < 0)
+		return -1;
+	k->dentry = (__u64)fp.dentry;
+	k->mnt = (__u64)fp.mnt;
+	*ino = BPF_CORE_READ((struct inode *)id->inode, i_ino);
+	return 0;
+#endif
+}
+
 __noinline int file_emit_open(struct opargs *o)
 {
 	struct vg_file *e;
@@ -48,23 +84,16 @@ __noinline int file_emit_open(struct opargs *o)
 	if (!o)
 		return 0;
 	if (o->ret >= 0) {
-		struct inode *inode;
 		__s64 cached;
-		struct path fp;
 
 		f = (struct file *)o->file;
-		if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path) < 0 ||
-		    dentry_id_read(fp.dentry, &id) < 0) {
+		if (open_file_id(o->file, &key, &id, &ino) < 0) {
 			vg_count(VG_CNT_READ_FAIL);
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
-		key.dentry = (__u64)fp.dentry;
-		key.mnt = (__u64)fp.mnt;
-		inode = (struct inode *)id.inode;
-		ino = BPF_CORE_READ(inode, i_ino);
-		if (file_via_bind(o->task, fp.mnt, o->acc))
-			bind = fp.mnt;
+		if (file_via_bind(o->task, (struct vfsmount *)key.mnt, o->acc))
+			bind = (struct vfsmount *)key.mnt;
 		/* Cheap first check, before any slot or identity lookup: this dentry and inode were
 		 * rejected under the same watch set and identity watches (both bump gen). */
 		cached = bind ? -1 : reject_cached_mask(&key, &id, ino, gen);

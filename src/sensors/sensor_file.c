@@ -12,6 +12,7 @@
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_skel.h"
 #include "sensor_file.skel.h"
+#include "sensor_file_nokfunc.skel.h"
 
 #define ANY VG_FACC_ALL
 #define MOD VG_FACC_MODIFY
@@ -161,6 +162,49 @@ static const struct vg_variant variants[] = {
 };
 
 VG_SENSOR_SKEL(sensor_file_bpf);
+VG_SENSOR_SKEL(sensor_file_nokfunc_bpf);
+
+/* Both objects come from one source: this file and file_identity.c use either as sensor_file_bpf. */
+_Static_assert(sizeof(struct sensor_file_bpf) == sizeof(struct sensor_file_nokfunc_bpf) &&
+	       sizeof(struct sensor_file_bpf__bss) == sizeof(struct sensor_file_nokfunc_bpf__bss) &&
+	       sizeof(struct sensor_file_bpf__data) == sizeof(struct sensor_file_nokfunc_bpf__data),
+	       "the file sensor's two objects differ");
+
+/* Which object open_skel() opened: the one without bpf_rdonly_cast where the kernel lacks it. */
+static bool opened_nokfunc;
+
+static void *open_skel(void)
+{
+	static int has_kfunc = -1;	/* known once per process */
+	char why[128];
+
+	if (has_kfunc < 0) {
+		has_kfunc = vg_probe_kfunc("bpf_rdonly_cast", why, sizeof(why));
+		if (!has_kfunc)
+			vg_debug("sensor 'file': %s: file fields read with bpf_probe_read_kernel",
+				 why);
+	}
+	opened_nokfunc = !has_kfunc;
+	return opened_nokfunc ? sensor_file_nokfunc_bpf_open() : sensor_file_bpf_open();
+}
+
+static struct bpf_object *skel_object(void *skel)
+{
+	return opened_nokfunc ? sensor_file_nokfunc_bpf_object(skel) : sensor_file_bpf_object(skel);
+}
+
+static int load_skel(void *skel)
+{
+	return opened_nokfunc ? sensor_file_nokfunc_bpf_load(skel) : sensor_file_bpf_load(skel);
+}
+
+static void destroy_skel(void *skel)
+{
+	if (opened_nokfunc)
+		sensor_file_nokfunc_bpf_destroy(skel);
+	else
+		sensor_file_bpf_destroy(skel);
+}
 
 /* The lsm variant: not opened (BTF parse, maps, verifier) where LSM programs are refused outright. */
 static bool variant_refused(int vi, char *why, size_t size)
@@ -184,7 +228,7 @@ static int configure(void *skel, const void *cfg)
 {
 	const struct vg_file_cfg *c = cfg;
 
-	return vg_task_filter_configure(sensor_file_bpf_object(skel), c ? &c->task : NULL);
+	return vg_task_filter_configure(skel_object(skel), c ? &c->task : NULL);
 }
 
 /* Deletes every key of @fd not in @keep (home or not as @home). */
@@ -343,7 +387,7 @@ const struct vg_sensor_desc vg_file_sensor = {
 	.hub_slot = VG_HUB_FILE,
 	.hub_nr_table = "nr_fsc",
 	VG_SENSOR_VARIANTS(variants),
-	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
+	.open = open_skel, .object = skel_object, .load = load_skel, .destroy = destroy_skel,
 	.refused = variant_refused,
 	.configure = configure,
 	.post_load = post_load,
