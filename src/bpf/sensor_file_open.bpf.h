@@ -54,6 +54,7 @@ static __always_inline int open_file_id(__u64 file, struct reject_key *k, struct
 	*ino = d->d_inode->i_ino;
 	return 0;
 #else
+	struct inode *inode;
 	struct path fp;
 
 	if (!file || bpf_probe_read_kernel(&fp, sizeof(fp), &((struct file *)file)->f_path) < 0 ||
@@ -61,7 +62,8 @@ static __always_inline int open_file_id(__u64 file, struct reject_key *k, struct
 		return -1;
 	k->dentry = (__u64)fp.dentry;
 	k->mnt = (__u64)fp.mnt;
-	*ino = BPF_CORE_READ((struct inode *)id->inode, i_ino);
+	inode = (struct inode *)id->inode;	/* a local: no CO-RE access on struct dentry_id */
+	*ino = BPF_CORE_READ(inode, i_ino);
 	return 0;
 #endif
 }

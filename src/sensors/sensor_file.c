@@ -181,8 +181,7 @@ static void *open_skel(void)
 	if (has_kfunc < 0) {
 		has_kfunc = vg_probe_kfunc("bpf_rdonly_cast", why, sizeof(why));
 		if (!has_kfunc)
-			vg_debug("sensor 'file': %s: file fields read with bpf_probe_read_kernel",
-				 why);
+			vg_info("sensor file: %s: file fields read with bpf_probe_read_kernel", why);
 	}
 	opened_nokfunc = !has_kfunc;
 	return opened_nokfunc ? sensor_file_nokfunc_bpf_open() : sensor_file_bpf_open();
