@@ -75,26 +75,25 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 	((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
 #endif
 
+/*
+ * The globals every open reads share one section, .data, so one page of
+ * map memory: each distinct page (or map) an open's programs touched
+ * showed in perf as a stall of its own, the first load from it after the
+ * syscall entered (TLB and cache misses on memory only BPF touches). All
+ * are written by user space at run time (the skeleton maps .data).
+ */
+
 /* Union of every watch entry's mask: an access nobody watches is dropped
- * before any path work. Written by user space (also at run time). */
+ * before any path work. */
 __u32 file_any_mask = VG_FACC_ALL;
 /*
- * Accesses reported through a bind mount by a task outside the initial
- * mount namespace (containers' volumes and host paths), watched or not.
- * A map, not a global: user space writes it after load (the loader does
- * not map .bss back over the skeleton). All zero, the default: off.
+ * Accesses (VG_FACC_*) reported through a bind mount by a task outside the
+ * initial mount namespace (containers' volumes and host paths), watched or
+ * not; 0, the default: the kernel does not look. And the inode number of
+ * the initial mount namespace.
  */
-struct file_bind_cfg {
-	__u32 mask;		/* VG_FACC_*; 0: the kernel does not look */
-	__u32 init_mntns;	/* inode number of the initial mount namespace */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct file_bind_cfg);
-} file_bind SEC(".maps");
+__u32 file_bind_mask SEC(".data") = 0;
+__u32 file_bind_mntns SEC(".data") = 0;
 
 /*
  * The paths watched for every process (the high half of the trie values,
@@ -116,16 +115,16 @@ struct {
 } file_any_actor SEC(".maps");
 
 /* Set by the loader when the LSM variant reports opens. */
-bool file_opens_from_lsm = false;
+bool file_opens_from_lsm SEC(".data") = false;
 /* Whether inode_watch may hold an entry: set by user space before it adds
  * one, cleared once it is empty. Off, an open costs no inode reads. */
-bool file_inode_watch_on = false;
+bool file_inode_watch_on SEC(".data") = false;
 /*
  * Generation of the path→decision cache: bumped by user space when the
  * watch set changes and here on every successful rename, mount, umount or
  * other mount-tree change, since those change the paths of cached dentries.
  */
-__u64 file_cache_gen = 0;
+__u64 file_cache_gen SEC(".data") = 0;
 
 /*
  * Rejection cache: a dentry (on a mount) whose path the watch set does not

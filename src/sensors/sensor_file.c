@@ -166,7 +166,6 @@ VG_SENSOR_SKEL(sensor_file_nokfunc_bpf);
 
 /* Both objects come from one source: this file and file_identity.c use either as sensor_file_bpf. */
 _Static_assert(sizeof(struct sensor_file_bpf) == sizeof(struct sensor_file_nokfunc_bpf) &&
-	       sizeof(struct sensor_file_bpf__bss) == sizeof(struct sensor_file_nokfunc_bpf__bss) &&
 	       sizeof(struct sensor_file_bpf__data) == sizeof(struct sensor_file_nokfunc_bpf__data),
 	       "the file sensor's two objects differ");
 
@@ -283,24 +282,16 @@ static __u32 init_mntns(void)
 }
 
 /* Turns the bind-mount report on for @mask (0: off); the namespace is read once. */
-static int bind_apply(struct vg_sensor *s, __u32 mask)
+static void bind_apply(struct vg_sensor *s, __u32 mask)
 {
 	struct sensor_file_bpf *skel = s->skel;
-	struct { __u32 mask, init_mntns; } v = { 0, 0 };
 	static __u32 ns;
-	__u32 zero = 0;
 
 	if (mask && !ns)
 		ns = init_mntns();
-	v.mask = ns ? mask : 0;
-	v.init_mntns = ns;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.file_bind), &zero, &v, BPF_ANY) < 0) {
-		int err = -errno;
-
-		vg_err("file sensor: cannot set the bind-mount report: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	/* The namespace first: the kernel looks only once the mask says so. */
+	skel->data->file_bind_mntns = ns;
+	__atomic_store_n(&skel->data->file_bind_mask, ns ? mask : 0, __ATOMIC_SEQ_CST);
 }
 
 /* To the first, path-less check a library or hidden-name read is a read, a first write a write. */
@@ -349,15 +340,13 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
 	any |= c.bind_mask;
-	err = bind_apply(s, c.bind_mask);
-	if (err)
-		goto cleanup;
+	bind_apply(s, c.bind_mask);
 	skel->data->file_any_mask |= any;
 	drop_stale(watch_fd, e, n, false);
 	drop_stale(home_fd, e, n, true);
 	skel->data->file_any_mask = any;
 	/* Cached rejections were decided under the old set. */
-	__atomic_fetch_add(&skel->bss->file_cache_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&skel->data->file_cache_gen, 1, __ATOMIC_SEQ_CST);
 	err = 0;
 cleanup:
 	free(e);
@@ -375,7 +364,7 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 		return err;
 	/* Nothing is watched until the tries are filled. */
 	skel->data->file_any_mask = 0;
-	skel->bss->file_opens_from_lsm = !strcmp(vg_sensor_variant_name(s), "lsm");
+	skel->data->file_opens_from_lsm = !strcmp(vg_sensor_variant_name(s), "lsm");
 	return vg_file_watch_apply(s, c);
 }
 
