@@ -166,10 +166,13 @@ struct {
 } reject_cache SEC(".maps");
 
 /*
- * In front of reject_cache, per CPU: the rejections this CPU used last, one
- * per slot, picked by the dentry's address. A hit costs an inline array
- * load and a few compares; the LRU lookup (hashing, bucket walk) was most
- * of an unwatched open's cost. @seq is odd while a writer fills the slot:
+ * In front of reject_cache, per CPU: the decisions this CPU used last, one
+ * per slot, picked by the dentry's name hash and inode number. A hit costs
+ * an inline array load and a few compares; the LRU lookup (hashing, bucket
+ * walk) was most of an unwatched open's cost. Watched paths' trie values
+ * are kept here too (never in reject_cache): a watched open's lookup then
+ * stops here, and a hit lets it on as the trie would. @seq is odd while a
+ * writer fills the slot:
  * a program preempted halfway (sys_exit is faultable) leaves it odd, and a
  * reader or second writer on this CPU then skips the slot.
  */

@@ -81,13 +81,12 @@ __noinline int file_emit_open(struct opargs *o)
 	struct vfsmount *bind = NULL;
 	enum file_actor actor;
 	int rc = -1, storm = STORM_OFF;
+	__s64 cached = -1;
 	__u64 ino = 0;
 
 	if (!o)
 		return 0;
 	if (o->ret >= 0) {
-		__s64 cached;
-
 		f = (struct file *)o->file;
 		if (open_file_id(o->file, &key, &id, &ino) < 0) {
 			vg_count(VG_CNT_READ_FAIL);
@@ -132,6 +131,10 @@ __noinline int file_emit_open(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
+		/* Watched: this CPU's slot keeps the trie's answer too, so that the next open of
+		 * this dentry finds it there, not in reject_cache, which never holds it. */
+		if (cached < 0 && !bind && !iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+			watched_note(&key, &id, ino, gen, raw);
 		storm = bind ? STORM_OFF : storm_check_open(o, (__u64)f, &p,
 							    actor == FILE_ACTOR_OUT ? NULL : iw);
 		if (storm == STORM_HELD)

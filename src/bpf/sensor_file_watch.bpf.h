@@ -374,6 +374,16 @@ static __noinline void reject_note(const struct reject_key *key, const struct de
 	reject_mru_put(key, &nv);
 }
 
+/* Remembers a watched dentry's trie value @mask in this CPU's slot alone. */
+static __noinline void watched_note(const struct reject_key *key, const struct dentry_id *id,
+				    __u64 ino, __u64 gen, __u32 mask)
+{
+	struct reject_val nv;
+
+	reject_val_fill(&nv, id, ino, gen, mask);
+	reject_mru_put(key, &nv);
+}
+
 /* The watch entry of the opened file by identity, or NULL (the usual case): one
  * hash lookup on the inode the open already holds. */
 static __always_inline const struct vg_inode_watch *inode_watch_of(struct file *f)
