@@ -37,6 +37,25 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+
+/*
+ * Reads through struct file, path, dentry and inode pointers on the hot
+ * path of an open, and the path walk's steps up (vigil_path.bpf.h, through
+ * VG_PATH_KCAST): the bpf_rdonly_cast kfunc (Linux 6.2+) gives an address
+ * a kernel type, and the verifier turns each field read through it into an
+ * inline load that faults safely (0), where bpf_probe_read_kernel is a
+ * helper call per read. Every variant's shared functions use it (the raw
+ * variant's own fd-table read keeps the helper). libbpf 1.1 cannot leave a missing kfunc unresolved, so
+ * sensor_file_nokfunc.bpf.c builds this object with VG_FILE_NO_KFUNC and
+ * the loader opens that one where the kfunc is missing.
+ */
+#ifndef VG_FILE_NO_KFUNC
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define VG_FILE_KCAST(p, type) \
+	((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+#define VG_PATH_KCAST VG_FILE_KCAST
+#endif
+
 #include "vigil_common.bpf.h"
 #include "vigil_path.bpf.h"
 #include "vigil_filter.bpf.h"
@@ -58,22 +77,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define AT_REMOVEDIR	0x200
 #define TS_COMPAT	0x0002
 #define EXEC_BITS	06111
-
-/*
- * Reads through struct file, path, dentry and inode pointers on the hot
- * path of an open: the bpf_rdonly_cast kfunc (Linux 6.2+) gives an address
- * a kernel type, and the verifier turns each field read through it into an
- * inline load that faults safely (0), where bpf_probe_read_kernel is a
- * helper call per read. The tp_btf variants use it; raw_tracepoint keeps
- * the helper. libbpf 1.1 cannot leave a missing kfunc unresolved, so
- * sensor_file_nokfunc.bpf.c builds this object with VG_FILE_NO_KFUNC and
- * the loader opens that one where the kfunc is missing.
- */
-#ifndef VG_FILE_NO_KFUNC
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-#define VG_FILE_KCAST(p, type) \
-	((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
-#endif
 
 /*
  * The globals every open reads share one section, .data, so one page of
