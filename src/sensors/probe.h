@@ -88,8 +88,9 @@ bool vg_probe_lsm_refused(char *why, size_t size);
  * Whether the kernel has kfunc @name: its BTF names the function. A BPF
  * object calling a missing kfunc does not load at all with libbpf 1.1, so
  * sensors keep a second object without it. $VIGIL_REFUSE_KFUNCS
- * ("bpf_rdonly_cast,bpf_task_from_pid") makes the answer no, so that the
- * object without them runs on a kernel that has them (tests, diagnosis).
+ * ("bpf_rdonly_cast,...") makes the answer no, so that the object without
+ * them runs on a kernel that has them (tests, diagnosis). The file sensor
+ * asks it; the privilege sensor probes its kfunc by loading a program.
  * @why: the reason, when not.
  */
 bool vg_probe_kfunc(const char *name, char *why, size_t size);
