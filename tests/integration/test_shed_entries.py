@@ -156,16 +156,17 @@ class EntrySheddingTest(BudgetCase):
 
     def test_sheds_a_low_network_program_name_keeps_a_high_one_and_restores(self):
         # Connects refused (nothing listens): a connect record each, no server to feed.
-        # The agent handles one in a few µs: a budget of 5% lets four loops cross it.
+        # The agent handles one in a few µs: eight loops (a larger share of a busy
+        # machine's CPUs) cross a budget of 10%, under 80% of which an idle one stays.
         closed = free_port()
         with open(self.policy, "w") as f:
             f.write(NAMES_POLICY)
         port = free_port()
         with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "0",
-                    "--max-overhead", "5", "--metrics", str(port)) as t:
+                    "--max-overhead", "10", "--metrics", str(port)) as t:
             # Running before the shed: the name's verdict, kept per process, is judged anew.
             self.loops = [subprocess.Popen([self.noisy_exe, "-c", REFUSED_LOOP % closed])
-                          for _ in range(4)]
+                          for _ in range(8)]
             self.assertTrue(self.poll_above(port, "vigil_shed_transitions_total",
                                             'direction="shed"', 0, 60), "nothing was shed")
             time.sleep(1)
