@@ -87,7 +87,7 @@ fuzz: deps
 	$(Q)python3 tests/fuzz/run.py --seconds $(or $(FUZZ_SECONDS),300)
 
 # What each monitor (vigil's modes, the floor, libbpf-tools, bpftrace) costs
-# each workload, in one interleaved run (docs/benchmarks.md): ROUNDS, SECS,
+# each workload, in one interleaved run (docs/benchmarks.md): ROUNDS, BUILD_ROUNDS, SECS,
 # MONITORS, WORKLOADS, VIGIL_BASE. bench-micro: the per-sensor benchmarks.
 bench: deps-bench
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/vigil $(BENCH_BINS)

@@ -41,5 +41,6 @@ int main(int argc, char **argv)
 	} while (t - start < secs);
 	printf("%.1f\n", ops / (t - start));
 	bench_stats(ops, prog);
+	bench_stats_more("ops", ops);
 	return 0;
 }

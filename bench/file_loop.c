@@ -65,6 +65,7 @@ out:
 	if (!rc) {
 		bench_stats(ops + 1, file);
 		bench_stats_more("file_calls", calls);
+		bench_stats_more("ops", ops);
 	}
 	return rc;
 }

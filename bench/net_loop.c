@@ -58,5 +58,6 @@ int main(int argc, char **argv)
 	printf("%.1f\n", ops / (t - start));
 	snprintf(port, sizeof(port), "%u", ntohs(sa.sin_port));
 	bench_stats(ops, port);
+	bench_stats_more("ops", ops);
 	return 0;
 }

@@ -88,8 +88,12 @@ class Proc:
 
 
 class Monitor:
-    def __init__(self, name, procs, needs=(), note=""):
+    """floor: the monitor whose cost this one's goals are stated against (the
+    empty programs on the same hooks), reported as "x the floor"."""
+
+    def __init__(self, name, procs, needs=(), note="", floor=None):
         self.name, self.procs, self.needs, self.note = name, procs, needs, note
+        self.floor = floor
 
     def missing(self):
         """What is not installed, or None."""
@@ -129,11 +133,12 @@ def monitors(vigil, scratch, hooks_run, hooks_3tp, file_dirs, base=None):
                     note="empty programs on sys_enter_openat, sys_enter_execve, sys_enter_connect"),
             Monitor(prefix + "run", [Proc([v, "run", "--socket", sock + prefix.strip(":")], "vigil",
                                           vigil_columns)],
-                    note="vigil run, default policy, alerts as columns to a file"),
+                    note="vigil run, default policy, alerts as columns to a file",
+                    floor=prefix + "floor-run"),
             Monitor(prefix + "run-alerts-only",
                     [Proc([v, "run", "--alerts-only", "--json", "--socket",
                            sock + prefix.strip(":") + "2"], "vigil", vigil_json)],
-                    note="vigil run --alerts-only --json to a file"),
+                    note="vigil run --alerts-only --json to a file", floor=prefix + "floor-run"),
             Monitor(prefix + "trace", trace_procs(v, paths),
                     note="vigil trace exec file net (file: the bench's directories), JSON to a file"),
         ]

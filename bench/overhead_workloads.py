@@ -1,7 +1,11 @@
 """The workloads bench/overhead.py runs under each monitor. Each run returns
-its figure (ops/s, or seconds for the build), and for the loops the number
-of events it generated and the marker every report of them holds."""
+its figure (ops/s, or seconds for the build), its own CPU ("own_cpu": what
+the work itself burnt, where the hooks it pays for run: a loop's user+system
+ns per operation, redis-server's ns per request, the build's CPU seconds),
+and for the loops the number of events it generated and the marker every
+report of them holds."""
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -19,8 +23,28 @@ def free_port():
     return port
 
 
+def children_cpu():
+    """User + system seconds of every child this process has waited for."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def task_cpu_ns(pid):
+    """CPU nanoseconds of a live process, all its threads (schedstat: exact, not ticks)."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that just ended
+    return total
+
+
 class Workload:
     unit, higher_is_better, kind, needs = "ops/s", True, None, ()
+    # The workload's own CPU: its unit, and the goal stated for vigil run.
+    cpu_unit, goal = "ns/op", "≤ 1.03× the floor"
 
     def __init__(self, scratch, secs):
         self.scratch, self.secs = scratch, secs
@@ -45,17 +69,22 @@ class Loop(Workload):
     def run(self):
         stats = os.path.join(self.scratch, "stats")
         env = dict(os.environ, VIGIL_BENCH_STATS=stats)
+        cpu0 = children_cpu()
         out = subprocess.run([os.path.join(BENCH, self.binary), str(self.secs)] + list(self.args),
                              env=env, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
                              text=True, timeout=self.secs * 20 + 60)
         if out.returncode:
             raise RuntimeError("%s failed (exit %d)" % (self.binary, out.returncode))
+        cpu = children_cpu() - cpu0
         res = {"value": float(out.stdout.split()[0])}
         with open(stats) as f:
             for line in f:
                 key, _, val = line.rstrip("\n").partition(" ")
-                res[key] = int(val) if key == "generated" else val
+                res[key] = val if key == "marker" else int(val)
         os.unlink(stats)
+        # The loop's user+system time (a fork+exec loop's children included:
+        # it waits for them) over its operations.
+        res["own_cpu"] = cpu * 1e9 / res["ops"] if res.get("ops") else None
         return res
 
 
@@ -106,6 +135,7 @@ class Redis(Workload):
     """redis-benchmark (SET and GET, 50 clients) against a redis-server of the
     bench's own on a random loopback port, no persistence."""
     name, title, needs = "redis", "redis-benchmark SET+GET", ("redis-server", "redis-benchmark")
+    cpu_unit, goal = "ns/req", "≤ 3% loss: ≤ 1.03× none"
 
     def setup(self):
         self.port = free_port()
@@ -134,9 +164,12 @@ class Redis(Workload):
             raise RuntimeError("redis-benchmark failed: %s" % (out.stderr or out.stdout)[-500:])
 
     def run(self):
-        t0 = time.monotonic()
+        c0, t0 = task_cpu_ns(self.server.pid), time.monotonic()
         self.bench(self.n)
-        return {"value": 2 * self.n / (time.monotonic() - t0)}
+        wall = time.monotonic() - t0
+        # redis-server's own CPU per request (SET + GET: 2n requests).
+        return {"value": 2 * self.n / wall,
+                "own_cpu": (task_cpu_ns(self.server.pid) - c0) / (2 * self.n)}
 
     def teardown(self):
         self.server.terminate()
@@ -149,6 +182,7 @@ class Build(Workload):
     14,000 lines; "all" for the whole library); the BPF skeletons are copied
     in, not rebuilt."""
     name, title, unit, higher_is_better = "build", "make -j2 of vigil's sources", "s", False
+    cpu_unit, goal = "CPU s", "≤ +2% wall: ≤ 1.02× none"
     needs = ("make", "gcc")
 
     def setup(self):
@@ -177,14 +211,15 @@ class Build(Workload):
                         os.path.join(built, "skel"), self.build], check=True)
         # Not the jobserver or variables of a `make bench` around us: a build of its own.
         env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), children_cpu()
         out = subprocess.run(["make", "-s", "-j2", "-C", ROOT, "BUILD=" + self.build] +
                              self.goals, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        wall = time.monotonic() - t0
+        wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
         if out.returncode:
             raise RuntimeError("build failed: %s" % out.stderr[-500:])
-        return {"value": wall}
+        # make and every compiler it waited for: the build's total CPU.
+        return {"value": wall, "own_cpu": cpu}
 
     def teardown(self):
         shutil.rmtree(self.build, ignore_errors=True)

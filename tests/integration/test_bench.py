@@ -1,6 +1,7 @@
 """make bench's harness (bench/overhead.py) at a tiny size, so that it cannot
-rot unseen: one round, 0.2 s per loop, no monitor and `vigil trace`, and the
-floor command it relies on (`vigil floor --hooks`)."""
+rot unseen: one round, 0.2 s per loop, no monitor, the floor, `vigil run`
+(judged against the floor) and `vigil trace`, and the floor command it
+relies on (`vigil floor --hooks`)."""
 import json
 import os
 import re
@@ -13,43 +14,67 @@ import unittest
 from vigil_test import ROOT, VIGIL, VigilTestCase
 
 WORKLOADS = ["open-unwatched", "open-watched", "exec", "connect"]
+MONITORS = ["none", "floor-run", "run", "trace"]
 ROW_RE = re.compile(r"^\| (\S+) \| (\S+) \| ([\d.]+) ops/s \(([\d.]+)–([\d.]+)\) \| ([\d.]+)x \| "
+                    r"(\S+) \| ([\d.]+) ns/op \(([\d.]+)–([\d.]+)\) \| ([\d.]+)x \| (\S+) \| "
                     r"(.+?) \| (.+?) \|$")
+FLOOR_RE = re.compile(r"^\| (\S+) \| run \| ([\d.]+)x, ([\d.]+)x \| \*\*([\d.]+)x\*\* "
+                      r"\(([\d.]+)–([\d.]+)\) \| ([\d.]+)x, ([\d.]+)x \| ([\d.]+)x \| .+ \|$")
 
 
 class BenchHarnessTest(VigilTestCase):
     def test_tiny_run_gives_the_full_table(self):
         out = tempfile.mkdtemp(prefix="vg-bench-")
         self.addCleanup(shutil.rmtree, out, True)
-        env = dict(os.environ, ROUNDS="1", SECS="0.2", MONITORS="none,trace",
+        env = dict(os.environ, ROUNDS="1", SECS="0.2", MONITORS=",".join(MONITORS),
                    WORKLOADS=",".join(WORKLOADS), OUT=out)
         res = subprocess.run(["python3", os.path.join(ROOT, "bench", "overhead.py")], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             timeout=120)
+                             timeout=180)
         self.assertEqual(res.returncode, 0, res.stdout[-3000:])
         md = [f for f in os.listdir(out) if f.endswith(".md")]
         self.assertEqual(len(md), 1, os.listdir(out))
         with open(os.path.join(out, md[0])) as f:
             text = f.read()
-        rows = {}
+        rows, floor_rows = {}, {}
         for line in text.splitlines():
             m = ROW_RE.match(line)
             if m:
                 rows[(m.group(1), m.group(2))] = m.groups()
-        self.assertEqual(set(rows), {(w, m) for w in WORKLOADS for m in ("none", "trace")}, text)
+            m = FLOOR_RE.match(line)
+            if m:
+                floor_rows[m.group(1)] = m.groups()
+        self.assertEqual(set(rows), {(w, m) for w in WORKLOADS for m in MONITORS}, text)
         for (wl, mon), g in rows.items():
-            self.assertGreater(float(g[2]), 0, line)
+            self.assertGreater(float(g[2]), 0, g)
+            # The loop's own CPU per operation: some, and its median inside its range.
+            own, own_min, own_max = float(g[7]), float(g[8]), float(g[9])
+            self.assertGreater(own, 0, g)
+            self.assertTrue(own_min <= own <= own_max, g)
+            self.assertAlmostEqual(float(g[10]), own / float(rows[(wl, "none")][7]), delta=0.002)
+            if mon != "run":
+                self.assertEqual((g[6], g[11]), ("—", "—"), g)  # no floor to judge against
+            else:
+                # × floor: the run's own CPU over the floor's, its slowdown over the floor's.
+                fl = rows[(wl, "floor-run")]
+                self.assertAlmostEqual(float(g[11][:-1]), own / float(fl[7]), delta=0.002)
+                self.assertAlmostEqual(float(g[6][:-1]), float(g[5]) / float(fl[5]), delta=0.002)
+                self.assertAlmostEqual(float(floor_rows[wl][3]), float(g[11][:-1]), delta=0.0005)
+                self.assertAlmostEqual(float(floor_rows[wl][1]), float(fl[10]), delta=0.0005)
             if mon == "none":
                 self.assertEqual(float(g[5]), 1.0)
                 continue
             self.assertGreater(float(g[5]), 0)
-            got, gen = (int(n) for n in g[6].split(" / "))
+            if mon != "trace":
+                continue
+            got, gen = (int(n) for n in g[12].split(" / "))
             # vigil trace exports every one of these events (a loaded
             # machine may drop some, which the monitor table reports)
             self.assertGreater(gen, 0, (wl, g))
             self.assertGreater(got, 0, (wl, g))
             self.assertLessEqual(got, gen, (wl, g))
-            self.assertGreaterEqual(float(g[7]), 0)
+            self.assertGreaterEqual(float(g[13]), 0)
+        self.assertEqual(set(floor_rows), set(WORKLOADS), text)
         mon = [line for line in text.splitlines() if line.startswith("| trace |")]
         self.assertEqual(len(mon), 1, text)
         cols = [c.strip() for c in mon[0].strip("|").split("|")]
@@ -59,7 +84,7 @@ class BenchHarnessTest(VigilTestCase):
         self.assertGreater(rss, 1)  # MiB: three agents
         with open(os.path.join(out, md[0][:-3] + ".json")) as f:
             raw = json.load(f)
-        self.assertEqual(len(raw["runs"]), len(WORKLOADS) * 2)
+        self.assertEqual(len(raw["runs"]), len(WORKLOADS) * len(MONITORS))
         if shutil.which("gnuplot"):
             self.assertTrue(os.path.exists(os.path.join(out, md[0][:-3] + ".png")))
 

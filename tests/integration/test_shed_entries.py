@@ -1,7 +1,8 @@
 """The overhead budget sheds filter entries of the net sensor and of the
 executable filter, not only file paths (docs/policy.md, "Overhead
 budget"): a record type a high rule reads is never shed as a whole, but a
-destination port or an executable only a low rule names is. Under load the
+destination port, a program name the network filter checks, or an
+executable only a low rule names is. Under load the
 storm on that entry stays in the kernel while a high rule's event of the
 same type still alerts; when the load falls, the entry is restored and
 alerts again. Each step is polled on /metrics.
@@ -39,8 +40,25 @@ rules:
     severity: high
 """
 
+# Every connect rule names a program: the net sensor filters by executable name.
+NAMES_POLICY = """
+rules:
+  - name: noisy_name
+    event: connect
+    condition: process.executable.name = noisypy
+    severity: low
+  - name: watched_name
+    event: connect
+    condition: process.executable.name = watchedpy
+    severity: high
+"""
+
 CONNECT_LOOP = ("import socket\nwhile True:\n    s = socket.socket()\n"
                 "    s.connect(('127.0.0.1', %d))\n    s.close()\n")
+REFUSED_CONNECT = ("    s = socket.socket()\n    try:\n        s.connect(('127.0.0.1', %d))\n"
+                   "    except OSError:\n        pass\n    s.close()\n")
+REFUSED_LOOP = "import socket\nwhile True:\n" + REFUSED_CONNECT
+REFUSED_ONCE = "import socket\nif True:\n" + REFUSED_CONNECT
 CHMOD_LOOP = "import os\nwhile True:\n    os.chmod(%r, 0o644)\n"
 CHMOD_ONCE = "import os; os.chmod(%r, 0o600)"
 
@@ -136,6 +154,39 @@ class EntrySheddingTest(BudgetCase):
         self.assertNotIn("net-port:%d" % secret_port, every)
         self.assertNotIn("exe:" + self.watched_exe, every)
 
+    def test_sheds_a_low_network_program_name_keeps_a_high_one_and_restores(self):
+        # Connects refused (nothing listens): a connect record each, no server to feed.
+        # The agent handles one in a few µs: eight loops (a larger share of a busy
+        # machine's CPUs) cross a budget of 10%, under 80% of which an idle one stays.
+        closed = free_port()
+        with open(self.policy, "w") as f:
+            f.write(NAMES_POLICY)
+        port = free_port()
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "0",
+                    "--max-overhead", "10", "--metrics", str(port)) as t:
+            # Running before the shed: the name's verdict, kept per process, is judged anew.
+            self.loops = [subprocess.Popen([self.noisy_exe, "-c", REFUSED_LOOP % closed])
+                          for _ in range(8)]
+            self.assertTrue(self.poll_above(port, "vigil_shed_transitions_total",
+                                            'direction="shed"', 0, 60), "nothing was shed")
+            time.sleep(1)
+            during = self.rates(port, ("net",))
+            subprocess.run([self.watched_exe, "-c", REFUSED_ONCE % closed], check=True)
+            self.stop_loops()
+            self.wait_all_restored(port)
+            connected = self.restored_alerts(port, "noisy_name", lambda: subprocess.run(
+                [self.noisy_exe, "-c", REFUSED_ONCE % closed], check=True))
+            t.stop()
+        self.assertTrue(connected, "a connect by the restored program name did not alert")
+        self.assertLess(during["net"], 100, "the shed name's storm still crossed to user space")
+        self.assertEqual(len(alerts(t.events, "watched_name")), 1,
+                         "the high rule's program must alert during shedding")
+        health = [e for e in t.events if kind(e) == "health"]
+        shed = {c for e in health if get(e, "vigil.health.state") == "shed"
+                for c in get(e, "vigil.shed.classes") or []}
+        self.assertIn("net-name:noisypy", shed)
+        every = {c for e in health for c in get(e, "vigil.shed.classes") or []}
+        self.assertNotIn("net-name:watchedpy", every)
 
 if __name__ == "__main__":
     import unittest

@@ -1,7 +1,8 @@
 """Storms of network records beyond connects (docs/policy.md, "Storms").
 
-Accepts and closes of one server, DNS questions and connects a deny rule
-refuses are stormed while a distinct event of the same kind happens: the
+Accepts and closes of one server, listens on one port, DNS questions and
+connects a deny rule refuses are stormed while a distinct event of the
+same kind happens: the
 distinct alert must arrive, and records sent + events held in the kernel =
 events generated (exactly, when nothing was lost). The key clears what
 differs between two like records (the peer's ephemeral port, durations,
@@ -18,7 +19,7 @@ import tempfile
 import shutil
 import time
 
-from vigil_test import Tracer, VigilTestCase, alerts, get
+from vigil_test import Tracer, VigilTestCase, alerts, free_port, get
 from net_workload import dns_name
 from test_storm_records import (CONNECT_LOOP, LOOPS, assert_storm_counted, finish, go,
                                 listener, split, start_loops)
@@ -54,6 +55,24 @@ for _ in range(n):
     s.sendto(struct.pack("!HHHHHH", random.getrandbits(16), 0x0100, 1, 0, 0, 0) + q, (server, 53))
     s.close()
 print(n, flush=True)
+"""
+
+# Each loop, named SERVER_NAME: @n listens on one port of its own (bind, listen, close,
+# again: no connection, so nothing lingers). Prints @n and the port.
+LISTENS = r"""
+import socket, sys
+with open("/proc/self/comm", "w") as f:
+    f.write(sys.argv[2])
+n, port = int(sys.argv[1]), 0
+sys.stdin.readline()
+for _ in range(n):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", port))
+    s.listen(8)
+    port = s.getsockname()[1]
+    s.close()
+print(n, port, flush=True)
 """
 
 # Nothing listens there: the questions go nowhere, the sensor sees them leave.
@@ -137,6 +156,46 @@ rules:
         self.assert_counted(t, accepts, LOOPS * CALLS)
         closes = [a for a in alerts(t.events, "storm_close") if get(a, "process.pid") == server.pid]
         self.assert_counted(t, closes, LOOPS * CALLS)
+
+    def test_listen_storm_keeps_distinct_alerts(self):
+        other = free_port()
+        self.write_policy("""
+rules:
+  - name: storm_listen
+    event: listen
+    condition: process.name = {name}
+    severity: low
+  - name: other_listen
+    event: listen
+    condition: source.port = {other}
+    severity: high
+""".format(name=SERVER_NAME, other=other))
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "4") as t:
+            procs = start_loops(LISTENS, CALLS, SERVER_NAME)
+            self.procs += procs
+            pids = {p.pid for p in procs}
+            go(procs)
+            running = sum(p.poll() is None for p in procs)
+            # The distinct event: this process listens on another port.
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", other))
+                s.listen(1)
+            outs = finish(procs)
+            time.sleep(1.5)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual([int(o[0]) for o in outs], [CALLS] * LOOPS)
+        second = [a for a in alerts(t.events, "other_listen") if get(a, "process.pid") == os.getpid()]
+        self.assertEqual(len(second), 1, "the distinct listen's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        mine = [a for a in alerts(t.events, "storm_listen") if get(a, "process.pid") in pids]
+        ports = {p.pid: int(o[1]) for p, o in zip(procs, outs)}
+        for a in mine:
+            self.assertEqual(get(a, "source.port"), ports[get(a, "process.pid")])
+        plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in plain}, pids)
+        self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
+        self.assert_counted(t, mine, LOOPS * CALLS)
 
     def test_dns_storm_keeps_distinct_alerts(self):
         self.write_policy("""

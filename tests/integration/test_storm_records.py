@@ -93,6 +93,33 @@ for _ in range(n):
 print(n, flush=True)
 """
 
+# Writes through a bind mount, reported as such (file.mount.bind) by any
+# process outside the host's mount namespace: keyed by the record.
+BIND_POLICY = """
+rules:
+  - name: storm_bind_write
+    event: open
+    condition: file.mount.bind = 1
+    severity: low
+  - name: other_bind_write
+    event: open
+    condition: file.mount.bind = 1 and file.path = {dir}/target/other
+    severity: high
+"""
+
+WRITE_LOOP = r"""
+import os, sys
+path, n = sys.argv[1], int(sys.argv[2])
+sys.stdin.readline()
+for _ in range(n):
+    os.close(os.open(path, os.O_WRONLY))
+print(n, flush=True)
+"""
+
+# In a private mount namespace of its own: bind $1 on $2, then run $3... there.
+IN_BIND_NS = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+              'mount --bind "$1" "$2" && shift 2 && exec "$@"', "sh"]
+
 # Each loop: CALLS chmods of the storm file to 0644, then one to 0600 (a distinct record).
 CHMOD_LOOP = r"""
 import os, sys
@@ -364,6 +391,51 @@ class StormRecordsTest(VigilTestCase):
         for a in mine:
             self.assertEqual(get(a, "event.outcome"), "failure")
         plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
+        self.assert_storm_counted(t, plain, aggregate, LOOPS * CALLS)
+
+    def test_bind_mount_write_storm_keeps_distinct_alerts(self):
+        if not shutil.which("unshare"):
+            self.skipTest("no unshare")
+        self.write_policy(BIND_POLICY)
+        host, target = os.path.join(self.dir, "host"), os.path.join(self.dir, "target")
+        for d in (host, target):
+            os.mkdir(d)
+        for name in ("storm", "other"):
+            with open(os.path.join(host, name), "w") as f:
+                f.write("x\n")
+        storm = os.path.join(target, "storm")
+        with Tracer("run", "--policy", self.policy, "--alerts-only", "--storm-burst", "4") as t:
+            procs = [subprocess.Popen(IN_BIND_NS + [host, target, sys.executable, "-c",
+                                                    WRITE_LOOP, storm, str(CALLS)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                     for _ in range(LOOPS)]
+            for p in procs:
+                self.addCleanup(p.kill)
+                self.addCleanup(p.wait)
+            pids = {p.pid for p in procs}
+            go(procs)
+            running = sum(p.poll() is None for p in procs)
+            # The distinct write: another file, through a bind mount of its own.
+            subprocess.run(IN_BIND_NS + [host, target, "sh", "-c", "echo y > %s/other" % target],
+                           check=True, timeout=20)
+            outs = finish(procs)
+            time.sleep(1.5)
+            t.stop()
+        self.assertEqual(t.returncode, 0, t.stderr)
+        self.assertEqual([int(o[0]) for o in outs], [CALLS] * LOOPS)
+        with open(os.path.join(host, "other")) as f:
+            self.assertEqual(f.read(), "y\n")  # it wrote through the bind mount
+        other = alerts(t.events, "other_bind_write")
+        self.assertEqual(len(other), 1, "the distinct write's alert must arrive "
+                         "(storm running when it ran: %d loops)" % running)
+        mine = [a for a in alerts(t.events, "storm_bind_write") if get(a, "process.pid") in pids]
+        for a in mine:
+            self.assertEqual(get(a, "file.path"), storm)
+            self.assertTrue(get(a, "file.mount.bind"))
+            self.assertEqual(get(a, "file.mount.source"), host)
+        plain, aggregate = split(mine)
+        self.assertEqual({get(a, "process.pid") for a in plain}, pids)
         self.assertEqual({get(a, "process.pid") for a in aggregate}, pids)
         self.assert_storm_counted(t, plain, aggregate, LOOPS * CALLS)
 
