@@ -103,6 +103,18 @@ class Monitor:
         return None
 
 
+def trace_procs(v, paths):
+    """Every event exported: one `vigil trace exec file net`, or, for a build
+    without several sensors per trace, one agent per sensor."""
+    help_text = subprocess.run([v, "trace", "exec", "file", "net", "--help"],
+                               capture_output=True, text=True).stdout
+    if "net options:" not in help_text:
+        return [Proc([v, "trace", "exec", "--json"], "vigil", vigil_json, ("exec",)),
+                Proc([v, "trace", "file", "--json"] + paths, "vigil", vigil_json, ("open",)),
+                Proc([v, "trace", "net", "--json"], "vigil", vigil_json, ("connect",))]
+    return [Proc([v, "trace", "exec", "file", "net", "--json"] + paths, "vigil", vigil_json)]
+
+
 def monitors(vigil, scratch, hooks_run, hooks_3tp, file_dirs, base=None):
     """Every monitor by name, in the order they run."""
     sock = os.path.join(scratch, "vigil.sock")
@@ -127,11 +139,8 @@ def monitors(vigil, scratch, hooks_run, hooks_3tp, file_dirs, base=None):
                     [Proc([v, "run", "--alerts-only", "--json", "--socket",
                            sock + prefix.strip(":") + "2"], "vigil", vigil_json)],
                     note="vigil run --alerts-only --json to a file", floor=prefix + "floor-run"),
-            Monitor(prefix + "trace", [
-                Proc([v, "trace", "exec", "--json"], "vigil", vigil_json, ("exec",)),
-                Proc([v, "trace", "file", "--json"] + paths, "vigil", vigil_json, ("open",)),
-                Proc([v, "trace", "net", "--json"], "vigil", vigil_json, ("connect",))],
-                note="vigil trace exec + file (the bench's directories) + net, JSON to files"),
+            Monitor(prefix + "trace", trace_procs(v, paths),
+                    note="vigil trace exec file net (file: the bench's directories), JSON to a file"),
         ]
 
     out = [Monitor("none", [])] + vigil_set(vigil, "")

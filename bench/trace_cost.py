@@ -18,7 +18,9 @@ Usage: python3 bench/trace_cost.py [SECONDS [ROUNDS]]   (root)
 Knobs: VIGIL (build/vigil), VIGIL_BASE (another build, run as base:),
 FLOOR=0 (skip the floor), STATS=1, EXTRA="exec net" (more `vigil trace`
 agents beside the file one, as `make bench`'s trace monitor runs them;
-their programs show prefixed with their sensor)."""
+their programs show prefixed with their sensor); with ONE=1 the EXTRA sensors
+go into the same agent instead (`vigil trace file exec net`), for the
+build under test only (VIGIL_BASE keeps separate agents))."""
 import ctypes
 import json
 import os
@@ -34,6 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOOP = os.path.join(ROOT, "build", "bench", "file_loop")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 EXTRA = os.environ.get("EXTRA", "").split()
+ONE = os.environ.get("ONE") == "1"
 SUMMARY = re.compile(r"sensor file: (\d+) sent, \d+ filtered in kernel, (\d+) lost")
 
 
@@ -161,8 +164,11 @@ def one(setup, secs, scratch, data, stats_on):
     kind, vigil = setup["kind"], setup.get("vigil")
     agent, extra = None, []
     if kind == "trace":
-        agent = Agent([vigil, "trace", "file", "--json", "--path", data], scratch, "t")
-        extra = [Agent([vigil, "trace", k, "--json"], scratch, "x" + k) for k in EXTRA]
+        together = EXTRA if ONE and setup["name"] == "trace" else []
+        agent = Agent([vigil, "trace", "file"] + together + ["--json", "--path", data],
+                      scratch, "t")
+        extra = [Agent([vigil, "trace", k, "--json"], scratch, "x" + k)
+                 for k in EXTRA if k not in together]
     elif kind == "floor":
         agent = Agent([vigil, "floor", "--hooks", setup["hooks"]], scratch, "f")
     try:

@@ -21,6 +21,8 @@
 #define SWEEP_EVERY_NS (1ULL * 1000000000ULL)
 #define TRIM_EVERY_NS (60ULL * 1000000000ULL)
 #define TRIM_AFTER_RECORDS 10000
+/* Printed lines gathered before a write (print_line). */
+#define OUT_BULK_BYTES (256 << 10)
 
 /*
  * SIGINT, SIGTERM, SIGHUP and SIGUSR1 are taken by vg_agent_run's sigwait only.
@@ -271,6 +273,64 @@ static void push_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 
 static void ticks(struct vg_agent *a, uint64_t now);
 
+/*
+ * What print_line gathered, to the output. In bulk, past stdio: fwrite
+ * would copy a chunk the size of its buffer into it first.
+ */
+static void flush_lines(struct vg_agent *a)
+{
+	const char *p = a->line.data;
+	size_t left = a->line.len;
+
+	if (!left)
+		return;
+	if (!a->bulk_lines || fflush(a->opts.out)) {
+		if (fwrite(p, 1, left, a->opts.out) != left)
+			a->write_errors++;
+		left = 0;
+	}
+	while (left) {
+		ssize_t n = write(fileno(a->opts.out), p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			a->write_errors++;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	vg_buf_reset(&a->line);
+}
+
+/*
+ * A printed event's line. With bulk_lines they gather in a->line and leave
+ * OUT_BULK_BYTES at a time (or when the queue runs empty): formatted in
+ * place, no copy per line into stdio's buffer.
+ */
+static void print_line(struct vg_agent *a, const struct vg_event_ctx *ev)
+{
+	size_t before = a->line.len;
+
+	if (a->opts.json)
+		vg_event_to_json(&a->line, ev);
+	else
+		vg_event_to_text(&a->line, ev);
+	vg_buf_append(&a->line, "\n", 1);
+	if (a->line.oom) {	/* this line only: the ones before it stay whole */
+		a->line.oom = false;
+		a->line.len = before;
+		if (a->line.data)
+			a->line.data[before] = '\0';
+		a->write_errors++;
+	} else {
+		a->printed++;
+	}
+	if (!a->bulk_lines || a->line.len >= OUT_BULK_BYTES)
+		flush_lines(a);
+}
+
 void vg_agent_handle_record(struct vg_agent *a, const void *rec, size_t size)
 {
 	const struct vg_hdr *h = rec;
@@ -280,17 +340,8 @@ void vg_agent_handle_record(struct vg_agent *a, const void *rec, size_t size)
 	vg_event_ctx_fill_proc(&ev, a->cache, rec, size, update_cache(a, h, size));
 	if (a->hook)
 		a->hook(a, &ev);
-	if (a->print_type[h->type]) {
-		vg_buf_reset(&a->line);
-		if (a->opts.json)
-			vg_event_to_json(&a->line, &ev);
-		else
-			vg_event_to_text(&a->line, &ev);
-		vg_buf_append(&a->line, "\n", 1);
-		if (fwrite(a->line.data, 1, a->line.len, a->opts.out) != a->line.len)
-			a->write_errors++;
-		a->printed++;
-	}
+	if (a->print_type[h->type])
+		print_line(a, &ev);
 	if (a->outputs_take_events || (a->outputs && h->type == VG_EV_HEALTH))
 		push_event(a, &ev);
 	/* Exit last: the exit event itself still resolves its ancestry. */
@@ -369,6 +420,7 @@ static void final_health(struct vg_agent *a)
 
 	loss_of(a, &lost);
 	vg_health_watch_loss(&a->health, &lost, vg_boot_now_ns(), true, emit_health, a);
+	flush_lines(a);
 	fflush(a->opts.out);
 }
 
@@ -382,6 +434,7 @@ static void on_idle(void *arg)
 
 	if (a->idle_hook)
 		a->idle_hook(a);
+	flush_lines(a);
 	if (fflush(a->opts.out) != 0)
 		a->write_errors++;
 	if (now - a->last_sweep_ns >= SWEEP_EVERY_NS) {
@@ -482,6 +535,8 @@ int vg_agent_run(struct vg_agent *a)
 	vg_pipeline_set_batch(a->pipe, a->opts.wakeup_batch_ms < 0 ? 0
 				  : a->opts.wakeup_batch_ms ? (unsigned)a->opts.wakeup_batch_ms
 				  : DEFAULT_WAKEUP_BATCH_MS);
+	/* Others write alerts and notes to the output too: then each line goes at once. */
+	a->bulk_lines = !a->hook && !a->opts.capture && !isatty(fileno(a->opts.out));
 	if (a->opts.capture) {
 		err = vg_agent_capture_begin(a);
 		if (err) {

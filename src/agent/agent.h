@@ -68,7 +68,8 @@ struct vg_agent {
 	struct vg_outputs *outputs;	/* exporters (NULL: none); SIGUSR1 reopens them */
 	atomic_bool sensors_attached;	/* past the first attach: a reload attaches what it needs */
 	bool outputs_take_events;	/* some output wants every event, not only alerts */
-	struct vg_buf line, out_line;
+	struct vg_buf line, out_line;	/* printed lines (gathered: bulk_lines), exported */
+	bool bulk_lines;		/* only the worker prints: lines leave in bulk */
 	uint64_t printed;
 	uint64_t records_seen;		/* worker thread */
 	_Atomic uint64_t write_errors;	/* read by the metrics thread */

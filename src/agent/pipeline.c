@@ -31,9 +31,29 @@
 /* The ring callback's "stop here": the queue is full, the rest stays in the ring. */
 #define STOP_FULL (-ENOSPC)
 
+/*
+ * Records cross from the consumer to the worker as copies. The worker hands
+ * the copies it is done with back (a batch at a time, under the lock it
+ * takes anyway) and the consumer reuses them: no malloc and free per record
+ * on two threads. Copies are sized in classes of CLASS_BYTES; records over
+ * N_CLASSES of them, and spares past SPARES_MAX, go back to malloc.
+ */
+#define CLASS_BYTES 64
+#define N_CLASSES 32
+#define SPARES_MAX 1024
+/* Records the worker takes from the queue under one lock. */
+#define WORK_BATCH 64
+
 struct item {
+	struct item *next;		/* in a list of spares */
 	size_t size;
 	unsigned char data[];
+};
+
+/* Spare copies by class (index: size in CLASS_BYTES, rounded up). */
+struct spares {
+	struct item *head[N_CLASSES + 1], *tail[N_CLASSES + 1];
+	size_t n;
 };
 
 #define VG_PIPE_MAX_RINGS 16
@@ -50,10 +70,11 @@ struct vg_pipeline {
 	vg_idle_fn idle;
 	void *arg;
 
-	/* consumer thread only: taken but not yet queued */
+	/* consumer thread only: taken but not yet queued; copies to reuse */
 	struct item *batch[BATCH_RECORDS];
 	size_t n_batch;
 	struct vg_pipeline_stats pend;
+	struct spares reuse;
 
 	pthread_mutex_t lock;
 	pthread_cond_t nonempty;
@@ -71,7 +92,81 @@ struct vg_pipeline {
 
 	/* under lock */
 	struct vg_pipeline_stats st;
+	struct spares spare;		/* the worker's, for the consumer to take */
 };
+
+static size_t class_of(size_t size)
+{
+	return (size + CLASS_BYTES - 1) / CLASS_BYTES;
+}
+
+static void spares_push(struct spares *s, struct item *it)
+{
+	size_t c = class_of(it->size);
+
+	it->next = s->head[c];
+	if (!s->head[c])
+		s->tail[c] = it;
+	s->head[c] = it;
+	s->n++;
+}
+
+/* Moves every spare of @from to @to; @to takes no more than SPARES_MAX, frees the rest. */
+static void spares_move(struct spares *to, struct spares *from)
+{
+	size_t c;
+
+	for (c = 1; c <= N_CLASSES && from->n; c++) {
+		struct item *it;
+
+		while (to->n >= SPARES_MAX && from->head[c]) {
+			it = from->head[c];
+			from->head[c] = it->next;
+			from->n--;
+			free(it);
+		}
+		if (!from->head[c])
+			continue;
+		for (it = from->head[c]; it; it = it->next)
+			from->n--, to->n++;
+		from->tail[c]->next = to->head[c];
+		if (!to->head[c])
+			to->tail[c] = from->tail[c];
+		to->head[c] = from->head[c];
+		from->head[c] = NULL;
+	}
+}
+
+static void spares_free(struct spares *s)
+{
+	size_t c;
+
+	for (c = 1; c <= N_CLASSES; c++)
+		while (s->head[c]) {
+			struct item *it = s->head[c];
+
+			s->head[c] = it->next;
+			free(it);
+		}
+	s->n = 0;
+}
+
+/* A copy of @size bytes for the consumer: a spare of its class, or a new one. */
+static struct item *item_get(struct vg_pipeline *p, size_t size)
+{
+	size_t c = class_of(size);
+	struct item *it;
+
+	if (c > N_CLASSES)
+		return malloc(sizeof(*it) + size);
+	it = p->reuse.head[c];
+	if (it) {
+		p->reuse.head[c] = it->next;
+		p->reuse.n--;
+		return it;
+	}
+	return malloc(sizeof(*it) + c * CLASS_BYTES);
+}
 
 /*
  * Queues what of the consumer's batch fits and adds its counts, under one
@@ -96,6 +191,8 @@ static void flush_batch(struct vg_pipeline *p)
 		p->st.decode.bad[k] += p->pend.decode.bad[k];
 	if (queued)
 		pthread_cond_signal(&p->nonempty);
+	if (p->spare.n && p->reuse.n < SPARES_MAX / 2)
+		spares_move(&p->reuse, &p->spare);
 	pthread_mutex_unlock(&p->lock);
 	memmove(p->batch, p->batch + queued, (p->n_batch - queued) * sizeof(p->batch[0]));
 	p->n_batch -= queued;
@@ -114,7 +211,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		p->pend.decode.bad[e]++;
 		return 0;
 	}
-	it = malloc(sizeof(*it) + size);
+	it = item_get(p, size);
 	if (!it) {
 		p->pend.no_memory++;
 		return 0;
@@ -253,43 +350,69 @@ static void *consumer_main(void *arg)
 	return NULL;
 }
 
+/* Takes up to WORK_BATCH records off the queue (lock held). */
+static size_t take_work(struct vg_pipeline *p, struct item **work)
+{
+	size_t n = 0;
+
+	while (n < WORK_BATCH && p->count) {
+		work[n++] = p->ring[p->head];
+		p->head = (p->head + 1) % p->cap;
+		p->count--;
+	}
+	if (p->consumer_waits && p->cap - p->count >= BATCH_RECORDS)
+		pthread_cond_signal(&p->room);
+	return n;
+}
+
+/* Until the queue has records or the pipeline stops (lock held); false: stop. */
+static bool wait_work(struct vg_pipeline *p)
+{
+	struct timespec ts;
+
+	while (!p->count) {
+		if (p->stop_worker)
+			return false;
+		pthread_mutex_unlock(&p->lock);
+		if (p->idle)
+			p->idle(p->arg);
+		pthread_mutex_lock(&p->lock);
+		if (p->count || p->stop_worker)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += IDLE_WAKE_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->nonempty, &p->lock, &ts);
+	}
+	return true;
+}
+
 static void *worker_main(void *arg)
 {
 	struct vg_pipeline *p = arg;
+	struct item *work[WORK_BATCH];
+	struct spares done = { 0 };
+	size_t n = 0, i;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		struct item *it;
-
-		if (p->count == 0) {
-			struct timespec ts;
-
-			if (p->stop_worker)
-				break;
-			pthread_mutex_unlock(&p->lock);
-			if (p->idle)
-				p->idle(p->arg);
-			pthread_mutex_lock(&p->lock);
-			if (p->count || p->stop_worker)
-				continue;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += IDLE_WAKE_MS * 1000000L;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&p->nonempty, &p->lock, &ts);
-			continue;
-		}
-		it = p->ring[p->head];
-		p->head = (p->head + 1) % p->cap;
-		p->count--;
-		p->st.handled++;
-		if (p->consumer_waits && p->cap - p->count >= BATCH_RECORDS)
-			pthread_cond_signal(&p->room);
+		/* The last batch: counted, its copies given back to the consumer. */
+		p->st.handled += n;
+		spares_move(&p->spare, &done);
+		if (!wait_work(p))
+			break;
+		n = take_work(p, work);
 		pthread_mutex_unlock(&p->lock);
-		p->fn(p->arg, it->data, it->size);
-		free(it);
+		for (i = 0; i < n; i++) {
+			p->fn(p->arg, work[i]->data, work[i]->size);
+			if (class_of(work[i]->size) <= N_CLASSES)
+				spares_push(&done, work[i]);
+			else
+				free(work[i]);
+		}
 		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -437,6 +560,8 @@ void vg_pipeline_free(struct vg_pipeline *p)
 	vg_pipeline_stop(p);
 	while (p->n_batch)
 		free(p->batch[--p->n_batch]);
+	spares_free(&p->reuse);
+	spares_free(&p->spare);
 	while (p->count) {
 		free(p->ring[p->head]);
 		p->head = (p->head + 1) % p->cap;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigil trace SENSOR: one front-end for every trace command. Parses the
- * common options and the sensor's own, then brings the agent up the same
- * way for each: the process sensor for context when asked, the sensor
- * with its config, the record types it prints, its extra step, run.
+ * vigil trace SENSOR...: one front-end for every trace command. Parses the
+ * common options and each sensor's own, then brings the agent up the same
+ * way for each: the process sensor first (for exec, or for context when a
+ * sensor asks), each sensor with its config, the record types it prints,
+ * its extra step, run. Several sensors (`vigil trace exec file net`) share
+ * the one agent: one syscall hub, one ring buffer, one consumer, one output.
  */
 #include <argp.h>
 #include <errno.h>
@@ -20,7 +22,7 @@
 #include "lib/parse_num.h"
 #include "sensors/sensor_process.h"
 
-/* Found by the command's last word: `vigil trace exec` runs vg_trace_exec. */
+/* Found by the command's words: `vigil trace exec` runs vg_trace_exec. */
 static const struct vg_trace_cmd *const traces[] = {
 	&vg_trace_exec,
 	&vg_trace_priv,
@@ -29,7 +31,20 @@ static const struct vg_trace_cmd *const traces[] = {
 	&vg_trace_seccomp,
 };
 
-enum { OPT_CGROUP = 2000, OPT_RINGBUF, OPT_WAKEUP, OPT_CAPTURE };
+#define N_TRACES (sizeof(traces) / sizeof(traces[0]))
+
+static const char multi_doc[] =
+	"Trace several sensors at once into one stream: one syscall hub, one ring buffer, "
+	"one consumer, one output. Each line names its kind (event.action, event.category); "
+	"the exit summary counts what each sensor sent and lost. The common options filter "
+	"every sensor; a sensor's own options (listed under its name) apply to it alone; "
+	"where two sensors share a short option, only the long forms work.\v"
+	"EXAMPLES:\n"
+	"  vigil trace exec file net --json           # execs, sensitive files, network\n"
+	"  vigil trace exec file net --json --path /srv/app   # files under /srv/app\n"
+	"  vigil trace file net --json --comm curl --port 443\n";
+
+enum { OPT_CGROUP = 2000, OPT_RINGBUF, OPT_WAKEUP, OPT_CAPTURE, OPT_RENUMBERED = 3000 };
 
 static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
@@ -97,29 +112,184 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 
 static const struct argp common_argp = { common_options, parse_common, NULL, NULL, NULL, NULL, NULL };
 
+/* One sensor of the run: its command and its parsed arguments. */
+struct trace_part {
+	const struct vg_trace_cmd *cmd;
+	void *args;			/* cmd->args_size bytes */
+};
+
+/* An option as argp sees it, and whose it is. */
+struct option_owner {
+	int key;			/* the key argp hands us */
+	int part;			/* index into trace_run.parts */
+	int own_key;			/* the key its sensor's parser knows */
+};
+
 /* What one run of the command parsed. */
 struct trace_run {
-	const struct vg_trace_cmd *cmd;
+	struct trace_part parts[N_TRACES];
+	int n;
 	struct vg_trace_common common;
-	void *args;			/* the sensor's own: cmd->args_size bytes */
+	struct vg_task_filter filter;	/* the common options', copied into each sensor's */
+	struct argp_option *options;	/* every part's, keys renumbered where two collide */
+	char headings[N_TRACES][32];	/* "file options:" above each part's, in --help */
+	struct option_owner *owners;
+	int n_owners;
 };
+
+static const struct vg_trace_cmd *trace_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_TRACES; i++)
+		if (!strcmp(traces[i]->name, name))
+			return traces[i];
+	return NULL;
+}
+
+static int count_options(const struct argp_option *o)
+{
+	int n = 0;
+
+	while (o[n].name || o[n].key || o[n].doc)
+		n++;
+	return n;
+}
+
+/* Whether another part's option uses @key too (then neither keeps it). */
+static bool key_shared(const struct trace_run *r, int part, int key)
+{
+	int i, j;
+
+	for (i = 0; i < r->n; i++) {
+		const struct argp_option *o = r->parts[i].cmd->options;
+
+		if (i == part)
+			continue;
+		for (j = 0; j < count_options(o); j++)
+			if (o[j].key == key)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Every part's options in one table. A key two sensors both use (file's
+ * --path and net's --port are both -P) is renumbered and loses its short
+ * form; each option keeps its long name. With several parts each sensor's
+ * options get a heading of their own in --help.
+ */
+static int merge_options(struct trace_run *r)
+{
+	int i, j, n = 0, renumbered = OPT_RENUMBERED;
+
+	for (i = 0; i < r->n; i++)
+		n += count_options(r->parts[i].cmd->options) + 1;
+	r->options = calloc(n + 1, sizeof(*r->options));
+	r->owners = calloc(n + 1, sizeof(*r->owners));
+	if (!r->options || !r->owners)
+		return -1;
+	n = 0;
+	for (i = 0; i < r->n; i++) {
+		const struct vg_trace_cmd *t = r->parts[i].cmd;
+		const struct argp_option *o = t->options;
+
+		if (r->n > 1 && count_options(o)) {
+			snprintf(r->headings[i], sizeof(r->headings[i]), "%s options:", t->name);
+			r->options[n++] = (struct argp_option){ .doc = r->headings[i], .group = i + 1 };
+		}
+		for (j = 0; j < count_options(o); j++) {
+			struct argp_option *m = &r->options[n++];
+
+			*m = o[j];
+			m->group = r->n > 1 ? i + 1 : o[j].group;
+			if (!o[j].key)
+				continue;
+			if (key_shared(r, i, o[j].key))
+				m->key = renumbered++;
+			r->owners[r->n_owners++] = (struct option_owner){ .key = m->key, .part = i,
+									  .own_key = o[j].key };
+		}
+	}
+	return 0;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct trace_run *r = state->input;
 	error_t err;
+	int i;
 
 	if (key == ARGP_KEY_INIT) {
 		state->child_inputs[0] = &r->common;
 		return 0;
 	}
-	err = r->cmd->parse(key, arg, state, r->args);
-	return err == ARGP_ERR_UNKNOWN ? vg_cmd_other_key(key, arg, state) : err;
+	if (key == ARGP_KEY_ARG && trace_find(arg))
+		argp_error(state, "'%s': name every sensor before the options (vigil trace exec %s ...)",
+			   arg, arg);
+	for (i = 0; i < r->n_owners; i++)
+		if (r->owners[i].key == key) {
+			const struct trace_part *p = &r->parts[r->owners[i].part];
+
+			err = p->cmd->parse(r->owners[i].own_key, arg, state, p->args);
+			return err == ARGP_ERR_UNKNOWN ? vg_cmd_other_key(key, arg, state) : err;
+		}
+	/* argp's own keys (end of options, ...) go to every part. */
+	for (i = 0; i < r->n; i++) {
+		err = r->parts[i].cmd->parse(key, arg, state, r->parts[i].args);
+		if (err != ARGP_ERR_UNKNOWN)
+			return err;
+	}
+	return vg_cmd_other_key(key, arg, state);
+}
+
+/* Loads one part's sensor (or takes @s, the process sensor already loaded for it). */
+static int add_part(struct vg_agent *agent, const struct trace_part *p, struct vg_sensor *s)
+{
+	const struct vg_trace_cmd *t = p->cmd;
+	int err = 0;
+
+	if (!s) {
+		err = vg_agent_add_sensor(agent, t->sensor, (char *)p->args + t->cfg_offset);
+		s = &agent->sensors[agent->n_sensors - 1];
+	}
+	if (err)
+		return err;
+	vg_agent_print_types(agent, t->first_type, t->last_type, true);
+	return t->ready ? t->ready(agent, s, p->args) : 0;
+}
+
+/*
+ * The process sensor comes first: exec's, filtered and printed, or else
+ * unfiltered and unprinted for the others' process context; then each
+ * other part in the order given.
+ */
+static int add_parts(struct vg_agent *agent, const struct trace_run *r)
+{
+	const struct trace_part *exec = NULL;
+	bool context = false;
+	int i, err = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->parts[i].cmd->sensor == &vg_process_sensor)
+			exec = &r->parts[i];
+		context |= r->parts[i].cmd->process_context;
+	}
+	if (exec)
+		err = vg_agent_add_sensor(agent, &vg_process_sensor,
+					  (char *)exec->args + exec->cmd->cfg_offset);
+	else if (context)
+		err = vg_agent_add_sensor(agent, &vg_process_sensor, NULL);
+	if (!err && exec)
+		err = add_part(agent, exec, &agent->sensors[agent->n_sensors - 1]);
+	for (i = 0; !err && i < r->n; i++)
+		if (&r->parts[i] != exec)
+			err = add_part(agent, &r->parts[i], NULL);
+	return err;
 }
 
 static int run_agent(const struct trace_run *r)
 {
-	const struct vg_trace_cmd *t = r->cmd;
 	struct vg_agent_opts opts = {
 		.json = r->common.json,
 		.ringbuf_bytes = r->common.ringbuf_bytes,
@@ -134,15 +304,8 @@ static int run_agent(const struct trace_run *r)
 			return 1;
 	}
 	err = vg_agent_init(&agent, &opts);
-	if (!err && t->process_context)
-		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
 	if (!err)
-		err = vg_agent_add_sensor(&agent, t->sensor, (char *)r->args + t->cfg_offset);
-	if (!err) {
-		vg_agent_print_types(&agent, t->first_type, t->last_type, true);
-		if (t->ready)
-			err = t->ready(&agent, &agent.sensors[agent.n_sensors - 1], r->args);
-	}
+		err = add_parts(&agent, r);
 	if (!err)
 		err = vg_agent_run(&agent);
 	vg_agent_fini(&agent);
@@ -153,14 +316,64 @@ static int run_agent(const struct trace_run *r)
 	return err ? 1 : 0;
 }
 
-static const struct vg_trace_cmd *trace_find(const char *name)
+/*
+ * The sensors named at the start of @argv ("exec file net"), with @name
+ * the command as --help shows it. Returns 0, 2 for a bad list, 1 without memory.
+ */
+static int take_parts(struct trace_run *r, int argc, char **argv, char *name, size_t size)
 {
-	size_t i;
+	int len = snprintf(name, size, "vigil trace");
 
-	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++)
-		if (!strcmp(traces[i]->name, name))
-			return traces[i];
-	return NULL;
+	while (r->n < argc && r->n < (int)N_TRACES) {
+		const struct vg_trace_cmd *t = trace_find(argv[r->n]);
+		int i;
+
+		if (!t)
+			break;
+		for (i = 0; i < r->n; i++)
+			if (r->parts[i].cmd == t) {
+				vg_err("trace '%s' named twice", t->name);
+				return 2;
+			}
+		r->parts[r->n].cmd = t;
+		r->parts[r->n].args = calloc(1, t->args_size);
+		if (!r->parts[r->n].args) {
+			vg_err("out of memory");
+			return 1;
+		}
+		if (t->init)
+			t->init(r->parts[r->n].args);
+		if (len < (int)size)
+			len += snprintf(name + len, size - len, " %s", t->name);
+		r->n++;
+	}
+	if (!r->n)
+		vg_err("no trace command '%s'", argv[0]);
+	return r->n ? 0 : 2;
+}
+
+/* A job that replaces tracing (--list-hooks): true with *@code set. */
+static bool run_instead(struct trace_run *r, int *code)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct vg_trace_cmd *t = r->parts[i].cmd;
+
+		if (t->instead && t->instead(r->parts[i].args, &r->common, code))
+			return true;
+	}
+	return false;
+}
+
+static void free_run(struct trace_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->parts[i].args);
+	free(r->options);
+	free(r->owners);
 }
 
 int vg_cmd_trace(int argc, char **argv)
@@ -169,32 +382,34 @@ int vg_cmd_trace(int argc, char **argv)
 		{ &common_argp, 0, "Common options:", 0 },
 		{ 0 },
 	};
-	static char name[64];
-	const struct vg_trace_cmd *t = trace_find(argv[0]);
-	struct trace_run r = { .cmd = t };
+	static char name[96];
+	struct trace_run r = { .n = 0 };
 	struct argp argp = { NULL, parse_opt, NULL, NULL, children, NULL, NULL };
-	int code;
+	int i, code;
 
-	if (!t) {
-		vg_err("no trace command '%s'", argv[0]);
-		return 2;
-	}
-	argp.options = t->options;
-	argp.doc = t->doc;
-	r.args = calloc(1, t->args_size);
-	if (!r.args) {
+	r.common.filter = &r.filter;
+	code = take_parts(&r, argc, argv, name, sizeof(name));
+	if (!code && merge_options(&r)) {
 		vg_err("out of memory");
-		return 1;
+		code = 1;
 	}
-	if (t->init)
-		t->init(r.args);
-	r.common.filter = (struct vg_task_filter *)((char *)r.args + t->filter_offset);
-	snprintf(name, sizeof(name), "vigil trace %s", t->name);
+	if (code) {
+		free_run(&r);
+		return code;
+	}
+	argp.options = r.options;
+	argp.doc = r.n == 1 ? r.parts[0].cmd->doc : multi_doc;
+	argv += r.n - 1;
+	argc -= r.n - 1;
 	argv[0] = name;
-	if (argp_parse(&argp, argc, argv, 0, NULL, &r))
+	if (argp_parse(&argp, argc, argv, 0, NULL, &r)) {
 		code = 2;
-	else if (!t->instead || !t->instead(r.args, &r.common, &code))
+	} else if (!run_instead(&r, &code)) {
+		for (i = 0; i < r.n; i++)
+			memcpy((char *)r.parts[i].args + r.parts[i].cmd->filter_offset, &r.filter,
+			       sizeof(r.filter));
 		code = run_agent(&r);
-	free(r.args);
+	}
+	free_run(&r);
 	return code;
 }

@@ -44,6 +44,7 @@ static void usage(FILE *f)
 		   "       vigil --version\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nSeveral trace sensors in one stream: vigil trace exec file net [OPTIONS]\n");
 }
 
 /* Number of words of @name that match argv[1..]; 0 if it does not match. */
