@@ -6,11 +6,13 @@
  *
  * Attribution: softirq context (where many TCP state changes happen) has no
  * meaningful `current`, so the owner of every socket we care about is
- * recorded in `socks` (sock pointer -> owner) in process context (connect,
- * accept, send paths) and read back at the state change.
+ * recorded in process context (connect, accept, send paths) and read back
+ * at the state change: on the socket (sk_owners) or in `socks` (sock
+ * pointer -> owner).
  *
- * Variants (state-change, exec and sys_enter/sys_exit hooks): tp_btf, then
- * raw_tracepoint. The cgroup programs are shared by both.
+ * Variants (state-change, exec and sys_enter/sys_exit hooks): tp_btf_storage
+ * (connect owners in socket-local storage, no sys_enter), tp_btf, then
+ * raw_tracepoint. The cgroup programs are shared by all.
  *
  * Layout: this file holds the configuration, the maps and the programs;
  * what the programs do lives in sensor-local headers, one per job, included
@@ -369,7 +371,8 @@ static const __u8 net_nr_call[NET_NR_TABLE] = {
 /*
  * The calls whose entry matters (the hub routes sys_enter by this table):
  * connect only, whose exit must know whether the socket reached SYN_SENT
- * in between. Every other call's arguments are read at exit, from the
+ * in between (variants tp_btf and raw_tracepoint; tp_btf_storage marks the
+ * thread instead, syn_marks). Every other call's arguments are read at exit, from the
  * saved user registers, which a call leaves as they were: a send or
  * receive (hot in every server) costs no map update.
  */

@@ -203,7 +203,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new, bool 
 	if (!(old == TCP_CLOSE && (new == TCP_SYN_SENT || new == TCP_LISTEN)) &&
 	    !(old == TCP_SYN_SENT && new == TCP_ESTABLISHED) && new != TCP_CLOSE)
 		return 0;
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (!sk_is_tcp(sk, local))
 		return 0;
 	if (old == TCP_CLOSE && new == TCP_SYN_SENT) {
 		/* connect(): process context, the tuple has its remote half. */
@@ -215,7 +215,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new, bool 
 		mark_syn(sk, local);
 		if (!task_wanted())
 			return 0;
-		tuple_from_sock(&t, sk);
+		tuple_from_sk(&t, sk, local);
 		if (!port_wanted(t.sport, t.dport) || !cidr_wanted(t.family, t.daddr)) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
