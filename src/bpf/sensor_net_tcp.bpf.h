@@ -56,11 +56,14 @@ static __always_inline bool owner_dropped(__u16 type, const struct sock_owner *o
 	return c && vg_pf_rejects(c, o->euid, o->cgroup_id, o->tgid);
 }
 
-/* Whether a connect's or a close's record may be wanted from the current process. */
-static __always_inline bool connect_wanted_from_current(void)
+/*
+ * Whether a connect's or a close's record may be wanted from the current
+ * process. @btf: in a tp_btf program (plain loads).
+ */
+static __always_inline bool connect_wanted_from_current(bool btf)
 {
 	return (!vg_should_drop(VG_EV_NET_CONNECT) || !vg_should_drop(VG_EV_NET_CLOSE)) &&
-	       exe_name_wanted();
+	       exe_name_wanted_in(btf);
 }
 
 /*
@@ -226,7 +229,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new, bool 
 		 * gate may want the connect (a gated owner). The local port may
 		 * not be chosen yet; emit_conn checks it.
 		 */
-		wanted = connect_wanted_from_current() && policy_wants(&t, false);
+		wanted = connect_wanted_from_current(local) && policy_wants(&t, false);
 		window = wanted ? 0 : gate_window_ns();
 		if (!wanted && (!window || gate_sure_repeat(id >> 32, t.dport,
 							    bpf_ktime_get_boot_ns(), window))) {
