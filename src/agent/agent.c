@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/timefmt.h"
 #include "sensors/syscall_hub.h"
+#include "event/capture.h"
 
 #define DEFAULT_QUEUE_RECORDS 65536
 /* The longest a record waits in a busy ring; a record after a quiet spell waits none. */
@@ -92,17 +93,21 @@ int vg_agent_init(struct vg_agent *a, const struct vg_agent_opts *opts)
 	a->storm.window_ns = opts->storm_window_ns;
 	vg_overhead_init(&a->overhead, opts->max_overhead_pct);
 	a->print_type[VG_EV_HEALTH] = true;	/* the agent's own health: always said */
+	if (a->opts.capture)
+		a->opts.out = a->opts.capture;	/* flushed where printed lines would be */
 	if (!a->opts.out)
 		a->opts.out = stdout;
 	big_output_buffer(a->opts.out);
-	err = vg_env_prepare();
+	err = opts->replay ? 0 : vg_env_prepare();
 	if (err)
 		return err;
 	a->cache = vg_proc_cache_new(opts->cache_entries ? opts->cache_entries
 							 : DEFAULT_CACHE_ENTRIES,
-				     PROC_GRACE_NS, 0);
-	a->containers = vg_containers_new(NULL, "/proc");
+				     PROC_GRACE_NS, opts->cache_tick_ns);
 	a->prov = vg_provenance_new();
+	if (opts->replay)	/* this host's /proc says nothing of the capture's processes */
+		return a->cache && a->prov ? 0 : -ENOMEM;
+	a->containers = vg_containers_new(NULL, "/proc");
 	if (!a->cache || !a->containers || !a->prov)
 		return -ENOMEM;
 	vg_proc_cache_set_containers(a->cache, a->containers);
@@ -266,9 +271,8 @@ static void push_event(struct vg_agent *a, const struct vg_event_ctx *ev)
 
 static void ticks(struct vg_agent *a, uint64_t now);
 
-static void on_record(void *arg, const void *rec, size_t size)
+void vg_agent_handle_record(struct vg_agent *a, const void *rec, size_t size)
 {
-	struct vg_agent *a = arg;
 	const struct vg_hdr *h = rec;
 	struct vg_event_ctx ev;
 
@@ -299,10 +303,32 @@ static void on_record(void *arg, const void *rec, size_t size)
 	}
 }
 
-/* A health record goes the sensors' records' way: printed, evaluated, exported. */
+static void on_record(void *arg, const void *rec, size_t size)
+{
+	vg_agent_handle_record(arg, rec, size);
+}
+
+/* Capturing: the record as it came, framed; formatting waits for `vigil trace read`. */
+static void on_capture(void *arg, const void *rec, size_t size)
+{
+	struct vg_agent *a = arg;
+
+	if (vg_capture_write_frame(a->opts.capture, VG_CAP_RECORD, rec, size))
+		a->write_errors++;
+	a->printed++;
+	if (!(++a->records_seen % 4096))
+		ticks(a, vg_boot_now_ns());
+}
+
+/* A health record goes the sensors' records' way: printed, evaluated, exported (or captured). */
 static void emit_health(void *arg, const void *rec, size_t size)
 {
-	on_record(arg, rec, size);
+	struct vg_agent *a = arg;
+
+	if (a->opts.capture)
+		on_capture(arg, rec, size);
+	else
+		on_record(arg, rec, size);
 }
 
 static void loss_of(struct vg_agent *a, struct vg_loss *l)
@@ -439,7 +465,7 @@ int vg_agent_run(struct vg_agent *a)
 	vg_agent_seed_wait(a);
 	a->pipe = vg_pipeline_new(a->opts.queue_records ? a->opts.queue_records
 							: DEFAULT_QUEUE_RECORDS,
-				  on_record, on_idle, a);
+				  a->opts.capture ? on_capture : on_record, on_idle, a);
 	if (!a->pipe)
 		return -ENOMEM;
 	for (i = 0; i < a->n_sensors; i++) {
@@ -456,7 +482,13 @@ int vg_agent_run(struct vg_agent *a)
 	vg_pipeline_set_batch(a->pipe, a->opts.wakeup_batch_ms < 0 ? 0
 				  : a->opts.wakeup_batch_ms ? (unsigned)a->opts.wakeup_batch_ms
 				  : DEFAULT_WAKEUP_BATCH_MS);
-	if (!a->opts.json) {
+	if (a->opts.capture) {
+		err = vg_agent_capture_begin(a);
+		if (err) {
+			vg_err("cannot write the capture: %s", strerror(-err));
+			return err;
+		}
+	} else if (!a->opts.json) {
 		fprintf(a->opts.out, "%s\n",
 			a->opts.header ? a->opts.header : vg_event_text_header());
 		fflush(a->opts.out);

@@ -37,12 +37,17 @@ struct vg_agent_opts {
 	int wakeup_batch_ms;
 	size_t queue_records;	/* 0: default */
 	size_t cache_entries;	/* 0: default */
+	uint64_t cache_tick_ns;	/* the /proc clock tick of seeded start times; 0: this host's */
 	FILE *out;		/* NULL: stdout */
 	/* Storm aggregation of file opens (agent_storm.c); burst 0: off. */
 	uint32_t storm_burst;
 	uint64_t storm_window_ns;
 	double max_overhead_pct;	/* overhead budget (overhead_budget.c); 0: off */
 	bool no_syscall_hub;		/* each sensor's syscall programs on their own (syscall_hub.h) */
+	/* Records go here as they came, framed (event/capture.h), instead of printed. */
+	FILE *capture;
+	/* No sensors and no /proc: vg_agent_replay feeds it a capture's records. */
+	bool replay;
 };
 
 struct vg_agent {
@@ -108,6 +113,24 @@ void vg_agent_sensor_loaded(struct vg_agent *a);
 int vg_agent_load_run_sensors(struct vg_agent *a, const struct vg_sensor_desc *const *d, int n);
 int vg_agent_attach_sensors(struct vg_agent *a);
 void vg_agent_print_types(struct vg_agent *a, uint16_t first, uint16_t last, bool on);
+/*
+ * One record on the worker thread: the cache, the hook, the print, the
+ * outputs (what the pipeline calls; a replay calls it too). @rec is valid.
+ */
+void vg_agent_handle_record(struct vg_agent *a, const void *rec, size_t size);
+/*
+ * Capturing (opts.capture): the header and the process cache as seeded
+ * (agent_capture.c); vg_agent_run calls it before records flow.
+ */
+int vg_agent_capture_begin(struct vg_agent *a);
+struct vg_capture_reader;
+/*
+ * Prints the rest of capture @r (opened: its header read) as the trace
+ * that took it would have, on an agent made with opts.replay and the
+ * capture's cache_tick_ns (agent_replay.c). 0, or <0 after one-line
+ * errors; what came before an error is printed.
+ */
+int vg_agent_replay(struct vg_agent *a, struct vg_capture_reader *r);
 /* Runs until SIGINT/SIGTERM, then detaches everything and prints the summary. */
 int vg_agent_run(struct vg_agent *a);
 void vg_agent_fini(struct vg_agent *a);

@@ -6,6 +6,7 @@
  * with its config, the record types it prints, its extra step, run.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/run_config.h"
 #include "cli/trace.h"
+#include "cli/trace_capture.h"
 #include "lib/log.h"
 #include "lib/parse_num.h"
 #include "sensors/sensor_process.h"
@@ -27,7 +29,7 @@ static const struct vg_trace_cmd *const traces[] = {
 	&vg_trace_seccomp,
 };
 
-enum { OPT_CGROUP = 2000, OPT_RINGBUF, OPT_WAKEUP };
+enum { OPT_CGROUP = 2000, OPT_RINGBUF, OPT_WAKEUP, OPT_CAPTURE };
 
 static const struct argp_option common_options[] = {
 	{ "json", 'j', NULL, 0, "JSON lines instead of columns", 0 },
@@ -39,6 +41,9 @@ static const struct argp_option common_options[] = {
 	  "ring buffer size, a power of two (default 16M)", 0 },
 	{ "wakeup-batch", OPT_WAKEUP, "MS", 0,
 	  "a busy ring buffer wakes vigil at most every MS ms (default 4; 0: every record)", 0 },
+	{ "capture", OPT_CAPTURE, "FILE", 0,
+	  "write the records to FILE as they come, unformatted (keeps up with far higher rates);"
+	  " `vigil trace read FILE` prints them", 0 },
 	{ "verbose", 'v', NULL, 0, "debug output, including libbpf and verifier logs", 0 },
 	{ 0 },
 };
@@ -78,6 +83,9 @@ static error_t parse_common(int key, char *arg, struct argp_state *state)
 	case OPT_WAKEUP:
 		if (vg_parse_wakeup_batch(arg, &c->wakeup_batch_ms))
 			argp_error(state, "invalid --wakeup-batch '%s': 0 to 1000 ms", arg);
+		break;
+	case OPT_CAPTURE:
+		c->capture = arg;
 		break;
 	case 'v':	/* argp hands an option only to the parser that lists it */
 		return vg_cmd_other_key(key, arg, state);
@@ -120,6 +128,11 @@ static int run_agent(const struct trace_run *r)
 	struct vg_agent agent;
 	int err;
 
+	if (r->common.capture) {
+		opts.capture = vg_capture_create(r->common.capture);
+		if (!opts.capture)
+			return 1;
+	}
 	err = vg_agent_init(&agent, &opts);
 	if (!err && t->process_context)
 		err = vg_agent_add_sensor(&agent, &vg_process_sensor, NULL);
@@ -133,6 +146,10 @@ static int run_agent(const struct trace_run *r)
 	if (!err)
 		err = vg_agent_run(&agent);
 	vg_agent_fini(&agent);
+	if (opts.capture && fclose(opts.capture) && !err) {
+		vg_err("%s: %s", r->common.capture, strerror(errno));
+		err = -EIO;
+	}
 	return err ? 1 : 0;
 }
 

@@ -14,6 +14,7 @@ struct vg_command {
 
 int vg_cmd_run(int argc, char **argv);
 int vg_cmd_trace(int argc, char **argv);	/* argv[0]: the sensor ("exec") */
+int vg_cmd_trace_read(int argc, char **argv);
 int vg_cmd_bpf(int argc, char **argv);
 int vg_cmd_floor(int argc, char **argv);
 int vg_cmd_probe(int argc, char **argv);

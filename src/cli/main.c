@@ -17,6 +17,8 @@ static const struct vg_command commands[] = {
 	{ "trace file", "opens and changes of watched files, with kernel paths", vg_cmd_trace },
 	{ "trace net", "TCP connections, UDP flows, DNS, shells on sockets; deny", vg_cmd_trace },
 	{ "trace seccomp", "syscalls killed or refused by seccomp filters", vg_cmd_trace },
+	{ "trace read", "print a capture (trace ... --capture FILE) as the trace would have",
+	  vg_cmd_trace_read },
 	{ "floor", "attach empty programs on a sensor's hooks (benchmark floor)", vg_cmd_floor },
 	{ "advise seccomp", "record what a workload calls; write a seccomp profile that allows it",
 	  vg_cmd_advise_seccomp },

@@ -22,6 +22,7 @@ struct vg_trace_common {
 	bool json;
 	uint64_t ringbuf_bytes;		/* 0: default */
 	int wakeup_batch_ms;		/* as vg_agent_opts: 0 default, <0 every record */
+	const char *capture;		/* --capture FILE: records framed, not printed */
 };
 
 struct vg_trace_cmd {

@@ -124,6 +124,17 @@ size_t vg_ancestry_get(struct vg_ancestry *a, const struct vg_proc *const **list
 /* Drops exited entries older than the grace period; returns how many. */
 size_t vg_proc_cache_sweep(struct vg_proc_cache *c, uint64_t now_ns);
 
+/* Calls @fn for every entry, oldest first, until it returns non-zero (returned). */
+int vg_proc_cache_each(const struct vg_proc_cache *c, int (*fn)(void *arg, const struct vg_proc *p),
+		       void *arg);
+/*
+ * An entry as another cache held it (a capture's snapshot): its fields,
+ * exe and args copied, parent links as given. Call vg_proc_cache_relink
+ * once every such entry is in, so parents count their children.
+ */
+struct vg_proc *vg_proc_cache_restore(struct vg_proc_cache *c, const struct vg_proc *from);
+void vg_proc_cache_relink(struct vg_proc_cache *c);
+
 /* Seeds from a procfs mount (normally "/proc"); returns entries added or <0. */
 int vg_proc_cache_seed(struct vg_proc_cache *c, const char *procfs);
 

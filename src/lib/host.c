@@ -72,3 +72,18 @@ const struct vg_host *vg_host_get(void)
 	pthread_once(&host_once, host_read);
 	return &host;
 }
+
+static void host_none(void)
+{
+}
+
+void vg_host_set(const struct vg_host *h)
+{
+	pthread_once(&host_once, host_none);	/* this host is never read after */
+	host = *h;
+	host.name[sizeof(host.name) - 1] = '\0';
+	host.id[sizeof(host.id) - 1] = '\0';
+	host.os_type[sizeof(host.os_type) - 1] = '\0';
+	host.os_version[sizeof(host.os_version) - 1] = '\0';
+	host.os_name[sizeof(host.os_name) - 1] = '\0';
+}

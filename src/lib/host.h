@@ -13,5 +13,10 @@ struct vg_host {
 
 /* The host, read on first use (thread-safe). */
 const struct vg_host *vg_host_get(void);
+/*
+ * The host records name from now on (a replayed capture's, which names the
+ * host that took it); call before any vg_host_get. Strings are cut to fit.
+ */
+void vg_host_set(const struct vg_host *h);
 
 #endif

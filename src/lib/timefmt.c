@@ -27,8 +27,25 @@ uint64_t vg_wall_now_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+/* Set by vg_boot_clock_pin (a replayed capture): the offset its records were taken with. */
+static _Atomic int64_t pinned_offset;
+static _Atomic int pinned;
+
+void vg_boot_clock_pin(int64_t real_minus_boot_ns)
+{
+	pinned_offset = real_minus_boot_ns;
+	pinned = 1;
+}
+
+int64_t vg_boot_clock_offset_ns(void)
+{
+	return (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME));
+}
+
 uint64_t vg_boot_to_realtime_ns(uint64_t boot_ns)
 {
+	if (pinned)
+		return boot_ns + (uint64_t)pinned_offset;
 	uint64_t real = clock_ns(CLOCK_REALTIME);
 	uint64_t boot = clock_ns(CLOCK_BOOTTIME);
 

@@ -106,6 +106,32 @@ def records(d):
     write(d, "fork_exec_exit", seq)
 
 
+def abi_version():
+    with open(os.path.join(ROOT, "src", "bpf", "vigil_abi.h")) as f:
+        for line in f:
+            if line.startswith("#define VG_ABI_VERSION"):
+                return int(line.split()[2])
+    raise SystemExit("make_seeds: no VG_ABI_VERSION in vigil_abi.h")
+
+
+def frame(kind, body):
+    return struct.pack("<II", kind, len(body)) + body + bytes(-len(body) % 8)
+
+
+def capture(d):
+    # [mode 0][frames]: the target writes a valid header (event/capture.h).
+    # A process the capture knew (struct vg_capture_proc + exe + args), then
+    # an exit record of its child (struct vg_hdr + struct vg_exit).
+    exe, args = b"/bin/sh", b"sh\0-c\0x"
+    proc = struct.pack("<IIQQQIIII16sIIBBB5x", 4000, 1, 5000, 0, 0, 0, 0, 0, 0, b"sh",
+                       len(exe), len(args), 1, 0, 0) + exe + args
+    hdr = struct.pack("<HHIQQQIIHHI16s", 3, abi_version(), 88, 9000, 6000, 1, 4243, 4242, 0, 0, 0,
+                      b"child")
+    exit_rec = hdr + struct.pack("<IiIIQ", 4000, 0, 0, 0, 3000)
+    write(d, "proc_then_exit", bytes([0]) + frame(2, proc) + frame(1, exit_rec))
+    write(d, "bad_lengths", bytes([0]) + frame(2, proc[:-3]) + struct.pack("<II", 1, 1 << 30))
+
+
 def main():
     out = sys.argv[1]
     policies(os.path.join(out, "fuzz_policy"))
@@ -113,6 +139,7 @@ def main():
     replay(os.path.join(out, "fuzz_replay"))
     dns(os.path.join(out, "fuzz_dns"))
     records(os.path.join(out, "fuzz_record"))
+    capture(os.path.join(out, "fuzz_capture"))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fuzz"))
 import run as fuzz  # noqa: E402  (tests/fuzz/run.py)
 
-EXPECTED = ["fuzz_dns", "fuzz_policy", "fuzz_record", "fuzz_replay"]
+EXPECTED = ["fuzz_capture", "fuzz_dns", "fuzz_policy", "fuzz_record", "fuzz_replay"]
 SECONDS = int(os.environ.get("FUZZ_TEST_SECONDS", "30"))
 
 
@@ -46,6 +46,9 @@ class FuzzTest(unittest.TestCase):
 
     def test_fuzz_record(self):
         self.check(self.fuzzed, "fuzz_record")
+
+    def test_fuzz_capture(self):
+        self.check(self.fuzzed, "fuzz_capture")
 
 
 if __name__ == "__main__":
