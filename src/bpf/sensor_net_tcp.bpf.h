@@ -133,6 +133,8 @@ static __always_inline void connect_owner_save(struct sock *sk, const struct soc
 	op = bpf_sk_storage_get(&sk_owners, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (op)
 		*op = *o;
+	else
+		vg_count(VG_CNT_MAP_FULL);	/* no memory for it: the records go unseen */
 }
 
 /* An accepted or late owner, known by address only (fd_to_sock). */
@@ -185,6 +187,8 @@ static __always_inline void mark_syn(struct sock *sk, bool local)
 					 BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (m)
 			*m = (__u64)sk;
+		else
+			vg_count(VG_CNT_MAP_FULL);	/* a failure may then be reported twice */
 		return;
 	}
 	id = bpf_get_current_pid_tgid();
