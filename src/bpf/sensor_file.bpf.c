@@ -37,6 +37,25 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+
+/*
+ * Reads through struct file, path, dentry and inode pointers on the hot
+ * path of an open, and the path walk's steps up (vigil_path.bpf.h, through
+ * VG_PATH_KCAST): the bpf_rdonly_cast kfunc (Linux 6.2+) gives an address
+ * a kernel type, and the verifier turns each field read through it into an
+ * inline load that faults safely (0), where bpf_probe_read_kernel is a
+ * helper call per read. Every variant's shared functions use it (the raw
+ * variant's own fd-table read keeps the helper). libbpf 1.1 cannot leave a missing kfunc unresolved, so
+ * sensor_file_nokfunc.bpf.c builds this object with VG_FILE_NO_KFUNC and
+ * the loader opens that one where the kfunc is missing.
+ */
+#ifndef VG_FILE_NO_KFUNC
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define VG_FILE_KCAST(p, type) \
+	((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+#define VG_PATH_KCAST VG_FILE_KCAST
+#endif
+
 #include "vigil_common.bpf.h"
 #include "vigil_path.bpf.h"
 #include "vigil_filter.bpf.h"
@@ -59,26 +78,25 @@ char LICENSE[] SEC("license") = "GPL";
 #define TS_COMPAT	0x0002
 #define EXEC_BITS	06111
 
+/*
+ * The globals every open reads share one section, .data, so one page of
+ * map memory: each distinct page (or map) an open's programs touched
+ * showed in perf as a stall of its own, the first load from it after the
+ * syscall entered (TLB and cache misses on memory only BPF touches). All
+ * are written by user space at run time (the skeleton maps .data).
+ */
+
 /* Union of every watch entry's mask: an access nobody watches is dropped
- * before any path work. Written by user space (also at run time). */
+ * before any path work. */
 __u32 file_any_mask = VG_FACC_ALL;
 /*
- * Accesses reported through a bind mount by a task outside the initial
- * mount namespace (containers' volumes and host paths), watched or not.
- * A map, not a global: user space writes it after load (the loader does
- * not map .bss back over the skeleton). All zero, the default: off.
+ * Accesses (VG_FACC_*) reported through a bind mount by a task outside the
+ * initial mount namespace (containers' volumes and host paths), watched or
+ * not; 0, the default: the kernel does not look. And the inode number of
+ * the initial mount namespace.
  */
-struct file_bind_cfg {
-	__u32 mask;		/* VG_FACC_*; 0: the kernel does not look */
-	__u32 init_mntns;	/* inode number of the initial mount namespace */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct file_bind_cfg);
-} file_bind SEC(".maps");
+__u32 file_bind_mask SEC(".data") = 0;
+__u32 file_bind_mntns SEC(".data") = 0;
 
 /*
  * The paths watched for every process (the high half of the trie values,
@@ -100,16 +118,16 @@ struct {
 } file_any_actor SEC(".maps");
 
 /* Set by the loader when the LSM variant reports opens. */
-bool file_opens_from_lsm = false;
+bool file_opens_from_lsm SEC(".data") = false;
 /* Whether inode_watch may hold an entry: set by user space before it adds
  * one, cleared once it is empty. Off, an open costs no inode reads. */
-bool file_inode_watch_on = false;
+bool file_inode_watch_on SEC(".data") = false;
 /*
  * Generation of the path→decision cache: bumped by user space when the
  * watch set changes and here on every successful rename, mount, umount or
  * other mount-tree change, since those change the paths of cached dentries.
  */
-__u64 file_cache_gen = 0;
+__u64 file_cache_gen SEC(".data") = 0;
 
 /*
  * Rejection cache: a dentry (on a mount) whose path the watch set does not
@@ -151,10 +169,13 @@ struct {
 } reject_cache SEC(".maps");
 
 /*
- * In front of reject_cache, per CPU: the rejections this CPU used last, one
- * per slot, picked by the dentry's address. A hit costs an inline array
- * load and a few compares; the LRU lookup (hashing, bucket walk) was most
- * of an unwatched open's cost. @seq is odd while a writer fills the slot:
+ * In front of reject_cache, per CPU: the decisions this CPU used last, one
+ * per slot, picked by the dentry's name hash and inode number. A hit costs
+ * an inline array load and a few compares; the LRU lookup (hashing, bucket
+ * walk) was most of an unwatched open's cost. Watched paths' trie values
+ * are kept here too (never in reject_cache): a watched open's lookup then
+ * stops here, and a hit lets it on as the trie would. @seq is odd while a
+ * writer fills the slot:
  * a program preempted halfway (sys_exit is faultable) leaves it odd, and a
  * reader or second writer on this CPU then skips the slot.
  */

@@ -5,7 +5,7 @@
  * paths inside a container), and the mount's source as a path within its
  * filesystem. Those opens are reported even where no path is watched, so
  * that one rule covers every volume of every container without a watch
- * entry per container; only the accesses in the file_bind map are checked,
+ * entry per container; only the accesses in file_bind_mask are checked,
  * and only once user space set it (a rule asks for file.mount.bind).
  *
  * Part of sensor_file.bpf.c, included once after its maps and types: a
@@ -22,14 +22,16 @@
  */
 static __always_inline bool file_via_bind(__u64 task, struct vfsmount *mnt, __u32 acc)
 {
-	struct file_bind_cfg *c;
 	struct dentry *root;
-	__u32 zero = 0;
+	__u32 init_mntns;
 
-	c = bpf_map_lookup_elem(&file_bind, &zero);
-	if (!c || !(acc & c->mask) || !c->init_mntns || !mnt)
+	/* The mask first: user space sets the namespace before it. */
+	if (!(acc & *(volatile __u32 *)&file_bind_mask) || !mnt)
 		return false;
-	if (BPF_CORE_READ((struct task_struct *)task, nsproxy, mnt_ns, ns.inum) == c->init_mntns)
+	init_mntns = *(volatile __u32 *)&file_bind_mntns;
+	if (!init_mntns)
+		return false;
+	if (BPF_CORE_READ((struct task_struct *)task, nsproxy, mnt_ns, ns.inum) == init_mntns)
 		return false;
 	root = BPF_CORE_READ(mnt, mnt_root);
 	return root && root != BPF_CORE_READ(mnt, mnt_sb, s_root);

@@ -52,6 +52,21 @@ __noinline int file_decode_raw(struct opargs *o, __u64 regs_addr)
 	return 0;
 }
 
+/* The struct file pointer in fd table entry @slot, or 0. */
+static __always_inline __u64 fd_slot_read(struct file **slot)
+{
+	struct file *f = NULL;
+
+#ifdef VG_FILE_KCAST
+	/* A plain load: struct kiocb starts with a struct file pointer. */
+	if (bpf_core_field_offset(struct kiocb, ki_filp) == 0)
+		return (__u64)VG_FILE_KCAST(slot, struct kiocb)->ki_filp;
+#endif
+	if (bpf_probe_read_kernel(&f, sizeof(f), slot) < 0)
+		return 0;
+	return (__u64)f;
+}
+
 /*
  * The common body. @btf: @regs is a trusted BTF pointer (tp_btf), so the
  * registers and the task's fd table are read with plain loads instead of
@@ -119,12 +134,8 @@ static __always_inline int handle_exit(struct pt_regs *regs, long nr, long ret, 
 	if (ret >= 0) {
 		if (btf) {
 			struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-			struct file *f = NULL;
 
-			if (!fdt || ret >= fdt->max_fds ||
-			    bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[ret]) < 0)
-				f = NULL;
-			o.file = (__u64)f;
+			o.file = fdt && ret < fdt->max_fds ? fd_slot_read(&fdt->fd[ret]) : 0;
 		} else {
 			o.file = (__u64)vg_task_fd_file(task, ret);
 		}

@@ -30,6 +30,44 @@ static __always_inline __u32 open_access(__u64 flags, __u32 mode)
 	return acc;
 }
 
+/*
+ * What identifies open file @file in the rejection cache: its dentry and
+ * mount (@k), the dentry's parent, name and inode (@id), the inode's number.
+ */
+static __always_inline int open_file_id(__u64 file, struct reject_key *k, struct dentry_id *id,
+					__u64 *ino)
+{
+#ifdef VG_FILE_KCAST
+	struct file *f = VG_FILE_KCAST(file, struct file);
+	struct dentry *d;
+
+	if (!file)
+		return -1;
+	d = f->f_path.dentry;
+	k->dentry = (__u64)d;
+	k->mnt = (__u64)f->f_path.mnt;
+	if (!d)
+		return -1;	/* a faulting load reads 0 */
+	id->parent = (__u64)d->d_parent;
+	id->hash_len = d->d_name.hash_len;
+	id->inode = (__u64)d->d_inode;
+	*ino = d->d_inode->i_ino;
+	return 0;
+#else
+	struct inode *inode;
+	struct path fp;
+
+	if (!file || bpf_probe_read_kernel(&fp, sizeof(fp), &((struct file *)file)->f_path) < 0 ||
+	    dentry_id_read(fp.dentry, id) < 0)
+		return -1;
+	k->dentry = (__u64)fp.dentry;
+	k->mnt = (__u64)fp.mnt;
+	inode = (struct inode *)id->inode;	/* a local: no CO-RE access on struct dentry_id */
+	*ino = BPF_CORE_READ(inode, i_ino);
+	return 0;
+#endif
+}
+
 __noinline int file_emit_open(struct opargs *o)
 {
 	struct vg_file *e;
@@ -43,28 +81,20 @@ __noinline int file_emit_open(struct opargs *o)
 	struct vfsmount *bind = NULL;
 	enum file_actor actor;
 	int rc = -1, storm = STORM_OFF;
+	__s64 cached = -1;
 	__u64 ino = 0;
 
 	if (!o)
 		return 0;
 	if (o->ret >= 0) {
-		struct inode *inode;
-		__s64 cached;
-		struct path fp;
-
 		f = (struct file *)o->file;
-		if (!f || bpf_probe_read_kernel(&fp, sizeof(fp), &f->f_path) < 0 ||
-		    dentry_id_read(fp.dentry, &id) < 0) {
+		if (open_file_id(o->file, &key, &id, &ino) < 0) {
 			vg_count(VG_CNT_READ_FAIL);
 			vg_count(VG_CNT_FILTERED);
 			return 0;
 		}
-		key.dentry = (__u64)fp.dentry;
-		key.mnt = (__u64)fp.mnt;
-		inode = (struct inode *)id.inode;
-		ino = BPF_CORE_READ(inode, i_ino);
-		if (file_via_bind(o->task, fp.mnt, o->acc))
-			bind = fp.mnt;
+		if (file_via_bind(o->task, (struct vfsmount *)key.mnt, o->acc))
+			bind = (struct vfsmount *)key.mnt;
 		/* Cheap first check, before any slot or identity lookup: this dentry and inode were
 		 * rejected under the same watch set and identity watches (both bump gen). */
 		cached = bind ? -1 : reject_cached_mask(&key, &id, ino, gen);
@@ -101,6 +131,10 @@ __noinline int file_emit_open(struct opargs *o)
 			vg_count(VG_CNT_FILTERED);
 			goto out;
 		}
+		/* Watched: this CPU's slot keeps the trie's answer too, so that the next open of
+		 * this dentry finds it there, not in reject_cache, which never holds it. */
+		if (cached < 0 && !bind && !iw && !(p.fflags & (VG_FILE_PATH_TRUNC | VG_FILE_PATH_FAULT)))
+			watched_note(&key, &id, ino, gen, raw);
 		storm = bind ? STORM_OFF : storm_check_open(o, (__u64)f, &p,
 							    actor == FILE_ACTOR_OUT ? NULL : iw);
 		if (storm == STORM_HELD)

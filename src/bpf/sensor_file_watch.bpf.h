@@ -277,9 +277,14 @@ static __always_inline int dentry_id_read(struct dentry *d, struct dentry_id *id
 
 #define VG_COMPILER_BARRIER() asm volatile("" ::: "memory")
 
-static __always_inline struct reject_mru *reject_mru_slot(const struct reject_key *k)
+/*
+ * This CPU's slot for the dentry with name hash and length @hash_len and
+ * inode number @ino: scalars, where the verifier allows no arithmetic on
+ * the dentry's address when it came from a typed load (VG_FILE_KCAST).
+ */
+static __always_inline struct reject_mru *reject_mru_slot(__u64 hash_len, __u64 ino)
 {
-	__u32 i = ((k->dentry >> 6) ^ (k->dentry >> 14) ^ (k->mnt >> 8)) & (REJECT_MRU_SLOTS - 1);
+	__u32 i = (hash_len ^ (hash_len >> 32) ^ ino ^ (ino >> 8)) & (REJECT_MRU_SLOTS - 1);
 
 	return bpf_map_lookup_elem(&reject_mru, &i);
 }
@@ -307,7 +312,7 @@ static __always_inline void reject_val_fill(struct reject_val *v, const struct d
 /* Copies rejection @k/@v into this CPU's slot, unless another task is writing it. */
 static __always_inline void reject_mru_put(const struct reject_key *k, const struct reject_val *v)
 {
-	struct reject_mru *e = reject_mru_slot(k);
+	struct reject_mru *e = reject_mru_slot(v->hash_len, v->ino);
 	__u64 seq;
 
 	if (!e)
@@ -328,7 +333,7 @@ static __always_inline void reject_mru_put(const struct reject_key *k, const str
 static __noinline __s64 reject_cached_mask(const struct reject_key *k, const struct dentry_id *id,
 					   __u64 ino, __u64 gen)
 {
-	struct reject_mru *e = reject_mru_slot(k);
+	struct reject_mru *e = reject_mru_slot(id->hash_len, ino);
 	struct reject_val *rv, nv;
 	__u64 seq;
 	__u32 mask;
@@ -366,6 +371,16 @@ static __noinline void reject_note(const struct reject_key *key, const struct de
 
 	reject_val_fill(&nv, id, ino, gen, mask);
 	bpf_map_update_elem(&reject_cache, key, &nv, BPF_ANY);
+	reject_mru_put(key, &nv);
+}
+
+/* Remembers a watched dentry's trie value @mask in this CPU's slot alone. */
+static __noinline void watched_note(const struct reject_key *key, const struct dentry_id *id,
+				    __u64 ino, __u64 gen, __u32 mask)
+{
+	struct reject_val nv;
+
+	reject_val_fill(&nv, id, ino, gen, mask);
 	reject_mru_put(key, &nv);
 }
 

@@ -86,7 +86,7 @@ int vg_file_identity_apply(struct vg_sensor *s, const char *const *paths, size_t
 	struct stat st;
 
 	if (n)	/* on before the first entry, off after the last is gone */
-		skel->bss->file_inode_watch_on = true;
+		skel->data->file_inode_watch_on = true;
 	for (i = 0; i < n && nk < VG_INODE_WATCH_MAX; i++) {
 		size_t len = strlen(paths[i]);
 
@@ -114,9 +114,9 @@ int vg_file_identity_apply(struct vg_sensor *s, const char *const *paths, size_t
 		vg_warn("file sensor: %zu exact paths are watched by path only (at most %d by identity)",
 			n - i, VG_INODE_WATCH_MAX);
 	drop_stale(fd, keys, nk);
-	skel->bss->file_inode_watch_on = nk > 0;
+	skel->data->file_inode_watch_on = nk > 0;
 	/* Cached rejections were decided without these files' identities. */
-	__atomic_fetch_add(&skel->bss->file_cache_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&skel->data->file_cache_gen, 1, __ATOMIC_SEQ_CST);
 	vg_debug("file sensor: %zu of %zu exact paths watched by identity", nk, n);
 	return 0;
 }

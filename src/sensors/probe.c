@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
 #include <bpf/bpf.h>
@@ -116,6 +117,76 @@ static int btf_id(const char *name, __u32 kind, char *why, size_t size)
 	if (id < 0)
 		snprintf(why, size, "no %s in the kernel's BTF", name);
 	return id;
+}
+
+static bool listed_in_env(const char *var, const char *name)
+{
+	const char *p = getenv(var);
+	size_t len = strlen(name);
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && !strncmp(p, name, len))
+			return true;
+		p += n;
+		p += *p == ',';
+	}
+	return false;
+}
+
+/*
+ * Whether @name is in the string section of the kernel's BTF (a kfunc's
+ * name is there only for the kfunc). Reading it takes ~10 ms where parsing
+ * the types (btf__load_vmlinux_btf) takes ~120: every start pays this.
+ */
+static bool kernel_btf_names(const char *name, char *why, size_t size)
+{
+	const char *path = "/sys/kernel/btf/vmlinux";
+	size_t want = strlen(name) + 2, got = 0;
+	struct btf_header h;
+	char *buf = NULL, *key = NULL;
+	bool found = false;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < (off_t)sizeof(h) ||
+	    !(buf = malloc(st.st_size)) || !(key = calloc(1, want + 1))) {
+		set_errno_reason(why, size, path, errno ? errno : ENOMEM);
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	memcpy(&h, buf, sizeof(h));
+	if (got < sizeof(h) || h.magic != BTF_MAGIC || h.hdr_len > got ||
+	    h.str_off > got - h.hdr_len || h.str_len > got - h.hdr_len - h.str_off) {
+		snprintf(why, size, "%s: not the BTF expected", path);
+		goto out;
+	}
+	memcpy(key + 1, name, want - 2);	/* "\0name\0" */
+	found = memmem(buf + h.hdr_len + h.str_off, h.str_len, key, want) != NULL;
+	if (!found)
+		snprintf(why, size, "no %s in the kernel's BTF", name);
+out:
+	free(key);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return found;
+}
+
+bool vg_probe_kfunc(const char *name, char *why, size_t size)
+{
+	if (listed_in_env("VIGIL_REFUSE_KFUNCS", name)) {
+		snprintf(why, size, "%s refused by VIGIL_REFUSE_KFUNCS", name);
+		return false;
+	}
+	return kernel_btf_names(name, why, size);
 }
 
 static long tracepoint_id(const char *category, const char *event)

@@ -84,6 +84,17 @@ void vg_probe_syscall_tracepoint(const char *name, struct vg_check *c);
  */
 bool vg_probe_lsm_refused(char *why, size_t size);
 
+/*
+ * Whether the kernel has kfunc @name: its BTF names the function. A BPF
+ * object calling a missing kfunc does not load at all with libbpf 1.1, so
+ * sensors keep a second object without it. $VIGIL_REFUSE_KFUNCS
+ * ("bpf_rdonly_cast,...") makes the answer no, so that the object without
+ * them runs on a kernel that has them (tests, diagnosis). The file sensor
+ * asks it; the privilege sensor probes its kfunc by loading a program.
+ * @why: the reason, when not.
+ */
+bool vg_probe_kfunc(const char *name, char *why, size_t size);
+
 /* Frees what the probes cached (vmlinux BTF). */
 void vg_probe_done(void);
 

@@ -12,6 +12,7 @@
 #include "sensors/sensor_file.h"
 #include "sensors/sensor_skel.h"
 #include "sensor_file.skel.h"
+#include "sensor_file_nokfunc.skel.h"
 
 #define ANY VG_FACC_ALL
 #define MOD VG_FACC_MODIFY
@@ -161,6 +162,47 @@ static const struct vg_variant variants[] = {
 };
 
 VG_SENSOR_SKEL(sensor_file_bpf);
+VG_SENSOR_SKEL(sensor_file_nokfunc_bpf);
+
+/* Both objects come from one source: this file and file_identity.c use either as sensor_file_bpf. */
+_Static_assert(sizeof(struct sensor_file_bpf) == sizeof(struct sensor_file_nokfunc_bpf) &&
+	       sizeof(struct sensor_file_bpf__data) == sizeof(struct sensor_file_nokfunc_bpf__data),
+	       "the file sensor's two objects differ");
+
+/* Which object open_skel() opened: the one without bpf_rdonly_cast where the kernel lacks it. */
+static bool opened_nokfunc;
+
+static void *open_skel(void)
+{
+	static int has_kfunc = -1;	/* known once per process */
+	char why[128];
+
+	if (has_kfunc < 0) {
+		has_kfunc = vg_probe_kfunc("bpf_rdonly_cast", why, sizeof(why));
+		if (!has_kfunc)
+			vg_info("sensor file: %s: file fields read with bpf_probe_read_kernel", why);
+	}
+	opened_nokfunc = !has_kfunc;
+	return opened_nokfunc ? sensor_file_nokfunc_bpf_open() : sensor_file_bpf_open();
+}
+
+static struct bpf_object *skel_object(void *skel)
+{
+	return opened_nokfunc ? sensor_file_nokfunc_bpf_object(skel) : sensor_file_bpf_object(skel);
+}
+
+static int load_skel(void *skel)
+{
+	return opened_nokfunc ? sensor_file_nokfunc_bpf_load(skel) : sensor_file_bpf_load(skel);
+}
+
+static void destroy_skel(void *skel)
+{
+	if (opened_nokfunc)
+		sensor_file_nokfunc_bpf_destroy(skel);
+	else
+		sensor_file_bpf_destroy(skel);
+}
 
 /* The lsm variant: not opened (BTF parse, maps, verifier) where LSM programs are refused outright. */
 static bool variant_refused(int vi, char *why, size_t size)
@@ -184,7 +226,7 @@ static int configure(void *skel, const void *cfg)
 {
 	const struct vg_file_cfg *c = cfg;
 
-	return vg_task_filter_configure(sensor_file_bpf_object(skel), c ? &c->task : NULL);
+	return vg_task_filter_configure(skel_object(skel), c ? &c->task : NULL);
 }
 
 /* Deletes every key of @fd not in @keep (home or not as @home). */
@@ -240,24 +282,16 @@ static __u32 init_mntns(void)
 }
 
 /* Turns the bind-mount report on for @mask (0: off); the namespace is read once. */
-static int bind_apply(struct vg_sensor *s, __u32 mask)
+static void bind_apply(struct vg_sensor *s, __u32 mask)
 {
 	struct sensor_file_bpf *skel = s->skel;
-	struct { __u32 mask, init_mntns; } v = { 0, 0 };
 	static __u32 ns;
-	__u32 zero = 0;
 
 	if (mask && !ns)
 		ns = init_mntns();
-	v.mask = ns ? mask : 0;
-	v.init_mntns = ns;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.file_bind), &zero, &v, BPF_ANY) < 0) {
-		int err = -errno;
-
-		vg_err("file sensor: cannot set the bind-mount report: %s", strerror(-err));
-		return err;
-	}
-	return 0;
+	/* The namespace first: the kernel looks only once the mask says so. */
+	skel->data->file_bind_mntns = ns;
+	__atomic_store_n(&skel->data->file_bind_mask, ns ? mask : 0, __ATOMIC_SEQ_CST);
 }
 
 /* To the first, path-less check a library or hidden-name read is a read, a first write a write. */
@@ -306,15 +340,13 @@ int vg_file_watch_apply(struct vg_sensor *s, const struct vg_file_cfg *cfg)
 	}
 	/* Widen first, narrow after: no window where a watched event is dropped. */
 	any |= c.bind_mask;
-	err = bind_apply(s, c.bind_mask);
-	if (err)
-		goto cleanup;
+	bind_apply(s, c.bind_mask);
 	skel->data->file_any_mask |= any;
 	drop_stale(watch_fd, e, n, false);
 	drop_stale(home_fd, e, n, true);
 	skel->data->file_any_mask = any;
 	/* Cached rejections were decided under the old set. */
-	__atomic_fetch_add(&skel->bss->file_cache_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&skel->data->file_cache_gen, 1, __ATOMIC_SEQ_CST);
 	err = 0;
 cleanup:
 	free(e);
@@ -332,7 +364,7 @@ static int post_load(struct vg_sensor *s, const void *cfg)
 		return err;
 	/* Nothing is watched until the tries are filled. */
 	skel->data->file_any_mask = 0;
-	skel->bss->file_opens_from_lsm = !strcmp(vg_sensor_variant_name(s), "lsm");
+	skel->data->file_opens_from_lsm = !strcmp(vg_sensor_variant_name(s), "lsm");
 	return vg_file_watch_apply(s, c);
 }
 
@@ -343,7 +375,7 @@ const struct vg_sensor_desc vg_file_sensor = {
 	.hub_slot = VG_HUB_FILE,
 	.hub_nr_table = "nr_fsc",
 	VG_SENSOR_VARIANTS(variants),
-	VG_SENSOR_SKEL_OPS(sensor_file_bpf),
+	.open = open_skel, .object = skel_object, .load = load_skel, .destroy = destroy_skel,
 	.refused = variant_refused,
 	.configure = configure,
 	.post_load = post_load,

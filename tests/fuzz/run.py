@@ -26,6 +26,7 @@ MAX_LEN = {
     "fuzz_replay": 1 << 20,     # recorded JSON lines
     "fuzz_dns": 65535,          # a UDP datagram
     "fuzz_record": 3 * 32768,   # a few records of up to VG_MAX_RECORD_BYTES
+    "fuzz_capture": 4 * 32768,  # a capture's header, processes and a few records
 }
 PER_INPUT_TIMEOUT_S = 10        # an input taking longer is a hang: reported as a crash
 RSS_LIMIT_MB = 2048             # and so is an input needing more memory than this

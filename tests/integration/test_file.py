@@ -419,5 +419,45 @@ class RawTracepointFallbackTest(FileCase):
         self.assertEqual(get(ev, "file.target_path"), self.p("r1"))
 
 
+class NoKfuncFallbackTest(FileCase):
+    """The object built without the bpf_rdonly_cast kfunc, which kernels before
+    6.2 get (probe reads instead of plain loads): forced here
+    (VIGIL_REFUSE_KFUNCS), under tp_btf and under raw_tracepoint, it must load
+    and deliver the same records with the same paths."""
+
+    NOTE = "file fields read with bpf_probe_read_kernel"
+
+    def test_object_without_the_kfunc_loads_and_reports(self):
+        for variants in ("file:lsm", "file:lsm,file:tp_btf"):
+            env = {"VIGIL_REFUSE_KFUNCS": "bpf_rdonly_cast", "VIGIL_REFUSE_VARIANTS": variants}
+            with self.subTest(variants=variants):
+                f1 = self.touch("f1" + str(len(variants)))
+                new = self.p("new" + str(len(variants)))
+                with Tracer("trace", "file", "--path", self.dir, extra_env=env) as t:
+                    pid1, out1 = run_op("open", f1, "0")
+                    pid2, _ = run_op("openat", new, str(os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+                t.stop()
+                self.assertIn(self.NOTE, t.stderr)
+                self.assertEqual(t.lost, 0)
+                ev = self.one(t.events, pid1, "open")
+                self.assertEqual(get(ev, "file.path"), f1)
+                self.assertEqual(get(ev, "file.path"), fd_path(out1)[1])
+                self.assertEqual(get(ev, "file.access"), ["read"])
+                ev = self.one(t.events, pid2, "open")
+                self.assertEqual(get(ev, "file.path"), new)
+                self.assertIn("create", get(ev, "file.access"))
+
+    def test_kernel_with_the_kfunc_gets_plain_loads(self):
+        with open("/sys/kernel/btf/vmlinux", "rb") as f:
+            if b"\0bpf_rdonly_cast\0" not in f.read():
+                self.skipTest("this kernel has no bpf_rdonly_cast")
+        f1 = self.touch("f1")
+        with Tracer("trace", "file", "--path", self.dir) as t:
+            pid1, _ = run_op("open", f1, "0")
+        t.stop()
+        self.assertNotIn(self.NOTE, t.stderr)
+        self.assertEqual(get(self.one(t.events, pid1, "open"), "file.path"), f1)
+
+
 if __name__ == "__main__":
     unittest.main()
