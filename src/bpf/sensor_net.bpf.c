@@ -6,11 +6,13 @@
  *
  * Attribution: softirq context (where many TCP state changes happen) has no
  * meaningful `current`, so the owner of every socket we care about is
- * recorded in `socks` (sock pointer -> owner) in process context (connect,
- * accept, send paths) and read back at the state change.
+ * recorded in process context (connect, accept, send paths) and read back
+ * at the state change: on the socket (sk_owners) or in `socks` (sock
+ * pointer -> owner).
  *
- * Variants (state-change, exec and sys_enter/sys_exit hooks): tp_btf, then
- * raw_tracepoint. The cgroup programs are shared by both.
+ * Variants (state-change, exec and sys_enter/sys_exit hooks): tp_btf_storage
+ * (connect owners in socket-local storage, no sys_enter), tp_btf, then
+ * raw_tracepoint. The cgroup programs are shared by all.
  *
  * Layout: this file holds the configuration, the maps and the programs;
  * what the programs do lives in sensor-local headers, one per job, included
@@ -78,6 +80,33 @@ struct {
 	__type(key, __u64);	/* struct sock * */
 	__type(value, struct sock_owner);
 } socks SEC(".maps");
+
+/*
+ * Variant tp_btf_storage: a connect's owner lives on its socket, so the
+ * state changes of sockets nobody owns (most of them) test a pointer
+ * instead of hashing into socks; accepted and late owners, known only by
+ * address (fd_to_sock), stay in socks.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sock_owner);
+} sk_owners SEC(".maps");
+
+/*
+ * Variant tp_btf_storage: the socket the thread's last CLOSE -> SYN_SENT
+ * was on, cleared at every connect exit: a connect failing on that socket
+ * reached SYN_SENT in the call (its state change reports it), any other
+ * failed before any packet. Kept on the task, so a blocking connect that
+ * moves to another CPU still finds it; no entry save is needed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} syn_marks SEC(".maps");
 
 /* Syscall arguments saved at entry, read at exit (per thread). */
 #define CALL_SEND 1
@@ -270,7 +299,7 @@ struct {
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(tp_btf_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	return handle_state((struct sock *)sk, oldstate, newstate);
+	return handle_state((struct sock *)sk, oldstate, newstate, false);
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -282,7 +311,21 @@ int BPF_PROG(tp_btf_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 SEC("tp_btf/tcp_receive_reset")
 int BPF_PROG(tp_btf_reset, struct sock *sk)
 {
-	return handle_reset(sk);
+	return handle_reset(sk, false);
+}
+
+/* ---- variant: tp_btf_storage (owners on sockets, no sys_enter) ---- */
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(tp_btf_state_ls, const struct sock *sk, const int oldstate, const int newstate)
+{
+	return handle_state((struct sock *)sk, oldstate, newstate, true);
+}
+
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(tp_btf_reset_ls, struct sock *sk)
+{
+	return handle_reset(sk, true);
 }
 
 /* ---- variant: raw_tracepoint ---- */
@@ -290,13 +333,14 @@ int BPF_PROG(tp_btf_reset, struct sock *sk)
 SEC("raw_tracepoint/tcp_receive_reset")
 int raw_tp_reset(struct bpf_raw_tracepoint_args *ctx)
 {
-	return handle_reset((struct sock *)ctx->args[0]);
+	return handle_reset((struct sock *)ctx->args[0], false);
 }
 
 SEC("raw_tracepoint/inet_sock_set_state")
 int raw_tp_state(struct bpf_raw_tracepoint_args *ctx)
 {
-	return handle_state((struct sock *)ctx->args[0], (int)ctx->args[1], (int)ctx->args[2]);
+	return handle_state((struct sock *)ctx->args[0], (int)ctx->args[1], (int)ctx->args[2],
+			    false);
 }
 
 SEC("raw_tracepoint/sched_process_exec")
@@ -327,7 +371,8 @@ static const __u8 net_nr_call[NET_NR_TABLE] = {
 /*
  * The calls whose entry matters (the hub routes sys_enter by this table):
  * connect only, whose exit must know whether the socket reached SYN_SENT
- * in between. Every other call's arguments are read at exit, from the
+ * in between (variants tp_btf and raw_tracepoint; tp_btf_storage marks the
+ * thread instead, syn_marks). Every other call's arguments are read at exit, from the
  * saved user registers, which a call leaves as they were: a send or
  * receive (hot in every server) costs no map update.
  */
@@ -369,21 +414,20 @@ static __always_inline long io_call_args(struct pt_regs *regs, __u32 call, struc
 	return 0;
 }
 
-/* A 32-bit call's number means another call here: skipped, as at entry. */
+/*
+ * A 32-bit call's number means another call here: skipped, as at entry.
+ * @marked: connects have no entry saved (variant tp_btf_storage).
+ */
 static __always_inline int net_sys_exit(void *ctx, struct pt_regs *regs, long nr, long ret,
-					bool btf)
+					bool btf, bool marked)
 {
 	__u32 call = net_call_of(nr);
 
 	if (call == NC_NONE || vg_compat_syscall(btf))
 		return 0;
 	switch (call) {
-	case NC_CONNECT: {
-		/* handle_connect_exit() reads the result from a sys_exit record. */
-		struct trace_event_raw_sys_exit rec = { .ret = ret };
-
-		return handle_connect_exit(&rec);
-	}
+	case NC_CONNECT:
+		return marked ? handle_connect_exit_marked(regs, ret) : handle_connect_exit(ret);
 	case NC_ACCEPT:
 	case NC_ACCEPT4:
 		return handle_accept(ret);
@@ -425,7 +469,16 @@ int BPF_PROG(net_btf_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(net_btf_exit, struct pt_regs *regs, long ret)
 {
-	net_sys_exit(ctx, regs, regs->orig_ax, ret, true);
+	net_sys_exit(ctx, regs, regs->orig_ax, ret, true, false);
+	vg_hub_next(ctx, regs->orig_ax, VG_HUB_NET, true);
+	return 0;
+}
+
+/* variant tp_btf_storage: no sys_enter at all */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(net_btf_exit_ls, struct pt_regs *regs, long ret)
+{
+	net_sys_exit(ctx, regs, regs->orig_ax, ret, true, true);
 	vg_hub_next(ctx, regs->orig_ax, VG_HUB_NET, true);
 	return 0;
 }
@@ -442,7 +495,7 @@ int net_raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 
-	return net_sys_exit(ctx, regs, BPF_CORE_READ(regs, orig_ax), ctx->args[1], false);
+	return net_sys_exit(ctx, regs, BPF_CORE_READ(regs, orig_ax), ctx->args[1], false, false);
 }
 
 /* Periodic UDP flow counts (flush_one): run by user space, never attached. */

@@ -106,7 +106,7 @@ static __always_inline bool exe_name_in_set(struct file *exe)
  * sets change. The generation is read before the sets: a verdict judged
  * while the agent rewrites them carries the old one, so it is judged anew.
  */
-static __always_inline bool exe_name_wanted(void)
+static __always_inline bool exe_name_wanted_in(bool btf)
 {
 	__u32 zero = 0, one = 1, *gp = bpf_map_lookup_elem(&policy_dims, &one);
 	__u32 gen = gp ? *gp : 0, *dp = bpf_map_lookup_elem(&policy_dims, &zero);
@@ -117,12 +117,19 @@ static __always_inline bool exe_name_wanted(void)
 
 	if (!dp || !(*dp & VG_NET_PF_EXE_NAME))
 		return true;
-	task = (struct task_struct *)bpf_get_current_task();
-	exe = BPF_CORE_READ(task, mm, exe_file);
+	/* @btf (a tp_btf program): plain loads through the BTF task pointer. */
+	if (btf) {
+		task = bpf_get_current_task_btf();
+		exe = task->mm->exe_file;
+		v.exec_id = task->self_exec_id;
+	} else {
+		task = (struct task_struct *)bpf_get_current_task();
+		exe = BPF_CORE_READ(task, mm, exe_file);
+		v.exec_id = BPF_CORE_READ(task, self_exec_id);
+	}
 	if (!exe)
 		return true;	/* no executable: nothing to judge by */
 	v.exe = (__u64)exe;
-	v.exec_id = BPF_CORE_READ(task, self_exec_id);
 	v.gen = gen;
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	cached = bpf_map_lookup_elem(&exe_verdicts, &tgid);
@@ -131,6 +138,11 @@ static __always_inline bool exe_name_wanted(void)
 	v.wanted = exe_name_in_set(exe);
 	bpf_map_update_elem(&exe_verdicts, &tgid, &v, BPF_ANY);
 	return v.wanted;
+}
+
+static __always_inline bool exe_name_wanted(void)
+{
+	return exe_name_wanted_in(false);
 }
 
 /* policy_wants() with the local port, counting the record it drops. */

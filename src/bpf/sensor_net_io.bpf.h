@@ -81,7 +81,7 @@ static __always_inline int handle_io_exit(void *ctx, const struct call_args *c, 
 				owner_from_current(&o, VG_NET_OWNER_LATE);
 				o.t = t;
 				o.have_tuple = 1;
-				bpf_map_update_elem(&socks, &key, &o, BPF_NOEXIST);
+				addr_owner_save(sk, &o, BPF_NOEXIST);
 			}
 		}
 		if (bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)) == DNS_PORT && task_wanted()) {

@@ -10,22 +10,45 @@
 #ifndef SENSOR_NET_SOCK_BPF_H
 #define SENSOR_NET_SOCK_BPF_H
 
-static __always_inline void tuple_from_sock(struct vg_net_tuple *t, struct sock *sk)
+/*
+ * A field of @sk: with @btf (a tp_btf argument, a BTF pointer) a plain
+ * load, else a probe read (a helper call each: a state change's dearest
+ * steps). @btf must be a constant.
+ */
+#define SK_FIELD(btf, sk, ...) ((btf) ? (sk)->__VA_ARGS__ : BPF_CORE_READ(sk, __VA_ARGS__))
+
+static __always_inline bool sk_is_tcp(struct sock *sk, bool btf)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return SK_FIELD(btf, sk, sk_protocol) == IPPROTO_TCP;
+}
+
+static __always_inline void tuple_from_sk(struct vg_net_tuple *t, struct sock *sk, bool btf)
+{
+	__u16 family = SK_FIELD(btf, sk, __sk_common.skc_family);
 
 	__builtin_memset(t, 0, sizeof(*t));
 	t->family = family;
-	t->protocol = BPF_CORE_READ(sk, sk_protocol);
-	t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	t->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (family == AF_INET6) {
+	t->protocol = SK_FIELD(btf, sk, sk_protocol);
+	t->sport = SK_FIELD(btf, sk, __sk_common.skc_num);
+	t->dport = bpf_ntohs(SK_FIELD(btf, sk, __sk_common.skc_dport));
+	if (btf && family == AF_INET6) {
+		__builtin_memcpy(t->saddr, sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
+		__builtin_memcpy(t->daddr, sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
+	} else if (btf) {
+		*(__u32 *)t->saddr = sk->__sk_common.skc_rcv_saddr;
+		*(__u32 *)t->daddr = sk->__sk_common.skc_daddr;
+	} else if (family == AF_INET6) {
 		BPF_CORE_READ_INTO(&t->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
 		BPF_CORE_READ_INTO(&t->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	} else {
 		BPF_CORE_READ_INTO((__u32 *)t->saddr, sk, __sk_common.skc_rcv_saddr);
 		BPF_CORE_READ_INTO((__u32 *)t->daddr, sk, __sk_common.skc_daddr);
 	}
+}
+
+static __always_inline void tuple_from_sock(struct vg_net_tuple *t, struct sock *sk)
+{
+	tuple_from_sk(t, sk, false);
 }
 
 static __always_inline void hdr_from_owner(struct vg_hdr *h, __u16 type,

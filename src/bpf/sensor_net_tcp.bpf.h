@@ -56,11 +56,14 @@ static __always_inline bool owner_dropped(__u16 type, const struct sock_owner *o
 	return c && vg_pf_rejects(c, o->euid, o->cgroup_id, o->tgid);
 }
 
-/* Whether a connect's or a close's record may be wanted from the current process. */
-static __always_inline bool connect_wanted_from_current(void)
+/*
+ * Whether a connect's or a close's record may be wanted from the current
+ * process. @btf: in a tp_btf program (plain loads).
+ */
+static __always_inline bool connect_wanted_from_current(bool btf)
 {
 	return (!vg_should_drop(VG_EV_NET_CONNECT) || !vg_should_drop(VG_EV_NET_CLOSE)) &&
-	       exe_name_wanted();
+	       exe_name_wanted_in(btf);
 }
 
 /*
@@ -108,10 +111,96 @@ static __always_inline void emit_conn(__u16 type, const struct sock_owner *o,
 	vg_storm_commit(e);	/* connects to one peer by one process: a storm */
 }
 
-static __always_inline int handle_state(struct sock *sk, int old, int new)
+/*
+ * Where owners live. @local (variant tp_btf_storage, @sk a BTF pointer): a
+ * connect's owner on its socket (sk_owners); accepted and late owners in
+ * socks, asked only once one was ever saved there (socks_used), so under a
+ * policy that wants no close or accept records a state change of a socket
+ * nobody owns tests a pointer. Otherwise: everything in socks.
+ */
+__u32 socks_used = 0;
+
+static __always_inline void connect_owner_save(struct sock *sk, const struct sock_owner *o,
+					       bool local)
 {
 	__u64 key = (__u64)sk;
+	struct sock_owner *op;
+
+	if (!local) {
+		bpf_map_update_elem(&socks, &key, o, BPF_ANY);
+		return;
+	}
+	op = bpf_sk_storage_get(&sk_owners, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (op)
+		*op = *o;
+	else
+		vg_count(VG_CNT_MAP_FULL);	/* no memory for it: the records go unseen */
+}
+
+/* An accepted or late owner, known by address only (fd_to_sock). */
+static __always_inline void addr_owner_save(struct sock *sk, const struct sock_owner *o,
+					    __u64 flags)
+{
+	__u64 key = (__u64)sk;
+
+	socks_used = 1;
+	bpf_map_update_elem(&socks, &key, o, flags);
+}
+
+/* @sk's owner or NULL; *@on_sk: it lives on the socket. @any: accepted and late ones too. */
+static __always_inline struct sock_owner *owner_find(struct sock *sk, bool local, bool any,
+						     bool *on_sk)
+{
+	__u64 key = (__u64)sk;
+	struct sock_owner *op;
+
+	*on_sk = false;
+	if (!local)
+		return bpf_map_lookup_elem(&socks, &key);
+	op = bpf_sk_storage_get(&sk_owners, sk, 0, 0);
+	if (op) {
+		*on_sk = true;
+		return op;
+	}
+	return any && socks_used ? bpf_map_lookup_elem(&socks, &key) : NULL;
+}
+
+/* After @sk's end: a late owner may have joined a connect's (same socket). */
+static __always_inline void owner_forget(struct sock *sk, bool local, bool on_sk)
+{
+	__u64 key = (__u64)sk;
+
+	if (on_sk)
+		bpf_sk_storage_delete(&sk_owners, sk);
+	if (!local || socks_used)
+		bpf_map_delete_elem(&socks, &key);
+}
+
+/* A connect reached SYN_SENT on @sk, in process context: its exit must know. */
+static __always_inline void mark_syn(struct sock *sk, bool local)
+{
+	__u64 id, *m;
+	struct call_args *c;
+
+	if (local) {
+		m = bpf_task_storage_get(&syn_marks, bpf_get_current_task_btf(), 0,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (m)
+			*m = (__u64)sk;
+		else
+			vg_count(VG_CNT_MAP_FULL);	/* a failure may then be reported twice */
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	c = bpf_map_lookup_elem(&calls, &id);
+	if (c && c->kind == CALL_CONNECT)
+		c->syn_seen = 1;
+}
+
+static __always_inline int handle_state(struct sock *sk, int old, int new, bool local)
+{
 	struct sock_owner o, *op;
+	bool on_sk;
 
 	/*
 	 * Most changes are none of ours (a loopback connection makes ~12):
@@ -121,22 +210,19 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 	if (!(old == TCP_CLOSE && (new == TCP_SYN_SENT || new == TCP_LISTEN)) &&
 	    !(old == TCP_SYN_SENT && new == TCP_ESTABLISHED) && new != TCP_CLOSE)
 		return 0;
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+	if (!sk_is_tcp(sk, local))
 		return 0;
 	if (old == TCP_CLOSE && new == TCP_SYN_SENT) {
 		/* connect(): process context, the tuple has its remote half. */
 		__u64 id = bpf_get_current_pid_tgid();
-		struct call_args *c;
 		struct vg_net_tuple t;
 		__u64 window;
 		bool wanted;
 
-		c = bpf_map_lookup_elem(&calls, &id);
-		if (c && c->kind == CALL_CONNECT)
-			c->syn_seen = 1;
+		mark_syn(sk, local);
 		if (!task_wanted())
 			return 0;
-		tuple_from_sock(&t, sk);
+		tuple_from_sk(&t, sk, local);
 		if (!port_wanted(t.sport, t.dport) || !cidr_wanted(t.family, t.daddr)) {
 			vg_count(VG_CNT_FILTERED);
 			return 0;
@@ -147,7 +233,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		 * gate may want the connect (a gated owner). The local port may
 		 * not be chosen yet; emit_conn checks it.
 		 */
-		wanted = connect_wanted_from_current() && policy_wants(&t, false);
+		wanted = connect_wanted_from_current(local) && policy_wants(&t, false);
 		window = wanted ? 0 : gate_window_ns();
 		if (!wanted && (!window || gate_sure_repeat(id >> 32, t.dport,
 							    bpf_ktime_get_boot_ns(), window))) {
@@ -156,7 +242,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		}
 		owner_from_current(&o, 0);
 		o.gated = !wanted;
-		bpf_map_update_elem(&socks, &key, &o, BPF_ANY);
+		connect_owner_save(sk, &o, local);
 		return 0;
 	}
 	if (old == TCP_CLOSE && new == TCP_LISTEN) {
@@ -171,7 +257,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 		emit_conn(VG_EV_NET_LISTEN, &o, sk, old, new, 0);
 		return 0;
 	}
-	op = bpf_map_lookup_elem(&socks, &key);
+	op = owner_find(sk, local, new == TCP_CLOSE, &on_sk);
 	if (!op)
 		return 0;
 	if (old == TCP_SYN_SENT && new == TCP_ESTABLISHED) {
@@ -188,7 +274,7 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
 	} else {
 		emit_conn(VG_EV_NET_CLOSE, op, sk, old, new, 0);
 	}
-	bpf_map_delete_elem(&socks, &key);
+	owner_forget(sk, local, on_sk);
 	return 0;
 }
 
@@ -196,10 +282,10 @@ static __always_inline int handle_state(struct sock *sk, int old, int new)
  * A reset is received before the kernel releases the local port: keep the
  * tuple of a connection we own that has none yet (a refused connect).
  */
-static __always_inline int handle_reset(struct sock *sk)
+static __always_inline int handle_reset(struct sock *sk, bool local)
 {
-	__u64 key = (__u64)sk;
-	struct sock_owner *op = bpf_map_lookup_elem(&socks, &key);
+	bool on_sk;
+	struct sock_owner *op = owner_find(sk, local, false, &on_sk);
 
 	if (op && !op->have_tuple) {
 		tuple_from_sock(&op->t, sk);
@@ -209,51 +295,39 @@ static __always_inline int handle_reset(struct sock *sk)
 }
 
 /*
- * A connect that failed before any packet (the socket never reached
- * SYN_SENT in this call): reported here, with the call's own address.
+ * A connect on @fd to the user sockaddr @uaddr that failed with @ret
+ * before any packet (the socket never reached SYN_SENT in the call):
+ * reported here, with the call's own address. @sk: its socket.
  */
-static __always_inline int handle_connect_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void report_pre_syn(struct task_struct *task, struct sock *sk,
+					   __u64 uaddr, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_struct *task;
 	struct vg_net_conn *e;
 	struct vg_net_tuple t;
-	struct call_args *c;
-	struct sock *sk;
-	long ret = ctx->ret;
 	bool gated;
 	__u64 ts;
 
-	kill_if_pending();
-
-	c = bpf_map_lookup_elem(&calls, &id);
-	if (!c)
-		return 0;
-	if (c->kind != CALL_CONNECT || c->syn_seen || ret >= 0 || ret == -EINPROGRESS ||
-	    ret == -EALREADY || ret == -EISCONN || ret == -EPERM)
-		goto out;	/* EPERM: a deny program reports it, with the rule */
-	task = (struct task_struct *)bpf_get_current_task();
-	sk = fd_to_sock(task, c->fd);
 	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || !sock_is_inet(sk))
-		goto out;
+		return;
 	if (!task_wanted())
-		goto out;
+		return;
 	gated = vg_should_drop(VG_EV_NET_CONNECT) || !exe_name_wanted();
 	if (gated && !gate_window_ns()) {
 		vg_count(VG_CNT_FILTERED);
-		goto out;
+		return;
 	}
 	tuple_from_sock(&t, sk);
-	if (read_user_sockaddr((void *)c->addr, &t.family, t.daddr, &t.dport) < 0)
+	if (read_user_sockaddr((void *)uaddr, &t.family, t.daddr, &t.dport) < 0)
 		vg_count(VG_CNT_READ_FAIL);
 	if (!tuple_wanted(&t) || (!gated && !policy_keeps(&t)))
-		goto out;
+		return;
 	ts = bpf_ktime_get_boot_ns();
 	if (!gate_passes(gated, id >> 32, t.dport, ts))
-		goto out;
+		return;
 	e = vg_reserve(sizeof(*e));
 	if (!e)
-		goto out;
+		return;
 	vg_fill_hdr(&e->hdr, VG_EV_NET_CONNECT, task);
 	e->hdr.ts_boot_ns = ts;
 	e->hdr.size = sizeof(*e);
@@ -264,8 +338,60 @@ static __always_inline int handle_connect_exit(struct trace_event_raw_sys_exit *
 	e->old_state = e->new_state = TCP_CLOSE;
 	e->flags = VG_NET_PRE_SYN;
 	vg_storm_commit(e);	/* refused again and again: a storm */
-out:
+}
+
+/* Results no pre-SYN failure has. EPERM: a deny program reports it, with the rule. */
+static __always_inline bool connect_ret_pre_syn(long ret)
+{
+	return ret < 0 && ret != -EINPROGRESS && ret != -EALREADY && ret != -EISCONN &&
+	       ret != -EPERM;
+}
+
+/* A connect's exit, its entry saved in calls (variants tp_btf, raw_tracepoint). */
+static __always_inline int handle_connect_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task;
+	struct call_args *c;
+
+	kill_if_pending();
+	c = bpf_map_lookup_elem(&calls, &id);
+	if (!c)
+		return 0;
+	if (c->kind == CALL_CONNECT && !c->syn_seen && connect_ret_pre_syn(ret)) {
+		task = (struct task_struct *)bpf_get_current_task();
+		report_pre_syn(task, fd_to_sock(task, c->fd), c->addr, ret);
+	}
 	bpf_map_delete_elem(&calls, &id);
+	return 0;
+}
+
+/*
+ * A connect's exit with no entry saved (variant tp_btf_storage): the
+ * arguments come from the saved user registers, and whether the socket
+ * reached SYN_SENT in the call from the thread's mark (syn_marks).
+ */
+static __always_inline int handle_connect_exit_marked(struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 *m = bpf_task_storage_get(&syn_marks, task, 0, 0);
+	__u64 syn_sk = 0, a[6];
+	struct sock *sk;
+
+	kill_if_pending();
+	if (m && *m) {
+		syn_sk = *m;
+		*m = 0;
+	}
+	if (!connect_ret_pre_syn(ret) || vg_task_filtered_out(task))
+		return 0;
+	if (vg_syscall_args(regs, a, 2, true)) {
+		vg_count(VG_CNT_READ_FAIL);
+		return 0;
+	}
+	sk = fd_to_sock(task, a[0]);
+	if (sk && (__u64)sk != syn_sk)
+		report_pre_syn(task, sk, a[1], ret);
 	return 0;
 }
 
@@ -275,7 +401,6 @@ static __always_inline int handle_accept(long fd)
 	struct sock_owner o;
 	struct vg_net_tuple t;
 	struct sock *sk;
-	__u64 key;
 
 	if (fd < 0)
 		return 0;
@@ -297,8 +422,7 @@ static __always_inline int handle_accept(long fd)
 	owner_from_current(&o, VG_NET_INBOUND);
 	o.t = t;
 	o.have_tuple = 1;
-	key = (__u64)sk;
-	bpf_map_update_elem(&socks, &key, &o, BPF_ANY);
+	addr_owner_save(sk, &o, BPF_ANY);
 	emit_conn(VG_EV_NET_ACCEPT, &o, sk, TCP_ESTABLISHED, TCP_ESTABLISHED, 0);
 	return 0;
 }

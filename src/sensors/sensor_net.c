@@ -17,12 +17,19 @@
 #include "sensors/sensor_skel.h"
 #include "sensor_net.skel.h"
 
+static const char *const tp_btf_storage_progs[] = { "tp_btf_state_ls", "tp_btf_exec",
+						     "tp_btf_reset_ls", "net_btf_exit_ls", NULL };
 static const char *const tp_btf_progs[] = { "tp_btf_state", "tp_btf_exec", "tp_btf_reset",
 					     "net_btf_enter", "net_btf_exit", NULL };
 static const char *const raw_tp_progs[] = { "raw_tp_state", "raw_tp_exec", "raw_tp_reset",
 					     "net_raw_enter", "net_raw_exit", NULL };
 
+/*
+ * tp_btf_storage keeps connects' owners on their sockets and needs no
+ * sys_enter (socket- and task-local storage); tp_btf is the same without.
+ */
 static const struct vg_variant variants[] = {
+	{ "tp_btf_storage", tp_btf_storage_progs },
 	{ "tp_btf", tp_btf_progs },
 	{ "raw_tracepoint", raw_tp_progs },
 };
@@ -118,8 +125,14 @@ static int configure(void *skel, const void *cfgp)
 {
 	const struct vg_net_cfg *cfg = cfgp;
 	struct sensor_net_bpf *s = skel;
+	bool storage = bpf_program__autoload(s->progs.tp_btf_state_ls);
 	int i, err;
 
+	/* Local-storage maps only where they are used: elsewhere they may be refused. */
+	if (bpf_map__set_autocreate(s->maps.sk_owners, storage) ||
+	    bpf_map__set_autocreate(s->maps.syn_marks, storage) ||
+	    bpf_map__set_autocreate(s->maps.calls, !storage))
+		return -EINVAL;
 	if (!cfg)
 		return 0;
 	err = vg_task_filter_configure(s->obj, &cfg->task);

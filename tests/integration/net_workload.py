@@ -126,6 +126,8 @@ def main(argv):
         c.close()
     elif mode == "connect":
         c = socket.socket(family(argv[2]), socket.SOCK_STREAM)
+        if len(argv) > 4:  # SYN retries: a peer that never answers times out sooner
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, int(argv[4]))
         try:
             c.connect((argv[2], int(argv[3])))
             print("ok", flush=True)
