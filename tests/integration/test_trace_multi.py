@@ -129,7 +129,11 @@ class TraceMultiTest(VigilTestCase):
         self.assertEqual(t.returncode, 0, t.stderr)
         pid = t.proc.pid
         hooks = [l["attach_point"].split(":")[-1] for l in inv["links"] if owned_by(l, pid)]
-        self.assertEqual((hooks.count("sys_enter"), hooks.count("sys_exit")), (1, 1), hooks)
+        # One hub for every sensor: one sys_exit program; a sys_enter one only
+        # where a sensor needs entries (the network sensor's fallback variants,
+        # for connect), never one per sensor.
+        self.assertEqual(hooks.count("sys_exit"), 1, hooks)
+        self.assertLessEqual(hooks.count("sys_enter"), 1, hooks)
         rings = [m["name"] for m in inv["maps"] if m["type"] == "ringbuf" and owned_by(m, pid)]
         self.assertEqual(rings, ["events"])
         def ours(e):
