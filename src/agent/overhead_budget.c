@@ -17,6 +17,8 @@
 #include "sensors/syscall_hub.h"
 
 #define SEC_NS 1000000000ULL
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
 void vg_overhead_init(struct vg_overhead *o, double pct)
 {
@@ -58,6 +60,36 @@ static uint64_t kernel_ns(struct vg_sensor *sensors, int n)
 	return sum;
 }
 
+/* What the sensors' hooks counted so far: records sent, filtered and held. */
+static uint64_t hook_events(struct vg_sensor *sensors, int n)
+{
+	uint64_t sum = 0;
+	__u64 c[VG_CNT_MAX];
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!vg_sensor_counters(&sensors[i], c))
+			sum += c[VG_CNT_EVENTS] + c[VG_CNT_FILTERED] + c[VG_CNT_SUPPRESSED];
+	return sum;
+}
+
+/*
+ * Whether a sample is worth taking: each one turns a static key on and off
+ * (the kernel patches code, with an interrupt to every CPU), half of an idle
+ * agent's CPU. Below VG_SAMPLE_MIN_EVENTS hook events a second the programs
+ * do nothing the budget could shed: their share counts as none.
+ */
+static bool hooks_busy(struct vg_overhead *o, struct vg_sensor *sensors, int n, uint64_t now_ns)
+{
+	uint64_t ev = hook_events(sensors, n), since = now_ns - o->events_ns;
+	bool busy = !o->events_ns ||
+		    (ev - o->events) * SEC_NS >= (uint64_t)VG_SAMPLE_MIN_EVENTS * since;
+
+	o->events = ev;
+	o->events_ns = now_ns;
+	return busy;
+}
+
 /*
  * One bpf_stats sample: on at a period's start, off VG_SAMPLE_MS later
  * (or at the first tick after), the run time in between giving the
@@ -85,6 +117,14 @@ static void sample_step(struct vg_overhead *o, struct vg_sensor *sensors, int n,
 	}
 	if (o->stats_refused || now_ns < o->next_sample_ns)
 		return;
+	if (!hooks_busy(o, sensors, n, now_ns)) {
+		pthread_mutex_lock(&o->lock);
+		o->kernel_pct = 0;
+		o->samples_skipped++;
+		pthread_mutex_unlock(&o->lock);
+		o->next_sample_ns = now_ns + VG_SAMPLE_EVERY_MS * 1000000ULL;
+		return;
+	}
 	o->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (o->stats_fd < 0) {
 		o->stats_refused = true;
@@ -246,6 +286,11 @@ void vg_overhead_metrics(struct vg_overhead *o, struct vg_buf *out)
 	vg_prom_family(out, "vigil_overhead_samples_total", "counter",
 		       "bpf_stats samples taken (on for 200 ms every 2 s, not held on).");
 	vg_buf_printf(out, "vigil_overhead_samples_total %" PRIu64 "\n", o->samples);
+	vg_prom_family(out, "vigil_overhead_samples_skipped_total", "counter",
+		       "Samples not taken: the hooks counted under " STRINGIFY(VG_SAMPLE_MIN_EVENTS)
+		       " events/s, nothing to shed (each sample patches kernel code on every CPU).");
+	vg_buf_printf(out, "vigil_overhead_samples_skipped_total %" PRIu64 "\n",
+		      o->samples_skipped);
 	vg_prom_family(out, "vigil_shed_active", "gauge",
 		       "1 while the overhead budget sheds this record type in the kernel.");
 	for (t = 1; t < VG_EV_TYPE_MAX; t++) {

@@ -27,6 +27,7 @@
 #define VG_RESTORE_PCT 80	/* of the budget: hysteresis */
 #define VG_SAMPLE_MS 200	/* bpf_stats on for this long ... */
 #define VG_SAMPLE_EVERY_MS 2000	/* ... once per this period */
+#define VG_SAMPLE_MIN_EVENTS 1000	/* ... while the hooks count this many events/s */
 
 struct vg_overhead {
 	double budget_pct;		/* of one CPU; 0: off */
@@ -36,6 +37,8 @@ struct vg_overhead {
 	uint64_t next_sample_ns;
 	double kernel_pct;		/* BPF run time in the last sample, % of one CPU */
 	uint64_t samples;
+	uint64_t samples_skipped;	/* periods the hooks were too quiet to sample */
+	uint64_t events, events_ns;	/* hook events counted at the last look, and when */
 	uint64_t last_ns, last_cpu_ns;
 	unsigned over, under;		/* seconds in a row over / under */
 	uint8_t tier[VG_EV_TYPE_MAX];	/* the policy's shed tiers (policy_shed.h) */
