@@ -124,13 +124,16 @@ int vg_capture_open(struct vg_capture_reader *r, FILE *f, const char *name)
 	if (memcmp(r->hdr.magic, VG_CAPTURE_MAGIC, sizeof(r->hdr.magic)))
 		return fail(r, 0, "not a vigil capture (no %s magic)", VG_CAPTURE_MAGIC);
 	if (r->hdr.version != VG_CAPTURE_VERSION)
-		return fail(r, offsetof(struct vg_capture_header, version), "capture format version %" PRIu32 ", this vigil reads %d",
-			    r->hdr.version, VG_CAPTURE_VERSION);
+		return fail(r, offsetof(struct vg_capture_header, version),
+			    "capture format version %" PRIu32 ", this vigil reads %d", r->hdr.version,
+			    VG_CAPTURE_VERSION);
 	if (r->hdr.abi != VG_ABI_VERSION)
-		return fail(r, offsetof(struct vg_capture_header, abi), "records of ABI version %" PRIu32 ", this vigil reads %d",
-			    r->hdr.abi, VG_ABI_VERSION);
+		return fail(r, offsetof(struct vg_capture_header, abi),
+			    "records of ABI version %" PRIu32 ", this vigil reads %d", r->hdr.abi,
+			    VG_ABI_VERSION);
 	if (!r->hdr.tick_ns || r->hdr.tick_ns > 1000000000ULL)
-		return fail(r, offsetof(struct vg_capture_header, tick_ns), "a /proc clock tick of %" PRIu64 " ns", r->hdr.tick_ns);
+		return fail(r, offsetof(struct vg_capture_header, tick_ns),
+			    "a /proc clock tick of %" PRIu64 " ns", r->hdr.tick_ns);
 	r->buf = malloc(VG_CAPTURE_MAX_FRAME);
 	if (!r->buf)
 		return fail(r, r->off, "out of memory");
@@ -185,7 +188,8 @@ int vg_capture_proc_parse(const void *data, size_t len, struct vg_capture_proc_v
 	return 0;
 }
 
-struct vg_proc *vg_capture_proc_restore(struct vg_proc_cache *c, const struct vg_capture_proc_view *v)
+struct vg_proc *vg_capture_proc_restore(struct vg_proc_cache *c,
+					const struct vg_capture_proc_view *v)
 {
 	struct vg_proc from, *p;
 	char *exe = strndup(v->exe, v->p.exe_len);

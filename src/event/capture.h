@@ -109,6 +109,7 @@ struct vg_capture_proc_view {
 /* 0, or -EINVAL when its lengths do not add up to @len. */
 int vg_capture_proc_parse(const void *data, size_t len, struct vg_capture_proc_view *out);
 /* @v into cache @c (vg_proc_cache_restore); NULL when out of memory. */
-struct vg_proc *vg_capture_proc_restore(struct vg_proc_cache *c, const struct vg_capture_proc_view *v);
+struct vg_proc *vg_capture_proc_restore(struct vg_proc_cache *c,
+					const struct vg_capture_proc_view *v);
 
 #endif
