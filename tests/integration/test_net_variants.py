@@ -14,7 +14,7 @@ import subprocess
 import sys
 import unittest
 
-from vigil_test import Tracer, VigilTestCase, get
+from vigil_test import Tracer, VigilTestCase, free_port, get
 from test_net import WORKLOAD, of_pid, run, start
 
 
@@ -41,14 +41,6 @@ def silent_listener():
         c.connect_ex(lst.getsockname())
         held.append(c)
     return held
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class ConnectVariantsTest(VigilTestCase):
